@@ -28,6 +28,19 @@ public final class IntTape {
     return data[--cursor];
   }
 
+  /** Appends a {@code long} as two ints; read it back with {@link #popLong()}. */
+  public void pushLong(long value) {
+    push((int) value);
+    push((int) (value >>> 32));
+  }
+
+  /** Reads back a value written by {@link #pushLong(long)}. */
+  public long popLong() {
+    long high = pop();
+    long low = pop() & 0xFFFFFFFFL;
+    return (high << 32) | low;
+  }
+
   /** Puts the read cursor back at the top so a retained tape can be read again. */
   public void rewind() {
     cursor = size;

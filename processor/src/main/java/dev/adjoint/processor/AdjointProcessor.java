@@ -1,0 +1,245 @@
+package dev.adjoint.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.ReverseSweep;
+import dev.adjoint.processor.emit.CompanionWriter;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.read.MethodReader;
+import dev.adjoint.processor.read.ModelTypes;
+import dev.adjoint.processor.read.Problem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.tools.Diagnostic;
+
+/**
+ * The Adjoint annotation processor: for every class with {@code @Differentiable} methods, writes a
+ * companion {@code <Class>Grad} with their forward passes and hand-unrolled reverse passes.
+ *
+ * <p>Stages: {@link MethodReader} (trees to IR) → {@link ReverseSweep} (analyses and adjoint IR) →
+ * {@link CompanionWriter} (IR to Java). Nothing escapes {@link #process}: unsupported code is a compile
+ * error on its line, and an internal failure an error on the method naming this processor.
+ */
+@AutoService(Processor.class)
+@SupportedAnnotationTypes(ModelTypes.DIFFERENTIABLE)
+public final class AdjointProcessor extends AbstractProcessor {
+  private Trees trees;
+  private Messager messager;
+  private String unavailable;
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment processingEnv) {
+    super.init(processingEnv);
+    messager = processingEnv.getMessager();
+    try {
+      trees = Trees.instance(ProcessingEnvironments.unwrap(processingEnv));
+    } catch (IllegalArgumentException | LinkageError e) {
+      unavailable = "Adjoint (" + getClass().getName() + ") needs javac's Compiler Tree API to read method bodies,"
+          + " but this compiler (" + processingEnv.getClass().getName() + ") does not provide it. Compile with"
+          + " javac (Maven, Gradle and IntelliJ's javac mode all use it); Eclipse's compiler is not supported.";
+    }
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      processRound(annotations, round);
+    } catch (Throwable t) {
+      // Never let anything escape: report it on the compilation instead.
+      messager.printMessage(Diagnostic.Kind.ERROR, internalError("processing a round", t));
+    }
+    return false;
+  }
+
+  private void processRound(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+    for (TypeElement annotation : annotations) {
+      for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        if (e.getKind() != ElementKind.METHOD) {
+          messager.printMessage(Diagnostic.Kind.ERROR, "@Differentiable applies to static methods only", e);
+          continue;
+        }
+        byClass.computeIfAbsent((TypeElement) e.getEnclosingElement(), k -> new ArrayList<>())
+            .add((ExecutableElement) e);
+      }
+    }
+    if (byClass.isEmpty()) {
+      return;
+    }
+    if (trees == null) {
+      for (List<ExecutableElement> methods : byClass.values()) {
+        messager.printMessage(Diagnostic.Kind.ERROR, unavailable, methods.get(0));
+      }
+      return;
+    }
+    byClass.forEach(this::processClass);
+  }
+
+  private void processClass(TypeElement owner, List<ExecutableElement> methods) {
+    List<AdjointProgram> programs = new ArrayList<>();
+    Map<String, List<ExecutableElement>> byName = new HashMap<>();
+    for (ExecutableElement m : methods) {
+      String name = m.getSimpleName().toString();
+      byName.computeIfAbsent(Character.toUpperCase(name.charAt(0)) + name.substring(1), k -> new ArrayList<>())
+          .add(m);
+    }
+    boolean failed = false;
+    for (ExecutableElement method : methods) {
+      try {
+        String name = method.getSimpleName().toString();
+        List<ExecutableElement> same = byName.get(Character.toUpperCase(name.charAt(0)) + name.substring(1));
+        if (same.size() > 1) {
+          error(method, "@Differentiable methods need distinct names: '" + name + "' is overloaded (or differs"
+              + " only in case), and its companion members " + name + "Forward, " + name + "Vjp... would clash;"
+              + " rename one of them");
+          failed = true;
+          continue;
+        }
+        Optional<AdjointProgram> program = differentiate(owner, method);
+        program.ifPresent(programs::add);
+        failed |= program.isEmpty();
+      } catch (Throwable t) {
+        failed = true;
+        error(method, internalError("differentiating " + method.getSimpleName(), t));
+      }
+    }
+    if (programs.isEmpty() && failed) {
+      return;
+    }
+    try {
+      MethodIr first = programs.get(0).method();
+      JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
+          first.ownerCanonicalName(), programs, List.of(owner));
+      file.writeTo(processingEnv.getFiler());
+    } catch (IOException e) {
+      error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
+    } catch (Throwable t) {
+      error(owner, internalError("writing " + ModelTypes.companionName(owner), t));
+    }
+  }
+
+  private Optional<AdjointProgram> differentiate(TypeElement owner, ExecutableElement method) {
+    if (!checkSignature(owner, method)) {
+      return Optional.empty();
+    }
+    if (trees.getTree(method) == null || trees.getPath(method) == null) {
+      error(method, "Adjoint cannot read the body of '" + method.getSimpleName() + "': its source is not part of"
+          + " this compilation");
+      return Optional.empty();
+    }
+    MethodReader.Result read = MethodReader.read(trees, processingEnv.getElementUtils(), method);
+    for (Problem p : read.problems()) {
+      report(p.tree(), method, p.message());
+    }
+    if (read.method().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(ReverseSweep.differentiate(read.method().get()));
+  }
+
+  /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */
+  private boolean checkSignature(TypeElement owner, ExecutableElement method) {
+    String name = method.getSimpleName().toString();
+    boolean ok = true;
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      error(method, "@Differentiable method '" + name + "' must be static: Adjoint differentiates pure functions"
+          + " of their arguments; pass what it reads from the object as parameters");
+      ok = false;
+    }
+    if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
+      error(method, "@Differentiable method '" + name + "' must have a body");
+      return false;
+    }
+    if (method.getModifiers().contains(Modifier.PRIVATE)) {
+      error(method, "@Differentiable method '" + name + "' must not be private: its companion "
+          + ModelTypes.companionSimpleName(owner) + " calls it; make it package-private or public");
+      ok = false;
+    }
+    if (!method.getTypeParameters().isEmpty()) {
+      error(method, "@Differentiable method '" + name + "' must not be generic");
+      ok = false;
+    }
+    if (owner.getNestingKind() == NestingKind.LOCAL || owner.getNestingKind() == NestingKind.ANONYMOUS) {
+      error(method, "@Differentiable methods must be in a top-level or static nested class");
+      return false;
+    }
+    if (owner.getNestingKind() == NestingKind.MEMBER && !owner.getModifiers().contains(Modifier.STATIC)
+        && owner.getKind() == ElementKind.CLASS) {
+      error(method, "@Differentiable methods of an inner class are not supported: make the class static");
+      ok = false;
+    }
+    if (owner.getModifiers().contains(Modifier.PRIVATE)) {
+      error(method, "@Differentiable methods must not be in a private class: the companion could not call them");
+      ok = false;
+    }
+    Optional<dev.adjoint.processor.ir.Type> result = ModelTypes.of(method.getReturnType());
+    if (result.isEmpty() || !result.get().differentiable()) {
+      error(method, "@Differentiable method '" + name + "' returns "
+          + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
+          + ": its result must be double, double[] or double[][]");
+      ok = false;
+    }
+    boolean anyDifferentiable = method.getParameters().stream()
+        .anyMatch(p -> ModelTypes.of(p.asType()).map(dev.adjoint.processor.ir.Type::differentiable).orElse(false));
+    if (!anyDifferentiable) {
+      error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
+          + " double, double[] or double[][]");
+      ok = false;
+    }
+    return ok;
+  }
+
+  private void report(Tree tree, ExecutableElement method, String message) {
+    if (tree == null) {
+      error(method, message);
+      return;
+    }
+    trees.printMessage(Diagnostic.Kind.ERROR, message, tree, trees.getPath(method).getCompilationUnit());
+  }
+
+  private void error(Element element, String message) {
+    messager.printMessage(Diagnostic.Kind.ERROR, message, element);
+  }
+
+  private String internalError(String what, Throwable t) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    String[] lines = trace.toString().split("\n");
+    StringBuilder top = new StringBuilder();
+    for (int i = 0; i < Math.min(6, lines.length); i++) {
+      top.append('\n').append(lines[i].strip());
+    }
+    return "Adjoint internal error (" + getClass().getName() + ") while " + what + ": " + t
+        + ". This is a bug in Adjoint, not in your code; please report it with this message." + top;
+  }
+}

@@ -1,0 +1,515 @@
+package dev.adjoint.processor.differentiate;
+
+import static dev.adjoint.processor.differentiate.DerivativeRules.isLiteral;
+import static dev.adjoint.processor.differentiate.DerivativeRules.mul;
+import static dev.adjoint.processor.differentiate.DerivativeRules.neg;
+
+import dev.adjoint.processor.analyze.Activity;
+import dev.adjoint.processor.analyze.StructuredBody;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.ExprWalk;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Origin;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.TapeKind;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse mode by source transformation, store-all with a to-be-recorded analysis (as Tapenade and Clad
+ * do). Every statement of the structured body gets a forward part (the statement, preceded by a save of
+ * the value it overwrites when the reverse sweep will need it) and a reverse part (the restore, then the
+ * adjoint statements from {@link DerivativeRules}). Branches record the side taken and loops their trip
+ * count on the int tape; the reverse sweep replays them backwards. Partials are evaluated on the restored
+ * state, so they see exactly the values the forward statement saw.
+ */
+public final class ReverseSweep {
+  private final MethodIr method;
+  private final StructuredBody body;
+  private final Activity activity;
+  /** Variables assigned more than once (statically) or inside a loop: saving candidates. */
+  private final Set<String> reassigned;
+  /** Arrays whose elements are written: each write overwrites a value the reverse sweep may read. */
+  private final Set<String> elementWritten;
+  /** Candidates whose old values the reverse sweep really reads: saved and restored. */
+  private Set<String> saved;
+  private final Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
+  private final List<Expr.Var> counters = new ArrayList<>();
+  private int temps;
+  private boolean consumesRecording;
+
+  private ReverseSweep(MethodIr method, StructuredBody body, Activity activity) {
+    this.method = method;
+    this.body = body;
+    this.activity = activity;
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    Set<String> inLoop = new HashSet<>();
+    Set<String> elements = new HashSet<>();
+    countAssignments(body.body(), counts, inLoop, elements, false);
+    Set<String> multiple = new HashSet<>(inLoop);
+    counts.forEach((name, n) -> {
+      if (n > 1) {
+        multiple.add(name);
+      }
+    });
+    this.reassigned = Collections.unmodifiableSet(multiple);
+    this.elementWritten = Collections.unmodifiableSet(elements);
+  }
+
+  /** Differentiates {@code method} in reverse mode. */
+  public static AdjointProgram differentiate(MethodIr method) {
+    StructuredBody body = StructuredBody.of(method);
+    Activity activity = Activity.of(method, body);
+    ReverseSweep sweep = new ReverseSweep(method, body, activity);
+    // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
+    Set<String> candidates = new HashSet<>(sweep.reassigned);
+    candidates.addAll(sweep.elementWritten);
+    sweep.saved = candidates;
+    Parts all = sweep.statement(body.body());
+    sweep.saved = sweep.toBeRecorded(all.reverse);
+    // Pass 2: the real sweeps, with the smaller save set (control records vanish where nothing is undone).
+    sweep.tapes.clear();
+    sweep.counters.clear();
+    sweep.temps = 0;
+    sweep.consumesRecording = false;
+    Parts parts = sweep.statement(body.body());
+
+    List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
+    for (Expr.Var local : body.locals()) {
+      if (activity.isVaried(local.name())) {
+        adjoints.add(new AdjointProgram.Adjoint(local, adjointOf(local)));
+      }
+    }
+    List<Expr.Var> locals = new ArrayList<>(body.locals());
+    locals.add(body.result());
+    return new AdjointProgram(method, locals, body.result(), sweep.counters, Stmt.Block.of(parts.forward),
+        adjoints, Stmt.Block.of(parts.reverse), sweep.tapes, sweep.consumesRecording);
+  }
+
+  /** The forward and reverse parts of one statement. */
+  private record Parts(List<Stmt> forward, List<Stmt> reverse) {}
+
+  private Parts statement(Stmt s) {
+    if (s instanceof Stmt.Block b) {
+      List<Stmt> forward = new ArrayList<>();
+      List<Stmt> reverse = new ArrayList<>();
+      for (Stmt x : b.statements()) {
+        Parts p = statement(x);
+        forward.addAll(p.forward);
+        reverse.addAll(0, p.reverse);
+      }
+      return new Parts(forward, reverse);
+    }
+    if (s instanceof Stmt.Assign a) {
+      return assignment(a);
+    }
+    if (s instanceof Stmt.If i) {
+      Parts then = statement(i.then());
+      Parts otherwise = statement(i.otherwise());
+      if (then.reverse.isEmpty() && otherwise.reverse.isEmpty()) {
+        return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward),
+            Stmt.Block.of(otherwise.forward), i.origin())), List.of());
+      }
+      tapes.add(TapeKind.INTS);
+      List<Stmt> thenForward = new ArrayList<>(then.forward);
+      thenForward.add(new Stmt.Push(TapeKind.INTS, Expr.Literal.ofInt(1), i.origin()));
+      List<Stmt> otherwiseForward = new ArrayList<>(otherwise.forward);
+      otherwiseForward.add(new Stmt.Push(TapeKind.INTS, Expr.Literal.ofInt(0), i.origin()));
+      Stmt forward = new Stmt.If(i.condition(), Stmt.Block.of(thenForward), Stmt.Block.of(otherwiseForward),
+          i.origin());
+      Expr taken = new Expr.Binary(Expr.BinaryOp.NE, new Expr.Pop(TapeKind.INTS, Type.INT), Expr.Literal.ofInt(0),
+          Type.BOOLEAN);
+      List<Stmt> reverse = new ArrayList<>();
+      comment(reverse, i.origin(), "branch taken");
+      reverse.add(new Stmt.If(taken, Stmt.Block.of(then.reverse), Stmt.Block.of(otherwise.reverse), i.origin()));
+      return new Parts(List.of(forward), reverse);
+    }
+    if (s instanceof Stmt.While w) {
+      Parts loopBody = statement(w.body());
+      if (loopBody.reverse.isEmpty()) {
+        return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
+            List.of());
+      }
+      tapes.add(TapeKind.INTS);
+      Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + 1), Type.INT);
+      counters.add(trips);
+      List<Stmt> forwardBody = new ArrayList<>(loopBody.forward);
+      forwardBody.add(new Stmt.Assign(trips,
+          new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1), Type.INT), w.origin()));
+      List<Stmt> forward = List.of(
+          new Stmt.Assign(trips, Expr.Literal.ofInt(0), w.origin()),
+          new Stmt.While(w.condition(), Stmt.Block.of(forwardBody), w.origin()),
+          new Stmt.Push(TapeKind.INTS, trips, w.origin()));
+      List<Stmt> reverse = new ArrayList<>();
+      comment(reverse, w.origin(), "loop, iterations in reverse order");
+      reverse.add(new Stmt.CountDown("_iteration$" + counters.size(), new Expr.Pop(TapeKind.INTS, Type.INT),
+          Stmt.Block.of(loopBody.reverse), w.origin()));
+      return new Parts(forward, reverse);
+    }
+    throw new IllegalStateException("unexpected statement after lowering: " + s);
+  }
+
+  private Parts assignment(Stmt.Assign a) {
+    List<Stmt> forward = new ArrayList<>();
+    List<Stmt> reverse = new ArrayList<>();
+    Expr target = a.target();
+    Expr.Var root = ExprWalk.root(target);
+    boolean save = root != null && saved.contains(root.name())
+        && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()));
+    if (save) {
+      TapeKind tape = tapeFor(target.type());
+      tapes.add(tape);
+      forward.add(new Stmt.Save(tape, target, a.origin()));
+      reverse.add(new Stmt.Restore(tape, target, a.origin()));
+      if (target instanceof Expr.Index || target.type() instanceof Type.DoubleArray) {
+        consumesRecording = true;
+      }
+    }
+    forward.add(a);
+    if (root != null && activity.isVaried(root.name())) {
+      if (target.type() == Type.DOUBLE) {
+        Expr adjoint = adjointOf(target);
+        if (activity.isActive(a.value())) {
+          Expr.Var g = temp("_g", Type.DOUBLE);
+          reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
+          reverse.add(new Stmt.Assign(adjoint, DerivativeRules.literal("0.0"), a.origin()));
+          propagate(a.value(), g, reverse, new HashMap<>(), a.origin());
+        } else {
+          reverse.add(new Stmt.Assign(adjoint, DerivativeRules.literal("0.0"), a.origin()));
+        }
+      } else if (target.type() instanceof Type.DoubleArray && target instanceof Expr.Var array) {
+        arrayAssignment(array, a.value(), reverse, a.origin());
+      }
+    }
+    if (reverse.isEmpty()) {
+      return new Parts(forward, reverse);
+    }
+    List<Stmt> commented = new ArrayList<>();
+    comment(commented, a.origin(), null);
+    commented.addAll(reverse);
+    return new Parts(forward, commented);
+  }
+
+  /** The reverse of {@code array = value} for a fresh array value: route its adjoint to what built it. */
+  private void arrayAssignment(Expr.Var array, Expr value, List<Stmt> reverse, Origin origin) {
+    Expr.Var adjoint = adjointOf(array);
+    if (value instanceof Expr.ArrayInit init) {
+      arrayInitializer(init, adjoint, reverse, origin);
+    } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
+      reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
+    } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {
+      reverse.add(addInto(adjointOf(value), adjoint, origin));
+    } else if (value instanceof Expr.Call c && activity.isActive(c)) {
+      pullback(c, adjoint, reverse, new HashMap<>(), origin);
+    }
+    if (reassigned.contains(array.name())) {
+      // The adjoint of the array this variable held before starts from zero.
+      reverse.add(new Stmt.Assign(adjoint, new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"),
+          List.of(array), array.type()), origin));
+    }
+  }
+
+  private void arrayInitializer(Expr.ArrayInit init, Expr adjoint, List<Stmt> reverse, Origin origin) {
+    for (int k = 0; k < init.elements().size(); k++) {
+      Expr element = init.elements().get(k);
+      Expr elementAdjoint = new Expr.Index(adjoint, Expr.Literal.ofInt(k), element.type());
+      if (element instanceof Expr.ArrayInit row) {
+        arrayInitializer(row, elementAdjoint, reverse, origin);
+      } else if (activity.isActive(element) && element.type() == Type.DOUBLE) {
+        propagate(element, elementAdjoint, reverse, new HashMap<>(), origin);
+      }
+    }
+  }
+
+  static final String ARRAY_ADJOINTS = "dev.adjoint.runtime.ArrayAdjoints";
+
+  private static Stmt addInto(Expr target, Expr source, Origin origin) {
+    return new Stmt.Effect(new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "addInto"), List.of(target, source),
+        Type.INT), origin);
+  }
+
+  // ------------------------------------------------------------ expression adjoints
+
+  /**
+   * Emits {@code out} statements that add {@code g · ∂e/∂v} to the adjoint of every varied {@code v} in
+   * {@code e}. {@code values} memoizes the primal subexpression values bound to temporaries in this scope.
+   */
+  private void propagate(Expr e, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
+    if (!activity.isActive(e) || isLiteral(g, 0)) {
+      return;
+    }
+    if (e instanceof Expr.Var || e instanceof Expr.Index) {
+      out.add(new Stmt.Accumulate(adjointOf(e), g, origin));
+      return;
+    }
+    if (e instanceof Expr.Unary u) {
+      propagate(u.operand(), neg(g), out, values, origin);
+      return;
+    }
+    if (e instanceof Expr.Cast c) {
+      propagate(c.operand(), g, out, values, origin);
+      return;
+    }
+    if (e instanceof Expr.Conditional c) {
+      List<Stmt> whenTrue = new ArrayList<>();
+      List<Stmt> whenFalse = new ArrayList<>();
+      Expr shared = share(g, out);
+      propagate(c.whenTrue(), shared, whenTrue, new HashMap<>(values), origin);
+      propagate(c.whenFalse(), shared, whenFalse, new HashMap<>(values), origin);
+      out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), origin));
+      return;
+    }
+    if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod) {
+      pullback(c, g, out, values, origin);
+      return;
+    }
+    DerivativeRules.Rule rule;
+    List<Expr> operands;
+    if (e instanceof Expr.Binary b) {
+      rule = DerivativeRules.operator(b.op()).orElseThrow(
+          () -> new IllegalStateException("no derivative rule for operator " + b.op().java));
+      operands = List.of(b.left(), b.right());
+    } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction f) {
+      rule = DerivativeRules.math(f.name()).orElseThrow(
+          () -> new IllegalStateException("no derivative rule for Math." + f.name()));
+      operands = c.args();
+    } else {
+      throw new IllegalStateException("cannot differentiate " + e);
+    }
+    List<Integer> active = new ArrayList<>();
+    for (int k = 0; k < operands.size(); k++) {
+      if (activity.isActive(operands.get(k))) {
+        active.add(k);
+      }
+    }
+    if (active.isEmpty()) {
+      return;
+    }
+    Expr adjoint = active.size() > 1 ? share(g, out) : g;
+    DerivativeRules.Values primal = new DerivativeRules.Values() {
+      @Override
+      public Expr arg(int k) {
+        return value(operands.get(k), out, values);
+      }
+
+      @Override
+      public Expr result() {
+        return value(e, out, values);
+      }
+    };
+    for (int k : active) {
+      Expr partial = rule.partials().get(k).of(primal);
+      if (partial != null) {
+        propagate(operands.get(k), mul(adjoint, partial), out, values, origin);
+      }
+    }
+  }
+
+  /** A call to another {@code @Differentiable} method: its generated vector-Jacobian product. */
+  private void pullback(Expr.Call call, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
+    Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
+    List<Expr> args = new ArrayList<>();
+    for (Expr a : call.args()) {
+      args.add(a.type() == Type.DOUBLE ? value(a, out, values) : a);
+    }
+    args.add(g);
+    Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
+    Expr.Var gradient = temp("_pullback", gradientType);
+    out.add(new Stmt.Declare(gradient, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Vjp"), args,
+        gradientType), origin));
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr arg = call.args().get(k);
+      String component = m.gradientComponents().get(k);
+      if (component == null || !activity.isActive(arg)) {
+        continue;
+      }
+      Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
+      if (arg.type() == Type.DOUBLE) {
+        propagate(arg, argAdjoint, out, values, origin);
+      } else {
+        out.add(addInto(adjointOf(arg), argAdjoint, origin));
+      }
+    }
+  }
+
+  /** {@code g} itself when it is cheap to repeat, else a temporary holding it. */
+  private Expr share(Expr g, List<Stmt> out) {
+    if (g instanceof Expr.Var || g instanceof Expr.Literal) {
+      return g;
+    }
+    Expr.Var t = temp("_g", Type.DOUBLE);
+    out.add(new Stmt.Declare(t, g, Origin.SYNTHETIC));
+    return t;
+  }
+
+  /**
+   * An expression for the primal value of {@code e} on the restored state: {@code e} itself when it is a
+   * leaf, else a temporary bound once per scope (its operands bound first, so chains stay linear).
+   */
+  private Expr value(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
+    if (e instanceof Expr.Var || e instanceof Expr.Literal || e instanceof Expr.StaticField
+        || e instanceof Expr.Length || e.type() != Type.DOUBLE
+        || e instanceof Expr.Index i && isLeafIndex(i)) {
+      return e;
+    }
+    Expr known = values.get(e);
+    if (known != null) {
+      return known;
+    }
+    Expr rebuilt = e;
+    if (e instanceof Expr.Binary b) {
+      rebuilt = new Expr.Binary(b.op(), value(b.left(), out, values), value(b.right(), out, values), b.type());
+    } else if (e instanceof Expr.Unary u) {
+      rebuilt = new Expr.Unary(u.op(), value(u.operand(), out, values), u.type());
+    } else if (e instanceof Expr.Call c && !(c.callee() instanceof Callee.DifferentiableMethod)) {
+      List<Expr> args = new ArrayList<>();
+      for (Expr a : c.args()) {
+        args.add(value(a, out, values));
+      }
+      rebuilt = new Expr.Call(c.callee(), args, c.type());
+    }
+    // Conditionals are evaluated as written, so that only the branch taken runs.
+    Expr.Var t = temp("_v", Type.DOUBLE);
+    out.add(new Stmt.Declare(t, rebuilt, Origin.SYNTHETIC));
+    values.put(e, t);
+    return t;
+  }
+
+  private static boolean isLeafIndex(Expr.Index i) {
+    Expr e = i;
+    while (e instanceof Expr.Index x) {
+      if (!(x.index() instanceof Expr.Var || x.index() instanceof Expr.Literal)) {
+        return false;
+      }
+      e = x.array();
+    }
+    return e instanceof Expr.Var || e instanceof Expr.StaticField;
+  }
+
+  // ------------------------------------------------------------ to-be-recorded analysis
+
+  /**
+   * The candidates whose overwritten values the reverse sweep reads: those read by adjoint statements,
+   * then, to a fixed point, those read by the restores of what is already needed (an element restore
+   * {@code a[i] = pop()} needs {@code i}).
+   */
+  private Set<String> toBeRecorded(List<Stmt> reverse) {
+    Set<String> needed = new HashSet<>();
+    List<Stmt.Restore> restores = new ArrayList<>();
+    collectReads(reverse, needed, restores);
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Stmt.Restore r : restores) {
+        Expr.Var root = ExprWalk.root(r.target());
+        if (root != null && needed.contains(root.name()) && r.target() instanceof Expr.Index i) {
+          for (String v : ExprWalk.variables(i)) {
+            changed |= needed.add(v);
+          }
+        }
+      }
+    }
+    Set<String> result = new HashSet<>(reassigned);
+    result.addAll(elementWritten);
+    result.retainAll(needed);
+    return result;
+  }
+
+  private static void collectReads(List<Stmt> statements, Set<String> reads, List<Stmt.Restore> restores) {
+    for (Stmt s : statements) {
+      if (s instanceof Stmt.Restore r) {
+        restores.add(r);
+      } else if (s instanceof Stmt.Declare d) {
+        if (d.init() != null) {
+          reads.addAll(ExprWalk.variables(d.init()));
+        }
+      } else if (s instanceof Stmt.Assign a) {
+        reads.addAll(ExprWalk.variables(a.value()));
+        if (!(a.target() instanceof Expr.Var)) {
+          reads.addAll(ExprWalk.variables(a.target()));
+        }
+      } else if (s instanceof Stmt.Accumulate a) {
+        reads.addAll(ExprWalk.variables(a.value()));
+        reads.addAll(ExprWalk.variables(a.target()));
+      } else if (s instanceof Stmt.Effect e) {
+        reads.addAll(ExprWalk.variables(e.call()));
+      } else if (s instanceof Stmt.If i) {
+        reads.addAll(ExprWalk.variables(i.condition()));
+        collectReads(i.then().statements(), reads, restores);
+        collectReads(i.otherwise().statements(), reads, restores);
+      } else if (s instanceof Stmt.CountDown c) {
+        collectReads(c.body().statements(), reads, restores);
+      } else if (s instanceof Stmt.Block b) {
+        collectReads(b.statements(), reads, restores);
+      }
+    }
+  }
+
+  private static void countAssignments(Stmt s, Map<String, Integer> counts, Set<String> inLoop,
+      Set<String> elements, boolean loop) {
+    if (s instanceof Stmt.Assign a) {
+      Expr.Var root = ExprWalk.root(a.target());
+      if (root != null && a.target() instanceof Expr.Index) {
+        elements.add(root.name());
+      } else if (root != null) {
+        counts.merge(root.name(), 1, Integer::sum);
+        if (loop) {
+          inLoop.add(root.name());
+        }
+      }
+    } else if (s instanceof Stmt.Block b) {
+      b.statements().forEach(x -> countAssignments(x, counts, inLoop, elements, loop));
+    } else if (s instanceof Stmt.If i) {
+      countAssignments(i.then(), counts, inLoop, elements, loop);
+      countAssignments(i.otherwise(), counts, inLoop, elements, loop);
+    } else if (s instanceof Stmt.While w) {
+      countAssignments(w.body(), counts, inLoop, elements, true);
+    }
+  }
+
+  // ------------------------------------------------------------ names
+
+  private static TapeKind tapeFor(Type type) {
+    if (type == Type.DOUBLE) {
+      return TapeKind.DOUBLES;
+    }
+    if (type instanceof Type.Scalar) {
+      return TapeKind.INTS;
+    }
+    return TapeKind.REFS;
+  }
+
+  /** The adjoint of a variable or element: {@code x} → {@code _d_x}, {@code a[i]} → {@code _d_a[i]}. */
+  static Expr adjointOf(Expr e) {
+    if (e instanceof Expr.Var v) {
+      return adjointOf(v);
+    }
+    if (e instanceof Expr.Index i) {
+      return new Expr.Index(adjointOf(i.array()), i.index(), i.type());
+    }
+    throw new IllegalStateException("no adjoint for " + e);
+  }
+
+  static Expr.Var adjointOf(Expr.Var v) {
+    return new Expr.Var(AdjointProgram.adjointName(v.name()), v.type());
+  }
+
+  private Expr.Var temp(String prefix, Type type) {
+    return new Expr.Var(prefix + "$" + (++temps), type);
+  }
+
+  private static void comment(List<Stmt> out, Origin origin, String what) {
+    if (origin.line() > 0) {
+      out.add(new Stmt.Comment(origin.label() + (what == null ? "" : " (" + what + ")"), origin));
+    }
+  }
+}

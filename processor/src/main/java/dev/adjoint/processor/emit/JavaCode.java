@@ -1,0 +1,242 @@
+package dev.adjoint.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.TapeKind;
+import dev.adjoint.processor.ir.Type;
+import java.util.List;
+
+/** Prints IR as Java through JavaPoet code blocks (so runtime classes are imported, not spelled out). */
+public final class JavaCode {
+  private JavaCode() {}
+
+  private static final int ATOM = 20;
+  private static final int POSTFIX = 15;
+  private static final int UNARY = 13;
+  private static final int CONDITIONAL = 2;
+
+  /** The Java spelling of {@code e}. */
+  public static CodeBlock expression(Expr e) {
+    return expression(e, 0);
+  }
+
+  /** {@code e}, parenthesized when its precedence is below {@code context}. */
+  private static CodeBlock expression(Expr e, int context) {
+    int precedence = precedence(e);
+    CodeBlock code = bare(e);
+    return precedence < context ? CodeBlock.of("($L)", code) : code;
+  }
+
+  private static int precedence(Expr e) {
+    if (e instanceof Expr.Literal l) {
+      return l.text().startsWith("-") ? UNARY : ATOM;
+    }
+    if (e instanceof Expr.Unary || e instanceof Expr.Cast) {
+      return UNARY;
+    }
+    if (e instanceof Expr.Binary b) {
+      return b.op().precedence;
+    }
+    if (e instanceof Expr.Conditional) {
+      return CONDITIONAL;
+    }
+    if (e instanceof Expr.Pop p && p.type() == Type.BOOLEAN) {
+      return Expr.BinaryOp.NE.precedence;
+    }
+    return POSTFIX;
+  }
+
+  private static CodeBlock bare(Expr e) {
+    if (e instanceof Expr.Literal l) {
+      return CodeBlock.of("$L", l.text());
+    }
+    if (e instanceof Expr.Var v) {
+      return CodeBlock.of("$L", v.name());
+    }
+    if (e instanceof Expr.StaticField f) {
+      return CodeBlock.of("$L.$L", typeName(f.owner()), f.name());
+    }
+    if (e instanceof Expr.Unary u) {
+      CodeBlock operand = expression(u.operand(), UNARY);
+      boolean doubleMinus = u.op() == Expr.UnaryOp.NEG && operand.toString().startsWith("-");
+      return doubleMinus ? CodeBlock.of("$L($L)", u.op().java, operand) : CodeBlock.of("$L$L", u.op().java, operand);
+    }
+    if (e instanceof Expr.Binary b) {
+      int p = b.op().precedence;
+      // Left-associative: an equal-precedence right operand keeps its parentheses (a - (b - c)).
+      return CodeBlock.of("$L $L $L", expression(b.left(), p), b.op().java, expression(b.right(), p + 1));
+    }
+    if (e instanceof Expr.Call c) {
+      return call(c);
+    }
+    if (e instanceof Expr.Index i) {
+      return CodeBlock.of("$L[$L]", expression(i.array(), POSTFIX), expression(i.index()));
+    }
+    if (e instanceof Expr.Length l) {
+      return CodeBlock.of("$L.length", expression(l.array(), POSTFIX));
+    }
+    if (e instanceof Expr.Conditional c) {
+      return CodeBlock.of("$L ? $L : $L", expression(c.condition(), CONDITIONAL + 1),
+          expression(c.whenTrue(), CONDITIONAL + 1), expression(c.whenFalse(), CONDITIONAL));
+    }
+    if (e instanceof Expr.Cast c) {
+      return CodeBlock.of("($L) $L", c.type().java(), expression(c.operand(), UNARY));
+    }
+    if (e instanceof Expr.NewArray n) {
+      CodeBlock.Builder b = CodeBlock.builder().add("new double");
+      for (Expr d : n.dimensions()) {
+        b.add("[$L]", expression(d));
+      }
+      for (int k = n.dimensions().size(); k < ((Type.DoubleArray) n.type()).rank(); k++) {
+        b.add("[]");
+      }
+      return b.build();
+    }
+    if (e instanceof Expr.ArrayInit a) {
+      return CodeBlock.of("new $L $L", a.type().java(), initializer(a));
+    }
+    if (e instanceof Expr.Clone c) {
+      return CodeBlock.of("$L.clone()", expression(c.array(), POSTFIX));
+    }
+    if (e instanceof Expr.Pop p) {
+      return pop(p.tape(), p.type());
+    }
+    if (e instanceof Expr.Component c) {
+      return CodeBlock.of("$L.$L()", expression(c.target(), POSTFIX), c.name());
+    }
+    throw new IllegalStateException("cannot print " + e);
+  }
+
+  private static CodeBlock initializer(Expr.ArrayInit a) {
+    CodeBlock.Builder b = CodeBlock.builder().add("{");
+    for (int k = 0; k < a.elements().size(); k++) {
+      Expr element = a.elements().get(k);
+      b.add(k == 0 ? "" : ", ");
+      b.add(element instanceof Expr.ArrayInit row ? initializer(row) : expression(element));
+    }
+    return b.add("}").build();
+  }
+
+  private static CodeBlock call(Expr.Call c) {
+    CodeBlock args = arguments(c.args());
+    Callee callee = c.callee();
+    if (callee instanceof Callee.MathFunction f) {
+      return CodeBlock.of("Math.$L($L)", f.name(), args);
+    }
+    if (callee instanceof Callee.Static s) {
+      return CodeBlock.of("$L.$L($L)", typeName(s.owner()), s.name(), args);
+    }
+    if (callee instanceof Callee.DifferentiableMethod m) {
+      return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+    }
+    Callee.Instance i = (Callee.Instance) callee;
+    return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), i.name(), arguments(c.args().subList(1,
+        c.args().size())));
+  }
+
+  private static CodeBlock arguments(List<Expr> args) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (int k = 0; k < args.size(); k++) {
+      b.add(k == 0 ? "$L" : ", $L", expression(args.get(k)));
+    }
+    return b.build();
+  }
+
+  /** A class reference: runtime classes as imported types, {@code java.lang} by simple name. */
+  static Object typeName(String canonical) {
+    if (canonical.startsWith("java.lang.") && canonical.indexOf('.', "java.lang.".length()) < 0) {
+      return canonical.substring("java.lang.".length());
+    }
+    if (canonical.startsWith("dev.adjoint.runtime.")) {
+      return CodeBlock.of("$T", ClassName.get("dev.adjoint.runtime", canonical.substring(20)));
+    }
+    return canonical;
+  }
+
+  private static CodeBlock pop(TapeKind tape, Type type) {
+    if (type == Type.LONG) {
+      return CodeBlock.of("$L.popLong()", tape.variable);
+    }
+    if (type == Type.BOOLEAN) {
+      return CodeBlock.of("$L.pop() != 0", tape.variable);
+    }
+    return CodeBlock.of("$L.pop()", tape.variable);
+  }
+
+  /** Appends the Java for {@code statements} to {@code code}. */
+  public static void statements(List<Stmt> statements, CodeBlock.Builder code) {
+    for (Stmt s : statements) {
+      statement(s, code);
+    }
+  }
+
+  private static void statement(Stmt s, CodeBlock.Builder code) {
+    if (s instanceof Stmt.Declare d) {
+      String type = d.variable().type() instanceof Type.Named ? "var" : d.variable().type().java();
+      if (d.init() == null) {
+        code.addStatement("$L $L", type, d.variable().name());
+      } else {
+        code.addStatement("$L $L = $L", type, d.variable().name(), expression(d.init()));
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      code.addStatement("$L = $L", expression(a.target()), expression(a.value()));
+    } else if (s instanceof Stmt.Accumulate a) {
+      code.addStatement("$L += $L", expression(a.target()), expression(a.value()));
+    } else if (s instanceof Stmt.Effect e) {
+      code.addStatement("$L", expression(e.call()));
+    } else if (s instanceof Stmt.Block b) {
+      if (!b.statements().isEmpty()) {
+        code.add("{\n").indent();
+        statements(b.statements(), code);
+        code.unindent().add("}\n");
+      }
+    } else if (s instanceof Stmt.If i) {
+      boolean thenEmpty = i.then().statements().isEmpty();
+      boolean elseEmpty = i.otherwise().statements().isEmpty();
+      if (thenEmpty && elseEmpty) {
+        return;
+      }
+      if (thenEmpty) {
+        code.beginControlFlow("if (!($L))", expression(i.condition()));
+        statements(i.otherwise().statements(), code);
+      } else {
+        code.beginControlFlow("if ($L)", expression(i.condition()));
+        statements(i.then().statements(), code);
+        if (!elseEmpty) {
+          code.nextControlFlow("else");
+          statements(i.otherwise().statements(), code);
+        }
+      }
+      code.endControlFlow();
+    } else if (s instanceof Stmt.While w) {
+      code.beginControlFlow("while ($L)", expression(w.condition()));
+      statements(w.body().statements(), code);
+      code.endControlFlow();
+    } else if (s instanceof Stmt.CountDown c) {
+      code.beginControlFlow("for (int $L = $L; $L > 0; $L--)", c.counter(), expression(c.start()), c.counter(),
+          c.counter());
+      statements(c.body().statements(), code);
+      code.endControlFlow();
+    } else if (s instanceof Stmt.Push p) {
+      code.addStatement("$L.push($L)", p.tape().variable, expression(p.value()));
+    } else if (s instanceof Stmt.Save v) {
+      Type t = v.target().type();
+      if (t == Type.LONG) {
+        code.addStatement("$L.pushLong($L)", v.tape().variable, expression(v.target()));
+      } else if (t == Type.BOOLEAN) {
+        code.addStatement("$L.push($L ? 1 : 0)", v.tape().variable, expression(v.target(), CONDITIONAL + 1));
+      } else {
+        code.addStatement("$L.push($L)", v.tape().variable, expression(v.target()));
+      }
+    } else if (s instanceof Stmt.Restore r) {
+      code.addStatement("$L = $L", expression(r.target()), pop(r.tape(), r.target().type()));
+    } else if (s instanceof Stmt.Comment c) {
+      code.add("// $L\n", c.text());
+    } else {
+      throw new IllegalStateException("cannot print " + s);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.adjoint.processor.ir;
+
+import java.util.List;
+
+/** What a call expression calls. */
+public sealed interface Callee {
+  /** A {@code java.lang.Math} function such as {@code sin} or {@code pow}. */
+  record MathFunction(String name) implements Callee {}
+
+  /**
+   * A static {@code @Differentiable} method: {@code owner} is the class's canonical name, {@code companion}
+   * the canonical name of its generated companion, {@code parameters} the callee's parameter names and
+   * types, {@code gradientComponents} the accessor of the gradient record for each parameter (null for a
+   * non-differentiable parameter).
+   */
+  record DifferentiableMethod(
+      String owner,
+      String companion,
+      String name,
+      List<Type> parameterTypes,
+      List<String> gradientComponents,
+      Type returnType)
+      implements Callee {
+    public DifferentiableMethod {
+      parameterTypes = List.copyOf(parameterTypes);
+      gradientComponents = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(gradientComponents));
+    }
+
+    /** {@code name} with a capital first letter, as companions name their members. */
+    public String capitalized() {
+      return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+  }
+
+  /** A static helper of the runtime or of a generated class, called as {@code owner.name(args)}. */
+  record Static(String owner, String name) implements Callee {}
+
+  /** An instance method called on the first argument, as {@code args[0].name(rest)}. */
+  record Instance(String name) implements Callee {}
+}

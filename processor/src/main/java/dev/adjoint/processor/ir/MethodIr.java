@@ -1,0 +1,42 @@
+package dev.adjoint.processor.ir;
+
+import java.util.List;
+
+/**
+ * One {@code @Differentiable} method as read from source: where it lives, its parameters, its result type
+ * and its body.
+ */
+public record MethodIr(
+    String packageName,
+    String ownerCanonicalName,
+    String companionSimpleName,
+    String name,
+    List<Parameter> parameters,
+    Type returnType,
+    Stmt.Block body,
+    Origin origin) {
+  public MethodIr {
+    parameters = List.copyOf(parameters);
+  }
+
+  /** A parameter; {@code differentiable} is false for {@code int}, {@code long}, {@code boolean}, {@code int[]}. */
+  public record Parameter(String name, Type type) {
+    public boolean differentiable() {
+      return type.differentiable();
+    }
+
+    public Expr.Var variable() {
+      return new Expr.Var(name, type);
+    }
+  }
+
+  /** {@code name} with a capital first letter ({@code rosenbrock} → {@code Rosenbrock}). */
+  public String capitalized() {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  /** The differentiable parameters, in declaration order. */
+  public List<Parameter> differentiableParameters() {
+    return parameters.stream().filter(Parameter::differentiable).toList();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.adjoint.processor.ir;
+
+/** The types the intermediate representation knows: the supported Java subset plus generated helpers. */
+public sealed interface Type {
+  /** Java source spelling of the type. */
+  String java();
+
+  /** Whether values of this type carry derivatives. */
+  default boolean differentiable() {
+    return false;
+  }
+
+  /** Scalars of the subset. Only {@code double} is differentiated. */
+  enum Scalar implements Type {
+    DOUBLE("double"),
+    INT("int"),
+    LONG("long"),
+    BOOLEAN("boolean");
+
+    private final String java;
+
+    Scalar(String java) {
+      this.java = java;
+    }
+
+    @Override
+    public String java() {
+      return java;
+    }
+
+    @Override
+    public boolean differentiable() {
+      return this == DOUBLE;
+    }
+
+    /** Whether this is a numeric type ({@code int}, {@code long} or {@code double}). */
+    public boolean numeric() {
+      return this != BOOLEAN;
+    }
+  }
+
+  /** {@code double[]} (rank 1) or {@code double[][]} (rank 2). */
+  record DoubleArray(int rank) implements Type {
+    public DoubleArray {
+      if (rank < 1 || rank > 2) {
+        throw new IllegalArgumentException("rank " + rank);
+      }
+    }
+
+    @Override
+    public String java() {
+      return rank == 1 ? "double[]" : "double[][]";
+    }
+
+    @Override
+    public boolean differentiable() {
+      return true;
+    }
+
+    /** The type of {@code a[i]}. */
+    public Type element() {
+      return rank == 1 ? Scalar.DOUBLE : VECTOR;
+    }
+  }
+
+  /** {@code int[]}: read-only index data, never differentiated. */
+  record IntArray() implements Type {
+    @Override
+    public String java() {
+      return "int[]";
+    }
+  }
+
+  /** A generated or runtime class, named by its canonical name (tapes, gradient records). */
+  record Named(String canonicalName) implements Type {
+    @Override
+    public String java() {
+      return canonicalName;
+    }
+  }
+
+  Scalar DOUBLE = Scalar.DOUBLE;
+  Scalar INT = Scalar.INT;
+  Scalar LONG = Scalar.LONG;
+  Scalar BOOLEAN = Scalar.BOOLEAN;
+  DoubleArray VECTOR = new DoubleArray(1);
+  DoubleArray MATRIX = new DoubleArray(2);
+  IntArray INT_VECTOR = new IntArray();
+}

@@ -1,0 +1,1344 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.ArrayTypeTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.ImportTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.SourcePositions;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Expr.BinaryOp;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Origin;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Type;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Reads the body of one {@code @Differentiable} method into the IR, typing the supported subset itself
+ * (trees are not attributed while processors run). Anything outside the subset becomes a {@link Problem}
+ * on the exact tree; reading goes on with the next statement so that one compilation reports them all.
+ */
+public final class MethodReader {
+  /** The {@code Math} functions the derivative table knows, with their arity. */
+  private static final Map<String, Integer> MATH_ARITY = mathArity();
+
+  private final Trees trees;
+  private final Elements elements;
+  private final ExecutableElement method;
+  private final TypeElement owner;
+  private final CompilationUnitTree unit;
+  private final SourcePositions positions;
+  private final CharSequence source;
+  private final List<Problem> problems = new ArrayList<>();
+  private final Map<Integer, Tree> originTrees = new HashMap<>();
+  private final Deque<Map<String, Expr.Var>> scopes = new ArrayDeque<>();
+  private final Map<String, Type> declaredTypes = new HashMap<>();
+  private final Set<String> parameterNames = new HashSet<>();
+  private int nextOrigin;
+  private int loopDepth;
+
+  private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
+    this.trees = trees;
+    this.elements = elements;
+    this.method = method;
+    this.owner = (TypeElement) method.getEnclosingElement();
+    this.unit = trees.getPath(method).getCompilationUnit();
+    this.positions = trees.getSourcePositions();
+    CharSequence text;
+    try {
+      text = unit.getSourceFile().getCharContent(true);
+    } catch (IOException | RuntimeException e) {
+      text = "";
+    }
+    this.source = text;
+  }
+
+  /** The outcome: the IR when reading succeeded, the problems otherwise, and the tree of every origin. */
+  public record Result(Optional<MethodIr> method, List<Problem> problems, Map<Integer, Tree> originTrees) {}
+
+  /** Reads {@code method}, whose tree must be available from {@code trees}. */
+  public static Result read(Trees trees, Elements elements, ExecutableElement method) {
+    MethodReader reader = new MethodReader(trees, elements, method);
+    Optional<MethodIr> ir = reader.readMethod();
+    return new Result(
+        reader.problems.isEmpty() ? ir : Optional.empty(),
+        List.copyOf(reader.problems),
+        Map.copyOf(reader.originTrees));
+  }
+
+  private Optional<MethodIr> readMethod() {
+    MethodTree tree = trees.getTree(method);
+    Origin origin = origin(tree);
+    Type returnType = ModelTypes.of(method.getReturnType()).orElse(null);
+    List<MethodIr.Parameter> parameters = new ArrayList<>();
+    Map<String, Expr.Var> parameterScope = new LinkedHashMap<>();
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      VariableElement p = method.getParameters().get(i);
+      Tree at = i < tree.getParameters().size() ? tree.getParameters().get(i) : tree;
+      String name = p.getSimpleName().toString();
+      Optional<Type> type = ModelTypes.of(p.asType());
+      if (type.isEmpty()) {
+        problems.add(new Problem(at, "parameter '" + name + "' has type " + p.asType()
+            + ", which Adjoint does not support: use double, double[] or double[][] for differentiable values"
+            + " and int, long, boolean or int[] for the rest"));
+        continue;
+      }
+      try {
+        checkName(at, name);
+      } catch (Unsupported u) {
+        problems.add(new Problem(u.tree, u.getMessage()));
+      }
+      parameters.add(new MethodIr.Parameter(name, type.get()));
+      parameterScope.put(name, new Expr.Var(name, type.get()));
+      declaredTypes.put(name, type.get());
+      parameterNames.add(name);
+    }
+    scopes.push(parameterScope);
+    if (tree.getBody() == null) {
+      return Optional.empty();
+    }
+    Stmt.Block body = block(tree.getBody().getStatements(), origin(tree.getBody()));
+    if (returnType == null || !problems.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MethodIr(
+        ModelTypes.packageOf(owner),
+        owner.getQualifiedName().toString(),
+        ModelTypes.companionSimpleName(owner),
+        method.getSimpleName().toString(),
+        parameters,
+        returnType,
+        body,
+        origin));
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private Stmt.Block block(List<? extends StatementTree> statements, Origin origin) {
+    scopes.push(new LinkedHashMap<>());
+    List<Stmt> out = new ArrayList<>();
+    for (StatementTree s : statements) {
+      try {
+        statement(s, out);
+      } catch (Unsupported u) {
+        problems.add(new Problem(u.tree, u.getMessage()));
+      }
+    }
+    scopes.pop();
+    return new Stmt.Block(out, origin);
+  }
+
+  private Stmt.Block body(StatementTree s) {
+    if (s instanceof BlockTree b) {
+      return block(b.getStatements(), origin(b));
+    }
+    return block(List.of(s), origin(s));
+  }
+
+  private void statement(StatementTree s, List<Stmt> out) {
+    Origin origin = origin(s);
+    switch (s.getKind()) {
+      case BLOCK -> out.add(block(((BlockTree) s).getStatements(), origin));
+      case EMPTY_STATEMENT -> { }
+      case VARIABLE -> declaration((VariableTree) s, out);
+      case EXPRESSION_STATEMENT -> expressionStatement(((ExpressionStatementTree) s).getExpression(), origin, out);
+      case IF -> {
+        IfTree t = (IfTree) s;
+        Expr c = condition(t.getCondition());
+        Stmt.Block then = body(t.getThenStatement());
+        Stmt.Block otherwise = t.getElseStatement() == null
+            ? Stmt.Block.of(List.of()) : body(t.getElseStatement());
+        out.add(new Stmt.If(c, then, otherwise, origin));
+      }
+      case WHILE_LOOP -> {
+        WhileLoopTree t = (WhileLoopTree) s;
+        Expr c = condition(t.getCondition());
+        out.add(new Stmt.While(c, loopBody(t.getStatement()), origin));
+      }
+      case DO_WHILE_LOOP -> {
+        DoWhileLoopTree t = (DoWhileLoopTree) s;
+        Stmt.Block b = loopBody(t.getStatement());
+        out.add(new Stmt.DoWhile(b, condition(t.getCondition()), origin));
+      }
+      case FOR_LOOP -> forLoop((ForLoopTree) s, origin, out);
+      case ENHANCED_FOR_LOOP -> enhancedFor((EnhancedForLoopTree) s, origin, out);
+      case BREAK -> {
+        if (((com.sun.source.tree.BreakTree) s).getLabel() != null) {
+          throw new Unsupported(s, "labeled break is not supported: restructure the loops or use a boolean flag");
+        }
+        if (loopDepth == 0) {
+          throw new Unsupported(s, "break outside a loop is not supported");
+        }
+        out.add(new Stmt.Break(origin));
+      }
+      case CONTINUE -> {
+        if (((com.sun.source.tree.ContinueTree) s).getLabel() != null) {
+          throw new Unsupported(s, "labeled continue is not supported: restructure the loops or use a boolean flag");
+        }
+        if (loopDepth == 0) {
+          throw new Unsupported(s, "continue outside a loop is not supported");
+        }
+        out.add(new Stmt.Continue(origin));
+      }
+      case RETURN -> {
+        ExpressionTree e = ((ReturnTree) s).getExpression();
+        if (e == null) {
+          throw new Unsupported(s, "a @Differentiable method must return a value");
+        }
+        Type returnType = ModelTypes.of(method.getReturnType()).orElse(Type.DOUBLE);
+        Expr value = returnType instanceof Type.DoubleArray
+            ? arrayValue(e, returnType, true) : convert(expression(e), returnType, e);
+        out.add(new Stmt.Return(value, origin));
+      }
+      case TRY -> throw new Unsupported(s,
+          "try statements are not supported in a @Differentiable method: move error handling to the caller");
+      case SYNCHRONIZED -> throw new Unsupported(s,
+          "synchronized is not supported in a @Differentiable method: it must be a pure function of its arguments");
+      case THROW -> throw new Unsupported(s,
+          "throw is not supported in a @Differentiable method: validate arguments in the caller");
+      case SWITCH -> throw new Unsupported(s, "switch is not supported yet: use if/else");
+      case LABELED_STATEMENT -> throw new Unsupported(s,
+          "labeled statements are not supported: restructure the loops or use a boolean flag");
+      case ASSERT -> throw new Unsupported(s, "assert is not supported in a @Differentiable method");
+      case CLASS, INTERFACE, ENUM, RECORD -> throw new Unsupported(s,
+          "local classes are not supported in a @Differentiable method");
+      default -> throw new Unsupported(s, "this statement (" + s.getKind().name().toLowerCase().replace('_', ' ')
+          + ") is not supported in a @Differentiable method");
+    }
+  }
+
+  private Stmt.Block loopBody(StatementTree s) {
+    loopDepth++;
+    try {
+      return body(s);
+    } finally {
+      loopDepth--;
+    }
+  }
+
+  private void forLoop(ForLoopTree t, Origin origin, List<Stmt> out) {
+    scopes.push(new LinkedHashMap<>());
+    try {
+      List<Stmt> init = new ArrayList<>();
+      for (StatementTree s : t.getInitializer()) {
+        statement(s, init);
+      }
+      Expr c = t.getCondition() == null ? new Expr.Literal("true", Type.BOOLEAN) : condition(t.getCondition());
+      List<Stmt> update = new ArrayList<>();
+      for (ExpressionStatementTree u : t.getUpdate()) {
+        expressionStatement(u.getExpression(), origin(u), update);
+      }
+      Stmt.Block b = loopBody(t.getStatement());
+      out.add(new Stmt.For(init, c, update, b, origin));
+    } finally {
+      scopes.pop();
+    }
+  }
+
+  /**
+   * {@code for (T v : a) body} becomes an indexed loop in which every read of {@code v} reads
+   * {@code a[k]}: no alias variable exists, so an array element loop variable needs no copy.
+   */
+  private void enhancedFor(EnhancedForLoopTree t, Origin origin, List<Stmt> out) {
+    Expr array = expression(t.getExpression());
+    if (!(array.type() instanceof Type.DoubleArray || array.type() instanceof Type.IntArray)) {
+      throw new Unsupported(t.getExpression(), "enhanced for loops must iterate over a double[], double[][] or int[]");
+    }
+    if (!(array instanceof Expr.Var || array instanceof Expr.StaticField
+        || array instanceof Expr.Index i && i.array() instanceof Expr.Var)) {
+      throw new Unsupported(t.getExpression(),
+          "iterate over a variable: assign the array to a local first, or use an indexed for loop");
+    }
+    Type element = array.type() instanceof Type.DoubleArray d ? d.element() : Type.INT;
+    VariableTree v = t.getVariable();
+    Type declared = v.getType() == null || isVar(v.getType()) ? element : typeOf(v.getType());
+    if (!declared.equals(element) && !(declared == Type.DOUBLE && element == Type.INT)
+        && !(declared == Type.LONG && element == Type.INT)) {
+      throw new Unsupported(v, "loop variable of type " + declared.java() + " cannot hold elements of "
+          + array.type().java());
+    }
+    String index = fresh("k");
+    Expr.Var k = new Expr.Var(index, Type.INT);
+    Expr elementRead = new Expr.Index(array, k, element);
+    if (!declared.equals(element)) {
+      elementRead = new Expr.Cast(declared, elementRead);
+    }
+    Set<String> arrayVariables = variablesIn(array);
+    scopes.push(new LinkedHashMap<>());
+    try {
+      // The loop variable is read-only: every use reads the element in place.
+      elementAliases.put(v.getName().toString(), elementRead);
+      loopDepth++;
+      Stmt.Block b;
+      Set<String> before = new HashSet<>(assignedNames);
+      assignedNames.clear();
+      try {
+        b = body(t.getStatement());
+      } finally {
+        loopDepth--;
+        elementAliases.remove(v.getName().toString());
+      }
+      for (String a : assignedNames) {
+        if (arrayVariables.contains(a)) {
+          throw new Unsupported(t.getExpression(), "the loop body assigns '" + a
+              + "', which the enhanced for loop iterates over: use an indexed for loop");
+        }
+      }
+      assignedNames.addAll(before);
+      Stmt init = new Stmt.Declare(k, Expr.Literal.ofInt(0), origin);
+      Expr c = new Expr.Binary(BinaryOp.LT, k, new Expr.Length(array), Type.BOOLEAN);
+      Stmt update = new Stmt.Assign(k, new Expr.Binary(BinaryOp.ADD, k, Expr.Literal.ofInt(1), Type.INT), origin);
+      out.add(new Stmt.For(List.of(init), c, List.of(update), b, origin));
+    } finally {
+      scopes.pop();
+    }
+  }
+
+  private final Map<String, Expr> elementAliases = new HashMap<>();
+  private final Set<String> assignedNames = new HashSet<>();
+  private int freshCounter;
+
+  private String fresh(String base) {
+    return base + "$" + (++freshCounter);
+  }
+
+  private void declaration(VariableTree v, List<Stmt> out) {
+    String name = v.getName().toString();
+    checkName(v, name);
+    ExpressionTree init = v.getInitializer();
+    Type type;
+    if (v.getType() == null || isVar(v.getType())) {
+      if (init == null) {
+        throw new Unsupported(v, "'var' needs an initializer");
+      }
+      if (init instanceof NewArrayTree na && na.getType() == null) {
+        throw new Unsupported(v, "'var' cannot infer the type of an array initializer: declare the type");
+      }
+      type = expression(init).type();
+    } else {
+      type = typeOf(v.getType());
+    }
+    if (type instanceof Type.IntArray) {
+      throw new Unsupported(v, "int[] locals are not supported: int[] may only be a parameter");
+    }
+    Expr value = null;
+    if (init != null) {
+      value = type instanceof Type.DoubleArray ? arrayValue(init, type, false) : convert(expression(init), type, init);
+    }
+    Expr.Var variable = declare(name, type, v);
+    assignedNames.add(variable.name());
+    out.add(new Stmt.Declare(variable, value, origin(v)));
+  }
+
+  private Expr.Var declare(String name, Type type, Tree at) {
+    String irName = name;
+    Type previous = declaredTypes.get(name);
+    if (previous != null && !previous.equals(type)) {
+      // Sibling scopes may reuse a name with another type; the IR hoists locals, so rename this one.
+      irName = fresh(name);
+    }
+    declaredTypes.putIfAbsent(name, type);
+    Expr.Var variable = new Expr.Var(irName, type);
+    scopes.peek().put(name, variable);
+    return variable;
+  }
+
+  private void checkName(Tree at, String name) {
+    if (name.equals("upstream") || name.equals("retainGraph")) {
+      throw new Unsupported(at, "'" + name + "' is reserved: the generated reverse pass takes a parameter of that"
+          + " name; rename it");
+    }
+    if (name.startsWith("_")) {
+      throw new Unsupported(at, "names starting with '_' are reserved for generated code: rename '" + name + "'");
+    }
+    if (name.contains("$")) {
+      throw new Unsupported(at, "names containing '$' are reserved for generated code: rename '" + name + "'");
+    }
+  }
+
+  private void expressionStatement(ExpressionTree e, Origin origin, List<Stmt> out) {
+    switch (e.getKind()) {
+      case ASSIGNMENT -> {
+        AssignmentTree a = (AssignmentTree) e;
+        Expr target = assignmentTarget(a.getVariable());
+        Expr value = target.type() instanceof Type.DoubleArray
+            ? arrayValue(a.getExpression(), target.type(), false)
+            : convert(expression(a.getExpression()), target.type(), a.getExpression());
+        out.add(new Stmt.Assign(target, value, origin));
+      }
+      case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, REMAINDER_ASSIGNMENT,
+           AND_ASSIGNMENT, OR_ASSIGNMENT, XOR_ASSIGNMENT, LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT,
+           UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> {
+        CompoundAssignmentTree a = (CompoundAssignmentTree) e;
+        Expr target = assignmentTarget(a.getVariable());
+        if (!(target.type() instanceof Type.Scalar)) {
+          throw new Unsupported(e, "compound assignment needs a scalar target");
+        }
+        BinaryOp op = binaryOp(e.getKind(), e);
+        Expr value = binary(op, target, expression(a.getExpression()), e);
+        // Java's compound assignment narrows implicitly: i += 0.5 is i = (int) (i + 0.5).
+        out.add(new Stmt.Assign(target, castIfNeeded(value, target.type()), origin));
+      }
+      case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
+        Expr target = assignmentTarget(((UnaryTree) e).getExpression());
+        if (!(target.type() instanceof Type.Scalar s) || !s.numeric()) {
+          throw new Unsupported(e, "++ and -- need a numeric variable");
+        }
+        BinaryOp op = e.getKind() == Tree.Kind.PREFIX_INCREMENT || e.getKind() == Tree.Kind.POSTFIX_INCREMENT
+            ? BinaryOp.ADD : BinaryOp.SUB;
+        Expr one = target.type() == Type.DOUBLE ? Expr.Literal.of(1) : Expr.Literal.ofInt(1);
+        Expr value = new Expr.Binary(op, target, one, target.type());
+        out.add(new Stmt.Assign(target, value, origin));
+      }
+      case METHOD_INVOCATION -> throw new Unsupported(e,
+          "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+      default -> throw new Unsupported(e, "this expression statement is not supported");
+    }
+  }
+
+  private Expr assignmentTarget(ExpressionTree t) {
+    ExpressionTree e = unparen(t);
+    if (e instanceof IdentifierTree id) {
+      String name = id.getName().toString();
+      Expr.Var v = lookup(name);
+      if (v == null) {
+        throw new Unsupported(t, "assignment to '" + name + "', which is not a local variable: field writes are"
+            + " not supported in a @Differentiable method; return the value instead");
+      }
+      if (elementAliases.containsKey(name)) {
+        throw new Unsupported(t, "the enhanced for loop variable '" + name
+            + "' is read-only here: use an indexed for loop to change it");
+      }
+      if (parameterNames.contains(name) && v.type() instanceof Type.DoubleArray) {
+        throw new Unsupported(t, "reassigning the array parameter '" + name
+            + "' is not supported: assign to a new local array instead");
+      }
+      assignedNames.add(v.name());
+      return v;
+    }
+    if (e instanceof ArrayAccessTree a) {
+      Expr target = expression(a);
+      Expr root = target;
+      while (root instanceof Expr.Index i) {
+        root = i.array();
+      }
+      if (target.type() instanceof Type.DoubleArray) {
+        throw new Unsupported(t, "assigning a whole row aliases arrays: write its elements, or build the"
+            + " matrix with new double[m][n]");
+      }
+      if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
+        throw new Unsupported(t, "writing into the parameter array '" + v.name() + "' is not supported (inputs are"
+            + " never mutated): copy it first, for example double[] y = " + v.name() + ".clone();");
+      }
+      if (!(root instanceof Expr.Var)) {
+        throw new Unsupported(t, "only elements of local arrays can be written");
+      }
+      assignedNames.add(((Expr.Var) root).name());
+      return target;
+    }
+    if (e instanceof MemberSelectTree) {
+      throw new Unsupported(t, "field writes are not supported in a @Differentiable method: return the value instead");
+    }
+    throw new Unsupported(t, "this assignment target is not supported");
+  }
+
+  /**
+   * The value assigned to an array variable: a fresh array ({@code new}, an initializer, {@code clone()}, a
+   * {@code @Differentiable} call). Another array variable would alias and is refused; {@code return} may
+   * return any array expression since nothing writes to it afterwards.
+   */
+  private Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
+    ExpressionTree e = unparen(t);
+    Expr value;
+    if (e instanceof NewArrayTree na && na.getType() == null) {
+      value = arrayInitializer(na, (Type.DoubleArray) type);
+    } else {
+      value = expression(e);
+    }
+    if (!value.type().equals(type)) {
+      throw new Unsupported(t, "expected " + type.java() + " but this is " + value.type().java());
+    }
+    boolean fresh = value instanceof Expr.NewArray || value instanceof Expr.ArrayInit || value instanceof Expr.Clone
+        || value instanceof Expr.Call;
+    if (!fresh && !isReturn) {
+      throw new Unsupported(t, "assigning an existing array to another variable makes an alias, which Adjoint"
+          + " does not support: copy it with .clone() or write its elements into a new array");
+    }
+    if (!fresh && !(value instanceof Expr.Var || value instanceof Expr.Index)) {
+      throw new Unsupported(t, "return a local array variable, a new array or a call");
+    }
+    return value;
+  }
+
+  private Expr arrayInitializer(NewArrayTree na, Type.DoubleArray type) {
+    List<Expr> elements = new ArrayList<>();
+    for (ExpressionTree init : na.getInitializers()) {
+      if (type.rank() == 2) {
+        ExpressionTree row = unparen(init);
+        if (row instanceof NewArrayTree r && r.getType() == null) {
+          elements.add(arrayInitializer(r, Type.VECTOR));
+        } else {
+          Expr rowValue = expression(row);
+          if (!(rowValue instanceof Expr.ArrayInit || rowValue instanceof Expr.NewArray)) {
+            throw new Unsupported(init, "matrix rows must be written out here ({a, b}) so that no row is shared");
+          }
+          elements.add(rowValue);
+        }
+      } else {
+        elements.add(convert(expression(init), Type.DOUBLE, init));
+      }
+    }
+    return new Expr.ArrayInit(type, elements);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private Expr condition(ExpressionTree t) {
+    Expr c = expression(t);
+    if (c.type() != Type.BOOLEAN) {
+      throw new Unsupported(t, "a condition must be boolean");
+    }
+    return c;
+  }
+
+  private Expr expression(ExpressionTree t) {
+    switch (t.getKind()) {
+      case PARENTHESIZED:
+        return expression(((ParenthesizedTree) t).getExpression());
+      case INT_LITERAL:
+        return new Expr.Literal(String.valueOf(((LiteralTree) t).getValue()), Type.INT);
+      case LONG_LITERAL:
+        return new Expr.Literal(((LiteralTree) t).getValue() + "L", Type.LONG);
+      case DOUBLE_LITERAL:
+        return new Expr.Literal(String.valueOf(((LiteralTree) t).getValue()), Type.DOUBLE);
+      case BOOLEAN_LITERAL:
+        return new Expr.Literal(String.valueOf(((LiteralTree) t).getValue()), Type.BOOLEAN);
+      case FLOAT_LITERAL:
+        throw new Unsupported(t, "float is not supported: write a double literal (drop the 'f')");
+      case CHAR_LITERAL:
+        return new Expr.Literal(String.valueOf((int) (Character) ((LiteralTree) t).getValue()), Type.INT);
+      case STRING_LITERAL:
+      case NULL_LITERAL:
+        throw new Unsupported(t, "strings and null are not supported in a @Differentiable method");
+      case IDENTIFIER:
+        return identifier((IdentifierTree) t);
+      case MEMBER_SELECT:
+        return memberSelect((MemberSelectTree) t);
+      case ARRAY_ACCESS: {
+        ArrayAccessTree a = (ArrayAccessTree) t;
+        Expr array = expression(a.getExpression());
+        Expr index = expression(a.getIndex());
+        if (!(index.type() == Type.INT)) {
+          throw new Unsupported(a.getIndex(), "an array index must be an int");
+        }
+        if (!(array instanceof Expr.Var || array instanceof Expr.StaticField || array instanceof Expr.Index)) {
+          throw new Unsupported(a.getExpression(), "index a variable: assign the array to a local first");
+        }
+        if (array.type() instanceof Type.DoubleArray d) {
+          return new Expr.Index(array, index, d.element());
+        }
+        if (array.type() instanceof Type.IntArray) {
+          return new Expr.Index(array, index, Type.INT);
+        }
+        throw new Unsupported(t, "indexing needs an array");
+      }
+      case UNARY_MINUS:
+      case UNARY_PLUS: {
+        Expr operand = expression(((UnaryTree) t).getExpression());
+        if (!(operand.type() instanceof Type.Scalar s) || !s.numeric()) {
+          throw new Unsupported(t, "unary minus needs a number");
+        }
+        if (t.getKind() == Tree.Kind.UNARY_PLUS) {
+          return operand;
+        }
+        return new Expr.Unary(Expr.UnaryOp.NEG, operand, operand.type());
+      }
+      case LOGICAL_COMPLEMENT: {
+        Expr operand = expression(((UnaryTree) t).getExpression());
+        if (operand.type() != Type.BOOLEAN) {
+          throw new Unsupported(t, "! needs a boolean");
+        }
+        return new Expr.Unary(Expr.UnaryOp.NOT, operand, Type.BOOLEAN);
+      }
+      case PREFIX_INCREMENT:
+      case POSTFIX_INCREMENT:
+      case PREFIX_DECREMENT:
+      case POSTFIX_DECREMENT:
+        throw new Unsupported(t, "++ and -- inside an expression are not supported: write them as their own statement");
+      case ASSIGNMENT:
+      case PLUS_ASSIGNMENT:
+      case MINUS_ASSIGNMENT:
+      case MULTIPLY_ASSIGNMENT:
+      case DIVIDE_ASSIGNMENT:
+        throw new Unsupported(t, "an assignment inside an expression is not supported: write it as its own statement");
+      case CONDITIONAL_EXPRESSION: {
+        ConditionalExpressionTree c = (ConditionalExpressionTree) t;
+        Expr cond = condition(c.getCondition());
+        Expr a = expression(c.getTrueExpression());
+        Expr b = expression(c.getFalseExpression());
+        if (a.type() instanceof Type.Scalar sa && b.type() instanceof Type.Scalar sb) {
+          if (sa == Type.BOOLEAN || sb == Type.BOOLEAN) {
+            if (sa != sb) {
+              throw new Unsupported(t, "both branches of ?: must have the same type");
+            }
+            return new Expr.Conditional(cond, a, b, Type.BOOLEAN);
+          }
+          Type type = promote(sa, sb);
+          return new Expr.Conditional(cond, convert(a, type, t), convert(b, type, t), type);
+        }
+        throw new Unsupported(t, "?: between arrays makes an alias: use if/else and write the elements");
+      }
+      case TYPE_CAST: {
+        TypeCastTree c = (TypeCastTree) t;
+        Type target = typeOf(c.getType());
+        Expr operand = expression(c.getExpression());
+        if (!(target instanceof Type.Scalar ts) || !ts.numeric()
+            || !(operand.type() instanceof Type.Scalar os) || !os.numeric()) {
+          throw new Unsupported(t, "only casts between int, long and double are supported");
+        }
+        return operand.type() == target ? operand : new Expr.Cast(target, operand);
+      }
+      case METHOD_INVOCATION:
+        return call((MethodInvocationTree) t);
+      case NEW_ARRAY:
+        return newArray((NewArrayTree) t);
+      case NEW_CLASS:
+        throw new Unsupported(t, "creating objects is not supported in a @Differentiable method: only arrays"
+            + " (new double[n]) can be created");
+      case LAMBDA_EXPRESSION:
+        throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a loop, or move the"
+            + " function into another @Differentiable method and call it");
+      case MEMBER_REFERENCE:
+        throw new Unsupported(t, "method references are not supported in a @Differentiable method: call a"
+            + " @Differentiable method directly");
+      case INSTANCE_OF:
+        throw new Unsupported(t, "instanceof is not supported in a @Differentiable method");
+      case SWITCH_EXPRESSION:
+        throw new Unsupported(t, "switch expressions are not supported yet: use ?: or if/else");
+      default:
+        if (t instanceof BinaryTree b) {
+          BinaryOp op = binaryOp(t.getKind(), t);
+          return binary(op, expression(b.getLeftOperand()), expression(b.getRightOperand()), t);
+        }
+        throw new Unsupported(t, "this expression (" + t.getKind().name().toLowerCase().replace('_', ' ')
+            + ") is not supported in a @Differentiable method");
+    }
+  }
+
+  private Expr newArray(NewArrayTree na) {
+    if (na.getType() == null) {
+      throw new Unsupported(na, "an array initializer needs its type here: new double[] {...}");
+    }
+    int rank = 1;
+    Tree elementType = na.getType();
+    while (elementType instanceof ArrayTypeTree at) {
+      rank++;
+      elementType = at.getType();
+    }
+    rank = Math.max(rank, na.getDimensions().size());
+    if (!(elementType instanceof PrimitiveTypeTree p) || p.getPrimitiveTypeKind() != javax.lang.model.type.TypeKind.DOUBLE) {
+      throw new Unsupported(na, "only double arrays can be created in a @Differentiable method");
+    }
+    if (rank > 2) {
+      throw new Unsupported(na, "arrays of rank above 2 are not supported: use double[] or double[][]");
+    }
+    Type.DoubleArray type = new Type.DoubleArray(rank);
+    if (na.getInitializers() != null) {
+      return arrayInitializer(na, type);
+    }
+    List<Expr> dims = new ArrayList<>();
+    for (ExpressionTree d : na.getDimensions()) {
+      Expr dim = expression(d);
+      if (dim.type() != Type.INT) {
+        throw new Unsupported(d, "an array dimension must be an int");
+      }
+      dims.add(dim);
+    }
+    return new Expr.NewArray(type, dims);
+  }
+
+  private Expr identifier(IdentifierTree id) {
+    String name = id.getName().toString();
+    Expr alias = elementAliases.get(name);
+    if (alias != null) {
+      return alias;
+    }
+    Expr.Var v = lookup(name);
+    if (v != null) {
+      return v;
+    }
+    for (TypeElement type = owner; type != null; type = enclosingType(type)) {
+      for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+        if (field.getSimpleName().contentEquals(name)) {
+          return fieldRead(id, type, field);
+        }
+      }
+    }
+    VariableElement imported = staticallyImportedField(name);
+    if (imported != null) {
+      return fieldRead(id, (TypeElement) imported.getEnclosingElement(), imported);
+    }
+    throw new Unsupported(id, "cannot resolve '" + name + "': a @Differentiable method may read its parameters,"
+        + " its locals and static final constants");
+  }
+
+  private Expr fieldRead(Tree at, TypeElement type, VariableElement field) {
+    String name = field.getSimpleName().toString();
+    if (!field.getModifiers().contains(Modifier.STATIC) || !field.getModifiers().contains(Modifier.FINAL)) {
+      throw new Unsupported(at, "'" + name + "' is not a static final constant: a @Differentiable method may only"
+          + " read static final fields (it must be a pure function of its arguments)");
+    }
+    Optional<Type> type1 = ModelTypes.of(field.asType());
+    if (type1.isEmpty()) {
+      throw new Unsupported(at, "the constant '" + name + "' has an unsupported type " + field.asType());
+    }
+    Object constant = field.getConstantValue();
+    if (constant != null) {
+      return constantLiteral(constant, type1.get(), at);
+    }
+    if (field.getModifiers().contains(Modifier.PRIVATE)) {
+      throw new Unsupported(at, "the private constant '" + name + "' is not a compile-time constant, so the"
+          + " companion cannot read it: make it package-private");
+    }
+    return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
+  }
+
+  private static Expr constantLiteral(Object constant, Type type, Tree at) {
+    if (constant instanceof Double d) {
+      if (d.isNaN()) {
+        return new Expr.StaticField("java.lang.Double", "NaN", Type.DOUBLE);
+      }
+      if (d.isInfinite()) {
+        return new Expr.StaticField("java.lang.Double", d > 0 ? "POSITIVE_INFINITY" : "NEGATIVE_INFINITY",
+            Type.DOUBLE);
+      }
+      String text = Double.toString(Math.abs(d));
+      Expr literal = new Expr.Literal(text, Type.DOUBLE);
+      return d < 0 || (d == 0 && 1 / d < 0) ? new Expr.Unary(Expr.UnaryOp.NEG, literal, Type.DOUBLE) : literal;
+    }
+    if (constant instanceof Integer i) {
+      return i < 0 ? new Expr.Unary(Expr.UnaryOp.NEG, new Expr.Literal(Long.toString(-(long) i), Type.INT), Type.INT)
+          : new Expr.Literal(Integer.toString(i), Type.INT);
+    }
+    if (constant instanceof Long l) {
+      return l < 0 ? new Expr.Literal("(" + l + "L)", Type.LONG) : new Expr.Literal(l + "L", Type.LONG);
+    }
+    if (constant instanceof Boolean b) {
+      return new Expr.Literal(b.toString(), Type.BOOLEAN);
+    }
+    throw new Unsupported(at, "constants of type " + constant.getClass().getSimpleName() + " are not supported");
+  }
+
+  private Expr memberSelect(MemberSelectTree m) {
+    String member = m.getIdentifier().toString();
+    ExpressionTree target = unparen(m.getExpression());
+    if (member.equals("length")) {
+      Expr array = tryExpression(target);
+      if (array != null) {
+        if (!(array.type() instanceof Type.DoubleArray || array.type() instanceof Type.IntArray)) {
+          throw new Unsupported(m, ".length needs an array");
+        }
+        return new Expr.Length(array);
+      }
+    }
+    TypeElement type = resolveType(target);
+    if (type == null) {
+      throw new Unsupported(m, "cannot resolve '" + m + "': a @Differentiable method may read its parameters,"
+          + " its locals and static final constants");
+    }
+    for (VariableElement field : ElementFilter.fieldsIn(elements.getAllMembers(type))) {
+      if (field.getSimpleName().contentEquals(member)) {
+        return fieldRead(m, (TypeElement) field.getEnclosingElement(), field);
+      }
+    }
+    throw new Unsupported(m, "cannot resolve '" + m + "'");
+  }
+
+  /** The expression {@code t} denotes, or null when it names a type or a package instead. */
+  private Expr tryExpression(ExpressionTree t) {
+    if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
+        && !elementAliases.containsKey(id.getName().toString())) {
+      return null;
+    }
+    if (t instanceof MemberSelectTree && resolveType(t) != null) {
+      return null;
+    }
+    return expression(t);
+  }
+
+  private Expr call(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    String name;
+    TypeElement type;
+    if (!call.getTypeArguments().isEmpty()) {
+      throw new Unsupported(call, "generic method calls are not supported");
+    }
+    if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+      type = null;
+      for (TypeElement t = owner; t != null && type == null; t = enclosingType(t)) {
+        if (!methodsNamed(t, name).isEmpty()) {
+          type = t;
+        }
+      }
+      if (type == null) {
+        type = staticallyImportedMethodOwner(name);
+      }
+      if (type == null) {
+        throw new Unsupported(call, "cannot resolve the method '" + name + "'");
+      }
+    } else if (select instanceof MemberSelectTree ms) {
+      name = ms.getIdentifier().toString();
+      ExpressionTree target = unparen(ms.getExpression());
+      Expr receiver = tryExpression(target);
+      if (receiver != null) {
+        if (name.equals("clone") && call.getArguments().isEmpty() && receiver.type() instanceof Type.DoubleArray d) {
+          if (d.rank() != 1) {
+            throw new Unsupported(call, "clone() of a double[][] is shallow and would share rows: copy the rows"
+                + " into new double[m][n]");
+          }
+          return new Expr.Clone(receiver);
+        }
+        throw new Unsupported(call, "calling '" + name + "' on a value is not supported: only static methods of"
+            + " Math and @Differentiable methods can be called (and clone() of a double[])");
+      }
+      type = resolveType(target);
+      if (type == null) {
+        throw new Unsupported(ms.getExpression(), "cannot resolve '" + ms.getExpression() + "'");
+      }
+    } else {
+      throw new Unsupported(call, "this call is not supported");
+    }
+    List<Expr> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(expression(a));
+    }
+    String owner = type.getQualifiedName().toString();
+    if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
+      return mathCall(call, name, args);
+    }
+    List<ExecutableElement> candidates = methodsNamed(type, name);
+    List<ExecutableElement> differentiable = candidates.stream().filter(ModelTypes::isDifferentiable).toList();
+    if (differentiable.size() == 1) {
+      return differentiableCall(call, type, differentiable.get(0), args);
+    }
+    boolean anyDifferentiableArgument = args.stream().anyMatch(a -> a.type().differentiable());
+    if (anyDifferentiableArgument || candidates.isEmpty()) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
+          + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
+    }
+    return opaqueCall(call, type, candidates, args);
+  }
+
+  /** A call with only non-differentiable arguments (an int helper): kept as a constant of the derivative. */
+  private Expr opaqueCall(MethodInvocationTree call, TypeElement type, List<ExecutableElement> candidates,
+      List<Expr> args) {
+    ExecutableElement target = null;
+    for (ExecutableElement c : candidates) {
+      if (c.getParameters().size() == args.size() && c.getModifiers().contains(Modifier.STATIC)) {
+        target = c;
+      }
+    }
+    if (target == null || target.getModifiers().contains(Modifier.PRIVATE)) {
+      throw new Unsupported(call, "only non-private static methods can be called from a @Differentiable method");
+    }
+    Optional<Type> result = ModelTypes.of(target.getReturnType());
+    if (result.isEmpty() || result.get().differentiable()) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is not"
+          + " @Differentiable but returns " + target.getReturnType() + ": mark it @Differentiable");
+    }
+    return new Expr.Call(new Callee.Static(type.getQualifiedName().toString(), target.getSimpleName().toString()),
+        args, result.get());
+  }
+
+  private Expr differentiableCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
+      List<Expr> args) {
+    if (!target.getModifiers().contains(Modifier.STATIC)) {
+      throw new Unsupported(call, "the @Differentiable method '" + target.getSimpleName() + "' is not static");
+    }
+    if (target.getParameters().size() != args.size()) {
+      throw new Unsupported(call, "'" + target.getSimpleName() + "' takes " + target.getParameters().size()
+          + " arguments");
+    }
+    List<Type> parameterTypes = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      VariableElement p = target.getParameters().get(i);
+      Type pt = ModelTypes.of(p.asType()).orElseThrow(() -> new Unsupported(call,
+          "'" + target.getSimpleName() + "' has a parameter of an unsupported type"));
+      parameterTypes.add(pt);
+      Expr a = args.get(i);
+      if (pt instanceof Type.Scalar) {
+        args.set(i, convert(a, pt, call.getArguments().get(i)));
+      } else if (!a.type().equals(pt)) {
+        throw new Unsupported(call.getArguments().get(i), "expected " + pt.java() + " but this is " + a.type().java());
+      } else if (pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
+          || a instanceof Expr.StaticField)) {
+        throw new Unsupported(call.getArguments().get(i),
+            "pass an array argument through a local variable so that its gradient has somewhere to go");
+      }
+    }
+    Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
+        "'" + target.getSimpleName() + "' returns an unsupported type"));
+    String companion = ModelTypes.companionName(type);
+    List<String> components = gradientComponents(type, target, parameterTypes);
+    Callee callee = new Callee.DifferentiableMethod(type.getQualifiedName().toString(), companion,
+        target.getSimpleName().toString(), parameterTypes, components, result);
+    return new Expr.Call(callee, args, result);
+  }
+
+  /**
+   * The gradient record's accessor for each parameter: the parameter names when the callee is compiled
+   * now (its companion is generated in this compilation), the record's components when the companion is a
+   * compiled class (parameter names may be absent from class files).
+   */
+  private List<String> gradientComponents(TypeElement type, ExecutableElement target, List<Type> parameterTypes) {
+    List<String> components = new ArrayList<>();
+    String capitalized = Character.toUpperCase(target.getSimpleName().charAt(0))
+        + target.getSimpleName().toString().substring(1);
+    TypeElement record = trees.getTree(target) == null
+        ? elements.getTypeElement(ModelTypes.companionName(type) + "." + capitalized + "Gradient") : null;
+    List<String> recordNames = new ArrayList<>();
+    if (record != null) {
+      for (Element e : record.getEnclosedElements()) {
+        if (e.getKind() == ElementKind.RECORD_COMPONENT) {
+          recordNames.add(e.getSimpleName().toString());
+        }
+      }
+    } else if (trees.getTree(target) == null) {
+      throw new Unsupported(trees.getTree(method), "'" + type.getSimpleName() + "." + target.getSimpleName()
+          + "' is @Differentiable but its companion " + ModelTypes.companionName(type) + " is not on the class"
+          + " path: compile " + type.getSimpleName() + " with the Adjoint processor");
+    }
+    int next = 0;
+    for (int i = 0; i < parameterTypes.size(); i++) {
+      if (parameterTypes.get(i).differentiable()) {
+        components.add(record != null ? (next < recordNames.size() ? recordNames.get(next) : null)
+            : target.getParameters().get(i).getSimpleName().toString());
+        next++;
+      } else {
+        components.add(null);
+      }
+    }
+    return components;
+  }
+
+  private Expr mathCall(MethodInvocationTree call, String name, List<Expr> args) {
+    Integer arity = MATH_ARITY.get(name);
+    boolean anyDouble = args.stream().anyMatch(a -> a.type() == Type.DOUBLE);
+    if (arity == null) {
+      if (!anyDouble && args.stream().allMatch(a -> a.type() instanceof Type.Scalar)) {
+        Type result = name.equals("floorDiv") || name.equals("floorMod") || name.equals("addExact")
+            || name.equals("multiplyExact") || name.equals("subtractExact") || name.equals("negateExact")
+            ? (args.stream().anyMatch(a -> a.type() == Type.LONG) ? Type.LONG : Type.INT) : null;
+        if (result != null) {
+          return new Expr.Call(new Callee.Static("java.lang.Math", name), args, result);
+        }
+      }
+      throw new Unsupported(call, "Math." + name + " is not supported: the supported functions are "
+          + String.join(", ", MATH_ARITY.keySet()));
+    }
+    if (args.size() != arity) {
+      throw new Unsupported(call, "Math." + name + " takes " + arity + " argument" + (arity == 1 ? "" : "s"));
+    }
+    for (Expr a : args) {
+      if (!(a.type() instanceof Type.Scalar s) || !s.numeric()) {
+        throw new Unsupported(call, "Math." + name + " needs numeric arguments");
+      }
+    }
+    switch (name) {
+      case "abs", "max", "min" -> {
+        if (!anyDouble) {
+          Type t = args.stream().anyMatch(a -> a.type() == Type.LONG) ? Type.LONG : Type.INT;
+          return new Expr.Call(new Callee.MathFunction(name), args, t);
+        }
+      }
+      case "round" -> {
+        // Math.round(double) returns long: the derivative stops here, as PyTorch's round has zero gradient.
+        return new Expr.Call(new Callee.MathFunction(name), convertAll(args, Type.DOUBLE, call), Type.LONG);
+      }
+      default -> { }
+    }
+    return new Expr.Call(new Callee.MathFunction(name), convertAll(args, Type.DOUBLE, call), Type.DOUBLE);
+  }
+
+  private List<Expr> convertAll(List<Expr> args, Type type, Tree at) {
+    List<Expr> out = new ArrayList<>();
+    for (Expr a : args) {
+      out.add(convert(a, type, at));
+    }
+    return out;
+  }
+
+  private Expr binary(BinaryOp op, Expr left, Expr right, Tree at) {
+    if (!(left.type() instanceof Type.Scalar l) || !(right.type() instanceof Type.Scalar r)) {
+      throw new Unsupported(at, "operator " + op.java + " needs scalar operands; arrays have no arithmetic in plain"
+          + " Java: write a loop over the elements");
+    }
+    switch (op) {
+      case AND, OR -> {
+        if (l != Type.BOOLEAN || r != Type.BOOLEAN) {
+          throw new Unsupported(at, op.java + " needs boolean operands");
+        }
+        return new Expr.Binary(op, left, right, Type.BOOLEAN);
+      }
+      case EQ, NE -> {
+        if ((l == Type.BOOLEAN) != (r == Type.BOOLEAN)) {
+          throw new Unsupported(at, "cannot compare a boolean with a number");
+        }
+        return new Expr.Binary(op, left, right, Type.BOOLEAN);
+      }
+      case LT, LE, GT, GE -> {
+        requireNumeric(l, r, op, at);
+        return new Expr.Binary(op, left, right, Type.BOOLEAN);
+      }
+      case BIT_AND, BIT_OR, XOR -> {
+        if (l == Type.BOOLEAN && r == Type.BOOLEAN) {
+          return new Expr.Binary(op, left, right, Type.BOOLEAN);
+        }
+        if (l == Type.DOUBLE || r == Type.DOUBLE || l == Type.BOOLEAN || r == Type.BOOLEAN) {
+          throw new Unsupported(at, op.java + " needs int or long operands");
+        }
+        return new Expr.Binary(op, left, right, promote(l, r));
+      }
+      case SHL, SHR, USHR -> {
+        if (l == Type.DOUBLE || r == Type.DOUBLE || l == Type.BOOLEAN || r == Type.BOOLEAN) {
+          throw new Unsupported(at, op.java + " needs int or long operands");
+        }
+        return new Expr.Binary(op, left, right, l);
+      }
+      default -> {
+        requireNumeric(l, r, op, at);
+        Type t = promote(l, r);
+        return new Expr.Binary(op, convert(left, t, at), convert(right, t, at), t);
+      }
+    }
+  }
+
+  private static void requireNumeric(Type.Scalar l, Type.Scalar r, BinaryOp op, Tree at) {
+    if (!l.numeric() || !r.numeric()) {
+      throw new Unsupported(at, "operator " + op.java + " needs numbers");
+    }
+  }
+
+  private static Type promote(Type.Scalar a, Type.Scalar b) {
+    if (a == Type.DOUBLE || b == Type.DOUBLE) {
+      return Type.DOUBLE;
+    }
+    if (a == Type.LONG || b == Type.LONG) {
+      return Type.LONG;
+    }
+    return Type.INT;
+  }
+
+  /** Java's assignment conversion: widening only; narrowing needs an explicit cast in source. */
+  private Expr convert(Expr e, Type target, Tree at) {
+    if (e.type().equals(target)) {
+      return e;
+    }
+    if (target instanceof Type.Scalar t && e.type() instanceof Type.Scalar s && t.numeric() && s.numeric()
+        && widens(s, t)) {
+      return e instanceof Expr.Literal lit && t == Type.DOUBLE && s == Type.INT
+          ? new Expr.Literal(lit.text() + ".0", Type.DOUBLE) : new Expr.Cast(target, e);
+    }
+    throw new Unsupported(at, "expected " + target.java() + " but this is " + e.type().java()
+        + (target instanceof Type.Scalar && e.type() == Type.DOUBLE ? ": a double is never rounded silently; cast"
+            + " it explicitly" : ""));
+  }
+
+  private static Expr castIfNeeded(Expr e, Type target) {
+    return e.type().equals(target) ? e : new Expr.Cast(target, e);
+  }
+
+  private static boolean widens(Type.Scalar from, Type.Scalar to) {
+    return from == Type.INT && (to == Type.LONG || to == Type.DOUBLE) || from == Type.LONG && to == Type.DOUBLE;
+  }
+
+  private BinaryOp binaryOp(Tree.Kind kind, Tree at) {
+    return switch (kind) {
+      case PLUS, PLUS_ASSIGNMENT -> BinaryOp.ADD;
+      case MINUS, MINUS_ASSIGNMENT -> BinaryOp.SUB;
+      case MULTIPLY, MULTIPLY_ASSIGNMENT -> BinaryOp.MUL;
+      case DIVIDE, DIVIDE_ASSIGNMENT -> BinaryOp.DIV;
+      case REMAINDER, REMAINDER_ASSIGNMENT -> BinaryOp.REM;
+      case LESS_THAN -> BinaryOp.LT;
+      case LESS_THAN_EQUAL -> BinaryOp.LE;
+      case GREATER_THAN -> BinaryOp.GT;
+      case GREATER_THAN_EQUAL -> BinaryOp.GE;
+      case EQUAL_TO -> BinaryOp.EQ;
+      case NOT_EQUAL_TO -> BinaryOp.NE;
+      case CONDITIONAL_AND -> BinaryOp.AND;
+      case CONDITIONAL_OR -> BinaryOp.OR;
+      case AND, AND_ASSIGNMENT -> BinaryOp.BIT_AND;
+      case OR, OR_ASSIGNMENT -> BinaryOp.BIT_OR;
+      case XOR, XOR_ASSIGNMENT -> BinaryOp.XOR;
+      case LEFT_SHIFT, LEFT_SHIFT_ASSIGNMENT -> BinaryOp.SHL;
+      case RIGHT_SHIFT, RIGHT_SHIFT_ASSIGNMENT -> BinaryOp.SHR;
+      case UNSIGNED_RIGHT_SHIFT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> BinaryOp.USHR;
+      default -> throw new Unsupported(at, "operator " + kind + " is not supported");
+    };
+  }
+
+  // ---------------------------------------------------------------- names and types
+
+  private Expr.Var lookup(String name) {
+    for (Map<String, Expr.Var> scope : scopes) {
+      Expr.Var v = scope.get(name);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private Type typeOf(Tree typeTree) {
+    if (typeTree instanceof PrimitiveTypeTree p) {
+      return switch (p.getPrimitiveTypeKind()) {
+        case DOUBLE -> Type.DOUBLE;
+        case INT -> Type.INT;
+        case LONG -> Type.LONG;
+        case BOOLEAN -> Type.BOOLEAN;
+        case FLOAT -> throw new Unsupported(typeTree, "float is not supported: use double");
+        default -> throw new Unsupported(typeTree, "type " + p.getPrimitiveTypeKind().name().toLowerCase()
+            + " is not supported: use double, int, long or boolean");
+      };
+    }
+    if (typeTree instanceof ArrayTypeTree a) {
+      Type element = typeOf(a.getType());
+      if (element == Type.DOUBLE) {
+        return Type.VECTOR;
+      }
+      if (element == Type.VECTOR) {
+        return Type.MATRIX;
+      }
+      if (element == Type.INT) {
+        return Type.INT_VECTOR;
+      }
+    }
+    throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use"
+        + " double, double[], double[][], int, long or boolean");
+  }
+
+  private static boolean isVar(Tree typeTree) {
+    return typeTree instanceof IdentifierTree id && id.getName().contentEquals("var");
+  }
+
+  private static TypeElement enclosingType(TypeElement type) {
+    Element e = type.getEnclosingElement();
+    return e instanceof TypeElement t ? t : null;
+  }
+
+  private static List<ExecutableElement> methodsNamed(TypeElement type, String name) {
+    return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+        .filter(m -> m.getSimpleName().contentEquals(name))
+        .toList();
+  }
+
+  /** Resolves a type name as javac would for the supported cases: nested, same package, imports, java.lang. */
+  private TypeElement resolveType(ExpressionTree t) {
+    if (t instanceof IdentifierTree id) {
+      String name = id.getName().toString();
+      for (TypeElement type = owner; type != null; type = enclosingType(type)) {
+        if (type.getSimpleName().contentEquals(name)) {
+          return type;
+        }
+        for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
+          if (nested.getSimpleName().contentEquals(name)) {
+            return nested;
+          }
+        }
+      }
+      for (ImportTree imp : unit.getImports()) {
+        if (imp.isStatic()) {
+          continue;
+        }
+        String qualified = imp.getQualifiedIdentifier().toString();
+        if (qualified.endsWith("." + name)) {
+          TypeElement type = elements.getTypeElement(qualified);
+          if (type != null) {
+            return type;
+          }
+        }
+      }
+      String pkg = ModelTypes.packageOf(owner);
+      TypeElement samePackage = elements.getTypeElement(pkg.isEmpty() ? name : pkg + "." + name);
+      if (samePackage != null) {
+        return samePackage;
+      }
+      for (ImportTree imp : unit.getImports()) {
+        String qualified = imp.getQualifiedIdentifier().toString();
+        if (!imp.isStatic() && qualified.endsWith(".*")) {
+          TypeElement type = elements.getTypeElement(qualified.substring(0, qualified.length() - 1) + name);
+          if (type != null) {
+            return type;
+          }
+        }
+      }
+      return elements.getTypeElement("java.lang." + name);
+    }
+    if (t instanceof MemberSelectTree ms) {
+      TypeElement outer = resolveType(ms.getExpression());
+      if (outer != null) {
+        for (TypeElement nested : ElementFilter.typesIn(outer.getEnclosedElements())) {
+          if (nested.getSimpleName().contentEquals(ms.getIdentifier())) {
+            return nested;
+          }
+        }
+        return null;
+      }
+      return elements.getTypeElement(ms.toString());
+    }
+    return null;
+  }
+
+  private TypeElement staticallyImportedMethodOwner(String name) {
+    for (ImportTree imp : unit.getImports()) {
+      if (!imp.isStatic()) {
+        continue;
+      }
+      String qualified = imp.getQualifiedIdentifier().toString();
+      int dot = qualified.lastIndexOf('.');
+      String member = qualified.substring(dot + 1);
+      if (member.equals(name) || member.equals("*")) {
+        TypeElement type = elements.getTypeElement(qualified.substring(0, dot));
+        if (type != null && !methodsNamed(type, name).isEmpty()) {
+          return type;
+        }
+      }
+    }
+    return null;
+  }
+
+  private VariableElement staticallyImportedField(String name) {
+    for (ImportTree imp : unit.getImports()) {
+      if (!imp.isStatic()) {
+        continue;
+      }
+      String qualified = imp.getQualifiedIdentifier().toString();
+      int dot = qualified.lastIndexOf('.');
+      String member = qualified.substring(dot + 1);
+      if (member.equals(name) || member.equals("*")) {
+        TypeElement type = elements.getTypeElement(qualified.substring(0, dot));
+        if (type != null) {
+          for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+            if (f.getSimpleName().contentEquals(name)) {
+              return f;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Set<String> variablesIn(Expr e) {
+    Set<String> names = new HashSet<>();
+    collectVariables(e, names);
+    return names;
+  }
+
+  private static void collectVariables(Expr e, Set<String> names) {
+    if (e instanceof Expr.Var v) {
+      names.add(v.name());
+    } else if (e instanceof Expr.Index i) {
+      collectVariables(i.array(), names);
+      collectVariables(i.index(), names);
+    }
+  }
+
+  private static ExpressionTree unparen(ExpressionTree t) {
+    while (t instanceof ParenthesizedTree p) {
+      t = p.getExpression();
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- origins
+
+  private Origin origin(Tree tree) {
+    int id = nextOrigin++;
+    originTrees.put(id, tree);
+    long start = positions.getStartPosition(unit, tree);
+    long end = positions.getEndPosition(unit, tree);
+    int line = start < 0 ? 0 : (int) unit.getLineMap().getLineNumber(start);
+    String text = "";
+    if (start >= 0 && end > start && end <= source.length()) {
+      text = source.subSequence((int) start, (int) end).toString();
+      int newline = text.indexOf('\n');
+      if (newline >= 0) {
+        text = text.substring(0, newline).strip();
+        if (text.endsWith("{")) {
+          text = text.substring(0, text.length() - 1).strip();
+        }
+      }
+      text = text.replaceAll("\\s+", " ");
+      if (text.length() > 100) {
+        text = text.substring(0, 97) + "...";
+      }
+    }
+    return new Origin(id, line, text);
+  }
+
+  private static Map<String, Integer> mathArity() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (String f : List.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "expm1",
+        "log", "log10", "log1p", "sqrt", "cbrt", "abs", "signum", "floor", "ceil", "rint", "round", "toRadians",
+        "toDegrees")) {
+      m.put(f, 1);
+    }
+    for (String f : List.of("atan2", "pow", "hypot", "max", "min")) {
+      m.put(f, 2);
+    }
+    return m;
+  }
+
+  /** The names of the supported {@code Math} functions, for documentation and tests. */
+  public static Set<String> mathFunctions() {
+    return MATH_ARITY.keySet();
+  }
+}
