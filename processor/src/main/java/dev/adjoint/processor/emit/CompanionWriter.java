@@ -87,7 +87,7 @@ public final class CompanionWriter {
       String args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
       companion.addMethod(MethodSpec.methodBuilder(method.name())
           .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
-          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(resultType)
           .addParameters(parameters())
           .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args)
@@ -101,7 +101,7 @@ public final class CompanionWriter {
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
           .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
-          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(tapeClass)
           .addParameters(parameters())
           .addStatement("return new $T($L)", tapeClass, copies)
@@ -110,7 +110,7 @@ public final class CompanionWriter {
       if (scalarResult) {
         companion.addMethod(MethodSpec.methodBuilder(method.name() + "Gradient")
             .addJavadoc("The gradient of $L: forward and reverse pass with upstream 1.0.\n", source)
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(gradientClass)
             .addParameters(parameters())
             .addStatement("return new $T($L).backward(1.0, false)", tapeClass, args)
@@ -120,7 +120,7 @@ public final class CompanionWriter {
           .addJavadoc("The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
               + " call.\n\n@throws IllegalArgumentException if {@code $L} does not have the result's shape\n",
               source, upstream)
-          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(gradientClass)
           .addParameters(parameters())
           .addParameter(resultType, upstream)
@@ -129,6 +129,11 @@ public final class CompanionWriter {
 
       companion.addType(gradientRecord());
       companion.addType(tape());
+    }
+
+    /** Companion members are public exactly when the source method is reachable from everywhere. */
+    private Modifier[] visibility() {
+      return method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
     }
 
     private List<ParameterSpec> parameters() {
@@ -149,7 +154,7 @@ public final class CompanionWriter {
             .append(p.name()).append("}");
       }
       return TypeSpec.recordBuilder(gradientClass.simpleName())
-          .addModifiers(Modifier.PUBLIC)
+          .addModifiers(visibility())
           .recordConstructor(constructor.build())
           .addJavadoc("$L\n", doc)
           .build();
@@ -157,7 +162,7 @@ public final class CompanionWriter {
 
     private TypeSpec tape() {
       TypeSpec.Builder tape = TypeSpec.classBuilder(tapeClass.simpleName())
-          .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("The retained graph of one forward pass of $L: its value and its reverse pass.\n"
               + "\n<p>{@code backward} frees the tape unless asked to retain it, as PyTorch's {@code backward()}"
               + " does. Not for concurrent use.\n", source);

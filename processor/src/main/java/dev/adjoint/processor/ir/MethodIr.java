@@ -3,8 +3,8 @@ package dev.adjoint.processor.ir;
 import java.util.List;
 
 /**
- * One {@code @Differentiable} method as read from source: where it lives, its parameters, its result type
- * and its body.
+ * One {@code @Differentiable} method as read from source: where it lives, its parameters, its result type,
+ * its body, and whether it is public (its companion members are public exactly when it is).
  */
 public record MethodIr(
     String packageName,
@@ -14,6 +14,7 @@ public record MethodIr(
     List<Parameter> parameters,
     Type returnType,
     Stmt.Block body,
+    boolean isPublic,
     Origin origin) {
   public MethodIr {
     parameters = List.copyOf(parameters);

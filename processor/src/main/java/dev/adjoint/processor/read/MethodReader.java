@@ -155,6 +155,7 @@ public final class MethodReader {
         parameters,
         returnType,
         body,
+        method.getModifiers().contains(Modifier.PUBLIC) && owner.getModifiers().contains(Modifier.PUBLIC),
         origin));
   }
 
