@@ -36,7 +36,8 @@ public final class Autograd {
   /**
    * Like {@link #grad(Tensor, Tensor[], Tensor, boolean)}; with {@code createGraph} the reverse pass is
    * itself recorded, so the returned gradients are differentiable again (double backward, as PyTorch's
-   * {@code create_graph=True}); they then are graph tensors, not copies.
+   * {@code create_graph=True}); they then are graph tensors, not copies, and the graph is retained
+   * whatever {@code retainGraph} says (the new graph refers to the old one's saved values).
    */
   public static Tensor[] grad(
       Tensor output, Tensor[] inputs, Tensor upstream, boolean retainGraph, boolean createGraph) {
@@ -62,12 +63,14 @@ public final class Autograd {
 
   /**
    * The Jacobian of {@code f} at {@code x}, built the way the seed article builds it: one reverse pass
-   * per output element with a one-hot upstream, the graph retained between passes, and the leaf's
-   * accumulated gradient read and zeroed after each. Row {@code i} is the gradient of output element
-   * {@code i}; the shape is {@code [out.numel(), x.numel()]} (the article stores the transpose).
+   * per output element with a one-hot upstream, the graph retained between passes and freed by the
+   * last one. Row {@code i} is the gradient of output element {@code i}; the shape is
+   * {@code [out.numel(), x.numel()]} (the article stores the transpose, {@code j[:, i]}).
    *
-   * <p>{@code f} is applied once to a fresh leaf sharing {@code x}'s values, so {@code x} and its
-   * gradient are untouched. An output that does not depend on {@code x} gives zeros.
+   * <p>The passes go through {@link #grad(Tensor, Tensor[], Tensor, boolean)} rather than
+   * {@code backward()}, so that no leaf's {@code grad()} changes, neither {@code x}'s nor that of a
+   * parameter {@code f} closes over. {@code f} is applied once, to a fresh leaf sharing {@code x}'s
+   * values. An output that does not depend on {@code x} gives zeros.
    */
   public static Tensor jacobian(Function<Tensor, Tensor> f, Tensor x) {
     Tensor leaf = x.detach().requiresGrad();
@@ -79,12 +82,8 @@ public final class Autograd {
       for (int i = 0; i < m; i++) {
         double[] onehot = new double[m];
         onehot[i] = 1;
-        y.backward(Tensor.fromArray(onehot, y.shapeRef()), i < m - 1);
-        Tensor g = leaf.grad();
-        if (g != null) {
-          System.arraycopy(g.data, 0, j, i * n, n);
-          leaf.zeroGrad();
-        }
+        Tensor row = grad(y, new Tensor[] {leaf}, Tensor.fromArray(onehot, y.shapeRef()), i < m - 1)[0];
+        System.arraycopy(row.data, 0, j, i * n, n);
       }
     }
     return Tensor.wrap(j, new int[] {m, n});

@@ -322,6 +322,8 @@ public final class Tensor {
   /**
    * Zeroes this leaf's accumulated gradient in place (as {@code x.grad.zero_()} does); does nothing if
    * there is none yet.
+   *
+   * @throws IllegalStateException on a non-leaf, which has no accumulated gradient
    */
   public void zeroGrad() {
     if (gradFn != null) {
@@ -464,6 +466,7 @@ public final class Tensor {
    * @param value the forward result
    * @param pullback the reverse rule; must return one gradient (or null) per input, of its shape
    * @param inputs the tensors the value was computed from
+   * @return the value as a graph tensor (or a plain leaf when nothing requires grad)
    */
   public static Tensor fromPullback(String name, Tensor value, Pullback pullback, Tensor... inputs) {
     if (name == null || value == null || pullback == null || inputs == null) {

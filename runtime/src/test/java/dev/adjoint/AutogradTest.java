@@ -73,6 +73,9 @@ class AutogradTest {
     assertEquals(Tensor.of(new double[][] {{-1, 0.5, 0}, {0, 2, -1}}), k);
     assertEquals(Tensor.zeros(2, 3), Autograd.jacobian(v -> Tensor.of(1, 2), x), "constant outputs give zeros");
     assertNull(x.grad());
+    Tensor w = Tensor.of(2, 3, 4).requiresGrad();
+    assertEquals(Tensor.of(new double[][] {{2, 0, 0}, {0, 3, 0}, {0, 0, 4}}), Autograd.jacobian(v -> v.mul(w), x));
+    assertNull(w.grad(), "parameters the function closes over are not touched");
   }
 
   @Test
