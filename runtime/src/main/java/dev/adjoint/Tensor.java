@@ -460,7 +460,8 @@ public final class Tensor {
    * returned gradients to the inputs' graphs. The pullback is dropped after a reverse pass that does
    * not retain the graph, and a further pass throws the freed-graph error. Otherwise the result is a
    * plain leaf. Second derivatives do not flow through a pullback unless the tensors it returns were
-   * themselves recorded.
+   * themselves recorded. The engine cannot version-check values the pullback captured: generated code
+   * keeps its own copies, as a tape does.
    *
    * @param name the node's name, e.g. {@code "LossBackward"}
    * @param value the forward result
