@@ -1,0 +1,135 @@
+package dev.adjoint;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reverse pass: visits every node reachable from the output once, in reverse topological order
+ * (a node runs after all the nodes that consume its output), sums the adjoints arriving over several
+ * uses, and either accumulates into the leaves' {@code grad()} or captures the gradients of chosen
+ * inputs ({@link Autograd#grad}).
+ */
+final class Engine {
+  private Engine() {}
+
+  /**
+   * Runs the reverse pass from {@code root} with upstream {@code rootGrad}.
+   *
+   * @param capture {@code null} to accumulate into leaves; otherwise the inputs whose gradients are
+   *     returned (leaves' {@code grad()} untouched)
+   * @return the captured gradients (entries {@code null} where nothing reached the input), or null
+   */
+  static Tensor[] run(Tensor root, Tensor rootGrad, boolean retainGraph, boolean createGraph, Tensor[] capture) {
+    Node rootNode = root.gradEdge();
+    IdentityHashMap<Node, List<Integer>> captureIndex = new IdentityHashMap<>();
+    Tensor[] captured = capture == null ? null : new Tensor[capture.length];
+    if (capture != null) {
+      for (int i = 0; i < capture.length; i++) {
+        Node n = capture[i].gradEdgeIfAny();
+        if (n != null) {
+          captureIndex.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
+        }
+      }
+    }
+
+    // Post-order DFS (children before parents), iterative so deep graphs do not overflow the stack.
+    List<Node> postOrder = new ArrayList<>();
+    IdentityHashMap<Node, Integer> dependencies = new IdentityHashMap<>();
+    IdentityHashMap<Node, Boolean> visited = new IdentityHashMap<>();
+    ArrayDeque<Node> nodeStack = new ArrayDeque<>();
+    ArrayDeque<int[]> childStack = new ArrayDeque<>();
+    visited.put(rootNode, Boolean.TRUE);
+    nodeStack.push(rootNode);
+    childStack.push(new int[] {0});
+    while (!nodeStack.isEmpty()) {
+      Node n = nodeStack.peek();
+      int[] c = childStack.peek();
+      if (c[0] < n.next.length) {
+        Node child = n.next[c[0]++];
+        if (child != null) {
+          dependencies.merge(child, 1, Integer::sum);
+          if (visited.put(child, Boolean.TRUE) == null) {
+            nodeStack.push(child);
+            childStack.push(new int[] {0});
+          }
+        }
+      } else {
+        nodeStack.pop();
+        childStack.pop();
+        postOrder.add(n);
+      }
+    }
+
+    // In capture mode only nodes leading to a captured node run.
+    IdentityHashMap<Node, Boolean> leadsBelow = new IdentityHashMap<>();
+    IdentityHashMap<Node, Boolean> needed = new IdentityHashMap<>();
+    for (Node n : postOrder) {
+      boolean below = false;
+      for (Node child : n.next) {
+        if (child != null && needed.containsKey(child)) {
+          below = true;
+        }
+      }
+      if (below) {
+        leadsBelow.put(n, Boolean.TRUE);
+      }
+      if (capture == null || below || captureIndex.containsKey(n)) {
+        needed.put(n, Boolean.TRUE);
+      }
+    }
+
+    boolean previous = GradMode.set(createGraph);
+    try {
+      Map<Node, Tensor> buffer = new IdentityHashMap<>();
+      buffer.put(rootNode, rootGrad);
+      ArrayDeque<Node> ready = new ArrayDeque<>();
+      if (needed.containsKey(rootNode)) {
+        ready.add(rootNode);
+      }
+      while (!ready.isEmpty()) {
+        Node n = ready.poll();
+        Tensor g = buffer.remove(n);
+        if (capture != null) {
+          List<Integer> idx = captureIndex.get(n);
+          if (idx != null && g != null) {
+            for (int i : idx) {
+              captured[i] = g;
+            }
+          }
+        }
+        boolean execute = capture == null || leadsBelow.containsKey(n);
+        if (n.isAccumulator()) {
+          if (capture == null && g != null) {
+            n.leaf.accumulateGrad(g);
+          }
+          continue;
+        }
+        Tensor[] grads = null;
+        if (execute && g != null) {
+          grads = n.apply(g);
+          if (!retainGraph) {
+            n.release();
+          }
+        }
+        for (int i = 0; i < n.next.length; i++) {
+          Node child = n.next[i];
+          if (child == null || !needed.containsKey(child)) {
+            continue;
+          }
+          if (grads != null && grads[i] != null) {
+            buffer.merge(child, grads[i], Tensor::add);
+          }
+          if (dependencies.merge(child, -1, Integer::sum) == 0) {
+            ready.add(child);
+          }
+        }
+      }
+    } finally {
+      GradMode.set(previous);
+    }
+    return captured;
+  }
+}

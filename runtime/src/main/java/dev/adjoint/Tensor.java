@@ -1,0 +1,1559 @@
+package dev.adjoint;
+
+import dev.adjoint.runtime.Backward;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Supplier;
+
+/**
+ * A row-major array of {@code double} values of any rank with PyTorch's autograd semantics, so that
+ * code written against {@code torch.Tensor} ports line by line.
+ *
+ * <p><b>Leaves and graph.</b> A tensor made by a factory ({@link #of}, {@link #zeros}, ...) is a leaf.
+ * {@link #requiresGrad()} marks a leaf as a parameter; every operation on a tensor that requires grad
+ * returns a non-leaf that records its producer (shown as {@code grad_fn=<MulBackward>}). {@link
+ * #backward(Tensor, boolean)} runs the reverse pass and <em>accumulates</em> into the leaves'
+ * {@link #grad()} until {@link #zeroGrad()}. Inside {@link #noGrad(Runnable)} nothing is recorded.
+ *
+ * <p><b>Values.</b> Operations never modify their operands. Only the explicit in-place updates
+ * ({@link #addInPlace}, {@link #subInPlace}, {@link #mulInPlace}) change a tensor; each bumps its
+ * version counter, and a reverse pass that needs a value changed since it was saved throws instead of
+ * returning a wrong gradient. {@link #reshape}, {@link #view}, {@link #detach()} share storage (and the
+ * version counter) with their source; every other operation copies.
+ *
+ * <p><b>Shapes.</b> Element-wise operations broadcast as NumPy does; the gradient of a broadcast
+ * operand is summed back to the operand's shape. A 0-dimensional tensor (shape {@code []}) is a scalar.
+ *
+ * <p>Not thread-safe: a graph belongs to the thread that builds it (tensors without grad may be read
+ * concurrently).
+ */
+public final class Tensor {
+  /** A version counter shared by tensors that share storage. */
+  static final class Version {
+    int value;
+  }
+
+  final double[] data;
+  private final int[] shape;
+  final Version version;
+  private boolean requiresGrad;
+  private Node gradFn;
+  private Tensor grad;
+  private Node accumulator;
+
+  private Tensor(double[] data, int[] shape, Version version) {
+    this.data = data;
+    this.shape = shape;
+    this.version = version;
+  }
+
+  /** A fresh leaf owning {@code data} (not copied) with {@code shape} (not copied). */
+  static Tensor wrap(double[] data, int[] shape) {
+    return new Tensor(data, shape, new Version());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Creation
+
+  /** A 0-dimensional tensor (a scalar, shape {@code []}), like {@code torch.tensor(v)}. */
+  public static Tensor of(double value) {
+    return wrap(new double[] {value}, new int[0]);
+  }
+
+  /** A 1-dimensional tensor of the given values (copied). */
+  public static Tensor of(double... values) {
+    return wrap(values.clone(), new int[] {values.length});
+  }
+
+  /** A 2-dimensional tensor from a rectangular matrix (copied); ragged rows are refused. */
+  public static Tensor of(double[][] rows) {
+    int r = rows.length;
+    int c = r == 0 ? 0 : rows[0].length;
+    double[] d = new double[r * c];
+    for (int i = 0; i < r; i++) {
+      if (rows[i].length != c) {
+        throw new IllegalArgumentException("ragged matrix: row " + i + " has " + rows[i].length
+            + " values, row 0 has " + c);
+      }
+      System.arraycopy(rows[i], 0, d, i * c, c);
+    }
+    return wrap(d, new int[] {r, c});
+  }
+
+  /** A 3-dimensional tensor from a rectangular nested array (copied); ragged arrays are refused. */
+  public static Tensor of(double[][][] blocks) {
+    int b = blocks.length;
+    int r = b == 0 ? 0 : blocks[0].length;
+    int c = r == 0 ? 0 : blocks[0][0].length;
+    double[] d = new double[b * r * c];
+    for (int i = 0; i < b; i++) {
+      if (blocks[i].length != r) {
+        throw new IllegalArgumentException("ragged array: block " + i + " has " + blocks[i].length + " rows");
+      }
+      for (int j = 0; j < r; j++) {
+        if (blocks[i][j].length != c) {
+          throw new IllegalArgumentException("ragged array: block " + i + " row " + j + " has "
+              + blocks[i][j].length + " values, expected " + c);
+        }
+        System.arraycopy(blocks[i][j], 0, d, (i * r + j) * c, c);
+      }
+    }
+    return wrap(d, new int[] {b, r, c});
+  }
+
+  /** A tensor of the given shape holding a copy of {@code data} in row-major order. */
+  public static Tensor fromArray(double[] data, int... shape) {
+    int[] s = Shapes.checked(shape);
+    if (Shapes.numel(s) != data.length) {
+      throw new IllegalArgumentException("shape " + Shapes.str(s) + " needs " + Shapes.numel(s)
+          + " values but " + data.length + " were given");
+    }
+    return wrap(data.clone(), s);
+  }
+
+  /** Zeros of the given shape ({@code zeros()} is a 0-dimensional zero). */
+  public static Tensor zeros(int... shape) {
+    int[] s = Shapes.checked(shape);
+    return wrap(new double[Shapes.numel(s)], s);
+  }
+
+  /** Ones of the given shape. */
+  public static Tensor ones(int... shape) {
+    return full(1.0, shape);
+  }
+
+  /** A tensor of the given shape filled with {@code value}. */
+  public static Tensor full(double value, int... shape) {
+    int[] s = Shapes.checked(shape);
+    double[] d = new double[Shapes.numel(s)];
+    Arrays.fill(d, value);
+    return wrap(d, s);
+  }
+
+  /**
+   * Standard normal samples, reproducible from {@code seed} ({@link Random#nextGaussian()}, whose
+   * algorithm is fixed by its specification, so the values are the same on every JDK).
+   */
+  public static Tensor randn(long seed, int... shape) {
+    int[] s = Shapes.checked(shape);
+    Random random = new Random(seed);
+    double[] d = new double[Shapes.numel(s)];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = random.nextGaussian();
+    }
+    return wrap(d, s);
+  }
+
+  /** Uniform samples in {@code [0, 1)}, reproducible from {@code seed}. */
+  public static Tensor rand(long seed, int... shape) {
+    int[] s = Shapes.checked(shape);
+    Random random = new Random(seed);
+    double[] d = new double[Shapes.numel(s)];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = random.nextDouble();
+    }
+    return wrap(d, s);
+  }
+
+  /** {@code [0, 1, ..., end)} as a 1-dimensional tensor. */
+  public static Tensor arange(double end) {
+    return arange(0, end, 1);
+  }
+
+  /** {@code [start, start + 1, ...)} up to but excluding {@code end}. */
+  public static Tensor arange(double start, double end) {
+    return arange(start, end, 1);
+  }
+
+  /** {@code start, start + step, ...} up to but excluding {@code end}, as {@code torch.arange}. */
+  public static Tensor arange(double start, double end, double step) {
+    if (step == 0 || Double.isNaN(step)) {
+      throw new IllegalArgumentException("step must be nonzero");
+    }
+    double count = Math.ceil((end - start) / step);
+    if (Double.isNaN(count) || count > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("bad range [" + start + ", " + end + ") with step " + step);
+    }
+    int n = (int) Math.max(0, count);
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = start + i * step;
+    }
+    return wrap(d, new int[] {n});
+  }
+
+  /** The {@code n x n} identity matrix. */
+  public static Tensor eye(int n) {
+    Tensor t = zeros(n, n);
+    for (int i = 0; i < n; i++) {
+      t.data[i * n + i] = 1;
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Read-out
+
+  /** The value of a one-element tensor, as PyTorch's {@code item()}. */
+  public double item() {
+    if (data.length != 1) {
+      throw new IllegalStateException("a Tensor with " + data.length
+          + " elements cannot be converted to a scalar (item() needs exactly one element; shape "
+          + Shapes.str(shape) + ")");
+    }
+    return data[0];
+  }
+
+  /** A row-major copy of the values. */
+  public double[] toArray() {
+    return data.clone();
+  }
+
+  /** The values of a 2-dimensional tensor as a fresh nested array. */
+  public double[][] toArray2() {
+    if (shape.length != 2) {
+      throw new IllegalStateException("toArray2() needs a 2-dimensional tensor, this one has shape "
+          + Shapes.str(shape));
+    }
+    double[][] out = new double[shape[0]][];
+    for (int i = 0; i < shape[0]; i++) {
+      out[i] = Arrays.copyOfRange(data, i * shape[1], (i + 1) * shape[1]);
+    }
+    return out;
+  }
+
+  /** A copy of the shape. */
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  int[] shapeRef() {
+    return shape;
+  }
+
+  /** The size of dimension {@code dim} (negative counts from the end). */
+  public int size(int dim) {
+    return shape[Shapes.dim(dim, shape.length)];
+  }
+
+  /** The rank (number of dimensions); 0 for a scalar. */
+  public int dim() {
+    return shape.length;
+  }
+
+  /** The number of elements. */
+  public int numel() {
+    return data.length;
+  }
+
+  /** The element at a full index (one index per dimension; negative counts from the end). */
+  public double get(int... index) {
+    if (index.length != shape.length) {
+      throw new IllegalArgumentException("get needs " + shape.length + " indices for shape "
+          + Shapes.str(shape) + ", got " + index.length);
+    }
+    int off = 0;
+    for (int i = 0; i < index.length; i++) {
+      off = off * shape[i] + checkIndex(index[i], i);
+    }
+    return data[off];
+  }
+
+  private int checkIndex(int index, int dim) {
+    int n = shape[dim];
+    int k = index < 0 ? index + n : index;
+    if (k < 0 || k >= n) {
+      throw new IndexOutOfBoundsException("index " + index + " is out of bounds for dimension " + dim
+          + " with size " + n);
+    }
+    return k;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Leaves, grad mode and the graph
+
+  /** Marks this leaf as requiring gradients (PyTorch's {@code requires_grad_()}); returns this. */
+  public Tensor requiresGrad() {
+    return requiresGrad(true);
+  }
+
+  /** Sets whether this leaf requires gradients; refused on non-leaves, as in PyTorch. Returns this. */
+  public Tensor requiresGrad(boolean flag) {
+    if (gradFn != null) {
+      throw new IllegalStateException("requiresGrad can only be changed on leaf tensors; this tensor was"
+          + " produced by " + gradFn.name + ". Use detach() to get a leaf.");
+    }
+    requiresGrad = flag;
+    return this;
+  }
+
+  /** Whether gradients flow to this tensor (a leaf marked so, or the result of a recorded operation). */
+  public boolean isRequiresGrad() {
+    return requiresGrad;
+  }
+
+  /** Whether this tensor is a leaf (not produced by a recorded operation). */
+  public boolean isLeaf() {
+    return gradFn == null;
+  }
+
+  /** The name of the node that produced this tensor ({@code "MulBackward"}), or null for a leaf. */
+  public String gradFnName() {
+    return gradFn == null ? null : gradFn.name;
+  }
+
+  /**
+   * The accumulated gradient of this leaf: {@code null} until a reverse pass reaches it, then a
+   * tensor of this shape that later passes add to.
+   *
+   * @throws IllegalStateException on a non-leaf, whose gradient is not kept
+   */
+  public Tensor grad() {
+    if (gradFn != null) {
+      throw new IllegalStateException("grad() of a tensor that is not a leaf: its gradient is not kept"
+          + " (it was produced by " + gradFn.name + "). Read the grad() of the leaf it was computed from,"
+          + " or use Autograd.grad(output, new Tensor[] {thisTensor}, ...) for an intermediate value.");
+    }
+    return grad;
+  }
+
+  /**
+   * Zeroes this leaf's accumulated gradient in place (as {@code x.grad.zero_()} does); does nothing if
+   * there is none yet.
+   *
+   * @throws IllegalStateException on a non-leaf, which has no accumulated gradient
+   */
+  public void zeroGrad() {
+    if (gradFn != null) {
+      throw new IllegalStateException("zeroGrad() on a tensor that is not a leaf: only leaves accumulate"
+          + " gradients (this one was produced by " + gradFn.name + ")");
+    }
+    if (grad != null) {
+      Arrays.fill(grad.data, 0.0);
+      grad.version.value++;
+    }
+  }
+
+  /** A leaf sharing this tensor's storage that does not require grad (cuts the graph). */
+  public Tensor detach() {
+    return new Tensor(data, shape, version);
+  }
+
+  /** Runs {@code body} with recording disabled on this thread (PyTorch's {@code with torch.no_grad()}). */
+  public static void noGrad(Runnable body) {
+    boolean previous = GradMode.set(false);
+    try {
+      body.run();
+    } finally {
+      GradMode.set(previous);
+    }
+  }
+
+  /** Evaluates {@code body} with recording disabled on this thread and returns its result. */
+  public static <T> T noGrad(Supplier<T> body) {
+    boolean previous = GradMode.set(false);
+    try {
+      return body.get();
+    } finally {
+      GradMode.set(previous);
+    }
+  }
+
+  /** Whether operations on this thread currently record the graph (false inside {@code noGrad}). */
+  public static boolean isGradEnabled() {
+    return GradMode.isEnabled();
+  }
+
+  /** The node gradients of this tensor flow into; creates a leaf's accumulator on first use. */
+  Node gradEdge() {
+    if (gradFn != null) {
+      return gradFn;
+    }
+    if (accumulator == null) {
+      accumulator = Node.accumulator(this);
+    }
+    return accumulator;
+  }
+
+  /** Like {@link #gradEdge()} but without creating an accumulator (a leaf never used has none). */
+  Node gradEdgeIfAny() {
+    return gradFn != null ? gradFn : accumulator;
+  }
+
+  /** Adds {@code g} into this leaf's {@code grad()} (a fresh copy the first time). */
+  void accumulateGrad(Tensor g) {
+    if (!Arrays.equals(g.shape, shape)) {
+      throw new IllegalStateException("internal error: gradient of shape " + Shapes.str(g.shape)
+          + " for a leaf of shape " + Shapes.str(shape));
+    }
+    if (grad == null) {
+      grad = wrap(g.data.clone(), shape);
+    } else {
+      double[] d = grad.data;
+      for (int i = 0; i < d.length; i++) {
+        d[i] += g.data[i];
+      }
+      grad.version.value++;
+    }
+  }
+
+  /**
+   * {@code backward(null)}: the reverse pass with the implicit upstream 1, only for one-element outputs.
+   *
+   * @throws IllegalStateException if this tensor has more than one element, does not require grad, or
+   *     its graph was freed by an earlier reverse pass
+   */
+  public void backward() {
+    backward(null, false);
+  }
+
+  /** The reverse pass with the given upstream gradient (exactly this tensor's shape); frees the graph. */
+  public void backward(Tensor upstream) {
+    backward(upstream, false);
+  }
+
+  /**
+   * Computes {@code upstream · J} for every leaf this tensor depends on and adds it into the leaf's
+   * {@link #grad()}.
+   *
+   * @param upstream the gradient of some scalar with respect to this tensor, of exactly this tensor's
+   *     shape (no broadcasting); {@code null} means 1 and is allowed only for one-element tensors
+   * @param retainGraph keep the saved values so that another reverse pass can run through the graph
+   * @throws IllegalArgumentException if {@code upstream} has another shape (both shapes are named)
+   * @throws IllegalStateException for an implicit upstream on a non-scalar output, a tensor that does
+   *     not require grad, a freed graph, or a saved value modified in place
+   */
+  public void backward(Tensor upstream, boolean retainGraph) {
+    Tensor up = checkedUpstream(upstream);
+    Engine.run(this, up, retainGraph, false, null);
+  }
+
+  /** Validates an upstream for a reverse pass from this tensor; returns it or the implicit ones. */
+  Tensor checkedUpstream(Tensor upstream) {
+    Tensor up;
+    if (upstream == null) {
+      if (data.length != 1) {
+        throw Backward.implicitUpstream(shape);
+      }
+      up = ones(shape);
+    } else {
+      if (!Arrays.equals(upstream.shape, shape)) {
+        throw Backward.mismatch(upstream.shape, shape);
+      }
+      up = upstream;
+    }
+    if (!requiresGrad) {
+      throw new IllegalStateException("element 0 of tensors does not require grad and does not have a"
+          + " grad_fn: this tensor of shape " + Shapes.str(shape) + " was not computed from a leaf that"
+          + " requires grad (call requiresGrad() on the leaves, outside noGrad)");
+    }
+    return up;
+  }
+
+  /**
+   * A tensor holding {@code value}'s data (storage shared, as a view) whose reverse rule is
+   * {@code pullback}: the extension point through which generated code adds one fused node to the
+   * graph. When grad mode is on and any input requires grad the result is a non-leaf shown as
+   * {@code grad_fn=<name>}; the engine calls the pullback with the result's gradient and routes the
+   * returned gradients to the inputs' graphs. The pullback is dropped after a reverse pass that does
+   * not retain the graph, and a further pass throws the freed-graph error. Otherwise the result is a
+   * plain leaf. Second derivatives do not flow through a pullback unless the tensors it returns were
+   * themselves recorded. The engine cannot version-check values the pullback captured: generated code
+   * keeps its own copies, as a tape does.
+   *
+   * @param name the node's name, e.g. {@code "LossBackward"}
+   * @param value the forward result
+   * @param pullback the reverse rule; must return one gradient (or null) per input, of its shape
+   * @param inputs the tensors the value was computed from
+   * @return the value as a graph tensor (or a plain leaf when nothing requires grad)
+   */
+  public static Tensor fromPullback(String name, Tensor value, Pullback pullback, Tensor... inputs) {
+    if (name == null || value == null || pullback == null || inputs == null) {
+      throw new IllegalArgumentException("name, value, pullback and inputs must not be null");
+    }
+    int[][] inputShapes = new int[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] == null) {
+        throw new IllegalArgumentException("input " + i + " of " + name + " is null");
+      }
+      inputShapes[i] = inputs[i].shape;
+    }
+    int[] outShape = value.shape;
+    Tensor out = new Tensor(value.data, value.shape, value.version);
+    return recordWithState(out, name, inputs, (g, n) -> {
+      Pullback p = (Pullback) n.state();
+      Tensor[] grads = p.apply(g);
+      if (grads == null || grads.length != inputShapes.length) {
+        throw new IllegalStateException("the pullback of " + name + " returned "
+            + (grads == null ? "null" : grads.length + " gradients") + " for " + inputShapes.length
+            + " inputs");
+      }
+      for (int i = 0; i < grads.length; i++) {
+        if (grads[i] != null && !Arrays.equals(grads[i].shape, inputShapes[i])) {
+          throw new IllegalStateException("the pullback of " + name + " returned a gradient of shape "
+              + Shapes.str(grads[i].shape) + " for input " + i + " of shape " + Shapes.str(inputShapes[i])
+              + " (output shape " + Shapes.str(outShape) + ")");
+        }
+      }
+      return grads;
+    }, pullback);
+  }
+
+  /** Attaches a node to {@code out} when recording is on and an input requires grad. */
+  private static Tensor record(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor... saved) {
+    return record(out, name, inputs, fn, saved, null);
+  }
+
+  private static Tensor recordWithState(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Object state) {
+    return record(out, name, inputs, fn, null, state);
+  }
+
+  private static Tensor record(
+      Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor[] saved, Object state) {
+    if (!GradMode.isEnabled()) {
+      return out;
+    }
+    boolean any = false;
+    for (Tensor t : inputs) {
+      any |= t.requiresGrad;
+    }
+    if (!any) {
+      return out;
+    }
+    Node[] next = new Node[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      next[i] = inputs[i].requiresGrad ? inputs[i].gradEdge() : null;
+    }
+    out.gradFn = new Node(name, next, fn, saved, state);
+    out.requiresGrad = true;
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // In-place updates (optimizer steps)
+
+  /** {@code this += other} (other broadcast to this shape), for optimizer steps; returns this. */
+  public Tensor addInPlace(Tensor other) {
+    return inPlace(other, Double::sum, "addInPlace");
+  }
+
+  /** {@code this -= other} (other broadcast to this shape), e.g. {@code w.subInPlace(w.grad().mul(lr))}. */
+  public Tensor subInPlace(Tensor other) {
+    return inPlace(other, (a, b) -> a - b, "subInPlace");
+  }
+
+  /** {@code this *= factor}; returns this. */
+  public Tensor mulInPlace(double factor) {
+    checkInPlace(null, "mulInPlace");
+    for (int i = 0; i < data.length; i++) {
+      data[i] *= factor;
+    }
+    version.value++;
+    return this;
+  }
+
+  private Tensor inPlace(Tensor other, DoubleBinaryOperator f, String op) {
+    checkInPlace(other, op);
+    if (!Shapes.broadcastsTo(other.shape, shape)) {
+      throw new IllegalArgumentException(op + ": operand of shape " + Shapes.str(other.shape)
+          + " does not broadcast to this tensor's shape " + Shapes.str(shape));
+    }
+    double[] o = other.data;
+    if (o.length == data.length) {
+      for (int i = 0; i < data.length; i++) {
+        data[i] = f.applyAsDouble(data[i], o[i]);
+      }
+    } else {
+      int[] idx = Shapes.broadcastIndex(other.shape, shape);
+      for (int i = 0; i < data.length; i++) {
+        data[i] = f.applyAsDouble(data[i], o[idx[i]]);
+      }
+    }
+    version.value++;
+    return this;
+  }
+
+  private void checkInPlace(Tensor other, String op) {
+    if (!GradMode.isEnabled()) {
+      return;
+    }
+    if (requiresGrad && gradFn == null) {
+      throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place"
+          + " operation (" + op + "): do optimizer updates inside Tensor.noGrad(...)");
+    }
+    if (requiresGrad || other != null && other.requiresGrad) {
+      throw new IllegalStateException(op + " is not recorded in the graph: use the out-of-place operation,"
+          + " or run it inside Tensor.noGrad(...)");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Element-wise arithmetic with broadcasting
+
+  /** {@code this + other}, broadcast. */
+  public Tensor add(Tensor other) {
+    int[] as = shape;
+    int[] bs = other.shape;
+    Tensor out = binary(this, other, Double::sum);
+    return record(out, "AddBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
+        n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.sumTo(bs) : null});
+  }
+
+  /** {@code this + c}. */
+  public Tensor add(double c) {
+    return record(map(v -> v + c), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+  }
+
+  /** {@code this - other}, broadcast. */
+  public Tensor sub(Tensor other) {
+    int[] as = shape;
+    int[] bs = other.shape;
+    Tensor out = binary(this, other, (a, b) -> a - b);
+    return record(out, "SubBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
+        n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.neg().sumTo(bs) : null});
+  }
+
+  /** {@code this - c}. */
+  public Tensor sub(double c) {
+    return record(map(v -> v - c), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+  }
+
+  /** {@code this * other} element-wise, broadcast. */
+  public Tensor mul(Tensor other) {
+    int[] as = shape;
+    int[] bs = other.shape;
+    Tensor out = binary(this, other, (a, b) -> a * b);
+    return record(out, "MulBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
+        n.needs(0) ? g.mul(n.saved(1)).sumTo(as) : null,
+        n.needs(1) ? g.mul(n.saved(0)).sumTo(bs) : null}, this, other);
+  }
+
+  /** {@code this * c}. */
+  public Tensor mul(double c) {
+    return record(map(v -> v * c), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
+  }
+
+  /** {@code this / other} element-wise, broadcast; gradients {@code g/b} and {@code -g·a/b²}. */
+  public Tensor div(Tensor other) {
+    int[] as = shape;
+    int[] bs = other.shape;
+    Tensor out = binary(this, other, (a, b) -> a / b);
+    return record(out, "DivBackward", new Tensor[] {this, other}, (g, n) -> {
+      Tensor b = n.saved(1);
+      return new Tensor[] {
+          n.needs(0) ? g.div(b).sumTo(as) : null,
+          n.needs(1) ? g.neg().mul(n.saved(0)).div(b.mul(b)).sumTo(bs) : null};
+    }, this, other);
+  }
+
+  /** {@code this / c}. */
+  public Tensor div(double c) {
+    return record(map(v -> v / c), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
+  }
+
+  /** {@code -this}. */
+  public Tensor neg() {
+    return record(map(v -> -v), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+  }
+
+  private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
+    int[] s = Shapes.broadcast(a.shape, b.shape);
+    int n = Shapes.numel(s);
+    double[] r = new double[n];
+    double[] x = a.data;
+    double[] y = b.data;
+    if (x.length == n && y.length == n) {
+      for (int i = 0; i < n; i++) {
+        r[i] = f.applyAsDouble(x[i], y[i]);
+      }
+    } else if (x.length == n && y.length == 1) {
+      double c = y[0];
+      for (int i = 0; i < n; i++) {
+        r[i] = f.applyAsDouble(x[i], c);
+      }
+    } else if (x.length == 1 && y.length == n) {
+      double c = x[0];
+      for (int i = 0; i < n; i++) {
+        r[i] = f.applyAsDouble(c, y[i]);
+      }
+    } else {
+      int[] ia = Shapes.broadcastIndex(a.shape, s);
+      int[] ib = Shapes.broadcastIndex(b.shape, s);
+      for (int i = 0; i < n; i++) {
+        r[i] = f.applyAsDouble(x[ia[i]], y[ib[i]]);
+      }
+    }
+    return wrap(r, s);
+  }
+
+  private Tensor map(DoubleUnaryOperator f) {
+    double[] r = new double[data.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = f.applyAsDouble(data[i]);
+    }
+    return wrap(r, shape);
+  }
+
+  /** Broadcasts this tensor to {@code target} (PyTorch's {@code expand}); the gradient is summed back. */
+  public Tensor expand(int... target) {
+    int[] t = target.clone();
+    int off = t.length - shape.length;
+    if (off < 0) {
+      throw new IllegalArgumentException("expand: target " + Shapes.str(target) + " has fewer dimensions than "
+          + Shapes.str(shape));
+    }
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] == -1) {
+        if (i < off) {
+          throw new IllegalArgumentException("expand: -1 is not allowed for a new leading dimension");
+        }
+        t[i] = shape[i - off];
+      }
+    }
+    if (!Shapes.broadcastsTo(shape, t)) {
+      throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot be expanded to "
+          + Shapes.str(t));
+    }
+    return expandTo(Shapes.checked(t));
+  }
+
+  private Tensor expandTo(int[] target) {
+    if (Arrays.equals(shape, target)) {
+      return this;
+    }
+    int[] idx = Shapes.broadcastIndex(shape, target);
+    double[] r = new double[idx.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = data[idx[i]];
+    }
+    int[] in = shape;
+    return record(wrap(r, target), "ExpandBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.sumTo(in)});
+  }
+
+  /** Sums this (broadcast) gradient back to {@code target}, the shape of the operand it came from. */
+  Tensor sumTo(int[] target) {
+    if (Arrays.equals(shape, target)) {
+      return this;
+    }
+    int[] idx = Shapes.broadcastIndex(target, shape);
+    double[] r = new double[Shapes.numel(target)];
+    for (int i = 0; i < data.length; i++) {
+      r[idx[i]] += data[i];
+    }
+    int[] in = shape;
+    return record(wrap(r, target.clone()), "SumToSizeBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.expandTo(in)});
+  }
+
+  /** Zeroes the entries where {@code mask} is true (a differentiable {@code masked_fill(mask, 0)}). */
+  private Tensor maskZero(boolean[] mask) {
+    double[] r = data.clone();
+    for (int i = 0; i < r.length; i++) {
+      if (mask[i]) {
+        r[i] = 0;
+      }
+    }
+    return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.maskZero(mask)});
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Element-wise functions
+
+  /** {@code e^x}; gradient {@code g·y}. */
+  public Tensor exp() {
+    Tensor out = map(Math::exp);
+    return record(out, "ExpBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(n.saved(0))}, out);
+  }
+
+  /** Natural logarithm; gradient {@code g/x}. */
+  public Tensor log() {
+    return record(map(Math::log), "LogBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.div(n.saved(0))}, this);
+  }
+
+  /** Square root; gradient {@code g/(2y)}, {@code +inf} at 0 as in PyTorch. */
+  public Tensor sqrt() {
+    Tensor out = map(Math::sqrt);
+    return record(out, "SqrtBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.div(n.saved(0).mul(2))}, out);
+  }
+
+  /** {@code x^p}; gradient {@code g·p·x^(p-1)}, and 0 everywhere for {@code p == 0}. */
+  public Tensor pow(double p) {
+    int[] s = shape;
+    return record(map(v -> Math.pow(v, p)), "PowBackward", new Tensor[] {this}, (g, n) -> {
+      if (p == 0) {
+        return new Tensor[] {zeros(s)};
+      }
+      return new Tensor[] {g.mul(n.saved(0).pow(p - 1).mul(p))};
+    }, this);
+  }
+
+  /**
+   * {@code x^e} element-wise with broadcasting; gradients {@code g·e·x^(e-1)} (0 where {@code e == 0})
+   * and {@code g·y·ln x} (0 where {@code x == 0} and {@code e >= 0}), as PyTorch masks them.
+   */
+  public Tensor pow(Tensor exponent) {
+    int[] as = shape;
+    int[] bs = exponent.shape;
+    Tensor out = binary(this, exponent, Math::pow);
+    int[] os = out.shape;
+    return record(out, "PowBackward", new Tensor[] {this, exponent}, (g, n) -> {
+      Tensor x = n.saved(0);
+      Tensor e = n.saved(1);
+      Tensor gx = null;
+      Tensor ge = null;
+      if (n.needs(0)) {
+        Tensor ex = e.expandTo(os);
+        boolean[] mask = new boolean[ex.data.length];
+        for (int i = 0; i < mask.length; i++) {
+          mask[i] = ex.data[i] == 0;
+        }
+        gx = g.mul(e).mul(x.pow(e.sub(1))).maskZero(mask).sumTo(as);
+      }
+      if (n.needs(1)) {
+        Tensor xx = x.expandTo(os);
+        Tensor ex = e.expandTo(os);
+        boolean[] mask = new boolean[xx.data.length];
+        for (int i = 0; i < mask.length; i++) {
+          mask[i] = xx.data[i] == 0 && ex.data[i] >= 0;
+        }
+        ge = g.mul(n.saved(2)).mul(x.log()).maskZero(mask).sumTo(bs);
+      }
+      return new Tensor[] {gx, ge};
+    }, this, exponent, out);
+  }
+
+  /** {@code x²}; gradient {@code 2xg}. */
+  public Tensor square() {
+    return record(map(v -> v * v), "PowBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.mul(n.saved(0).mul(2))}, this);
+  }
+
+  /** Hyperbolic tangent; gradient {@code g(1 - y²)}. */
+  public Tensor tanh() {
+    Tensor out = map(Math::tanh);
+    return record(out, "TanhBackward", new Tensor[] {this}, (g, n) -> {
+      Tensor y = n.saved(0);
+      return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
+    }, out);
+  }
+
+  /** The logistic function {@code 1/(1+e^-x)}; gradient {@code g·y(1-y)}. */
+  public Tensor sigmoid() {
+    Tensor out = map(v -> v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+    return record(out, "SigmoidBackward", new Tensor[] {this}, (g, n) -> {
+      Tensor y = n.saved(0);
+      return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
+    }, out);
+  }
+
+  /** {@code max(x, 0)}; the gradient passes where {@code x > 0} only ({@code relu'(0) = 0}). */
+  public Tensor relu() {
+    Tensor out = map(v -> v > 0 ? v : 0.0);
+    return record(out, "ReluBackward", new Tensor[] {this}, (g, n) -> {
+      double[] y = n.saved(0).data;
+      boolean[] mask = new boolean[y.length];
+      for (int i = 0; i < mask.length; i++) {
+        mask[i] = !(y[i] > 0);
+      }
+      return new Tensor[] {g.maskZero(mask)};
+    }, out);
+  }
+
+  /** {@code |x|}; gradient {@code g·sign(x)} with {@code abs'(0) = 0}. */
+  public Tensor abs() {
+    int[] s = shape;
+    return record(map(Math::abs), "AbsBackward", new Tensor[] {this}, (g, n) -> {
+      double[] x = n.saved(0).data;
+      double[] sign = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        sign[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i] == 0 ? 0 : Double.NaN;
+      }
+      return new Tensor[] {g.mul(wrap(sign, s))};
+    }, this);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Linear algebra
+
+  /**
+   * Matrix product as {@code torch.matmul}: 1-D·1-D is the dot product, 2-D·2-D the matrix product,
+   * 1-D operands are promoted to a row (left) or column (right) and the added dimension removed, and
+   * 3-D operands are batched (a 2-D operand, or a batch of 1, is broadcast over the batch). Gradients
+   * {@code dA = g·Bᵀ}, {@code dB = Aᵀ·g}.
+   */
+  public Tensor matmul(Tensor other) {
+    int ra = dim();
+    int rb = other.dim();
+    if (ra == 0 || rb == 0) {
+      throw new IllegalArgumentException("both arguments to matmul need to be at least 1D, but they are "
+          + ra + "D and " + rb + "D");
+    }
+    if (ra > 3 || rb > 3) {
+      throw new IllegalArgumentException("matmul supports up to 3 dimensions, got shapes " + Shapes.str(shape)
+          + " and " + Shapes.str(other.shape));
+    }
+    if (ra == 1 && rb == 1) {
+      return dot(other);
+    }
+    if (ra == 2 && rb == 2) {
+      return mm(other);
+    }
+    if (ra == 1) {
+      return unsqueeze(0).matmul(other).squeeze(-2);
+    }
+    if (rb == 1) {
+      return matmul(other.unsqueeze(1)).squeeze(-1);
+    }
+    if (ra == 3 && rb == 2) {
+      int b = shape[0];
+      int n = shape[1];
+      return reshape(b * n, shape[2]).mm(other).reshape(b, n, other.shape[1]);
+    }
+    if (ra == 2) {
+      return expand(other.shape[0], shape[0], shape[1]).bmm(other);
+    }
+    int ba = shape[0];
+    int bb = other.shape[0];
+    if (ba == bb) {
+      return bmm(other);
+    }
+    if (ba == 1) {
+      return expand(bb, shape[1], shape[2]).bmm(other);
+    }
+    if (bb == 1) {
+      return bmm(other.expand(ba, other.shape[1], other.shape[2]));
+    }
+    throw new IllegalArgumentException("matmul: batch sizes " + ba + " and " + bb + " do not broadcast");
+  }
+
+  /** The dot product of two 1-D tensors of equal length (a scalar). */
+  public Tensor dot(Tensor other) {
+    if (dim() != 1 || other.dim() != 1 || shape[0] != other.shape[0]) {
+      throw new IllegalArgumentException("dot needs two 1-D tensors of equal length, got " + Shapes.str(shape)
+          + " and " + Shapes.str(other.shape));
+    }
+    double s = 0;
+    for (int i = 0; i < data.length; i++) {
+      s += data[i] * other.data[i];
+    }
+    return record(of(s), "DotBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
+        n.needs(0) ? n.saved(1).mul(g) : null, n.needs(1) ? n.saved(0).mul(g) : null}, this, other);
+  }
+
+  private Tensor mm(Tensor other) {
+    if (shape[1] != other.shape[0]) {
+      throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + shape[0] + "x"
+          + shape[1] + " and " + other.shape[0] + "x" + other.shape[1] + ")");
+    }
+    double[] r = new double[shape[0] * other.shape[1]];
+    mmKernel(data, 0, other.data, 0, r, 0, shape[0], shape[1], other.shape[1]);
+    return record(wrap(r, new int[] {shape[0], other.shape[1]}), "MmBackward", new Tensor[] {this, other},
+        (g, n) -> new Tensor[] {
+            n.needs(0) ? g.mm(n.saved(1).t()) : null, n.needs(1) ? n.saved(0).t().mm(g) : null},
+        this, other);
+  }
+
+  private Tensor bmm(Tensor other) {
+    int b = shape[0];
+    int n = shape[1];
+    int k = shape[2];
+    int m = other.shape[2];
+    if (other.shape[0] != b || other.shape[1] != k) {
+      throw new IllegalArgumentException("bmm: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape)
+          + " cannot be multiplied");
+    }
+    double[] r = new double[b * n * m];
+    for (int i = 0; i < b; i++) {
+      mmKernel(data, i * n * k, other.data, i * k * m, r, i * n * m, n, k, m);
+    }
+    return record(wrap(r, new int[] {b, n, m}), "BmmBackward", new Tensor[] {this, other},
+        (g, nd) -> new Tensor[] {
+            nd.needs(0) ? g.bmm(nd.saved(1).transpose(1, 2)) : null,
+            nd.needs(1) ? nd.saved(0).transpose(1, 2).bmm(g) : null},
+        this, other);
+  }
+
+  private static void mmKernel(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < k; p++) {
+        double v = a[ao + i * k + p];
+        if (v == 0) {
+          continue;
+        }
+        int bRow = bo + p * m;
+        int rRow = ro + i * m;
+        for (int j = 0; j < m; j++) {
+          r[rRow + j] += v * b[bRow + j];
+        }
+      }
+    }
+  }
+
+  /** Swaps dimensions {@code d0} and {@code d1} (a copy); the gradient is transposed back. */
+  public Tensor transpose(int d0, int d1) {
+    int a = Shapes.dim(d0, dim());
+    int b = Shapes.dim(d1, dim());
+    return transposeNamed(a, b, "TransposeBackward");
+  }
+
+  /** The transpose of a matrix ({@code transpose(0, 1)}); tensors of rank below 2 are returned as a view. */
+  public Tensor t() {
+    if (dim() > 2) {
+      throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but it has " + dim());
+    }
+    return dim() < 2 ? view(shape) : transposeNamed(0, 1, "TBackward");
+  }
+
+  private Tensor transposeNamed(int a, int b, String name) {
+    int[] outShape = shape.clone();
+    outShape[a] = shape[b];
+    outShape[b] = shape[a];
+    int[] in = Shapes.contiguousStrides(shape);
+    int[] st = in.clone();
+    st[a] = in[b];
+    st[b] = in[a];
+    int[] idx = Shapes.stridedIndex(outShape, st, 0);
+    double[] r = new double[idx.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = data[idx[i]];
+    }
+    return record(wrap(r, outShape), name, new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shape
+
+  /**
+   * The same values with another shape (one entry may be {@code -1}, inferred); shares storage and
+   * the version counter with this tensor, as a view does.
+   */
+  public Tensor reshape(int... newShape) {
+    return viewNamed(inferShape(newShape), "ViewBackward");
+  }
+
+  /** Same as {@link #reshape}: tensors are always contiguous, so every reshape is a view. */
+  public Tensor view(int... newShape) {
+    return reshape(newShape);
+  }
+
+  /** Inserts a dimension of size 1 at {@code dim} (a view). */
+  public Tensor unsqueeze(int dim) {
+    int d = Shapes.dim(dim, dim() + 1);
+    return viewNamed(Shapes.with(shape, d, 1), "UnsqueezeBackward");
+  }
+
+  /** Removes dimension {@code dim} if its size is 1 (a view); otherwise returns a view of the same shape. */
+  public Tensor squeeze(int dim) {
+    int d = Shapes.dim(dim, dim());
+    return viewNamed(shape[d] == 1 ? Shapes.without(shape, d) : shape, "SqueezeBackward");
+  }
+
+  private Tensor viewNamed(int[] newShape, String name) {
+    Tensor out = new Tensor(data, newShape, version);
+    int[] in = shape;
+    return record(out, name, new Tensor[] {this}, (g, n) -> new Tensor[] {g.viewNamed(in, name)});
+  }
+
+  private int[] inferShape(int[] newShape) {
+    int[] s = newShape.clone();
+    int infer = -1;
+    long known = 1;
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] == -1) {
+        if (infer >= 0) {
+          throw new IllegalArgumentException("only one dimension can be inferred in " + Shapes.str(newShape));
+        }
+        infer = i;
+      } else if (s[i] < 0) {
+        throw new IllegalArgumentException("invalid shape dimension " + s[i] + " in " + Shapes.str(newShape));
+      } else {
+        known *= s[i];
+      }
+    }
+    if (infer >= 0) {
+      if (known == 0 || data.length % known != 0) {
+        throw new IllegalArgumentException("shape " + Shapes.str(newShape) + " is invalid for input of size "
+            + data.length);
+      }
+      s[infer] = (int) (data.length / known);
+    }
+    if (Shapes.numel(s) != data.length) {
+      throw new IllegalArgumentException("shape " + Shapes.str(newShape) + " is invalid for input of size "
+          + data.length + " (shape " + Shapes.str(shape) + ")");
+    }
+    return s;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reductions
+
+  /** The sum of all elements (a scalar); the gradient is {@code g} expanded. */
+  public Tensor sum() {
+    double s = 0;
+    for (double v : data) {
+      s += v;
+    }
+    int[] in = shape;
+    return record(of(s), "SumBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.expandTo(in)});
+  }
+
+  /** The sum along {@code dim}, keeping it as size 1 if {@code keepDim}. */
+  public Tensor sum(int dim, boolean keepDim) {
+    int d = Shapes.dim(dim, dim());
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int k = 0; k < len; k++) {
+        int base = (o * len + k) * inner;
+        for (int i = 0; i < inner; i++) {
+          r[o * inner + i] += data[base + i];
+        }
+      }
+    }
+    int[] in = shape;
+    int[] outShape = keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d);
+    return record(wrap(r, outShape), "SumBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in)});
+  }
+
+  /** The mean of all elements (a scalar); gradient {@code g/n} expanded. */
+  public Tensor mean() {
+    double s = 0;
+    for (double v : data) {
+      s += v;
+    }
+    int count = data.length;
+    int[] in = shape;
+    return record(of(s / count), "MeanBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.div(count).expandTo(in)});
+  }
+
+  /** The mean along {@code dim}, keeping it as size 1 if {@code keepDim}. */
+  public Tensor mean(int dim, boolean keepDim) {
+    int d = Shapes.dim(dim, dim());
+    int len = shape[d];
+    int[] in = shape;
+    Tensor s;
+    boolean previous = GradMode.set(false);
+    try {
+      s = sum(d, keepDim).div(len);
+    } finally {
+      GradMode.set(previous);
+    }
+    return record(s, "MeanBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {(keepDim ? g : g.unsqueeze(d)).div(len).expandTo(in)});
+  }
+
+  /** The largest element (a scalar); the gradient is split evenly among ties, as PyTorch's {@code amax}. */
+  public Tensor max() {
+    return extremum(true);
+  }
+
+  /** The smallest element (a scalar); the gradient is split evenly among ties. */
+  public Tensor min() {
+    return extremum(false);
+  }
+
+  private Tensor extremum(boolean isMax) {
+    if (data.length == 0) {
+      throw new IllegalStateException((isMax ? "max" : "min") + "() of an empty tensor");
+    }
+    double best = data[0];
+    for (double v : data) {
+      if (Double.isNaN(v)) {
+        best = v;
+        break;
+      }
+      best = isMax ? Math.max(best, v) : Math.min(best, v);
+    }
+    int[] in = shape;
+    Tensor out = of(best);
+    return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
+      double[] x = n.saved(0).data;
+      double y = n.saved(1).data[0];
+      double[] w = new double[x.length];
+      int count = 0;
+      for (int i = 0; i < x.length; i++) {
+        if (x[i] == y || Double.isNaN(y) && Double.isNaN(x[i])) {
+          w[i] = 1;
+          count++;
+        }
+      }
+      for (int i = 0; i < w.length; i++) {
+        w[i] /= count;
+      }
+      return new Tensor[] {g.mul(wrap(w, in))};
+    }, this, out);
+  }
+
+  /**
+   * The largest values along {@code dim} (values only, like {@code amax}); the gradient is split
+   * evenly among the maxima of each slice.
+   */
+  public Tensor max(int dim, boolean keepDim) {
+    return extremum(dim, keepDim, true);
+  }
+
+  /** The smallest values along {@code dim}; the gradient is split evenly among ties. */
+  public Tensor min(int dim, boolean keepDim) {
+    return extremum(dim, keepDim, false);
+  }
+
+  private Tensor extremum(int dim, boolean keepDim, boolean isMax) {
+    int d = Shapes.dim(dim, dim());
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    if (len == 0) {
+      throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
+    }
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        double best = data[o * len * inner + i];
+        for (int k = 1; k < len && !Double.isNaN(best); k++) {
+          double v = data[(o * len + k) * inner + i];
+          best = Double.isNaN(v) ? v : isMax ? Math.max(best, v) : Math.min(best, v);
+        }
+        r[o * inner + i] = best;
+      }
+    }
+    int[] in = shape;
+    Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
+    return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
+      double[] x = n.saved(0).data;
+      double[] y = n.saved(1).data;
+      double[] w = new double[x.length];
+      for (int o = 0; o < outer; o++) {
+        for (int i = 0; i < inner; i++) {
+          double best = y[o * inner + i];
+          int count = 0;
+          for (int k = 0; k < len; k++) {
+            int at = (o * len + k) * inner + i;
+            if (x[at] == best || Double.isNaN(best) && Double.isNaN(x[at])) {
+              w[at] = 1;
+              count++;
+            }
+          }
+          for (int k = 0; k < len; k++) {
+            w[(o * len + k) * inner + i] /= count;
+          }
+        }
+      }
+      return new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in).mul(wrap(w, in))};
+    }, this, out);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Softmax and loss
+
+  /** {@code exp(x) / sum(exp(x))} along {@code dim}, computed stably; gradient {@code y(g - Σ g·y)}. */
+  public Tensor softmax(int dim) {
+    int d = Shapes.dim(dim, dim());
+    Tensor out = wrap(softmaxData(d, false), shape);
+    return record(out, "SoftmaxBackward", new Tensor[] {this}, (g, n) -> {
+      Tensor y = n.saved(0);
+      return new Tensor[] {y.mul(g.sub(g.mul(y).sum(d, true)))};
+    }, out);
+  }
+
+  /** {@code x - log(sum(exp(x)))} along {@code dim}, computed stably; gradient {@code g - e^y Σ g}. */
+  public Tensor logSoftmax(int dim) {
+    int d = Shapes.dim(dim, dim());
+    Tensor out = wrap(softmaxData(d, true), shape);
+    return record(out, "LogSoftmaxBackward", new Tensor[] {this}, (g, n) -> {
+      Tensor y = n.saved(0);
+      return new Tensor[] {g.sub(y.exp().mul(g.sum(d, true)))};
+    }, out);
+  }
+
+  private double[] softmaxData(int d, boolean log) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    double[] r = new double[data.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double m = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < len; k++) {
+          m = Math.max(m, data[base + k * inner]);
+        }
+        if (m == Double.NEGATIVE_INFINITY) {
+          m = 0;
+        }
+        double s = 0;
+        for (int k = 0; k < len; k++) {
+          s += Math.exp(data[base + k * inner] - m);
+        }
+        double lse = m + Math.log(s);
+        for (int k = 0; k < len; k++) {
+          int at = base + k * inner;
+          r[at] = log ? data[at] - lse : Math.exp(data[at] - lse);
+        }
+      }
+    }
+    return r;
+  }
+
+  /**
+   * The cross-entropy loss of {@code logits} ({@code [N, C]}, unnormalized scores) against class
+   * indices {@code targets} ({@code N} values in {@code [0, C)}), averaged over the batch, as
+   * {@code torch.nn.functional.cross_entropy}. One fused node; gradient {@code (softmax(x) - onehot)·g/N}.
+   */
+  public static Tensor crossEntropy(Tensor logits, int[] targets) {
+    if (logits.dim() != 2) {
+      throw new IllegalArgumentException("crossEntropy expects logits of shape [N, C], got "
+          + Shapes.str(logits.shape));
+    }
+    int batch = logits.shape[0];
+    int classes = logits.shape[1];
+    if (targets.length != batch) {
+      throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for a batch of " + batch);
+    }
+    double[] onehot = new double[batch * classes];
+    for (int i = 0; i < batch; i++) {
+      if (targets[i] < 0 || targets[i] >= classes) {
+        throw new IndexOutOfBoundsException("target " + targets[i] + " at position " + i
+            + " is out of bounds for " + classes + " classes");
+      }
+      onehot[i * classes + targets[i]] = 1;
+    }
+    double[] logp = logits.softmaxData(1, true);
+    double loss = 0;
+    for (int i = 0; i < batch; i++) {
+      loss -= logp[i * classes + targets[i]];
+    }
+    Tensor target = wrap(onehot, logits.shape);
+    return record(of(loss / batch), "CrossEntropyBackward", new Tensor[] {logits}, (g, n) ->
+        new Tensor[] {n.saved(0).softmax(1).sub(target).mul(g.div(batch))}, logits);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Indexing, slicing, joining
+
+  /** The slice at {@code index} along {@code dim}, with that dimension removed (negative counts from the end). */
+  public Tensor select(int dim, int index) {
+    int d = Shapes.dim(dim, dim());
+    int k = checkIndex(index, d);
+    Tensor s = sliceData(d, k, k + 1);
+    int[] in = shape;
+    Tensor out = wrap(s.data, Shapes.without(shape, d));
+    return record(out, "SelectBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.unsqueeze(d).unslice(in, d, k)});
+  }
+
+  /** Indexes the leading dimensions, {@code t.index(i, j)} being {@code t[i][j]} (of lower rank). */
+  public Tensor index(int... indices) {
+    if (indices.length > dim()) {
+      throw new IllegalArgumentException("too many indices (" + indices.length + ") for a tensor of shape "
+          + Shapes.str(shape));
+    }
+    Tensor t = this;
+    for (int i : indices) {
+      t = t.select(0, i);
+    }
+    return t;
+  }
+
+  /**
+   * The entries {@code start <= i < end} along {@code dim} (Python slice rules: negative bounds count
+   * from the end, bounds are clamped).
+   */
+  public Tensor slice(int dim, int start, int end) {
+    int d = Shapes.dim(dim, dim());
+    int n = shape[d];
+    int s = Math.max(0, Math.min(n, start < 0 ? start + n : start));
+    int e = Math.max(s, Math.min(n, end < 0 ? end + n : end));
+    int[] in = shape;
+    return record(sliceData(d, s, e), "SliceBackward", new Tensor[] {this},
+        (g, nd) -> new Tensor[] {g.unslice(in, d, s)});
+  }
+
+  private Tensor sliceData(int d, int s, int e) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    int w = e - s;
+    double[] r = new double[outer * w * inner];
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(data, (o * len + s) * inner, r, o * w * inner, w * inner);
+    }
+    return wrap(r, Shapes.replaced(shape, d, w));
+  }
+
+  /** Places this tensor at {@code start} along {@code d} in zeros of shape {@code full} (slice's adjoint). */
+  private Tensor unslice(int[] full, int d, int start) {
+    int outer = Shapes.outer(full, d);
+    int len = full[d];
+    int inner = Shapes.inner(full, d);
+    int w = shape[d];
+    double[] r = new double[Shapes.numel(full)];
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(data, o * w * inner, r, (o * len + start) * inner, w * inner);
+    }
+    return record(wrap(r, full.clone()), "SliceBackwardBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.slice(d, start, start + w)});
+  }
+
+  /** Joins tensors of equal shape along a new dimension {@code dim}. */
+  public static Tensor stack(int dim, Tensor... tensors) {
+    if (tensors.length == 0) {
+      throw new IllegalArgumentException("stack expects a non-empty list of tensors");
+    }
+    int[] s = tensors[0].shape;
+    for (int i = 1; i < tensors.length; i++) {
+      if (!Arrays.equals(tensors[i].shape, s)) {
+        throw new IllegalArgumentException("stack expects each tensor to be equal size, but got "
+            + Shapes.str(s) + " at entry 0 and " + Shapes.str(tensors[i].shape) + " at entry " + i);
+      }
+    }
+    int d = Shapes.dim(dim, s.length + 1);
+    int[] sizes = new int[tensors.length];
+    Arrays.fill(sizes, 1);
+    int[] outShape = Shapes.with(s, d, tensors.length);
+    Tensor out = wrap(catData(tensors, outShape, d, sizes), outShape);
+    return record(out, "StackBackward", tensors.clone(), (g, n) -> {
+      Tensor[] r = new Tensor[sizes.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = n.needs(i) ? g.select(d, i) : null;
+      }
+      return r;
+    });
+  }
+
+  /** Joins tensors along the existing dimension {@code dim}; other dimensions must agree. */
+  public static Tensor cat(int dim, Tensor... tensors) {
+    if (tensors.length == 0) {
+      throw new IllegalArgumentException("cat expects a non-empty list of tensors");
+    }
+    int[] s = tensors[0].shape;
+    if (s.length == 0) {
+      throw new IllegalArgumentException("zero-dimensional tensor cannot be concatenated");
+    }
+    int d = Shapes.dim(dim, s.length);
+    int[] sizes = new int[tensors.length];
+    int total = 0;
+    for (int i = 0; i < tensors.length; i++) {
+      int[] t = tensors[i].shape;
+      boolean ok = t.length == s.length;
+      for (int k = 0; ok && k < s.length; k++) {
+        ok = k == d || t[k] == s[k];
+      }
+      if (!ok) {
+        throw new IllegalArgumentException("cat: sizes of tensors must match except in dimension " + d
+            + "; got " + Shapes.str(s) + " at entry 0 and " + Shapes.str(t) + " at entry " + i);
+      }
+      sizes[i] = t[d];
+      total += t[d];
+    }
+    int[] outShape = Shapes.replaced(s, d, total);
+    Tensor out = wrap(catData(tensors, outShape, d, sizes), outShape);
+    return record(out, "CatBackward", tensors.clone(), (g, n) -> {
+      Tensor[] r = new Tensor[sizes.length];
+      int off = 0;
+      for (int i = 0; i < r.length; i++) {
+        r[i] = n.needs(i) ? g.slice(d, off, off + sizes[i]) : null;
+        off += sizes[i];
+      }
+      return r;
+    });
+  }
+
+  private static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
+    int outer = Shapes.outer(outShape, d);
+    int total = outShape[d];
+    int inner = Shapes.inner(outShape, d);
+    double[] r = new double[Shapes.numel(outShape)];
+    int off = 0;
+    for (int i = 0; i < tensors.length; i++) {
+      int w = sizes[i] * inner;
+      for (int o = 0; o < outer; o++) {
+        System.arraycopy(tensors[i].data, o * w, r, (o * total + off) * inner, w);
+      }
+      off += sizes[i];
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Object methods
+
+  /**
+   * PyTorch's format: {@code tensor([[4., 3.],\n        [2., 6.]], grad_fn=<MmBackward>)}, with
+   * {@code requires_grad=True} for leaves that require grad, and summarization beyond 1000 elements.
+   */
+  @Override
+  public String toString() {
+    String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
+    return TensorFormat.format(data, shape, suffix);
+  }
+
+  /** Equal shape and equal values ({@code 0.0 == -0.0}, NaN equals NaN); grad state is ignored. */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Tensor)) {
+      return false;
+    }
+    Tensor t = (Tensor) o;
+    if (!Arrays.equals(shape, t.shape)) {
+      return false;
+    }
+    for (int i = 0; i < data.length; i++) {
+      double a = data[i];
+      double b = t.data[i];
+      if (!(a == b || Double.isNaN(a) && Double.isNaN(b))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Consistent with {@link #equals}: hashes the shape and the values ({@code -0.0} as {@code 0.0}). */
+  @Override
+  public int hashCode() {
+    int h = Arrays.hashCode(shape);
+    for (double v : data) {
+      h = 31 * h + Double.hashCode(v == 0 ? 0.0 : v);
+    }
+    return h;
+  }
+
+  /**
+   * Whether both tensors have the same shape and {@code |this - other| <= atol + rtol·|other|}
+   * element-wise ({@code torch.allclose} without broadcasting; NaN is never close).
+   */
+  public boolean allClose(Tensor other, double rtol, double atol) {
+    if (!Arrays.equals(shape, other.shape)) {
+      return false;
+    }
+    for (int i = 0; i < data.length; i++) {
+      double a = data[i];
+      double b = other.data[i];
+      if (a == b) {
+        continue;
+      }
+      if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #allClose(Tensor, double, double)} with PyTorch's defaults {@code rtol=1e-5, atol=1e-8}. */
+  public boolean allClose(Tensor other) {
+    return allClose(other, 1e-5, 1e-8);
+  }
+}
