@@ -1,0 +1,322 @@
+package dev.adjoint.processor.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * Compares a generated reverse pass with central differences of the <em>original</em> method (never the
+ * companion): PyTorch's gradcheck defaults, eps 1e-6, |actual - expected| <= atol 1e-5 + rtol 1e-3 ·
+ * |expected|. For array results the check is on the VJP with a random upstream {@code u}: the gradient
+ * of {@code u · f(x)}.
+ *
+ * <p>At every point it also checks that the companion's plain forward pass and the tape's value equal
+ * the original's result, that {@code mVjp}, {@code mForward(..).backward(u)} (and {@code mGradient} for
+ * scalar results) agree, that the gradient record has one component per differentiable parameter with
+ * its type, and that no argument was mutated.
+ */
+public final class GradCheck {
+  public static final double EPS = 1e-6;
+  public static final double ATOL = 1e-5;
+  public static final double RTOL = 1e-3;
+
+  private final CompiledCompanion compiled;
+  private final Method original;
+  private final Class<?> companion;
+  private final String name;
+  private final Random upstreams = new Random(12345);
+
+  private GradCheck(CompiledCompanion compiled, String owner, String name) {
+    this.compiled = compiled;
+    this.name = name;
+    this.original = CompiledCompanion.method(compiled.load(owner), name);
+    String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
+    String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
+    this.companion = compiled.load(pkg + simple + "Grad");
+  }
+
+  /** A checker for {@code owner.name} (binary name of the source class) of a successful compilation. */
+  public static GradCheck of(CompiledCompanion compiled, String owner, String name) {
+    return new GradCheck(compiled, owner, name);
+  }
+
+  /** Compiles {@code demo.F} from {@code source} and checks its method {@code name}. */
+  public static GradCheck of(String source, String name) {
+    return of(CompiledCompanion.compile("demo.F", source), "demo.F", name);
+  }
+
+  /** Checks at {@code count} points drawn by {@code points} from a fixed-seed generator. */
+  public GradCheck atRandomPoints(int count, Function<Random, Object[]> points) {
+    Random random = new Random(20240601L);
+    for (int i = 0; i < count; i++) {
+      at(points.apply(random));
+    }
+    return this;
+  }
+
+  /** Checks at one point; the arguments are not modified (a copy is passed). */
+  public GradCheck at(Object... args) {
+    Object[] before = deepCopy(args);
+    Object expectedValue = CompiledCompanion.invoke(original, null, deepCopy(args));
+    String where = name + " at " + Arrays.deepToString(args);
+
+    Object[] callArgs = deepCopy(args);
+    Object plain = CompiledCompanion.invoke(CompiledCompanion.method(companion, name), null, callArgs);
+    assertDeepEquals(expectedValue, plain, "companion forward pass of " + where);
+
+    boolean scalar = expectedValue instanceof Double;
+    Object upstream = scalar ? (Object) 1.0 : randomLike(expectedValue);
+    Object[] vjpArgs = append(callArgs, upstream);
+    Object vjp = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Vjp"), null, vjpArgs);
+    Object tape = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Forward"), null, callArgs);
+    assertDeepEquals(expectedValue, CompiledCompanion.call(tape, "value"), "tape value of " + where);
+    Object viaTape = CompiledCompanion.call(tape, "backward", upstream);
+    if (scalar) {
+      Object gradient = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Gradient"), null,
+          callArgs);
+      assertDeepEquals(components(vjp), components(gradient), "mGradient vs mVjp(1.0) of " + where);
+    }
+    assertDeepEquals(components(vjp), components(viaTape), "mForward().backward(u) vs mVjp of " + where);
+    assertTrue(Arrays.deepEquals(before, callArgs), "arguments mutated by the companion: " + where
+        + " became " + Arrays.deepToString(callArgs));
+
+    List<Integer> differentiable = new ArrayList<>();
+    Class<?>[] types = original.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      if (types[i] == double.class || types[i] == double[].class || types[i] == double[][].class) {
+        differentiable.add(i);
+      }
+    }
+    RecordComponent[] rc = vjp.getClass().getRecordComponents();
+    assertEquals(differentiable.size(), rc.length, "one gradient component per differentiable parameter of "
+        + where + ": " + Arrays.toString(rc));
+    List<Object> actual = new ArrayList<>(components(vjp).values());
+    for (int k = 0; k < differentiable.size(); k++) {
+      int p = differentiable.get(k);
+      assertEquals(types[p], rc[k].getType(), "type of gradient component " + rc[k].getName());
+      Object expected = finiteDifference(args, p, upstream);
+      compare(expected, actual.get(k), where + ", upstream " + deepString(upstream) + ", d/d(parameter " + p
+          + " '" + rc[k].getName() + "')");
+    }
+    // a random scalar upstream scales the gradient linearly
+    if (scalar) {
+      double u = 0.5 + upstreams.nextDouble() * 2;
+      Object scaled = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Vjp"), null,
+          append(deepCopy(args), u));
+      List<Object> s = new ArrayList<>(components(scaled).values());
+      for (int k = 0; k < s.size(); k++) {
+        compare(scale(actual.get(k), u), s.get(k), where + ", upstream " + u + " (linearity)");
+      }
+    }
+    return this;
+  }
+
+  /** The gradient of {@code upstream · f(args)} w.r.t. parameter {@code p}, by central differences. */
+  private Object finiteDifference(Object[] args, int p, Object upstream) {
+    Object x = args[p];
+    if (x instanceof Double d) {
+      return (phi(with(args, p, d + EPS), upstream) - phi(with(args, p, d - EPS), upstream)) / (2 * EPS);
+    }
+    if (x instanceof double[] v) {
+      double[] g = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        double[] plus = v.clone();
+        plus[i] += EPS;
+        double[] minus = v.clone();
+        minus[i] -= EPS;
+        g[i] = (phi(with(args, p, plus), upstream) - phi(with(args, p, minus), upstream)) / (2 * EPS);
+      }
+      return g;
+    }
+    double[][] m = (double[][]) x;
+    double[][] g = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      g[i] = new double[m[i].length];
+      for (int j = 0; j < m[i].length; j++) {
+        double[][] plus = (double[][]) deepCopyValue(m);
+        plus[i][j] += EPS;
+        double[][] minus = (double[][]) deepCopyValue(m);
+        minus[i][j] -= EPS;
+        g[i][j] = (phi(with(args, p, plus), upstream) - phi(with(args, p, minus), upstream)) / (2 * EPS);
+      }
+    }
+    return g;
+  }
+
+  private double phi(Object[] args, Object upstream) {
+    return dot(upstream, CompiledCompanion.invoke(original, null, args));
+  }
+
+  private static double dot(Object u, Object y) {
+    if (y instanceof Double d) {
+      return (Double) u * d;
+    }
+    if (y instanceof double[] v) {
+      double s = 0;
+      for (int i = 0; i < v.length; i++) {
+        s += ((double[]) u)[i] * v[i];
+      }
+      return s;
+    }
+    double[][] m = (double[][]) y;
+    double s = 0;
+    for (int i = 0; i < m.length; i++) {
+      s += dot(((double[][]) u)[i], m[i]);
+    }
+    return s;
+  }
+
+  private Object randomLike(Object y) {
+    if (y instanceof double[] v) {
+      double[] u = new double[v.length];
+      for (int i = 0; i < u.length; i++) {
+        u[i] = upstreams.nextGaussian();
+      }
+      return u;
+    }
+    double[][] m = (double[][]) y;
+    double[][] u = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      u[i] = (double[]) randomLike(m[i]);
+    }
+    return u;
+  }
+
+  private static Object scale(Object g, double s) {
+    if (g instanceof Double d) {
+      return d * s;
+    }
+    if (g instanceof double[] v) {
+      return Arrays.stream(v).map(e -> e * s).toArray();
+    }
+    double[][] m = (double[][]) g;
+    double[][] out = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      out[i] = (double[]) scale(m[i], s);
+    }
+    return out;
+  }
+
+  /** gradcheck's closeness: |actual - expected| <= atol + rtol * |expected|, shapes equal. */
+  public static void compare(Object expected, Object actual, String what) {
+    if (expected instanceof Double e) {
+      assertTrue(actual instanceof Double, what + ": expected a double, got " + deepString(actual));
+      double a = (Double) actual;
+      assertTrue(close(e, a), what + ": expected " + e + " (central differences) but the reverse pass gave " + a);
+      return;
+    }
+    if (expected instanceof double[] e) {
+      assertTrue(actual instanceof double[], what + ": expected a double[], got " + deepString(actual));
+      double[] a = (double[]) actual;
+      assertEquals(e.length, a.length, what + ": length");
+      for (int i = 0; i < e.length; i++) {
+        assertTrue(close(e[i], a[i]), what + "[" + i + "]: expected " + Arrays.toString(e)
+            + " (central differences) but the reverse pass gave " + Arrays.toString(a));
+      }
+      return;
+    }
+    double[][] e = (double[][]) expected;
+    assertTrue(actual instanceof double[][], what + ": expected a double[][], got " + deepString(actual));
+    double[][] a = (double[][]) actual;
+    assertEquals(e.length, a.length, what + ": rows");
+    for (int i = 0; i < e.length; i++) {
+      compare(e[i], a[i], what + "[" + i + "]");
+    }
+  }
+
+  public static boolean close(double expected, double actual) {
+    return Math.abs(actual - expected) <= ATOL + RTOL * Math.abs(expected);
+  }
+
+  private static Map<String, Object> components(Object record) {
+    return CompiledCompanion.components(record);
+  }
+
+  private static void assertDeepEquals(Object expected, Object actual, String what) {
+    if (expected instanceof double[] e) {
+      assertArrayEquals(e, (double[]) actual, what);
+    } else if (expected instanceof double[][] e) {
+      assertTrue(Arrays.deepEquals(e, (double[][]) actual), what + ": expected " + deepString(e) + " got "
+          + deepString(actual));
+    } else if (expected instanceof Map<?, ?> e) {
+      assertEquals(e.keySet(), ((Map<?, ?>) actual).keySet(), what);
+      for (Object k : e.keySet()) {
+        assertDeepEquals(e.get(k), ((Map<?, ?>) actual).get(k), what + " component " + k);
+      }
+    } else {
+      assertEquals(expected, actual, what);
+    }
+  }
+
+  public static String deepString(Object o) {
+    return Arrays.deepToString(new Object[] {o});
+  }
+
+  private static Object[] with(Object[] args, int p, Object value) {
+    Object[] out = deepCopy(args);
+    out[p] = value;
+    return out;
+  }
+
+  private static Object[] append(Object[] args, Object last) {
+    Object[] out = Arrays.copyOf(args, args.length + 1);
+    out[args.length] = last;
+    return out;
+  }
+
+  public static Object[] deepCopy(Object[] args) {
+    Object[] out = new Object[args.length];
+    for (int i = 0; i < args.length; i++) {
+      out[i] = deepCopyValue(args[i]);
+    }
+    return out;
+  }
+
+  public static Object deepCopyValue(Object v) {
+    if (v instanceof double[] d) {
+      return d.clone();
+    }
+    if (v instanceof int[] d) {
+      return d.clone();
+    }
+    if (v instanceof double[][] m) {
+      double[][] out = new double[m.length][];
+      for (int i = 0; i < m.length; i++) {
+        out[i] = m[i] == null ? null : m[i].clone();
+      }
+      return out;
+    }
+    return v;
+  }
+
+  // ---- argument helpers for point generators
+
+  public static double uniform(Random r, double lo, double hi) {
+    return lo + (hi - lo) * r.nextDouble();
+  }
+
+  public static double[] vector(Random r, int n, double lo, double hi) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = uniform(r, lo, hi);
+    }
+    return v;
+  }
+
+  public static double[][] matrix(Random r, int m, int n, double lo, double hi) {
+    double[][] out = new double[m][];
+    for (int i = 0; i < m; i++) {
+      out[i] = vector(r, n, lo, hi);
+    }
+    return out;
+  }
+}
