@@ -734,6 +734,14 @@ public final class Tensor {
   }
 
   /** Sums this (broadcast) gradient back to {@code target}, the shape of the operand it came from. */
+  /**
+   * Sums this tensor down to {@code shape}, to which it must broadcast (PyTorch's {@code sum_to_size}): the
+   * gradient of a broadcast input.
+   */
+  public Tensor sumToSize(int... shape) {
+    return sumTo(shape.clone());
+  }
+
   Tensor sumTo(int[] target) {
     if (Arrays.equals(shape, target)) {
       return this;

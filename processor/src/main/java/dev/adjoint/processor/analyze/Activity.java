@@ -67,7 +67,11 @@ public final class Activity {
       return root != null && varied.contains(root.name());
     }
     if (e instanceof Expr.Call c) {
-      if (c.callee() instanceof Callee.MathFunction || c.callee() instanceof Callee.DifferentiableMethod) {
+      if (c.callee() instanceof Callee.TensorMethod m && m.name().equals("detach")) {
+        return false;
+      }
+      if (c.callee() instanceof Callee.MathFunction || c.callee() instanceof Callee.DifferentiableMethod
+          || c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction) {
         return c.args().stream().anyMatch(this::isActive);
       }
       return false;

@@ -90,7 +90,107 @@ public final class DerivativeRules {
         v -> partial("hypotFirst", v.arg(1), v.result()));
   }
 
+  /**
+   * The adjoint contribution of a tensor operation to one argument, built from the primal values and the
+   * adjoint {@code g} of the result (a vector-Jacobian product rather than a scalar partial). A
+   * {@code null} result means the argument receives nothing.
+   */
+  @FunctionalInterface
+  public interface Adjoint {
+    Expr of(Values values, Expr g);
+  }
+
+  /** The reverse rule of a tensor operation: one adjoint per argument, the receiver first. */
+  public record TensorRule(String operation, List<Adjoint> adjoints) {}
+
+  private static final Map<String, TensorRule> TENSOR = new HashMap<>();
+  static final String TENSOR_ADJOINTS = "dev.adjoint.runtime.TensorAdjoints";
+
+  static {
+    // Keys are name(argument kinds): T tensor, D double, I int, B boolean, V int[]; the receiver is not listed.
+    tensor("add(T)", (v, g) -> kernel("unbroadcast", g, v.arg(0)), (v, g) -> kernel("unbroadcast", g, v.arg(1)));
+    tensor("add(D)", (v, g) -> g, (v, g) -> item(t(g, "sum")));
+    tensor("sub(T)", (v, g) -> kernel("unbroadcast", g, v.arg(0)),
+        (v, g) -> kernel("unbroadcast", t(g, "neg"), v.arg(1)));
+    tensor("sub(D)", (v, g) -> g, (v, g) -> neg(item(t(g, "sum"))));
+    tensor("mul(T)", (v, g) -> kernel("unbroadcast", t(g, "mul", v.arg(1)), v.arg(0)),
+        (v, g) -> kernel("unbroadcast", t(g, "mul", v.arg(0)), v.arg(1)));
+    tensor("mul(D)", (v, g) -> t(g, "mul", v.arg(1)), (v, g) -> item(t(t(g, "mul", v.arg(0)), "sum")));
+    tensor("div(T)", (v, g) -> kernel("unbroadcast", t(g, "div", v.arg(1)), v.arg(0)),
+        (v, g) -> kernel("unbroadcast", t(t(t(g, "mul", v.result()), "div", v.arg(1)), "neg"), v.arg(1)));
+    tensor("div(D)", (v, g) -> t(g, "div", v.arg(1)),
+        (v, g) -> neg(div(item(t(t(g, "mul", v.result()), "sum")), v.arg(1))));
+    tensor("neg()", (v, g) -> t(g, "neg"));
+    tensor("exp()", (v, g) -> t(g, "mul", v.result()));
+    tensor("log()", (v, g) -> t(g, "div", v.arg(0)));
+    tensor("sqrt()", (v, g) -> t(g, "div", t(v.result(), "mul", literal("2.0"))));
+    tensor("tanh()", (v, g) -> t(g, "mul", t(t(t(v.result(), "mul", v.result()), "neg"), "add", one())));
+    tensor("sigmoid()", (v, g) -> t(g, "mul", t(v.result(), "mul", t(t(v.result(), "neg"), "add", one()))));
+    tensor("relu()", (v, g) -> kernel("relu", g, v.arg(0)));
+    tensor("abs()", (v, g) -> kernel("abs", g, v.arg(0)));
+    tensor("square()", (v, g) -> t(t(g, "mul", v.arg(0)), "mul", literal("2.0")));
+    tensor("pow(D)", (v, g) -> kernel("pow", g, v.arg(0), v.arg(1)),
+        (v, g) -> new Expr.Call(new Callee.Static(TENSOR_ADJOINTS, "powExponent"),
+            List.of(g, v.arg(0), v.arg(1), v.result()), Type.DOUBLE));
+    tensor("t()", (v, g) -> t(g, "t"));
+    tensor("transpose(I,I)", (v, g) -> t(g, "transpose", v.arg(1), v.arg(2)), null, null);
+    Adjoint reshapeBack = (v, g) -> t(g, "reshape",
+        new Expr.Call(new Callee.TensorMethod("shape"), List.of(v.arg(0)), Type.INT_VECTOR));
+    TENSOR.put("reshape", new TensorRule("reshape", java.util.Collections.singletonList(reshapeBack)));
+    TENSOR.put("view", new TensorRule("view", java.util.Collections.singletonList(reshapeBack)));
+    tensor("sum()", (v, g) -> kernel("expandLike", g, v.arg(0)));
+    tensor("mean()", (v, g) -> t(kernel("expandLike", g, v.arg(0)), "div",
+        new Expr.Cast(Type.DOUBLE, new Expr.Call(new Callee.TensorMethod("numel"), List.of(v.arg(0)), Type.INT))));
+    tensor("sum(I,B)", (v, g) -> kernel("expandAlong", g, v.arg(0), v.arg(1), v.arg(2)), null, null);
+    tensor("mean(I,B)", (v, g) -> t(kernel("expandAlong", g, v.arg(0), v.arg(1), v.arg(2)), "div",
+        new Expr.Cast(Type.DOUBLE, new Expr.Call(new Callee.TensorMethod("size"), List.of(v.arg(0), v.arg(1)),
+            Type.INT))), null, null);
+    tensor("max()", (v, g) -> kernel("extremum", g, v.arg(0), v.result()));
+    tensor("min()", (v, g) -> kernel("extremum", g, v.arg(0), v.result()));
+    tensor("matmul(T)", (v, g) -> kernel("matmulFirst", g, v.arg(0), v.arg(1)),
+        (v, g) -> kernel("matmulSecond", g, v.arg(0), v.arg(1)));
+    tensor("dot(T)", (v, g) -> t(v.arg(1), "mul", g), (v, g) -> t(v.arg(0), "mul", g));
+    tensor("softmax(I)", (v, g) -> kernel("softmax", g, v.result(), v.arg(1)), null);
+    tensor("logSoftmax(I)", (v, g) -> kernel("logSoftmax", g, v.result(), v.arg(1)), null);
+    tensor("item()", (v, g) -> new Expr.Call(new Callee.Static(TENSOR_ADJOINTS, "fill"), List.of(g, v.arg(0)),
+        Type.TENSOR));
+    tensor("crossEntropy(T,V)", (v, g) -> kernel("crossEntropy", g, v.arg(0), v.arg(1)), null);
+  }
+
   private DerivativeRules() {}
+
+  /** The reverse rule of tensor operation {@code name} applied to arguments of {@code types} (receiver first). */
+  public static Optional<TensorRule> tensor(String name, List<Type> types, boolean isMethod) {
+    if (name.equals("reshape") || name.equals("view")) {
+      return Optional.of(TENSOR.get(name));
+    }
+    StringBuilder key = new StringBuilder(name).append('(');
+    for (int k = isMethod ? 1 : 0; k < types.size(); k++) {
+      Type t = types.get(k);
+      key.append(k > (isMethod ? 1 : 0) ? "," : "").append(t == Type.TENSOR ? "T" : t == Type.DOUBLE ? "D"
+          : t == Type.BOOLEAN ? "B" : t instanceof Type.IntArray ? "V" : "I");
+    }
+    return Optional.ofNullable(TENSOR.get(key.append(')').toString()));
+  }
+
+  private static void tensor(String key, Adjoint... adjoints) {
+    TENSOR.put(key, new TensorRule(key, java.util.Arrays.asList(adjoints)));
+  }
+
+  private static Expr t(Expr receiver, String method, Expr... args) {
+    List<Expr> all = new java.util.ArrayList<>();
+    all.add(receiver);
+    all.addAll(List.of(args));
+    return new Expr.Call(new Callee.TensorMethod(method), all, Type.TENSOR);
+  }
+
+  private static Expr item(Expr tensor) {
+    return new Expr.Call(new Callee.TensorMethod("item"), List.of(tensor), Type.DOUBLE);
+  }
+
+  private static Expr kernel(String name, Expr... args) {
+    return new Expr.Call(new Callee.Static(TENSOR_ADJOINTS, name), List.of(args), Type.TENSOR);
+  }
 
   /** The rule for {@code Math.name}, if the table has one. */
   public static Optional<Rule> math(String name) {

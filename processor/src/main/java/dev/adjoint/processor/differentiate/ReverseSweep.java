@@ -176,15 +176,25 @@ public final class ReverseSweep {
     }
     forward.add(a);
     if (root != null && activity.isVaried(root.name())) {
-      if (target.type() == Type.DOUBLE) {
+      if (target.type() == Type.DOUBLE || target.type() == Type.TENSOR) {
         Expr adjoint = adjointOf(target);
+        Expr zero = target.type() == Type.TENSOR ? new Expr.Literal("null", Type.TENSOR)
+            : DerivativeRules.literal("0.0");
         if (activity.isActive(a.value())) {
-          Expr.Var g = temp("_g", Type.DOUBLE);
+          Expr.Var g = temp("_g", target.type());
           reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
-          reverse.add(new Stmt.Assign(adjoint, DerivativeRules.literal("0.0"), a.origin()));
-          propagate(a.value(), g, reverse, new HashMap<>(), a.origin());
+          reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
+          List<Stmt> propagation = new ArrayList<>();
+          propagate(a.value(), g, propagation, new HashMap<>(), a.origin());
+          if (target.type() == Type.TENSOR) {
+            // A null tensor adjoint is zero: nothing flows back.
+            reverse.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, g, zero, Type.BOOLEAN),
+                Stmt.Block.of(propagation), Stmt.Block.of(List.of()), a.origin()));
+          } else {
+            reverse.addAll(propagation);
+          }
         } else {
-          reverse.add(new Stmt.Assign(adjoint, DerivativeRules.literal("0.0"), a.origin()));
+          reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
         }
       } else if (target.type() instanceof Type.DoubleArray && target instanceof Expr.Var array) {
         arrayAssignment(array, a.value(), reverse, a.origin());
@@ -272,6 +282,11 @@ public final class ReverseSweep {
       pullback(c, g, out, values, origin);
       return;
     }
+    if (e instanceof Expr.Call c
+        && (c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction)) {
+      tensorOperation(c, g, out, values, origin);
+      return;
+    }
     DerivativeRules.Rule rule;
     List<Expr> operands;
     if (e instanceof Expr.Binary b) {
@@ -314,12 +329,48 @@ public final class ReverseSweep {
     }
   }
 
+  /** A tensor operation: its adjoint kernels from the table, one per active argument. */
+  private void tensorOperation(Expr.Call c, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
+    boolean isMethod = c.callee() instanceof Callee.TensorMethod;
+    String name = isMethod ? ((Callee.TensorMethod) c.callee()).name() : ((Callee.TensorFunction) c.callee()).name();
+    DerivativeRules.TensorRule rule = DerivativeRules.tensor(name,
+        c.args().stream().map(Expr::type).toList(), isMethod).orElseThrow(
+            () -> new IllegalStateException("no reverse rule for Tensor." + name));
+    List<Integer> active = new ArrayList<>();
+    for (int k = 0; k < c.args().size(); k++) {
+      if (k < rule.adjoints().size() && rule.adjoints().get(k) != null && activity.isActive(c.args().get(k))) {
+        active.add(k);
+      }
+    }
+    if (active.isEmpty()) {
+      return;
+    }
+    Expr adjoint = active.size() > 1 ? share(g, out) : g;
+    DerivativeRules.Values primal = new DerivativeRules.Values() {
+      @Override
+      public Expr arg(int k) {
+        return value(c.args().get(k), out, values);
+      }
+
+      @Override
+      public Expr result() {
+        return value(c, out, values);
+      }
+    };
+    for (int k : active) {
+      Expr contribution = rule.adjoints().get(k).of(primal, adjoint);
+      if (contribution != null) {
+        propagate(c.args().get(k), contribution, out, values, origin);
+      }
+    }
+  }
+
   /** A call to another {@code @Differentiable} method: its generated vector-Jacobian product. */
   private void pullback(Expr.Call call, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
     Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
     List<Expr> args = new ArrayList<>();
     for (Expr a : call.args()) {
-      args.add(a.type() == Type.DOUBLE ? value(a, out, values) : a);
+      args.add(value(a, out, values));
     }
     args.add(g);
     Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
@@ -333,7 +384,7 @@ public final class ReverseSweep {
         continue;
       }
       Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
-      if (arg.type() == Type.DOUBLE) {
+      if (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR) {
         propagate(arg, argAdjoint, out, values, origin);
       } else {
         out.add(addInto(adjointOf(arg), argAdjoint, origin));
@@ -346,7 +397,7 @@ public final class ReverseSweep {
     if (g instanceof Expr.Var || g instanceof Expr.Literal) {
       return g;
     }
-    Expr.Var t = temp("_g", Type.DOUBLE);
+    Expr.Var t = temp("_g", g.type());
     out.add(new Stmt.Declare(t, g, Origin.SYNTHETIC));
     return t;
   }
@@ -357,7 +408,7 @@ public final class ReverseSweep {
    */
   private Expr value(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
     if (e instanceof Expr.Var || e instanceof Expr.Literal || e instanceof Expr.StaticField
-        || e instanceof Expr.Length || e.type() != Type.DOUBLE
+        || e instanceof Expr.Length || !(e.type() == Type.DOUBLE || e.type() == Type.TENSOR)
         || e instanceof Expr.Index i && isLeafIndex(i)) {
       return e;
     }
@@ -370,7 +421,7 @@ public final class ReverseSweep {
       rebuilt = new Expr.Binary(b.op(), value(b.left(), out, values), value(b.right(), out, values), b.type());
     } else if (e instanceof Expr.Unary u) {
       rebuilt = new Expr.Unary(u.op(), value(u.operand(), out, values), u.type());
-    } else if (e instanceof Expr.Call c && !(c.callee() instanceof Callee.DifferentiableMethod)) {
+    } else if (e instanceof Expr.Call c) {
       List<Expr> args = new ArrayList<>();
       for (Expr a : c.args()) {
         args.add(value(a, out, values));
@@ -378,7 +429,7 @@ public final class ReverseSweep {
       rebuilt = new Expr.Call(c.callee(), args, c.type());
     }
     // Conditionals are evaluated as written, so that only the branch taken runs.
-    Expr.Var t = temp("_v", Type.DOUBLE);
+    Expr.Var t = temp("_v", e.type());
     out.add(new Stmt.Declare(t, rebuilt, Origin.SYNTHETIC));
     values.put(e, t);
     return t;

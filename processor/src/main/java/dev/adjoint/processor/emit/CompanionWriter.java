@@ -30,6 +30,9 @@ public final class CompanionWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
   private static final ClassName BACKWARD = ClassName.get(RUNTIME, "Backward");
   private static final ClassName ARRAY_ADJOINTS = ClassName.get(RUNTIME, "ArrayAdjoints");
+  private static final ClassName TENSOR_ADJOINTS = ClassName.get(RUNTIME, "TensorAdjoints");
+  private static final ClassName TENSOR = JavaCode.TENSOR;
+  private static final ClassName PULLBACK = ClassName.get("dev.adjoint", "Pullback");
 
   private CompanionWriter() {}
 
@@ -67,6 +70,9 @@ public final class CompanionWriter {
     final ClassName gradientClass;
     final TypeName resultType;
     final boolean scalarResult;
+    final boolean tensorResult;
+    /** Whether tensors are involved: the sweeps then run without recording a graph of their own. */
+    final boolean tensorMode;
     final String upstream;
     final String source;
 
@@ -77,6 +83,8 @@ public final class CompanionWriter {
       this.gradientClass = ClassName.get(packageName, companion, method.capitalized() + "Gradient");
       this.resultType = typeName(method.returnType());
       this.scalarResult = method.returnType() == Type.DOUBLE;
+      this.tensorResult = method.returnType() == Type.TENSOR;
+      this.tensorMode = tensorResult || method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
       this.upstream = method.parameters().stream().anyMatch(p -> p.name().equals("upstream"))
           ? "upstream$" : "upstream";
       this.source = "{@link " + method.ownerCanonicalName() + "#" + method.name() + "("
@@ -85,17 +93,22 @@ public final class CompanionWriter {
 
     void addTo(TypeSpec.Builder companion) {
       String args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
-      companion.addMethod(MethodSpec.methodBuilder(method.name())
-          .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
-          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
-          .returns(resultType)
-          .addParameters(parameters())
-          .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args)
-          .build());
+      if (tensorResult) {
+        companion.addMethod(tensorPrimal(args));
+      } else {
+        companion.addMethod(MethodSpec.methodBuilder(method.name())
+            .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
+            .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+            .returns(resultType)
+            .addParameters(parameters())
+            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args)
+            .build());
+      }
 
       CodeBlock copies = method.parameters().stream()
           .map(p -> p.type() instanceof Type.Scalar ? CodeBlock.of("$L", p.name())
               : p.type() instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", p.name(), p.name())
+              : p.type() == Type.TENSOR ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, p.name(), p.name())
               : CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, p.name()))
           .collect(CodeBlock.joining(", "));
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
@@ -107,13 +120,14 @@ public final class CompanionWriter {
           .addStatement("return new $T($L)", tapeClass, copies)
           .build());
 
-      if (scalarResult) {
+      if (scalarResult || tensorResult) {
         companion.addMethod(MethodSpec.methodBuilder(method.name() + "Gradient")
-            .addJavadoc("The gradient of $L: forward and reverse pass with upstream 1.0.\n", source)
+            .addJavadoc("The gradient of $L: forward and reverse pass with upstream 1.0"
+                + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(gradientClass)
             .addParameters(parameters())
-            .addStatement("return new $T($L).backward(1.0, false)", tapeClass, args)
+            .addStatement("return new $T($L).backward()", tapeClass, args)
             .build());
       }
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Vjp")
@@ -134,6 +148,37 @@ public final class CompanionWriter {
     /** Companion members are public exactly when the source method is reachable from everywhere. */
     private Modifier[] visibility() {
       return method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
+    }
+
+    /**
+     * For a tensor result, the forward pass runs the plain kernels once and, when an input requires grad,
+     * attaches one graph node whose pullback is the generated reverse pass.
+     */
+    private MethodSpec tensorPrimal(String args) {
+      List<MethodIr.Parameter> tensors = method.parameters().stream().filter(p -> p.type() == Type.TENSOR).toList();
+      CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
+          .collect(CodeBlock.joining(" || "));
+      CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
+      CodeBlock gradients = tensors.stream().map(p -> CodeBlock.of("gradient.$L()", p.name()))
+          .collect(CodeBlock.joining(", "));
+      MethodSpec.Builder m = MethodSpec.methodBuilder(method.name())
+          .addJavadoc("The forward pass of $L, as one node of the tensor graph: when an input requires grad,"
+              + " {@code backward()} on the result runs the generated reverse pass.\n", source)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+          .returns(resultType)
+          .addParameters(parameters())
+          .addStatement("$T tape = new $T($L)", tapeClass, tapeClass, args);
+      if (tensors.isEmpty()) {
+        return m.addStatement("return tape.value()").build();
+      }
+      return m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
+          .addStatement("return tape.value()")
+          .endControlFlow()
+          .addStatement("$T pullback = upstream -> {\n$>$T gradient = tape.backward(upstream, true);\n"
+              + "return new $T[] {$L};\n$<}", PULLBACK, gradientClass, TENSOR, gradients)
+          .addStatement("return $T.fromPullback($S, tape.value(), pullback, $L)", TENSOR,
+              method.capitalized() + "Backward", inputs)
+          .build();
     }
 
     private List<ParameterSpec> parameters() {
@@ -184,7 +229,11 @@ public final class CompanionWriter {
         constructor.addParameter(typeName(p.type()), p.name());
         constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
       }
-      constructor.addStatement("record()");
+      if (tensorMode) {
+        constructor.addStatement("$T.noGrad(this::record)", TENSOR);
+      } else {
+        constructor.addStatement("record()");
+      }
       tape.addMethod(constructor.build());
       tape.addMethod(record());
 
@@ -193,11 +242,28 @@ public final class CompanionWriter {
           .returns(resultType);
       if (scalarResult) {
         value.addJavadoc("The primal result.\n").addStatement("return state$$$L", program.result().name());
+      } else if (tensorResult) {
+        value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
+            .addStatement("return $T.fresh(state$$$L, state$$$L)", TENSOR_ADJOINTS, program.result().name(),
+                program.result().name());
       } else {
         value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
             .addStatement("return $T.copyOf(state$$$L)", ARRAY_ADJOINTS, program.result().name());
       }
       tape.addMethod(value.build());
+      if (tensorMode) {
+        tape.addMethod(MethodSpec.methodBuilder("backward")
+            .addJavadoc("The reverse pass: the vector-Jacobian product {@code upstream · J}, computed without"
+                + " recording a graph.\n\n@param upstream the gradient with respect to the result; same shape\n"
+                + "@param retainGraph keep the tape usable for another reverse pass\n"
+                + "@throws IllegalStateException if an earlier reverse pass freed the tape\n")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(gradientClass)
+            .addParameter(resultType, "upstream")
+            .addParameter(TypeName.BOOLEAN, "retainGraph")
+            .addStatement("return $T.noGrad(() -> reverse(upstream, retainGraph))", TENSOR)
+            .build());
+      }
       tape.addMethod(backward());
       tape.addMethod(MethodSpec.methodBuilder("backward")
           .addJavadoc("The reverse pass; frees the tape. Same as {@code backward(upstream, false)}.\n")
@@ -212,6 +278,16 @@ public final class CompanionWriter {
             .addModifiers(Modifier.PUBLIC)
             .returns(gradientClass)
             .addStatement("return backward(1.0, false)")
+            .build());
+      } else if (tensorResult) {
+        tape.addMethod(MethodSpec.methodBuilder("backward")
+            .addJavadoc("The reverse pass with upstream 1 for a one-element result; frees the tape.\n\n"
+                + "@throws IllegalStateException if the result has more than one element (grad can be"
+                + " implicitly created only for scalar outputs)\n")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(gradientClass)
+            .addStatement("return backward($T.implicitUpstream(state$$$L), false)", TENSOR_ADJOINTS,
+                program.result().name())
             .build());
       }
       return tape.build();
@@ -263,7 +339,9 @@ public final class CompanionWriter {
       code.beginControlFlow("if (this.freed)")
           .addStatement("throw $T.freedGraph()", BACKWARD)
           .endControlFlow();
-      if (!scalarResult) {
+      if (tensorResult) {
+        code.addStatement("$T.requireSameShape(upstream, state$$$L)", TENSOR_ADJOINTS, program.result().name());
+      } else if (!scalarResult) {
         code.addStatement("$T.requireSameShape(upstream, state$$$L)", BACKWARD, program.result().name());
       }
       code.beginControlFlow("if (!this.recorded)")
@@ -297,17 +375,21 @@ public final class CompanionWriter {
       }
       code.endControlFlow();
       CodeBlock components = method.differentiableParameters().stream()
-          .map(p -> CodeBlock.of("$L", AdjointProgram.adjointName(p.name())))
+          .map(p -> p.type() == Type.TENSOR
+              ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()), p.name())
+              : CodeBlock.of("$L", AdjointProgram.adjointName(p.name())))
           .collect(CodeBlock.joining(", "));
       code.addStatement("return new $T($L)", gradientClass, components);
-      return MethodSpec.methodBuilder("backward")
+      MethodSpec.Builder sweep = tensorMode
+          ? MethodSpec.methodBuilder("reverse").addModifiers(Modifier.PRIVATE)
+          : MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC);
+      return sweep
           .addJavadoc("The reverse pass: the vector-Jacobian product {@code upstream · J}.\n\n"
               + "@param upstream the gradient of the loss with respect to the result; same shape as the result\n"
               + "@param retainGraph keep the tape usable for another reverse pass\n"
               + "@throws IllegalStateException if an earlier reverse pass freed the tape\n"
               + (scalarResult ? "" : "@throws IllegalArgumentException if {@code upstream} does not have the"
                   + " result's shape\n"))
-          .addModifiers(Modifier.PUBLIC)
           .returns(gradientClass)
           .addParameter(resultType, "upstream")
           .addParameter(TypeName.BOOLEAN, "retainGraph")
@@ -318,6 +400,9 @@ public final class CompanionWriter {
     private static CodeBlock zeroAdjoint(Expr.Var primal) {
       if (primal.type() == Type.DOUBLE) {
         return CodeBlock.of("0.0");
+      }
+      if (primal.type() == Type.TENSOR) {
+        return CodeBlock.of("null");
       }
       return CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, primal.name());
     }
@@ -364,6 +449,9 @@ public final class CompanionWriter {
     }
     if (type instanceof Type.IntArray) {
       return com.palantir.javapoet.ArrayTypeName.of(TypeName.INT);
+    }
+    if (type == Type.TENSOR) {
+      return TENSOR;
     }
     throw new IllegalArgumentException("no Java type for " + type);
   }

@@ -13,6 +13,9 @@ import java.util.List;
 public final class JavaCode {
   private JavaCode() {}
 
+  static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
+  private static final ClassName TENSOR_ADJOINTS = ClassName.get("dev.adjoint.runtime", "TensorAdjoints");
+
   private static final int ATOM = 20;
   private static final int POSTFIX = 15;
   private static final int UNARY = 13;
@@ -132,9 +135,12 @@ public final class JavaCode {
     if (callee instanceof Callee.DifferentiableMethod m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }
-    Callee.Instance i = (Callee.Instance) callee;
-    return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), i.name(), arguments(c.args().subList(1,
-        c.args().size())));
+    if (callee instanceof Callee.TensorFunction f) {
+      return CodeBlock.of("$T.$L($L)", TENSOR, f.name(), args);
+    }
+    Callee.TensorMethod m = (Callee.TensorMethod) callee;
+    return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), m.name(),
+        arguments(c.args().subList(1, c.args().size())));
   }
 
   private static CodeBlock arguments(List<Expr> args) {
@@ -149,6 +155,9 @@ public final class JavaCode {
   static Object typeName(String canonical) {
     if (canonical.startsWith("java.lang.") && canonical.indexOf('.', "java.lang.".length()) < 0) {
       return canonical.substring("java.lang.".length());
+    }
+    if (canonical.equals(Type.TensorType.CLASS)) {
+      return CodeBlock.of("$T", TENSOR);
     }
     if (canonical.startsWith("dev.adjoint.runtime.")) {
       return CodeBlock.of("$T", ClassName.get("dev.adjoint.runtime", canonical.substring(20)));
@@ -175,14 +184,19 @@ public final class JavaCode {
 
   private static void statement(Stmt s, CodeBlock.Builder code) {
     if (s instanceof Stmt.Declare d) {
-      String type = d.variable().type() instanceof Type.Named ? "var" : d.variable().type().java();
+      Object type = d.variable().type() instanceof Type.Named ? "var"
+          : d.variable().type() == Type.TENSOR ? TENSOR : d.variable().type().java();
       if (d.init() == null) {
-        code.addStatement("$L $L", type, d.variable().name());
+        code.addStatement(d.variable().type() == Type.TENSOR ? "$T $L" : "$L $L", type, d.variable().name());
       } else {
-        code.addStatement("$L $L = $L", type, d.variable().name(), expression(d.init()));
+        code.addStatement(d.variable().type() == Type.TENSOR ? "$T $L = $L" : "$L $L = $L", type,
+            d.variable().name(), expression(d.init()));
       }
     } else if (s instanceof Stmt.Assign a) {
       code.addStatement("$L = $L", expression(a.target()), expression(a.value()));
+    } else if (s instanceof Stmt.Accumulate a && a.target().type() == Type.TENSOR) {
+      CodeBlock target = expression(a.target());
+      code.addStatement("$L = $T.accumulate($L, $L)", target, TENSOR_ADJOINTS, target, expression(a.value()));
     } else if (s instanceof Stmt.Accumulate a) {
       code.addStatement("$L += $L", expression(a.target()), expression(a.value()));
     } else if (s instanceof Stmt.Effect e) {

@@ -35,6 +35,9 @@ public sealed interface Callee {
   /** A static helper of the runtime or of a generated class, called as {@code owner.name(args)}. */
   record Static(String owner, String name) implements Callee {}
 
-  /** An instance method called on the first argument, as {@code args[0].name(rest)}. */
-  record Instance(String name) implements Callee {}
+  /** A {@code Tensor} instance method called on the first argument, as {@code args[0].name(rest)}. */
+  record TensorMethod(String name) implements Callee {}
+
+  /** A static {@code Tensor} function such as {@code Tensor.crossEntropy(logits, targets)}. */
+  record TensorFunction(String name) implements Callee {}
 }

@@ -1,7 +1,7 @@
 package dev.adjoint.processor.ir;
 
 /** The types the intermediate representation knows: the supported Java subset plus generated helpers. */
-public sealed interface Type {
+public sealed interface Type permits Type.Scalar, Type.DoubleArray, Type.IntArray, Type.TensorType, Type.Named {
   /** Java source spelling of the type. */
   String java();
 
@@ -71,6 +71,22 @@ public sealed interface Type {
     }
   }
 
+  /** {@code dev.adjoint.Tensor}: an immutable differentiable tensor value. */
+  record TensorType() implements Type {
+    /** The runtime class. */
+    public static final String CLASS = "dev.adjoint.Tensor";
+
+    @Override
+    public String java() {
+      return CLASS;
+    }
+
+    @Override
+    public boolean differentiable() {
+      return true;
+    }
+  }
+
   /** A generated or runtime class, named by its canonical name (tapes, gradient records). */
   record Named(String canonicalName) implements Type {
     @Override
@@ -86,4 +102,5 @@ public sealed interface Type {
   DoubleArray VECTOR = new DoubleArray(1);
   DoubleArray MATRIX = new DoubleArray(2);
   IntArray INT_VECTOR = new IntArray();
+  TensorType TENSOR = new TensorType();
 }

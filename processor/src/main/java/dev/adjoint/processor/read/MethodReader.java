@@ -633,6 +633,9 @@ public final class MethodReader {
           Type type = promote(sa, sb);
           return new Expr.Conditional(cond, convert(a, type, t), convert(b, type, t), type);
         }
+        if (a.type() == Type.TENSOR && b.type() == Type.TENSOR) {
+          return new Expr.Conditional(cond, a, b, Type.TENSOR);
+        }
         throw new Unsupported(t, "?: between arrays makes an alias: use if/else and write the elements");
       }
       case TYPE_CAST: {
@@ -838,6 +841,14 @@ public final class MethodReader {
       name = ms.getIdentifier().toString();
       ExpressionTree target = unparen(ms.getExpression());
       Expr receiver = tryExpression(target);
+      if (receiver != null && receiver.type() == Type.TENSOR) {
+        List<Expr> args = new ArrayList<>();
+        args.add(receiver);
+        for (ExpressionTree a : call.getArguments()) {
+          args.add(expression(a));
+        }
+        return TensorCalls.method(call, name, args);
+      }
       if (receiver != null) {
         if (name.equals("clone") && call.getArguments().isEmpty() && receiver.type() instanceof Type.DoubleArray d) {
           if (d.rank() != 1) {
@@ -863,6 +874,9 @@ public final class MethodReader {
     String owner = type.getQualifiedName().toString();
     if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
       return mathCall(call, name, args);
+    }
+    if (owner.equals(Type.TensorType.CLASS)) {
+      return TensorCalls.function(call, name, args);
     }
     List<ExecutableElement> candidates = methodsNamed(type, name);
     List<ExecutableElement> differentiable = candidates.stream().filter(ModelTypes::isDifferentiable).toList();
@@ -1161,8 +1175,14 @@ public final class MethodReader {
         return Type.INT_VECTOR;
       }
     }
+    if (typeTree instanceof ExpressionTree named) {
+      TypeElement type = resolveType(named);
+      if (type != null && type.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
+        return Type.TENSOR;
+      }
+    }
     throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use"
-        + " double, double[], double[][], int, long or boolean");
+        + " double, double[], double[][], Tensor, int, long or boolean");
   }
 
   private static boolean isVar(Tree typeTree) {

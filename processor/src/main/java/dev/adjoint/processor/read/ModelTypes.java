@@ -43,6 +43,12 @@ public final class ModelTypes {
           return Optional.of(Type.MATRIX);
         }
         return Optional.empty();
+      case DECLARED:
+        Element element = ((javax.lang.model.type.DeclaredType) mirror).asElement();
+        if (element instanceof TypeElement t && t.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
+          return Optional.of(Type.TENSOR);
+        }
+        return Optional.empty();
       default:
         return Optional.empty();
     }
