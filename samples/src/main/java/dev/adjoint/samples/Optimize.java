@@ -115,7 +115,7 @@ public final class Optimize {
     return new Result(x, rosenbrock(x), norm(g), adam.steps());
   }
 
-  /** The starting point of the sample: the classic {@code (-1.2, 1)} repeated, ten coordinates. */
+  /** The classic starting point {@code (-1.2, 1, -1.2, 1, ...)} with {@code n} coordinates. */
   static double[] classicStart(int n) {
     double[] x = new double[n];
     for (int i = 0; i < n; i++) {

@@ -86,7 +86,7 @@ public final class SeedWalkthrough {
   private void example1() {
     header("1", "scalar output, implicit upstream");
     double[] a = {2, 3};
-    row("function", "out = mean(3·(a + 3)²)          (b = a + 3; c = b·b·3; out = mean(c))");
+    row("function", "out = mean(c), c = b·b·3, b = a + 3");
     row("input", "a = " + vec(a));
     SeedGrad.MeanOfSquaresTape out = SeedGrad.meanOfSquaresForward(a);
     check("value", "out = " + num(out.value()), "91.5", close(out.value(), 91.5));
@@ -102,7 +102,7 @@ public final class SeedWalkthrough {
     row("input", "x = " + mat(x) + " (2×2 ones)");
     SeedGrad.PlusOneTape y = SeedGrad.plusOneForward(x);
     row("value", "y = " + mat(y.value()));
-    row("upstream", "none: y.backward() does not compile; PlusOneTape only has backward(double[][] upstream[, retainGraph])");
+    row("upstream", "none: y.backward() does not compile, PlusOneTape only has backward(upstream[, retainGraph])");
     row("", "(PyTorch compiles the call and fails at run time instead)");
     boolean nonScalar = hasImplicitBackward(SeedGrad.PlusOneTape.class);
     boolean scalar = hasImplicitBackward(SeedGrad.MeanOfSquaresTape.class);
