@@ -196,8 +196,8 @@ public final class ReverseSweep {
         } else {
           reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
         }
-      } else if (target.type() instanceof Type.DoubleArray && target instanceof Expr.Var array) {
-        arrayAssignment(array, a.value(), reverse, a.origin());
+      } else if (target.type() instanceof Type.DoubleArray) {
+        arrayAssignment(target, a.value(), reverse, a.origin());
       }
     }
     if (reverse.isEmpty()) {
@@ -209,9 +209,12 @@ public final class ReverseSweep {
     return new Parts(forward, commented);
   }
 
-  /** The reverse of {@code array = value} for a fresh array value: route its adjoint to what built it. */
-  private void arrayAssignment(Expr.Var array, Expr value, List<Stmt> reverse, Origin origin) {
-    Expr.Var adjoint = adjointOf(array);
+  /**
+   * The reverse of {@code array = value} (a variable or a matrix row) for a fresh array value: route its
+   * adjoint to what built it, then start the adjoint of the array held before from zero.
+   */
+  private void arrayAssignment(Expr array, Expr value, List<Stmt> reverse, Origin origin) {
+    Expr adjoint = adjointOf(array);
     if (value instanceof Expr.ArrayInit init) {
       arrayInitializer(init, adjoint, reverse, origin);
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
@@ -221,7 +224,7 @@ public final class ReverseSweep {
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       pullback(c, adjoint, reverse, new HashMap<>(), origin);
     }
-    if (reassigned.contains(array.name())) {
+    if (array instanceof Expr.Index || reassigned.contains(((Expr.Var) array).name())) {
       // The adjoint of the array this variable held before starts from zero.
       reverse.add(new Stmt.Assign(adjoint, new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"),
           List.of(array), array.type()), origin));

@@ -368,12 +368,14 @@ public final class MethodReader {
     if (type instanceof Type.IntArray) {
       throw new Unsupported(v, "int[] locals are not supported: int[] may only be a parameter");
     }
+    // Declared before its initializer is read, so that a refused initializer is reported once and later
+    // uses of the variable are still checked (Java itself forbids an initializer that reads the variable).
+    Expr.Var variable = declare(name, type, v);
+    assignedNames.add(variable.name());
     Expr value = null;
     if (init != null) {
       value = type instanceof Type.DoubleArray ? arrayValue(init, type, false) : convert(expression(init), type, init);
     }
-    Expr.Var variable = declare(name, type, v);
-    assignedNames.add(variable.name());
     out.add(new Stmt.Declare(variable, value, origin(v)));
   }
 
@@ -407,7 +409,10 @@ public final class MethodReader {
     switch (e.getKind()) {
       case ASSIGNMENT -> {
         AssignmentTree a = (AssignmentTree) e;
-        Expr target = assignmentTarget(a.getVariable());
+        ExpressionTree rhs = unparen(a.getExpression());
+        // A new array (checked by arrayValue: new, an initializer, clone() or a @Differentiable call).
+        boolean fresh = rhs instanceof NewArrayTree || rhs instanceof MethodInvocationTree;
+        Expr target = assignmentTarget(a.getVariable(), fresh);
         Expr value = target.type() instanceof Type.DoubleArray
             ? arrayValue(a.getExpression(), target.type(), false)
             : convert(expression(a.getExpression()), target.type(), a.getExpression());
@@ -444,6 +449,11 @@ public final class MethodReader {
   }
 
   private Expr assignmentTarget(ExpressionTree t) {
+    return assignmentTarget(t, false);
+  }
+
+  /** {@code freshRow}: the value is a new array, so a matrix row may be its target. */
+  private Expr assignmentTarget(ExpressionTree t, boolean freshRow) {
     ExpressionTree e = unparen(t);
     if (e instanceof IdentifierTree id) {
       String name = id.getName().toString();
@@ -469,9 +479,9 @@ public final class MethodReader {
       while (root instanceof Expr.Index i) {
         root = i.array();
       }
-      if (target.type() instanceof Type.DoubleArray) {
-        throw new Unsupported(t, "assigning a whole row aliases arrays: write its elements, or build the"
-            + " matrix with new double[m][n]");
+      if (target.type() instanceof Type.DoubleArray && !freshRow) {
+        throw new Unsupported(t, "assigning an existing array as a row makes an alias, which Adjoint does not"
+            + " support: assign a new row (new double[n] or {a, b}) or copy it with .clone()");
       }
       if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
         throw new Unsupported(t, "writing into the parameter array '" + v.name() + "' is not supported (inputs are"

@@ -32,7 +32,7 @@ final class TensorCalls {
       METHODS.put(op, List.of(List.of(T), List.of(D)));
     }
     for (String op : List.of("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "square", "t",
-        "max", "min", "detach", "item", "numel", "dim")) {
+        "max", "min", "detach", "item", "numel", "dim", "shape")) {
       METHODS.put(op, List.of(List.of()));
     }
     METHODS.put("sum", List.of(List.of(), List.of(I, B)));
@@ -67,6 +67,7 @@ final class TensorCalls {
     Type result = switch (name) {
       case "item" -> D;
       case "numel", "dim", "size" -> I;
+      case "shape" -> Type.INT_VECTOR;
       default -> T;
     };
     return new Expr.Call(new Callee.TensorMethod(name), all, result);
