@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One command for the whole benchmark suite (issue 4): builds the benchmarks module through the Adjoint
+# processor, runs every JMH benchmark with the gc profiler, runs the PyTorch peer, times javac with and
+# without the processor, and writes benchmarks/results/latest.md (raw JSON next to it).
+#
+#   benchmarks/run.sh            # full run, about 15 minutes on 2 cores
+#   QUICK=1 benchmarks/run.sh    # smoke run (seconds per benchmark, numbers meaningless)
+#   JMH_FILTER='Rosenbrock' benchmarks/run.sh   # a subset (regex over benchmark names)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+results=$here/results
+raw=$results/raw
+mkdir -p "$raw"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+log "build: mvn -q -pl benchmarks -am package -DskipTests"
+(cd "$root" && mvn -q -pl benchmarks -am package -DskipTests)
+jar=$here/target/benchmarks.jar
+
+# Debian's python3-torch lives in /usr/lib/python3/dist-packages: use the system interpreter when there is one.
+python=python3
+[[ -x /usr/bin/python3 ]] && python=/usr/bin/python3
+if ! "$python" -c 'import torch' 2>/dev/null; then
+  log "installing python3-torch (apt-get)"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y python3-torch
+  python=/usr/bin/python3
+fi
+
+if [[ -n ${QUICK:-} ]]; then
+  jmh_opts=(-f 0 -wi 1 -w 100ms -i 1 -r 100ms)
+  torch_opts=(--quick)
+  export RUNS=1
+else
+  # One fork per benchmark, 5 x 1 s warm-up, 7 x 1 s measurement: 47 benchmarks in about 11 minutes.
+  jmh_opts=(-f 1 -wi 5 -w 1s -i 7 -r 1s)
+  torch_opts=()
+fi
+
+log "JMH (${jmh_opts[*]} -prof gc)"
+started=$(date -u +'%Y-%m-%d %H:%M UTC')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+java -jar "$jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$raw/jmh.json" ${JMH_FILTER:+"$JMH_FILTER"} \
+  | tee "$raw/jmh.log" | grep -E '^# Benchmark:|^Result|ns/op$' >&2 || { echo "JMH failed; see $raw/jmh.log" >&2; exit 1; }
+grep -q 'ERROR\|Exception' "$raw/jmh.log" && { echo "JMH reported an error; see $raw/jmh.log" >&2; exit 1; }
+
+log "PyTorch eager ($python)"
+"$python" "$here/pytorch_bench.py" "$raw/pytorch.json" "${torch_opts[@]}"
+
+log "compile-time cost of the processor"
+"$here/compile_cost.sh" "$raw/compile.json" >&2
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+  echo "- Date: $started"
+  echo "- Machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
+  echo "- JDK: $(java -version 2>&1 | head -1); $(java -version 2>&1 | sed -n 3p)"
+  echo "- JMH $(unzip -p "$jar" META-INF/maven/org.openjdk.jmh/jmh-core/pom.properties 2>/dev/null | sed -n 's/^version=//p'): ${jmh_opts[*]} -prof gc"
+  echo "- Load average (1/5/15 min) before JMH: $load_before; after the run: $load_after"
+  [[ -n ${QUICK:-} ]] && echo "- **QUICK smoke run: the numbers are not measurements.**"
+  [[ -n ${RUN_NOTE:-} ]] && echo "- $RUN_NOTE"
+  true
+} > "$raw/machine.md"
+
+"$python" "$here/report.py" "$raw/jmh.json" "$raw/pytorch.json" "$raw/compile.json" "$raw/machine.md" \
+  > "$results/latest.md"
+log "wrote $results/latest.md"
