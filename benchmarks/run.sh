@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark suite (issue 4): builds the benchmarks module through the Adjoint
 # processor, runs every JMH benchmark with the gc profiler, runs the PyTorch peer, times javac with and
-# without the processor, and writes benchmarks/results/latest.md (raw JSON next to it).
+# without the processor, and writes benchmarks/results/latest.md (raw JSON and logs in benchmarks/results/tmp/).
 #
 #   benchmarks/run.sh            # full run, about 15 minutes on 2 cores
 #   QUICK=1 benchmarks/run.sh    # smoke run (seconds per benchmark, numbers meaningless)
@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 results=$here/results
-raw=$results/raw
+raw=$results/tmp   # raw JSON and logs; ignored by git
 mkdir -p "$raw"
 
 log() { printf '\n== %s\n' "$*" >&2; }
