@@ -1,7 +1,9 @@
 package dev.adjoint;
 
 import java.util.Arrays;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Checks a function's reverse pass against central differences, as {@code torch.autograd.gradcheck}
@@ -90,6 +92,81 @@ public final class Gradcheck {
           }
         }
       }
+    }
+    return true;
+  }
+
+  /**
+   * Gradient-checks a generated gradient of a scalar function of a vector with the default tolerances,
+   * for example {@code gradcheck(Losses::rosenbrock, x -> LossesGrad.rosenbrockGradient(x).x(), x0)}.
+   *
+   * @return {@code true} (for use in assertions)
+   * @throws AssertionError on the first mismatch (naming the entry, the numerical and analytical values),
+   *     if two calls of {@code gradient} differ, or if either function changed its argument
+   */
+  public static boolean gradcheck(
+      ToDoubleFunction<double[]> f, Function<double[], double[]> gradient, double... x) {
+    return gradcheckVjp(v -> new double[] {f.applyAsDouble(v)}, (v, upstream) -> {
+      double[] g = gradient.apply(v);
+      double[] scaled = new double[g.length];
+      for (int i = 0; i < g.length; i++) {
+        scaled[i] = upstream[0] * g[i];
+      }
+      return scaled;
+    }, x);
+  }
+
+  /**
+   * Gradient-checks a vector-Jacobian product of a vector function, with the default tolerances: the
+   * Jacobian is built the seed article's way, one one-hot upstream per output entry, for example
+   * {@code gradcheckVjp(Losses::k, (m, u) -> LossesGrad.kVjp(m, u).m(), m0)}.
+   *
+   * @return {@code true} (for use in assertions)
+   * @throws AssertionError on the first mismatch, if two reverse passes differ, or if an argument changed
+   */
+  public static boolean gradcheckVjp(
+      Function<double[], double[]> f, BiFunction<double[], double[], double[]> vjp, double... x) {
+    double[] input = x.clone();
+    double[] value = f.apply(x.clone());
+    int m = value.length;
+    double[][] rows = new double[m][];
+    for (int o = 0; o < m; o++) {
+      double[] upstream = new double[m];
+      upstream[o] = 1;
+      double[] first = vjp.apply(x, upstream);
+      double[] second = vjp.apply(x, upstream.clone());
+      if (!Arrays.equals(first, second)) {
+        throw new AssertionError("Backward is not reentrant: two reverse passes with the same input and upstream"
+            + " (output entry " + o + ") give " + Arrays.toString(first) + " and " + Arrays.toString(second));
+      }
+      if (first.length != x.length) {
+        throw new AssertionError("the gradient has " + first.length + " entries but the input has " + x.length);
+      }
+      if (upstream[o] != 1 || !Arrays.equals(x, input)) {
+        throw new AssertionError("the reverse pass changed its input or its upstream");
+      }
+      rows[o] = first;
+    }
+    for (int e = 0; e < x.length; e++) {
+      double[] plus = x.clone();
+      double[] minus = x.clone();
+      plus[e] += EPS;
+      minus[e] -= EPS;
+      double[] fp = f.apply(plus);
+      double[] fm = f.apply(minus);
+      for (int o = 0; o < m; o++) {
+        double numerical = (fp[o] - fm[o]) / (2 * EPS);
+        double a = rows[o][e];
+        boolean close = a == numerical || Math.abs(a - numerical) <= ATOL + RTOL * Math.abs(numerical);
+        if (!close) {
+          throw new AssertionError("Jacobian mismatch at input entry [" + e + "] with respect to output entry ["
+              + o + "]: numerical " + numerical + ", analytical " + a + " (eps " + EPS + ", atol " + ATOL
+              + ", rtol " + RTOL + ")");
+        }
+      }
+    }
+    if (!Arrays.equals(x, input)) {
+      throw new AssertionError("the function changed its input");
     }
     return true;
   }
