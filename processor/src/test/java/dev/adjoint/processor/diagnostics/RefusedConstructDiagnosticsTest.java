@@ -1,0 +1,439 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.testing.CompiledCompanion;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every construct outside the supported subset is a compile error on its own line, in the source's file,
+ * saying what is wrong. The expected line is the one marked {@code // ERROR} in the source text.
+ */
+class RefusedConstructDiagnosticsTest {
+  static final String MARK = "// ERROR";
+
+  /** name, class body members (wrapped into demo.F), expected message fragment. */
+  static Stream<Arguments> bodyConstructs() {
+    return Stream.of(
+        c("try", """
+            @Differentiable static double f(double x) {
+              try { // ERROR
+                return x * x;
+              } finally {
+              }
+            }
+            """, "try statements are not supported"),
+        c("lambda", """
+            static double apply(double v, java.util.function.DoubleUnaryOperator op) { return op.applyAsDouble(v); }
+            @Differentiable static double f(double x) {
+              return apply(x, v -> v * 2); // ERROR
+            }
+            """, "lambdas are not supported"),
+        c("method reference", """
+            static double apply(double v, java.util.function.DoubleUnaryOperator op) { return op.applyAsDouble(v); }
+            @Differentiable static double f(double x) {
+              return apply(x, Math::sin); // ERROR
+            }
+            """, "method references are not supported"),
+        c("synchronized", """
+            @Differentiable static double f(double x) {
+              synchronized (F.class) { // ERROR
+                x = x * 2;
+              }
+              return x;
+            }
+            """, "synchronized is not supported"),
+        c("object creation", """
+            @Differentiable static double f(double x) {
+              double r = new java.util.Random(1).nextDouble(); // ERROR
+              return x * r;
+            }
+            """, "creating objects is not supported"),
+        c("object creation of a boxed double", """
+            @Differentiable static double f(double x) {
+              double r = x * new Double(2.0).doubleValue(); // ERROR
+              return r;
+            }
+            """, "creating objects is not supported"),
+        c("static field write", """
+            static double last;
+            @Differentiable static double f(double x) {
+              last = x; // ERROR
+              return x * x;
+            }
+            """, "field writes are not supported"),
+        c("qualified static field write", """
+            static double last;
+            @Differentiable static double f(double x) {
+              F.last = x; // ERROR
+              return x * x;
+            }
+            """, "field writes are not supported"),
+        c("read of a non-final static field", """
+            static double scale = 2;
+            @Differentiable static double f(double x) {
+              return x * scale; // ERROR
+            }
+            """, "'scale' is not a static final constant"),
+        c("write into a parameter array", """
+            @Differentiable static double f(double[] x) {
+              x[0] = 1; // ERROR
+              return x[0] * x[1];
+            }
+            """, "writing into the parameter array 'x'"),
+        c("compound write into a parameter matrix", """
+            @Differentiable static double f(double[][] x) {
+              x[0][1] += 1; // ERROR
+              return x[0][1];
+            }
+            """, "writing into the parameter array 'x'"),
+        c("reassigning an array parameter", """
+            @Differentiable static double f(double[] x) {
+              x = new double[2]; // ERROR
+              return x[0];
+            }
+            """, "reassigning the array parameter 'x'"),
+        c("array aliasing", """
+            @Differentiable static double f(double[] a) {
+              double[] b = a; // ERROR
+              return b[0];
+            }
+            """, "makes an alias"),
+        c("unknown method with a differentiable argument", """
+            static double helper(double v) { return v * 3; }
+            @Differentiable static double f(double x) {
+              return helper(x) + 1; // ERROR
+            }
+            """, "'F.helper' is not @Differentiable"),
+        c("unknown method of another class", """
+            @Differentiable static double f(double x) {
+              return x + Double.valueOf(x); // ERROR
+            }
+            """, "is not @Differentiable"),
+        c("float local", """
+            @Differentiable static double f(double x) {
+              float y = 2; // ERROR
+              return x * y;
+            }
+            """, "float is not supported: use double"),
+        c("float literal", """
+            @Differentiable static double f(double x) {
+              return x * 2.5f; // ERROR
+            }
+            """, "float is not supported"),
+        c("switch statement", """
+            @Differentiable static double f(double x, int k) {
+              switch (k) { // ERROR
+                case 0: return x;
+                default: return x * x;
+              }
+            }
+            """, "switch is not supported yet: use if/else"),
+        c("switch expression", """
+            @Differentiable static double f(double x, int k) {
+              double y = switch (k) { case 0 -> x; default -> x * x; }; // ERROR
+              return y;
+            }
+            """, "switch expressions are not supported"),
+        c("labeled break", """
+            @Differentiable static double f(double x) {
+              double s = 0;
+              outer: // ERROR
+              for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                  s += x;
+                  if (s > 2) break outer;
+                }
+              }
+              return s;
+            }
+            """, "labeled"),
+        c("++ inside an expression", """
+            @Differentiable static double f(double x) {
+              int i = 0;
+              double y = x * i++; // ERROR
+              return y;
+            }
+            """, "++ and -- inside an expression are not supported"),
+        c("assignment inside an expression", """
+            @Differentiable static double f(double x) {
+              double y;
+              double z = (y = x) * 2; // ERROR
+              return z;
+            }
+            """, "an assignment inside an expression is not supported"),
+        c("String local", """
+            @Differentiable static double f(double x) {
+              String s = "a"; // ERROR
+              return x;
+            }
+            """, "String is not supported"),
+        c("String literal in an expression", """
+            @Differentiable static double f(double x) {
+              return x * "ab".length(); // ERROR
+            }
+            """, "strings and null are not supported"),
+        c("local name starting with _", """
+            @Differentiable static double f(double x) {
+              double _t = x * x; // ERROR
+              return _t;
+            }
+            """, "names starting with '_' are reserved"),
+        c("parameter name starting with _", """
+            @Differentiable static double f(
+                double _x) { // ERROR
+              return _x * _x;
+            }
+            """, "names starting with '_' are reserved"),
+        c("reserved name upstream", """
+            @Differentiable static double f(double x) {
+              double upstream = x; // ERROR
+              return upstream;
+            }
+            """, "'upstream' is reserved"),
+        c("throw", """
+            @Differentiable static double f(double x) {
+              if (x < 0) throw new IllegalArgumentException(); // ERROR
+              return x;
+            }
+            """, "throw is not supported"),
+        c("call whose result is unused", """
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              g(x); // ERROR
+              return x;
+            }
+            """, "a call whose result is unused"),
+        c("narrowing a double without a cast", """
+            @Differentiable static double f(double x) {
+              int k = x * 2; // ERROR
+              return k * x;
+            }
+            """, "expected int but this is double"),
+        c("shallow clone of a matrix", """
+            @Differentiable static double f(double[][] m) {
+              double[][] c = m.clone(); // ERROR
+              return c[0][0];
+            }
+            """, "clone() of a double[][] is shallow"),
+        c("row of a matrix assigned whole", """
+            @Differentiable static double f(double[][] m) {
+              double[][] c = new double[2][2];
+              c[0] = new double[] {m[0][0], 1}; // ERROR
+              return c[0][0];
+            }
+            """, "assigning a whole row aliases arrays"),
+        c("instance call on a value", """
+            @Differentiable static double f(double[] x) {
+              double[] y = x.clone();
+              return y.hashCode() * x[0]; // ERROR
+            }
+            """, "calling 'hashCode' on a value is not supported"));
+  }
+
+  static Arguments c(String name, String members, String message) {
+    return Arguments.of(name, members, message);
+  }
+
+  static String wrap(String members) {
+    return "package demo;\nimport dev.adjoint.Differentiable;\nfinal class F {\n" + members + "\n}\n";
+  }
+
+  /** The 1-based line of the only line containing {@code // ERROR}. */
+  static int markedLine(String source) {
+    String[] lines = source.split("\n", -1);
+    int found = -1;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].contains(MARK)) {
+        assertEquals(-1, found, "one marked line");
+        found = i + 1;
+      }
+    }
+    assertTrue(found > 0, "no " + MARK + " line in\n" + source);
+    return found;
+  }
+
+  static Compilation assertRefused(String qualifiedName, String source, String message) {
+    JavaFileObject file = JavaFileObjects.forSourceString(qualifiedName, source);
+    Compilation compilation = CompiledCompanion.compilation(List.of(file), List.of());
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining(message).inFile(file).onLine(markedLine(source));
+    assertNoInternalError(compilation);
+    return compilation;
+  }
+
+  static void assertNoInternalError(Compilation compilation) {
+    for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
+      String m = d.getMessage(null);
+      assertFalse(m.contains("internal error") || m.contains("Exception") || m.contains("\tat "),
+          "internal error reported: " + m);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bodyConstructs")
+  void refusedOnItsLineByExactlyOneError(String name, String members, String message) {
+    Compilation compilation = assertRefused("demo.F", wrap(members), message);
+    long matching = compilation.errors().stream().filter(d -> d.getMessage(null).contains(message)).count();
+    assertEquals(1, matching, "the error is reported once:\n" + CompiledCompanion.describe(compilation));
+  }
+
+  // ---------------------------------------------------------------- method-level rules
+
+  @Test
+  void nonStaticMethod() {
+    assertRefused("demo.F", wrap("""
+        @Differentiable double f(double x) { // ERROR
+          return x * x;
+        }
+        """), "@Differentiable method 'f' must be static");
+  }
+
+  @Test
+  void abstractMethodInAnAbstractClass() {
+    assertRefused("demo.A", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        abstract class A {
+          @Differentiable
+          abstract double f(double x); // ERROR
+        }
+        """, "@Differentiable method 'f' must have a body");
+  }
+
+  @Test
+  void privateMethod() {
+    assertRefused("demo.F", wrap("""
+        @Differentiable
+        private static double f(double x) { // ERROR
+          return x * x;
+        }
+        """), "must not be private");
+  }
+
+  @Test
+  void noDifferentiableParameter() {
+    assertRefused("demo.F", wrap("""
+        @Differentiable
+        static double f(int n, long m) { // ERROR
+          return n * 2.0;
+        }
+        """), "has no differentiable parameter");
+  }
+
+  @Test
+  void intResult() {
+    assertRefused("demo.F", wrap("""
+        @Differentiable
+        static int f(double x) { // ERROR
+          return (int) x;
+        }
+        """), "returns int: its result must be double, double[] or double[][]");
+  }
+
+  @Test
+  void voidResult() {
+    assertRefused("demo.F", wrap("""
+        @Differentiable
+        static void f(double x) { // ERROR
+        }
+        """), "returns nothing");
+  }
+
+  @Test
+  void floatParameter() {
+    assertRefused("demo.F", wrap("""
+        @Differentiable
+        static double f(double x,
+            float y) { // ERROR
+          return x * y;
+        }
+        """), "parameter 'y' has type float");
+  }
+
+  @Test
+  void overloadedNames() {
+    String source = wrap("""
+        @Differentiable static double f(double x) { // ERROR
+          return x * x;
+        }
+        @Differentiable static double f(double x, double y) {
+          return x * y;
+        }
+        """);
+    assertRefused("demo.F", source, "@Differentiable methods need distinct names: 'f' is overloaded");
+    Compilation compilation = CompiledCompanion.compilation("demo.F", source);
+    assertThat(compilation).hadErrorContaining("'f' is overloaded").inFile(compilation.sourceFiles().get(0))
+        .onLine(markedLine(source) + 3);
+  }
+
+  @Test
+  void namesDifferingOnlyInCase() {
+    String source = wrap("""
+        @Differentiable static double f(double x) {
+          return x * x;
+        }
+        @Differentiable static double F(double x) { // ERROR
+          return x * x;
+        }
+        """);
+    assertRefused("demo.F", source, "distinct names");
+  }
+
+  @Test
+  void everyProblemOfAMethodIsReportedInOneCompilation() {
+    String source = wrap("""
+        @Differentiable static double f(double[] x) {
+          x[0] = 1;
+          float y = 2;
+          double[] b = x;
+          return x[0];
+        }
+        """);
+    JavaFileObject file = JavaFileObjects.forSourceString("demo.F", source);
+    Compilation compilation = CompiledCompanion.compilation(List.of(file), List.of());
+    assertThat(compilation).hadErrorContaining("writing into the parameter array").inFile(file).onLine(5);
+    assertThat(compilation).hadErrorContaining("float is not supported").inFile(file).onLine(6);
+    assertThat(compilation).hadErrorContaining("makes an alias").inFile(file).onLine(7);
+    assertNoInternalError(compilation);
+  }
+
+  @Test
+  void problemsInTwoFilesAreReportedInTheirOwnFiles() {
+    String g = """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class G {
+          @Differentiable static double g(double x) {
+            try { // ERROR
+              return x;
+            } finally {
+            }
+          }
+        }
+        """;
+    String f = wrap("""
+        @Differentiable static double f(double x) {
+          float y = 2; // ERROR
+          return x * y;
+        }
+        """);
+    JavaFileObject gf = JavaFileObjects.forSourceString("demo.G", g);
+    JavaFileObject ff = JavaFileObjects.forSourceString("demo.F", f);
+    Compilation compilation = CompiledCompanion.compilation(List.of(gf, ff), List.of());
+    assertThat(compilation).hadErrorContaining("try statements").inFile(gf).onLine(markedLine(g));
+    assertThat(compilation).hadErrorContaining("float is not supported").inFile(ff).onLine(markedLine(f));
+  }
+}
