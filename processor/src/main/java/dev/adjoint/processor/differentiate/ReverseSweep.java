@@ -40,6 +40,12 @@ public final class ReverseSweep {
   private final Set<String> reassigned;
   /** Arrays whose elements are written: each write overwrites a value the reverse sweep may read. */
   private final Set<String> elementWritten;
+  /** How many assignments each variable has in the whole body. */
+  private final Map<String, Integer> assignmentCounts;
+  /** Loop-body locals recomputed at the start of each reverse iteration instead of saved. */
+  private final Set<String> recomputed = new HashSet<>();
+  /** Reverse statements that undo {@code i = i ± c} exactly ({@code i = i ∓ c}); not reads of the sweep. */
+  private final Set<Stmt> inverses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Candidates whose old values the reverse sweep really reads: saved and restored. */
   private Set<String> saved;
   private final Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
@@ -52,6 +58,10 @@ public final class ReverseSweep {
     this.body = body;
     this.activity = activity;
     Map<String, Integer> counts = new LinkedHashMap<>();
+    // A parameter holds a value before any assignment: that counts as its first.
+    for (MethodIr.Parameter p : method.parameters()) {
+      counts.put(p.name(), 1);
+    }
     Set<String> inLoop = new HashSet<>();
     Set<String> elements = new HashSet<>();
     countAssignments(body.body(), counts, inLoop, elements, false);
@@ -62,6 +72,7 @@ public final class ReverseSweep {
       }
     });
     this.reassigned = Collections.unmodifiableSet(multiple);
+    this.assignmentCounts = Collections.unmodifiableMap(counts);
     this.elementWritten = Collections.unmodifiableSet(elements);
   }
 
@@ -79,6 +90,7 @@ public final class ReverseSweep {
     // Pass 2: the real sweeps, with the smaller save set (control records vanish where nothing is undone).
     sweep.tapes.clear();
     sweep.counters.clear();
+    sweep.inverses.clear();
     sweep.temps = 0;
     sweep.consumesRecording = false;
     Parts parts = sweep.statement(body.body());
@@ -134,7 +146,7 @@ public final class ReverseSweep {
       return new Parts(List.of(forward), reverse);
     }
     if (s instanceof Stmt.While w) {
-      Parts loopBody = statement(w.body());
+      Parts loopBody = loopBody(w.body().statements());
       if (loopBody.reverse.isEmpty()) {
         return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
             List.of());
@@ -158,14 +170,58 @@ public final class ReverseSweep {
     throw new IllegalStateException("unexpected statement after lowering: " + s);
   }
 
+  /**
+   * A loop body. Its leading assignments of locals that depend only on values the iteration does not
+   * change (inputs, constants, the loop counter) are recomputed at the start of each reverse iteration
+   * instead of saved, as a person writing the adjoint would; the rest is store-all.
+   */
+  private Parts loopBody(List<Stmt> body) {
+    RecomputePlan plan = RecomputePlan.of(body, assignmentCounts);
+    recomputed.addAll(plan.variables());
+    List<Parts> parts = new ArrayList<>();
+    for (Stmt x : body) {
+      parts.add(statement(x));
+    }
+    List<Stmt> forward = new ArrayList<>();
+    for (Parts p : parts) {
+      forward.addAll(p.forward);
+    }
+    List<Stmt> recompute = new ArrayList<>();
+    for (int j = 0; j < plan.prefix(); j++) {
+      Stmt.Assign a = (Stmt.Assign) body.get(j);
+      Expr.Var v = (Expr.Var) a.target();
+      if (saved.contains(v.name())) {
+        comment(recompute, a.origin(), "recomputed, not stored");
+        recompute.add(a);
+      }
+    }
+    List<Stmt> reverse = new ArrayList<>();
+    int last = body.size() - 1;
+    if (plan.afterLast()) {
+      reverse.addAll(parts.get(last).reverse);
+    }
+    reverse.addAll(recompute);
+    for (int k = plan.afterLast() ? last - 1 : last; k >= 0; k--) {
+      reverse.addAll(parts.get(k).reverse);
+    }
+    return new Parts(forward, reverse);
+  }
+
   private Parts assignment(Stmt.Assign a) {
     List<Stmt> forward = new ArrayList<>();
     List<Stmt> reverse = new ArrayList<>();
     Expr target = a.target();
     Expr.Var root = ExprWalk.root(target);
     boolean save = root != null && saved.contains(root.name())
-        && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()));
-    if (save) {
+        && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()))
+        && !(target instanceof Expr.Var && recomputed.contains(root.name()));
+    Expr inverse = target instanceof Expr.Var v ? inverseOf(v, a.value()) : null;
+    if (save && inverse != null) {
+      // i = i + c is undone exactly by i = i - c: nothing to store.
+      Stmt undo = new Stmt.Assign(target, inverse, a.origin());
+      inverses.add(undo);
+      reverse.add(undo);
+    } else if (save) {
       TapeKind tape = tapeFor(target.type());
       tapes.add(tape);
       forward.add(new Stmt.Save(tape, target, a.origin()));
@@ -209,12 +265,32 @@ public final class ReverseSweep {
     return new Parts(forward, commented);
   }
 
+  /** {@code v - c} for {@code v = v + c} on an int or long (exact, overflow included), else null. */
+  private static Expr inverseOf(Expr.Var v, Expr value) {
+    if ((v.type() == Type.INT || v.type() == Type.LONG) && value instanceof Expr.Binary b
+        && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
+        && b.right() instanceof Expr.Literal) {
+      Expr.BinaryOp undo = b.op() == Expr.BinaryOp.ADD ? Expr.BinaryOp.SUB : Expr.BinaryOp.ADD;
+      return new Expr.Binary(undo, v, b.right(), v.type());
+    }
+    return null;
+  }
+
   /**
    * The reverse of {@code array = value} (a variable or a matrix row) for a fresh array value: route its
    * adjoint to what built it, then start the adjoint of the array held before from zero.
    */
   private void arrayAssignment(Expr array, Expr value, List<Stmt> reverse, Origin origin) {
     Expr adjoint = adjointOf(array);
+    if (array instanceof Expr.Index || reassigned.contains(((Expr.Var) array).name())) {
+      // The value may read the array this variable held before (a = g(a)): take the new array's adjoint
+      // first, and let the old one start from zero, before routing.
+      Expr.Var taken = temp("_g", array.type());
+      reverse.add(new Stmt.Declare(taken, adjoint, origin));
+      reverse.add(new Stmt.Assign(adjoint, new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"),
+          List.of(array), array.type()), origin));
+      adjoint = taken;
+    }
     if (value instanceof Expr.ArrayInit init) {
       arrayInitializer(init, adjoint, reverse, origin);
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
@@ -223,11 +299,6 @@ public final class ReverseSweep {
       reverse.add(addInto(adjointOf(value), adjoint, origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       pullback(c, adjoint, reverse, new HashMap<>(), origin);
-    }
-    if (array instanceof Expr.Index || reassigned.contains(((Expr.Var) array).name())) {
-      // The adjoint of the array this variable held before starts from zero.
-      reverse.add(new Stmt.Assign(adjoint, new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"),
-          List.of(array), array.type()), origin));
     }
   }
 
@@ -478,8 +549,11 @@ public final class ReverseSweep {
     return result;
   }
 
-  private static void collectReads(List<Stmt> statements, Set<String> reads, List<Stmt.Restore> restores) {
+  private void collectReads(List<Stmt> statements, Set<String> reads, List<Stmt.Restore> restores) {
     for (Stmt s : statements) {
+      if (inverses.contains(s)) {
+        continue;
+      }
       if (s instanceof Stmt.Restore r) {
         restores.add(r);
       } else if (s instanceof Stmt.Declare d) {

@@ -742,6 +742,17 @@ public final class MethodReader {
         + " its locals and static final constants");
   }
 
+  private boolean fieldNamed(String name) {
+    for (TypeElement type = owner; type != null; type = enclosingType(type)) {
+      for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+        if (field.getSimpleName().contentEquals(name)) {
+          return true;
+        }
+      }
+    }
+    return staticallyImportedField(name) != null;
+  }
+
   private Expr fieldRead(Tree at, TypeElement type, VariableElement field) {
     String name = field.getSimpleName().toString();
     if (!field.getModifiers().contains(Modifier.STATIC) || !field.getModifiers().contains(Modifier.FINAL)) {
@@ -818,7 +829,8 @@ public final class MethodReader {
   private Expr tryExpression(ExpressionTree t) {
     if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
         && !elementAliases.containsKey(id.getName().toString())) {
-      return null;
+      // Not a local: a constant field if one is visible under this name, else a type or package name.
+      return fieldNamed(id.getName().toString()) ? expression(t) : null;
     }
     if (t instanceof MemberSelectTree && resolveType(t) != null) {
       return null;
