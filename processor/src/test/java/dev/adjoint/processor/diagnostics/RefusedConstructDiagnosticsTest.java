@@ -228,13 +228,13 @@ class RefusedConstructDiagnosticsTest {
               return c[0][0];
             }
             """, "clone() of a double[][] is shallow"),
-        c("row of a matrix assigned whole", """
+        c("existing array assigned as a row", """
             @Differentiable static double f(double[][] m) {
               double[][] c = new double[2][2];
-              c[0] = new double[] {m[0][0], 1}; // ERROR
+              c[0] = m[1]; // ERROR
               return c[0][0];
             }
-            """, "assigning a whole row aliases arrays"),
+            """, "assigning an existing array as a row makes an alias"),
         c("instance call on a value", """
             @Differentiable static double f(double[] x) {
               double[] y = x.clone();

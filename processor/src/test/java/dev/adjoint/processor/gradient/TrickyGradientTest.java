@@ -175,6 +175,41 @@ class TrickyGradientTest {
   }
 
   @Test
+  void rowsOfALocalMatrixAssignedNewArrays() {
+    check("""
+        @Differentiable static double[] g(double[] v, double s) {
+          return new double[] {v[0] * s, v[1] + s};
+        }
+        @Differentiable static double[][] f(double[][] m, double[] v) {
+          double[][] c = new double[3][2];
+          c[0] = new double[] {m[0][0] * v[0], 1};
+          c[1] = m[1].clone();
+          c[1][0] = c[1][0] * c[0][0];
+          c[2] = g(v, m[0][1]);
+          for (int i = 0; i < 2; i++) {
+            c[2] = new double[] {c[1][i] * v[1], c[0][0] + v[i]};
+          }
+          return c;
+        }
+        """).atRandomPoints(5, r -> new Object[] {matrix(r, 2, 2, -1, 1), vector(r, 2, -1, 1)});
+  }
+
+  /** Bug A again, for rows: {@code c[0] = new double[] {c[0][0] * c[0][1], c[0][1]};} gives d/dm = 0. */
+  @Test
+  @Disabled("processor bug: a matrix row reassigned from an expression reading that row loses the gradient (same"
+      + " cause as arrayVariableReassignedFromAnExpressionReadingIt)")
+  void rowOfALocalMatrixReassignedFromItself() {
+    check("""
+        @Differentiable static double[][] f(double[][] m) {
+          double[][] c = new double[1][2];
+          c[0] = m[0].clone();
+          c[0] = new double[] {c[0][0] * c[0][1], c[0][1]};
+          return c;
+        }
+        """).atRandomPoints(3, r -> new Object[] {matrix(r, 1, 2, -1, 1)});
+  }
+
+  @Test
   void continueInsideDoWhileEvaluatesTheCondition() {
     check("""
         @Differentiable static double f(double x, int n) {
