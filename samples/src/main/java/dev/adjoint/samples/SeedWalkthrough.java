@@ -50,6 +50,8 @@ public final class SeedWalkthrough {
   public static void main(String[] args) {
     SeedWalkthrough walkthrough = new SeedWalkthrough(System.out);
     boolean ok = walkthrough.run();
+    // The same article with tensors: eager autograd and generated graph nodes.
+    ok &= new TensorWalkthrough(System.out).run();
     System.out.flush();
     if (!ok) {
       System.exit(1);
