@@ -12,7 +12,6 @@ import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,10 +93,8 @@ class TrickyGradientTest {
         """).atRandomPoints(5, r -> new Object[] {vector(r, 3, -0.5, 0.5), uniform(r, 0.05, 0.2)});
   }
 
-  /** Minimal: {@code double[] a = v.clone(); a = g(a);} gives d/dv = 0. */
+  /** Regression (was d/dv = 0): an array variable reassigned from an expression reading it. */
   @Test
-  @Disabled("processor bug: an array variable reassigned from an expression reading it (a = g(a), a = a.clone(),"
-      + " a = new double[] {a[0] * a[1], ..}) loses the gradient: the reverse adds into _d_a, then zeroes it")
   void arrayVariableReassignedFromAnExpressionReadingIt() {
     check("""
         @Differentiable static double[] g(double[] v) {
@@ -136,10 +133,8 @@ class TrickyGradientTest {
         """).at((Object) new double[][] {{1, 2}});
   }
 
-  /** Minimal: {@code x = sq(x); return x;} at x = 1.5 gives 4.5 (sq' at the new x) instead of 3. */
+  /** Regression (gave 4.5, sq' at the new x, instead of 3): a parameter overwritten by a call reading it. */
   @Test
-  @Disabled("processor bug: a scalar parameter overwritten by a call reading it (x = sq(x)) is not saved, so the"
-      + " pullback runs at the new value")
   void scalarParameterReassignedFromACallOfItself() {
     check("""
         @Differentiable static double sq(double x) {
@@ -153,8 +148,6 @@ class TrickyGradientTest {
   }
 
   @Test
-  @Disabled("processor bug: an array variable reassigned from a call reading it loses the gradient (see"
-      + " arrayVariableReassignedFromAnExpressionReadingIt)")
   void arrayVariableReassignedFromACallOfItself() {
     check("""
         @Differentiable static double[] step(double[] v, double h) {
@@ -194,10 +187,8 @@ class TrickyGradientTest {
         """).atRandomPoints(5, r -> new Object[] {matrix(r, 2, 2, -1, 1), vector(r, 2, -1, 1)});
   }
 
-  /** Bug A again, for rows: {@code c[0] = new double[] {c[0][0] * c[0][1], c[0][1]};} gives d/dm = 0. */
+  /** Regression (was d/dm = 0): a matrix row reassigned from an expression reading that row. */
   @Test
-  @Disabled("processor bug: a matrix row reassigned from an expression reading that row loses the gradient (same"
-      + " cause as arrayVariableReassignedFromAnExpressionReadingIt)")
   void rowOfALocalMatrixReassignedFromItself() {
     check("""
         @Differentiable static double[][] f(double[][] m) {
