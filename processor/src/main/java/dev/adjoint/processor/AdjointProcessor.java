@@ -46,7 +46,9 @@ import javax.tools.Diagnostic;
  * error on its line, and an internal failure an error on the method naming this processor.
  */
 @AutoService(Processor.class)
-@SupportedAnnotationTypes(ModelTypes.DIFFERENTIABLE)
+// "*": javac does not report annotations on methods of local and anonymous classes, so the processor asks
+// to see every round and looks for @Differentiable itself; it claims nothing (process returns false).
+@SupportedAnnotationTypes("*")
 public final class AdjointProcessor extends AbstractProcessor {
   private Trees trees;
   private Messager messager;
@@ -84,6 +86,9 @@ public final class AdjointProcessor extends AbstractProcessor {
   private void processRound(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (TypeElement annotation : annotations) {
+      if (!annotation.getQualifiedName().contentEquals(ModelTypes.DIFFERENTIABLE)) {
+        continue;
+      }
       for (Element e : round.getElementsAnnotatedWith(annotation)) {
         if (e.getKind() != ElementKind.METHOD) {
           messager.printMessage(Diagnostic.Kind.ERROR, "@Differentiable applies to static methods only", e);
@@ -92,6 +97,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         byClass.computeIfAbsent((TypeElement) e.getEnclosingElement(), k -> new ArrayList<>())
             .add((ExecutableElement) e);
       }
+    }
+    if (trees != null) {
+      refuseLocalClasses(round);
     }
     if (byClass.isEmpty()) {
       return;
@@ -103,6 +111,23 @@ public final class AdjointProcessor extends AbstractProcessor {
       return;
     }
     byClass.forEach(this::processClass);
+  }
+
+  /** Local and anonymous classes are not among the round's annotated elements: scan their trees. */
+  private void refuseLocalClasses(RoundEnvironment round) {
+    java.util.Set<com.sun.source.tree.CompilationUnitTree> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Element root : round.getRootElements()) {
+      com.sun.source.util.TreePath path = trees.getPath(root);
+      if (path == null || !seen.add(path.getCompilationUnit())) {
+        continue;
+      }
+      for (com.sun.source.tree.MethodTree m : LocalClassScan.in(path.getCompilationUnit())) {
+        trees.printMessage(Diagnostic.Kind.ERROR, "@Differentiable methods must be in a top-level or static nested"
+            + " class: the companion of a local or anonymous class could not be named; move '" + m.getName()
+            + "' to a top-level or static nested class", m, path.getCompilationUnit());
+      }
+    }
   }
 
   private void processClass(TypeElement owner, List<ExecutableElement> methods) {

@@ -183,8 +183,6 @@ class ProcessorRobustnessTest {
    * has the message ("must be in a top-level or static nested class") but never gets to say it.
    */
   @Test
-  @org.junit.jupiter.api.Disabled("processor bug: @Differentiable in a local or anonymous class is silently"
-      + " ignored (compiles, no companion, no diagnostic)")
   void localAndAnonymousClassesAreRefusedNotIgnored() {
     refused("demo.O", """
         package demo;
