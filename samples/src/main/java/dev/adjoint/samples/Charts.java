@@ -74,6 +74,7 @@ final class Charts {
     NumberAxis xAxis = new NumberAxis(xLabel);
     xAxis.setAutoRangeIncludesZero(false);
     xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    xAxis.setUpperMargin(0.01);
     NumberAxis yAxis;
     XYPlot plot;
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
