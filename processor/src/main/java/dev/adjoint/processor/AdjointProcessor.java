@@ -231,14 +231,14 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (result.isEmpty() || !result.get().differentiable()) {
       error(method, "@Differentiable method '" + name + "' returns "
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
-          + ": its result must be double, double[] or double[][]");
+          + ": its result must be double, double[], double[][] or Tensor");
       ok = false;
     }
     boolean anyDifferentiable = method.getParameters().stream()
         .anyMatch(p -> ModelTypes.of(p.asType()).map(dev.adjoint.processor.ir.Type::differentiable).orElse(false));
     if (!anyDifferentiable) {
       error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
-          + " double, double[] or double[][]");
+          + " double, double[], double[][] or Tensor");
       ok = false;
     }
     return ok;
