@@ -340,7 +340,7 @@ class RefusedConstructDiagnosticsTest {
         static int f(double x) { // ERROR
           return (int) x;
         }
-        """), "returns int: its result must be double, double[] or double[][]");
+        """), "returns int: its result must be double, double[], double[][] or Tensor");
   }
 
   @Test
