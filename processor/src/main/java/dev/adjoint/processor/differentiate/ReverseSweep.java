@@ -44,6 +44,17 @@ public final class ReverseSweep {
   private final Map<String, Integer> assignmentCounts;
   /** Loop-body locals recomputed at the start of each reverse iteration instead of saved. */
   private final Set<String> recomputed = new HashSet<>();
+  /** Program-order position of every assignment of the structured body (pre-order). */
+  private final Map<Stmt, Integer> positions = new java.util.IdentityHashMap<>();
+  /** Position ranges {@code [first, last]} of every loop body. */
+  private final List<int[]> loops = new ArrayList<>();
+  /** Positions of the assignments of each variable (element writes count for their array). */
+  private final Map<String, List<Integer>> assignedAt = new HashMap<>();
+  /** In the first pass: where the reverse sweep reads each variable (the position of the statement it undoes). */
+  private final Map<String, Set<Integer>> readAt = new HashMap<>();
+  /** In the first pass: every restore with the position of the statement it undoes. */
+  private final List<Map.Entry<Stmt.Restore, Integer>> restoresAt = new ArrayList<>();
+  private boolean firstPass;
   /** Reverse statements that undo {@code i = i ± c} exactly ({@code i = i ∓ c}); not reads of the sweep. */
   private final Set<Stmt> inverses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Candidates whose old values the reverse sweep really reads: saved and restored. */
@@ -73,6 +84,10 @@ public final class ReverseSweep {
     });
     this.reassigned = Collections.unmodifiableSet(multiple);
     this.assignmentCounts = Collections.unmodifiableMap(counts);
+    for (MethodIr.Parameter p : method.parameters()) {
+      assignedAt.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(-1);
+    }
+    number(body.body(), new int[] {0});
     this.elementWritten = Collections.unmodifiableSet(elements);
   }
 
@@ -85,8 +100,10 @@ public final class ReverseSweep {
     Set<String> candidates = new HashSet<>(sweep.reassigned);
     candidates.addAll(sweep.elementWritten);
     sweep.saved = candidates;
-    Parts all = sweep.statement(body.body());
-    sweep.saved = sweep.toBeRecorded(all.reverse);
+    sweep.firstPass = true;
+    sweep.statement(body.body());
+    sweep.firstPass = false;
+    sweep.saved = sweep.toBeRecorded();
     // Pass 2: the real sweeps, with the smaller save set (control records vanish where nothing is undone).
     sweep.tapes.clear();
     sweep.counters.clear();
@@ -193,6 +210,9 @@ public final class ReverseSweep {
       if (saved.contains(v.name())) {
         comment(recompute, a.origin(), "recomputed, not stored");
         recompute.add(a);
+        if (firstPass) {
+          recordReads(List.of(a), positions.get(a));
+        }
       }
     }
     List<Stmt> reverse = new ArrayList<>();
@@ -236,7 +256,13 @@ public final class ReverseSweep {
         Expr adjoint = adjointOf(target);
         Expr zero = target.type() == Type.TENSOR ? new Expr.Literal("null", Type.TENSOR)
             : DerivativeRules.literal("0.0");
-        if (activity.isActive(a.value())) {
+        if (target.type() == Type.DOUBLE && target instanceof Expr.Var v && a.value() instanceof Expr.Binary b
+            && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
+            && !ExprWalk.variables(b.right()).contains(v.name())) {
+          // s = s ± e: the adjoint of the old s is the adjoint of the new one; only e receives.
+          propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse, new HashMap<>(),
+              a.origin());
+        } else if (activity.isActive(a.value())) {
           Expr.Var g = temp("_g", target.type());
           reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
           reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
@@ -255,6 +281,9 @@ public final class ReverseSweep {
       } else if (target.type() instanceof Type.DoubleArray) {
         arrayAssignment(target, a.value(), reverse, a.origin());
       }
+    }
+    if (firstPass) {
+      recordReads(reverse, positions.get(a));
     }
     if (reverse.isEmpty()) {
       return new Parts(forward, reverse);
@@ -523,22 +552,30 @@ public final class ReverseSweep {
   // ------------------------------------------------------------ to-be-recorded analysis
 
   /**
-   * The candidates whose overwritten values the reverse sweep reads: those read by adjoint statements,
-   * then, to a fixed point, those read by the restores of what is already needed (an element restore
-   * {@code a[i] = pop()} needs {@code i}).
+   * The candidates whose overwritten values the reverse sweep really reads. A reverse read of {@code v}
+   * needs saved values only where it sees an older value than the one the forward pass ended with: when it
+   * undoes a statement at or before an assignment of {@code v}, or one in a loop that also assigns
+   * {@code v}. A read after every assignment sees the end value, which the reverse sweep starts from. To a
+   * fixed point, the restores of what is needed add their own reads ({@code a[i] = pop()} needs {@code i}).
    */
-  private Set<String> toBeRecorded(List<Stmt> reverse) {
+  private Set<String> toBeRecorded() {
     Set<String> needed = new HashSet<>();
-    List<Stmt.Restore> restores = new ArrayList<>();
-    collectReads(reverse, needed, restores);
+    readAt.forEach((v, at) -> {
+      if (at.stream().anyMatch(p -> seesOlderValue(v, p))) {
+        needed.add(v);
+      }
+    });
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (Stmt.Restore r : restores) {
-        Expr.Var root = ExprWalk.root(r.target());
-        if (root != null && needed.contains(root.name()) && r.target() instanceof Expr.Index i) {
+      for (Map.Entry<Stmt.Restore, Integer> r : restoresAt) {
+        Expr.Var root = ExprWalk.root(r.getKey().target());
+        if (root != null && needed.contains(root.name()) && r.getKey().target() instanceof Expr.Index i) {
           for (String v : ExprWalk.variables(i)) {
-            changed |= needed.add(v);
+            if (!needed.contains(v) && seesOlderValue(v, r.getValue())) {
+              needed.add(v);
+              changed = true;
+            }
           }
         }
       }
@@ -547,6 +584,60 @@ public final class ReverseSweep {
     result.addAll(elementWritten);
     result.retainAll(needed);
     return result;
+  }
+
+  /** Whether the reverse of the statement at {@code position} must see an older value of {@code v}. */
+  private boolean seesOlderValue(String v, int position) {
+    List<Integer> assigned = assignedAt.getOrDefault(v, List.of());
+    for (int a : assigned) {
+      if (a >= position) {
+        return true;
+      }
+    }
+    for (int[] loop : loops) {
+      if (loop[0] <= position && position <= loop[1]) {
+        for (int a : assigned) {
+          if (loop[0] <= a && a <= loop[1]) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private void recordReads(List<Stmt> reverse, Integer position) {
+    Set<String> reads = new HashSet<>();
+    List<Stmt.Restore> restores = new ArrayList<>();
+    collectReads(reverse, reads, restores);
+    int at = position == null ? Integer.MAX_VALUE : position;
+    for (String v : reads) {
+      readAt.computeIfAbsent(v, k -> new HashSet<>()).add(position == null ? 0 : at);
+    }
+    for (Stmt.Restore r : restores) {
+      restoresAt.add(Map.entry(r, position == null ? 0 : at));
+    }
+  }
+
+  /** Numbers the assignments in program order and records loop ranges and assignment positions. */
+  private void number(Stmt s, int[] next) {
+    if (s instanceof Stmt.Assign a) {
+      int p = next[0]++;
+      positions.put(a, p);
+      Expr.Var root = ExprWalk.root(a.target());
+      if (root != null) {
+        assignedAt.computeIfAbsent(root.name(), k -> new ArrayList<>()).add(p);
+      }
+    } else if (s instanceof Stmt.Block b) {
+      b.statements().forEach(x -> number(x, next));
+    } else if (s instanceof Stmt.If i) {
+      number(i.then(), next);
+      number(i.otherwise(), next);
+    } else if (s instanceof Stmt.While w) {
+      int first = next[0];
+      number(w.body(), next);
+      loops.add(new int[] {first, next[0] - 1});
+    }
   }
 
   private void collectReads(List<Stmt> statements, Set<String> reads, List<Stmt.Restore> restores) {
