@@ -106,33 +106,44 @@ JAVA
   echo "}"
 } > "$src"
 
-now_ms() { date +%s%N | cut -c1-13; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-time_runs() {  # label, then javac arguments; prints the median in ms
+run_javac() {  # label, then javac arguments; appends "wall_ms cpu_ms" to $work/times.<label>
   local label=$1; shift
-  local times=()
-  for r in $(seq 1 "$runs"); do
-    rm -rf "$work/out" "$work/gen-src"; mkdir -p "$work/out" "$work/gen-src"
-    local t0; t0=$(now_ms)
-    javac "$@" >"$work/javac.log" 2>&1 || { echo "compile_cost.sh: javac failed ($label):" >&2; cat "$work/javac.log" >&2; exit 1; }
-    times+=($(( $(now_ms) - t0 )))
-  done
-  printf '%s\n' "${times[@]}" | median
+  rm -rf "$work/out" "$work/gen-src"; mkdir -p "$work/out" "$work/gen-src"
+  local t0 t1 c0 c1
+  c0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+  t0=$(date +%s%N)
+  ( exec javac "$@" ) >"$work/javac.log" 2>&1 || { echo "compile_cost.sh: javac failed ($label):" >&2; cat "$work/javac.log" >&2; exit 1; }
+  t1=$(date +%s%N)
+  c1=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)  # children's user+sys, in clock ticks
+  echo "$(( (t1 - t0) / 1000000 )) $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))" >> "$work/times.$label"
 }
 
-without=$(time_runs without -proc:none -cp "$runtime_jar" -d "$work/out" "$src")
-with=$(time_runs with -processorpath "$processor_jar:$javapoet_jar" -cp "$runtime_jar" -d "$work/out" -s "$work/gen-src" "$src")
+# The companion, for the third variant: written once by a processor run.
+rm -rf "$work/gen-src"; mkdir -p "$work/gen-src" "$work/out"
+javac -processorpath "$processor_jar:$javapoet_jar" -cp "$runtime_jar" -d "$work/out" -s "$work/gen-src" "$src"
 companion=$(find "$work/gen-src" -name 'FiftyGrad.java')
 [[ -n $companion ]] || { echo "compile_cost.sh: the processor wrote no FiftyGrad.java" >&2; exit 1; }
 cp "$companion" "$work/FiftyGrad.java"
 generated_lines=$(wc -l < "$work/FiftyGrad.java")
 source_lines=$(wc -l < "$src")
-both=$(time_runs both -proc:none -cp "$runtime_jar" -d "$work/out" "$src" "$work/FiftyGrad.java")
+
+# Interleaved, so that load from other processes falls on the three variants alike.
+for r in $(seq 1 "$runs"); do
+  run_javac without -proc:none -cp "$runtime_jar" -d "$work/out" "$src"
+  run_javac with -processorpath "$processor_jar:$javapoet_jar" -cp "$runtime_jar" -d "$work/out" -s "$work/gen-src" "$src"
+  run_javac both -proc:none -cp "$runtime_jar" -d "$work/out" "$src" "$work/FiftyGrad.java"
+done
+wall() { cut -d' ' -f1 "$work/times.$1" | median; }
+cpu() { cut -d' ' -f2 "$work/times.$1" | median; }
+without=$(wall without); with=$(wall with); both=$(wall both)
 
 cat > "$out" <<JSON
 {"methods": 50, "runs": $runs, "source_lines": $source_lines, "generated_lines": $generated_lines,
  "javac_without_processor_ms": $without, "javac_with_processor_ms": $with,
- "javac_source_and_companion_without_processor_ms": $both}
+ "javac_source_and_companion_without_processor_ms": $both,
+ "cpu_without_processor_ms": $(cpu without), "cpu_with_processor_ms": $(cpu with),
+ "cpu_source_and_companion_without_processor_ms": $(cpu both)}
 JSON
 cat "$out"
