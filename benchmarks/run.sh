@@ -69,3 +69,18 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 "$python" "$here/report.py" "$raw/jmh.json" "$raw/pytorch.json" "$raw/compile.json" "$raw/machine.md" \
   > "$results/latest.md"
 log "wrote $results/latest.md"
+
+if [[ -z ${QUICK:-} && -z ${JMH_FILTER:-} ]]; then
+  # README carries the latest full table, between its markers.
+  "$python" - "$here/README.md" "$results/latest.md" <<'PY'
+import re, sys
+readme, latest = sys.argv[1], sys.argv[2]
+text = open(readme, encoding="utf-8").read()
+body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()  # without the "# ..." title
+body = re.sub(r"^## ", "### ", body, flags=re.M)
+new = re.sub(r"(<!-- latest:start -->\n).*?(\n<!-- latest:end -->)", lambda m: m.group(1) + body + m.group(2),
+             text, flags=re.S)
+open(readme, "w", encoding="utf-8").write(new)
+PY
+  log "updated $here/README.md"
+fi
