@@ -67,6 +67,11 @@ public class LogisticRegressionBench {
       }
       Check.close("logistic hand vs finite differences [" + j + "]", (up - down) / (2 * h), hand[j], Check.FD);
     }
+    generatedGrad();
+    double[] gg = new double[D + 1];
+    System.arraycopy(w.grad().toArray(), 0, gg, 0, D);
+    gg[D] = b.grad().item();
+    Check.close("logistic gradient generated vs hand", hand, gg, Check.EXACT);
   }
 
   @Benchmark
@@ -85,5 +90,14 @@ public class LogisticRegressionBench {
   @Benchmark
   public double[] hand() {
     return TensorWorkloads.logisticGradientByHand(xData, yData, wData, bValue, N, D);
+  }
+
+  /** The processor's version: {@link TensorFunctions#logisticLoss} as one graph node with a generated pullback. */
+  @Benchmark
+  public Tensor generatedGrad() {
+    w.zeroGrad();
+    b.zeroGrad();
+    TensorFunctionsGrad.logisticLoss(x, y, w, b).backward();
+    return w.grad();
   }
 }

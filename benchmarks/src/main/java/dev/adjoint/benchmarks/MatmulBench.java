@@ -44,6 +44,9 @@ public class MatmulBench {
       }
       Check.close("matmul dA[" + ik[0] + "][" + ik[1] + "] by definition", s, hand[0][ik[0] * N + ik[1]], Check.EXACT);
     }
+    generatedGrad();
+    Check.close("matmul dA generated vs hand", hand[0], a.grad().toArray(), Check.EXACT);
+    Check.close("matmul dB generated vs hand", hand[1], b.grad().toArray(), Check.EXACT);
   }
 
   @Benchmark
@@ -62,5 +65,14 @@ public class MatmulBench {
   @Benchmark
   public double[][] hand() {
     return TensorWorkloads.matmulGradientByHand(ad, bd, gd, N);
+  }
+
+  /** The processor's version: {@link TensorFunctions#matmul} as one graph node with a generated pullback. */
+  @Benchmark
+  public Tensor generatedGrad() {
+    a.zeroGrad();
+    b.zeroGrad();
+    TensorFunctionsGrad.matmul(a, b).backward(g);
+    return a.grad();
   }
 }

@@ -68,6 +68,11 @@ public class MlpBench {
             hand[p + 1][i], Check.FD);
       }
     }
+    generatedGrad();
+    Check.close("mlp dW1 generated vs hand", hand[1], w1.grad().toArray(), Check.EXACT);
+    Check.close("mlp db1 generated vs hand", hand[2], b1.grad().toArray(), Check.EXACT);
+    Check.close("mlp dW2 generated vs hand", hand[3], w2.grad().toArray(), Check.EXACT);
+    Check.close("mlp db2 generated vs hand", hand[4], b2.grad().toArray(), Check.EXACT);
   }
 
   @Benchmark
@@ -88,5 +93,16 @@ public class MlpBench {
   @Benchmark
   public double[][] hand() {
     return TensorWorkloads.mlpByHand(xd, targets, w1d, b1d, w2d, b2d, BATCH, IN, HIDDEN, OUT);
+  }
+
+  /** The processor's version: {@link TensorFunctions#mlpLoss} as one graph node with a generated pullback. */
+  @Benchmark
+  public Tensor generatedGrad() {
+    w1.zeroGrad();
+    b1.zeroGrad();
+    w2.zeroGrad();
+    b2.zeroGrad();
+    TensorFunctionsGrad.mlpLoss(x, targets, w1, b1, w2, b2).backward();
+    return w1.grad();
   }
 }
