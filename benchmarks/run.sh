@@ -60,6 +60,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- Machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
   echo "- JDK: $(java -version 2>&1 | head -1); $(java -version 2>&1 | sed -n 3p)"
   echo "- JMH $(unzip -p "$jar" META-INF/maven/org.openjdk.jmh/jmh-core/pom.properties 2>/dev/null | sed -n 's/^version=//p'): ${jmh_opts[*]} -prof gc"
+  dirty=$(cd "$root" && git status --porcelain -- runtime processor 2>/dev/null | wc -l)
+  echo "- Source: commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$([[ $dirty -gt 0 ]] && echo ", with $dirty uncommitted change(s) in runtime/ and processor/ (built as found)")"
   echo "- Load average (1/5/15 min) before JMH: $load_before; after the run: $load_after"
   [[ -n ${QUICK:-} ]] && echo "- **QUICK smoke run: the numbers are not measurements.**"
   [[ -n ${RUN_NOTE:-} ]] && echo "- $RUN_NOTE"
