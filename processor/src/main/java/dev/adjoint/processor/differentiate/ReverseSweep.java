@@ -419,17 +419,7 @@ public final class ReverseSweep {
       return;
     }
     Expr adjoint = active.size() > 1 ? share(g, out) : g;
-    DerivativeRules.Values primal = new DerivativeRules.Values() {
-      @Override
-      public Expr arg(int k) {
-        return value(operands.get(k), out, values);
-      }
-
-      @Override
-      public Expr result() {
-        return value(e, out, values);
-      }
-    };
+    DerivativeRules.Values primal = primalValues(operands, e, out, values);
     for (int k : active) {
       Expr partial = rule.partials().get(k).of(primal);
       if (partial != null) {
@@ -455,23 +445,29 @@ public final class ReverseSweep {
       return;
     }
     Expr adjoint = active.size() > 1 ? share(g, out) : g;
-    DerivativeRules.Values primal = new DerivativeRules.Values() {
-      @Override
-      public Expr arg(int k) {
-        return value(c.args().get(k), out, values);
-      }
-
-      @Override
-      public Expr result() {
-        return value(c, out, values);
-      }
-    };
+    DerivativeRules.Values primal = primalValues(c.args(), c, out, values);
     for (int k : active) {
       Expr contribution = rule.adjoints().get(k).of(primal, adjoint);
       if (contribution != null) {
         propagate(c.args().get(k), contribution, out, values, origin);
       }
     }
+  }
+
+  /** The primal values of {@code operands} and of {@code result}, bound to temporaries only when asked for. */
+  private DerivativeRules.Values primalValues(List<Expr> operands, Expr result, List<Stmt> out,
+      Map<Expr, Expr> values) {
+    return new DerivativeRules.Values() {
+      @Override
+      public Expr arg(int k) {
+        return value(operands.get(k), out, values);
+      }
+
+      @Override
+      public Expr result() {
+        return value(result, out, values);
+      }
+    };
   }
 
   /** A call to another {@code @Differentiable} method: its generated vector-Jacobian product. */

@@ -1280,24 +1280,28 @@ public final class MethodReader {
   }
 
   private TypeElement staticallyImportedMethodOwner(String name) {
-    for (ImportTree imp : unit.getImports()) {
-      if (!imp.isStatic()) {
-        continue;
-      }
-      String qualified = imp.getQualifiedIdentifier().toString();
-      int dot = qualified.lastIndexOf('.');
-      String member = qualified.substring(dot + 1);
-      if (member.equals(name) || member.equals("*")) {
-        TypeElement type = elements.getTypeElement(qualified.substring(0, dot));
-        if (type != null && !methodsNamed(type, name).isEmpty()) {
-          return type;
-        }
+    for (TypeElement type : staticImportSources(name)) {
+      if (!methodsNamed(type, name).isEmpty()) {
+        return type;
       }
     }
     return null;
   }
 
   private VariableElement staticallyImportedField(String name) {
+    for (TypeElement type : staticImportSources(name)) {
+      for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+        if (f.getSimpleName().contentEquals(name)) {
+          return f;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The classes whose static imports ({@code C.name} or {@code C.*}) may bring {@code name} into scope. */
+  private List<TypeElement> staticImportSources(String name) {
+    List<TypeElement> sources = new ArrayList<>();
     for (ImportTree imp : unit.getImports()) {
       if (!imp.isStatic()) {
         continue;
@@ -1305,18 +1309,13 @@ public final class MethodReader {
       String qualified = imp.getQualifiedIdentifier().toString();
       int dot = qualified.lastIndexOf('.');
       String member = qualified.substring(dot + 1);
-      if (member.equals(name) || member.equals("*")) {
-        TypeElement type = elements.getTypeElement(qualified.substring(0, dot));
-        if (type != null) {
-          for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
-            if (f.getSimpleName().contentEquals(name)) {
-              return f;
-            }
-          }
-        }
+      TypeElement type = member.equals(name) || member.equals("*")
+          ? elements.getTypeElement(qualified.substring(0, dot)) : null;
+      if (type != null) {
+        sources.add(type);
       }
     }
-    return null;
+    return sources;
   }
 
   private static Set<String> variablesIn(Expr e) {
