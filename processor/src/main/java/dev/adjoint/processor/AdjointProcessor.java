@@ -5,6 +5,7 @@ import com.palantir.javapoet.JavaFile;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.ReverseSweep;
 import dev.adjoint.processor.emit.CompanionWriter;
 import dev.adjoint.processor.ir.MethodIr;
@@ -189,7 +190,12 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (read.method().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(ReverseSweep.differentiate(read.method().get()));
+    try {
+      return Optional.of(ReverseSweep.differentiate(read.method().get()));
+    } catch (Refusal r) {
+      report(read.originTrees().get(r.origin().id()), method, r.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */
@@ -234,11 +240,10 @@ public final class AdjointProcessor extends AbstractProcessor {
           + ": its result must be double, double[], double[][] or Tensor");
       ok = false;
     }
-    boolean anyDifferentiable = method.getParameters().stream()
-        .anyMatch(p -> ModelTypes.of(p.asType()).map(dev.adjoint.processor.ir.Type::differentiable).orElse(false));
+    boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter);
     if (!anyDifferentiable) {
       error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
-          + " double, double[], double[][] or Tensor");
+          + " double, double[], double[][] or Tensor, and not @NoGrad");
       ok = false;
     }
     return ok;

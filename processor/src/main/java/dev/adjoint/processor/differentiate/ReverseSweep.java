@@ -485,8 +485,13 @@ public final class ReverseSweep {
     for (int k = 0; k < call.args().size(); k++) {
       Expr arg = call.args().get(k);
       String component = m.gradientComponents().get(k);
-      if (component == null || !activity.isActive(arg)) {
+      if (!activity.isActive(arg)) {
         continue;
+      }
+      if (component == null) {
+        throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter of '"
+            + m.name() + "' that is not differentiated (@NoGrad), so its gradient would be lost: remove @NoGrad"
+            + " from that parameter, or pass a value that does not depend on the inputs");
       }
       Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
       if (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR) {

@@ -155,7 +155,8 @@ public final class CompanionWriter {
      * attaches one graph node whose pullback is the generated reverse pass.
      */
     private MethodSpec tensorPrimal(String args) {
-      List<MethodIr.Parameter> tensors = method.parameters().stream().filter(p -> p.type() == Type.TENSOR).toList();
+      List<MethodIr.Parameter> tensors = method.parameters().stream()
+          .filter(p -> p.type() == Type.TENSOR && p.differentiable()).toList();
       CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
           .collect(CodeBlock.joining(" || "));
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));

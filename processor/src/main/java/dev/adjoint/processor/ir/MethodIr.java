@@ -20,10 +20,17 @@ public record MethodIr(
     parameters = List.copyOf(parameters);
   }
 
-  /** A parameter; {@code differentiable} is false for {@code int}, {@code long}, {@code boolean}, {@code int[]}. */
-  public record Parameter(String name, Type type) {
+  /**
+   * A parameter; it is differentiable when its type is and it is not marked {@code @NoGrad}
+   * ({@code int}, {@code long}, {@code boolean} and {@code int[]} never are).
+   */
+  public record Parameter(String name, Type type, boolean noGrad) {
+    public Parameter(String name, Type type) {
+      this(name, type, false);
+    }
+
     public boolean differentiable() {
-      return type.differentiable();
+      return type.differentiable() && !noGrad;
     }
 
     public Expr.Var variable() {

@@ -134,7 +134,7 @@ public final class MethodReader {
       } catch (Unsupported u) {
         problems.add(new Problem(u.tree, u.getMessage()));
       }
-      parameters.add(new MethodIr.Parameter(name, type.get()));
+      parameters.add(new MethodIr.Parameter(name, type.get(), ModelTypes.isNoGrad(p)));
       parameterScope.put(name, new Expr.Var(name, type.get()));
       declaredTypes.put(name, type.get());
       parameterNames.add(name);
@@ -994,7 +994,7 @@ public final class MethodReader {
     }
     int next = 0;
     for (int i = 0; i < parameterTypes.size(); i++) {
-      if (parameterTypes.get(i).differentiable()) {
+      if (ModelTypes.isDifferentiableParameter(target.getParameters().get(i))) {
         components.add(record != null ? (next < recordNames.size() ? recordNames.get(next) : null)
             : target.getParameters().get(i).getSimpleName().toString());
         next++;

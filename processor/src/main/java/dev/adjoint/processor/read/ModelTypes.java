@@ -82,6 +82,20 @@ public final class ModelTypes {
     return e == null ? "" : ((PackageElement) e).getQualifiedName().toString();
   }
 
+  /** The annotation that exempts a parameter from differentiation. */
+  public static final String NO_GRAD = "dev.adjoint.NoGrad";
+
+  /** Whether parameter {@code element} carries {@code @NoGrad}. */
+  public static boolean isNoGrad(Element element) {
+    return element.getAnnotationMirrors().stream()
+        .anyMatch(a -> ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(NO_GRAD));
+  }
+
+  /** Whether parameter {@code element} is differentiated: a differentiable type and no {@code @NoGrad}. */
+  public static boolean isDifferentiableParameter(Element element) {
+    return of(element.asType()).map(Type::differentiable).orElse(false) && !isNoGrad(element);
+  }
+
   /** Whether {@code element} carries {@code @Differentiable}. */
   public static boolean isDifferentiable(Element element) {
     return element.getAnnotationMirrors().stream()
