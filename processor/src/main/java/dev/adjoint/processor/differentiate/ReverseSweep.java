@@ -55,6 +55,10 @@ public final class ReverseSweep {
   /** In the first pass: every restore with the position of the statement it undoes. */
   private final List<Map.Entry<Stmt.Restore, Integer>> restoresAt = new ArrayList<>();
   private boolean firstPass;
+  /** How many loops enclose the statement being differentiated. */
+  private int loopDepth;
+  /** Branch decisions and trip counts outside every loop: they happen once, so a local holds them. */
+  private final List<Expr.Var> onceRecords = new ArrayList<>();
   /** Reverse statements that undo {@code i = i ± c} exactly ({@code i = i ∓ c}); not reads of the sweep. */
   private final Set<Stmt> inverses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Candidates whose old values the reverse sweep really reads: saved and restored. */
@@ -107,6 +111,7 @@ public final class ReverseSweep {
     // Pass 2: the real sweeps, with the smaller save set (control records vanish where nothing is undone).
     sweep.tapes.clear();
     sweep.counters.clear();
+    sweep.onceRecords.clear();
     sweep.inverses.clear();
     sweep.temps = 0;
     sweep.consumesRecording = false;
@@ -119,6 +124,7 @@ public final class ReverseSweep {
       }
     }
     List<Expr.Var> locals = new ArrayList<>(body.locals());
+    locals.addAll(sweep.onceRecords);
     locals.add(body.result());
     return new AdjointProgram(method, locals, body.result(), sweep.counters, Stmt.Block.of(parts.forward),
         adjoints, Stmt.Block.of(parts.reverse), sweep.tapes, sweep.consumesRecording);
@@ -148,6 +154,17 @@ public final class ReverseSweep {
         return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward),
             Stmt.Block.of(otherwise.forward), i.origin())), List.of());
       }
+      if (loopDepth == 0) {
+        // Outside loops a branch is taken at most once: a boolean local records which.
+        Expr.Var taken = new Expr.Var("_branch$" + (onceRecords.size() + 1), Type.BOOLEAN);
+        onceRecords.add(taken);
+        List<Stmt> reverse = new ArrayList<>();
+        comment(reverse, i.origin(), "branch taken");
+        reverse.add(new Stmt.If(taken, Stmt.Block.of(then.reverse), Stmt.Block.of(otherwise.reverse), i.origin()));
+        return new Parts(List.of(new Stmt.Assign(taken, i.condition(), i.origin()),
+            new Stmt.If(taken, Stmt.Block.of(then.forward), Stmt.Block.of(otherwise.forward), i.origin())),
+            reverse);
+      }
       tapes.add(TapeKind.INTS);
       List<Stmt> thenForward = new ArrayList<>(then.forward);
       thenForward.add(new Stmt.Push(TapeKind.INTS, Expr.Literal.ofInt(1), i.origin()));
@@ -163,25 +180,39 @@ public final class ReverseSweep {
       return new Parts(List.of(forward), reverse);
     }
     if (s instanceof Stmt.While w) {
-      Parts loopBody = loopBody(w.body().statements());
+      loopDepth++;
+      Parts loopBody;
+      try {
+        loopBody = loopBody(w.body().statements());
+      } finally {
+        loopDepth--;
+      }
       if (loopBody.reverse.isEmpty()) {
         return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
             List.of());
       }
-      tapes.add(TapeKind.INTS);
-      Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + 1), Type.INT);
-      counters.add(trips);
+      Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
+      if (loopDepth == 0) {
+        // Outside other loops a loop runs once: its trip count stays in a local, not on the tape.
+        onceRecords.add(trips);
+      } else {
+        tapes.add(TapeKind.INTS);
+        counters.add(trips);
+      }
       List<Stmt> forwardBody = new ArrayList<>(loopBody.forward);
       forwardBody.add(new Stmt.Assign(trips,
           new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1), Type.INT), w.origin()));
-      List<Stmt> forward = List.of(
+      List<Stmt> forward = new ArrayList<>(List.of(
           new Stmt.Assign(trips, Expr.Literal.ofInt(0), w.origin()),
-          new Stmt.While(w.condition(), Stmt.Block.of(forwardBody), w.origin()),
-          new Stmt.Push(TapeKind.INTS, trips, w.origin()));
+          new Stmt.While(w.condition(), Stmt.Block.of(forwardBody), w.origin())));
+      if (loopDepth > 0) {
+        forward.add(new Stmt.Push(TapeKind.INTS, trips, w.origin()));
+      }
       List<Stmt> reverse = new ArrayList<>();
       comment(reverse, w.origin(), "loop, iterations in reverse order");
-      reverse.add(new Stmt.CountDown("_iteration$" + counters.size(), new Expr.Pop(TapeKind.INTS, Type.INT),
-          Stmt.Block.of(loopBody.reverse), w.origin()));
+      reverse.add(new Stmt.CountDown(trips.name().replace("_trips$", "_iteration$"),
+          loopDepth == 0 ? trips : new Expr.Pop(TapeKind.INTS, Type.INT), Stmt.Block.of(loopBody.reverse),
+          w.origin()));
       return new Parts(forward, reverse);
     }
     throw new IllegalStateException("unexpected statement after lowering: " + s);
@@ -234,7 +265,8 @@ public final class ReverseSweep {
     Expr.Var root = ExprWalk.root(target);
     boolean save = root != null && saved.contains(root.name())
         && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()))
-        && !(target instanceof Expr.Var && recomputed.contains(root.name()));
+        && !(target instanceof Expr.Var && recomputed.contains(root.name()))
+        && (firstPass || readBeforeOrAround(root.name(), positions.get(a)));
     Expr inverse = target instanceof Expr.Var v ? inverseOf(v, a.value()) : null;
     if (save && inverse != null) {
       // i = i + c is undone exactly by i = i - c: nothing to store.
@@ -579,6 +611,7 @@ public final class ReverseSweep {
         Expr.Var root = ExprWalk.root(r.getKey().target());
         if (root != null && needed.contains(root.name()) && r.getKey().target() instanceof Expr.Index i) {
           for (String v : ExprWalk.variables(i)) {
+            changed |= readAt.computeIfAbsent(v, k -> new HashSet<>()).add(r.getValue());
             if (!needed.contains(v) && seesOlderValue(v, r.getValue())) {
               needed.add(v);
               changed = true;
@@ -591,6 +624,28 @@ public final class ReverseSweep {
     result.addAll(elementWritten);
     result.retainAll(needed);
     return result;
+  }
+
+  /**
+   * Whether the value {@code v} had before the assignment at {@code position} is read by the reverse
+   * sweep after undoing it: by a statement at or before it, or anywhere in a loop around it (the reverse
+   * sweep undoes the earlier iterations next).
+   */
+  private boolean readBeforeOrAround(String v, Integer position) {
+    if (position == null) {
+      return true;
+    }
+    for (int p : readAt.getOrDefault(v, Set.of())) {
+      if (p <= position) {
+        return true;
+      }
+      for (int[] loop : loops) {
+        if (loop[0] <= position && position <= loop[1] && loop[0] <= p && p <= loop[1]) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the reverse of the statement at {@code position} must see an older value of {@code v}. */
