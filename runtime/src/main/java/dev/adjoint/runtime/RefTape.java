@@ -3,46 +3,86 @@ package dev.adjoint.runtime;
 import java.util.Arrays;
 
 /**
- * A growable stack of array references: the arrays a local array variable held before it was reassigned,
- * so the reverse sweep can put them back. Popping only moves a read cursor.
+ * A stack of references (arrays and tensors a variable held before it was reassigned), without boxing: the forward sweep pushes, the reverse sweep
+ * pops. Storage is a list of chunks: the first grows by doubling up to {@value #CHUNK} values, later ones
+ * have that size and are never copied, so a long recording costs about 8 bytes per value and
+ * pushing never moves what was stored. Popping only moves a read cursor: {@link #rewind()} before each
+ * reverse sweep, so a retained tape can be read again.
+ *
+ * <p>Used by generated companions; not thread-safe (each forward pass owns its tapes).
  */
 public final class RefTape {
-  private Object[] data = new Object[8];
-  private int size;
-  private int cursor;
+  /** Values per chunk once the first chunk has grown. */
+  public static final int CHUNK = 4096;
 
-  /** Appends {@code value} (may be {@code null}). */
+  private static final Object[] EMPTY = new Object[0];
+  private static final Object[][] NO_CHUNKS = new Object[0][];
+
+  /** Chunks {@code 0 .. full - 1} are full and {@value #CHUNK} long; {@code top} is being written. */
+  private Object[][] chunks = NO_CHUNKS;
+  private int full;
+  private Object[] top = EMPTY;
+  private int topSize;
+  private int readChunk;
+  private int readPosition;
+
+  /** Appends {@code value}; amortized constant time, never copies a full chunk. */
   public void push(Object value) {
-    if (size == data.length) {
-      data = Arrays.copyOf(data, DoubleTape.growTo(data.length));
+    if (topSize == top.length) {
+      grow();
     }
-    data[size++] = value;
-    cursor = size;
+    top[topSize++] = value;
   }
 
-  /** Returns the reference below the read cursor, cast to the caller's array type. */
+  private void grow() {
+    if (top.length < CHUNK) {
+      top = Arrays.copyOf(top, Math.max(16, Math.min(CHUNK, top.length * 2)));
+      if (chunks.length == 0) {
+        chunks = new Object[4][];
+      }
+      chunks[full] = top;
+      return;
+    }
+    full++;
+    if (full == chunks.length) {
+      chunks = Arrays.copyOf(chunks, chunks.length * 2);
+    }
+    top = new Object[CHUNK];
+    topSize = 0;
+    chunks[full] = top;
+  }
+
+  /** Returns the reference below the read cursor, cast to the caller's type, and moves the cursor down. */
   @SuppressWarnings("unchecked")
   public <T> T pop() {
-    if (cursor == 0) {
-      throw new IllegalStateException("Adjoint internal error: reverse sweep read past the start of a tape");
+    if (readPosition == 0) {
+      if (readChunk == 0) {
+        throw new IllegalStateException("Adjoint internal error: reverse sweep read past the start of a tape");
+      }
+      readChunk--;
+      readPosition = CHUNK;
     }
-    return (T) data[--cursor];
+    return (T) chunks[readChunk][--readPosition];
   }
 
-  /** Puts the read cursor back at the top. */
+  /** Puts the read cursor at the top, where the next {@link #pop()} reads the last value pushed. */
   public void rewind() {
-    cursor = size;
+    readChunk = full;
+    readPosition = topSize;
   }
 
-  /** Number of references pushed. */
-  public int size() {
-    return size;
+  /** Number of values pushed. */
+  public long size() {
+    return (long) full * CHUNK + topSize;
   }
 
-  /** Drops the stored references. */
+  /** Drops the stored values and their memory. */
   public void release() {
-    data = new Object[1];
-    size = 0;
-    cursor = 0;
+    chunks = NO_CHUNKS;
+    top = EMPTY;
+    full = 0;
+    topSize = 0;
+    readChunk = 0;
+    readPosition = 0;
   }
 }
