@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.NoGrad;
 
 /**
  * The benchmarked functions, each written once as plain Java. The Adjoint processor writes
@@ -87,7 +88,7 @@ public final class Functions {
    * its derivatives by {@code s0} and {@code sigma} are delta and vega.
    */
   @Differentiable
-  public static double europeanCall(double s0, double sigma, double[] z) {
+  public static double europeanCall(double s0, double sigma, @NoGrad double[] z) {
     double drift = (RATE - 0.5 * sigma * sigma) * MATURITY;
     double vol = sigma * Math.sqrt(MATURITY);
     double sum = 0;

@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.NoGrad;
 import dev.adjoint.Tensor;
 
 /**
@@ -16,13 +17,13 @@ public final class TensorFunctions {
    * ({@code w} as a column): the processor's reverse pass supports only matrix products so far.
    */
   @Differentiable
-  public static Tensor logisticLoss(Tensor x, Tensor y, Tensor w, Tensor b) {
+  public static Tensor logisticLoss(@NoGrad Tensor x, @NoGrad Tensor y, Tensor w, Tensor b) {
     Tensor z = x.matmul(w.reshape(w.numel(), 1)).reshape(x.size(0)).add(b);
     return z.exp().add(1.0).log().sub(y.mul(z)).mean();
   }
 
   @Differentiable
-  public static Tensor mlpLoss(Tensor x, int[] targets, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+  public static Tensor mlpLoss(@NoGrad Tensor x, int[] targets, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
     Tensor h = x.matmul(w1).add(b1).tanh();
     return Tensor.crossEntropy(h.matmul(w2).add(b2), targets);
   }
