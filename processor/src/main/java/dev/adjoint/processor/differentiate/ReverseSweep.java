@@ -55,6 +55,8 @@ public final class ReverseSweep {
   /** In the first pass: every restore with the position of the statement it undoes. */
   private final List<Map.Entry<Stmt.Restore, Integer>> restoresAt = new ArrayList<>();
   private boolean firstPass;
+  /** For recomputed loop-body statements: the temporaries their recomputation bound, by subexpression. */
+  private final Map<Stmt, Map<Expr, Expr>> prefixValues = new java.util.IdentityHashMap<>();
   /** How many loops enclose the statement being differentiated. */
   private int loopDepth;
   /** Branch decisions and trip counts outside every loop: they happen once, so a local holds them. */
@@ -112,6 +114,7 @@ public final class ReverseSweep {
     sweep.tapes.clear();
     sweep.counters.clear();
     sweep.onceRecords.clear();
+    sweep.prefixValues.clear();
     sweep.inverses.clear();
     sweep.temps = 0;
     sweep.consumesRecording = false;
@@ -226,6 +229,21 @@ public final class ReverseSweep {
   private Parts loopBody(List<Stmt> body) {
     RecomputePlan plan = RecomputePlan.of(body, assignmentCounts);
     recomputed.addAll(plan.variables());
+    // The recomputation binds its subexpressions to temporaries that the statement's own adjoint reuses.
+    List<Stmt> recompute = new ArrayList<>();
+    for (int j = 0; j < plan.prefix(); j++) {
+      Stmt.Assign a = (Stmt.Assign) body.get(j);
+      Expr.Var v = (Expr.Var) a.target();
+      if (saved.contains(v.name())) {
+        comment(recompute, a.origin(), "recomputed, not stored");
+        Map<Expr, Expr> memo = new HashMap<>();
+        recompute.add(new Stmt.Assign(v, bindCalls(a.value(), recompute, memo), a.origin()));
+        prefixValues.put(a, memo);
+        if (firstPass) {
+          recordReads(List.of(a), positions.get(a));
+        }
+      }
+    }
     List<Parts> parts = new ArrayList<>();
     for (Stmt x : body) {
       parts.add(statement(x));
@@ -233,18 +251,6 @@ public final class ReverseSweep {
     List<Stmt> forward = new ArrayList<>();
     for (Parts p : parts) {
       forward.addAll(p.forward);
-    }
-    List<Stmt> recompute = new ArrayList<>();
-    for (int j = 0; j < plan.prefix(); j++) {
-      Stmt.Assign a = (Stmt.Assign) body.get(j);
-      Expr.Var v = (Expr.Var) a.target();
-      if (saved.contains(v.name())) {
-        comment(recompute, a.origin(), "recomputed, not stored");
-        recompute.add(a);
-        if (firstPass) {
-          recordReads(List.of(a), positions.get(a));
-        }
-      }
     }
     List<Stmt> reverse = new ArrayList<>();
     int last = body.size() - 1;
@@ -256,6 +262,28 @@ public final class ReverseSweep {
       reverse.addAll(parts.get(k).reverse);
     }
     return new Parts(forward, reverse);
+  }
+
+  /**
+   * {@code e} with its {@code Math} calls bound to temporaries (recorded in {@code values}): the expensive
+   * values a statement's adjoint needs again, computed once.
+   */
+  private Expr bindCalls(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
+    if (e instanceof Expr.Call c && c.type() == Type.DOUBLE && c.callee() instanceof Callee.MathFunction) {
+      return value(c, out, values);
+    }
+    if (e instanceof Expr.Binary b) {
+      return new Expr.Binary(b.op(), bindCalls(b.left(), out, values), bindCalls(b.right(), out, values), b.type());
+    }
+    if (e instanceof Expr.Unary u) {
+      return new Expr.Unary(u.op(), bindCalls(u.operand(), out, values), u.type());
+    }
+    return e;
+  }
+
+  /** The primal values already bound for {@code a} (by its recomputation), as a fresh memo. */
+  private Map<Expr, Expr> knownValues(Stmt.Assign a) {
+    return new HashMap<>(prefixValues.getOrDefault(a, Map.of()));
   }
 
   private Parts assignment(Stmt.Assign a) {
@@ -292,14 +320,14 @@ public final class ReverseSweep {
             && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
             && !ExprWalk.variables(b.right()).contains(v.name())) {
           // s = s ± e: the adjoint of the old s is the adjoint of the new one; only e receives.
-          propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse, new HashMap<>(),
+          propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse, knownValues(a),
               a.origin());
         } else if (activity.isActive(a.value())) {
           Expr.Var g = temp("_g", target.type());
           reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
           reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
           List<Stmt> propagation = new ArrayList<>();
-          propagate(a.value(), g, propagation, new HashMap<>(), a.origin());
+          propagate(a.value(), g, propagation, knownValues(a), a.origin());
           if (target.type() == Type.TENSOR) {
             // A null tensor adjoint is zero: nothing flows back.
             reverse.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, g, zero, Type.BOOLEAN),
