@@ -146,9 +146,8 @@ def main():
     w("")
     w("Hipparchus and finite differences at n = 100,000 were not run: both cost n forward passes' worth of work "
       "per gradient (forward mode carries n tangents through every operation, FD runs 2n forward passes), "
-      "i.e. hours per call here. The generated EuropeanCall gradient also returns the 100,000 derivatives by "
-      "the normals (every `double[]` parameter is differentiable until `@NoGrad` exists); the other peers "
-      "return delta and vega only.")
+      "i.e. hours per call here. The normals of the Monte Carlo call and the data of the tensor workloads are "
+      "`@NoGrad` parameters, as a user would mark them.")
     w("")
     w("## Tensor workloads (eager autograd, single-threaded)")
     w("")
