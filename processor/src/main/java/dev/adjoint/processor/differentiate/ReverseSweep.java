@@ -29,8 +29,13 @@ import java.util.Set;
  * do). Every statement of the structured body gets a forward part (the statement, preceded by a save of
  * the value it overwrites when the reverse sweep will need it) and a reverse part (the restore, then the
  * adjoint statements from {@link DerivativeRules}). Branches record the side taken and loops their trip
- * count on the int tape; the reverse sweep replays them backwards. Partials are evaluated on the restored
- * state, so they see exactly the values the forward statement saw.
+ * count (in locals outside loops, on the int tape inside them); the reverse sweep replays them backwards.
+ * Partials are evaluated on the restored state, so they see exactly the values the forward statement saw.
+ *
+ * <p>What is stored is decided per assignment from where the reverse sweep reads each variable (a first
+ * pass records the reads): only values a later-undone statement would otherwise see too new. Integer
+ * increments are undone exactly instead of stored, and leading loop-body locals that depend only on inputs
+ * and the counter are recomputed ({@link RecomputePlan}).
  */
 public final class ReverseSweep {
   private final MethodIr method;
