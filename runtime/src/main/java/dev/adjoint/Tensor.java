@@ -987,7 +987,37 @@ public final class Tensor {
         this, other);
   }
 
+  /** The transpose of a row-major {@code rows × cols} matrix, copied tile by tile to stay in cache. */
+  private static double[] transposeMatrix(double[] m, int rows, int cols) {
+    double[] r = new double[m.length];
+    final int tile = 32;
+    for (int i0 = 0; i0 < rows; i0 += tile) {
+      int i1 = Math.min(rows, i0 + tile);
+      for (int j0 = 0; j0 < cols; j0 += tile) {
+        int j1 = Math.min(cols, j0 + tile);
+        for (int i = i0; i < i1; i++) {
+          for (int j = j0; j < j1; j++) {
+            r[j * rows + i] = m[i * cols + j];
+          }
+        }
+      }
+    }
+    return r;
+  }
+
   private static void mmKernel(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
+    if (m == 1) {
+      // Matrix times vector: one dot product per row, not an inner loop of length 1.
+      for (int i = 0; i < n; i++) {
+        double sum = 0;
+        int row = ao + i * k;
+        for (int p = 0; p < k; p++) {
+          sum += a[row + p] * b[bo + p];
+        }
+        r[ro + i] += sum;
+      }
+      return;
+    }
     for (int i = 0; i < n; i++) {
       for (int p = 0; p < k; p++) {
         double v = a[ao + i * k + p];
@@ -1022,6 +1052,10 @@ public final class Tensor {
     int[] outShape = shape.clone();
     outShape[a] = shape[b];
     outShape[b] = shape[a];
+    if (shape.length == 2 && a != b) {
+      return record(wrap(transposeMatrix(data, shape[0], shape[1]), outShape), name, new Tensor[] {this},
+          (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
+    }
     int[] in = Shapes.contiguousStrides(shape);
     int[] st = in.clone();
     st[a] = in[b];
