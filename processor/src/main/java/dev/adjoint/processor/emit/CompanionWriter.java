@@ -222,7 +222,9 @@ public final class CompanionWriter {
       for (Expr.Var v : stateVariables()) {
         tape.addField(typeName(v.type()), "state$" + v.name(), Modifier.PRIVATE);
       }
-      tape.addField(TypeName.BOOLEAN, "recorded", Modifier.PRIVATE);
+      if (program.consumesRecording()) {
+        tape.addField(TypeName.BOOLEAN, "recorded", Modifier.PRIVATE);
+      }
       tape.addField(TypeName.BOOLEAN, "freed", Modifier.PRIVATE);
 
       MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
@@ -327,7 +329,9 @@ public final class CompanionWriter {
       for (Expr.Var v : stateVariables()) {
         code.addStatement("this.state$$$L = $L", v.name(), v.name());
       }
-      code.addStatement("this.recorded = true");
+      if (program.consumesRecording()) {
+        code.addStatement("this.recorded = true");
+      }
       return MethodSpec.methodBuilder("record")
           .addJavadoc("Runs the forward sweep from the inputs, recording onto fresh tapes.\n")
           .addModifiers(Modifier.PRIVATE)
@@ -345,10 +349,12 @@ public final class CompanionWriter {
       } else if (!scalarResult) {
         code.addStatement("$T.requireSameShape(upstream, state$$$L)", BACKWARD, program.result().name());
       }
-      code.beginControlFlow("if (!this.recorded)")
-          .add("// a retained reverse pass wrote saved values back: record again from the inputs\n")
-          .addStatement("record()")
-          .endControlFlow();
+      if (program.consumesRecording()) {
+        code.beginControlFlow("if (!this.recorded)")
+            .add("// a retained reverse pass wrote saved values back into arrays: record again from the inputs\n")
+            .addStatement("record()")
+            .endControlFlow();
+      }
       for (TapeKind t : program.tapes()) {
         code.addStatement("$T $L = this.$L", ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, t.variable);
         code.addStatement("$L.rewind()", t.variable);
