@@ -121,16 +121,27 @@ public final class CompanionWriter {
           .build());
 
       if (scalarResult || tensorResult) {
+        CodeBlock body = tensorMode
+            ? CodeBlock.of("return new $T($L).backward()", tapeClass, args)
+            : CodeBlock.of("return $LVjp($L, 1.0)", method.name(), args);
         companion.addMethod(MethodSpec.methodBuilder(method.name() + "Gradient")
             .addJavadoc("The gradient of $L: forward and reverse pass with upstream 1.0"
                 + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(gradientClass)
             .addParameters(parameters())
-            .addStatement("return new $T($L).backward()", tapeClass, args)
+            .addStatement(body)
             .build());
       }
-      companion.addMethod(MethodSpec.methodBuilder(method.name() + "Vjp")
+      companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+
+      companion.addType(gradientRecord());
+      companion.addType(tape());
+    }
+
+    /** {@code mVjp} through a tape, for tensor methods (whose sweeps run under {@code noGrad}). */
+    private MethodSpec tapeVjp(String args) {
+      return MethodSpec.methodBuilder(method.name() + "Vjp")
           .addJavadoc("The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
               + " call.\n\n@throws IllegalArgumentException if {@code $L} does not have the result's shape\n",
               source, upstream)
@@ -139,10 +150,7 @@ public final class CompanionWriter {
           .addParameters(parameters())
           .addParameter(resultType, upstream)
           .addStatement("return new $T($L).backward($L, false)", tapeClass, args, upstream)
-          .build());
-
-      companion.addType(gradientRecord());
-      companion.addType(tape());
+          .build();
     }
 
     /** Companion members are public exactly when the source method is reachable from everywhere. */
@@ -308,21 +316,7 @@ public final class CompanionWriter {
 
     private MethodSpec record() {
       CodeBlock.Builder code = CodeBlock.builder();
-      for (TapeKind t : program.tapes()) {
-        code.addStatement("$T $L = new $T()", ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable,
-            ClassName.get(RUNTIME, simple(t.runtimeClass)));
-      }
-      for (MethodIr.Parameter p : method.parameters()) {
-        code.addStatement("$T $L = input$$$L", typeName(p.type()), p.name(), p.name());
-      }
-      for (Expr.Var v : program.locals()) {
-        code.addStatement("$T $L = $L", typeName(v.type()), v.name(), zero(v.type()));
-      }
-      for (Expr.Var v : program.counters()) {
-        code.addStatement("int $L = 0", v.name());
-      }
-      code.add("// forward sweep\n");
-      JavaCode.statements(program.forward().statements(), code);
+      forwardSweep(code, true);
       for (TapeKind t : program.tapes()) {
         code.addStatement("this.$L = $L", t.variable, t.variable);
       }
@@ -335,6 +329,81 @@ public final class CompanionWriter {
       return MethodSpec.methodBuilder("record")
           .addJavadoc("Runs the forward sweep from the inputs, recording onto fresh tapes.\n")
           .addModifiers(Modifier.PRIVATE)
+          .addCode(code.build())
+          .build();
+    }
+
+    /**
+     * Declares the tapes and locals and runs the forward sweep; the parameters come from the tape's input
+     * fields, or are the enclosing method's own parameters.
+     */
+    private void forwardSweep(CodeBlock.Builder code, boolean fromFields) {
+      for (TapeKind t : program.tapes()) {
+        code.addStatement("$T $L = new $T()", ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable,
+            ClassName.get(RUNTIME, simple(t.runtimeClass)));
+      }
+      if (fromFields) {
+        for (MethodIr.Parameter p : method.parameters()) {
+          code.addStatement("$T $L = input$$$L", typeName(p.type()), p.name(), p.name());
+        }
+      }
+      for (Expr.Var v : program.locals()) {
+        code.addStatement("$T $L = $L", typeName(v.type()), v.name(), zero(v.type()));
+      }
+      for (Expr.Var v : program.counters()) {
+        code.addStatement("int $L = 0", v.name());
+      }
+      code.add("// forward sweep\n");
+      JavaCode.statements(program.forward().statements(), code);
+    }
+
+    /** Declares the adjoints, seeds the result's with {@code upstream} and runs the reverse sweep. */
+    private void reverseSweep(CodeBlock.Builder code) {
+      for (MethodIr.Parameter p : method.differentiableParameters()) {
+        code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
+            zeroAdjoint(p.variable()));
+      }
+      for (AdjointProgram.Adjoint a : program.adjoints()) {
+        code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(), zeroAdjoint(a.primal()));
+      }
+      code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
+      code.add("// reverse sweep\n");
+      JavaCode.statements(program.reverse().statements(), code);
+    }
+
+    /** {@code new MGradient(_d_a, _d_b, ...)}, tensors copied so that no gradient aliases an upstream. */
+    private CodeBlock newGradient() {
+      CodeBlock components = method.differentiableParameters().stream()
+          .map(p -> p.type() == Type.TENSOR
+              ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()), p.name())
+              : CodeBlock.of("$L", AdjointProgram.adjointName(p.name())))
+          .collect(CodeBlock.joining(", "));
+      return CodeBlock.of("new $T($L)", gradientClass, components);
+    }
+
+    /**
+     * {@code mVjp} without a tape object: both sweeps in one method body, so nothing outlives the call
+     * but the gradient.
+     */
+    private MethodSpec fusedVjp() {
+      CodeBlock.Builder code = CodeBlock.builder();
+      forwardSweep(code, false);
+      if (!scalarResult) {
+        code.addStatement("$T.requireSameShape(upstream, $L)", BACKWARD, program.result().name());
+      }
+      for (TapeKind t : program.tapes()) {
+        code.addStatement("$L.rewind()", t.variable);
+      }
+      reverseSweep(code);
+      code.addStatement("return $L", newGradient());
+      return MethodSpec.methodBuilder(method.name() + "Vjp")
+          .addJavadoc("The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
+              + " call.\n\n@throws IllegalArgumentException if {@code upstream} does not have the result's shape\n",
+              source)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+          .returns(gradientClass)
+          .addParameters(parameters())
+          .addParameter(resultType, "upstream")
           .addCode(code.build())
           .build();
     }
@@ -362,16 +431,7 @@ public final class CompanionWriter {
       for (Expr.Var v : stateVariables()) {
         code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
       }
-      for (MethodIr.Parameter p : method.differentiableParameters()) {
-        code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
-            zeroAdjoint(p.variable()));
-      }
-      for (AdjointProgram.Adjoint a : program.adjoints()) {
-        code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(), zeroAdjoint(a.primal()));
-      }
-      code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
-      code.add("// reverse sweep\n");
-      JavaCode.statements(program.reverse().statements(), code);
+      reverseSweep(code);
       if (program.consumesRecording()) {
         code.addStatement("this.recorded = false");
       }
@@ -381,12 +441,7 @@ public final class CompanionWriter {
         code.addStatement("$L.release()", t.variable);
       }
       code.endControlFlow();
-      CodeBlock components = method.differentiableParameters().stream()
-          .map(p -> p.type() == Type.TENSOR
-              ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()), p.name())
-              : CodeBlock.of("$L", AdjointProgram.adjointName(p.name())))
-          .collect(CodeBlock.joining(", "));
-      code.addStatement("return new $T($L)", gradientClass, components);
+      code.addStatement("return $L", newGradient());
       MethodSpec.Builder sweep = tensorMode
           ? MethodSpec.methodBuilder("reverse").addModifiers(Modifier.PRIVATE)
           : MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC);
