@@ -92,6 +92,12 @@ class TensorMethodGradientTest {
         }
 
         @Differentiable
+        public static Tensor constants(Tensor a) {
+          Tensor shifted = a.matmul(Tensor.eye(a.size(1))).add(Tensor.ones(a.shape()));
+          return shifted.square().mul(a.numel() + a.dim()).sum();
+        }
+
+        @Differentiable
         public static Tensor mlp(Tensor w1, Tensor b1, Tensor w2, Tensor x, int[] y) {
           Tensor h = x.matmul(w1).add(b1).tanh();
           return Tensor.crossEntropy(h.matmul(w2), y);
@@ -187,6 +193,11 @@ class TensorMethodGradientTest {
   @Test
   void loopsAndBranchesOverTensors() {
     check("loop", xs -> new Object[] {xs[0], 5}, randn(10, 2, 2));
+  }
+
+  @Test
+  void constantTensorsAndIntQueries() {
+    check("constants", xs -> new Object[] {xs[0]}, randn(21, 2, 3));
   }
 
   @Test
