@@ -68,4 +68,17 @@ class TapeTest {
     tape.rewind();
     assertSame(a, tape.<double[]>pop());
   }
+
+  @Test
+  void pushedReturnsWhatItPushes() {
+    RefTape tape = new RefTape();
+    double[] a = {1};
+    double[] b = {2};
+    assertSame(a, tape.pushed(a));
+    assertSame(b, tape.pushed(b));
+    assertEquals(2, tape.size());
+    tape.rewind();
+    assertSame(b, tape.<double[]>pop());
+    assertSame(a, tape.<double[]>pop());
+  }
 }

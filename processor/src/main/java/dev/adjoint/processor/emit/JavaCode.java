@@ -110,6 +110,14 @@ public final class JavaCode {
     if (e instanceof Expr.Component c) {
       return CodeBlock.of("$L.$L()", expression(c.target(), POSTFIX), c.name());
     }
+    if (e instanceof Expr.Recorded r) {
+      Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
+      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.name(),
+          arguments(r.call().args()));
+      return r.pushed()
+          ? CodeBlock.of("$L.pushed($L).result$$()", TapeKind.CALLS.variable, record)
+          : CodeBlock.of("($L = $L).result$$()", r.state().name(), record);
+    }
     throw new IllegalStateException("cannot print " + e);
   }
 
@@ -134,6 +142,10 @@ public final class JavaCode {
     }
     if (callee instanceof Callee.DifferentiableMethod m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+    }
+    if (callee instanceof Callee.TapeMember t) {
+      return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), t.name(),
+          arguments(c.args().subList(1, c.args().size())));
     }
     if (callee instanceof Callee.TensorFunction f) {
       return CodeBlock.of("$T.$L($L)", TENSOR, f.name(), args);

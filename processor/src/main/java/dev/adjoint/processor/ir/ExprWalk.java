@@ -43,6 +43,9 @@ public final class ExprWalk {
     if (e instanceof Expr.Component c) {
       return List.of(c.target());
     }
+    if (e instanceof Expr.Recorded r) {
+      return List.of(r.call());
+    }
     return List.of();
   }
 
