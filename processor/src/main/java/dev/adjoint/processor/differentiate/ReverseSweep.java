@@ -489,8 +489,9 @@ public final class ReverseSweep {
       tensorOperation(c, g, out, values, origin);
       return;
     }
-    if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())) {
-      // x * x: one accumulation of 2 x g instead of two of x g.
+    if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())
+        && !calls.containsSite(sq)) {
+      // x * x: one accumulation of 2 x g instead of two of x g (not for f(x) * f(x): two calls, two tapes).
       Expr twice = mul(DerivativeRules.literal("2.0"), value(sq.left(), out, values));
       propagate(sq.left(), mul(g, twice), out, values, origin);
       return;
