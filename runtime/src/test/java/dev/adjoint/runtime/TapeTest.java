@@ -81,4 +81,16 @@ class TapeTest {
     assertSame(b, tape.<double[]>pop());
     assertSame(a, tape.<double[]>pop());
   }
+
+  @Test
+  void flagsPushedAfterTheirValue() {
+    IntTape tape = new IntTape();
+    String text = "t";
+    assertEquals(2.5, tape.pushed(1, 2.5));
+    assertSame(text, tape.pushed(0, text));
+    assertEquals(2, tape.size());
+    tape.rewind();
+    assertEquals(0, tape.pop());
+    assertEquals(1, tape.pop());
+  }
 }

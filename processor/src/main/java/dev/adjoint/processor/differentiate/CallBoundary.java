@@ -30,8 +30,10 @@ import java.util.function.UnaryOperator;
  * reported as reads of the call's statement to the to-be-recorded analysis, so that later writes into
  * them are saved and undone before the callee's reverse, as for any other statement.
  *
- * <p>Calls under a {@code ?:} inside a loop have no fixed place on the call tape; they keep the fused
- * path ({@code C.mVjp(args..., upstream)} in the reverse sweep, which reruns the callee).
+ * <p>A {@code ?:} whose branches hold calls records the side it took ({@code _taken$k}): the reverse sweep
+ * follows that record instead of evaluating the condition again, and pops the taken side's tapes only.
+ * Inside loops the record goes on the int tape after the side's own records, so that nested {@code ?:}
+ * pop in order.
  */
 final class CallBoundary {
   /** One call of the statement being differentiated. */
@@ -49,6 +51,22 @@ final class CallBoundary {
     }
   }
 
+  /** A {@code ?:} of the current statement whose branches hold calls: the side taken is recorded. */
+  private static final class Decision {
+    final Expr.Var taken;
+    final boolean pushed;
+    boolean used;
+
+    Decision(Expr.Var taken, boolean pushed) {
+      this.taken = taken;
+      this.pushed = pushed;
+    }
+  }
+
+  private final Map<Expr.Conditional, Decision> decisions = new IdentityHashMap<>();
+  private final java.util.Set<TapeKind> tapes = java.util.EnumSet.noneOf(TapeKind.class);
+  private int decided;
+
   /** The calls of the current statement, by identity, in evaluation order. */
   private final Map<Expr.Call, Site> sites = new IdentityHashMap<>();
   private final List<Site> order = new ArrayList<>();
@@ -63,10 +81,12 @@ final class CallBoundary {
   void reset() {
     sites.clear();
     order.clear();
+    decisions.clear();
     states.clear();
     reads.clear();
     statement = null;
     count = 0;
+    decided = 0;
   }
 
   /** The locals holding kept tapes. */
@@ -81,11 +101,11 @@ final class CallBoundary {
   }
 
   private void collect(Expr e, boolean inLoop) {
-    if (e instanceof Expr.Conditional && inLoop) {
-      return;
-    }
     for (Expr child : ExprWalk.children(e)) {
       collect(child, inLoop);
+    }
+    if (e instanceof Expr.Conditional c && (hasCall(c.whenTrue()) || hasCall(c.whenFalse()))) {
+      decisions.put(c, new Decision(new Expr.Var("_taken$" + (++decided), Type.BOOLEAN), inLoop));
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
       Type tape = new Type.Named(m.companion() + "." + m.capitalized() + "Tape");
@@ -93,6 +113,12 @@ final class CallBoundary {
       sites.put(c, site);
       order.add(site);
     }
+  }
+
+  private static boolean hasCall(Expr e) {
+    boolean[] found = {false};
+    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod);
+    return found[0];
   }
 
   /** Whether {@code e} contains a call of the current statement (whose value must come from its tape). */
@@ -103,6 +129,16 @@ final class CallBoundary {
     boolean[] found = {false};
     ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && sites.containsKey(c));
     return found[0];
+  }
+
+  /** The side {@code c} took: its recorded decision, or its condition evaluated on the restored state. */
+  Expr condition(Expr.Conditional c) {
+    Decision d = decisions.get(c);
+    if (d == null) {
+      return primal(c.condition());
+    }
+    d.used = true;
+    return d.taken;
   }
 
   /** {@code _call$k.result$()} when {@code e} is a call of the current statement, else null. */
@@ -124,12 +160,15 @@ final class CallBoundary {
     if (r != null) {
       return r;
     }
+    if (e instanceof Expr.Conditional c) {
+      return new Expr.Conditional(condition(c), primal(c.whenTrue()), primal(c.whenFalse()), c.type());
+    }
     return rebuild(e, this::primal);
   }
 
   /**
-   * The callee's reverse for a call of the current statement with upstream {@code g}, or null when the
-   * call is not a site (then the caller uses the fused path):
+   * The callee's reverse for a call of the current statement with upstream {@code g} (null for a call of
+   * no statement being differentiated):
    * {@code _call$k.reverse$(g, adjoints of the differentiable array arguments...)}, returning the gradient
    * record ({@code gradient}) whose scalar and tensor components the caller routes on.
    */
@@ -172,23 +211,53 @@ final class CallBoundary {
   }
 
   /**
-   * The reverse statements that pop the pushed tapes of the current statement, last pushed first:
-   * placed at the start of the statement's reverse.
+   * The reverse statements that pop what the current statement pushed, last pushed first: placed at the
+   * start of the statement's reverse. A {@code ?:} pops its record, then the taken side's tapes.
    */
   List<Stmt> pops() {
     List<Stmt> out = new ArrayList<>();
-    for (int k = order.size() - 1; k >= 0; k--) {
-      Site s = order.get(k);
-      if (s.used && s.pushed) {
-        out.add(new Stmt.Assign(s.state, new Expr.Pop(TapeKind.CALLS, s.state.type()), statement.origin()));
-      }
-    }
+    pops(statement.value(), out);
     return out;
+  }
+
+  /** The tapes the current statement's records use. */
+  java.util.Set<TapeKind> tapes() {
+    return tapes;
+  }
+
+  /** Pops in reverse evaluation order: a call after its arguments, a side after the condition. */
+  private void pops(Expr e, List<Stmt> out) {
+    Decision d = e instanceof Expr.Conditional c ? decisions.get(c) : null;
+    if (d != null && d.used) {
+      Expr.Conditional c = (Expr.Conditional) e;
+      if (d.pushed) {
+        tapes.add(TapeKind.INTS);
+        out.add(new Stmt.Assign(d.taken, new Expr.Pop(TapeKind.INTS, Type.BOOLEAN), statement.origin()));
+      }
+      List<Stmt> whenTrue = new ArrayList<>();
+      List<Stmt> whenFalse = new ArrayList<>();
+      pops(c.whenTrue(), whenTrue);
+      pops(c.whenFalse(), whenFalse);
+      if (!whenTrue.isEmpty() || !whenFalse.isEmpty()) {
+        out.add(new Stmt.If(d.taken, Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), statement.origin()));
+      }
+      pops(c.condition(), out);
+      return;
+    }
+    Site site = e instanceof Expr.Call call ? sites.get(call) : null;
+    if (site != null && site.used && site.pushed) {
+      tapes.add(TapeKind.CALLS);
+      out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.CALLS, site.state.type()), statement.origin()));
+    }
+    List<Expr> children = ExprWalk.children(e);
+    for (int k = children.size() - 1; k >= 0; k--) {
+      pops(children.get(k), out);
+    }
   }
 
   /** The forward value of the current statement: every kept call through its augmented forward. */
   Expr forward(Expr value) {
-    if (order.stream().noneMatch(s -> s.used)) {
+    if (!keepsTapes()) {
       return value;
     }
     return recorded(value);
@@ -196,6 +265,10 @@ final class CallBoundary {
 
   private Expr recorded(Expr e) {
     Expr rebuilt = rebuild(e, this::recorded);
+    Decision d = e instanceof Expr.Conditional c ? decisions.get(c) : null;
+    if (d != null && d.used) {
+      return new Expr.Decided((Expr.Conditional) rebuilt, d.taken, d.pushed);
+    }
     Site site = e instanceof Expr.Call c ? sites.get(c) : null;
     if (site != null && site.used) {
       return new Expr.Recorded((Expr.Call) rebuilt, site.state, site.pushed);
@@ -203,14 +276,15 @@ final class CallBoundary {
     return rebuilt;
   }
 
-  /** Whether the current statement keeps a callee's tape. */
+  /** Whether the current statement keeps a callee's tape or a {@code ?:} record. */
   boolean keepsTapes() {
-    return order.stream().anyMatch(s -> s.used);
+    return order.stream().anyMatch(s -> s.used) || decisions.values().stream().anyMatch(d -> d.used);
   }
 
-  /** Whether the current statement pushes a callee's tape. */
+  /** Whether the current statement pushes a callee's tape or a {@code ?:} record. */
   boolean pushes() {
-    return order.stream().anyMatch(s -> s.used && s.pushed);
+    return order.stream().anyMatch(s -> s.used && s.pushed)
+        || decisions.values().stream().anyMatch(d -> d.used && d.pushed);
   }
 
   /** Closes the current statement: the locals of its kept tapes are hoisted. */
@@ -220,8 +294,15 @@ final class CallBoundary {
         states.add(s.state);
       }
     }
+    for (Decision d : decisions.values()) {
+      if (d.used && !states.contains(d.taken)) {
+        states.add(d.taken);
+      }
+    }
     sites.clear();
     order.clear();
+    decisions.clear();
+    tapes.clear();
     reads.clear();
     statement = null;
   }

@@ -360,8 +360,8 @@ public final class ReverseSweep {
     if (opened) {
       List<Stmt> pops = calls.pops();
       if (!pops.isEmpty()) {
-        // The tapes of this statement's calls, pushed last-first by the forward statement.
-        tapes.add(TapeKind.CALLS);
+        // The tapes of this statement's calls (and its ?: records), pushed by the forward statement.
+        tapes.addAll(calls.tapes());
         reverse.addAll(restored, pops);
       }
       if (calls.keepsTapes()) {
@@ -477,7 +477,7 @@ public final class ReverseSweep {
       Expr shared = share(g, out);
       propagate(c.whenTrue(), shared, whenTrue, new HashMap<>(values), origin);
       propagate(c.whenFalse(), shared, whenFalse, new HashMap<>(values), origin);
-      out.add(new Stmt.If(calls.primal(c.condition()), Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), origin));
+      out.add(new Stmt.If(calls.condition(c), Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), origin));
       return;
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod) {
@@ -580,8 +580,7 @@ public final class ReverseSweep {
     Expr.Var gradient = temp("_pullback", gradientType);
     Expr.Call reverse = calls.reverse(call, g, gradientType, activity::isActive);
     if (reverse == null) {
-      pullbackByVjp(call, g, out, values, origin);
-      return;
+      throw new IllegalStateException("a call outside the statement being differentiated: " + call);
     }
     boolean routed = call.args().stream().anyMatch(
         arg -> activity.isActive(arg) && (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR));
@@ -607,36 +606,6 @@ public final class ReverseSweep {
           + " from that parameter, or pass a value that does not depend on the inputs");
     }
     return component;
-  }
-
-  /**
-   * The fused path for a call that keeps no tape (under a {@code ?:} in a loop): the callee's
-   * {@code mVjp}, which reruns its forward pass.
-   */
-  private void pullbackByVjp(Expr.Call call, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
-    Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
-    List<Expr> args = new ArrayList<>();
-    for (Expr a : call.args()) {
-      args.add(value(a, out, values));
-    }
-    args.add(g);
-    Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
-    Expr.Var gradient = temp("_pullback", gradientType);
-    out.add(new Stmt.Declare(gradient, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Vjp"), args,
-        gradientType), origin));
-    for (int k = 0; k < call.args().size(); k++) {
-      Expr arg = call.args().get(k);
-      if (!activity.isActive(arg)) {
-        continue;
-      }
-      String component = requireComponent(m, k, origin);
-      Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
-      if (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR) {
-        propagate(arg, argAdjoint, out, values, origin);
-      } else {
-        out.add(addInto(adjointOf(arg), argAdjoint, origin));
-      }
-    }
   }
 
   /** {@code g} itself when it is cheap to repeat, else a temporary holding it. */

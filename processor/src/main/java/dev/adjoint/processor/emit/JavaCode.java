@@ -43,7 +43,7 @@ public final class JavaCode {
     if (e instanceof Expr.Binary b) {
       return b.op().precedence;
     }
-    if (e instanceof Expr.Conditional) {
+    if (e instanceof Expr.Conditional || e instanceof Expr.Decided) {
       return CONDITIONAL;
     }
     if (e instanceof Expr.Pop p && p.type() == Type.BOOLEAN) {
@@ -109,6 +109,15 @@ public final class JavaCode {
     }
     if (e instanceof Expr.Component c) {
       return CodeBlock.of("$L.$L()", expression(c.target(), POSTFIX), c.name());
+    }
+    if (e instanceof Expr.Decided d) {
+      Expr.Conditional c = d.conditional();
+      if (d.pushed()) {
+        return CodeBlock.of("$L ? $L.pushed(1, $L) : $L.pushed(0, $L)", expression(c.condition(), CONDITIONAL + 1),
+            TapeKind.INTS.variable, expression(c.whenTrue()), TapeKind.INTS.variable, expression(c.whenFalse()));
+      }
+      return CodeBlock.of("($L = $L) ? $L : $L", d.taken().name(), expression(c.condition()),
+          expression(c.whenTrue(), CONDITIONAL + 1), expression(c.whenFalse(), CONDITIONAL));
     }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();

@@ -101,6 +101,18 @@ public sealed interface Expr {
     }
   }
 
+  /**
+   * A {@code ?:} whose branches call other differentiated methods, with the side taken recorded for the
+   * reverse sweep: in {@code taken} ({@code (taken = c) ? a : b}) or, inside loops, on
+   * {@link TapeKind#INTS} after the side's own records ({@code c ? _ints.pushed(1, a) : _ints.pushed(0, b)}).
+   */
+  record Decided(Conditional conditional, Var taken, boolean pushed) implements Expr {
+    @Override
+    public Type type() {
+      return conditional.type();
+    }
+  }
+
   /** A record component accessor on a generated gradient record: {@code target.name()}. */
   record Component(Expr target, String name, Type type) implements Expr {}
 
