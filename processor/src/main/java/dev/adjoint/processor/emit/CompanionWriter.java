@@ -23,7 +23,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the companion class of one source class: for every differentiated method {@code m} the members
  * design.md names ({@code m}, {@code mForward}, {@code MTape}, {@code MGradient}, {@code mVjp},
- * {@code mGradient}).
+ * {@code mGradient}), and the plumbing of the split-mode call boundary that other companions call
+ * ({@code m$record}, {@code MTape.result$}, {@code MTape.reverse$}).
  */
 public final class CompanionWriter {
   static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
