@@ -200,7 +200,7 @@ public final class CompanionWriter {
         }
       }
       for (Expr.StaticField f : TensorNodes.constants(program)) {
-        saved.add(CodeBlock.of("$L.$L", f.owner(), f.name()));
+        saved.add(CodeBlock.of("$L.$L", JavaCode.typeName(f.owner()), f.name()));
       }
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
       return m.addStatement("$T pullback$$ = upstream$$ -> {\n$>$L"
@@ -282,8 +282,9 @@ public final class CompanionWriter {
       }
       if (tensorMode) {
         for (Expr.StaticField f : TensorNodes.constants(program)) {
-          constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS, f.owner(), f.name(),
-              f.owner() + "." + f.name(), method.ownerCanonicalName() + "." + method.name());
+          constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS,
+              JavaCode.typeName(f.owner()), f.name(), f.owner() + "." + f.name(),
+              method.ownerCanonicalName() + "." + method.name());
         }
         constructor.addStatement("$T.noGrad(this::record)", TENSOR);
       } else {
