@@ -592,8 +592,17 @@ public final class ReverseSweep {
         continue;
       }
       String component = requireComponent(m, k, origin);
-      if (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR) {
-        propagate(arg, new Expr.Component(gradient, component, m.parameterTypes().get(k)), out, values, origin);
+      Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
+      if (arg.type() == Type.DOUBLE) {
+        propagate(arg, argAdjoint, out, values, origin);
+      } else if (arg.type() == Type.TENSOR) {
+        // A null tensor gradient is zero: nothing flows back.
+        Expr.Var tensorAdjoint = temp("_g", Type.TENSOR);
+        out.add(new Stmt.Declare(tensorAdjoint, argAdjoint, origin));
+        List<Stmt> propagation = new ArrayList<>();
+        propagate(arg, tensorAdjoint, propagation, values, origin);
+        out.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, tensorAdjoint, new Expr.Literal("null", Type.TENSOR),
+            Type.BOOLEAN), Stmt.Block.of(propagation), Stmt.Block.of(List.of()), origin));
       }
     }
   }
