@@ -7,9 +7,11 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -64,7 +66,7 @@ final class CallBoundary {
   }
 
   private final Map<Expr.Conditional, Decision> decisions = new IdentityHashMap<>();
-  private final java.util.Set<TapeKind> tapes = java.util.EnumSet.noneOf(TapeKind.class);
+  private final Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
   private int decided;
 
   /** The calls of the current statement, by identity, in evaluation order. */
@@ -221,7 +223,7 @@ final class CallBoundary {
   }
 
   /** The tapes the current statement's records use. */
-  java.util.Set<TapeKind> tapes() {
+  Set<TapeKind> tapes() {
     return tapes;
   }
 
