@@ -521,6 +521,12 @@ public final class CompanionWriter {
       for (TapeKind t : program.tapes()) {
         code.addStatement("this.$L.release()", t.variable);
       }
+      for (Expr.Var v : stateVariables()) {
+        if (v.type() instanceof Type.Named) {
+          // the tapes of calls made outside loops: let them go with the graph
+          code.addStatement("this.state$$$L = null", v.name());
+        }
+      }
       code.endControlFlow();
       if (method.differentiableParameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
         // no gradient arrived at a tensor parameter: zeros of its entry shape, as the public API promises
