@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.RecursionScaling [n...]}
  *
- * <p>The timings run on a thread with a 1 GiB stack; the deepest recursion that fits the default stack
- * (a fresh thread of default size) is probed and printed first.
+ * <p>The timings run on a thread with a 1 GiB stack. The deepest recursion that fits the default stack (a
+ * thread of default size) is probed first, once cold and once after two seconds of warm-up at depth 1,000:
+ * compiled frames are smaller than interpreted ones.
  */
 public final class RecursionScaling {
   private RecursionScaling() {}
@@ -19,8 +20,15 @@ public final class RecursionScaling {
   public static void main(String[] args) throws InterruptedException {
     int[] sizes = args.length == 0 ? new int[] {1000, 2000, 4000, 8000, 16000}
         : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-    Thread probe = new Thread(() -> System.out.printf("default stack: gradient works to depth %d (tried up to"
-        + " 64000 in steps of 500)%n", deepestOnDefaultStack()));
+    Thread probe = new Thread(() -> {
+      System.out.printf("default stack, cold: gradient works to depth %d (steps of 500)%n", deepestOnDefaultStack());
+      double[] c = coefficients(1000);
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < 2_000_000_000L) {
+        RecursionGrad.hornerGradient(c, 0.999, 0);
+      }
+      System.out.printf("default stack, warm: gradient works to depth %d%n", deepestOnDefaultStack());
+    });
     probe.start();
     probe.join();
     Thread timing = new Thread(null, () -> time(sizes), "timing", 1L << 30);
