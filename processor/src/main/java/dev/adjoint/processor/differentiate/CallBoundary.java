@@ -187,7 +187,7 @@ final class CallBoundary {
       Type type = m.parameterTypes().get(k);
       if (type instanceof Type.DoubleArray && m.gradientComponents().get(k) != null) {
         // The callee accumulates into the caller's adjoint (a fresh zero array when nothing needs it).
-        args.add(active.test(arg) ? ReverseSweep.adjointOf(arg) : new Expr.Literal("null", type));
+        args.add(active.test(arg) ? ReverseSweep.adjointOf(primal(arg)) : new Expr.Literal("null", type));
       }
       if (type instanceof Type.DoubleArray || type instanceof Type.IntArray) {
         reads.addAll(ExprWalk.variables(arg));

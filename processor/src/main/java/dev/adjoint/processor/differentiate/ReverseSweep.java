@@ -424,7 +424,7 @@ public final class ReverseSweep {
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {
-      reverse.add(addInto(adjointOf(value), adjoint, origin));
+      reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       pullback(c, adjoint, reverse, new HashMap<>(), origin);
     }
@@ -460,7 +460,7 @@ public final class ReverseSweep {
       return;
     }
     if (e instanceof Expr.Var || e instanceof Expr.Index) {
-      out.add(new Stmt.Accumulate(adjointOf(e), g, origin));
+      out.add(new Stmt.Accumulate(adjointOf(calls.primal(e)), g, origin));
       return;
     }
     if (e instanceof Expr.Unary u) {
@@ -639,7 +639,7 @@ public final class ReverseSweep {
     if (e instanceof Expr.Var || e instanceof Expr.Literal || e instanceof Expr.StaticField
         || e instanceof Expr.Length || !(e.type() == Type.DOUBLE || e.type() == Type.TENSOR)
         || e instanceof Expr.Index i && isLeafIndex(i)) {
-      return e;
+      return calls.primal(e);
     }
     // An expression holding calls is its own evaluation: an equal one elsewhere may have called them again.
     boolean memo = !calls.containsSite(e);

@@ -120,6 +120,23 @@ class CallBoundaryTest {
   }
 
   @Test
+  void callsInsideIndexExpressionsAndCasts() {
+    // The index and the exponent come from calls: the reverse sweep reads the values the forward kept.
+    GradCheck.of(wrap("""
+        @Differentiable static double half(double x) {
+          return 0.5 * x;
+        }
+        @Differentiable static double f(double x, double[] v) {
+          double s = 0;
+          for (int i = 0; i < v.length; i++) {
+            s += v[(int) (half(4.0 + i) * 2) % v.length] * x + Math.pow(x, (int) half(4.0));
+          }
+          return s * v[(int) half(2.0 * v.length - 2)];
+        }
+        """), "f").atRandomPoints(5, r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1)});
+  }
+
+  @Test
   void selfAndMutualRecursionOverAnArray() {
     GradCheck.of(wrap("""
         @Differentiable static double horner(double[] c, double x, int i) {
