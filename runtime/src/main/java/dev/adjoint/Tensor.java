@@ -391,10 +391,7 @@ public final class Tensor {
     if (grad == null) {
       grad = wrap(g.data.clone(), shape);
     } else {
-      double[] d = grad.data;
-      for (int i = 0; i < d.length; i++) {
-        d[i] += g.data[i];
-      }
+      PointwiseKernels.addInto(grad.data, g.data);
       grad.version.value++;
     }
   }
@@ -470,40 +467,7 @@ public final class Tensor {
    * @return the value as a graph tensor (or a plain leaf when nothing requires grad)
    */
   public static Tensor fromPullback(String name, Tensor value, Pullback pullback, Tensor... inputs) {
-    Node.Fn fn = pullbackRule(name, value, pullback, inputs);
-    return recordWithState(new Tensor(value.data, value.shape, value.version), name, inputs, fn, pullback);
-  }
-
-  /** The reverse rule of a pullback node: runs the pullback (the node's state) and checks what it returns. */
-  private static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
-    if (name == null || value == null || pullback == null || inputs == null) {
-      throw new IllegalArgumentException("name, value, pullback and inputs must not be null");
-    }
-    int[][] inputShapes = new int[inputs.length][];
-    for (int i = 0; i < inputs.length; i++) {
-      if (inputs[i] == null) {
-        throw new IllegalArgumentException("input " + i + " of " + name + " is null");
-      }
-      inputShapes[i] = inputs[i].shape;
-    }
-    int[] outShape = value.shape;
-    return (g, n) -> {
-      Pullback p = (Pullback) n.state();
-      Tensor[] grads = p.apply(g);
-      if (grads == null || grads.length != inputShapes.length) {
-        throw new IllegalStateException("the pullback of " + name + " returned "
-            + (grads == null ? "null" : grads.length + " gradients") + " for " + inputShapes.length
-            + " inputs");
-      }
-      for (int i = 0; i < grads.length; i++) {
-        if (grads[i] != null && !Arrays.equals(grads[i].shape, inputShapes[i])) {
-          throw new IllegalStateException("the pullback of " + name + " returned a gradient of shape "
-              + Shapes.str(grads[i].shape) + " for input " + i + " of shape " + Shapes.str(inputShapes[i])
-              + " (output shape " + Shapes.str(outShape) + ")");
-        }
-      }
-      return grads;
-    };
+    return GraphRecorder.fromPullback(name, value, pullback, inputs);
   }
 
   /**
@@ -533,78 +497,23 @@ public final class Tensor {
    */
   public static Tensor fromGeneratedPullback(
       String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor... inputs) {
-    if (method == null || saved == null) {
-      throw new IllegalArgumentException("method and saved must not be null");
-    }
-    for (int i = 0; i < saved.length; i++) {
-      if (saved[i] == null) {
-        throw new IllegalArgumentException("saved tensor " + i + " of " + name + " is null");
-      }
-    }
-    Node.Fn rule = pullbackRule(name, value, pullback, inputs);
-    Tensor[] kept = saved.clone();
-    Node.Fn checked = (g, n) -> {
-      for (int i = 0; i < kept.length; i++) {
-        n.saved(i);
-      }
-      Tensor[] grads = rule.apply(g, n);
-      if (GradMode.isEnabled()) {
-        for (int i = 0; i < grads.length; i++) {
-          if (grads[i] != null) {
-            grads[i] = onceDifferentiable(grads[i], name, method, n.next);
-          }
-        }
-      }
-      return grads;
-    };
-    return record(new Tensor(value.data, value.shape, value.version), name, inputs, checked, kept, pullback);
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, inputs);
   }
 
-  /**
-   * {@code g} as a graph tensor whose own reverse rule refuses: a gradient that a generated node computed
-   * without a graph, in a reverse pass that records one (PyTorch's {@code DelayedError}).
-   */
-  private static Tensor onceDifferentiable(Tensor g, String name, String method, Node[] inputs) {
-    Tensor marked = new Tensor(g.data, g.shape, g.version);
-    marked.gradFn = new Node(name + "DoubleBackward", inputs, (up, n) -> {
-      throw new UnsupportedOperationException("a second derivative through " + method + " (node " + name
-          + ") is not supported: its generated reverse pass computes numbers, not a graph, so it can be"
-          + " differentiated only once. For higher derivatives (Autograd.hessian, Autograd.grad with"
-          + " createGraph) call the original method " + method + " itself, so that Tensor's eager"
-          + " operations record every step.");
-    }, null, null);
-    marked.requiresGrad = true;
-    return marked;
+  /** A tensor sharing this one's storage, shape and version counter, without graph state. */
+  Tensor shareStorage() {
+    return new Tensor(data, shape, version);
+  }
+
+  /** Makes this tensor the output of {@code node} (a non-leaf that requires grad). */
+  void attach(Node node) {
+    gradFn = node;
+    requiresGrad = true;
   }
 
   /** Attaches a node to {@code out} when recording is on and an input requires grad. */
   private static Tensor record(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor... saved) {
-    return record(out, name, inputs, fn, saved, null);
-  }
-
-  private static Tensor recordWithState(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Object state) {
-    return record(out, name, inputs, fn, null, state);
-  }
-
-  private static Tensor record(
-      Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor[] saved, Object state) {
-    if (!GradMode.isEnabled()) {
-      return out;
-    }
-    boolean any = false;
-    for (Tensor t : inputs) {
-      any |= t.requiresGrad;
-    }
-    if (!any) {
-      return out;
-    }
-    Node[] next = new Node[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      next[i] = inputs[i].requiresGrad ? inputs[i].gradEdge() : null;
-    }
-    out.gradFn = new Node(name, next, fn, saved, state);
-    out.requiresGrad = true;
-    return out;
+    return GraphRecorder.record(out, name, inputs, fn, saved, null);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -623,9 +532,7 @@ public final class Tensor {
   /** {@code this *= factor}; returns this. */
   public Tensor mulInPlace(double factor) {
     checkInPlace(null, "mulInPlace");
-    for (int i = 0; i < data.length; i++) {
-      data[i] *= factor;
-    }
+    PointwiseKernels.scale(data, factor);
     version.value++;
     return this;
   }
@@ -636,17 +543,7 @@ public final class Tensor {
       throw new IllegalArgumentException(op + ": operand of shape " + Shapes.str(other.shape)
           + " does not broadcast to this tensor's shape " + Shapes.str(shape));
     }
-    double[] o = other.data;
-    if (o.length == data.length) {
-      for (int i = 0; i < data.length; i++) {
-        data[i] = f.applyAsDouble(data[i], o[i]);
-      }
-    } else {
-      int[] idx = Shapes.broadcastIndex(other.shape, shape);
-      for (int i = 0; i < data.length; i++) {
-        data[i] = f.applyAsDouble(data[i], o[idx[i]]);
-      }
-    }
+    PointwiseKernels.inPlace(data, shape, other.data, other.shape, f);
     version.value++;
     return this;
   }
@@ -736,40 +633,11 @@ public final class Tensor {
 
   private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
-    int n = Shapes.numel(s);
-    double[] r = new double[n];
-    double[] x = a.data;
-    double[] y = b.data;
-    if (x.length == n && y.length == n) {
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[i], y[i]);
-      }
-    } else if (x.length == n && y.length == 1) {
-      double c = y[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[i], c);
-      }
-    } else if (x.length == 1 && y.length == n) {
-      double c = x[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(c, y[i]);
-      }
-    } else {
-      int[] ia = Shapes.broadcastIndex(a.shape, s);
-      int[] ib = Shapes.broadcastIndex(b.shape, s);
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[ia[i]], y[ib[i]]);
-      }
-    }
-    return wrap(r, s);
+    return wrap(PointwiseKernels.binary(a.data, a.shape, b.data, b.shape, s, f), s);
   }
 
   private Tensor map(DoubleUnaryOperator f) {
-    double[] r = new double[data.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = f.applyAsDouble(data[i]);
-    }
-    return wrap(r, shape);
+    return wrap(PointwiseKernels.map(data, f), shape);
   }
 
   /** Broadcasts this tensor to {@code target} (PyTorch's {@code expand}); the gradient is summed back. */
@@ -799,11 +667,7 @@ public final class Tensor {
     if (Arrays.equals(shape, target)) {
       return this;
     }
-    int[] idx = Shapes.broadcastIndex(shape, target);
-    double[] r = new double[idx.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = data[idx[i]];
-    }
+    double[] r = ShapeKernels.expand(data, shape, target);
     int[] in = shape;
     return record(wrap(r, target), "ExpandBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.sumTo(in)});
@@ -822,11 +686,7 @@ public final class Tensor {
     if (Arrays.equals(shape, target)) {
       return this;
     }
-    int[] idx = Shapes.broadcastIndex(target, shape);
-    double[] r = new double[Shapes.numel(target)];
-    for (int i = 0; i < data.length; i++) {
-      r[idx[i]] += data[i];
-    }
+    double[] r = ShapeKernels.sumTo(data, shape, target);
     int[] in = shape;
     return record(wrap(r, target.clone()), "SumToSizeBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.expandTo(in)});
@@ -834,12 +694,7 @@ public final class Tensor {
 
   /** Zeroes the entries where {@code mask} is true (a differentiable {@code masked_fill(mask, 0)}). */
   private Tensor maskZero(boolean[] mask) {
-    double[] r = data.clone();
-    for (int i = 0; i < r.length; i++) {
-      if (mask[i]) {
-        r[i] = 0;
-      }
-    }
+    double[] r = PointwiseKernels.maskZero(data, mask);
     return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.maskZero(mask)});
   }
@@ -953,12 +808,7 @@ public final class Tensor {
   public Tensor abs() {
     int[] s = shape;
     return record(map(Math::abs), "AbsBackward", new Tensor[] {this}, (g, n) -> {
-      double[] x = n.saved(0).data;
-      double[] sign = new double[x.length];
-      for (int i = 0; i < x.length; i++) {
-        sign[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i] == 0 ? 0 : Double.NaN;
-      }
-      return new Tensor[] {g.mul(wrap(sign, s))};
+      return new Tensor[] {g.mul(wrap(PointwiseKernels.sign(n.saved(0).data), s))};
     }, this);
   }
 
@@ -1082,20 +932,7 @@ public final class Tensor {
     int[] outShape = shape.clone();
     outShape[a] = shape[b];
     outShape[b] = shape[a];
-    if (shape.length == 2 && a != b) {
-      return record(wrap(MatmulKernels.transpose(data, shape[0], shape[1]), outShape), name, new Tensor[] {this},
-          (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
-    }
-    int[] in = Shapes.contiguousStrides(shape);
-    int[] st = in.clone();
-    st[a] = in[b];
-    st[b] = in[a];
-    int[] idx = Shapes.stridedIndex(outShape, st, 0);
-    double[] r = new double[idx.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = data[idx[i]];
-    }
-    return record(wrap(r, outShape), name, new Tensor[] {this},
+    return record(wrap(ShapeKernels.transpose(data, shape, a, b), outShape), name, new Tensor[] {this},
         (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
   }
 
@@ -1134,33 +971,7 @@ public final class Tensor {
   }
 
   private int[] inferShape(int[] newShape) {
-    int[] s = newShape.clone();
-    int infer = -1;
-    long known = 1;
-    for (int i = 0; i < s.length; i++) {
-      if (s[i] == -1) {
-        if (infer >= 0) {
-          throw new IllegalArgumentException("only one dimension can be inferred in " + Shapes.str(newShape));
-        }
-        infer = i;
-      } else if (s[i] < 0) {
-        throw new IllegalArgumentException("invalid shape dimension " + s[i] + " in " + Shapes.str(newShape));
-      } else {
-        known *= s[i];
-      }
-    }
-    if (infer >= 0) {
-      if (known == 0 || data.length % known != 0) {
-        throw new IllegalArgumentException("shape " + Shapes.str(newShape) + " is invalid for input of size "
-            + data.length);
-      }
-      s[infer] = (int) (data.length / known);
-    }
-    if (Shapes.numel(s) != data.length) {
-      throw new IllegalArgumentException("shape " + Shapes.str(newShape) + " is invalid for input of size "
-          + data.length + " (shape " + Shapes.str(shape) + ")");
-    }
-    return s;
+    return ShapeKernels.inferShape(newShape, data.length, shape);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1168,10 +979,7 @@ public final class Tensor {
 
   /** The sum of all elements (a scalar); the gradient is {@code g} expanded. */
   public Tensor sum() {
-    double s = 0;
-    for (double v : data) {
-      s += v;
-    }
+    double s = ReductionKernels.sum(data);
     int[] in = shape;
     return record(of(s), "SumBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.expandTo(in)});
   }
@@ -1179,18 +987,7 @@ public final class Tensor {
   /** The sum along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor sum(int dim, boolean keepDim) {
     int d = Shapes.dim(dim, dim());
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    double[] r = new double[outer * inner];
-    for (int o = 0; o < outer; o++) {
-      for (int k = 0; k < len; k++) {
-        int base = (o * len + k) * inner;
-        for (int i = 0; i < inner; i++) {
-          r[o * inner + i] += data[base + i];
-        }
-      }
-    }
+    double[] r = ReductionKernels.sum(data, shape, d);
     int[] in = shape;
     int[] outShape = keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d);
     return record(wrap(r, outShape), "SumBackward", new Tensor[] {this},
@@ -1199,10 +996,7 @@ public final class Tensor {
 
   /** The mean of all elements (a scalar); gradient {@code g/n} expanded. */
   public Tensor mean() {
-    double s = 0;
-    for (double v : data) {
-      s += v;
-    }
+    double s = ReductionKernels.sum(data);
     int count = data.length;
     int[] in = shape;
     return record(of(s / count), "MeanBackward", new Tensor[] {this},
@@ -1239,30 +1033,11 @@ public final class Tensor {
     if (data.length == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + "() of an empty tensor");
     }
-    double best = data[0];
-    for (double v : data) {
-      if (Double.isNaN(v)) {
-        best = v;
-        break;
-      }
-      best = isMax ? Math.max(best, v) : Math.min(best, v);
-    }
+    double best = ReductionKernels.extremum(data, isMax);
     int[] in = shape;
     Tensor out = of(best);
     return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] x = n.saved(0).data;
-      double y = n.saved(1).data[0];
-      double[] w = new double[x.length];
-      int count = 0;
-      for (int i = 0; i < x.length; i++) {
-        if (x[i] == y || Double.isNaN(y) && Double.isNaN(x[i])) {
-          w[i] = 1;
-          count++;
-        }
-      }
-      for (int i = 0; i < w.length; i++) {
-        w[i] /= count;
-      }
+      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data[0]);
       return new Tensor[] {g.mul(wrap(w, in))};
     }, this, out);
   }
@@ -1282,45 +1057,14 @@ public final class Tensor {
 
   private Tensor extremum(int dim, boolean keepDim, boolean isMax) {
     int d = Shapes.dim(dim, dim());
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    if (len == 0) {
+    if (shape[d] == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
     }
-    double[] r = new double[outer * inner];
-    for (int o = 0; o < outer; o++) {
-      for (int i = 0; i < inner; i++) {
-        double best = data[o * len * inner + i];
-        for (int k = 1; k < len && !Double.isNaN(best); k++) {
-          double v = data[(o * len + k) * inner + i];
-          best = Double.isNaN(v) ? v : isMax ? Math.max(best, v) : Math.min(best, v);
-        }
-        r[o * inner + i] = best;
-      }
-    }
+    double[] r = ReductionKernels.extremum(data, shape, d, isMax);
     int[] in = shape;
     Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
     return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] x = n.saved(0).data;
-      double[] y = n.saved(1).data;
-      double[] w = new double[x.length];
-      for (int o = 0; o < outer; o++) {
-        for (int i = 0; i < inner; i++) {
-          double best = y[o * inner + i];
-          int count = 0;
-          for (int k = 0; k < len; k++) {
-            int at = (o * len + k) * inner + i;
-            if (x[at] == best || Double.isNaN(best) && Double.isNaN(x[at])) {
-              w[at] = 1;
-              count++;
-            }
-          }
-          for (int k = 0; k < len; k++) {
-            w[(o * len + k) * inner + i] /= count;
-          }
-        }
-      }
+      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data, in, d);
       return new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in).mul(wrap(w, in))};
     }, this, out);
   }
@@ -1349,32 +1093,7 @@ public final class Tensor {
   }
 
   private double[] softmaxData(int d, boolean log) {
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    double[] r = new double[data.length];
-    for (int o = 0; o < outer; o++) {
-      for (int i = 0; i < inner; i++) {
-        int base = o * len * inner + i;
-        double m = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < len; k++) {
-          m = Math.max(m, data[base + k * inner]);
-        }
-        if (m == Double.NEGATIVE_INFINITY) {
-          m = 0;
-        }
-        double s = 0;
-        for (int k = 0; k < len; k++) {
-          s += Math.exp(data[base + k * inner] - m);
-        }
-        double lse = m + Math.log(s);
-        for (int k = 0; k < len; k++) {
-          int at = base + k * inner;
-          r[at] = log ? data[at] - lse : Math.exp(data[at] - lse);
-        }
-      }
-    }
-    return r;
+    return ReductionKernels.softmax(data, shape, d, log);
   }
 
   /**
@@ -1452,27 +1171,13 @@ public final class Tensor {
   }
 
   private Tensor sliceData(int d, int s, int e) {
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    int w = e - s;
-    double[] r = new double[outer * w * inner];
-    for (int o = 0; o < outer; o++) {
-      System.arraycopy(data, (o * len + s) * inner, r, o * w * inner, w * inner);
-    }
-    return wrap(r, Shapes.replaced(shape, d, w));
+    return wrap(ShapeKernels.slice(data, shape, d, s, e), Shapes.replaced(shape, d, e - s));
   }
 
   /** Places this tensor at {@code start} along {@code d} in zeros of shape {@code full} (slice's adjoint). */
   private Tensor unslice(int[] full, int d, int start) {
-    int outer = Shapes.outer(full, d);
-    int len = full[d];
-    int inner = Shapes.inner(full, d);
     int w = shape[d];
-    double[] r = new double[Shapes.numel(full)];
-    for (int o = 0; o < outer; o++) {
-      System.arraycopy(data, o * w * inner, r, (o * len + start) * inner, w * inner);
-    }
+    double[] r = ShapeKernels.unslice(data, shape, full, d, start);
     return record(wrap(r, full.clone()), "SliceBackwardBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.slice(d, start, start + w)});
   }
@@ -1542,19 +1247,11 @@ public final class Tensor {
   }
 
   private static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
-    int outer = Shapes.outer(outShape, d);
-    int total = outShape[d];
-    int inner = Shapes.inner(outShape, d);
-    double[] r = new double[Shapes.numel(outShape)];
-    int off = 0;
-    for (int i = 0; i < tensors.length; i++) {
-      int w = sizes[i] * inner;
-      for (int o = 0; o < outer; o++) {
-        System.arraycopy(tensors[i].data, o * w, r, (o * total + off) * inner, w);
-      }
-      off += sizes[i];
+    double[][] parts = new double[tensors.length][];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = tensors[i].data;
     }
-    return r;
+    return ShapeKernels.cat(parts, outShape, d, sizes);
   }
 
   // ---------------------------------------------------------------------------------------------
