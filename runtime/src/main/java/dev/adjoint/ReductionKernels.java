@@ -136,4 +136,93 @@ final class ReductionKernels {
     }
     return r;
   }
+
+  /**
+   * The index along {@code d} of each slice's largest (or smallest) entry, shape {@code [outer, inner]}:
+   * the first such entry, or the first NaN (NaN counts as the extremum, as PyTorch's {@code argmax}).
+   */
+  static int[] argExtremum(double[] x, int[] shape, int d, boolean isMax) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    int[] r = new int[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        int best = 0;
+        double bv = x[base];
+        for (int k = 1; k < len && !Double.isNaN(bv); k++) {
+          double v = x[base + k * inner];
+          if (Double.isNaN(v) || (isMax ? v > bv : v < bv)) {
+            best = k;
+            bv = v;
+          }
+        }
+        r[o * inner + i] = best;
+      }
+    }
+    return r;
+  }
+
+  /** Inclusive prefix sums along {@code d}; from the end of each slice when {@code reverse}. */
+  static double[] cumsum(double[] x, int[] shape, int d, boolean reverse) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    double[] r = new double[x.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double s = 0;
+        for (int j = 0; j < len; j++) {
+          int at = base + (reverse ? len - 1 - j : j) * inner;
+          s += x[at];
+          r[at] = s;
+        }
+      }
+    }
+    return r;
+  }
+
+  /** The products along {@code d}, shape {@code [outer, inner]}. */
+  static double[] prod(double[] x, int[] shape, int d) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        double p = 1;
+        for (int k = 0; k < len; k++) {
+          p *= x[(o * len + k) * inner + i];
+        }
+        r[o * inner + i] = p;
+      }
+    }
+    return r;
+  }
+
+  /** For each entry, the product of the other entries of its slice along {@code d} (exact with zeros). */
+  static double[] prodOfOthers(double[] x, int[] shape, int d) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    double[] r = new double[x.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double before = 1;
+        for (int k = 0; k < len; k++) {
+          r[base + k * inner] = before;
+          before *= x[base + k * inner];
+        }
+        double after = 1;
+        for (int k = len - 1; k >= 0; k--) {
+          r[base + k * inner] *= after;
+          after *= x[base + k * inner];
+        }
+      }
+    }
+    return r;
+  }
 }

@@ -120,4 +120,97 @@ final class ShapeKernels {
     }
     return s;
   }
+
+  /**
+   * For each position of {@code index} (shape {@code is}), the offset in a tensor of shape {@code xs} that
+   * {@code gather(dim, index)} reads: the position's own coordinates with the one along {@code d} replaced
+   * by the index value, which must lie in {@code [0, xs[d])}.
+   */
+  static int[] gatherOffsets(double[] index, int[] is, int[] xs, int d) {
+    if (is.length != xs.length) {
+      throw new IllegalArgumentException("gather: index of shape " + Shapes.str(is) + " and input of shape "
+          + Shapes.str(xs) + " need the same number of dimensions");
+    }
+    for (int k = 0; k < is.length; k++) {
+      if (k != d && is[k] > xs[k]) {
+        throw new IllegalArgumentException("gather: index of shape " + Shapes.str(is) + " is larger than input"
+            + " of shape " + Shapes.str(xs) + " apart from dimension " + d);
+      }
+    }
+    int[] strides = Shapes.contiguousStrides(xs);
+    int[] coord = new int[is.length];
+    int[] off = new int[index.length];
+    for (int p = 0; p < index.length; p++) {
+      double v = index[p];
+      int k = (int) v;
+      if (k != v || k < 0 || k >= xs[d]) {
+        throw new IndexOutOfBoundsException("gather: index " + v + " is out of bounds for dimension " + d
+            + " with size " + xs[d]);
+      }
+      int o = 0;
+      for (int a = 0; a < coord.length; a++) {
+        o += (a == d ? k : coord[a]) * strides[a];
+      }
+      off[p] = o;
+      for (int a = coord.length - 1; a >= 0; a--) {
+        if (++coord[a] < is[a]) {
+          break;
+        }
+        coord[a] = 0;
+      }
+    }
+    return off;
+  }
+
+  /** {@code r[p] = x[off[p]]}. */
+  static double[] gather(double[] x, int[] off) {
+    double[] r = new double[off.length];
+    for (int p = 0; p < off.length; p++) {
+      r[p] = x[off[p]];
+    }
+    return r;
+  }
+
+  /** Zeros of length {@code n} with {@code r[off[p]] += g[p]} (gather's adjoint). */
+  static double[] scatterAdd(double[] g, int[] off, int n) {
+    double[] r = new double[n];
+    for (int p = 0; p < off.length; p++) {
+      r[off[p]] += g[p];
+    }
+    return r;
+  }
+
+  /** The slices {@code indices[j]} along {@code d}, in that order (repeats allowed). */
+  static double[] indexSelect(double[] x, int[] shape, int d, int[] indices) {
+    int outer = Shapes.outer(shape, d);
+    int len = shape[d];
+    int inner = Shapes.inner(shape, d);
+    int w = indices.length;
+    double[] r = new double[outer * w * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < w; j++) {
+        System.arraycopy(x, (o * len + indices[j]) * inner, r, (o * w + j) * inner, inner);
+      }
+    }
+    return r;
+  }
+
+  /** Zeros of shape {@code full} with slice {@code indices[j]} along {@code d} increased by {@code g}'s slice j. */
+  static double[] indexAdd(double[] g, int[] full, int d, int[] indices) {
+    int outer = Shapes.outer(full, d);
+    int len = full[d];
+    int inner = Shapes.inner(full, d);
+    int w = indices.length;
+    double[] r = new double[Shapes.numel(full)];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < w; j++) {
+        int to = (o * len + indices[j]) * inner;
+        int from = (o * w + j) * inner;
+        for (int i = 0; i < inner; i++) {
+          r[to + i] += g[from + i];
+        }
+      }
+    }
+    return r;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.samples;
 
+import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import java.io.PrintStream;
 
@@ -22,9 +23,9 @@ public final class SgdTraining {
     int features = x.shape()[1];
     int hidden = 16;
     int classes = split.train().classes().length;
-    Tensor w1 = Tensor.randn(1, features, hidden).mul(0.5).requiresGrad();
+    Tensor w1 = Tensor.randn(new Generator().manualSeed(1), features, hidden).mul(0.5).requiresGrad();
     Tensor b1 = Tensor.zeros(hidden).requiresGrad();
-    Tensor w2 = Tensor.randn(2, hidden, classes).mul(0.5).requiresGrad();
+    Tensor w2 = Tensor.randn(new Generator().manualSeed(2), hidden, classes).mul(0.5).requiresGrad();
     Tensor b2 = Tensor.zeros(classes).requiresGrad();
     Tensor[] parameters = {w1, b1, w2, b2};
     double[] losses = new double[epochs];

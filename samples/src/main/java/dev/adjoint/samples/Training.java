@@ -1,5 +1,6 @@
 package dev.adjoint.samples;
 
+import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -130,9 +131,11 @@ public final class Training {
 
     Network(int features, int hidden, int classes, double learningRate, long seed) {
       // Xavier-style scaling of seeded normal draws.
-      this.w1 = Tensor.randn(seed, features, hidden).mul(Math.sqrt(1.0 / features)).requiresGrad();
+      this.w1 = Tensor.randn(new Generator().manualSeed(seed), features, hidden)
+          .mul(Math.sqrt(1.0 / features)).requiresGrad();
       this.b1 = Tensor.zeros(hidden).requiresGrad();
-      this.w2 = Tensor.randn(seed + 1, hidden, classes).mul(Math.sqrt(1.0 / hidden)).requiresGrad();
+      this.w2 = Tensor.randn(new Generator().manualSeed(seed + 1), hidden, classes)
+          .mul(Math.sqrt(1.0 / hidden)).requiresGrad();
       this.b2 = Tensor.zeros(classes).requiresGrad();
       this.adam = new TensorAdam(List.of(w1, b1, w2, b2), learningRate);
     }
