@@ -42,6 +42,11 @@ class TensorMethodGradientTest {
         }
 
         @Differentiable
+        public static Tensor trig(Tensor a) {
+          return a.sin().mul(a.cos()).add(a.abs().log1p()).add(a.expm1().mul(0.5)).add(a.cos().sin());
+        }
+
+        @Differentiable
         public static Tensor shapes(Tensor a, Tensor w) {
           Tensor m = a.matmul(w).t().transpose(0, 1).reshape(6).view(2, 3);
           return m.sum(1, false).mul(a.mean(0, true).sum());
@@ -159,6 +164,11 @@ class TensorMethodGradientTest {
   @Test
   void elementwiseFunctions() {
     check("unary", xs -> new Object[] {xs[0]}, randn(3, 3, 4));
+  }
+
+  @Test
+  void sinCosLog1pExpm1() {
+    check("trig", xs -> new Object[] {xs[0]}, randn(22, 3, 4));
   }
 
   @Test
