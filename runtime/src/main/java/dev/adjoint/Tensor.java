@@ -1677,6 +1677,9 @@ public final class Tensor {
    */
   public Tensor logsumexp(int dim, boolean keepDim) {
     int d = Shapes.dim(dim, dim());
+    if (shape[d] == 0) {
+      throw new IllegalStateException("logsumexp over an empty dimension");
+    }
     double[] m = ReductionKernels.extremum(data, shape, d, true);
     for (int i = 0; i < m.length; i++) {
       if (Double.isInfinite(m[i]) || Double.isNaN(m[i])) {

@@ -2,7 +2,10 @@ package dev.adjoint.nn;
 
 import dev.adjoint.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A building block of a network, as {@code torch.nn.Module}: {@link #forward} computes the output (with
@@ -23,13 +26,26 @@ public abstract class Module {
     return List.of();
   }
 
-  /** Every parameter of this module and its children, depth first, as {@code module.parameters()}. */
+  /**
+   * Every parameter of this module and its children, depth first, each once (a module or tensor used twice
+   * is listed at its first place), as {@code module.parameters()}.
+   */
   public List<Tensor> parameters() {
-    List<Tensor> all = new ArrayList<>(ownParameters());
-    for (Module child : children()) {
-      all.addAll(child.parameters());
-    }
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Tensor> all = new ArrayList<>();
+    collect(all, seen);
     return all;
+  }
+
+  private void collect(List<Tensor> all, Set<Tensor> seen) {
+    for (Tensor p : ownParameters()) {
+      if (seen.add(p)) {
+        all.add(p);
+      }
+    }
+    for (Module child : children()) {
+      child.collect(all, seen);
+    }
   }
 
   /** Zeroes the accumulated gradient of every parameter, as {@code module.zero_grad()}. */

@@ -43,6 +43,7 @@ class ModuleTest {
     assertEquals(4, ps.size());
     assertSame(a.weight(), ps.get(0));
     assertSame(b.bias(), ps.get(3));
+    assertEquals(ps, new Sequential(net, a).parameters()); // a shared layer is listed once
     Tensor x = Tensor.randn(new Generator().manualSeed(4), 3, 2, 3);
     assertArrayEquals(new int[] {3, 2}, net.forward(x).shape());
     Tensor target = Tensor.rand(new Generator().manualSeed(5), 3, 2);
