@@ -106,6 +106,16 @@ public final class MethodReader {
   public static Result read(Trees trees, Elements elements, ExecutableElement method) {
     MethodReader reader = new MethodReader(trees, elements, method);
     Optional<MethodIr> ir = reader.readMethod();
+    if (ir.isPresent() && reader.problems.isEmpty()) {
+      // Helper calls run once: hoisted out of what the reverse sweep re-evaluates.
+      MethodIr m = ir.get();
+      Map.Entry<Stmt.Block, List<ImpureCalls.Problem>> hoisted = ImpureCalls.apply(m.body());
+      for (ImpureCalls.Problem p : hoisted.getValue()) {
+        reader.problems.add(new Problem(reader.originTrees.get(p.origin().id()), p.message()));
+      }
+      ir = Optional.of(new MethodIr(m.packageName(), m.ownerCanonicalName(), m.companionSimpleName(), m.name(),
+          m.parameters(), m.returnType(), hoisted.getKey(), m.isPublic(), m.origin()));
+    }
     return new Result(
         reader.problems.isEmpty() ? ir : Optional.empty(),
         List.copyOf(reader.problems),
