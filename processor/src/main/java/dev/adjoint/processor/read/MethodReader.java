@@ -510,9 +510,10 @@ public final class MethodReader {
   }
 
   /**
-   * The value assigned to an array variable: a fresh array ({@code new}, an initializer, {@code clone()}, a
-   * {@code @Differentiable} call). Another array variable would alias and is refused; {@code return} may
-   * return any array expression since nothing writes to it afterwards.
+   * The value assigned to an array variable: a new array ({@code new}, an initializer, {@code clone()}) or a
+   * {@code @Differentiable} call, whose result may still share an argument or a constant: that is decided
+   * from the callee's summary by {@code analyze.AliasPolicy}. Another array variable would alias and is
+   * refused; {@code return} may return any array expression since nothing writes to it afterwards.
    */
   private Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
     ExpressionTree e = unparen(t);

@@ -331,6 +331,17 @@ class AliasingGradientTest {
     String generated = c.generatedSource("demo.FGrad");
     assertTrue(generated.contains("_call$1 = demo.F.pick(3)") || generated.contains("_call$1 = F.pick(3)"),
         generated);
+    int sections = 0;
+    for (int at = generated.indexOf("// reverse sweep"); at >= 0; at = generated.indexOf("// reverse sweep", at + 1)) {
+      // the code of the sweep, without its comments (which quote the source line)
+      String reverse = generated.substring(at, generated.indexOf("return new ", at))
+          .replaceAll("(?m)^\\s*//.*$", "");
+      assertTrue(!reverse.contains("pick(") && !reverse.contains("coin("), "a reverse sweep calls a helper:\n"
+          + reverse);
+      assertTrue(reverse.contains("_call$"), "the reverse sweep reads the stored helper results:\n" + reverse);
+      sections++;
+    }
+    assertTrue(sections >= 2, generated);
   }
 
   private static Field field(Class<?> owner, String name) {
