@@ -241,7 +241,8 @@ class AliasingGradientTest {
             m[(int) m[0][0]][j] = x[j] + 1.1 * j + 1.1;
             m[(int) m[0][0]][(int) m[0][0] - 1] *= s;
           }
-          return s + a[0] * a[1] + m[0][0] * m[1][1] + m[1][0] + m[0][1];
+          m[(int) m[0][0] + 1] = new double[] {x[2] * m[2][0], m[1][1]};
+          return s + a[0] * a[1] + m[0][0] * m[1][1] + m[1][0] + m[0][1] + m[2][0] * m[2][1];
         }
         """), "f").atRandomPoints(6, r -> new Object[] {vector(r, 3, 0.1, 0.7)});
   }
