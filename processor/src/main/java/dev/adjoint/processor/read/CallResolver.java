@@ -194,8 +194,15 @@ final class CallResolver {
 
   /** {@code C.m(double, int)}, as messages name a method. */
   static String describe(ExecutableElement m) {
-    return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(" + m.getParameters().stream()
-        .map(p -> p.asType().toString()).collect(Collectors.joining(", ")) + ")";
+    List<String> types = new ArrayList<>();
+    for (VariableElement p : m.getParameters()) {
+      types.add(p.asType().toString());
+    }
+    if (m.isVarArgs() && !types.isEmpty()) {
+      String last = types.get(types.size() - 1);
+      types.set(types.size() - 1, last.substring(0, last.length() - 2) + "...");
+    }
+    return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(" + String.join(", ", types) + ")";
   }
 
   /** A call with only non-differentiable arguments (an int helper): kept as a constant of the derivative. */

@@ -1,0 +1,74 @@
+package dev.adjoint.processor.diagnostics;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Calls whose method, as javac resolves them, Adjoint cannot call: refused on the call's line, never
+ * replaced by another overload. Rows of {@code docs/diagnostics.md} under "calls".
+ */
+class OverloadDiagnosticsTest {
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        Arguments.of("javac picks a private overload", """
+            private static double g(int n) { return n; }
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              return x * g(3); // ERROR
+            }
+            """, "javac calls F.g(int) here, which is private, so the generated companion cannot call it"),
+        Arguments.of("javac picks an instance overload", """
+            double g(int n) { return n; }
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              return x * g(3); // ERROR
+            }
+            """, "javac calls F.g(int) here, which is not static"),
+        Arguments.of("javac picks a float overload", """
+            static int c(float v) { return 1; }
+            static int c(double v) { return 2; }
+            @Differentiable static double f(double x, int n) {
+              return x * c(n); // ERROR
+            }
+            """, "javac calls F.c(float) here, whose parameter 'v' has type float, which Adjoint does not support"),
+        Arguments.of("javac boxes for an Object parameter", """
+            static int b(Object o) { return 1; }
+            @Differentiable static double f(double x, int n) {
+              return x * b(n); // ERROR
+            }
+            """, "javac calls F.b(java.lang.Object) here, whose parameter 'o' has type java.lang.Object"),
+        Arguments.of("javac calls with variable arity", """
+            static int v(int... a) { return a.length; }
+            @Differentiable static double f(double x, int n) {
+              return x * v(n, 2); // ERROR
+            }
+            """, "javac calls F.v(int...) with variable arity here, which Adjoint does not support"),
+        Arguments.of("ambiguous overloads", """
+            static int q(int a, double b) { return 1; }
+            static int q(double a, int b) { return 2; }
+            @Differentiable static double f(double x) {
+              return x * q(1, 2); // ERROR
+            }
+            """, "the call q(int, int) is ambiguous, as javac says: F.q(int, double) and F.q(double, int)"),
+        Arguments.of("generic overload", """
+            static <T> T id(T t) { return t; }
+            static int id(int n) { return n; }
+            @Differentiable static double f(double x, int n) {
+              return x * id(n); // ERROR
+            }
+            """, "'id' has the generic overload F.id(T), which Adjoint does not resolve"),
+        Arguments.of("Math function whose int overload returns float", """
+            @Differentiable static double f(double x, int n) {
+              return x * Math.signum(n); // ERROR
+            }
+            """, "javac calls Math.signum(float) here, which returns float; Adjoint has no float"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusedOnTheCall(String name, String members, String message) {
+    RefusedConstructDiagnosticsTest.assertRefused("demo.F", RefusedConstructDiagnosticsTest.wrap(members), message);
+  }
+}
