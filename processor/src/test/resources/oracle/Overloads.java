@@ -2,8 +2,10 @@ package oracle;
 
 import static java.lang.Math.*;
 import static oracle.Helpers.twice;
+import static dev.adjoint.Tensor.zeros;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.Tensor;
 
 /** Tricky overloads for the javac oracle: javac and the reader must pick the same method and type. */
 final class Overloads extends Base {
@@ -173,5 +175,12 @@ final class Imports {
   @Differentiable
   static double imported(double x, int n, long m) {
     return x * twice(3) + twice(n) + twice(m) + twice('q') + max(x, n) + abs(m) + floorMod(m, n);
+  }
+}
+
+final class Tensors {
+  @Differentiable
+  static Tensor t(Tensor a, int n) {
+    return a.add(zeros(2, 3)).sum().mul(Math.max(n, 2.0)).add(a.numel());
   }
 }

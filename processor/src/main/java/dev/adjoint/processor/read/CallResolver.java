@@ -75,6 +75,10 @@ final class CallResolver {
     } else {
       throw new Unsupported(call, "this call is not supported");
     }
+    if (((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName()
+        .contentEquals(Type.TensorType.CLASS)) {
+      return TensorCalls.function(call, name, arguments(call)); // statically imported Tensor functions
+    }
     List<Expr> args = arguments(call);
     List<String> argTypes = new ArrayList<>();
     for (ExpressionTree a : call.getArguments()) {
@@ -116,6 +120,11 @@ final class CallResolver {
     if (target.getModifiers().contains(Modifier.PRIVATE)) {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
           + " companion cannot call it: make it package-private");
+    }
+    if (!companionCanCall(target)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which the generated companion (in"
+          + " package '" + ModelTypes.packageOf(reader.owner) + "') cannot access: make the method and its class"
+          + " public, or move it to this package");
     }
     List<Type> parameterTypes = new ArrayList<>();
     for (int i = 0; i < target.getParameters().size(); i++) {
@@ -190,6 +199,22 @@ final class CallResolver {
     }
     throw new Unsupported(call, "calling '" + name + "' on a value is not supported: only static methods of"
         + " Math and @Differentiable methods can be called (and clone() of a double[])");
+  }
+
+  /**
+   * Whether the companion, a top-level class of the caller's package, may call {@code target}: public or
+   * package access, in classes it may name (a protected method of another package is not enough).
+   */
+  private boolean companionCanCall(ExecutableElement target) {
+    String pkg = ModelTypes.packageOf(reader.owner);
+    for (Element e = target; e instanceof ExecutableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
+      Set<Modifier> mods = e.getModifiers();
+      if (mods.contains(Modifier.PRIVATE)
+          || !mods.contains(Modifier.PUBLIC) && !ModelTypes.packageOf(e).equals(pkg)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code C.m(double, int)}, as messages name a method. */

@@ -1,6 +1,14 @@
 package dev.adjoint.processor.diagnostics;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.testing.CompiledCompanion;
+import java.util.List;
 import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,5 +78,32 @@ class OverloadDiagnosticsTest {
   @MethodSource("refusals")
   void refusedOnTheCall(String name, String members, String message) {
     RefusedConstructDiagnosticsTest.assertRefused("demo.F", RefusedConstructDiagnosticsTest.wrap(members), message);
+  }
+
+  @Test
+  void aProtectedHelperOfASuperclassInAnotherPackageIsRefused() {
+    JavaFileObject base = JavaFileObjects.forSourceString("lib.Base", """
+        package lib;
+        public class Base {
+          protected static int h(int n) {
+            return n + 1;
+          }
+        }
+        """);
+    String source = """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F extends lib.Base {
+          @Differentiable static double f(double x, int n) {
+            return x * h(n); // ERROR
+          }
+        }
+        """;
+    JavaFileObject f = JavaFileObjects.forSourceString("demo.F", source);
+    Compilation c = CompiledCompanion.compilation(List.of(base, f), List.of());
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("javac calls Base.h(int) here, which the generated companion (in package"
+        + " 'demo') cannot access").inFile(f).onLine(RefusedConstructDiagnosticsTest.markedLine(source));
+    RefusedConstructDiagnosticsTest.assertNoInternalError(c);
   }
 }
