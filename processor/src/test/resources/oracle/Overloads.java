@@ -95,7 +95,7 @@ final class Overloads extends Base {
   @Differentiable
   static double promotion(double x, int n, long m, boolean c) {
     double a = n * x + m * n + n / 2 + m % n + (c ? n : m) + (c ? 1 : 2.0) + (c ? 'a' : 'b') + (c ? 'a' : 1)
-        + (c ? 1 : 'b') + (c ? 'a' : n) + 'a' + 1 + ('a' + 'b') + (n << m) + (m >> n) + (n >>> 1) + (n & m)
+        + (c ? 1 : 'b') + (c ? 'a' : n) + (c ? 'a' : N) + (c ? N : 'a') + (c ? 'a' : -1) + 'a' + 1 + ('a' + 'b') + (n << m) + (m >> n) + (n >>> 1) + (n & m)
         + (n ^ 3) + -'a' + +n + (-m) + N * D + BIG / N + NEG + D;
     int i = n;
     i += x;

@@ -594,8 +594,8 @@ public final class MethodReader {
         ConditionalExpressionTree c = (ConditionalExpressionTree) t;
         String a = javaType(c.getTrueExpression());
         String b = javaType(c.getFalseExpression());
-        if (a.equals("char") && (b.equals("char") || charConstant(c.getFalseExpression()))
-            || b.equals("char") && charConstant(c.getTrueExpression())) {
+        if (e instanceof Expr.Conditional ce && (a.equals("char") && (b.equals("char") || charConstant(ce.whenFalse()))
+            || b.equals("char") && charConstant(ce.whenTrue()))) {
           return "char";
         }
         return e.type().java();
@@ -605,8 +605,13 @@ public final class MethodReader {
     }
   }
 
-  private static boolean charConstant(ExpressionTree t) {
-    return unparen(t) instanceof LiteralTree l && l.getValue() instanceof Integer i && i >= 0 && i <= Character.MAX_VALUE;
+  /** An int constant (a literal or an inlined static final) that a char can hold. */
+  private static boolean charConstant(Expr e) {
+    if (e instanceof Expr.Literal l && l.type() == Type.INT) {
+      long v = Long.parseLong(l.text());
+      return v >= 0 && v <= Character.MAX_VALUE;
+    }
+    return false;
   }
 
   private Expr untypedExpression(ExpressionTree t) {
