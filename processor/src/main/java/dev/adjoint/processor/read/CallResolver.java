@@ -340,7 +340,7 @@ final class CallResolver {
         converted.add(reader.convert(args.get(i), Type.DOUBLE, call.getArguments().get(i)));
       }
       // Math.round(double) returns long: the derivative stops there, as PyTorch's round has zero gradient.
-      return new Expr.Call(new Callee.MathFunction(name), converted, result.get());
+      return new Expr.Call(new Callee.MathFunction(name, mathClass(target)), converted, result.get());
     }
     boolean integral = !target.getParameters().isEmpty() && target.getParameters().stream().allMatch(p -> {
       TypeKind k = p.asType().getKind();
@@ -354,8 +354,8 @@ final class CallResolver {
         converted.add(k == TypeKind.FLOAT ? args.get(i)
             : reader.convert(args.get(i), k == TypeKind.INT ? Type.INT : Type.LONG, call.getArguments().get(i)));
       }
-      Callee callee = MATH_ARITY.containsKey(name) ? new Callee.MathFunction(name)
-          : new Callee.Static("java.lang.Math", name);
+      Callee callee = MATH_ARITY.containsKey(name) ? new Callee.MathFunction(name, mathClass(target))
+          : new Callee.Static(mathClass(target), name);
       return new Expr.Call(callee, converted, s);
     }
     if (integral && target.getReturnType().getKind() == TypeKind.FLOAT) {
@@ -363,6 +363,11 @@ final class CallResolver {
           + " float: convert the argument, for example Math." + name + "((double) n)");
     }
     throw new Unsupported(call, unsupported);
+  }
+
+  /** {@code java.lang.Math} or {@code java.lang.StrictMath}, the class javac calls. */
+  private static String mathClass(ExecutableElement target) {
+    return ((TypeElement) target.getEnclosingElement()).getQualifiedName().toString();
   }
 
   private static Map<String, Integer> mathArity() {

@@ -1,6 +1,7 @@
 package dev.adjoint.processor.gradient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
@@ -124,5 +125,17 @@ class OverloadGradientTest {
     assertEquals(16.0, (double) c.callStatic("demo.GGrad", "imported", 2.0), 1e-12);
     GradCheck.of(c, "demo.F$Inner", "f").at(0.7);
     GradCheck.of(c, "demo.F", "f").at(0.7, 3);
+  }
+
+  @Test
+  void strictMathIsCalledAsWrittenNotMath() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", ConstructGradientTest.wrap("""
+        @Differentiable static double f(double x) {
+          return StrictMath.sin(x) * Math.exp(x) + StrictMath.pow(x, 3);
+        }
+        """));
+    String generated = c.generatedSource("demo.FGrad");
+    assertTrue(generated.contains("StrictMath.sin(x)") && generated.contains("StrictMath.pow(x, 3.0)"), generated);
+    GradCheck.of(c, "demo.F", "f").at(0.4).at(-1.3);
   }
 }
