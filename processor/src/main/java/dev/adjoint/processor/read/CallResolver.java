@@ -235,8 +235,9 @@ final class CallResolver {
       List<Type> parameterTypes, List<Expr> args) {
     Optional<Type> result = ModelTypes.of(target.getReturnType());
     if (result.isEmpty() || !(result.get() instanceof Type.Scalar || result.get() instanceof Type.IntArray)) {
-      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is not"
-          + " @Differentiable but returns " + target.getReturnType() + ": mark it @Differentiable");
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which returns "
+          + target.getReturnType() + "; a helper that is not @Differentiable may return double, int, long,"
+          + " boolean or int[]: compute the value in this method, or pass it in as a parameter");
     }
     return new Expr.Call(new Callee.Static(type.getQualifiedName().toString(), target.getSimpleName().toString()),
         convertArguments(call, parameterTypes, args), result.get());

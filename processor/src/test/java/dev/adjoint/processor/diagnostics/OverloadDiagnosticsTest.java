@@ -67,6 +67,20 @@ class OverloadDiagnosticsTest {
               return x * id(n); // ERROR
             }
             """, "'id' has the generic overload F.id(T), which Adjoint does not resolve"),
+        Arguments.of("javac picks a helper returning float", """
+            static float g(int n) { return n; }
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              return x * g(3); // ERROR
+            }
+            """, "javac calls F.g(int) here, which returns float; a helper that is not @Differentiable may return"
+            + " double, int, long, boolean or int[]"),
+        Arguments.of("a plain helper returning double[]", """
+            static double[] table(int n) { return new double[n]; }
+            @Differentiable static double f(double x, int n) {
+              return x * table(n)[0]; // ERROR
+            }
+            """, "javac calls F.table(int) here, which returns double[]; a helper that is not @Differentiable"),
         Arguments.of("Math function whose int overload returns float", """
             @Differentiable static double f(double x, int n) {
               return x * Math.signum(n); // ERROR
