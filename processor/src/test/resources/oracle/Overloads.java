@@ -131,6 +131,21 @@ final class Overloads extends Base {
     return h + D + Overloads.N + Overloads.g(N) + Overloads.h(n);
   }
 
+  @Differentiable
+  static double locals(double x, int n, long m, boolean c) {
+    var a = n * 2L;
+    var b = c ? 1 : 2.5;
+    var d = Math.round(n);
+    var e = Math.round(m);
+    var f = h(n) + h(m) + x;
+    var k = 'a';
+    var q = c ? 'a' : 'b';
+    int i = 'b';
+    long j = 'c';
+    double y = 'd';
+    return a + b + d + e + f + i + j + y + h(i) + h(j) + h(y) + k(i) + k(j);
+  }
+
   static final class Inner {
     static double g(double y) {
       return y;

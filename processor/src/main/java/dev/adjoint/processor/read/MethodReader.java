@@ -365,6 +365,10 @@ public final class MethodReader {
         throw new Unsupported(v, "'var' cannot infer the type of an array initializer: declare the type");
       }
       type = expression(init).type();
+      if (javaType(init).equals("char")) {
+        // javac would make the local a char (a different overload target than an int): Adjoint has no char.
+        throw new Unsupported(v, "'var' makes '" + name + "' a char, which Adjoint does not support: declare it int");
+      }
     } else {
       type = typeOf(v.getType());
     }

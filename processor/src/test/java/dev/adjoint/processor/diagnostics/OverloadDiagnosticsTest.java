@@ -81,6 +81,12 @@ class OverloadDiagnosticsTest {
               return x * table(n)[0]; // ERROR
             }
             """, "javac calls F.table(int) here, which returns double[]; a helper that is not @Differentiable"),
+        Arguments.of("var holding a char", """
+            @Differentiable static double f(double x) {
+              var k = 'a'; // ERROR
+              return x * k;
+            }
+            """, "'var' makes 'k' a char, which Adjoint does not support: declare it int"),
         Arguments.of("Math function whose int overload returns float", """
             @Differentiable static double f(double x, int n) {
               return x * Math.signum(n); // ERROR
