@@ -108,8 +108,18 @@ final class Overloads {
     if (mods.contains(Modifier.PRIVATE)) {
       return outermost(declaring).equals(outermost(caller));
     }
-    return ModelTypes.packageOf(declaring).equals(ModelTypes.packageOf(caller))
-        || mods.contains(Modifier.PROTECTED);
+    if (ModelTypes.packageOf(declaring).equals(ModelTypes.packageOf(caller))) {
+      return true;
+    }
+    if (mods.contains(Modifier.PROTECTED)) {
+      // Another package: a static protected member is accessible in the body of a subclass (JLS 6.6.2).
+      for (Element c = caller; c instanceof TypeElement t; c = t.getEnclosingElement()) {
+        if (supertypes(t).contains(declaring)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Element outermost(TypeElement t) {

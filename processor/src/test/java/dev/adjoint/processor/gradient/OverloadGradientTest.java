@@ -3,9 +3,12 @@ package dev.adjoint.processor.gradient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import java.util.List;
 import java.util.Map;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,5 +140,33 @@ class OverloadGradientTest {
     String generated = c.generatedSource("demo.FGrad");
     assertTrue(generated.contains("StrictMath.sin(x)") && generated.contains("StrictMath.pow(x, 3.0)"), generated);
     GradCheck.of(c, "demo.F", "f").at(0.4).at(-1.3);
+  }
+
+  @Test
+  void aProtectedOverloadOfAnotherPackageIsNotACandidateOutsideSubclasses() {
+    JavaFileObject util = JavaFileObjects.forSourceString("lib.Util", """
+        package lib;
+        public class Util {
+          protected static int h(int n) {
+            return n + 1;
+          }
+          public static int h(long n) {
+            return (int) n + 2;
+          }
+        }
+        """);
+    JavaFileObject f = JavaFileObjects.forSourceString("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable static double f(double x, int n) {
+            return x * lib.Util.h(n);
+          }
+        }
+        """);
+    // javac calls h(long) (h(int) is not accessible here): f(x, 3) = 5x.
+    CompiledCompanion c = CompiledCompanion.compile(List.of(util, f), List.of());
+    assertEquals(10.0, (double) c.callStatic("demo.FGrad", "f", 2.0, 3), 1e-12);
+    GradCheck.of(c, "demo.F", "f").at(0.5, 3);
   }
 }
