@@ -61,6 +61,21 @@ class JavacOracleTest {
     assertTrue(calls >= 60, "calls compared: " + calls);
   }
 
+  @Test
+  void theSamplesAgreeWithJavac(@org.junit.jupiter.api.io.TempDir Path generated) throws IOException {
+    List<Path> files;
+    try (var walk = java.nio.file.Files.walk(Path.of("../samples/src/main/java"))) {
+      // Charts draws with JFreeChart, which is not on this module's class path; it has no @Differentiable method.
+      files = walk.filter(f -> f.toString().endsWith(".java") && !f.endsWith("Charts.java")).sorted().toList();
+    }
+    // Its callers' errors are tolerated: they are in plotting code, not in @Differentiable methods.
+    JavacOracle.Outcome o = JavacOracle.checkFiles("samples", files, generated, e -> e.contains("Charts"));
+    assertTrue(o.attributed(), "javac rejects the samples:\n" + o.javacErrors());
+    assertEquals(List.of(), o.disagreements());
+    // Counted when written: 434 expressions, 8 calls.
+    assertTrue(o.expressions() >= 400 && o.calls() >= 8, "expressions compared: " + o.expressions() + ", calls: " + o.calls());
+  }
+
   /** The oracle can fail: a reader answer changed by hand is reported with its line and both answers. */
   @Test
   void aWrongAnswerIsReported() {

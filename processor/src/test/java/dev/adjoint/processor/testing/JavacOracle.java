@@ -58,11 +58,43 @@ public final class JavacOracle {
   /** As {@link #check(String, String)}, with the reader's answers passed through {@code tamper} (self-tests). */
   public static Outcome check(String name, String source,
       java.util.function.UnaryOperator<MethodReader.Result> tamper) {
+    return check(name, List.of(new Source(fileName(source), source)), null, e -> false, tamper);
+  }
+
+  /**
+   * Several files attributed together; with {@code generatedTo} set, the Adjoint processor runs first and
+   * writes there (so sources that use their companions attribute), and the reader is then run again on
+   * javac's attributed trees.
+   */
+  public static Outcome checkFiles(String name, List<Path> files, Path generatedTo,
+      java.util.function.Predicate<String> toleratedError) {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (Path f : files) {
+      try {
+        sources.add(new Source(f.toString().replaceFirst("^/+", ""), Files.readString(f, StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return check(name, sources, generatedTo, toleratedError, r -> r);
+  }
+
+  private static Outcome check(String name, List<JavaFileObject> sources, Path generatedTo,
+      java.util.function.Predicate<String> toleratedError, java.util.function.UnaryOperator<MethodReader.Result> tamper) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    JavaFileObject file = new Source(fileName(source), source);
-    JavacTask task = (JavacTask) javac.getTask(null, null, diagnostics,
-        List.of("-proc:none", "-classpath", System.getProperty("java.class.path")), null, List.of(file));
+    // Attribute every class even when some report errors (tolerated ones, outside @Differentiable methods).
+    List<String> options = new ArrayList<>(List.of("-classpath", System.getProperty("java.class.path"),
+        "-XDshould-stop.ifError=FLOW"));
+    if (generatedTo == null) {
+      options.add("-proc:none");
+    } else {
+      options.addAll(List.of("-d", generatedTo.toString(), "-s", generatedTo.toString()));
+    }
+    JavacTask task = (JavacTask) javac.getTask(null, null, diagnostics, options, null, sources);
+    if (generatedTo != null) {
+      task.setProcessors(List.of(new dev.adjoint.processor.AdjointProcessor()));
+    }
     List<CompilationUnitTree> units = new ArrayList<>();
     try {
       task.parse().forEach(units::add);
@@ -71,7 +103,8 @@ public final class JavacOracle {
       throw new UncheckedIOException(e);
     }
     String errors = diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-        .map(d -> d.getLineNumber() + ": " + d.getMessage(null)).collect(Collectors.joining("\n"));
+        .map(d -> d.getLineNumber() + ": " + d.getMessage(null)).filter(toleratedError.negate())
+        .collect(Collectors.joining("\n"));
     if (!errors.isEmpty()) {
       return new Outcome(name, false, errors, 0, 0, List.of());
     }
@@ -84,7 +117,10 @@ public final class JavacOracle {
         public Void visitMethod(MethodTree tree, Void unused) {
           Element e = trees.getElement(getCurrentPath());
           if (e instanceof ExecutableElement m && ModelTypes.isDifferentiable(m)) {
-            compare(name, unit, trees, tamper.apply(MethodReader.read(trees, task.getElements(), m)),
+            // The unit the reader sees (after annotation processing javac may attribute fresh trees).
+            TreePath methodPath = trees.getPath(m);
+            CompilationUnitTree read = methodPath == null ? unit : methodPath.getCompilationUnit();
+            compare(name, read, trees, tamper.apply(MethodReader.read(trees, task.getElements(), m)),
                 disagreements, counts);
           }
           return super.visitMethod(tree, unused);
