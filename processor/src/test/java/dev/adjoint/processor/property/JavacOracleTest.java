@@ -36,14 +36,22 @@ class JavacOracleTest {
   }
 
   @Test
-  void programsInTheTestSourcesAgreeWithJavac() {
+  void programsInTheTestSourcesAgreeWithJavac(@org.junit.jupiter.api.io.TempDir Path generated) throws IOException {
     Map<String, String> programs = JavacOracle.programsInTestSources(Path.of("src/test/java"));
     List<String> disagreements = new ArrayList<>();
     int attributed = 0;
     int expressions = 0;
     int calls = 0;
+    int k = 0;
     for (Map.Entry<String, String> p : programs.entrySet()) {
       JavacOracle.Outcome o = JavacOracle.check(p.getKey(), p.getValue());
+      if (!o.attributed()) {
+        // A program that uses its own companion attributes once the processor has written it.
+        Path dir = java.nio.file.Files.createDirectories(generated.resolve("p" + k++));
+        Path file = dir.resolve("Program.java");
+        java.nio.file.Files.writeString(file, p.getValue());
+        o = JavacOracle.checkFiles(p.getKey(), List.of(file), dir, e -> false);
+      }
       if (o.attributed()) {
         attributed++;
         expressions += o.expressions();
@@ -54,11 +62,12 @@ class JavacOracleTest {
     if (!disagreements.isEmpty()) {
       fail(disagreements.size() + " disagreements with javac:\n" + String.join("\n", disagreements));
     }
-    // Programs that javac rejects alone (fragments, deliberate Java errors, programs using a companion or
-    // another source) are not compared. Counted when written: 133 of 165 programs, 2,753 expressions, 74 calls.
-    assertTrue(attributed >= 120, "programs compared: " + attributed + " of " + programs.size());
-    assertTrue(expressions >= 2500, "expressions compared: " + expressions);
-    assertTrue(calls >= 60, "calls compared: " + calls);
+    // Programs that javac rejects alone even after the processor ran (fragments, deliberate Java errors,
+    // refused programs that use their companion, several sources) are not compared. Counted when written:
+    // 150 of 189 programs, 3,029 expressions, 106 calls.
+    assertTrue(attributed >= 140, "programs compared: " + attributed + " of " + programs.size());
+    assertTrue(expressions >= 2800, "expressions compared: " + expressions);
+    assertTrue(calls >= 95, "calls compared: " + calls);
   }
 
   @Test

@@ -71,7 +71,8 @@ public final class JavacOracle {
     List<JavaFileObject> sources = new ArrayList<>();
     for (Path f : files) {
       try {
-        sources.add(new Source(f.toString().replaceFirst("^/+", ""), Files.readString(f, StandardCharsets.UTF_8)));
+        String text = Files.readString(f, StandardCharsets.UTF_8);
+        sources.add(new Source(fileName(text), text));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
