@@ -20,10 +20,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>The caller's forward sweep calls the callee's augmented forward {@code C.m$record(args)}, which runs
  * the callee's forward sweep once and returns the callee's tape (its result and what its reverse needs).
- * The caller keeps that tape in a local ({@code _call$k}) when the call is outside loops, else pushes it on
+ * The caller keeps that tape in a local ({@code _callee$k}) when the call is outside loops, else pushes it on
  * {@link TapeKind#CALLS} and pops it back into the local at the start of the statement's reverse. The
- * reverse sweep reads the call's value as {@code _call$k.result$()} and runs the callee's reverse as
- * {@code _call$k.reverse$(upstream, adjoints...)}: the callee accumulates straight into the caller's
+ * reverse sweep reads the call's value as {@code _callee$k.result$()} and runs the callee's reverse as
+ * {@code _callee$k.reverse$(upstream, adjoints...)}: the callee accumulates straight into the caller's
  * adjoint arrays of its array arguments and returns the gradient record for the rest. So a call costs
  * O(1) beyond what the callee itself stores, and recursion is linear.
  *
@@ -111,7 +111,7 @@ final class CallBoundary {
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
       Type tape = new Type.Named(m.companion() + "." + m.capitalized() + "Tape");
-      Site site = new Site(c, new Expr.Var("_call$" + (++count), tape), inLoop);
+      Site site = new Site(c, new Expr.Var("_callee$" + (++count), tape), inLoop);
       sites.put(c, site);
       order.add(site);
     }
@@ -143,7 +143,7 @@ final class CallBoundary {
     return d.taken;
   }
 
-  /** {@code _call$k.result$()} when {@code e} is a call of the current statement, else null. */
+  /** {@code _callee$k.result$()} when {@code e} is a call of the current statement, else null. */
   Expr result(Expr e) {
     Site site = e instanceof Expr.Call c ? sites.get(c) : null;
     if (site == null) {
@@ -171,7 +171,7 @@ final class CallBoundary {
   /**
    * The callee's reverse for a call of the current statement with upstream {@code g} (null for a call of
    * no statement being differentiated):
-   * {@code _call$k.reverse$(g, adjoints of the differentiable array arguments...)}, returning the gradient
+   * {@code _callee$k.reverse$(g, adjoints of the differentiable array arguments...)}, returning the gradient
    * record ({@code gradient}) whose scalar and tensor components the caller routes on.
    */
   Expr.Call reverse(Expr.Call call, Expr g, Type gradient, Predicate<Expr> active) {
