@@ -2,7 +2,6 @@ package dev.adjoint.spark;
 
 import dev.adjoint.optim.Lbfgs;
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -76,9 +75,5 @@ public final class Trainer {
       }
     }
     return (double) right / x.length;
-  }
-
-  static String format(double[] v) {
-    return Arrays.toString(v);
   }
 }
