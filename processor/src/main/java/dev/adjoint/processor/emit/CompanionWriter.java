@@ -14,8 +14,10 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.summary.ResultAlias;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
@@ -34,11 +36,23 @@ public final class CompanionWriter {
   private static final ClassName TENSOR = JavaCode.TENSOR;
   private static final ClassName PULLBACK = ClassName.get("dev.adjoint", "Pullback");
 
+  /** The runtime annotation that carries a method's {@link ResultAlias} summary on its forward member. */
+  public static final String RESULT_ALIAS = RUNTIME + ".ResultAlias";
+
   private CompanionWriter() {}
 
   /** The companion source for {@code programs}, all from one class, with {@code origins} as originating elements. */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, Map.of());
+  }
+
+  /**
+   * As above, with the alias summary of each method's array result by method name (a method missing
+   * from {@code aliases} is marked as "may alias anything" by the absence of the annotation).
+   */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -54,7 +68,7 @@ public final class CompanionWriter {
       companion.addOriginatingElement(origin);
     }
     for (AdjointProgram program : programs) {
-      new MethodMembers(program, packageName, simpleName).addTo(companion);
+      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
     }
     return JavaFile.builder(packageName, companion.build())
         .skipJavaLangImports(true)
@@ -75,8 +89,10 @@ public final class CompanionWriter {
     final boolean tensorMode;
     final String upstream;
     final String source;
+    final ResultAlias alias;
 
-    MethodMembers(AdjointProgram program, String packageName, String companion) {
+    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias) {
+      this.alias = alias;
       this.program = program;
       this.method = program.method();
       this.tapeClass = ClassName.get(packageName, companion, method.capitalized() + "Tape");
@@ -96,13 +112,25 @@ public final class CompanionWriter {
       if (tensorResult) {
         companion.addMethod(tensorPrimal(args));
       } else {
-        companion.addMethod(MethodSpec.methodBuilder(method.name())
+        MethodSpec.Builder primal = MethodSpec.methodBuilder(method.name())
             .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
             .addParameters(parameters())
-            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args)
-            .build());
+            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args);
+        if (alias != null && method.returnType() instanceof Type.DoubleArray) {
+          // What the array result may share storage with, for callers compiled later.
+          AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));
+          if (!alias.parameters().isEmpty()) {
+            summary.addMember("parameters", "{$L}",
+                alias.parameters().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+          }
+          if (alias.constant()) {
+            summary.addMember("constant", "true");
+          }
+          primal.addAnnotation(summary.build());
+        }
+        companion.addMethod(primal.build());
       }
 
       CodeBlock copies = method.parameters().stream()
@@ -159,34 +187,74 @@ public final class CompanionWriter {
     }
 
     /**
-     * For a tensor result, the forward pass runs the plain kernels once and, when an input requires grad,
-     * attaches one graph node whose pullback is the generated reverse pass.
+     * For a tensor result, the forward pass runs the plain kernels once and, when an input requires grad and
+     * reaches the result, attaches one graph node whose pullback is the generated reverse pass. The node
+     * saves every tensor the pullback reads by reference with its version, and a snapshot of every array
+     * argument, so that an in-place change before the reverse pass throws PyTorch's error.
      */
     private MethodSpec tensorPrimal(String args) {
       List<MethodIr.Parameter> tensors = method.parameters().stream()
           .filter(p -> p.type() == Type.TENSOR && p.differentiable()).toList();
-      CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
-          .collect(CodeBlock.joining(" || "));
-      CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
-      CodeBlock gradients = tensors.stream().map(p -> CodeBlock.of("gradient.$L()", p.name()))
-          .collect(CodeBlock.joining(", "));
+      String qualified = method.ownerCanonicalName() + "." + method.name();
       MethodSpec.Builder m = MethodSpec.methodBuilder(method.name())
           .addJavadoc("The forward pass of $L, as one node of the tensor graph: when an input requires grad,"
               + " {@code backward()} on the result runs the generated reverse pass.\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(resultType)
           .addParameters(parameters())
-          .addStatement("$T tape = new $T($L)", tapeClass, tapeClass, args);
-      if (tensors.isEmpty()) {
-        return m.addStatement("return tape.value()").build();
+          .addStatement("$T tape$$ = new $T($L)", tapeClass, tapeClass, args);
+      if (tensors.isEmpty() || !TensorNodes.resultVariesWithTensorInputs(program)) {
+        m.addComment("no differentiable tensor input reaches the result: a constant, as in eager autograd");
+        return m.addStatement("return tape$$.value()").build();
       }
-      return m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
-          .addStatement("return tape.value()")
-          .endControlFlow()
-          .addStatement("$T pullback = upstream -> {\n$>$T gradient = tape.backward(upstream, true);\n"
-              + "return new $T[] {$L};\n$<}", PULLBACK, gradientClass, TENSOR, gradients)
-          .addStatement("return $T.fromPullback($S, tape.value(), pullback, $L)", TENSOR,
-              method.capitalized() + "Backward", inputs)
+      CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
+          .collect(CodeBlock.joining(" || "));
+      m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
+          .addStatement("return tape$$.value()")
+          .endControlFlow();
+      CodeBlock.Builder checks = CodeBlock.builder();
+      for (MethodIr.Parameter p : method.parameters()) {
+        if (p.type() instanceof Type.DoubleArray || p.type() instanceof Type.IntArray) {
+          m.addStatement("$T snapshot$$$L = $T.snapshot($L)", typeName(p.type()), p.name(), TENSOR_ADJOINTS,
+              p.name());
+          checks.add("$T.requireUnchanged($L, snapshot$$$L, $S, $S);\n", TENSOR_ADJOINTS, p.name(), p.name(),
+              p.name(), qualified);
+        }
+      }
+      List<CodeBlock> saved = new ArrayList<>();
+      for (MethodIr.Parameter p : method.parameters()) {
+        if (p.type() == Type.TENSOR) {
+          saved.add(CodeBlock.of("$L", p.name()));
+        }
+      }
+      for (Expr.StaticField f : TensorNodes.constants(program)) {
+        saved.add(CodeBlock.of("$L.$L", JavaCode.typeName(f.owner()), f.name()));
+      }
+      CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
+      return m.addStatement("$T pullback$$ = upstream$$ -> {\n$>$L"
+              + "return tape$$.nodeGradients(upstream$$);\n$<}", PULLBACK, checks.build())
+          .addStatement("return $T.fromGeneratedPullback($S, $S, tape$$.value(), pullback$$, new $T[] {$L}, $L)",
+              TENSOR, method.capitalized() + "Backward", qualified, TENSOR, CodeBlock.join(saved, ", "), inputs)
+          .build();
+    }
+
+    /**
+     * The tape's reverse pass as the graph node runs it: retained (the engine frees the node), under
+     * {@code noGrad}, one gradient per differentiable tensor parameter, {@code null} where none arrived.
+     */
+    private MethodSpec nodeGradients() {
+      CodeBlock gradients = method.parameters().stream()
+          .filter(p -> p.type() == Type.TENSOR && p.differentiable())
+          .map(p -> CodeBlock.of("gradient.$L()", p.name()))
+          .collect(CodeBlock.joining(", "));
+      return MethodSpec.methodBuilder("nodeGradients")
+          .addJavadoc("The reverse pass as the graph node runs it: retained, one gradient per differentiable"
+              + " tensor parameter, {@code null} where none arrived.\n")
+          .addModifiers(Modifier.PRIVATE)
+          .returns(com.palantir.javapoet.ArrayTypeName.of(TENSOR))
+          .addParameter(TENSOR, "upstream")
+          .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, true))", gradientClass, TENSOR)
+          .addStatement("return new $T[] {$L}", TENSOR, gradients)
           .build();
     }
 
@@ -241,6 +309,11 @@ public final class CompanionWriter {
         constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
       }
       if (tensorMode) {
+        for (Expr.StaticField f : TensorNodes.constants(program)) {
+          constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS,
+              JavaCode.typeName(f.owner()), f.name(), f.owner() + "." + f.name(),
+              method.ownerCanonicalName() + "." + method.name());
+        }
         constructor.addStatement("$T.noGrad(this::record)", TENSOR);
       } else {
         constructor.addStatement("record()");
@@ -272,8 +345,16 @@ public final class CompanionWriter {
             .returns(gradientClass)
             .addParameter(resultType, "upstream")
             .addParameter(TypeName.BOOLEAN, "retainGraph")
-            .addStatement("return $T.noGrad(() -> reverse(upstream, retainGraph))", TENSOR)
+            .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, retainGraph))", gradientClass, TENSOR)
+            .addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
+                .map(p -> p.type() == Type.TENSOR
+                    ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.name(), p.name())
+                    : CodeBlock.of("gradient.$L()", p.name()))
+                .collect(CodeBlock.joining(", ")))
             .build());
+        if (tensorResult) {
+          tape.addMethod(nodeGradients());
+        }
       }
       tape.addMethod(backward());
       tape.addMethod(MethodSpec.methodBuilder("backward")
@@ -375,7 +456,8 @@ public final class CompanionWriter {
     private CodeBlock newGradient() {
       CodeBlock components = method.differentiableParameters().stream()
           .map(p -> p.type() == Type.TENSOR
-              ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()), p.name())
+              // null where no gradient arrived; backward() turns it into zeros of the parameter's entry shape
+              ? CodeBlock.of("$T.freshOrNull($L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()))
               : CodeBlock.of("$L", AdjointProgram.adjointName(p.name())))
           .collect(CodeBlock.joining(", "));
       return CodeBlock.of("new $T($L)", gradientClass, components);
