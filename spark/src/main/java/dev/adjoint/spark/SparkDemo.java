@@ -1,6 +1,6 @@
 package dev.adjoint.spark;
 
-import dev.adjoint.optim.Lbfgs;
+import dev.adjoint.optim.LbfgsMinimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ public final class SparkDemo {
 
       List<String[]> table = new ArrayList<>();
       LogisticRegressionLoss logistic = new LogisticRegressionLoss(lambda);
-      Lbfgs lbfgs = new Lbfgs(10, iterations, 0, tol);
+      LbfgsMinimizer lbfgs = new LbfgsMinimizer(10, iterations, 0, tol);
 
       System.out.println("\nLogistic regression, generated gradients summed by treeAggregate, L-BFGS on the driver:");
       long t0 = System.nanoTime();
@@ -106,7 +106,7 @@ public final class SparkDemo {
       Trainer.Result network;
       try (SparkData data = SparkData.fromDataFrame(frame, "features", "label", d, 1024, 2)) {
         network = Trainer.train(data, mlp, mlp.initialParameters(d, 7),
-            new Lbfgs(10, mlpIterations, 0, tol), System.out);
+            new LbfgsMinimizer(10, mlpIterations, 0, tol), System.out);
       }
       table.add(row("Adjoint tanh MLP (" + hidden + " hidden), Spark", network.loss(), mlp, network.params(),
           train, test, network.iterations(), t0));
@@ -130,7 +130,7 @@ public final class SparkDemo {
   private static void warmUp(SparkSession spark, int d, double lambda) {
     Dataset<Row> small = SyntheticData.frame(spark, 2_000, d, 3, 2).cache();
     try (SparkData data = SparkData.fromDataFrame(small, "features", "label", d, 1024, 2)) {
-      Trainer.train(data, new LogisticRegressionLoss(lambda), new double[d + 1], new Lbfgs(10, 3, 0, 0), null);
+      Trainer.train(data, new LogisticRegressionLoss(lambda), new double[d + 1], new LbfgsMinimizer(10, 3, 0, 0), null);
     }
     new LogisticRegression().setRegParam(lambda).setStandardization(false).setMaxIter(3).fit(small);
     small.unpersist();

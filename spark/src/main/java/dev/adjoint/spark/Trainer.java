@@ -1,13 +1,13 @@
 package dev.adjoint.spark;
 
-import dev.adjoint.optim.Lbfgs;
+import dev.adjoint.optim.LbfgsMinimizer;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * Full-batch training: the objective {@code (1/n) Σ_rows loss + penalty} and its gradient are summed over a
  * {@link TrainingData} (threads or a Spark cluster) and the parameters are updated on the driver by
- * {@link Lbfgs}.
+ * {@link LbfgsMinimizer}.
  */
 public final class Trainer {
   private Trainer() {}
@@ -24,7 +24,7 @@ public final class Trainer {
    * @param seconds wall time of the training
    */
   public record Result(double[] params, double loss, double gradientNorm, int iterations, int evaluations,
-      Lbfgs.Stop stop, double seconds) {}
+      LbfgsMinimizer.Stop stop, double seconds) {}
 
   /**
    * The objective {@code (1/n) Σ_rows loss + penalty} at {@code params}.
@@ -45,7 +45,7 @@ public final class Trainer {
    * Minimizes the objective from {@code start}, printing a line per iteration to {@code progress} (if not
    * null): iteration, objective, gradient norm, passes over the data, milliseconds.
    */
-  public static Result train(TrainingData data, BatchLoss loss, double[] start, Lbfgs lbfgs,
+  public static Result train(TrainingData data, BatchLoss loss, double[] start, LbfgsMinimizer lbfgs,
       PrintStream progress) {
     int expected = loss.parameterCount(data.features());
     if (start.length != expected) {
@@ -54,7 +54,7 @@ public final class Trainer {
     }
     long t0 = System.nanoTime();
     long[] last = {t0};
-    Lbfgs.Result r = lbfgs.minimize((p, g) -> objective(data, loss, p, g), start, (k, value, norm, evals) -> {
+    LbfgsMinimizer.Result r = lbfgs.minimize((p, g) -> objective(data, loss, p, g), start, (k, value, norm, evals) -> {
       long now = System.nanoTime();
       if (progress != null) {
         progress.println(String.format(Locale.ROOT, "iter %3d  loss %.12f  |grad| %.3e  passes %3d  %7.1f ms",

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.optim.Lbfgs;
+import dev.adjoint.optim.LbfgsMinimizer;
 import org.junit.jupiter.api.Test;
 
 /** The embedded trainer (threads, no Spark). */
@@ -73,7 +73,7 @@ class LocalDataTest {
     try (LocalData d = new LocalData(DATA.x(), DATA.y(), 128, 2)) {
       double[] start = loss.initialParameters(5, 1);
       double before = Trainer.objective(d, loss, start, new double[start.length]);
-      Trainer.Result r = Trainer.train(d, loss, start, new Lbfgs(10, 30, 0, 0), null);
+      Trainer.Result r = Trainer.train(d, loss, start, new LbfgsMinimizer(10, 30, 0, 0), null);
       assertTrue(r.loss() < 0.9 * before, before + " -> " + r.loss());
     }
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.optim.Lbfgs;
+import dev.adjoint.optim.LbfgsMinimizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -99,7 +99,7 @@ class SparkTrainerTest {
       double ours = Trainer.objective(distributed, loss, atMllib, new double[5]);
       assertEquals(mllibLoss, ours, 1e-9 * mllibLoss);
 
-      Trainer.Result r = Trainer.train(distributed, loss, new double[5], new Lbfgs(10, 200, 1e-7, 1e-12), null);
+      Trainer.Result r = Trainer.train(distributed, loss, new double[5], new LbfgsMinimizer(10, 200, 1e-7, 1e-12), null);
       assertEquals(mllibLoss, r.loss(), 1e-4 * mllibLoss, "ours " + r.loss() + ", MLlib " + mllibLoss);
       assertTrue(r.loss() <= mllibLoss * (1 + 1e-9), "ours " + r.loss() + ", MLlib " + mllibLoss);
     } finally {

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LbfgsTest {
+class LbfgsMinimizerTest {
   /** Extended Rosenbrock: Σ_i 100 (x[2i+1] − x[2i]²)² + (1 − x[2i])²; its minimum is 0 at all ones. */
   static double rosenbrock(double[] x, double[] g) {
     Arrays.fill(g, 0);
@@ -27,8 +27,8 @@ class LbfgsTest {
 
   @Test
   void rosenbrockFromTheClassicStart() {
-    Lbfgs.Result r = new Lbfgs(10, 200, 1e-10, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1});
-    assertEquals(Lbfgs.Stop.GRADIENT, r.stop(), r.toString());
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(10, 200, 1e-10, 0).minimize(LbfgsMinimizerTest::rosenbrock, new double[] {-1.2, 1});
+    assertEquals(LbfgsMinimizer.Stop.GRADIENT, r.stop(), r.toString());
     assertArrayEquals(new double[] {1, 1}, r.x(), 1e-8);
     assertTrue(r.value() < 1e-16, "f = " + r.value());
     assertTrue(r.iterations() < 60, "iterations " + r.iterations());
@@ -41,7 +41,7 @@ class LbfgsTest {
       x0[i] = -1.2;
       x0[i + 1] = 1;
     }
-    Lbfgs.Result r = new Lbfgs(5, 500, 1e-9, 0).minimize(LbfgsTest::rosenbrock, x0);
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(5, 500, 1e-9, 0).minimize(LbfgsMinimizerTest::rosenbrock, x0);
     double[] ones = new double[20];
     Arrays.fill(ones, 1);
     assertArrayEquals(ones, r.x(), 1e-7);
@@ -52,7 +52,7 @@ class LbfgsTest {
     // f = ½ Σ a_i (x_i − c_i)², condition number 1e4; the minimizer is c.
     double[] a = {1e-2, 0.1, 1, 3, 10, 30, 100};
     double[] c = {1, -2, 3, -4, 5, -6, 7};
-    Lbfgs.Objective f = (x, g) -> {
+    LbfgsMinimizer.Objective f = (x, g) -> {
       double v = 0;
       for (int i = 0; i < x.length; i++) {
         v += 0.5 * a[i] * (x[i] - c[i]) * (x[i] - c[i]);
@@ -61,8 +61,8 @@ class LbfgsTest {
       return v;
     };
     double[] x0 = new double[7];
-    Lbfgs.Result r = new Lbfgs(10, 200, 1e-12, 0).minimize(f, x0);
-    assertEquals(Lbfgs.Stop.GRADIENT, r.stop(), r.toString());
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(10, 200, 1e-12, 0).minimize(f, x0);
+    assertEquals(LbfgsMinimizer.Stop.GRADIENT, r.stop(), r.toString());
     assertArrayEquals(c, r.x(), 1e-9);
     assertArrayEquals(new double[7], x0, 0, "the starting point is not modified");
   }
@@ -70,12 +70,12 @@ class LbfgsTest {
   @Test
   void monitorSeesEveryIterationAndValuesDecrease() {
     List<Double> values = new ArrayList<>();
-    Lbfgs.Result r = new Lbfgs(10, 15, 0, 0)
-        .minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1}, (k, v, gn, e) -> {
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(10, 15, 0, 0)
+        .minimize(LbfgsMinimizerTest::rosenbrock, new double[] {-1.2, 1}, (k, v, gn, e) -> {
           assertEquals(values.size() + 1, k);
           values.add(v);
         });
-    assertEquals(Lbfgs.Stop.MAX_ITERATIONS, r.stop());
+    assertEquals(LbfgsMinimizer.Stop.MAX_ITERATIONS, r.stop());
     assertEquals(15, values.size());
     double previous = 24.2; // f(-1.2, 1)
     for (double v : values) {
@@ -87,13 +87,13 @@ class LbfgsTest {
 
   @Test
   void valueToleranceStops() {
-    Lbfgs.Result r = new Lbfgs(10, 1000, 0, 1e-3).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1});
-    assertEquals(Lbfgs.Stop.VALUE, r.stop());
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(10, 1000, 0, 1e-3).minimize(LbfgsMinimizerTest::rosenbrock, new double[] {-1.2, 1});
+    assertEquals(LbfgsMinimizer.Stop.VALUE, r.stop());
   }
 
   @Test
   void zeroIterationsReturnsTheStart() {
-    Lbfgs.Result r = new Lbfgs(10, 0, 0, 0).minimize(LbfgsTest::rosenbrock, new double[] {-1.2, 1});
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(10, 0, 0, 0).minimize(LbfgsMinimizerTest::rosenbrock, new double[] {-1.2, 1});
     assertArrayEquals(new double[] {-1.2, 1}, r.x(), 0);
     assertEquals(24.2, r.value(), 1e-12);
     assertEquals(1, r.evaluations());
@@ -102,7 +102,7 @@ class LbfgsTest {
   @Test
   void nonFiniteStartIsAnError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Lbfgs(10, 10, 0, 0).minimize(LbfgsTest::rosenbrock, new double[] {Double.NaN, 1}));
+        () -> new LbfgsMinimizer(10, 10, 0, 0).minimize(LbfgsMinimizerTest::rosenbrock, new double[] {Double.NaN, 1}));
     assertTrue(e.getMessage().contains("not finite at the starting point"), e.getMessage());
   }
 
@@ -111,7 +111,7 @@ class LbfgsTest {
     // −log(1 − x) − 2x: minimum at x = 1/2, undefined (NaN or infinite) for x ≥ 1. From −1000 the slope is
     // about −2 all the way, so the line search doubles its step past x = 1 and must back off.
     int[] nonFinite = {0};
-    Lbfgs.Objective f = (x, g) -> {
+    LbfgsMinimizer.Objective f = (x, g) -> {
       double v = -Math.log(1 - x[0]) - 2 * x[0];
       g[0] = 1 / (1 - x[0]) - 2;
       if (!Double.isFinite(v)) {
@@ -119,15 +119,15 @@ class LbfgsTest {
       }
       return v;
     };
-    Lbfgs.Result r = new Lbfgs(10, 100, 1e-12, 0).minimize(f, new double[] {-1000});
+    LbfgsMinimizer.Result r = new LbfgsMinimizer(10, 100, 1e-12, 0).minimize(f, new double[] {-1000});
     assertEquals(0.5, r.x()[0], 1e-12);
     assertTrue(nonFinite[0] > 0, "the test must reach the undefined region");
   }
 
   @Test
   void badSettingsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new Lbfgs(0, 10, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> new Lbfgs(5, -1, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> new Lbfgs(5, 10, Double.NaN, 0));
+    assertThrows(IllegalArgumentException.class, () -> new LbfgsMinimizer(0, 10, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new LbfgsMinimizer(5, -1, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new LbfgsMinimizer(5, 10, Double.NaN, 0));
   }
 }

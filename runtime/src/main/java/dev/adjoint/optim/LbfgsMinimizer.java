@@ -19,9 +19,12 @@ import java.util.Objects;
  * {@link IllegalArgumentException}; during a line search it counts as "too far" and the step is shortened.
  *
  * <p>This class is about vectors of doubles only (no tensors, no state between calls, no dependencies);
- * instances are immutable and can be shared between threads.
+ * instances are immutable and can be shared between threads. It is not one of the package's
+ * {@link Optimizer}s, which update {@code Tensor} parameters in place step by step as {@code torch.optim}
+ * does; the name leaves {@code LBFGS} free for a PyTorch-style tensor optimizer (a class differing only in
+ * case would clash on case-insensitive file systems).
  */
-public final class Lbfgs {
+public final class LbfgsMinimizer {
   /** Sufficient-decrease constant of the Wolfe conditions. */
   static final double C1 = 1e-4;
   /** Curvature constant of the (strong) Wolfe conditions, the usual choice for quasi-Newton methods. */
@@ -99,7 +102,7 @@ public final class Lbfgs {
    * @param valueTolerance stop when an iteration lowers {@code f} by at most this times {@code max(|f|, 1)}
    *     (0 disables the test)
    */
-  public Lbfgs(int memory, int maxIterations, double gradientTolerance, double valueTolerance) {
+  public LbfgsMinimizer(int memory, int maxIterations, double gradientTolerance, double valueTolerance) {
     if (memory < 1) {
       throw new IllegalArgumentException("memory must be at least 1, got " + memory);
     }
