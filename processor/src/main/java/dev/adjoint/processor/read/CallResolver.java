@@ -140,7 +140,8 @@ final class CallResolver {
     if (ModelTypes.isDifferentiable(target)) {
       return differentiableCall(call, type, target, parameterTypes, args);
     }
-    if (args.stream().anyMatch(a -> a.type().differentiable())) {
+    // A double argument is checked once activity is known (OpaqueHelpers): it may not depend on the inputs.
+    if (args.stream().anyMatch(a -> a.type().differentiable() && !(a.type() instanceof Type.Scalar))) {
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
           + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
     }

@@ -85,4 +85,28 @@ class CustomDerivativeTest {
     assertEquals(21.0, (double) x.invoke(gradient));
     assertFalse(c.generatedSource("demo.FGrad").contains("x * x"), "the body is not differentiated");
   }
+
+  /**
+   * GradBench GMM's {@code logGammaDistrib(0.5 * n, d)}: a plain helper whose double argument does not depend
+   * on the inputs is a constant, as is an int helper of an input (derivative zero, like {@code Math.round}).
+   */
+  @Test
+  void plainHelpersOfValuesThatAreNotInputsAreConstants() {
+    GradCheck.of(wrap("""
+        static double logGammaDistrib(double a, int p) {
+          double r = 0.25 * p * (p - 1) * Math.log(Math.PI);
+          for (int j = 1; j <= p; j++) {
+            r += a + 0.5 * (1 - j) * 1.5;
+          }
+          return r;
+        }
+        static int bucket(double v) {
+          return v < 0 ? 0 : 1;
+        }
+        @Differentiable static double f(double[] x, int n, int d) {
+          double prior = logGammaDistrib(0.5 * n, d);
+          return prior * x[0] * x[bucket(x[1])] + x[1];
+        }
+        """), "f").atRandomPoints(6, r -> new Object[] {vector(r, 2, -1, 1), 3, 2});
+  }
 }
