@@ -55,6 +55,7 @@ public final class CompanionWriter {
     }
     for (AdjointProgram program : programs) {
       new MethodMembers(program, packageName, simpleName).addTo(companion);
+      ForwardModeWriter.addTo(companion, program, packageName, simpleName);
     }
     return JavaFile.builder(packageName, companion.build())
         .skipJavaLangImports(true)
