@@ -67,6 +67,11 @@ public final class TangentSweep {
     return "t$" + primal;
   }
 
+  /** The name of the direction parameter of {@code mHvp} for parameter {@code primal}: {@code v$x}. */
+  public static String directionName(String primal) {
+    return "v$" + primal;
+  }
+
   /** The name of the {@code mJvp} record of a method: {@code rosenbrock} → {@code RosenbrockJvp}. */
   public static String jvpRecord(String capitalized) {
     return capitalized + "Jvp";
@@ -107,10 +112,14 @@ public final class TangentSweep {
   public static MethodIr asMethod(TangentProgram program) {
     MethodIr m = program.method();
     List<MethodIr.Parameter> parameters = new ArrayList<>(m.parameters());
-    for (MethodIr.Parameter p : m.differentiableParameters()) {
-      parameters.add(new MethodIr.Parameter(tangentName(p.name()), p.type(), true));
-    }
     List<Stmt> statements = new ArrayList<>();
+    for (MethodIr.Parameter p : m.differentiableParameters()) {
+      // The directions are constants of the differentiation; the tangents start from them as locals,
+      // since the body may overwrite a scalar parameter and with it its tangent.
+      MethodIr.Parameter direction = new MethodIr.Parameter(directionName(p.name()), p.type(), true);
+      parameters.add(direction);
+      statements.add(new Stmt.Declare(tangentOf(p.variable()), direction.variable(), Origin.SYNTHETIC));
+    }
     for (Expr.Var v : program.locals()) {
       // The primal result variable is also the result variable of this method's own lowering: the return
       // below assigns it last, which is all the reverse mode needs.

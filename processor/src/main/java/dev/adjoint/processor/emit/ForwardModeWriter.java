@@ -111,28 +111,28 @@ final class ForwardModeWriter {
     return out;
   }
 
-  private List<ParameterSpec> tangentParameters() {
+  private List<ParameterSpec> tangentParameters(java.util.function.UnaryOperator<String> naming) {
     List<ParameterSpec> out = new ArrayList<>();
     for (MethodIr.Parameter p : method.differentiableParameters()) {
-      out.add(ParameterSpec.builder(CompanionWriter.typeName(p.type()), TangentSweep.tangentName(p.name())).build());
+      out.add(ParameterSpec.builder(CompanionWriter.typeName(p.type()), naming.apply(p.name())).build());
     }
     return out;
   }
 
-  private String tangentDoc(String what) {
+  private String tangentDoc(String what, java.util.function.UnaryOperator<String> naming) {
     StringBuilder doc = new StringBuilder();
     for (MethodIr.Parameter p : method.differentiableParameters()) {
-      doc.append("\n@param ").append(TangentSweep.tangentName(p.name())).append(" the ").append(what)
+      doc.append("\n@param ").append(naming.apply(p.name())).append(" the ").append(what)
           .append(" for {@code ").append(p.name()).append("}, shaped like it");
     }
     return doc.toString();
   }
 
   /** Throws on a tangent that is not shaped like its parameter. */
-  private void checkTangents(CodeBlock.Builder code) {
+  private void checkTangents(CodeBlock.Builder code, java.util.function.UnaryOperator<String> naming) {
     for (MethodIr.Parameter p : method.differentiableParameters()) {
       if (p.type() != Type.DOUBLE) {
-        code.addStatement("$T.requireTangentShape($L, $L, $S)", JACOBIANS, TangentSweep.tangentName(p.name()),
+        code.addStatement("$T.requireTangentShape($L, $L, $S)", JACOBIANS, naming.apply(p.name()),
             p.name(), p.name());
       }
     }
@@ -141,7 +141,7 @@ final class ForwardModeWriter {
   /** {@code mJvp} from the tangent program: one sweep, the primal and its tangent together. */
   private MethodSpec jvp(TangentSweep.TangentProgram program) {
     CodeBlock.Builder code = CodeBlock.builder();
-    checkTangents(code);
+    checkTangents(code, TangentSweep::tangentName);
     for (Expr.Var v : program.locals()) {
       code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
     }
@@ -165,11 +165,11 @@ final class ForwardModeWriter {
     return MethodSpec.methodBuilder(method.name() + "Jvp")
         .addJavadoc("Forward mode: the value of $L and the Jacobian-vector product {@code J v} for the tangents"
             + " {@code v}, in one sweep.\n$L\n@throws IllegalArgumentException if a tangent is not shaped like"
-            + " its parameter\n", source, tangentDoc("tangent"))
+            + " its parameter\n", source, tangentDoc("tangent", TangentSweep::tangentName))
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(jvpClass)
         .addParameters(parameters())
-        .addParameters(tangentParameters())
+        .addParameters(tangentParameters(TangentSweep::tangentName))
         .addCode(code.build())
         .build();
   }
@@ -177,7 +177,7 @@ final class ForwardModeWriter {
   /** {@code mJvp} for a method without a tangent program: {@code J v} row by row from reverse sweeps. */
   private MethodSpec jvpByReverseMode(String reason) {
     CodeBlock.Builder code = CodeBlock.builder();
-    checkTangents(code);
+    checkTangents(code, TangentSweep::tangentName);
     code.addStatement("$T value$$ = $L($L)", resultType, method.name(), args);
     boolean scalar = method.returnType() == Type.DOUBLE;
     code.addStatement("$T tangent$$ = $L", resultType,
@@ -198,11 +198,11 @@ final class ForwardModeWriter {
         .addJavadoc("The value of $L and the Jacobian-vector product {@code J v}, computed by reverse mode (one"
             + " reverse sweep per result element): there is no tangent program because $L.\n$L\n"
             + "@throws IllegalArgumentException if a tangent is not shaped like its parameter\n", source, reason,
-            tangentDoc("tangent"))
+            tangentDoc("tangent", TangentSweep::tangentName))
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(jvpClass)
         .addParameters(parameters())
-        .addParameters(tangentParameters())
+        .addParameters(tangentParameters(TangentSweep::tangentName))
         .addCode(code.build())
         .build();
   }
@@ -260,9 +260,10 @@ final class ForwardModeWriter {
     code.addStatement("return new $T($L)", jacobianClass,
         params.stream().map(this::jacobianName).collect(Collectors.joining(", ")));
     return MethodSpec.methodBuilder(method.name() + "Jacobian")
-        .addJavadoc("The Jacobian of $L at the arguments: by forward mode (one sweep per input element) when the"
-            + " inputs have fewer elements than the result, else by reverse mode (one sweep per result element).\n",
-            source)
+        .addJavadoc(forwardMode
+            ? "The Jacobian of $L at the arguments: by forward mode (one sweep per input element) when the inputs"
+                + " have no more elements than the result, else by reverse mode (one sweep per result element).\n"
+            : "The Jacobian of $L at the arguments, by reverse mode (one sweep per result element).\n", source)
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(jacobianClass)
         .addParameters(parameters())
@@ -277,7 +278,7 @@ final class ForwardModeWriter {
   /** {@code mHvp}: the reverse sweep of the tangent program, seeded with upstream 1. */
   private MethodSpec hvp(AdjointProgram program) {
     CodeBlock.Builder code = CodeBlock.builder();
-    checkTangents(code);
+    checkTangents(code, TangentSweep::directionName);
     for (TapeKind t : program.tapes()) {
       ClassName tape = ClassName.get(RUNTIME, t.runtimeClass.substring(t.runtimeClass.lastIndexOf('.') + 1));
       code.addStatement("$T $L = new $T()", tape, t.variable, tape);
@@ -309,11 +310,11 @@ final class ForwardModeWriter {
     return MethodSpec.methodBuilder(method.name() + "Hvp")
         .addJavadoc("The Hessian-vector product {@code H v} of $L (reverse mode over forward mode: one tangent"
             + " sweep and its reverse sweep), in the shape of the gradient.\n$L\n@throws IllegalArgumentException"
-            + " if a direction is not shaped like its parameter\n", source, tangentDoc("direction"))
+            + " if a direction is not shaped like its parameter\n", source, tangentDoc("direction", TangentSweep::directionName))
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(gradientClass)
         .addParameters(parameters())
-        .addParameters(tangentParameters())
+        .addParameters(tangentParameters(TangentSweep::directionName))
         .addCode(code.build())
         .build();
   }

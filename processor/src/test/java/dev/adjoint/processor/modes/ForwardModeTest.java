@@ -2,7 +2,10 @@ package dev.adjoint.processor.modes;
 
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
@@ -39,7 +42,6 @@ class ForwardModeTest {
   @Test
   void loopsBranchesConditionalsAndArrays() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
-    System.out.println(c.generatedSource("demo.FGrad"));
     ModeCheck check = ModeCheck.of(c, "demo.F", "f");
     assertTrue(check.has("Hvp") && check.has("Jacobian"));
     check.atRandomPoints(5, r -> new Object[] {uniform(r, -1.5, 1.5), vector(r, 3, -1, 1), r.nextInt(3)});
@@ -53,5 +55,139 @@ class ForwardModeTest {
     assertFalse(check.has("Hvp"));
     check.atRandomPoints(5, r -> new Object[] {uniform(r, -1.5, 1.5), vector(r, 3, -1, 1)});
     ModeCheck.of(c, "demo.F", "h").atRandomPoints(5, r -> new Object[] {uniform(r, -1.5, 1.5), vector(r, 4, -1, 1)});
+  }
+
+  @Test
+  void tensorCodeInsideADoubleMethodGetsJvpByReverseMode() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.Tensor;
+        final class F {
+          @Differentiable
+          static double f(double x, double[] w) {
+            Tensor t = Tensor.ones(2, 2).mul(x);
+            return t.mul(t).sum().item() * w[0] + w[1];
+          }
+        }
+        """);
+    assertTrue(c.generatedSource("demo.FGrad").contains("computed by reverse mode"));
+    ModeCheck check = ModeCheck.of(c, "demo.F", "f");
+    assertFalse(check.has("Hvp"), "no tangent program, so no reverse-over-forward Hessian-vector product");
+    check.atRandomPoints(3, r -> new Object[] {uniform(r, -1.5, 1.5), vector(r, 2, -1, 1)});
+  }
+
+  @Test
+  void fewInputsManyOutputsTakesTheForwardPathOfTheJacobian() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double[][] curve(double t, double s) {
+            double[][] out = new double[3][];
+            for (int i = 0; i < 3; i++) {
+              out[i] = new double[i + 1];
+              for (int j = 0; j <= i; j++) {
+                out[i][j] = Math.cos(t * (i + 1)) * Math.exp(s * j) + (j == 0 ? t * t : s);
+              }
+            }
+            return out;
+          }
+        }
+        """);
+    ModeCheck.of(c, "demo.F", "curve").atRandomPoints(3, r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)});
+    // by hand: rows the six result elements (row by row), one column each for t and s
+    Object j = c.callStatic("demo.FGrad", "curveJacobian", 0.5, 0.25);
+    double[][] dt = (double[][]) CompiledCompanion.components(j).get("t");
+    double[][] ds = (double[][]) CompiledCompanion.components(j).get("s");
+    assertEquals(6, dt.length);
+    assertEquals(-Math.sin(0.5) + 2 * 0.5, dt[0][0], 1e-12);
+    assertEquals(-3 * Math.sin(1.5) * Math.exp(0.5), dt[5][0], 1e-12);
+    assertEquals(Math.cos(1.0) * Math.exp(0.25) + 1, ds[2][0], 1e-12);
+  }
+
+  @Test
+  void kinksFollowTheReverseModeConventions() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double f(double x, double y) {
+            return Math.abs(x) + Math.max(x, y) + 3 * Math.min(x, y) + (x > 0 ? x : 0) + Math.floor(y * 4);
+          }
+        }
+        """);
+    // At x = y = 0 along (1, 0): abs'(0) = 0, max and min split the tie (0.5 and 1.5), relu'(0) = 0, floor' = 0.
+    Object jvp = c.callStatic("demo.FGrad", "fJvp", 0.0, 0.0, 1.0, 0.0);
+    assertEquals(2.0, (double) CompiledCompanion.components(jvp).get("tangent"), 0.0);
+    // and along (0, 1): 0.5 + 1.5
+    jvp = c.callStatic("demo.FGrad", "fJvp", 0.0, 0.0, 0.0, 1.0);
+    assertEquals(2.0, (double) CompiledCompanion.components(jvp).get("tangent"), 0.0);
+    Object gradient = c.callStatic("demo.FGrad", "fGradient", 0.0, 0.0);
+    assertEquals(2.0, (double) CompiledCompanion.components(gradient).get("x"), 0.0);
+    assertEquals(2.0, (double) CompiledCompanion.components(gradient).get("y"), 0.0);
+  }
+
+  @Test
+  void hessianOfRosenbrockMatchesTheClosedForm() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double rosenbrock(double[] x) {
+            double s = 0;
+            for (int i = 0; i + 1 < x.length; i++) {
+              double a = 1 - x[i];
+              double b = x[i + 1] - Math.pow(x[i], 2);
+              s += a * a + 100 * b * b;
+            }
+            return s;
+          }
+        }
+        """);
+    double[] x = {0.3, -0.7, 1.1};
+    double[][] h = (double[][]) c.callStatic("demo.FGrad", "rosenbrockHessian", (Object) x);
+    double[][] expected = new double[3][3];
+    for (int i = 0; i + 1 < 3; i++) {
+      expected[i][i] += 2 - 400 * (x[i + 1] - x[i] * x[i]) + 800 * x[i] * x[i];
+      expected[i][i + 1] += -400 * x[i];
+      expected[i + 1][i] += -400 * x[i];
+      expected[i + 1][i + 1] += 200;
+    }
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(expected[i], h[i], 1e-9);
+    }
+    ModeCheck.of(c, "demo.F", "rosenbrock").atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1)});
+  }
+
+  @Test
+  void straightLineScalarCodeAllocatesNothingButTheResultRecord() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double f(double x, double y) {
+            double a = Math.sin(x) * y + Math.pow(x, 3);
+            double b = a > 0 ? Math.sqrt(a) : -a;
+            return b / (1 + y * y) + Math.atan2(y, x);
+          }
+        }
+        """);
+    String source = c.generatedSource("demo.FGrad");
+    String jvp = source.substring(source.indexOf("static FJvp fJvp("), source.indexOf("\n  }\n", source.indexOf("static FJvp fJvp(")));
+    assertEquals(1, jvp.split("new ", -1).length - 1, "only the record is created:\n" + jvp);
+    assertTrue(jvp.contains("return new FJvp("));
+  }
+
+  @Test
+  void aTangentOfTheWrongShapeIsRefused() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> c.callStatic("demo.FGrad", "hJvp", 1.0, new double[3], 0.0, new double[2]));
+    assertEquals("the tangent of 'b' must have its shape: it has 2 elements, 'b' has 3", e.getMessage());
   }
 }

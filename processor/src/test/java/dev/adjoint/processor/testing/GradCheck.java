@@ -117,6 +117,7 @@ public final class GradCheck {
         compare(scale(actual.get(k), u), s.get(k), where + ", upstream " + u + " (linearity)");
       }
     }
+    ModeCheck.alsoCheck(companion, original, name, args);
     return this;
   }
 

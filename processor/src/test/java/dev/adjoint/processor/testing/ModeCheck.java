@@ -28,16 +28,28 @@ public final class ModeCheck {
   private final String name;
   private final Random random = new Random(77L);
 
-  private ModeCheck(CompiledCompanion compiled, String owner, String name) {
+  private ModeCheck(Class<?> companion, Method original, String name) {
     this.name = name;
-    this.original = CompiledCompanion.method(compiled.load(owner), name);
-    String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
-    String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
-    this.companion = compiled.load(pkg + simple + "Grad");
+    this.original = original;
+    this.companion = companion;
   }
 
   public static ModeCheck of(CompiledCompanion compiled, String owner, String name) {
-    return new ModeCheck(compiled, owner, name);
+    String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
+    String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
+    return new ModeCheck(compiled.load(pkg + simple + "Grad"), CompiledCompanion.method(compiled.load(owner), name),
+        name);
+  }
+
+  /**
+   * The hook {@link GradCheck#at} calls: every method gradient-checked there also has its forward-mode
+   * members checked, when the companion has them (methods with a Tensor parameter or result do not).
+   */
+  static void alsoCheck(Class<?> companion, Method original, String name, Object[] args) {
+    ModeCheck check = new ModeCheck(companion, original, name);
+    if (check.has("Jvp")) {
+      check.at(args);
+    }
   }
 
   /** Checks at {@code count} points drawn by {@code points} from a fixed-seed generator. */
@@ -152,6 +164,24 @@ public final class ModeCheck {
         expected = new double[actual.length][0];
       }
       compare(expected, actual, where + ", parameter " + p);
+    }
+    // and row by row against mVjp with one-hot upstreams
+    Object value = CompiledCompanion.invoke(original, null, deepCopy(args));
+    Method vjp = CompiledCompanion.method(companion, name + "Vjp");
+    for (int r = 0; r < count(value); r++) {
+      Object upstream = value instanceof Double ? (Object) 1.0 : oneHot(value, r);
+      List<Object> row = new ArrayList<>(CompiledCompanion.components(
+          CompiledCompanion.invoke(vjp, null, concat(deepCopy(args), new Object[] {upstream}))).values());
+      for (int k = 0; k < d.size(); k++) {
+        double[] fromVjp = flatten(row.get(k));
+        double[] fromJacobian = ((double[][]) matrices.get(k))[r];
+        for (int i = 0; i < fromVjp.length; i++) {
+          assertTrue(Math.abs(fromVjp[i] - fromJacobian[i]) <= 1e-9 * (1 + Math.abs(fromVjp[i])),
+              where + ": row " + r + " of the Jacobian of parameter " + d.get(k) + " is "
+                  + Arrays.toString(fromJacobian) + " but mVjp with a one-hot upstream gives "
+                  + Arrays.toString(fromVjp));
+        }
+      }
     }
   }
 
