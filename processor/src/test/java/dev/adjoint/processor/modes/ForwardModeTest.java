@@ -190,4 +190,34 @@ class ForwardModeTest {
         () -> c.callStatic("demo.FGrad", "hJvp", 1.0, new double[3], 0.0, new double[2]));
     assertEquals("the tangent of 'b' must have its shape: it has 2 elements, 'b' has 3", e.getMessage());
   }
+
+  @Test
+  void theReadmeSpiral() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double[] spiral(double t, double r) {
+            double[] p = new double[100];
+            for (int i = 0; i < 50; i++) {
+              p[2 * i] = r * Math.cos(t * i);
+              p[2 * i + 1] = r * Math.sin(t * i);
+            }
+            return p;
+          }
+        }
+        """);
+    Object d = c.callStatic("demo.FGrad", "spiralJvp", 0.3, 2.0, 1.0, 0.0);
+    double[] tangent = (double[]) CompiledCompanion.components(d).get("tangent");
+    for (int i = 0; i < 50; i++) {
+      assertEquals(-2.0 * i * Math.sin(0.3 * i), tangent[2 * i], 1e-12);
+      assertEquals(2.0 * i * Math.cos(0.3 * i), tangent[2 * i + 1], 1e-12);
+    }
+    Object j = c.callStatic("demo.FGrad", "spiralJacobian", 0.3, 2.0);
+    double[][] dr = (double[][]) CompiledCompanion.components(j).get("r");
+    assertEquals(100, dr.length);
+    assertEquals(Math.sin(0.3 * 7), dr[15][0], 1e-12);
+    ModeCheck.of(c, "demo.F", "spiral").at(0.3, 2.0);
+  }
 }

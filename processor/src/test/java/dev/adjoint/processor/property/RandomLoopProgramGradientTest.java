@@ -5,6 +5,7 @@ import static dev.adjoint.processor.testing.GradCheck.vector;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +38,8 @@ class RandomLoopProgramGradientTest {
   static void check(String source) {
     try {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
+      ModeCheck.requireTangentSweep(c, "demo.F");
       GradCheck.of(c, "demo.F", "f").atRandomPoints(3,
           r -> new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), r.nextInt(LENGTH + 1)});
     } catch (AssertionError e) {

@@ -52,6 +52,13 @@ public final class ModeCheck {
     }
   }
 
+  /** Fails unless every {@code mJvp} of {@code owner}'s companion is a tangent sweep (not the reverse-mode fallback). */
+  public static void requireTangentSweep(CompiledCompanion compiled, String owner) {
+    String source = compiled.generatedSource(owner + "Grad");
+    assertTrue(source.contains("Jvp(") && !source.contains("computed by reverse mode"),
+        "mJvp should be a tangent sweep:\n" + source);
+  }
+
   /** Checks at {@code count} points drawn by {@code points} from a fixed-seed generator. */
   public ModeCheck atRandomPoints(int count, Function<Random, Object[]> points) {
     Random r = new Random(20240601L);
