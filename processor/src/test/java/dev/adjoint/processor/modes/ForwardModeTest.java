@@ -220,4 +220,55 @@ class ForwardModeTest {
     assertEquals(Math.sin(0.3 * 7), dr[15][0], 1e-12);
     ModeCheck.of(c, "demo.F", "spiral").at(0.3, 2.0);
   }
+
+  @Test
+  void noGradParametersTakeNoTangentAndMatricesGetHvpButNoHessian() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.NoGrad;
+        final class F {
+          @Differentiable
+          static double f(double[][] m, @NoGrad double[] w, double s, boolean flip) {
+            double acc = 0;
+            for (int i = 0; i < m.length; i++) {
+              for (int j = 0; j < m[i].length; j++) {
+                acc += w[j] * Math.tanh(m[i][j] * s);
+              }
+            }
+            return flip ? -acc : acc * acc;
+          }
+        }
+        """);
+    ModeCheck check = ModeCheck.of(c, "demo.F", "f");
+    assertTrue(check.has("Hvp"));
+    assertFalse(check.has("Hessian"), "mHessian is for one double[] parameter only");
+    double[][] m = {{0.3, -0.2}, {0.5, 0.1}};
+    double[] w = {0.7, -1.1};
+    // tangents for m and s only: 4 + 2 parameters
+    Object jvp = c.callStatic("demo.FGrad", "fJvp", m, w, 0.8, false, new double[][] {{1, 0}, {0, 0}}, 0.0);
+    double h = 1e-6;
+    double[][] mp = {{0.3 + h, -0.2}, {0.5, 0.1}};
+    double[][] mm = {{0.3 - h, -0.2}, {0.5, 0.1}};
+    double expected = ((double) c.callStatic("demo.F", "f", mp, w, 0.8, false)
+        - (double) c.callStatic("demo.F", "f", mm, w, 0.8, false)) / (2 * h);
+    assertEquals(expected, (double) CompiledCompanion.components(jvp).get("tangent"), 1e-7);
+    Object hvp = c.callStatic("demo.FGrad", "fHvp", m, w, 0.8, true, new double[][] {{1, 0}, {0, 1}}, 0.5);
+    // H v against central differences of the gradient along v = ({{1, 0}, {0, 1}}, 0.5)
+    double[][] mPlus = {{0.3 + h, -0.2}, {0.5, 0.1 + h}};
+    double[][] mMinus = {{0.3 - h, -0.2}, {0.5, 0.1 - h}};
+    var plus = CompiledCompanion.components(c.callStatic("demo.FGrad", "fGradient", mPlus, w, 0.8 + 0.5 * h, true));
+    var minus = CompiledCompanion.components(c.callStatic("demo.FGrad", "fGradient", mMinus, w, 0.8 - 0.5 * h, true));
+    var actual = CompiledCompanion.components(hvp);
+    assertEquals(((double) plus.get("s") - (double) minus.get("s")) / (2 * h), (double) actual.get("s"), 1e-6);
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        assertEquals((((double[][]) plus.get("m"))[i][j] - ((double[][]) minus.get("m"))[i][j]) / (2 * h),
+            ((double[][]) actual.get("m"))[i][j], 1e-6);
+      }
+    }
+    Object jacobian = c.callStatic("demo.FGrad", "fJacobian", m, w, 0.8, false);
+    assertEquals(4, ((double[][]) CompiledCompanion.components(jacobian).get("m"))[0].length);
+    assertEquals(1, ((double[][]) CompiledCompanion.components(jacobian).get("s"))[0].length);
+  }
 }
