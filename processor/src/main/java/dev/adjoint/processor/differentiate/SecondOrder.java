@@ -41,7 +41,11 @@ public final class SecondOrder {
     if (s instanceof Stmt.Block b) {
       List<Stmt> out = new ArrayList<>();
       for (Stmt x : b.statements()) {
-        if (!(x instanceof Stmt.Comment)) {
+        // Comments go; so do the assignments of the primal result, which nothing reads here (the tangent
+        // program's result is the tangent, assigned to the same variable by the final return).
+        boolean primalResult = x instanceof Stmt.Assign a && a.target() instanceof Expr.Var v
+            && v.name().equals(dev.adjoint.processor.analyze.StructuredBody.RESULT);
+        if (!(x instanceof Stmt.Comment) && !primalResult) {
           out.add(statement(x));
         }
       }
