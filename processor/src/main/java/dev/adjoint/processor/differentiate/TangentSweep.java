@@ -260,6 +260,13 @@ public final class TangentSweep {
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
       return call(c, m, out, origin);
     }
+    if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())) {
+      // x * x: one term 2 x ẋ, as the reverse mode accumulates 2 x g once.
+      Dual d = dual(sq.left(), out, origin);
+      Expr x = bind(d.primal, out);
+      return new Dual(new Expr.Binary(Expr.BinaryOp.MUL, x, x, Type.DOUBLE),
+          mul(d.tangent, mul(DerivativeRules.literal("2.0"), x)));
+    }
     DerivativeRules.Rule rule;
     List<Expr> operands;
     if (e instanceof Expr.Binary b) {
