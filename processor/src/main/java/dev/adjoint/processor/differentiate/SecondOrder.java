@@ -18,18 +18,30 @@ import java.util.List;
 public final class SecondOrder {
   private SecondOrder() {}
 
+  /** The program of {@code mHvp}, or (program null) why there is none. */
+  public record HvpProgram(AdjointProgram program, String whyNot) {}
+
   /**
    * The reverse program of the tangent program, or the reason there is none: only {@code double} results
    * without calls to other {@code @Differentiable} methods (their {@code mJvp} has no reverse rule).
    */
-  public static Object hvpProgram(TangentSweep.TangentProgram program) {
+  public static HvpProgram hvpProgram(TangentSweep.TangentProgram program) {
     if (program.method().returnType() != Type.DOUBLE) {
-      return "the result is not a double";
+      return new HvpProgram(null, "the result is not a double");
     }
     if (program.callsMethods()) {
-      return "it calls another @Differentiable method, whose mJvp has no reverse rule yet";
+      return new HvpProgram(null, "it calls another @Differentiable method, whose mJvp has no reverse rule yet");
     }
-    return ReverseSweep.differentiate(expand(TangentSweep.asMethod(program)));
+    try {
+      return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);
+    } catch (Refusal e) {
+      return new HvpProgram(null, e.getMessage());
+    } catch (IllegalStateException e) {
+      // A construct the reverse mode cannot take in a tangent program: no mHvp, and the reverse mode and
+      // mJvp of the method are unaffected. The companion's Javadoc carries the reason.
+      return new HvpProgram(null, "the reverse mode cannot differentiate its tangent program (" + e.getMessage()
+          + ")");
+    }
   }
 
   private static dev.adjoint.processor.ir.MethodIr expand(dev.adjoint.processor.ir.MethodIr m) {

@@ -86,20 +86,16 @@ final class ForwardModeWriter {
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
-    Object hvp;
-    try {
-      hvp = SecondOrder.hvpProgram(tangent);
-    } catch (Refusal | IllegalStateException e) {
-      hvp = e.getMessage();
-    }
-    if (hvp instanceof AdjointProgram reverse) {
-      companion.addMethod(hvp(reverse));
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+    if (hvp.program() != null) {
+      companion.addMethod(hvp(hvp.program()));
       List<MethodIr.Parameter> differentiable = method.differentiableParameters();
       if (differentiable.size() == 1 && differentiable.get(0).type() == Type.VECTOR) {
         companion.addMethod(hessian(differentiable.get(0)));
       }
     } else {
-      companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: $L.\n", method.name(), method.name(), hvp);
+      companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: $L.\n", method.name(), method.name(),
+          hvp.whyNot());
     }
   }
 

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.ModeCheck;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** mJvp, mJacobian, mHvp and mHessian against differences of the original method (see {@link ModeCheck}). */
 class ForwardModeTest {
@@ -270,5 +274,37 @@ class ForwardModeTest {
     Object jacobian = c.callStatic("demo.FGrad", "fJacobian", m, w, 0.8, false);
     assertEquals(4, ((double[][]) CompiledCompanion.components(jacobian).get("m"))[0].length);
     assertEquals(1, ((double[][]) CompiledCompanion.components(jacobian).get("s"))[0].length);
+  }
+
+  @Test
+  void callsIntoAClassCompiledEarlierGoThroughItsCompiledJvp(@TempDir Path dir) {
+    CompiledCompanion a = CompiledCompanion.compile("lib.A", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        public final class A {
+          @Differentiable
+          public static double[] v(double[] w, double s) {
+            return new double[] {w[0] * s, Math.sin(w[1]) * w[0]};
+          }
+        }
+        """);
+    a.writeClassesTo(dir);
+    CompiledCompanion b = CompiledCompanion.compile(List.of(JavaFileObjects.forSourceString("demo.B", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import lib.A;
+        final class B {
+          @Differentiable
+          static double[] f(double x, double[] w) {
+            double[] t = A.v(w, x * x);
+            return A.v(t, x);
+          }
+        }
+        """)), List.of(dir.toFile()));
+    assertFalse(b.classNames().contains("lib.AGrad"), "A's companion must come from the class path");
+    String source = b.generatedSource("demo.BGrad");
+    assertTrue(source.contains("lib.AGrad.vJvp(") && !source.contains("computed by reverse mode"), source);
+    ModeCheck.of(b.withClassesFrom(a), "demo.B", "f")
+        .atRandomPoints(3, r -> new Object[] {uniform(r, -1, 1), vector(r, 2, -1, 1)});
   }
 }
