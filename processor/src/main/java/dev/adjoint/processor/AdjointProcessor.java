@@ -325,6 +325,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       return Optional.empty();
     }
     try {
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(read.method().get());
       return Optional.of(ReverseSweep.differentiate(read.method().get()));
     } catch (Refusal r) {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());

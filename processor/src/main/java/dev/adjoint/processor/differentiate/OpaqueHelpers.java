@@ -17,10 +17,20 @@ import java.util.List;
  * silently given a zero derivative. (An {@code int}, {@code long} or {@code boolean} result has derivative
  * zero, as {@code Math.round}'s has: such a call stays a constant whatever its arguments.)
  */
-final class OpaqueHelpers {
+public final class OpaqueHelpers {
   private OpaqueHelpers() {}
 
-  static void check(Stmt s, Activity activity) {
+  /**
+   * Refuses (a {@link Refusal}) the first helper call of {@code method}'s own body whose {@code double}
+   * result depends on the inputs; run on the methods as read, not on generated programs (whose runtime calls
+   * are constants by construction).
+   */
+  public static void check(dev.adjoint.processor.ir.MethodIr method) {
+    dev.adjoint.processor.analyze.StructuredBody body = dev.adjoint.processor.analyze.StructuredBody.of(method);
+    check(body.body(), Activity.of(method, body));
+  }
+
+  private static void check(Stmt s, Activity activity) {
     if (s instanceof Stmt.Block b) {
       b.statements().forEach(t -> check(t, activity));
     } else if (s instanceof Stmt.Declare d) {

@@ -108,7 +108,6 @@ public final class ReverseSweep {
   public static AdjointProgram differentiate(MethodIr method) {
     StructuredBody body = StructuredBody.of(method);
     Activity activity = Activity.of(method, body);
-    OpaqueHelpers.check(body.body(), activity);
     ReverseSweep sweep = new ReverseSweep(method, body, activity);
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);

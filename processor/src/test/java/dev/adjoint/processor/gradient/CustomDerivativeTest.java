@@ -84,6 +84,10 @@ class CustomDerivativeTest {
     x.setAccessible(true);
     assertEquals(21.0, (double) x.invoke(gradient));
     assertFalse(c.generatedSource("demo.FGrad").contains("x * x"), "the body is not differentiated");
+    Object jvp = CompiledCompanion.method(c.load("demo.FGrad"), "gJvp").invoke(null, 3.0, 2.0);
+    java.lang.reflect.Method tangent = jvp.getClass().getMethod("tangent");
+    tangent.setAccessible(true);
+    assertEquals(42.0, (double) tangent.invoke(jvp), "forward mode uses the supplied derivative too");
   }
 
   /**
