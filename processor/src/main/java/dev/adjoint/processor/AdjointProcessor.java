@@ -8,6 +8,7 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.ReverseSweep;
 import dev.adjoint.processor.emit.CompanionWriter;
+import dev.adjoint.processor.emit.GeneratedNames;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.read.MethodReader;
 import dev.adjoint.processor.read.ModelTypes;
@@ -140,9 +141,15 @@ public final class AdjointProcessor extends AbstractProcessor {
           .add(m);
     }
     boolean failed = false;
+    Map<ExecutableElement, String> memberClashes = MemberClashes.of(methods, processingEnv.getTypeUtils());
     for (ExecutableElement method : methods) {
       try {
         String name = method.getSimpleName().toString();
+        if (memberClashes.containsKey(method)) {
+          error(method, memberClashes.get(method));
+          failed = true;
+          continue;
+        }
         List<ExecutableElement> same = byName.get(Character.toUpperCase(name.charAt(0)) + name.substring(1));
         if (same.size() > 1) {
           error(method, "@Differentiable methods need distinct names: '" + name + "' is overloaded (or differs"
@@ -191,7 +198,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       return Optional.empty();
     }
     try {
-      return Optional.of(ReverseSweep.differentiate(read.method().get()));
+      MethodIr ir = read.method().get();
+      return Optional.of(ReverseSweep.differentiate(
+          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir)));
     } catch (Refusal r) {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());
       return Optional.empty();
@@ -239,6 +248,16 @@ public final class AdjointProcessor extends AbstractProcessor {
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
           + ": its result must be double, double[], double[][] or Tensor");
       ok = false;
+    }
+    for (Element p : method.getParameters()) {
+      String parameter = p.getSimpleName().toString();
+      if (ModelTypes.isDifferentiableParameter(p) && GeneratedNames.ILLEGAL_COMPONENTS.contains(parameter)) {
+        error(p, "a differentiable parameter cannot be named '" + parameter + "': the gradient record "
+            + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Gradient has a component named like"
+            + " each differentiable parameter, and a record component cannot be named '" + parameter
+            + "' (JLS 8.10.1); rename the parameter");
+        ok = false;
+      }
     }
     boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter);
     if (!anyDifferentiable) {

@@ -168,7 +168,7 @@ public final class CompanionWriter {
       CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
           .collect(CodeBlock.joining(" || "));
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
-      CodeBlock gradients = tensors.stream().map(p -> CodeBlock.of("gradient.$L()", p.name()))
+      CodeBlock gradients = tensors.stream().map(p -> CodeBlock.of("node$$gradient.$L()", p.sourceName()))
           .collect(CodeBlock.joining(", "));
       MethodSpec.Builder m = MethodSpec.methodBuilder(method.name())
           .addJavadoc("The forward pass of $L, as one node of the tensor graph: when an input requires grad,"
@@ -176,16 +176,18 @@ public final class CompanionWriter {
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(resultType)
           .addParameters(parameters())
-          .addStatement("$T tape = new $T($L)", tapeClass, tapeClass, args);
+          .addStatement("$T node$$tape = new $T($L)", tapeClass, tapeClass, args);
+      // Generated locals carry a '$' so that no parameter name can clash with them.
       if (tensors.isEmpty()) {
-        return m.addStatement("return tape.value()").build();
+        return m.addStatement("return node$$tape.value()").build();
       }
       return m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
-          .addStatement("return tape.value()")
+          .addStatement("return node$$tape.value()")
           .endControlFlow()
-          .addStatement("$T pullback = upstream -> {\n$>$T gradient = tape.backward(upstream, true);\n"
-              + "return new $T[] {$L};\n$<}", PULLBACK, gradientClass, TENSOR, gradients)
-          .addStatement("return $T.fromPullback($S, tape.value(), pullback, $L)", TENSOR,
+          .addStatement("$T node$$pullback = node$$upstream -> {\n$>$T node$$gradient = "
+              + "node$$tape.backward(node$$upstream, true);\nreturn new $T[] {$L};\n$<}", PULLBACK, gradientClass,
+              TENSOR, gradients)
+          .addStatement("return $T.fromPullback($S, node$$tape.value(), node$$pullback, $L)", TENSOR,
               method.capitalized() + "Backward", inputs)
           .build();
     }
@@ -203,9 +205,10 @@ public final class CompanionWriter {
       StringBuilder doc = new StringBuilder("The gradient of " + source + ": one component per differentiable"
           + " parameter, with its name and type.\n");
       for (MethodIr.Parameter p : method.differentiableParameters()) {
-        constructor.addParameter(typeName(p.type()), p.name());
-        doc.append("\n@param ").append(p.name()).append(" the derivative with respect to {@code ")
-            .append(p.name()).append("}");
+        // Components keep the source names (design.md §1), even where generated code renamed a parameter.
+        constructor.addParameter(typeName(p.type()), p.sourceName());
+        doc.append("\n@param ").append(p.sourceName()).append(" the derivative with respect to {@code ")
+            .append(p.sourceName()).append("}");
       }
       return TypeSpec.recordBuilder(gradientClass.simpleName())
           .addModifiers(visibility())

@@ -393,10 +393,6 @@ public final class MethodReader {
   }
 
   private void checkName(Tree at, String name) {
-    if (name.equals("upstream") || name.equals("retainGraph")) {
-      throw new Unsupported(at, "'" + name + "' is reserved: the generated reverse pass takes a parameter of that"
-          + " name; rename it");
-    }
     if (name.startsWith("_")) {
       throw new Unsupported(at, "names starting with '_' are reserved for generated code: rename '" + name + "'");
     }
@@ -771,6 +767,7 @@ public final class MethodReader {
       throw new Unsupported(at, "the private constant '" + name + "' is not a compile-time constant, so the"
           + " companion cannot read it: make it package-private");
     }
+    CompanionAccess.require(at, field, ModelTypes.packageOf(owner));
     return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
   }
 
@@ -925,6 +922,7 @@ public final class MethodReader {
     if (target == null || target.getModifiers().contains(Modifier.PRIVATE)) {
       throw new Unsupported(call, "only non-private static methods can be called from a @Differentiable method");
     }
+    CompanionAccess.require(call, target, ModelTypes.packageOf(owner));
     Optional<Type> result = ModelTypes.of(target.getReturnType());
     if (result.isEmpty() || result.get().differentiable()) {
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is not"
@@ -939,6 +937,7 @@ public final class MethodReader {
     if (!target.getModifiers().contains(Modifier.STATIC)) {
       throw new Unsupported(call, "the @Differentiable method '" + target.getSimpleName() + "' is not static");
     }
+    CompanionAccess.require(call, target, ModelTypes.packageOf(owner));
     if (target.getParameters().size() != args.size()) {
       throw new Unsupported(call, "'" + target.getSimpleName() + "' takes " + target.getParameters().size()
           + " arguments");
