@@ -9,6 +9,7 @@ import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.ReverseSweep;
 import dev.adjoint.processor.emit.CompanionWriter;
 import dev.adjoint.processor.emit.GeneratedNames;
+import dev.adjoint.processor.emit.MethodSize;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.read.MethodReader;
 import dev.adjoint.processor.read.ModelTypes;
@@ -199,8 +200,15 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     try {
       MethodIr ir = read.method().get();
-      return Optional.of(ReverseSweep.differentiate(
-          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir)));
+      AdjointProgram program = ReverseSweep.differentiate(
+          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir));
+      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+        error(method, "'" + method.getSimpleName() + "' is too large to differentiate: its generated sweeps come to"
+            + " about " + MethodSize.estimate(program) + " bytes of bytecode in one method, over the JVM's limit of"
+            + " 65535 (javac: code too large); split it into smaller @Differentiable methods");
+        return Optional.empty();
+      }
+      return Optional.of(program);
     } catch (Refusal r) {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());
       return Optional.empty();
