@@ -53,6 +53,9 @@ public final class CompanionWriter {
     for (Element origin : origins) {
       companion.addOriginatingElement(origin);
     }
+    // A type of the companion's package shadows java.lang's of the same name (demo.Math against Math):
+    // spell those java.lang classes with their package.
+    companion.alwaysQualify(GeneratedNames.shadowedJavaLang(origins).toArray(String[]::new));
     for (AdjointProgram program : programs) {
       new MethodMembers(program, packageName, simpleName).addTo(companion);
     }

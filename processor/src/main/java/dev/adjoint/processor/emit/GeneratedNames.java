@@ -96,6 +96,40 @@ public final class GeneratedNames {
     return new GeneratedNames(reached);
   }
 
+  /**
+   * The simple names of {@code java.lang} classes that a top-level type of the companion's package (the
+   * package of {@code origins}) shadows: generated code must spell those as {@code java.lang.Math}.
+   */
+  static Set<String> shadowedJavaLang(List<? extends Element> origins) {
+    Set<String> shadowed = new java.util.TreeSet<>();
+    for (String name : typesOfPackage(origins)) {
+      try {
+        Class.forName("java.lang." + name, false, null);
+        shadowed.add(name);
+      } catch (ClassNotFoundException | LinkageError e) {
+        // not a java.lang class
+      }
+    }
+    return shadowed;
+  }
+
+  private static Set<String> typesOfPackage(List<? extends Element> origins) {
+    Set<String> names = new java.util.TreeSet<>();
+    for (Element e = origins.isEmpty() ? null : origins.get(0); e != null; e = e.getEnclosingElement()) {
+      if (e instanceof PackageElement pkg) {
+        try {
+          for (Element type : pkg.getEnclosedElements()) {
+            names.add(type.getSimpleName().toString());
+          }
+        } catch (RuntimeException ignored) {
+          // a package that cannot be listed: nothing to qualify
+        }
+        break;
+      }
+    }
+    return names;
+  }
+
   /** The first identifier of a canonical name as the companion spells it ({@code java.lang.Math} → {@code Math}). */
   static String root(String canonical) {
     String spelled = canonical;

@@ -127,7 +127,7 @@ public final class JavaCode {
     CodeBlock args = arguments(c.args());
     Callee callee = c.callee();
     if (callee instanceof Callee.MathFunction f) {
-      return CodeBlock.of("Math.$L($L)", f.name(), args);
+      return CodeBlock.of("$T.$L($L)", ClassName.get("java.lang", "Math"), f.name(), args);
     }
     if (callee instanceof Callee.Static s) {
       return CodeBlock.of("$L.$L($L)", typeName(s.owner()), s.name(), args);
@@ -151,10 +151,13 @@ public final class JavaCode {
     return b.build();
   }
 
-  /** A class reference: runtime classes as imported types, {@code java.lang} by simple name. */
+  /**
+   * A class reference: runtime classes as imported types, {@code java.lang} by simple name (JavaPoet
+   * qualifies it where a type of the companion's package has the same name).
+   */
   static Object typeName(String canonical) {
     if (canonical.startsWith("java.lang.") && canonical.indexOf('.', "java.lang.".length()) < 0) {
-      return canonical.substring("java.lang.".length());
+      return CodeBlock.of("$T", ClassName.get("java.lang", canonical.substring("java.lang.".length())));
     }
     if (canonical.equals(Type.TensorType.CLASS)) {
       return CodeBlock.of("$T", TENSOR);

@@ -208,6 +208,45 @@ class GeneratedNamesTest {
     assertTrue(GradCheck.close(expected, actual), name + ": " + actual + " vs central difference " + expected);
   }
 
+  /**
+   * Types whose names generated code uses: a class of the user's package named like a java.lang class
+   * ({@code demo.Math} shadows {@code java.lang.Math} there), and a method whose tape class is named like
+   * a runtime class ({@code ref} → {@code RefTape}).
+   */
+  @Test
+  void typesNamedLikeThoseOfGeneratedCode() {
+    CompiledCompanion c = CompiledCompanion.compile(List.of(
+        JavaFileObjects.forSourceString("demo.Math", "package demo;\npublic final class Math {\n}\n"),
+        JavaFileObjects.forSourceString("demo.Double", "package demo;\npublic final class Double {\n}\n"),
+        JavaFileObjects.forSourceString("demo.F", """
+            package demo;
+            import dev.adjoint.Differentiable;
+            import static java.lang.Math.cos;
+            import static java.lang.Math.sin;
+            final class F {
+              @Differentiable
+              static double f(double x, double y) {
+                double s = sin(x) * cos(y);
+                return x > 100 ? java.lang.Double.NaN : s * s;
+              }
+
+              @Differentiable
+              static double ref(double[] x) {
+                double[] y = new double[] {x[0] * x[1]};
+                for (int i = 0; i < 2; i++) {
+                  y = new double[] {sin(y[0]) * x[i] + 1.0};
+                }
+                return y[0];
+              }
+            }
+            """)), List.of());
+    GradCheck.of(c, "demo.F", "f").atRandomPoints(3, r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)});
+    GradCheck.of(c, "demo.F", "ref").atRandomPoints(3, r -> new Object[] {vector(r, 2, -1, 1)});
+    String companion = c.generatedSource("demo.FGrad");
+    assertTrue(companion.contains("java.lang.Math.cos("), "java.lang.Math spelled out:\n" + companion);
+    assertTrue(companion.contains("RefTape"), "the case needs a reference tape:\n" + companion);
+  }
+
   /** Names a record component cannot have are fine where they do not become one. */
   @Test
   void objectMethodNamesAsNoGradParametersAndLocals() {
