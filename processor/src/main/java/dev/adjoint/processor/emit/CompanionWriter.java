@@ -326,8 +326,8 @@ public final class CompanionWriter {
             .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, retainGraph))", gradientClass, TENSOR)
             .addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
                 .map(p -> p.type() == Type.TENSOR
-                    ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.name(), p.name())
-                    : CodeBlock.of("gradient.$L()", p.name()))
+                    ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.sourceName(), p.name())
+                    : CodeBlock.of("gradient.$L()", p.sourceName()))
                 .collect(CodeBlock.joining(", ")))
             .build());
         if (tensorResult) {
