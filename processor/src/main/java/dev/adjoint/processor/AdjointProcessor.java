@@ -173,7 +173,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     try {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
-          first.ownerCanonicalName(), programs, List.of(owner));
+          first.ownerCanonicalName(), programs, List.of(owner),
+          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()));
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());

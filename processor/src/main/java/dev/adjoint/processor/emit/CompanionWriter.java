@@ -39,6 +39,16 @@ public final class CompanionWriter {
   /** The companion source for {@code programs}, all from one class, with {@code origins} as originating elements. */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, java.util.Set.of());
+  }
+
+  /**
+   * As above, spelling out the {@code java.lang} classes in {@code qualify}: those a type of the
+   * companion's package shadows ({@code demo.Math} against {@code Math}; see
+   * {@link GeneratedNames#shadowedJavaLang}).
+   */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, java.util.Set<String> qualify) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -55,7 +65,7 @@ public final class CompanionWriter {
     }
     // A type of the companion's package shadows java.lang's of the same name (demo.Math against Math):
     // spell those java.lang classes with their package.
-    companion.alwaysQualify(GeneratedNames.shadowedJavaLang(origins).toArray(String[]::new));
+    companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
       new MethodMembers(program, packageName, simpleName).addTo(companion);
     }

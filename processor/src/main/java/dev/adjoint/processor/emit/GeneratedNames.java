@@ -96,38 +96,31 @@ public final class GeneratedNames {
     return new GeneratedNames(reached);
   }
 
+  /** The {@code java.lang} classes generated code may spell by simple name. */
+  private static final List<String> JAVA_LANG = List.of("Math", "StrictMath", "Double", "Float", "Integer", "Long",
+      "Short", "Byte", "Character", "Boolean", "Number", "Object", "String", "System");
+
   /**
-   * The simple names of {@code java.lang} classes that a top-level type of the companion's package (the
-   * package of {@code origins}) shadows: generated code must spell those as {@code java.lang.Math}.
+   * The {@code java.lang} classes that a type of {@code packageName} shadows there ({@code demo.Math}):
+   * generated code in that package must spell them {@code java.lang.Math}. Looked up one name at a time:
+   * listing the package would complete the class files of companions about to be regenerated, which
+   * javac 17 then fails to replace (an internal error in Lower on their records).
    */
-  static Set<String> shadowedJavaLang(List<? extends Element> origins) {
+  public static Set<String> shadowedJavaLang(Elements elements, String packageName) {
     Set<String> shadowed = new java.util.TreeSet<>();
-    for (String name : typesOfPackage(origins)) {
+    if (elements == null) {
+      return shadowed;
+    }
+    for (String name : JAVA_LANG) {
       try {
-        Class.forName("java.lang." + name, false, null);
-        shadowed.add(name);
-      } catch (ClassNotFoundException | LinkageError e) {
-        // not a java.lang class
+        if (elements.getTypeElement(packageName.isEmpty() ? name : packageName + "." + name) != null) {
+          shadowed.add(name);
+        }
+      } catch (RuntimeException e) {
+        shadowed.add(name); // cannot tell: spelling it out is always correct
       }
     }
     return shadowed;
-  }
-
-  private static Set<String> typesOfPackage(List<? extends Element> origins) {
-    Set<String> names = new java.util.TreeSet<>();
-    for (Element e = origins.isEmpty() ? null : origins.get(0); e != null; e = e.getEnclosingElement()) {
-      if (e instanceof PackageElement pkg) {
-        try {
-          for (Element type : pkg.getEnclosedElements()) {
-            names.add(type.getSimpleName().toString());
-          }
-        } catch (RuntimeException ignored) {
-          // a package that cannot be listed: nothing to qualify
-        }
-        break;
-      }
-    }
-    return names;
   }
 
   /** The first identifier of a canonical name as the companion spells it ({@code java.lang.Math} → {@code Math}). */
