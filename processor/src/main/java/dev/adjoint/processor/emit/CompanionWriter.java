@@ -187,15 +187,15 @@ public final class CompanionWriter {
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(resultType)
           .addParameters(parameters())
-          .addStatement("$T tape$$ = new $T($L)", tapeClass, tapeClass, args);
+          .addStatement("$T node$$tape = new $T($L)", tapeClass, tapeClass, args);
       if (tensors.isEmpty() || !TensorNodes.resultVariesWithTensorInputs(program)) {
         m.addComment("no differentiable tensor input reaches the result: a constant, as in eager autograd");
-        return m.addStatement("return tape$$.value()").build();
+        return m.addStatement("return node$$tape.value()").build();
       }
       CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
           .collect(CodeBlock.joining(" || "));
       m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
-          .addStatement("return tape$$.value()")
+          .addStatement("return node$$tape.value()")
           .endControlFlow();
       CodeBlock.Builder checks = CodeBlock.builder();
       for (MethodIr.Parameter p : method.parameters()) {
@@ -216,12 +216,12 @@ public final class CompanionWriter {
         saved.add(CodeBlock.of("$L.$L", JavaCode.typeName(f.owner()), f.name()));
       }
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
-      // Generated locals carry a '$' so that no parameter can clash with them (a parameter may be renamed
-      // to name$ only for names in GeneratedNames, which tape, pullback and node$upstream are not).
-      return m.addStatement("$T pullback$$ = node$$upstream -> {\n$>$L"
-              + "return tape$$.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build())
-          .addStatement("return $T.fromGeneratedPullback($S, $S, tape$$.value(), pullback$$, new $T[] {$L}, $L)",
-              TENSOR, method.capitalized() + "Backward", qualified, TENSOR, CodeBlock.join(saved, ", "), inputs)
+      // Generated locals are node$...: user names have no '$', and a parameter GeneratedNames renames ends in it.
+      return m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
+              + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build())
+          .addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
+              + " new $T[] {$L}, $L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
+              CodeBlock.join(saved, ", "), inputs)
           .build();
     }
 

@@ -247,6 +247,25 @@ class GeneratedNamesTest {
     assertTrue(companion.contains("RefTape"), "the case needs a reference tape:\n" + companion);
   }
 
+  /** A package root named like a generated local: the parameter is renamed and still meets no generated name. */
+  @Test
+  void packageRootNamedLikeAGeneratedLocal() {
+    CompiledCompanion c = CompiledCompanion.compile("tape.T", """
+        package tape;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.Tensor;
+        final class T {
+          @Differentiable
+          static Tensor t(Tensor tape, Tensor pullback, double[] snapshot) {
+            return tape.mul(pullback).mul(snapshot[0]).sum();
+          }
+        }
+        """);
+    Tensor[] inputs = {Tensor.randn(1, 2, 3).requiresGrad(), Tensor.randn(2, 2, 3).requiresGrad()};
+    double[] k = {0.7};
+    assertTrue(Gradcheck.gradcheck(xs -> (Tensor) c.callStatic("tape.TGrad", "t", xs[0], xs[1], k), inputs));
+  }
+
   /** Names a record component cannot have are fine where they do not become one. */
   @Test
   void objectMethodNamesAsNoGradParametersAndLocals() {
