@@ -313,6 +313,24 @@ class GeneratedNamesTest {
         """);
     checkFirstArgument(c, "demo.F", "f", 0.7, -1.3, new double[] {0.4});
     checkFirstArgument(c, "demo.F", "f", -1.1, 0.6, new double[] {-0.8});
+    // Tensor methods: a @NoGrad Tensor and a @NoGrad double reassigned from the differentiable input.
+    CompiledCompanion t = CompiledCompanion.compile("demo.T", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.NoGrad;
+        import dev.adjoint.Tensor;
+        final class T {
+          @Differentiable
+          static Tensor t(Tensor x, @NoGrad Tensor k, @NoGrad double c) {
+            k = k.mul(x).tanh();
+            c = c * x.sum().item();
+            return k.mul(x).sum().mul(c);
+          }
+        }
+        """);
+    Tensor[] inputs = {Tensor.randn(3, 2, 3).requiresGrad()};
+    Tensor k = Tensor.randn(4, 2, 3);
+    assertTrue(Gradcheck.gradcheck(xs -> (Tensor) t.callStatic("demo.TGrad", "t", xs[0], k, 0.8), inputs));
     // g(x) = k x + x: the derivative k + 1, by hand
     Object gradient = c.callStatic("demo.FGrad", "gGradient", 2.0, 3.0);
     assertEquals(4.0, (double) CompiledCompanion.components(gradient).get("x"), 0.0);
