@@ -32,7 +32,8 @@ class GeneratedNamesTest {
         "System", "Object", "String", "Tensor", "DoubleTape", "IntTape", "RefTape", "ArrayAdjoints",
         "TensorAdjoints", "Backward", "Pullback", "Partials", "Generated", "F", "FGrad", "FTape", "FGradient",
         "upstream", "retainGraph", "tape", "gradient", "pullback", "record", "recorded", "freed", "value",
-        "backward", "reverse", "input", "state", "node", "var", "g", "gVjp", "fVjp", "fForward", "W", "pick");
+        "backward", "reverse", "input", "state", "node", "snapshot", "var", "yield", "sealed", "permits", "g",
+        "gVjp", "fVjp", "fForward", "W", "pick");
   }
 
   /** For every name {@code N} of {@code names}: N as a differentiable parameter of fK and a block-local of hK. */
