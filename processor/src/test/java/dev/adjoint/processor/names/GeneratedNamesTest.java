@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.Generator;
 import dev.adjoint.Gradcheck;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
@@ -105,6 +106,11 @@ class GeneratedNamesTest {
     check(CompiledCompanion.compile("F", source(names, false)), "F", names);
   }
 
+  /** A 2 x 3 standard normal tensor drawn with {@code seed}. */
+  private static Tensor randn(long seed) {
+    return Tensor.randn(new Generator().manualSeed(seed), 2, 3);
+  }
+
   private static void check(CompiledCompanion c, String owner, List<String> names) {
     for (int k = 0; k < names.size(); k++) {
       GradCheck.of(c, owner, "f" + k).atRandomPoints(2, r -> new Object[] {uniform(r, -1, 1), vector(r, 2, -1, 1),
@@ -147,7 +153,7 @@ class GeneratedNamesTest {
     for (int k = 0; k < names.size(); k++) {
       String t = "t" + k;
       String u = "u" + k;
-      Tensor[] inputs = {Tensor.randn(k, 2, 3).requiresGrad(), Tensor.randn(k + 100, 2, 3).requiresGrad()};
+      Tensor[] inputs = {randn(k).requiresGrad(), randn(k + 100).requiresGrad()};
       assertTrue(Gradcheck.gradcheck(xs -> (Tensor) c.callStatic("demo.TGrad", t, xs[0], xs[1], 0.7), inputs),
           names.get(k));
       assertTrue(Gradcheck.gradcheck(xs -> (Tensor) c.callStatic("demo.TGrad", u, xs[0], xs[1]), inputs),
@@ -262,7 +268,7 @@ class GeneratedNamesTest {
           }
         }
         """);
-    Tensor[] inputs = {Tensor.randn(1, 2, 3).requiresGrad(), Tensor.randn(2, 2, 3).requiresGrad()};
+    Tensor[] inputs = {randn(1).requiresGrad(), randn(2).requiresGrad()};
     double[] k = {0.7};
     assertTrue(Gradcheck.gradcheck(xs -> (Tensor) c.callStatic("tape.TGrad", "t", xs[0], xs[1], k), inputs));
   }
@@ -329,8 +335,8 @@ class GeneratedNamesTest {
           }
         }
         """);
-    Tensor[] inputs = {Tensor.randn(3, 2, 3).requiresGrad()};
-    Tensor k = Tensor.randn(4, 2, 3);
+    Tensor[] inputs = {randn(3).requiresGrad()};
+    Tensor k = randn(4);
     assertTrue(Gradcheck.gradcheck(xs -> (Tensor) t.callStatic("demo.TGrad", "t", xs[0], k, 0.8), inputs));
     // g(x) = k x + x: the derivative k + 1, by hand
     Object gradient = c.callStatic("demo.FGrad", "gGradient", 2.0, 3.0);
