@@ -49,11 +49,11 @@ final class CompanionAccess {
   }
 
   private static String whyNotMember(Element e, TypeElement type, String companionPackage) {
-    if (e.getModifiers().contains(Modifier.PUBLIC) || isInterfaceMember(e)) {
-      return null;
-    }
     if (e.getModifiers().contains(Modifier.PRIVATE)) {
       return "private";
+    }
+    if (e.getModifiers().contains(Modifier.PUBLIC) || isInterfaceMember(e)) {
+      return null;
     }
     if (ModelTypes.packageOf(type).equals(companionPackage)) {
       return null;
@@ -63,7 +63,7 @@ final class CompanionAccess {
         + " cannot reach";
   }
 
-  /** Members of interfaces are implicitly public. */
+  /** Members of interfaces are implicitly public unless declared private (checked first). */
   private static boolean isInterfaceMember(Element e) {
     Element enclosing = e.getEnclosingElement();
     return enclosing != null && (enclosing.getKind() == ElementKind.INTERFACE
