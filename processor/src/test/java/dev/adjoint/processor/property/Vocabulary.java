@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Renames a generated program's variables to names from Java's and the generated code's vocabulary
  * ({@code wait}, {@code Math}, package roots, runtime classes, {@code upstream}, generated member names),
  * so that the random generators also check that user names never break the companion. About half the
- * variables of a program are renamed; a differentiable parameter never gets a name a record component
+ * variables of a program are renamed (fields keep theirs); a differentiable parameter never gets a name a record component
  * cannot have (those are refused by design, see docs/diagnostics.md).
  */
 final class Vocabulary {
@@ -28,6 +28,8 @@ final class Vocabulary {
       "notifyAll", "finalize", "getClass");
   private static final Pattern DECLARED =
       Pattern.compile("\\b(?:double|int|long|boolean)(?:\\[\\])*\\s+([A-Za-z_]\\w*)\\b(?!\\s*\\()");
+  private static final Pattern FIELD =
+      Pattern.compile("\\bstatic\\s+(?:final\\s+)?(?:double|int|long|boolean)(?:\\[\\])*\\s+(\\w+)\\s*[;=]");
   private static final Pattern IDENTIFIER = Pattern.compile("\\b[A-Za-z_]\\w*\\b");
 
   private Vocabulary() {}
@@ -48,6 +50,11 @@ final class Vocabulary {
     Matcher d = DECLARED.matcher(source);
     while (d.find()) {
       declared.add(d.group(1));
+    }
+    // Fields keep their names: tests read some of them (a call counter) by reflection.
+    Matcher field = FIELD.matcher(source);
+    while (field.find()) {
+      declared.remove(field.group(1));
     }
     List<String> free = new ArrayList<>(NAMES);
     free.removeAll(present);
