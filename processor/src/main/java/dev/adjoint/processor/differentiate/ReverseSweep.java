@@ -129,6 +129,13 @@ public final class ReverseSweep {
     Parts parts = sweep.statement(body.body());
 
     List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
+    for (MethodIr.Parameter p : method.parameters()) {
+      // A @NoGrad parameter reassigned from varied values carries them: it needs an adjoint, as a local
+      // would, though it gets no gradient component.
+      if (!p.differentiable() && activity.isVaried(p.name())) {
+        adjoints.add(new AdjointProgram.Adjoint(p.variable(), adjointOf(p.variable())));
+      }
+    }
     for (Expr.Var local : body.locals()) {
       if (activity.isVaried(local.name())) {
         adjoints.add(new AdjointProgram.Adjoint(local, adjointOf(local)));

@@ -175,10 +175,13 @@ public final class JavaCode {
     return b.build();
   }
 
-  /** A class reference: runtime classes as imported types, {@code java.lang} by simple name. */
+  /**
+   * A class reference: runtime classes as imported types, {@code java.lang} by simple name (JavaPoet
+   * qualifies it where a type of the companion's package has the same name).
+   */
   static Object typeName(String canonical) {
     if (canonical.startsWith("java.lang.") && canonical.indexOf('.', "java.lang.".length()) < 0) {
-      return canonical.substring("java.lang.".length());
+      return CodeBlock.of("$T", ClassName.get("java.lang", canonical.substring("java.lang.".length())));
     }
     if (canonical.equals(Type.TensorType.CLASS)) {
       return CodeBlock.of("$T", TENSOR);

@@ -422,10 +422,6 @@ public final class MethodReader {
   }
 
   private void checkName(Tree at, String name) {
-    if (name.equals("upstream") || name.equals("retainGraph")) {
-      throw new Unsupported(at, "'" + name + "' is reserved: the generated reverse pass takes a parameter of that"
-          + " name; rename it");
-    }
     if (name.startsWith("_")) {
       throw new Unsupported(at, "names starting with '_' are reserved for generated code: rename '" + name + "'");
     }
@@ -854,6 +850,7 @@ public final class MethodReader {
       throw new Unsupported(at, "the private constant '" + name + "' is not a compile-time constant, so the"
           + " companion cannot read it: make it package-private");
     }
+    CompanionAccess.require(at, field, ModelTypes.packageOf(owner));
     return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
   }
 

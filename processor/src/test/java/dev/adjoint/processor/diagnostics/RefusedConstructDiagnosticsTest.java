@@ -212,12 +212,6 @@ class RefusedConstructDiagnosticsTest {
               return _x * _x;
             }
             """, "names starting with '_' are reserved"),
-        c("reserved name upstream", """
-            @Differentiable static double f(double x) {
-              double upstream = x; // ERROR
-              return upstream;
-            }
-            """, "'upstream' is reserved"),
         c("throw", """
             @Differentiable static double f(double x) {
               if (x < 0) throw new IllegalArgumentException(); // ERROR
