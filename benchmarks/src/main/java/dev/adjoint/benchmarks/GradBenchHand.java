@@ -51,25 +51,63 @@ final class GradBenchHand {
     return g;
   }
 
-  /** ∂det/∂a by the reverse of the expansion in minors: each level adds sign·det(S_j) and recurses with sign·a_0j. */
+  /**
+   * ∂det/∂a by the reverse of the expansion in minors, as a tape-based reverse mode does it: the forward recursion
+   * stores the determinant of every non-leaf sub-minor in visiting order, the reverse recursion visits the tree in
+   * the same order and adds sign·adj·det(S_j) to ∂a_{row,j} and recurses with sign·adj·a_{row,j}. One forward and
+   * one reverse traversal (GradBench's manual tool computes the ell² cofactors instead, about ell times the
+   * objective).
+   */
   static double[] det(double[] a, int ell) {
+    int records = 0;
+    int nodes = 1;
+    for (int depth = 1; depth < ell - 1; depth++) {
+      nodes *= ell - depth + 1;
+      records += nodes;
+    }
+    double[] tape = new double[Math.max(records, 1)];
+    int[] cursor = {0};
+    detForward(a, ell, 0, 0, tape, cursor);
     double[] g = new double[a.length];
-    detOfMinor(a, ell, 0, 0, 1.0, g);
+    cursor[0] = 0;
+    detReverse(a, ell, 0, 0, 1.0, tape, cursor, g);
     return g;
   }
 
-  private static void detOfMinor(double[] a, int ell, int row, int removed, double adj, double[] g) {
+  private static double detForward(double[] a, int ell, int row, int removed, double[] tape, int[] cursor) {
     if (row == ell - 1) {
-      int last = Integer.numberOfTrailingZeros(~removed);
-      g[row * ell + last] += adj;
+      return a[row * ell + Integer.numberOfTrailingZeros(~removed)];
+    }
+    double det = 0;
+    double sign = 1;
+    for (int j = 0; j < ell; j++) {
+      if ((removed & (1 << j)) == 0) {
+        double sub = detForward(a, ell, row + 1, removed | (1 << j), tape, cursor);
+        if (row + 1 < ell - 1) {
+          tape[cursor[0]++] = sub;
+        }
+        det += sign * a[row * ell + j] * sub;
+        sign = -sign;
+      }
+    }
+    return det;
+  }
+
+  private static void detReverse(double[] a, int ell, int row, int removed, double adj, double[] tape,
+      int[] cursor, double[] g) {
+    if (row == ell - 1) {
+      g[row * ell + Integer.numberOfTrailingZeros(~removed)] += adj;
       return;
     }
     double sign = 1;
     for (int j = 0; j < ell; j++) {
       if ((removed & (1 << j)) == 0) {
-        int sub = removed | (1 << j);
-        g[row * ell + j] += sign * adj * GradBench.detOfMinor(a, ell, row + 1, sub);
-        detOfMinor(a, ell, row + 1, sub, sign * adj * a[row * ell + j], g);
+        int subRemoved = removed | (1 << j);
+        detReverse(a, ell, row + 1, subRemoved, sign * adj * a[row * ell + j], tape, cursor, g);
+        double sub = row + 1 < ell - 1
+            ? tape[cursor[0]++]
+            : a[(row + 1) * ell + Integer.numberOfTrailingZeros(~subRemoved)];
+        g[row * ell + j] += sign * adj * sub;
         sign = -sign;
       }
     }
