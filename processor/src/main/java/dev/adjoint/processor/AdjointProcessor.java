@@ -13,6 +13,7 @@ import dev.adjoint.processor.emit.CompanionWriter;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.summary.ResultAlias;
+import dev.adjoint.processor.read.CustomDerivatives;
 import dev.adjoint.processor.read.MethodReader;
 import dev.adjoint.processor.read.ModelTypes;
 import dev.adjoint.processor.read.Problem;
@@ -93,6 +94,9 @@ public final class AdjointProcessor extends AbstractProcessor {
   private void processRound(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (TypeElement annotation : annotations) {
+      if (annotation.getQualifiedName().contentEquals(CustomDerivatives.DERIVATIVE_OF)) {
+        checkDerivativeTargets(round.getElementsAnnotatedWith(annotation));
+      }
       if (!annotation.getQualifiedName().contentEquals(ModelTypes.DIFFERENTIABLE)) {
         continue;
       }
@@ -273,11 +277,42 @@ public final class AdjointProcessor extends AbstractProcessor {
           + " this compilation");
       return Optional.empty();
     }
-    MethodReader.Result read = MethodReader.read(trees, processingEnv.getElementUtils(), method);
+    List<ExecutableElement> derivatives = CustomDerivatives.of(owner, method.getSimpleName().toString());
+    ExecutableElement derivative = derivatives.isEmpty() ? null : derivatives.get(0);
+    if (derivatives.size() > 1) {
+      error(derivatives.get(1), "'" + method.getSimpleName() + "' has two @DerivativeOf methods, '"
+          + derivatives.get(0).getSimpleName() + "' and '" + derivatives.get(1).getSimpleName() + "': keep one");
+      return Optional.empty();
+    }
+    if (derivative != null) {
+      Optional<String> problem = CustomDerivatives.check(method, derivative);
+      if (problem.isPresent()) {
+        error(derivative, problem.get());
+        return Optional.empty();
+      }
+    }
+    MethodReader.Result read = MethodReader.read(trees, processingEnv.getElementUtils(), method, derivative);
     for (Problem p : read.problems()) {
       report(p.tree(), method, p.message());
     }
     return read.method().isEmpty() ? Optional.empty() : Optional.of(read);
+  }
+
+  /** Each {@code @DerivativeOf("m")} names a {@code @Differentiable} method {@code m} of its class. */
+  private void checkDerivativeTargets(Set<? extends Element> annotated) {
+    for (Element e : annotated) {
+      if (e.getKind() != ElementKind.METHOD) {
+        continue;
+      }
+      String target = CustomDerivatives.target((ExecutableElement) e).orElse("");
+      boolean found = javax.lang.model.util.ElementFilter.methodsIn(e.getEnclosingElement().getEnclosedElements())
+          .stream().anyMatch(m -> m.getSimpleName().contentEquals(target) && ModelTypes.isDifferentiable(m));
+      if (!found) {
+        error(e, "@DerivativeOf(\"" + target + "\") names no @Differentiable method of "
+            + e.getEnclosingElement().getSimpleName() + ": annotate '" + target + "' with @Differentiable, in"
+            + " the same class as its derivative");
+      }
+    }
   }
 
   private Optional<AdjointProgram> differentiate(ExecutableElement method, MethodReader.Result read,
@@ -290,6 +325,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       return Optional.empty();
     }
     try {
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(read.method().get());
       return Optional.of(ReverseSweep.differentiate(read.method().get()));
     } catch (Refusal r) {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());

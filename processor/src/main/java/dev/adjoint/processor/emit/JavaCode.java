@@ -152,6 +152,9 @@ public final class JavaCode {
     if (callee instanceof Callee.DifferentiableMethod m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }
+    if (callee instanceof Callee.Custom m) {
+      return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+    }
     if (callee instanceof Callee.TapeMember t) {
       return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), t.name(),
           arguments(c.args().subList(1, c.args().size())));
