@@ -17,9 +17,6 @@ import org.junit.jupiter.api.TestFactory;
  * the gradient check. Programs are straight-line arithmetic over 2-3 doubles with Math functions on safe
  * domains, compound assignments, an if on a comparison, a ?:, and a loop with an int bound and an
  * accumulator. Fixed seeds, 30 programs, 3 points each; a failure prints the program.
- *
- * <p>Written as a JUnit dynamic test with its own seeded generator rather than with jqwik: see the
- * report accompanying this commit.
  */
 class RandomProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
