@@ -18,7 +18,11 @@ import org.junit.jupiter.api.TestFactory;
  * through the processor, pass the gradient check: nested loops that overwrite a local array in place, a
  * scalar carried and overwritten across iterations, int index arithmetic, {@code break}, {@code continue}
  * and {@code return} inside loops, branches, and calls to other {@code @Differentiable} methods (scalar
- * and array). Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more.
+ * and array), and calls of every supported {@code Math} function with variable arguments ({@link MathCalls};
+ * program {@code k} starts from three featured functions {@code (k + 10 j) % 29} of its inputs, which every
+ * later value depends on). Each program is checked at 3 points drawn from its
+ * own seed, with loop bounds from 0 to 5 (one point runs the counted loops 0 times). Fixed seeds;
+ * {@code -Dadjoint.randomPrograms=N} runs more.
  */
 class RandomLoopProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
@@ -29,16 +33,22 @@ class RandomLoopProgramGradientTest {
   Stream<DynamicTest> randomLoopProgramsPassTheGradientCheck() {
     return IntStream.range(0, PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
-      String source = new Generator(new Random(seed)).program();
-      return DynamicTest.dynamicTest("loop program " + k + " (seed " + seed + ")", () -> check(source));
+      List<String> featured = MathCalls.featured(k, 3);
+      String source = new Generator(new Random(seed), featured).program();
+      return DynamicTest.dynamicTest("loop program " + k + " (seed " + seed + ", " + featured + ")",
+          () -> check(source, seed));
     });
   }
 
-  static void check(String source) {
+  /** Checks at 3 points drawn from {@code seed}; one of them has {@code n == 0}. */
+  static void check(String source, long seed) {
     try {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
-      GradCheck.of(c, "demo.F", "f").atRandomPoints(3,
-          r -> new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), r.nextInt(LENGTH + 1)});
+      GradCheck check = GradCheck.of(c, "demo.F", "f");
+      Random r = new Random(~seed);
+      for (int n : MathCalls.tripCounts(r, 3, LENGTH + 1)) {
+        check.at(vector(r, LENGTH, -1, 1), uniform(r, -1, 1), n);
+      }
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + source, e);
     }
@@ -48,16 +58,26 @@ class RandomLoopProgramGradientTest {
   static final class Generator {
     final Random r;
     final StringBuilder body = new StringBuilder();
+    final List<String> featured;
     int indent = 2;
     int counter;
 
-    Generator(Random r) {
+    Generator(Random r, List<String> featured) {
       this.r = r;
+      this.featured = featured;
     }
 
     String program() {
       line("double[] y = " + (r.nextBoolean() ? "x.clone();" : "new double[x.length];"));
-      line("double s = 0.25 * x[0] + p;");
+      StringBuilder start = new StringBuilder("double s = 0.25 * x[0] + p");
+      for (int i = 0; i < featured.size(); i++) {
+        String input = r.nextBoolean() ? "p" : "x[" + r.nextInt(LENGTH) + "]";
+        line("double f" + i + " = " + MathCalls.call(featured.get(i), r, () -> "(" + input + " + "
+            + (r.nextBoolean() ? "x[" + r.nextInt(LENGTH) + "]" : String.valueOf(Math.round(uniform(r, -1, 1) * 100)
+            / 100.0)) + ")") + ";");
+        start.append(" + f").append(i);
+      }
+      line(start + ";");
       int blocks = 1 + r.nextInt(3);
       for (int b = 0; b < blocks; b++) {
         block();
@@ -171,7 +191,8 @@ class RandomLoopProgramGradientTest {
           "Math.tanh(" + a + " - " + b + ")",
           "(" + a + " / (2 + Math.cos(" + b + ")))",
           "Math.exp(Math.tanh(" + a + "))",
-          "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)"));
+          "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)",
+          MathCalls.any(r, () -> scalar(depth - 1, index))));
       return forms.get(r.nextInt(forms.size()));
     }
   }
