@@ -69,15 +69,15 @@ class RandomLoopProgramGradientTest {
 
     String program() {
       line("double[] y = " + (r.nextBoolean() ? "x.clone();" : "new double[x.length];"));
-      StringBuilder start = new StringBuilder("double s = 0.25 * x[0] + p");
+      List<String> featuredValues = new ArrayList<>();
       for (int i = 0; i < featured.size(); i++) {
         String input = r.nextBoolean() ? "p" : "x[" + r.nextInt(LENGTH) + "]";
         line("double f" + i + " = " + MathCalls.call(featured.get(i), r, () -> "(" + input + " + "
             + (r.nextBoolean() ? "x[" + r.nextInt(LENGTH) + "]" : String.valueOf(Math.round(uniform(r, -1, 1) * 100)
             / 100.0)) + ")") + ";");
-        start.append(" + f").append(i);
+        featuredValues.add("f" + i);
       }
-      line(start + ";");
+      line("double s = 0.25 * x[0] + p + 0.3 * (" + String.join(" + ", featuredValues) + ");");
       int blocks = 1 + r.nextInt(3);
       for (int b = 0; b < blocks; b++) {
         block();
@@ -123,7 +123,8 @@ class RandomLoopProgramGradientTest {
           maybeExit(true);
           indent--;
           line("}");
-          line("s = s * 0.7 + " + scalar(1, "i % y.length") + ";");
+          // tanh keeps s bounded however many trips run (s * s here would grow doubly exponentially)
+          line("s = s * 0.7 + Math.tanh(" + scalar(1, "i % y.length") + ");");
           indent--;
           line("}");
         }
@@ -132,7 +133,7 @@ class RandomLoopProgramGradientTest {
           line("j = 0;");
           line("while (j < n) {");
           indent++;
-          line("s = Math.sin(s) * " + scalar(1, "j") + " + g(s, " + scalar(1, "j") + ");");
+          line("s = Math.sin(s) * Math.tanh(" + scalar(1, "j") + ") + g(s, " + scalar(1, "j") + ");");
           // No continue here: it would skip the increment.
           maybeExit(false);
           line("j = j + 1;");
