@@ -147,6 +147,19 @@ def median_ns(fn, budget_s, repeats):
     return statistics.median(samples), samples
 
 
+def blas_library():
+    """The BLAS shared object this process really mapped (Debian's torch links libblas.so.3 through an
+    alternative: the reference BLAS unless OpenBLAS is installed), after one matmul forced it in."""
+    torch.ones(64, 64).matmul(torch.ones(64, 64))
+    try:
+        with open("/proc/self/maps") as fh:
+            names = {line.split()[-1] for line in fh if "blas" in line.lower() and "/" in line}
+    except OSError:
+        return "unknown"
+    real = sorted({__import__("os").path.realpath(n) for n in names})
+    return ", ".join(real) if real else "none mapped"
+
+
 def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else "pytorch.json"
     quick = "--quick" in sys.argv
@@ -185,7 +198,11 @@ def main():
         "python": platform.python_version(),
         "threads": torch.get_num_threads(),
         "dtype": "float64",
+        "blas": blas_library(),
     }
+    if "openblas" not in meta["blas"].lower():
+        print(f"warning: PyTorch runs on {meta['blas']}, not OpenBLAS: its matmul timings are not representative",
+              file=sys.stderr)
     with open(out_path, "w") as fh:
         json.dump({"meta": meta, "results": results}, fh, indent=1)
 

@@ -108,7 +108,8 @@ def main():
     w("")
     w(machine)
     w(f"- PyTorch {torch['meta']['torch']} (Debian python3-torch), Python {torch['meta']['python']}, "
-      f"float64, CPU, torch.set_num_threads({torch['meta']['threads']})")
+      f"float64, CPU, torch.set_num_threads({torch['meta']['threads']}), "
+      f"BLAS: {torch['meta'].get('blas', 'not recorded')}")
     w("")
     w("Times are medians (JMH: median of the measurement iterations' per-call averages; PyTorch: median of "
       "timing repeats). **Adjoint** is the generated `FunctionsGrad.mGradient(...)` (forward + reverse pass). "

@@ -20,14 +20,16 @@ log "build: mvn -q -pl benchmarks -am package -DskipTests"
 jar=$here/target/benchmarks.jar
 
 # Debian's python3-torch lives in /usr/lib/python3/dist-packages: use the system interpreter when there is one.
+# It links the generic libblas.so.3, which is Debian's slow reference BLAS unless an optimized BLAS is
+# installed: libopenblas0-serial (single-threaded, like the JMH side) takes over that alternative.
 python=python3
 [[ -x /usr/bin/python3 ]] && python=/usr/bin/python3
-if ! "$python" -c 'import torch' 2>/dev/null; then
-  log "installing python3-torch (apt-get)"
-  sudo_cmd=()
-  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+sudo_cmd=()
+[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+if ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
+  log "installing python3-torch and libopenblas0-serial (apt-get)"
   "${sudo_cmd[@]}" apt-get update
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y python3-torch
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y python3-torch libopenblas0-serial
   python=/usr/bin/python3
 fi
 

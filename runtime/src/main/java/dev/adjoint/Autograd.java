@@ -93,8 +93,9 @@ public final class Autograd {
    * The Hessian of a scalar {@code f} at {@code x}, shape {@code [x.numel(), x.numel()]}, by double
    * backward (no finite differences): the gradient is computed with a recorded reverse pass, then each
    * of its entries is differentiated again with a one-hot upstream. Exact for every operation of
-   * {@link Tensor} (all reverse rules are written with differentiable tensor operations); second
-   * derivatives through a {@link Pullback} node are zero unless the pullback records its own graph.
+   * {@link Tensor} (all reverse rules are written with differentiable tensor operations). Through the node
+   * of a generated {@code @Differentiable} method it throws (the node is differentiable once); through a
+   * user's {@link Pullback} node second derivatives are zero unless the pullback records its own graph.
    *
    * @throws IllegalArgumentException if {@code f} does not return a one-element tensor
    */

@@ -460,8 +460,8 @@ public final class Tensor {
    * returned gradients to the inputs' graphs. The pullback is dropped after a reverse pass that does
    * not retain the graph, and a further pass throws the freed-graph error. Otherwise the result is a
    * plain leaf. Second derivatives do not flow through a pullback unless the tensors it returns were
-   * themselves recorded. The engine cannot version-check values the pullback captured: generated code
-   * keeps its own copies, as a tape does.
+   * themselves recorded. The engine cannot version-check values the pullback captured; {@link
+   * #fromGeneratedPullback} can, and is what generated code uses.
    *
    * @param name the node's name, e.g. {@code "LossBackward"}
    * @param value the forward result
@@ -470,6 +470,12 @@ public final class Tensor {
    * @return the value as a graph tensor (or a plain leaf when nothing requires grad)
    */
   public static Tensor fromPullback(String name, Tensor value, Pullback pullback, Tensor... inputs) {
+    Node.Fn fn = pullbackRule(name, value, pullback, inputs);
+    return recordWithState(new Tensor(value.data, value.shape, value.version), name, inputs, fn, pullback);
+  }
+
+  /** The reverse rule of a pullback node: runs the pullback (the node's state) and checks what it returns. */
+  private static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
     if (name == null || value == null || pullback == null || inputs == null) {
       throw new IllegalArgumentException("name, value, pullback and inputs must not be null");
     }
@@ -481,8 +487,7 @@ public final class Tensor {
       inputShapes[i] = inputs[i].shape;
     }
     int[] outShape = value.shape;
-    Tensor out = new Tensor(value.data, value.shape, value.version);
-    return recordWithState(out, name, inputs, (g, n) -> {
+    return (g, n) -> {
       Pullback p = (Pullback) n.state();
       Tensor[] grads = p.apply(g);
       if (grads == null || grads.length != inputShapes.length) {
@@ -498,7 +503,78 @@ public final class Tensor {
         }
       }
       return grads;
-    }, pullback);
+    };
+  }
+
+  /**
+   * The node of a generated {@code @Differentiable} tensor method: {@link #fromPullback} with the two
+   * guarantees PyTorch gives a custom function that saves its inputs and is marked
+   * {@code once_differentiable}.
+   *
+   * <ul>
+   *   <li>The pullback reads {@code saved} (the method's tensor arguments and the constants it read) by
+   *       reference, so their versions are recorded now and checked when the node runs: a tensor changed in
+   *       place in between ({@link #addInPlace}, {@link #subInPlace}, {@link #mulInPlace}, on it or on a view
+   *       sharing its storage) makes the reverse pass throw PyTorch's "modified by an inplace operation"
+   *       error instead of returning a gradient of the new values.
+   *   <li>The pullback computes numbers, not a graph, so the gradients it returns cannot be differentiated
+   *       again. When a reverse pass records a graph ({@code createGraph}, as {@link Autograd#hessian} does)
+   *       the gradients leaving this node are marked: differentiating them again throws an error naming
+   *       {@code method} instead of giving second derivatives of zero.
+   * </ul>
+   *
+   * @param name the node's name, e.g. {@code "LossBackward"}
+   * @param method the source method, as the user should read it in an error, e.g. {@code "Model.loss"}
+   * @param value the forward result
+   * @param pullback the reverse rule; returns one gradient (or null for none) per input
+   * @param saved the tensors the pullback reads by reference
+   * @param inputs the differentiable inputs
+   * @return the value as a graph tensor (or a plain leaf when nothing requires grad)
+   */
+  public static Tensor fromGeneratedPullback(
+      String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor... inputs) {
+    if (method == null || saved == null) {
+      throw new IllegalArgumentException("method and saved must not be null");
+    }
+    for (int i = 0; i < saved.length; i++) {
+      if (saved[i] == null) {
+        throw new IllegalArgumentException("saved tensor " + i + " of " + name + " is null");
+      }
+    }
+    Node.Fn rule = pullbackRule(name, value, pullback, inputs);
+    Tensor[] kept = saved.clone();
+    Node.Fn checked = (g, n) -> {
+      for (int i = 0; i < kept.length; i++) {
+        n.saved(i);
+      }
+      Tensor[] grads = rule.apply(g, n);
+      if (GradMode.isEnabled()) {
+        for (int i = 0; i < grads.length; i++) {
+          if (grads[i] != null) {
+            grads[i] = onceDifferentiable(grads[i], name, method, n.next);
+          }
+        }
+      }
+      return grads;
+    };
+    return record(new Tensor(value.data, value.shape, value.version), name, inputs, checked, kept, pullback);
+  }
+
+  /**
+   * {@code g} as a graph tensor whose own reverse rule refuses: a gradient that a generated node computed
+   * without a graph, in a reverse pass that records one (PyTorch's {@code DelayedError}).
+   */
+  private static Tensor onceDifferentiable(Tensor g, String name, String method, Node[] inputs) {
+    Tensor marked = new Tensor(g.data, g.shape, g.version);
+    marked.gradFn = new Node(name + "DoubleBackward", inputs, (up, n) -> {
+      throw new UnsupportedOperationException("a second derivative through " + method + " (node " + name
+          + ") is not supported: its generated reverse pass computes numbers, not a graph, so it can be"
+          + " differentiated only once. For higher derivatives (Autograd.hessian, Autograd.grad with"
+          + " createGraph) call the original method " + method + " itself, so that Tensor's eager"
+          + " operations record every step.");
+    }, null, null);
+    marked.requiresGrad = true;
+    return marked;
   }
 
   /** Attaches a node to {@code out} when recording is on and an input requires grad. */
@@ -960,7 +1036,7 @@ public final class Tensor {
           + shape[1] + " and " + other.shape[0] + "x" + other.shape[1] + ")");
     }
     double[] r = new double[shape[0] * other.shape[1]];
-    mmKernel(data, 0, other.data, 0, r, 0, shape[0], shape[1], other.shape[1]);
+    MatmulKernels.mm(data, 0, other.data, 0, r, 0, shape[0], shape[1], other.shape[1]);
     return record(wrap(r, new int[] {shape[0], other.shape[1]}), "MmBackward", new Tensor[] {this, other},
         (g, n) -> new Tensor[] {
             n.needs(0) ? g.mm(n.saved(1).t()) : null, n.needs(1) ? n.saved(0).t().mm(g) : null},
@@ -978,59 +1054,13 @@ public final class Tensor {
     }
     double[] r = new double[b * n * m];
     for (int i = 0; i < b; i++) {
-      mmKernel(data, i * n * k, other.data, i * k * m, r, i * n * m, n, k, m);
+      MatmulKernels.mm(data, i * n * k, other.data, i * k * m, r, i * n * m, n, k, m);
     }
     return record(wrap(r, new int[] {b, n, m}), "BmmBackward", new Tensor[] {this, other},
         (g, nd) -> new Tensor[] {
             nd.needs(0) ? g.bmm(nd.saved(1).transpose(1, 2)) : null,
             nd.needs(1) ? nd.saved(0).transpose(1, 2).bmm(g) : null},
         this, other);
-  }
-
-  /** The transpose of a row-major {@code rows × cols} matrix, copied tile by tile to stay in cache. */
-  private static double[] transposeMatrix(double[] m, int rows, int cols) {
-    double[] r = new double[m.length];
-    final int tile = 32;
-    for (int i0 = 0; i0 < rows; i0 += tile) {
-      int i1 = Math.min(rows, i0 + tile);
-      for (int j0 = 0; j0 < cols; j0 += tile) {
-        int j1 = Math.min(cols, j0 + tile);
-        for (int i = i0; i < i1; i++) {
-          for (int j = j0; j < j1; j++) {
-            r[j * rows + i] = m[i * cols + j];
-          }
-        }
-      }
-    }
-    return r;
-  }
-
-  private static void mmKernel(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
-    if (m == 1) {
-      // Matrix times vector: one dot product per row, not an inner loop of length 1.
-      for (int i = 0; i < n; i++) {
-        double sum = 0;
-        int row = ao + i * k;
-        for (int p = 0; p < k; p++) {
-          sum += a[row + p] * b[bo + p];
-        }
-        r[ro + i] += sum;
-      }
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      for (int p = 0; p < k; p++) {
-        double v = a[ao + i * k + p];
-        if (v == 0) {
-          continue;
-        }
-        int bRow = bo + p * m;
-        int rRow = ro + i * m;
-        for (int j = 0; j < m; j++) {
-          r[rRow + j] += v * b[bRow + j];
-        }
-      }
-    }
   }
 
   /** Swaps dimensions {@code d0} and {@code d1} (a copy); the gradient is transposed back. */
@@ -1053,7 +1083,7 @@ public final class Tensor {
     outShape[a] = shape[b];
     outShape[b] = shape[a];
     if (shape.length == 2 && a != b) {
-      return record(wrap(transposeMatrix(data, shape[0], shape[1]), outShape), name, new Tensor[] {this},
+      return record(wrap(MatmulKernels.transpose(data, shape[0], shape[1]), outShape), name, new Tensor[] {this},
           (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
     }
     int[] in = Shapes.contiguousStrides(shape);

@@ -39,14 +39,23 @@ public final class TensorAdjoints {
     return Tensor.full(g, like.shape());
   }
 
-  /** {@code relu'}: 1 where {@code x > 0}, 0 elsewhere (0 at 0, as PyTorch). */
+  /**
+   * {@code relu'}: {@code g} where {@code x > 0}, exactly 0 elsewhere (at 0 and NaN too, even for an infinite
+   * or NaN {@code g}), as the eager {@link Tensor#relu()} and PyTorch's {@code threshold_backward}.
+   */
   public static Tensor relu(Tensor g, Tensor x) {
-    return mask(g, x, v -> v > 0 ? 1.0 : 0.0);
+    double[] gv = g.toArray();
+    double[] xv = x.toArray();
+    double[] out = new double[xv.length];
+    for (int i = 0; i < xv.length; i++) {
+      out[i] = xv[i] > 0 ? gv[i] : 0.0;
+    }
+    return Tensor.fromArray(out, x.shape());
   }
 
-  /** {@code abs'}: the sign of {@code x}, 0 at 0. */
+  /** {@code abs'}: {@code g} times the sign of {@code x}: 0 at 0, NaN at NaN, as the eager {@link Tensor#abs()}. */
   public static Tensor abs(Tensor g, Tensor x) {
-    return mask(g, x, v -> v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0);
+    return mask(g, x, v -> v > 0 ? 1.0 : v < 0 ? -1.0 : v == 0 ? 0.0 : Double.NaN);
   }
 
   /** {@code d x^p / dx = p x^(p-1)}, and 0 everywhere for {@code p == 0}. */
@@ -71,18 +80,24 @@ public final class TensorAdjoints {
     return sum;
   }
 
-  /** The gradient of a full max or min {@code y} of {@code x}: split evenly among the entries equal to it. */
+  /**
+   * The gradient of a full max or min {@code y} of {@code x}: split evenly among the entries equal to it, or,
+   * when {@code y} is NaN (a NaN entry wins, as in PyTorch), among the NaN entries.
+   */
   public static Tensor extremum(Tensor g, Tensor x, Tensor y) {
     double target = y.item();
+    boolean nan = Double.isNaN(target);
     double[] values = x.toArray();
+    boolean[] hit = new boolean[values.length];
     int ties = 0;
-    for (double v : values) {
-      ties += v == target ? 1 : 0;
+    for (int i = 0; i < values.length; i++) {
+      hit[i] = nan ? Double.isNaN(values[i]) : values[i] == target;
+      ties += hit[i] ? 1 : 0;
     }
     double share = g.item() / Math.max(1, ties);
     double[] out = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      out[i] = values[i] == target ? share : 0.0;
+      out[i] = hit[i] ? share : 0.0;
     }
     return Tensor.fromArray(out, x.shape());
   }
@@ -109,29 +124,113 @@ public final class TensorAdjoints {
     return p.sub(Tensor.fromArray(oneHot, n, c)).mul(g.item() / n);
   }
 
-  /** {@code dA} of {@code A.matmul(B)} for matrices: {@code g · Bᵀ}. */
+  /**
+   * {@code dA} of {@code A.matmul(B)} for every rank {@link Tensor#matmul} accepts: {@code g · Bᵀ} on the
+   * operands promoted to matrices (a 1-D {@code A} as a row, a 1-D {@code B} as a column), summed over the
+   * batch dimension when {@code A} was broadcast over it.
+   */
   public static Tensor matmulFirst(Tensor g, Tensor a, Tensor b) {
-    requireMatrices(a, b);
-    return g.matmul(b.t());
+    if (a.dim() == 2 && b.dim() == 2) {
+      return g.matmul(b.t());
+    }
+    Tensor b2 = b.dim() == 1 ? b.unsqueeze(1) : b;
+    Tensor g2 = asProduct(g, a, b);
+    Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;
+    return g2.matmul(b2.transpose(-1, -2)).sumToSize(a2.shape()).reshape(a.shape());
   }
 
-  /** {@code dB} of {@code A.matmul(B)} for matrices: {@code Aᵀ · g}. */
+  /** {@code dB} of {@code A.matmul(B)} for every rank: {@code Aᵀ · g} on the promoted operands, batch summed. */
   public static Tensor matmulSecond(Tensor g, Tensor a, Tensor b) {
-    requireMatrices(a, b);
-    return a.t().matmul(g);
+    if (a.dim() == 2 && b.dim() == 2) {
+      return a.t().matmul(g);
+    }
+    Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;
+    Tensor g2 = asProduct(g, a, b);
+    Tensor b2 = b.dim() == 1 ? b.unsqueeze(1) : b;
+    return a2.transpose(-1, -2).matmul(g2).sumToSize(b2.shape()).reshape(b.shape());
   }
 
-  private static void requireMatrices(Tensor a, Tensor b) {
-    if (a.dim() != 2 || b.dim() != 2) {
-      throw new UnsupportedOperationException("matmul of tensors of rank " + a.dim() + " and " + b.dim()
-          + " inside a @Differentiable method is not supported yet (only matrix products): reshape to 2-D, or"
-          + " use Tensor's own autograd for this product");
+  /** {@code g} with the dimensions {@code matmul} removed for 1-D operands put back (size 1). */
+  private static Tensor asProduct(Tensor g, Tensor a, Tensor b) {
+    Tensor g2 = b.dim() == 1 ? g.unsqueeze(g.dim()) : g;
+    return a.dim() == 1 ? g2.unsqueeze(g2.dim() - 1) : g2;
+  }
+
+  /** A gradient that shares no storage with anything the caller holds; zeros of {@code like}'s shape for none. */
+  public static Tensor fresh(Tensor gradient, Tensor like) {
+    return gradient == null ? Tensor.zeros(like.shape()) : Tensor.fromArray(gradient.toArray(), gradient.shape());
+  }
+
+  /**
+   * A gradient for a graph node: {@code null} when no gradient reached the input (as the eager graph and
+   * PyTorch leave an unused input's {@code grad()}), else a copy.
+   */
+  public static Tensor freshOrNull(Tensor gradient) {
+    return gradient == null ? null : Tensor.fromArray(gradient.toArray(), gradient.shape());
+  }
+
+  /** {@code gradient}, or zeros of {@code like}'s shape when no gradient reached that input. */
+  public static Tensor orZeros(Tensor gradient, Tensor like) {
+    return gradient == null ? Tensor.zeros(like.shape()) : gradient;
+  }
+
+  /**
+   * Refuses a {@code static final} tensor that requires grad: generated code treats constants as constants
+   * and would never give it a gradient, where eager autograd (and PyTorch) would.
+   *
+   * @param field the constant, as {@code Owner.NAME}
+   * @param method the {@code @Differentiable} method that reads it
+   */
+  public static void requireConstant(Tensor constant, String field, String method) {
+    if (constant != null && constant.isRequiresGrad()) {
+      throw new IllegalStateException(method + " reads the static final tensor " + field + ", which requires"
+          + " grad, but the code generated for " + method + " differentiates only with respect to its"
+          + " parameters, so " + field + " would never receive a gradient: pass it to " + method + " as a"
+          + " Tensor parameter, or call requiresGrad(false) on it if it is a constant");
     }
   }
 
-  /** A gradient that shares no storage with anything the caller holds. */
-  public static Tensor fresh(Tensor gradient, Tensor like) {
-    return gradient == null ? Tensor.zeros(like.shape()) : Tensor.fromArray(gradient.toArray(), gradient.shape());
+  /** A copy of an array argument a graph node reads by reference, to check it later; null stays null. */
+  public static int[] snapshot(int[] a) {
+    return a == null ? null : a.clone();
+  }
+
+  /** A copy of an array argument a graph node reads by reference, to check it later; null stays null. */
+  public static double[] snapshot(double[] a) {
+    return a == null ? null : a.clone();
+  }
+
+  /** A deep copy of an array argument a graph node reads by reference, to check it later. */
+  public static double[][] snapshot(double[][] a) {
+    return a == null ? null : ArrayAdjoints.copyOf(a);
+  }
+
+  /** Throws PyTorch's in-place modification error if array argument {@code name} changed since its snapshot. */
+  public static void requireUnchanged(int[] now, int[] then, String name, String method) {
+    if (!Arrays.equals(now, then)) {
+      throw modified(name, "int[]", method);
+    }
+  }
+
+  /** Throws PyTorch's in-place modification error if array argument {@code name} changed since its snapshot. */
+  public static void requireUnchanged(double[] now, double[] then, String name, String method) {
+    if (!Arrays.equals(now, then)) {
+      throw modified(name, "double[]", method);
+    }
+  }
+
+  /** Throws PyTorch's in-place modification error if array argument {@code name} changed since its snapshot. */
+  public static void requireUnchanged(double[][] now, double[][] then, String name, String method) {
+    if (!Arrays.deepEquals(now, then)) {
+      throw modified(name, "double[][]", method);
+    }
+  }
+
+  private static IllegalStateException modified(String name, String type, String method) {
+    return new IllegalStateException("one of the variables needed for gradient computation has been modified"
+        + " by an inplace operation: the " + type + " argument '" + name + "' of " + method + " changed"
+        + " between the call and the reverse pass, which reads it. Hint: do the update after backward(), or"
+        + " pass a copy (" + name + ".clone()) to " + method + ".");
   }
 
   /** Throws unless {@code upstream} has exactly {@code output}'s shape. */

@@ -23,15 +23,22 @@ public final class Activity {
 
   /** Computes the varied variables of {@code body}, starting from {@code method}'s differentiable parameters. */
   public static Activity of(MethodIr method, StructuredBody body) {
-    Set<String> varied = new HashSet<>();
+    Set<String> seeds = new HashSet<>();
     for (MethodIr.Parameter p : method.differentiableParameters()) {
-      varied.add(p.name());
+      seeds.add(p.name());
     }
+    return of(seeds, body.body());
+  }
+
+  /** The variables of {@code body} that vary with the variables {@code seeds}. */
+  public static Activity of(Set<String> seeds, Stmt body) {
+    Set<String> varied = new HashSet<>(seeds);
+    List<Stmt.Assign> assignments = assignments(body);
     Activity current = new Activity(varied);
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (Stmt.Assign a : assignments(body.body())) {
+      for (Stmt.Assign a : assignments) {
         Expr.Var root = ExprWalk.root(a.target());
         if (root != null && root.type().differentiable() && !varied.contains(root.name())
             && current.isActive(a.value())) {
@@ -103,6 +110,14 @@ public final class Activity {
       collect(i.otherwise(), out);
     } else if (s instanceof Stmt.While w) {
       collect(w.body(), out);
+    } else if (s instanceof Stmt.DoWhile d) {
+      collect(d.body(), out);
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(x -> collect(x, out));
+      f.update().forEach(x -> collect(x, out));
+      collect(f.body(), out);
+    } else if (s instanceof Stmt.CountDown c) {
+      collect(c.body(), out);
     }
   }
 }

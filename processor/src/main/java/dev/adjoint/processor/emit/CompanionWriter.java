@@ -159,34 +159,74 @@ public final class CompanionWriter {
     }
 
     /**
-     * For a tensor result, the forward pass runs the plain kernels once and, when an input requires grad,
-     * attaches one graph node whose pullback is the generated reverse pass.
+     * For a tensor result, the forward pass runs the plain kernels once and, when an input requires grad and
+     * reaches the result, attaches one graph node whose pullback is the generated reverse pass. The node
+     * saves every tensor the pullback reads by reference with its version, and a snapshot of every array
+     * argument, so that an in-place change before the reverse pass throws PyTorch's error.
      */
     private MethodSpec tensorPrimal(String args) {
       List<MethodIr.Parameter> tensors = method.parameters().stream()
           .filter(p -> p.type() == Type.TENSOR && p.differentiable()).toList();
-      CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
-          .collect(CodeBlock.joining(" || "));
-      CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
-      CodeBlock gradients = tensors.stream().map(p -> CodeBlock.of("gradient.$L()", p.name()))
-          .collect(CodeBlock.joining(", "));
+      String qualified = method.ownerCanonicalName() + "." + method.name();
       MethodSpec.Builder m = MethodSpec.methodBuilder(method.name())
           .addJavadoc("The forward pass of $L, as one node of the tensor graph: when an input requires grad,"
               + " {@code backward()} on the result runs the generated reverse pass.\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(resultType)
           .addParameters(parameters())
-          .addStatement("$T tape = new $T($L)", tapeClass, tapeClass, args);
-      if (tensors.isEmpty()) {
-        return m.addStatement("return tape.value()").build();
+          .addStatement("$T tape$$ = new $T($L)", tapeClass, tapeClass, args);
+      if (tensors.isEmpty() || !TensorNodes.resultVariesWithTensorInputs(program)) {
+        m.addComment("no differentiable tensor input reaches the result: a constant, as in eager autograd");
+        return m.addStatement("return tape$$.value()").build();
       }
-      return m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
-          .addStatement("return tape.value()")
-          .endControlFlow()
-          .addStatement("$T pullback = upstream -> {\n$>$T gradient = tape.backward(upstream, true);\n"
-              + "return new $T[] {$L};\n$<}", PULLBACK, gradientClass, TENSOR, gradients)
-          .addStatement("return $T.fromPullback($S, tape.value(), pullback, $L)", TENSOR,
-              method.capitalized() + "Backward", inputs)
+      CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
+          .collect(CodeBlock.joining(" || "));
+      m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
+          .addStatement("return tape$$.value()")
+          .endControlFlow();
+      CodeBlock.Builder checks = CodeBlock.builder();
+      for (MethodIr.Parameter p : method.parameters()) {
+        if (p.type() instanceof Type.DoubleArray || p.type() instanceof Type.IntArray) {
+          m.addStatement("$T snapshot$$$L = $T.snapshot($L)", typeName(p.type()), p.name(), TENSOR_ADJOINTS,
+              p.name());
+          checks.add("$T.requireUnchanged($L, snapshot$$$L, $S, $S);\n", TENSOR_ADJOINTS, p.name(), p.name(),
+              p.name(), qualified);
+        }
+      }
+      List<CodeBlock> saved = new ArrayList<>();
+      for (MethodIr.Parameter p : method.parameters()) {
+        if (p.type() == Type.TENSOR) {
+          saved.add(CodeBlock.of("$L", p.name()));
+        }
+      }
+      for (Expr.StaticField f : TensorNodes.constants(program)) {
+        saved.add(CodeBlock.of("$L.$L", JavaCode.typeName(f.owner()), f.name()));
+      }
+      CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
+      return m.addStatement("$T pullback$$ = upstream$$ -> {\n$>$L"
+              + "return tape$$.nodeGradients(upstream$$);\n$<}", PULLBACK, checks.build())
+          .addStatement("return $T.fromGeneratedPullback($S, $S, tape$$.value(), pullback$$, new $T[] {$L}, $L)",
+              TENSOR, method.capitalized() + "Backward", qualified, TENSOR, CodeBlock.join(saved, ", "), inputs)
+          .build();
+    }
+
+    /**
+     * The tape's reverse pass as the graph node runs it: retained (the engine frees the node), under
+     * {@code noGrad}, one gradient per differentiable tensor parameter, {@code null} where none arrived.
+     */
+    private MethodSpec nodeGradients() {
+      CodeBlock gradients = method.parameters().stream()
+          .filter(p -> p.type() == Type.TENSOR && p.differentiable())
+          .map(p -> CodeBlock.of("gradient.$L()", p.name()))
+          .collect(CodeBlock.joining(", "));
+      return MethodSpec.methodBuilder("nodeGradients")
+          .addJavadoc("The reverse pass as the graph node runs it: retained, one gradient per differentiable"
+              + " tensor parameter, {@code null} where none arrived.\n")
+          .addModifiers(Modifier.PRIVATE)
+          .returns(com.palantir.javapoet.ArrayTypeName.of(TENSOR))
+          .addParameter(TENSOR, "upstream")
+          .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, true))", gradientClass, TENSOR)
+          .addStatement("return new $T[] {$L}", TENSOR, gradients)
           .build();
     }
 
@@ -241,6 +281,11 @@ public final class CompanionWriter {
         constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
       }
       if (tensorMode) {
+        for (Expr.StaticField f : TensorNodes.constants(program)) {
+          constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS,
+              JavaCode.typeName(f.owner()), f.name(), f.owner() + "." + f.name(),
+              method.ownerCanonicalName() + "." + method.name());
+        }
         constructor.addStatement("$T.noGrad(this::record)", TENSOR);
       } else {
         constructor.addStatement("record()");
@@ -272,8 +317,16 @@ public final class CompanionWriter {
             .returns(gradientClass)
             .addParameter(resultType, "upstream")
             .addParameter(TypeName.BOOLEAN, "retainGraph")
-            .addStatement("return $T.noGrad(() -> reverse(upstream, retainGraph))", TENSOR)
+            .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, retainGraph))", gradientClass, TENSOR)
+            .addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
+                .map(p -> p.type() == Type.TENSOR
+                    ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.name(), p.name())
+                    : CodeBlock.of("gradient.$L()", p.name()))
+                .collect(CodeBlock.joining(", ")))
             .build());
+        if (tensorResult) {
+          tape.addMethod(nodeGradients());
+        }
       }
       tape.addMethod(backward());
       tape.addMethod(MethodSpec.methodBuilder("backward")
@@ -375,7 +428,8 @@ public final class CompanionWriter {
     private CodeBlock newGradient() {
       CodeBlock components = method.differentiableParameters().stream()
           .map(p -> p.type() == Type.TENSOR
-              ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()), p.name())
+              // null where no gradient arrived; backward() turns it into zeros of the parameter's entry shape
+              ? CodeBlock.of("$T.freshOrNull($L)", TENSOR_ADJOINTS, AdjointProgram.adjointName(p.name()))
               : CodeBlock.of("$L", AdjointProgram.adjointName(p.name())))
           .collect(CodeBlock.joining(", "));
       return CodeBlock.of("new $T($L)", gradientClass, components);

@@ -132,10 +132,14 @@ class TensorMethodGradientTest {
 
   private static void compareWithEager(String name, Function<Tensor[], Object[]> args, Tensor... inputs) {
     Tensor[] viaNode = leaves(inputs);
-    // sum() composes the generated node with ordinary graph operations, as a user's loss would.
-    call(name, args.apply(viaNode)).sum().backward();
     Tensor[] eager = leaves(inputs);
-    original(name, args.apply(eager)).sum().backward();
+    Tensor nodeValue = call(name, args.apply(viaNode));
+    Tensor eagerValue = original(name, args.apply(eager));
+    // The forward value against the original method (same kernels, so equal), not only its own differences.
+    assertEquals(eagerValue, nodeValue, name + " forward value");
+    // sum() composes the generated node with ordinary graph operations, as a user's loss would.
+    nodeValue.sum().backward();
+    eagerValue.sum().backward();
     for (int i = 0; i < inputs.length; i++) {
       assertTrue(viaNode[i].grad().allClose(eager[i].grad(), 1e-9, 1e-12),
           name + " input " + i + ": " + viaNode[i].grad() + " vs eager " + eager[i].grad());
