@@ -3,12 +3,9 @@ package dev.adjoint.processor.diagnostics;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.refused;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.source;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.sources;
-import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.thrownBy;
-import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.wrap;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.JavaFileObjects;
-import dev.adjoint.Tensor;
 import dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.Case;
 import dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.Reported;
 import dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.Row;
@@ -400,17 +397,5 @@ class CatalogueDiagnosticsTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** What calling the companion of a rank-3 by rank-2 matmul, then backward, throws. */
-  static String batchedMatmulBackward() {
-    CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap("""
-        @Differentiable public static Tensor f(Tensor a, Tensor b) {
-          return a.matmul(b).sum();
-        }
-        """));
-    Tensor a = Tensor.ones(2, 2, 3).requiresGrad();
-    Tensor b = Tensor.ones(3, 2).requiresGrad();
-    return thrownBy(() -> ((Tensor) c.callStatic("demo.FGrad", "f", a, b)).backward());
   }
 }

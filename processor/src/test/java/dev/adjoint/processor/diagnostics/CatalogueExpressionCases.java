@@ -3,8 +3,12 @@ package dev.adjoint.processor.diagnostics;
 import static dev.adjoint.processor.diagnostics.CatalogueDiagnosticsTest.row;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.refused;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.sources;
+import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.thrownBy;
 
+import dev.adjoint.Autograd;
+import dev.adjoint.Tensor;
 import dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.Reported;
+import dev.adjoint.processor.testing.CompiledCompanion;
 
 /**
  * The cases of {@code docs/diagnostics.md}'s "Expressions" and "Tensor methods" tables, one
@@ -12,6 +16,11 @@ import dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.Reported;
  */
 final class CatalogueExpressionCases {
   private CatalogueExpressionCases() {}
+
+  /** {@code members} wrapped into {@code demo.F} and compiled with the processor (must succeed). */
+  static CompiledCompanion companion(String members) {
+    return CompiledCompanion.compile("demo.F", DiagnosticsCatalogue.wrap(members));
+  }
 
   static void register() {
     row("lambda", refused("""
@@ -203,9 +212,22 @@ final class CatalogueExpressionCases {
           return x.mul(Tensor.randn(1, 2)); // ERROR
         }
         """, "Tensor.randn is not supported in a @Differentiable method"));
-    row("`matmul` of ranks other than 2 (found at run time)", new Reported(
-        CatalogueDiagnosticsTest::batchedMatmulBackward,
-        "UnsupportedOperationException: matmul of tensors of rank 3 and 2 inside a @Differentiable method is not"
-        + " supported yet"));
+    row("a `static final` Tensor that requires grad, read by a generated node (found when called)", new Reported(
+        () -> thrownBy(() -> companion("""
+            static final Tensor W = Tensor.of(1.0, 2.0).requiresGrad();
+            @Differentiable public static Tensor f(Tensor x) {
+              return x.mul(W).sum();
+            }
+            """).callStatic("demo.FGrad", "f", Tensor.of(3.0, 4.0).requiresGrad())),
+        "IllegalStateException: demo.F.f reads the static final tensor demo.F.W, which requires grad"));
+    row("a second derivative through a generated node (`Autograd.hessian`, `createGraph`; found at run time)",
+        new Reported(() -> {
+          CompiledCompanion c = companion("""
+              @Differentiable public static Tensor f(Tensor x) {
+                return x.mul(x).mul(x).sum();
+              }
+              """);
+          return thrownBy(() -> Autograd.hessian(t -> (Tensor) c.callStatic("demo.FGrad", "f", t), Tensor.of(1.0, 2.0)));
+        }, "UnsupportedOperationException: a second derivative through demo.F.f"));
   }
 }
