@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The generated tensor nodes' kernels at their edge cases, against values worked out by hand (PyTorch's
- * conventions): ties of {@code max}/{@code min} split the gradient, {@code relu'(0) = abs'(0) = 0},
+ * conventions): reductions along dimension 0 and a negative dimension without keepDim, ties of
+ * {@code max}/{@code min} split the gradient, {@code relu'(0) = abs'(0) = 0},
  * {@code pow(x, 0)} has derivative 0, and the exponent's gradient is {@code sum(g y log x)} with the
  * entries at {@code x = 0} masked. Each of these once survived a hand-made mutation of the kernels.
  */
@@ -32,6 +33,8 @@ class GeneratedKernelEdgeCaseTest {
           @Differentiable public static Tensor max(Tensor a) { return a.max().mul(2.0); }
           @Differentiable public static Tensor min(Tensor a) { return a.min().mul(2.0); }
           @Differentiable public static Tensor pow(Tensor a, double p) { return a.pow(p).sum(); }
+          @Differentiable public static Tensor columns(Tensor a) { return a.sum(0, false).square().sum(); }
+          @Differentiable public static Tensor rows(Tensor a) { return a.mean(-1, false).square().sum(); }
         }
         """);
   }
@@ -82,5 +85,15 @@ class GeneratedKernelEdgeCaseTest {
     assertArrayEquals(new double[] {0, 0, 0}, tensor(zeroExponent, "a"));
     Map<String, Object> positive = gradient("pow", of(0, 2), 0.0);
     assertEquals(Math.log(2), (double) positive.get("p"), 1e-12);
+  }
+
+  @Test
+  void reductionsAlongADimensionWithoutKeepDim() {
+    Tensor a = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 7}});
+    // columns: sums c = (5, 7, 10), d/da_ij = 2 c_j
+    assertArrayEquals(new double[] {10, 14, 20, 10, 14, 20}, tensor(gradient("columns", a), "a"), 1e-12);
+    // rows: means m = (2, 16/3), d/da_ij = 2 m_i / 3
+    assertArrayEquals(new double[] {4.0 / 3, 4.0 / 3, 4.0 / 3, 32.0 / 9, 32.0 / 9, 32.0 / 9},
+        tensor(gradient("rows", a), "a"), 1e-12);
   }
 }
