@@ -2,7 +2,6 @@ package dev.adjoint;
 
 import dev.adjoint.runtime.Backward;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
@@ -121,40 +120,110 @@ public final class Tensor {
 
   /** Ones of the given shape. */
   public static Tensor ones(int... shape) {
-    return full(1.0, shape);
+    return full(shape, 1.0);
   }
 
-  /** A tensor of the given shape filled with {@code value}. */
-  public static Tensor full(double value, int... shape) {
+  /** A tensor of the given shape filled with {@code value}, as {@code torch.full(shape, value)}. */
+  public static Tensor full(int[] shape, double value) {
     int[] s = Shapes.checked(shape);
     double[] d = new double[Shapes.numel(s)];
     Arrays.fill(d, value);
     return wrap(d, s);
   }
 
-  /**
-   * Standard normal samples, reproducible from {@code seed} ({@link Random#nextGaussian()}, whose
-   * algorithm is fixed by its specification, so the values are the same on every JDK).
-   */
-  public static Tensor randn(long seed, int... shape) {
-    int[] s = Shapes.checked(shape);
-    Random random = new Random(seed);
-    double[] d = new double[Shapes.numel(s)];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = random.nextGaussian();
-    }
-    return wrap(d, s);
+  /** Zeros of {@code like}'s shape (a leaf that does not require grad), as {@code torch.zeros_like}. */
+  public static Tensor zerosLike(Tensor like) {
+    return zeros(like.shape);
   }
 
-  /** Uniform samples in {@code [0, 1)}, reproducible from {@code seed}. */
-  public static Tensor rand(long seed, int... shape) {
+  /** Ones of {@code like}'s shape, as {@code torch.ones_like}. */
+  public static Tensor onesLike(Tensor like) {
+    return ones(like.shape);
+  }
+
+  /** {@code value} in {@code like}'s shape, as {@code torch.full_like}. */
+  public static Tensor fullLike(Tensor like, double value) {
+    return full(like.shape, value);
+  }
+
+  /**
+   * Standard normal samples of the given shape from the default generator, as {@code torch.randn(3, 5)}:
+   * {@code randn(3, 5)} has shape {@code [3, 5]}. Reproducible after {@link #manualSeed(long)}; for a
+   * stream of its own pass a {@link Generator}.
+   */
+  public static Tensor randn(int... shape) {
+    return randn(Generator.DEFAULT, shape);
+  }
+
+  /** Standard normal samples of the given shape drawn from {@code generator}. */
+  public static Tensor randn(Generator generator, int... shape) {
     int[] s = Shapes.checked(shape);
-    Random random = new Random(seed);
-    double[] d = new double[Shapes.numel(s)];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = random.nextDouble();
+    return wrap(generator.normal(Shapes.numel(s)), s);
+  }
+
+  /** Standard normal samples of {@code like}'s shape from the default generator, as {@code torch.randn_like}. */
+  public static Tensor randnLike(Tensor like) {
+    return randn(like.shape);
+  }
+
+  /** Standard normal samples of {@code like}'s shape drawn from {@code generator}. */
+  public static Tensor randnLike(Tensor like, Generator generator) {
+    return randn(generator, like.shape);
+  }
+
+  /** Uniform samples in {@code [0, 1)} of the given shape from the default generator, as {@code torch.rand}. */
+  public static Tensor rand(int... shape) {
+    return rand(Generator.DEFAULT, shape);
+  }
+
+  /** Uniform samples in {@code [0, 1)} of the given shape drawn from {@code generator}. */
+  public static Tensor rand(Generator generator, int... shape) {
+    int[] s = Shapes.checked(shape);
+    return wrap(generator.uniform(Shapes.numel(s)), s);
+  }
+
+  /**
+   * Reseeds the default generator that {@link #randn(int...)} and {@link #rand(int...)} draw from, as
+   * {@code torch.manual_seed}; returns that generator.
+   */
+  public static Generator manualSeed(long seed) {
+    return Generator.DEFAULT.manualSeed(seed);
+  }
+
+  /**
+   * {@code steps} evenly spaced values from {@code start} to {@code end} inclusive, as {@code
+   * torch.linspace} (the first half counted from {@code start}, the second from {@code end}, so both ends
+   * are exact).
+   */
+  public static Tensor linspace(double start, double end, int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("number of steps must be non-negative, got " + steps);
     }
-    return wrap(d, s);
+    double[] d = new double[steps];
+    if (steps == 1) {
+      d[0] = start;
+    } else if (steps > 1) {
+      double step = (end - start) / (steps - 1);
+      int half = steps / 2;
+      for (int i = 0; i < steps; i++) {
+        d[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+      }
+    }
+    return wrap(d, new int[] {steps});
+  }
+
+  /** {@code 10^linspace(start, end, steps)}, as {@code torch.logspace}. */
+  public static Tensor logspace(double start, double end, int steps) {
+    return logspace(start, end, steps, 10.0);
+  }
+
+  /** {@code base^linspace(start, end, steps)}, as {@code torch.logspace(start, end, steps, base)}. */
+  public static Tensor logspace(double start, double end, int steps, double base) {
+    double[] d = linspace(start, end, steps).data;
+    for (int i = 0; i < d.length; i++) {
+      d[i] = Math.pow(base, d[i]);
+    }
+    return wrap(d, new int[] {steps});
   }
 
   /** {@code [0, 1, ..., end)} as a 1-dimensional tensor. */
@@ -391,10 +460,7 @@ public final class Tensor {
     if (grad == null) {
       grad = wrap(g.data.clone(), shape);
     } else {
-      double[] d = grad.data;
-      for (int i = 0; i < d.length; i++) {
-        d[i] += g.data[i];
-      }
+      PointwiseKernels.addInto(grad.data, g.data);
       grad.version.value++;
     }
   }
@@ -470,40 +536,7 @@ public final class Tensor {
    * @return the value as a graph tensor (or a plain leaf when nothing requires grad)
    */
   public static Tensor fromPullback(String name, Tensor value, Pullback pullback, Tensor... inputs) {
-    Node.Fn fn = pullbackRule(name, value, pullback, inputs);
-    return recordWithState(new Tensor(value.data, value.shape, value.version), name, inputs, fn, pullback);
-  }
-
-  /** The reverse rule of a pullback node: runs the pullback (the node's state) and checks what it returns. */
-  private static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
-    if (name == null || value == null || pullback == null || inputs == null) {
-      throw new IllegalArgumentException("name, value, pullback and inputs must not be null");
-    }
-    int[][] inputShapes = new int[inputs.length][];
-    for (int i = 0; i < inputs.length; i++) {
-      if (inputs[i] == null) {
-        throw new IllegalArgumentException("input " + i + " of " + name + " is null");
-      }
-      inputShapes[i] = inputs[i].shape;
-    }
-    int[] outShape = value.shape;
-    return (g, n) -> {
-      Pullback p = (Pullback) n.state();
-      Tensor[] grads = p.apply(g);
-      if (grads == null || grads.length != inputShapes.length) {
-        throw new IllegalStateException("the pullback of " + name + " returned "
-            + (grads == null ? "null" : grads.length + " gradients") + " for " + inputShapes.length
-            + " inputs");
-      }
-      for (int i = 0; i < grads.length; i++) {
-        if (grads[i] != null && !Arrays.equals(grads[i].shape, inputShapes[i])) {
-          throw new IllegalStateException("the pullback of " + name + " returned a gradient of shape "
-              + Shapes.str(grads[i].shape) + " for input " + i + " of shape " + Shapes.str(inputShapes[i])
-              + " (output shape " + Shapes.str(outShape) + ")");
-        }
-      }
-      return grads;
-    };
+    return GraphRecorder.fromPullback(name, value, pullback, inputs);
   }
 
   /**
@@ -533,78 +566,23 @@ public final class Tensor {
    */
   public static Tensor fromGeneratedPullback(
       String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor... inputs) {
-    if (method == null || saved == null) {
-      throw new IllegalArgumentException("method and saved must not be null");
-    }
-    for (int i = 0; i < saved.length; i++) {
-      if (saved[i] == null) {
-        throw new IllegalArgumentException("saved tensor " + i + " of " + name + " is null");
-      }
-    }
-    Node.Fn rule = pullbackRule(name, value, pullback, inputs);
-    Tensor[] kept = saved.clone();
-    Node.Fn checked = (g, n) -> {
-      for (int i = 0; i < kept.length; i++) {
-        n.saved(i);
-      }
-      Tensor[] grads = rule.apply(g, n);
-      if (GradMode.isEnabled()) {
-        for (int i = 0; i < grads.length; i++) {
-          if (grads[i] != null) {
-            grads[i] = onceDifferentiable(grads[i], name, method, n.next);
-          }
-        }
-      }
-      return grads;
-    };
-    return record(new Tensor(value.data, value.shape, value.version), name, inputs, checked, kept, pullback);
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, inputs);
   }
 
-  /**
-   * {@code g} as a graph tensor whose own reverse rule refuses: a gradient that a generated node computed
-   * without a graph, in a reverse pass that records one (PyTorch's {@code DelayedError}).
-   */
-  private static Tensor onceDifferentiable(Tensor g, String name, String method, Node[] inputs) {
-    Tensor marked = new Tensor(g.data, g.shape, g.version);
-    marked.gradFn = new Node(name + "DoubleBackward", inputs, (up, n) -> {
-      throw new UnsupportedOperationException("a second derivative through " + method + " (node " + name
-          + ") is not supported: its generated reverse pass computes numbers, not a graph, so it can be"
-          + " differentiated only once. For higher derivatives (Autograd.hessian, Autograd.grad with"
-          + " createGraph) call the original method " + method + " itself, so that Tensor's eager"
-          + " operations record every step.");
-    }, null, null);
-    marked.requiresGrad = true;
-    return marked;
+  /** A tensor sharing this one's storage, shape and version counter, without graph state. */
+  Tensor shareStorage() {
+    return new Tensor(data, shape, version);
+  }
+
+  /** Makes this tensor the output of {@code node} (a non-leaf that requires grad). */
+  void attach(Node node) {
+    gradFn = node;
+    requiresGrad = true;
   }
 
   /** Attaches a node to {@code out} when recording is on and an input requires grad. */
   private static Tensor record(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor... saved) {
-    return record(out, name, inputs, fn, saved, null);
-  }
-
-  private static Tensor recordWithState(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Object state) {
-    return record(out, name, inputs, fn, null, state);
-  }
-
-  private static Tensor record(
-      Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor[] saved, Object state) {
-    if (!GradMode.isEnabled()) {
-      return out;
-    }
-    boolean any = false;
-    for (Tensor t : inputs) {
-      any |= t.requiresGrad;
-    }
-    if (!any) {
-      return out;
-    }
-    Node[] next = new Node[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      next[i] = inputs[i].requiresGrad ? inputs[i].gradEdge() : null;
-    }
-    out.gradFn = new Node(name, next, fn, saved, state);
-    out.requiresGrad = true;
-    return out;
+    return GraphRecorder.record(out, name, inputs, fn, saved, null);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -623,9 +601,7 @@ public final class Tensor {
   /** {@code this *= factor}; returns this. */
   public Tensor mulInPlace(double factor) {
     checkInPlace(null, "mulInPlace");
-    for (int i = 0; i < data.length; i++) {
-      data[i] *= factor;
-    }
+    PointwiseKernels.scale(data, factor);
     version.value++;
     return this;
   }
@@ -636,17 +612,7 @@ public final class Tensor {
       throw new IllegalArgumentException(op + ": operand of shape " + Shapes.str(other.shape)
           + " does not broadcast to this tensor's shape " + Shapes.str(shape));
     }
-    double[] o = other.data;
-    if (o.length == data.length) {
-      for (int i = 0; i < data.length; i++) {
-        data[i] = f.applyAsDouble(data[i], o[i]);
-      }
-    } else {
-      int[] idx = Shapes.broadcastIndex(other.shape, shape);
-      for (int i = 0; i < data.length; i++) {
-        data[i] = f.applyAsDouble(data[i], o[idx[i]]);
-      }
-    }
+    PointwiseKernels.inPlace(data, shape, other.data, other.shape, f);
     version.value++;
     return this;
   }
@@ -736,40 +702,11 @@ public final class Tensor {
 
   private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
-    int n = Shapes.numel(s);
-    double[] r = new double[n];
-    double[] x = a.data;
-    double[] y = b.data;
-    if (x.length == n && y.length == n) {
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[i], y[i]);
-      }
-    } else if (x.length == n && y.length == 1) {
-      double c = y[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[i], c);
-      }
-    } else if (x.length == 1 && y.length == n) {
-      double c = x[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(c, y[i]);
-      }
-    } else {
-      int[] ia = Shapes.broadcastIndex(a.shape, s);
-      int[] ib = Shapes.broadcastIndex(b.shape, s);
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[ia[i]], y[ib[i]]);
-      }
-    }
-    return wrap(r, s);
+    return wrap(PointwiseKernels.binary(a.data, a.shape, b.data, b.shape, s, f), s);
   }
 
   private Tensor map(DoubleUnaryOperator f) {
-    double[] r = new double[data.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = f.applyAsDouble(data[i]);
-    }
-    return wrap(r, shape);
+    return wrap(PointwiseKernels.map(data, f), shape);
   }
 
   /** Broadcasts this tensor to {@code target} (PyTorch's {@code expand}); the gradient is summed back. */
@@ -799,11 +736,7 @@ public final class Tensor {
     if (Arrays.equals(shape, target)) {
       return this;
     }
-    int[] idx = Shapes.broadcastIndex(shape, target);
-    double[] r = new double[idx.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = data[idx[i]];
-    }
+    double[] r = ShapeKernels.expand(data, shape, target);
     int[] in = shape;
     return record(wrap(r, target), "ExpandBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.sumTo(in)});
@@ -822,11 +755,7 @@ public final class Tensor {
     if (Arrays.equals(shape, target)) {
       return this;
     }
-    int[] idx = Shapes.broadcastIndex(target, shape);
-    double[] r = new double[Shapes.numel(target)];
-    for (int i = 0; i < data.length; i++) {
-      r[idx[i]] += data[i];
-    }
+    double[] r = ShapeKernels.sumTo(data, shape, target);
     int[] in = shape;
     return record(wrap(r, target.clone()), "SumToSizeBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.expandTo(in)});
@@ -834,12 +763,7 @@ public final class Tensor {
 
   /** Zeroes the entries where {@code mask} is true (a differentiable {@code masked_fill(mask, 0)}). */
   private Tensor maskZero(boolean[] mask) {
-    double[] r = data.clone();
-    for (int i = 0; i < r.length; i++) {
-      if (mask[i]) {
-        r[i] = 0;
-      }
-    }
+    double[] r = PointwiseKernels.maskZero(data, mask);
     return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.maskZero(mask)});
   }
@@ -953,12 +877,7 @@ public final class Tensor {
   public Tensor abs() {
     int[] s = shape;
     return record(map(Math::abs), "AbsBackward", new Tensor[] {this}, (g, n) -> {
-      double[] x = n.saved(0).data;
-      double[] sign = new double[x.length];
-      for (int i = 0; i < x.length; i++) {
-        sign[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i] == 0 ? 0 : Double.NaN;
-      }
-      return new Tensor[] {g.mul(wrap(sign, s))};
+      return new Tensor[] {g.mul(wrap(PointwiseKernels.sign(n.saved(0).data), s))};
     }, this);
   }
 
@@ -1082,20 +1001,7 @@ public final class Tensor {
     int[] outShape = shape.clone();
     outShape[a] = shape[b];
     outShape[b] = shape[a];
-    if (shape.length == 2 && a != b) {
-      return record(wrap(MatmulKernels.transpose(data, shape[0], shape[1]), outShape), name, new Tensor[] {this},
-          (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
-    }
-    int[] in = Shapes.contiguousStrides(shape);
-    int[] st = in.clone();
-    st[a] = in[b];
-    st[b] = in[a];
-    int[] idx = Shapes.stridedIndex(outShape, st, 0);
-    double[] r = new double[idx.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = data[idx[i]];
-    }
-    return record(wrap(r, outShape), name, new Tensor[] {this},
+    return record(wrap(ShapeKernels.transpose(data, shape, a, b), outShape), name, new Tensor[] {this},
         (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
   }
 
@@ -1134,33 +1040,7 @@ public final class Tensor {
   }
 
   private int[] inferShape(int[] newShape) {
-    int[] s = newShape.clone();
-    int infer = -1;
-    long known = 1;
-    for (int i = 0; i < s.length; i++) {
-      if (s[i] == -1) {
-        if (infer >= 0) {
-          throw new IllegalArgumentException("only one dimension can be inferred in " + Shapes.str(newShape));
-        }
-        infer = i;
-      } else if (s[i] < 0) {
-        throw new IllegalArgumentException("invalid shape dimension " + s[i] + " in " + Shapes.str(newShape));
-      } else {
-        known *= s[i];
-      }
-    }
-    if (infer >= 0) {
-      if (known == 0 || data.length % known != 0) {
-        throw new IllegalArgumentException("shape " + Shapes.str(newShape) + " is invalid for input of size "
-            + data.length);
-      }
-      s[infer] = (int) (data.length / known);
-    }
-    if (Shapes.numel(s) != data.length) {
-      throw new IllegalArgumentException("shape " + Shapes.str(newShape) + " is invalid for input of size "
-          + data.length + " (shape " + Shapes.str(shape) + ")");
-    }
-    return s;
+    return ShapeKernels.inferShape(newShape, data.length, shape);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1168,10 +1048,7 @@ public final class Tensor {
 
   /** The sum of all elements (a scalar); the gradient is {@code g} expanded. */
   public Tensor sum() {
-    double s = 0;
-    for (double v : data) {
-      s += v;
-    }
+    double s = ReductionKernels.sum(data);
     int[] in = shape;
     return record(of(s), "SumBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.expandTo(in)});
   }
@@ -1179,18 +1056,7 @@ public final class Tensor {
   /** The sum along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor sum(int dim, boolean keepDim) {
     int d = Shapes.dim(dim, dim());
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    double[] r = new double[outer * inner];
-    for (int o = 0; o < outer; o++) {
-      for (int k = 0; k < len; k++) {
-        int base = (o * len + k) * inner;
-        for (int i = 0; i < inner; i++) {
-          r[o * inner + i] += data[base + i];
-        }
-      }
-    }
+    double[] r = ReductionKernels.sum(data, shape, d);
     int[] in = shape;
     int[] outShape = keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d);
     return record(wrap(r, outShape), "SumBackward", new Tensor[] {this},
@@ -1199,10 +1065,7 @@ public final class Tensor {
 
   /** The mean of all elements (a scalar); gradient {@code g/n} expanded. */
   public Tensor mean() {
-    double s = 0;
-    for (double v : data) {
-      s += v;
-    }
+    double s = ReductionKernels.sum(data);
     int count = data.length;
     int[] in = shape;
     return record(of(s / count), "MeanBackward", new Tensor[] {this},
@@ -1239,88 +1102,119 @@ public final class Tensor {
     if (data.length == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + "() of an empty tensor");
     }
-    double best = data[0];
-    for (double v : data) {
-      if (Double.isNaN(v)) {
-        best = v;
-        break;
-      }
-      best = isMax ? Math.max(best, v) : Math.min(best, v);
-    }
+    double best = ReductionKernels.extremum(data, isMax);
     int[] in = shape;
     Tensor out = of(best);
     return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] x = n.saved(0).data;
-      double y = n.saved(1).data[0];
-      double[] w = new double[x.length];
-      int count = 0;
-      for (int i = 0; i < x.length; i++) {
-        if (x[i] == y || Double.isNaN(y) && Double.isNaN(x[i])) {
-          w[i] = 1;
-          count++;
-        }
-      }
-      for (int i = 0; i < w.length; i++) {
-        w[i] /= count;
-      }
+      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data[0]);
       return new Tensor[] {g.mul(wrap(w, in))};
     }, this, out);
   }
 
   /**
-   * The largest values along {@code dim} (values only, like {@code amax}); the gradient is split
-   * evenly among the maxima of each slice.
+   * The largest values along {@code dim}, as {@code torch.max(x, dim).values}: the gradient of each slice
+   * goes to one entry, the index {@link #argmax(int, boolean)} returns (the first maximum, or the first
+   * NaN). {@link #amax(int, boolean)} splits it among ties instead; {@link #maxWithIndices} also returns
+   * the indices.
    */
   public Tensor max(int dim, boolean keepDim) {
+    return maxWithIndices(dim, keepDim).values();
+  }
+
+  /** The smallest values along {@code dim}, as {@code torch.min(x, dim).values} (gradient to one index). */
+  public Tensor min(int dim, boolean keepDim) {
+    return minWithIndices(dim, keepDim).values();
+  }
+
+  /** The result of {@link #maxWithIndices} and {@link #minWithIndices}: values, and indices as doubles. */
+  public record ValuesIndices(Tensor values, Tensor indices) {}
+
+  /**
+   * {@code values, indices = torch.max(x, dim, keepdim)}: the values (gradient to the selected index) and
+   * the index along {@code dim} of each (a tensor of integral doubles that does not require grad).
+   */
+  public ValuesIndices maxWithIndices(int dim, boolean keepDim) {
+    return selectExtremum(dim, keepDim, true);
+  }
+
+  /** {@code values, indices = torch.min(x, dim, keepdim)}. */
+  public ValuesIndices minWithIndices(int dim, boolean keepDim) {
+    return selectExtremum(dim, keepDim, false);
+  }
+
+  private ValuesIndices selectExtremum(int dim, boolean keepDim, boolean isMax) {
+    int d = Shapes.dim(dim, dim());
+    Tensor indices = argExtremum(d, true, isMax);
+    Tensor values = gather(d, indices);
+    return keepDim ? new ValuesIndices(values, indices) : new ValuesIndices(values.squeeze(d), indices.squeeze(d));
+  }
+
+  /** The largest values along {@code dim}, as {@code torch.amax}: the gradient is split evenly among ties. */
+  public Tensor amax(int dim, boolean keepDim) {
     return extremum(dim, keepDim, true);
   }
 
-  /** The smallest values along {@code dim}; the gradient is split evenly among ties. */
-  public Tensor min(int dim, boolean keepDim) {
+  /** The smallest values along {@code dim}, as {@code torch.amin} (gradient split among ties). */
+  public Tensor amin(int dim, boolean keepDim) {
     return extremum(dim, keepDim, false);
+  }
+
+  /** The largest element (the same as {@link #max()}). */
+  public Tensor amax() {
+    return max();
+  }
+
+  /** The smallest element (the same as {@link #min()}). */
+  public Tensor amin() {
+    return min();
+  }
+
+  /** The index of the largest element of the flattened tensor (a scalar; the first, or the first NaN). */
+  public Tensor argmax() {
+    return reshape(-1).argExtremum(0, false, true);
+  }
+
+  /** The index of the smallest element of the flattened tensor (a scalar). */
+  public Tensor argmin() {
+    return reshape(-1).argExtremum(0, false, false);
+  }
+
+  /**
+   * The indices of the largest values along {@code dim}, as {@code torch.argmax(x, dim, keepdim)}: integral
+   * doubles, not requiring grad.
+   */
+  public Tensor argmax(int dim, boolean keepDim) {
+    return argExtremum(dim, keepDim, true);
+  }
+
+  /** The indices of the smallest values along {@code dim}. */
+  public Tensor argmin(int dim, boolean keepDim) {
+    return argExtremum(dim, keepDim, false);
+  }
+
+  private Tensor argExtremum(int dim, boolean keepDim, boolean isMax) {
+    int d = Shapes.dim(dim, dim());
+    if (shape[d] == 0) {
+      throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
+    }
+    int[] k = ReductionKernels.argExtremum(data, shape, d, isMax);
+    double[] r = new double[k.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = k[i];
+    }
+    return wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
   }
 
   private Tensor extremum(int dim, boolean keepDim, boolean isMax) {
     int d = Shapes.dim(dim, dim());
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    if (len == 0) {
+    if (shape[d] == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
     }
-    double[] r = new double[outer * inner];
-    for (int o = 0; o < outer; o++) {
-      for (int i = 0; i < inner; i++) {
-        double best = data[o * len * inner + i];
-        for (int k = 1; k < len && !Double.isNaN(best); k++) {
-          double v = data[(o * len + k) * inner + i];
-          best = Double.isNaN(v) ? v : isMax ? Math.max(best, v) : Math.min(best, v);
-        }
-        r[o * inner + i] = best;
-      }
-    }
+    double[] r = ReductionKernels.extremum(data, shape, d, isMax);
     int[] in = shape;
     Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
     return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] x = n.saved(0).data;
-      double[] y = n.saved(1).data;
-      double[] w = new double[x.length];
-      for (int o = 0; o < outer; o++) {
-        for (int i = 0; i < inner; i++) {
-          double best = y[o * inner + i];
-          int count = 0;
-          for (int k = 0; k < len; k++) {
-            int at = (o * len + k) * inner + i;
-            if (x[at] == best || Double.isNaN(best) && Double.isNaN(x[at])) {
-              w[at] = 1;
-              count++;
-            }
-          }
-          for (int k = 0; k < len; k++) {
-            w[(o * len + k) * inner + i] /= count;
-          }
-        }
-      }
+      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data, in, d);
       return new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in).mul(wrap(w, in))};
     }, this, out);
   }
@@ -1349,32 +1243,7 @@ public final class Tensor {
   }
 
   private double[] softmaxData(int d, boolean log) {
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    double[] r = new double[data.length];
-    for (int o = 0; o < outer; o++) {
-      for (int i = 0; i < inner; i++) {
-        int base = o * len * inner + i;
-        double m = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < len; k++) {
-          m = Math.max(m, data[base + k * inner]);
-        }
-        if (m == Double.NEGATIVE_INFINITY) {
-          m = 0;
-        }
-        double s = 0;
-        for (int k = 0; k < len; k++) {
-          s += Math.exp(data[base + k * inner] - m);
-        }
-        double lse = m + Math.log(s);
-        for (int k = 0; k < len; k++) {
-          int at = base + k * inner;
-          r[at] = log ? data[at] - lse : Math.exp(data[at] - lse);
-        }
-      }
-    }
-    return r;
+    return ReductionKernels.softmax(data, shape, d, log);
   }
 
   /**
@@ -1452,27 +1321,13 @@ public final class Tensor {
   }
 
   private Tensor sliceData(int d, int s, int e) {
-    int outer = Shapes.outer(shape, d);
-    int len = shape[d];
-    int inner = Shapes.inner(shape, d);
-    int w = e - s;
-    double[] r = new double[outer * w * inner];
-    for (int o = 0; o < outer; o++) {
-      System.arraycopy(data, (o * len + s) * inner, r, o * w * inner, w * inner);
-    }
-    return wrap(r, Shapes.replaced(shape, d, w));
+    return wrap(ShapeKernels.slice(data, shape, d, s, e), Shapes.replaced(shape, d, e - s));
   }
 
   /** Places this tensor at {@code start} along {@code d} in zeros of shape {@code full} (slice's adjoint). */
   private Tensor unslice(int[] full, int d, int start) {
-    int outer = Shapes.outer(full, d);
-    int len = full[d];
-    int inner = Shapes.inner(full, d);
     int w = shape[d];
-    double[] r = new double[Shapes.numel(full)];
-    for (int o = 0; o < outer; o++) {
-      System.arraycopy(data, o * w * inner, r, (o * len + start) * inner, w * inner);
-    }
+    double[] r = ShapeKernels.unslice(data, shape, full, d, start);
     return record(wrap(r, full.clone()), "SliceBackwardBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.slice(d, start, start + w)});
   }
@@ -1542,19 +1397,429 @@ public final class Tensor {
   }
 
   private static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
-    int outer = Shapes.outer(outShape, d);
-    int total = outShape[d];
-    int inner = Shapes.inner(outShape, d);
-    double[] r = new double[Shapes.numel(outShape)];
-    int off = 0;
-    for (int i = 0; i < tensors.length; i++) {
-      int w = sizes[i] * inner;
-      for (int o = 0; o < outer; o++) {
-        System.arraycopy(tensors[i].data, o * w, r, (o * total + off) * inner, w);
-      }
-      off += sizes[i];
+    double[][] parts = new double[tensors.length][];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = tensors[i].data;
     }
-    return r;
+    return ShapeKernels.cat(parts, outShape, d, sizes);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Comparisons, masks and selection
+
+  /** {@code this > other} element-wise, broadcast: a mask of 1.0 and 0.0 that does not require grad. */
+  public Tensor gt(Tensor other) {
+    return binary(this, other, (a, b) -> a > b ? 1 : 0);
+  }
+
+  /** {@code this > c} as a mask. */
+  public Tensor gt(double c) {
+    return gt(of(c));
+  }
+
+  /** {@code this < other} as a mask (broadcast). */
+  public Tensor lt(Tensor other) {
+    return binary(this, other, (a, b) -> a < b ? 1 : 0);
+  }
+
+  /** {@code this < c} as a mask. */
+  public Tensor lt(double c) {
+    return lt(of(c));
+  }
+
+  /** {@code this >= other} as a mask (broadcast). */
+  public Tensor ge(Tensor other) {
+    return binary(this, other, (a, b) -> a >= b ? 1 : 0);
+  }
+
+  /** {@code this >= c} as a mask. */
+  public Tensor ge(double c) {
+    return ge(of(c));
+  }
+
+  /** {@code this <= other} as a mask (broadcast). */
+  public Tensor le(Tensor other) {
+    return binary(this, other, (a, b) -> a <= b ? 1 : 0);
+  }
+
+  /** {@code this <= c} as a mask. */
+  public Tensor le(double c) {
+    return le(of(c));
+  }
+
+  /** {@code this == other} as a mask (broadcast; NaN equals nothing, as in PyTorch). */
+  public Tensor eq(Tensor other) {
+    return binary(this, other, (a, b) -> a == b ? 1 : 0);
+  }
+
+  /** {@code this == c} as a mask. */
+  public Tensor eq(double c) {
+    return eq(of(c));
+  }
+
+  /**
+   * {@code condition ? x : y} element-wise, all three broadcast, as {@code torch.where}: a nonzero
+   * {@code condition} entry (a mask from {@link #gt} etc.) takes {@code x}. The gradient goes to {@code x}
+   * where the condition holds and to {@code y} elsewhere (each summed back to its shape); the condition gets
+   * none.
+   */
+  public static Tensor where(Tensor condition, Tensor x, Tensor y) {
+    int[] s = Shapes.broadcast(Shapes.broadcast(condition.shape, x.shape), y.shape);
+    double[] c = ShapeKernels.expand(condition.data, condition.shape, s);
+    double[] xv = ShapeKernels.expand(x.data, x.shape, s);
+    double[] yv = ShapeKernels.expand(y.data, y.shape, s);
+    double[] r = new double[c.length];
+    boolean[] fromX = new boolean[c.length];
+    boolean[] fromY = new boolean[c.length];
+    for (int i = 0; i < r.length; i++) {
+      fromX[i] = c[i] != 0;
+      fromY[i] = !fromX[i];
+      r[i] = fromX[i] ? xv[i] : yv[i];
+    }
+    int[] xs = x.shape;
+    int[] ys = y.shape;
+    return record(wrap(r, s), "WhereBackward", new Tensor[] {x, y}, (g, n) -> new Tensor[] {
+        n.needs(0) ? g.maskZero(fromY).sumTo(xs) : null, n.needs(1) ? g.maskZero(fromX).sumTo(ys) : null});
+  }
+
+  /** {@code where(condition, this, other)}, as PyTorch's {@code x.where(condition, y)}. */
+  public Tensor where(Tensor condition, Tensor other) {
+    return where(condition, this, other);
+  }
+
+  /**
+   * A copy with {@code value} where {@code mask} (broadcast to this shape) is nonzero, as {@code
+   * masked_fill}; the gradient passes only where the mask is zero.
+   */
+  public Tensor maskedFill(Tensor mask, double value) {
+    if (!Shapes.broadcastsTo(mask.shape, shape)) {
+      throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.str(mask.shape)
+          + " does not broadcast to the tensor's shape " + Shapes.str(shape));
+    }
+    double[] m = ShapeKernels.expand(mask.data, mask.shape, shape);
+    boolean[] fill = new boolean[m.length];
+    double[] r = data.clone();
+    for (int i = 0; i < r.length; i++) {
+      fill[i] = m[i] != 0;
+      if (fill[i]) {
+        r[i] = value;
+      }
+    }
+    return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.maskZero(fill)});
+  }
+
+  /**
+   * Each entry limited to {@code [min, max]} (NaN stays NaN; {@code min > max} gives {@code max}), as
+   * {@code torch.clamp}; the gradient passes where {@code min <= x <= max}, as PyTorch's.
+   */
+  public Tensor clamp(double min, double max) {
+    double[] r = PointwiseKernels.map(data, v -> Double.isNaN(v) ? v : Math.min(Math.max(v, min), max));
+    boolean[] blocked = new boolean[r.length];
+    for (int i = 0; i < r.length; i++) {
+      blocked[i] = !(data[i] >= min && data[i] <= max);
+    }
+    return record(wrap(r, shape), "ClampBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.maskZero(blocked)});
+  }
+
+  /** {@code clamp(min, +inf)}. */
+  public Tensor clampMin(double min) {
+    return clamp(min, Double.POSITIVE_INFINITY);
+  }
+
+  /** {@code clamp(-inf, max)}. */
+  public Tensor clampMax(double max) {
+    return clamp(Double.NEGATIVE_INFINITY, max);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // More element-wise functions
+
+  /** Sine; gradient {@code g·cos x}. */
+  public Tensor sin() {
+    return record(map(Math::sin), "SinBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.mul(n.saved(0).cos())}, this);
+  }
+
+  /** Cosine; gradient {@code -g·sin x}. */
+  public Tensor cos() {
+    return record(map(Math::cos), "CosBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.mul(n.saved(0).sin().neg())}, this);
+  }
+
+  /** {@code ln(1 + x)}, accurate near 0; gradient {@code g/(1 + x)}. */
+  public Tensor log1p() {
+    return record(map(Math::log1p), "Log1PBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.div(n.saved(0).add(1))}, this);
+  }
+
+  /** {@code e^x - 1}, accurate near 0; gradient {@code g·(y + 1)}. */
+  public Tensor expm1() {
+    Tensor out = map(Math::expm1);
+    return record(out, "Expm1Backward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(n.saved(0).add(1))},
+        out);
+  }
+
+  /** {@code -1}, {@code 0} or {@code 1} by sign (NaN stays NaN); the gradient is zero, as PyTorch's. */
+  public Tensor sign() {
+    return record(wrap(PointwiseKernels.sign(data), shape), "SignBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {zerosLike(g)});
+  }
+
+  /** The largest integer not above each entry; the gradient is zero, as PyTorch's. */
+  public Tensor floor() {
+    return record(map(Math::floor), "FloorBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {zerosLike(g)});
+  }
+
+  /** A copy (not sharing storage), as {@code torch.clone}; the gradient passes unchanged. */
+  public Tensor clone() {
+    return record(wrap(data.clone(), shape), "CloneBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // More reductions
+
+  /** The product of all elements (a scalar), as {@code torch.prod}; exact gradients with zero entries. */
+  public Tensor prod() {
+    return reshape(-1).prod(0, false);
+  }
+
+  /**
+   * The products along {@code dim}. The gradient of an entry is {@code g} times the product of the other
+   * entries of its slice, exact when entries are zero; a second derivative through a slice holding a zero
+   * is refused.
+   */
+  public Tensor prod(int dim, boolean keepDim) {
+    int d = Shapes.dim(dim, dim());
+    int[] in = shape;
+    int[] keptShape = Shapes.replaced(shape, d, 1);
+    Tensor out = wrap(ReductionKernels.prod(data, shape, d), keepDim ? keptShape : Shapes.without(shape, d));
+    return record(out, "ProdBackward", new Tensor[] {this}, (g, n) -> {
+      Tensor x = n.saved(0);
+      Tensor gk = keepDim ? g : g.unsqueeze(d);
+      boolean zeros = false;
+      for (double v : x.data) {
+        zeros |= v == 0;
+      }
+      if (!zeros) {
+        Tensor y = n.saved(1);
+        return new Tensor[] {gk.mul(keepDim ? y : y.unsqueeze(d)).div(x)};
+      }
+      if (GradMode.isEnabled() && (x.requiresGrad || gk.requiresGrad)) {
+        throw new UnsupportedOperationException("a second derivative of prod() through a slice holding a zero"
+            + " is not supported: the reverse pass computes the products of the other entries as numbers."
+            + " Use createGraph only where no product factor is zero.");
+      }
+      return new Tensor[] {gk.expandTo(in).mul(wrap(ReductionKernels.prodOfOthers(x.data, in, d), in))};
+    }, this, out);
+  }
+
+  /** Inclusive prefix sums along {@code dim}, as {@code torch.cumsum}; the gradient is the reversed cumsum. */
+  public Tensor cumsum(int dim) {
+    return cumsum(Shapes.dim(dim, dim()), false);
+  }
+
+  private Tensor cumsum(int d, boolean reverse) {
+    return record(wrap(ReductionKernels.cumsum(data, shape, d, reverse), shape), "CumsumBackward",
+        new Tensor[] {this}, (g, n) -> new Tensor[] {g.cumsum(d, !reverse)});
+  }
+
+  /** The unbiased variance of all elements (divides by {@code n - 1}), as {@code torch.var}. */
+  public Tensor var() {
+    return var(true);
+  }
+
+  /** The variance of all elements, dividing by {@code n - 1} if {@code unbiased}, else by {@code n}. */
+  public Tensor var(boolean unbiased) {
+    return reshape(-1).var(0, unbiased, false);
+  }
+
+  /** The unbiased variance along {@code dim}. */
+  public Tensor var(int dim, boolean keepDim) {
+    return var(dim, true, keepDim);
+  }
+
+  /**
+   * The variance along {@code dim}: {@code Σ(x - mean)² / (n - 1)} if {@code unbiased}, else {@code / n}
+   * (one element with {@code unbiased} gives NaN, as in PyTorch). Differentiated through its definition.
+   */
+  public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+    int d = Shapes.dim(dim, dim());
+    int count = shape[d] - (unbiased ? 1 : 0);
+    Tensor centered = sub(mean(d, true));
+    return centered.mul(centered).sum(d, keepDim).div(Math.max(count, 0));
+  }
+
+  /** The unbiased standard deviation of all elements, {@code sqrt(var())}. */
+  public Tensor std() {
+    return var().sqrt();
+  }
+
+  /** The standard deviation of all elements, {@code sqrt(var(unbiased))}. */
+  public Tensor std(boolean unbiased) {
+    return var(unbiased).sqrt();
+  }
+
+  /** The unbiased standard deviation along {@code dim}. */
+  public Tensor std(int dim, boolean keepDim) {
+    return var(dim, true, keepDim).sqrt();
+  }
+
+  /** The standard deviation along {@code dim}, {@code sqrt(var(dim, unbiased, keepDim))}. */
+  public Tensor std(int dim, boolean unbiased, boolean keepDim) {
+    return var(dim, unbiased, keepDim).sqrt();
+  }
+
+  /**
+   * {@code log(Σ exp(x))} along {@code dim}, computed stably (each slice's finite maximum subtracted first),
+   * as {@code torch.logsumexp}; the gradient is {@code g·softmax(x)}.
+   */
+  public Tensor logsumexp(int dim, boolean keepDim) {
+    int d = Shapes.dim(dim, dim());
+    if (shape[d] == 0) {
+      throw new IllegalStateException("logsumexp over an empty dimension");
+    }
+    double[] m = ReductionKernels.extremum(data, shape, d, true);
+    for (int i = 0; i < m.length; i++) {
+      if (Double.isInfinite(m[i]) || Double.isNaN(m[i])) {
+        m[i] = 0;
+      }
+    }
+    Tensor shift = wrap(m, Shapes.replaced(shape, d, 1));
+    Tensor out = sub(shift).exp().sum(d, true).log().add(shift);
+    return keepDim ? out : out.squeeze(d);
+  }
+
+  /** The Euclidean (2-) norm of all elements, as {@code torch.linalg.norm} of the flattened tensor. */
+  public Tensor norm() {
+    return reshape(-1).norm(0, false);
+  }
+
+  /**
+   * The Euclidean norm along {@code dim}; gradient {@code g·x/‖x‖}, and 0 where the norm is 0 (as PyTorch's).
+   */
+  public Tensor norm(int dim, boolean keepDim) {
+    int d = Shapes.dim(dim, dim());
+    double[] sq = PointwiseKernels.map(data, v -> v * v);
+    double[] r = PointwiseKernels.map(ReductionKernels.sum(sq, shape, d), Math::sqrt);
+    int[] in = shape;
+    Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
+    return record(out, "NormBackward", new Tensor[] {this}, (g, n) -> {
+      Tensor x = n.saved(0);
+      Tensor y = keepDim ? n.saved(1) : n.saved(1).unsqueeze(d);
+      Tensor gk = keepDim ? g : g.unsqueeze(d);
+      boolean[] zero = new boolean[x.data.length];
+      double[] ye = ShapeKernels.expand(y.data, y.shape, in);
+      for (int i = 0; i < zero.length; i++) {
+        zero[i] = ye[i] == 0;
+      }
+      return new Tensor[] {x.mul(gk.div(y)).maskZero(zero)};
+    }, this, out);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // More shape and indexing
+
+  /** All dimensions flattened into one (a view), as {@code torch.flatten}. */
+  public Tensor flatten() {
+    return flatten(0, -1);
+  }
+
+  /** Dimensions {@code startDim..endDim} (inclusive, negative counts from the end) flattened into one (a view). */
+  public Tensor flatten(int startDim, int endDim) {
+    if (shape.length == 0) {
+      return reshape(1);
+    }
+    int a = Shapes.dim(startDim, dim());
+    int b = Shapes.dim(endDim, dim());
+    if (a > b) {
+      throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim);
+    }
+    int[] s = new int[shape.length - (b - a)];
+    int merged = 1;
+    for (int k = a; k <= b; k++) {
+      merged *= shape[k];
+    }
+    System.arraycopy(shape, 0, s, 0, a);
+    s[a] = merged;
+    System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
+    return viewNamed(s, "ViewBackward");
+  }
+
+  /** Every dimension of size 1 removed (a view), as {@code squeeze()}. */
+  public Tensor squeeze() {
+    int kept = 0;
+    for (int v : shape) {
+      kept += v == 1 ? 0 : 1;
+    }
+    int[] s = new int[kept];
+    int j = 0;
+    for (int v : shape) {
+      if (v != 1) {
+        s[j++] = v;
+      }
+    }
+    return viewNamed(s, "SqueezeBackward");
+  }
+
+  /**
+   * The entries of this tensor at {@code index} along {@code dim}, as {@code torch.gather}: {@code index}
+   * (integral values) has this tensor's rank, no larger size in the other dimensions, and gives the
+   * result's shape. The gradient is scattered back, adding where an index repeats.
+   */
+  public Tensor gather(int dim, Tensor index) {
+    int d = Shapes.dim(dim, dim());
+    int[] off = ShapeKernels.gatherOffsets(index.data, index.shape, shape, d);
+    return gatherAt(off, index.shape.clone());
+  }
+
+  private Tensor gatherAt(int[] off, int[] outShape) {
+    int[] in = shape;
+    return record(wrap(ShapeKernels.gather(data, off), outShape), "GatherBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.scatterAddAt(off, in)});
+  }
+
+  private Tensor scatterAddAt(int[] off, int[] full) {
+    int[] in = shape;
+    return record(wrap(ShapeKernels.scatterAdd(data, off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
+        new Tensor[] {this}, (g, n) -> new Tensor[] {g.gatherAt(off, in)});
+  }
+
+  /**
+   * The slices at {@code indices} along {@code dim}, in that order (repeats allowed), as {@code
+   * index_select}; the gradient is added back to each selected slice.
+   */
+  public Tensor indexSelect(int dim, int... indices) {
+    int d = Shapes.dim(dim, dim());
+    int[] idx = indices.clone();
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = checkIndex(idx[i], d);
+    }
+    int[] in = shape;
+    Tensor out = wrap(ShapeKernels.indexSelect(data, shape, d, idx), Shapes.replaced(shape, d, idx.length));
+    return record(out, "IndexSelectBackward", new Tensor[] {this},
+        (g, n) -> new Tensor[] {g.indexAdd(in, d, idx)});
+  }
+
+  /** {@link #indexSelect(int, int...)} with a 1-D tensor of integral indices, as PyTorch spells it. */
+  public Tensor indexSelect(int dim, Tensor index) {
+    if (index.dim() > 1) {
+      throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Shapes.str(index.shape));
+    }
+    int[] idx = new int[index.data.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = (int) index.data[i];
+      if (idx[i] != index.data[i]) {
+        throw new IllegalArgumentException("indexSelect: index " + index.data[i] + " is not an integer");
+      }
+    }
+    return indexSelect(dim, idx);
+  }
+
+  private Tensor indexAdd(int[] full, int d, int[] idx) {
+    return record(wrap(ShapeKernels.indexAdd(data, full, d, idx), full.clone()), "IndexAddBackward",
+        new Tensor[] {this}, (g, n) -> new Tensor[] {g.indexSelect(d, idx)});
   }
 
   // ---------------------------------------------------------------------------------------------

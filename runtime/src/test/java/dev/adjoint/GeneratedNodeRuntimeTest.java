@@ -23,8 +23,8 @@ class GeneratedNodeRuntimeTest {
 
   @Test
   void savedTensorsAreVersionChecked() {
-    Tensor x = Tensor.randn(1, 3).requiresGrad();
-    Tensor w = Tensor.randn(2, 3);
+    Tensor x = Tensor.randn(new Generator().manualSeed(1), 3).requiresGrad();
+    Tensor w = Tensor.randn(new Generator().manualSeed(2), 3);
     Tensor out = node(x, w);
     w.view(3).addInPlace(Tensor.ones(3));
     IllegalStateException e = assertThrows(IllegalStateException.class, out::backward);
@@ -35,8 +35,8 @@ class GeneratedNodeRuntimeTest {
 
   @Test
   void unchangedSavedTensorsGiveTheGradientAndTheNodeIsFreed() {
-    Tensor x = Tensor.randn(1, 3).requiresGrad();
-    Tensor w = Tensor.randn(2, 3);
+    Tensor x = Tensor.randn(new Generator().manualSeed(1), 3).requiresGrad();
+    Tensor w = Tensor.randn(new Generator().manualSeed(2), 3);
     Tensor out = node(x, w);
     out.backward(null, false);
     assertEquals(w, x.grad());
@@ -45,8 +45,8 @@ class GeneratedNodeRuntimeTest {
 
   @Test
   void gradientsOfARecordedReversePassRefuseToBeDifferentiated() {
-    Tensor x = Tensor.randn(3, 3).requiresGrad();
-    Tensor w = Tensor.randn(4, 3);
+    Tensor x = Tensor.randn(new Generator().manualSeed(3), 3).requiresGrad();
+    Tensor w = Tensor.randn(new Generator().manualSeed(4), 3);
     Tensor g = Autograd.grad(node(x, w), new Tensor[] {x}, null, false, true)[0];
     assertEquals(w, g);
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
@@ -66,10 +66,10 @@ class GeneratedNodeRuntimeTest {
         {{3, 4}, {4, 5}}};
     long seed = 10;
     for (int[][] s : shapes) {
-      Tensor a = Tensor.randn(seed++, s[0]).requiresGrad();
-      Tensor b = Tensor.randn(seed++, s[1]).requiresGrad();
+      Tensor a = Tensor.randn(new Generator().manualSeed(seed++), s[0]).requiresGrad();
+      Tensor b = Tensor.randn(new Generator().manualSeed(seed++), s[1]).requiresGrad();
       Tensor out = a.matmul(b);
-      Tensor g = Tensor.randn(seed++, out.shape());
+      Tensor g = Tensor.randn(new Generator().manualSeed(seed++), out.shape());
       out.backward(g);
       Tensor da = Tensor.noGrad(() -> TensorAdjoints.matmulFirst(g, a.detach(), b.detach()));
       Tensor db = Tensor.noGrad(() -> TensorAdjoints.matmulSecond(g, a.detach(), b.detach()));

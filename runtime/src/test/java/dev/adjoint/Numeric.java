@@ -24,7 +24,7 @@ final class Numeric {
   static void check(Function<Tensor[], Tensor> f, double atol, double rtol, Tensor... inputs) {
     Tensor[] leaves = copies(inputs, true);
     Tensor out = f.apply(leaves);
-    Tensor upstream = Tensor.randn(42, out.shape());
+    Tensor upstream = Tensor.randn(new Generator().manualSeed(42), out.shape());
     out.backward(upstream);
     double[] up = upstream.toArray();
     for (int i = 0; i < inputs.length; i++) {
@@ -79,12 +79,12 @@ final class Numeric {
 
   /** A leaf that requires grad with seeded normal values. */
   static Tensor param(long seed, int... shape) {
-    return Tensor.randn(seed, shape).requiresGrad();
+    return Tensor.randn(new Generator().manualSeed(seed), shape).requiresGrad();
   }
 
   /** A leaf that requires grad with seeded values in [lo, hi). */
   static Tensor param(long seed, double lo, double hi, int... shape) {
-    double[] d = Tensor.rand(seed, shape).toArray();
+    double[] d = Tensor.rand(new Generator().manualSeed(seed), shape).toArray();
     for (int i = 0; i < d.length; i++) {
       d[i] = lo + (hi - lo) * d[i];
     }

@@ -4,11 +4,15 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
+import dev.adjoint.processor.analyze.AliasPolicy;
+import dev.adjoint.processor.analyze.Summaries;
 import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.ReverseSweep;
 import dev.adjoint.processor.emit.CompanionWriter;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.summary.ResultAlias;
 import dev.adjoint.processor.read.MethodReader;
 import dev.adjoint.processor.read.ModelTypes;
 import dev.adjoint.processor.read.Problem;
@@ -29,6 +33,8 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -111,7 +117,72 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       return;
     }
-    byClass.forEach(this::processClass);
+    // Read every method first: the alias summaries of callees in this compilation need their bodies.
+    List<ClassWork> work = new ArrayList<>();
+    byClass.forEach((owner, methods) -> work.add(readClass(owner, methods)));
+    List<MethodIr> all = new ArrayList<>();
+    for (ClassWork w : work) {
+      for (Read r : w.reads) {
+        all.add(r.result.method().get());
+      }
+    }
+    Summaries summaries = Summaries.of(all, this::compiledResultAlias);
+    for (ClassWork w : work) {
+      finishClass(w, summaries);
+    }
+  }
+
+  /** One class's methods as read, and whether any failed already. */
+  private static final class ClassWork {
+    final TypeElement owner;
+    final List<Read> reads = new ArrayList<>();
+    boolean failed;
+
+    ClassWork(TypeElement owner) {
+      this.owner = owner;
+    }
+  }
+
+  private record Read(ExecutableElement method, MethodReader.Result result) {}
+
+  /**
+   * What the array result of a callee compiled earlier may alias, from the {@code ResultAlias} annotation
+   * on its companion's forward member; without one (an older companion), anything.
+   */
+  private ResultAlias compiledResultAlias(Callee.DifferentiableMethod callee) {
+    ResultAlias unknown = ResultAlias.unknown(callee.parameterTypes().size());
+    TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
+    if (companion == null) {
+      return unknown;
+    }
+    for (ExecutableElement m : javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())) {
+      if (!m.getSimpleName().contentEquals(callee.name())) {
+        continue;
+      }
+      for (AnnotationMirror a : m.getAnnotationMirrors()) {
+        TypeElement type = (TypeElement) a.getAnnotationType().asElement();
+        if (!type.getQualifiedName().contentEquals(CompanionWriter.RESULT_ALIAS)) {
+          continue;
+        }
+        List<Integer> parameters = new ArrayList<>();
+        boolean constant = false;
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+            : processingEnv.getElementUtils().getElementValuesWithDefaults(a).entrySet()) {
+          String name = e.getKey().getSimpleName().toString();
+          if (name.equals("parameters") && e.getValue().getValue() instanceof List<?> values) {
+            for (Object v : values) {
+              if (v instanceof AnnotationValue av && av.getValue() instanceof Integer k) {
+                parameters.add(k);
+              }
+            }
+          } else if (name.equals("constant") && e.getValue().getValue() instanceof Boolean b) {
+            constant = b;
+          }
+        }
+        return new ResultAlias(parameters, constant);
+      }
+    }
+    return unknown;
   }
 
   /** Local and anonymous classes are not among the round's annotated elements: scan their trees. */
@@ -131,15 +202,14 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
-  private void processClass(TypeElement owner, List<ExecutableElement> methods) {
-    List<AdjointProgram> programs = new ArrayList<>();
+  private ClassWork readClass(TypeElement owner, List<ExecutableElement> methods) {
+    ClassWork work = new ClassWork(owner);
     Map<String, List<ExecutableElement>> byName = new HashMap<>();
     for (ExecutableElement m : methods) {
       String name = m.getSimpleName().toString();
       byName.computeIfAbsent(Character.toUpperCase(name.charAt(0)) + name.substring(1), k -> new ArrayList<>())
           .add(m);
     }
-    boolean failed = false;
     for (ExecutableElement method : methods) {
       try {
         String name = method.getSimpleName().toString();
@@ -148,15 +218,34 @@ public final class AdjointProcessor extends AbstractProcessor {
           error(method, "@Differentiable methods need distinct names: '" + name + "' is overloaded (or differs"
               + " only in case), and its companion members " + name + "Forward, " + name + "Vjp... would clash;"
               + " rename one of them");
-          failed = true;
+          work.failed = true;
           continue;
         }
-        Optional<AdjointProgram> program = differentiate(owner, method);
+        Optional<MethodReader.Result> read = read(owner, method);
+        read.ifPresent(r -> work.reads.add(new Read(method, r)));
+        work.failed |= read.isEmpty();
+      } catch (Throwable t) {
+        work.failed = true;
+        error(method, internalError("reading " + method.getSimpleName(), t));
+      }
+    }
+    return work;
+  }
+
+  private void finishClass(ClassWork work, Summaries summaries) {
+    TypeElement owner = work.owner;
+    List<AdjointProgram> programs = new ArrayList<>();
+    boolean failed = work.failed;
+    Map<String, ResultAlias> aliases = new HashMap<>();
+    for (Read r : work.reads) {
+      try {
+        Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries);
+        program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
         program.ifPresent(programs::add);
         failed |= program.isEmpty();
       } catch (Throwable t) {
         failed = true;
-        error(method, internalError("differentiating " + method.getSimpleName(), t));
+        error(r.method, internalError("differentiating " + r.method.getSimpleName(), t));
       }
     }
     if (programs.isEmpty() && failed) {
@@ -165,7 +254,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     try {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
-          first.ownerCanonicalName(), programs, List.of(owner));
+          first.ownerCanonicalName(), programs, List.of(owner), aliases);
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
@@ -174,7 +263,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
-  private Optional<AdjointProgram> differentiate(TypeElement owner, ExecutableElement method) {
+  /** The method read into IR (its problems reported), or empty when it cannot be differentiated. */
+  private Optional<MethodReader.Result> read(TypeElement owner, ExecutableElement method) {
     if (!checkSignature(owner, method)) {
       return Optional.empty();
     }
@@ -187,7 +277,16 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (Problem p : read.problems()) {
       report(p.tree(), method, p.message());
     }
-    if (read.method().isEmpty()) {
+    return read.method().isEmpty() ? Optional.empty() : Optional.of(read);
+  }
+
+  private Optional<AdjointProgram> differentiate(ExecutableElement method, MethodReader.Result read,
+      Summaries summaries) {
+    List<AliasPolicy.Problem> aliasing = AliasPolicy.check(read.method().get(), summaries);
+    for (AliasPolicy.Problem p : aliasing) {
+      report(read.originTrees().get(p.origin().id()), method, p.message());
+    }
+    if (!aliasing.isEmpty()) {
       return Optional.empty();
     }
     try {

@@ -24,7 +24,7 @@ public final class TensorAdjoints {
 
   /** The gradient of a full reduction: the scalar {@code g} spread over {@code like}'s shape. */
   public static Tensor expandLike(Tensor g, Tensor like) {
-    return Tensor.full(g.item(), like.shape());
+    return Tensor.full(like.shape(), g.item());
   }
 
   /** The gradient of a reduction over {@code dim}: {@code g} broadcast back along it. */
@@ -36,7 +36,7 @@ public final class TensorAdjoints {
 
   /** The gradient of {@code item()}: {@code g} in every position of {@code like}. */
   public static Tensor fill(double g, Tensor like) {
-    return Tensor.full(g, like.shape());
+    return Tensor.full(like.shape(), g);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.adjoint.samples;
 
+import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
+import dev.adjoint.optim.Adam;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -126,15 +128,17 @@ public final class Training {
     private final Tensor b1;
     private final Tensor w2;
     private final Tensor b2;
-    private final TensorAdam adam;
+    private final Adam adam;
 
     Network(int features, int hidden, int classes, double learningRate, long seed) {
       // Xavier-style scaling of seeded normal draws.
-      this.w1 = Tensor.randn(seed, features, hidden).mul(Math.sqrt(1.0 / features)).requiresGrad();
+      this.w1 = Tensor.randn(new Generator().manualSeed(seed), features, hidden)
+          .mul(Math.sqrt(1.0 / features)).requiresGrad();
       this.b1 = Tensor.zeros(hidden).requiresGrad();
-      this.w2 = Tensor.randn(seed + 1, hidden, classes).mul(Math.sqrt(1.0 / hidden)).requiresGrad();
+      this.w2 = Tensor.randn(new Generator().manualSeed(seed + 1), hidden, classes)
+          .mul(Math.sqrt(1.0 / hidden)).requiresGrad();
       this.b2 = Tensor.zeros(classes).requiresGrad();
-      this.adam = new TensorAdam(List.of(w1, b1, w2, b2), learningRate);
+      this.adam = new Adam(List.of(w1, b1, w2, b2), learningRate);
     }
 
     @Override
@@ -146,6 +150,7 @@ public final class Training {
     public double step(double[][] x, int[] y) {
       Tensor loss = ClassifiersGrad.mlpLoss(w1, b1, w2, b2, Tensor.of(x), y);
       double value = loss.item();
+      adam.zeroGrad();
       loss.backward();
       adam.step();
       return value;
@@ -184,45 +189,6 @@ public final class Training {
         v[i] = 0.999 * v[i] + 0.001 * gradient[i] * gradient[i];
         parameter[i] -= learningRate * (m[i] / (1 - beta1Power)) / (Math.sqrt(v[i] / (1 - beta2Power)) + 1e-8);
       }
-    }
-  }
-
-  /**
-   * Adam over tensor leaves, as {@code torch.optim.Adam}: reads each leaf's {@code grad()}, updates the leaf
-   * in place with recording off, then zeroes the gradient for the next batch.
-   */
-  static final class TensorAdam {
-    private final List<Tensor> parameters;
-    private final List<Tensor> m = new ArrayList<>();
-    private final List<Tensor> v = new ArrayList<>();
-    private final double learningRate;
-    private double beta1Power = 1;
-    private double beta2Power = 1;
-
-    TensorAdam(List<Tensor> parameters, double learningRate) {
-      this.parameters = parameters;
-      this.learningRate = learningRate;
-      for (Tensor p : parameters) {
-        m.add(Tensor.zeros(p.shape()));
-        v.add(Tensor.zeros(p.shape()));
-      }
-    }
-
-    void step() {
-      beta1Power *= 0.9;
-      beta2Power *= 0.999;
-      Tensor.noGrad(() -> {
-        for (int i = 0; i < parameters.size(); i++) {
-          Tensor p = parameters.get(i);
-          Tensor g = p.grad();
-          m.get(i).mulInPlace(0.9).addInPlace(g.mul(0.1));
-          v.get(i).mulInPlace(0.999).addInPlace(g.square().mul(0.001));
-          Tensor mHat = m.get(i).div(1 - beta1Power);
-          Tensor vHat = v.get(i).div(1 - beta2Power);
-          p.subInPlace(mHat.div(vHat.sqrt().add(1e-8)).mul(learningRate));
-          p.zeroGrad();
-        }
-      });
     }
   }
 

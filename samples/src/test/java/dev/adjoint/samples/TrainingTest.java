@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Gradcheck;
+import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -112,11 +113,13 @@ class TrainingTest {
 
   @Test
   void networkLossNodeGradchecks() {
-    Tensor x = Tensor.randn(5, 6, 4);
+    Tensor x = Tensor.randn(new Generator().manualSeed(5), 6, 4);
     int[] y = {0, 2, 1, 1, 0, 2};
     Tensor[] parameters = {
-      Tensor.randn(1, 4, 5).requiresGrad(), Tensor.randn(2, 5).requiresGrad(),
-      Tensor.randn(3, 5, 3).requiresGrad(), Tensor.randn(4, 3).requiresGrad()
+      Tensor.randn(new Generator().manualSeed(1), 4, 5).requiresGrad(),
+      Tensor.randn(new Generator().manualSeed(2), 5).requiresGrad(),
+      Tensor.randn(new Generator().manualSeed(3), 5, 3).requiresGrad(),
+      Tensor.randn(new Generator().manualSeed(4), 3).requiresGrad()
     };
     assertTrue(Gradcheck.gradcheck(p -> ClassifiersGrad.mlpLoss(p[0], p[1], p[2], p[3], x, y), parameters));
   }

@@ -129,6 +129,10 @@ public final class DerivativeRules {
     tensor("relu()", (v, g) -> kernel("relu", g, v.arg(0)));
     tensor("abs()", (v, g) -> kernel("abs", g, v.arg(0)));
     tensor("square()", (v, g) -> t(t(g, "mul", v.arg(0)), "mul", literal("2.0")));
+    tensor("sin()", (v, g) -> t(g, "mul", t(v.arg(0), "cos")));
+    tensor("cos()", (v, g) -> t(t(g, "mul", t(v.arg(0), "sin")), "neg"));
+    tensor("log1p()", (v, g) -> t(g, "div", t(v.arg(0), "add", one())));
+    tensor("expm1()", (v, g) -> t(g, "mul", t(v.result(), "add", one())));
     tensor("pow(D)", (v, g) -> kernel("pow", g, v.arg(0), v.arg(1)),
         (v, g) -> new Expr.Call(new Callee.Static(TENSOR_ADJOINTS, "powExponent"),
             List.of(g, v.arg(0), v.arg(1), v.result()), Type.DOUBLE));

@@ -310,7 +310,7 @@ public final class ReverseSweep {
       TapeKind tape = tapeFor(target.type());
       tapes.add(tape);
       forward.add(new Stmt.Save(tape, target, a.origin()));
-      reverse.add(new Stmt.Restore(tape, target, a.origin()));
+      reverse.add(new Stmt.Restore(tape, keptSlot(target, root, forward, reverse, a.origin()), a.origin()));
       if (target instanceof Expr.Index || target.type() instanceof Type.DoubleArray) {
         consumesRecording = true;
       }
@@ -359,6 +359,43 @@ public final class ReverseSweep {
     return new Parts(forward, commented);
   }
 
+  /**
+   * The element a restore writes back: {@code target} itself, except that an index reading the array being
+   * written ({@code a[(int) a[0]] = v}) may read another value once the write is done, so the forward sweep
+   * keeps the index it used (in a local outside loops, on the int tape inside them) and the restore uses it.
+   */
+  private Expr keptSlot(Expr target, Expr.Var root, List<Stmt> forward, List<Stmt> reverse, Origin origin) {
+    if (!(target instanceof Expr.Index)) {
+      return target;
+    }
+    List<Stmt> pops = new ArrayList<>();
+    Expr kept = keptSlot(target, root.name(), forward, pops, origin);
+    Collections.reverse(pops);
+    reverse.addAll(pops);
+    return kept;
+  }
+
+  private Expr keptSlot(Expr e, String array, List<Stmt> forward, List<Stmt> pops, Origin origin) {
+    if (!(e instanceof Expr.Index i)) {
+      return e;
+    }
+    Expr outer = keptSlot(i.array(), array, forward, pops, origin);
+    Expr index = i.index();
+    if (ExprWalk.variables(index).contains(array)) {
+      Expr.Var slot = temp("_slot", Type.INT);
+      if (loopDepth == 0) {
+        onceRecords.add(slot);
+        forward.add(forward.size() - 1, new Stmt.Assign(slot, index, origin));
+      } else {
+        tapes.add(TapeKind.INTS);
+        forward.add(forward.size() - 1, new Stmt.Push(TapeKind.INTS, index, origin));
+        pops.add(new Stmt.Declare(slot, new Expr.Pop(TapeKind.INTS, Type.INT), origin));
+      }
+      index = slot;
+    }
+    return outer == i.array() && index == i.index() ? e : new Expr.Index(outer, index, i.type());
+  }
+
   /** {@code v - c} for {@code v = v + c} on an int or long (exact, overflow included), else null. */
   private static Expr inverseOf(Expr.Var v, Expr value) {
     if ((v.type() == Type.INT || v.type() == Type.LONG) && value instanceof Expr.Binary b
@@ -387,6 +424,9 @@ public final class ReverseSweep {
     }
     if (value instanceof Expr.ArrayInit init) {
       arrayInitializer(init, adjoint, reverse, origin);
+    } else if (value instanceof Expr.Clone c && c.array() instanceof Expr.Call call && activity.isActive(call)) {
+      // f(x).clone(): the copy's adjoint is the call's.
+      pullback(call, adjoint, reverse, new HashMap<>(), origin);
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {

@@ -14,8 +14,10 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.summary.ResultAlias;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
@@ -34,11 +36,23 @@ public final class CompanionWriter {
   private static final ClassName TENSOR = JavaCode.TENSOR;
   private static final ClassName PULLBACK = ClassName.get("dev.adjoint", "Pullback");
 
+  /** The runtime annotation that carries a method's {@link ResultAlias} summary on its forward member. */
+  public static final String RESULT_ALIAS = RUNTIME + ".ResultAlias";
+
   private CompanionWriter() {}
 
   /** The companion source for {@code programs}, all from one class, with {@code origins} as originating elements. */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, Map.of());
+  }
+
+  /**
+   * As above, with the alias summary of each method's array result by method name (a method missing
+   * from {@code aliases} is marked as "may alias anything" by the absence of the annotation).
+   */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -54,7 +68,7 @@ public final class CompanionWriter {
       companion.addOriginatingElement(origin);
     }
     for (AdjointProgram program : programs) {
-      new MethodMembers(program, packageName, simpleName).addTo(companion);
+      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
     }
     return JavaFile.builder(packageName, companion.build())
         .skipJavaLangImports(true)
@@ -75,8 +89,10 @@ public final class CompanionWriter {
     final boolean tensorMode;
     final String upstream;
     final String source;
+    final ResultAlias alias;
 
-    MethodMembers(AdjointProgram program, String packageName, String companion) {
+    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias) {
+      this.alias = alias;
       this.program = program;
       this.method = program.method();
       this.tapeClass = ClassName.get(packageName, companion, method.capitalized() + "Tape");
@@ -96,13 +112,25 @@ public final class CompanionWriter {
       if (tensorResult) {
         companion.addMethod(tensorPrimal(args));
       } else {
-        companion.addMethod(MethodSpec.methodBuilder(method.name())
+        MethodSpec.Builder primal = MethodSpec.methodBuilder(method.name())
             .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
             .addParameters(parameters())
-            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args)
-            .build());
+            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args);
+        if (alias != null && method.returnType() instanceof Type.DoubleArray) {
+          // What the array result may share storage with, for callers compiled later.
+          AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));
+          if (!alias.parameters().isEmpty()) {
+            summary.addMember("parameters", "{$L}",
+                alias.parameters().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+          }
+          if (alias.constant()) {
+            summary.addMember("constant", "true");
+          }
+          primal.addAnnotation(summary.build());
+        }
+        companion.addMethod(primal.build());
       }
 
       CodeBlock copies = method.parameters().stream()

@@ -127,7 +127,7 @@ public final class JavaCode {
     CodeBlock args = arguments(c.args());
     Callee callee = c.callee();
     if (callee instanceof Callee.MathFunction f) {
-      return CodeBlock.of("Math.$L($L)", f.name(), args);
+      return CodeBlock.of("$L.$L($L)", typeName(f.owner()), f.name(), args);
     }
     if (callee instanceof Callee.Static s) {
       return CodeBlock.of("$L.$L($L)", typeName(s.owner()), s.name(), args);

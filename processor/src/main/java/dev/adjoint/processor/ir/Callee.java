@@ -4,8 +4,16 @@ import java.util.List;
 
 /** What a call expression calls. */
 public sealed interface Callee {
-  /** A {@code java.lang.Math} function such as {@code sin} or {@code pow}. */
-  record MathFunction(String name) implements Callee {}
+  /**
+   * A {@code java.lang.Math} function such as {@code sin} or {@code pow}; {@code owner} is
+   * {@code java.lang.StrictMath} when the source calls that class (its results may differ from Math's in
+   * the last bit, so the companion calls the same class).
+   */
+  record MathFunction(String name, String owner) implements Callee {
+    public MathFunction(String name) {
+      this(name, "java.lang.Math");
+    }
+  }
 
   /**
    * A static {@code @Differentiable} method: {@code owner} is the class's canonical name, {@code companion}

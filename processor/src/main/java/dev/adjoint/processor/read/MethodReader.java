@@ -32,7 +32,6 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.Trees;
-import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.MethodIr;
@@ -51,7 +50,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -65,18 +63,19 @@ import javax.lang.model.util.Elements;
  * on the exact tree; reading goes on with the next statement so that one compilation reports them all.
  */
 public final class MethodReader {
-  /** The {@code Math} functions the derivative table knows, with their arity. */
-  private static final Map<String, Integer> MATH_ARITY = mathArity();
-
-  private final Trees trees;
-  private final Elements elements;
-  private final ExecutableElement method;
-  private final TypeElement owner;
+  final Trees trees;
+  final Elements elements;
+  final ExecutableElement method;
+  final TypeElement owner;
   private final CompilationUnitTree unit;
   private final SourcePositions positions;
   private final CharSequence source;
   private final List<Problem> problems = new ArrayList<>();
   private final Map<Integer, Tree> originTrees = new HashMap<>();
+  /** For tests that compare the reader with javac: the Java type of each expression read, the method of each call. */
+  private final Map<Tree, String> expressionTypes = new HashMap<>();
+  private final Map<MethodInvocationTree, ExecutableElement> resolvedCalls = new HashMap<>();
+  private final CallResolver calls;
   private final Deque<Map<String, Expr.Var>> scopes = new ArrayDeque<>();
   private final Map<String, Type> declaredTypes = new HashMap<>();
   private final Set<String> parameterNames = new HashSet<>();
@@ -97,19 +96,33 @@ public final class MethodReader {
       text = "";
     }
     this.source = text;
+    this.calls = new CallResolver(this);
   }
 
   /** The outcome: the IR when reading succeeded, the problems otherwise, and the tree of every origin. */
-  public record Result(Optional<MethodIr> method, List<Problem> problems, Map<Integer, Tree> originTrees) {}
+  public record Result(Optional<MethodIr> method, List<Problem> problems, Map<Integer, Tree> originTrees,
+      Map<Tree, String> expressionTypes, Map<MethodInvocationTree, ExecutableElement> resolvedCalls) {}
 
   /** Reads {@code method}, whose tree must be available from {@code trees}. */
   public static Result read(Trees trees, Elements elements, ExecutableElement method) {
     MethodReader reader = new MethodReader(trees, elements, method);
     Optional<MethodIr> ir = reader.readMethod();
+    if (ir.isPresent() && reader.problems.isEmpty()) {
+      // Helper calls run once: hoisted out of what the reverse sweep re-evaluates.
+      MethodIr m = ir.get();
+      Map.Entry<Stmt.Block, List<ImpureCalls.Problem>> hoisted = ImpureCalls.apply(m.body());
+      for (ImpureCalls.Problem p : hoisted.getValue()) {
+        reader.problems.add(new Problem(reader.originTrees.get(p.origin().id()), p.message()));
+      }
+      ir = Optional.of(new MethodIr(m.packageName(), m.ownerCanonicalName(), m.companionSimpleName(), m.name(),
+          m.parameters(), m.returnType(), hoisted.getKey(), m.isPublic(), m.origin()));
+    }
     return new Result(
         reader.problems.isEmpty() ? ir : Optional.empty(),
         List.copyOf(reader.problems),
-        Map.copyOf(reader.originTrees));
+        Map.copyOf(reader.originTrees),
+        java.util.Collections.unmodifiableMap(reader.expressionTypes),
+        java.util.Collections.unmodifiableMap(reader.resolvedCalls));
   }
 
   private Optional<MethodIr> readMethod() {
@@ -362,6 +375,10 @@ public final class MethodReader {
         throw new Unsupported(v, "'var' cannot infer the type of an array initializer: declare the type");
       }
       type = expression(init).type();
+      if (javaType(init).equals("char")) {
+        // javac would make the local a char (a different overload target than an int): Adjoint has no char.
+        throw new Unsupported(v, "'var' makes '" + name + "' a char, which Adjoint does not support: declare it int");
+      }
     } else {
       type = typeOf(v.getType());
     }
@@ -416,6 +433,7 @@ public final class MethodReader {
         Expr value = target.type() instanceof Type.DoubleArray
             ? arrayValue(a.getExpression(), target.type(), false)
             : convert(expression(a.getExpression()), target.type(), a.getExpression());
+        expressionTypes.put(e, target.type().java());
         out.add(new Stmt.Assign(target, value, origin));
       }
       case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, REMAINDER_ASSIGNMENT,
@@ -429,6 +447,7 @@ public final class MethodReader {
         BinaryOp op = binaryOp(e.getKind(), e);
         Expr value = binary(op, target, expression(a.getExpression()), e);
         // Java's compound assignment narrows implicitly: i += 0.5 is i = (int) (i + 0.5).
+        expressionTypes.put(e, target.type().java());
         out.add(new Stmt.Assign(target, castIfNeeded(value, target.type()), origin));
       }
       case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
@@ -500,9 +519,10 @@ public final class MethodReader {
   }
 
   /**
-   * The value assigned to an array variable: a fresh array ({@code new}, an initializer, {@code clone()}, a
-   * {@code @Differentiable} call). Another array variable would alias and is refused; {@code return} may
-   * return any array expression since nothing writes to it afterwards.
+   * The value assigned to an array variable: a new array ({@code new}, an initializer, {@code clone()}) or a
+   * {@code @Differentiable} call, whose result may still share an argument or a constant: that is decided
+   * from the callee's summary by {@code analyze.AliasPolicy}. Another array variable would alias and is
+   * refused; {@code return} may return any array expression since nothing writes to it afterwards.
    */
   private Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
     ExpressionTree e = unparen(t);
@@ -558,7 +578,58 @@ public final class MethodReader {
     return c;
   }
 
-  private Expr expression(ExpressionTree t) {
+  /**
+   * The expression {@code t}, typed; its Java type is recorded for {@link Result#expressionTypes} (what
+   * javac would say, so {@code char} for a char literal that the IR holds as an int).
+   */
+  Expr expression(ExpressionTree t) {
+    Expr e = untypedExpression(t);
+    expressionTypes.put(t, javaTypeOf(t, e));
+    return e;
+  }
+
+  /** The Java type recorded for {@code t}, which {@link #expression} has read. */
+  String javaType(ExpressionTree t) {
+    String type = expressionTypes.get(t);
+    return type != null ? type : "?";
+  }
+
+  void recordCall(MethodInvocationTree call, ExecutableElement target) {
+    resolvedCalls.put(call, target);
+  }
+
+  private String javaTypeOf(ExpressionTree t, Expr e) {
+    switch (t.getKind()) {
+      case CHAR_LITERAL:
+        return "char";
+      case PARENTHESIZED:
+        return javaType(((ParenthesizedTree) t).getExpression());
+      case CONDITIONAL_EXPRESSION: {
+        // JLS 15.25: char ?: char is char, and so is char ?: an int constant that fits a char.
+        ConditionalExpressionTree c = (ConditionalExpressionTree) t;
+        String a = javaType(c.getTrueExpression());
+        String b = javaType(c.getFalseExpression());
+        if (e instanceof Expr.Conditional ce && (a.equals("char") && (b.equals("char") || charConstant(ce.whenFalse()))
+            || b.equals("char") && charConstant(ce.whenTrue()))) {
+          return "char";
+        }
+        return e.type().java();
+      }
+      default:
+        return e.type().java();
+    }
+  }
+
+  /** An int constant (a literal or an inlined static final) that a char can hold. */
+  private static boolean charConstant(Expr e) {
+    if (e instanceof Expr.Literal l && l.type() == Type.INT) {
+      long v = Long.parseLong(l.text());
+      return v >= 0 && v <= Character.MAX_VALUE;
+    }
+    return false;
+  }
+
+  private Expr untypedExpression(ExpressionTree t) {
     switch (t.getKind()) {
       case PARENTHESIZED:
         return expression(((ParenthesizedTree) t).getExpression());
@@ -659,7 +730,7 @@ public final class MethodReader {
         return operand.type() == target ? operand : new Expr.Cast(target, operand);
       }
       case METHOD_INVOCATION:
-        return call((MethodInvocationTree) t);
+        return calls.call((MethodInvocationTree) t);
       case NEW_ARRAY:
         return newArray((NewArrayTree) t);
       case NEW_CLASS:
@@ -826,7 +897,7 @@ public final class MethodReader {
   }
 
   /** The expression {@code t} denotes, or null when it names a type or a package instead. */
-  private Expr tryExpression(ExpressionTree t) {
+  Expr tryExpression(ExpressionTree t) {
     if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
         && !elementAliases.containsKey(id.getName().toString())) {
       // Not a local: a constant field if one is visible under this name, else a type or package name.
@@ -836,220 +907,6 @@ public final class MethodReader {
       return null;
     }
     return expression(t);
-  }
-
-  private Expr call(MethodInvocationTree call) {
-    ExpressionTree select = call.getMethodSelect();
-    String name;
-    TypeElement type;
-    if (!call.getTypeArguments().isEmpty()) {
-      throw new Unsupported(call, "generic method calls are not supported");
-    }
-    if (select instanceof IdentifierTree id) {
-      name = id.getName().toString();
-      type = null;
-      for (TypeElement t = owner; t != null && type == null; t = enclosingType(t)) {
-        if (!methodsNamed(t, name).isEmpty()) {
-          type = t;
-        }
-      }
-      if (type == null) {
-        type = staticallyImportedMethodOwner(name);
-      }
-      if (type == null) {
-        throw new Unsupported(call, "cannot resolve the method '" + name + "'");
-      }
-    } else if (select instanceof MemberSelectTree ms) {
-      name = ms.getIdentifier().toString();
-      ExpressionTree target = unparen(ms.getExpression());
-      Expr receiver = tryExpression(target);
-      if (receiver != null && receiver.type() == Type.TENSOR) {
-        List<Expr> args = new ArrayList<>();
-        args.add(receiver);
-        for (ExpressionTree a : call.getArguments()) {
-          args.add(expression(a));
-        }
-        return TensorCalls.method(call, name, args);
-      }
-      if (receiver != null) {
-        if (name.equals("clone") && call.getArguments().isEmpty() && receiver.type() instanceof Type.DoubleArray d) {
-          if (d.rank() != 1) {
-            throw new Unsupported(call, "clone() of a double[][] is shallow and would share rows: copy the rows"
-                + " into new double[m][n]");
-          }
-          return new Expr.Clone(receiver);
-        }
-        throw new Unsupported(call, "calling '" + name + "' on a value is not supported: only static methods of"
-            + " Math and @Differentiable methods can be called (and clone() of a double[])");
-      }
-      type = resolveType(target);
-      if (type == null) {
-        throw new Unsupported(ms.getExpression(), "cannot resolve '" + ms.getExpression() + "'");
-      }
-    } else {
-      throw new Unsupported(call, "this call is not supported");
-    }
-    List<Expr> args = new ArrayList<>();
-    for (ExpressionTree a : call.getArguments()) {
-      args.add(expression(a));
-    }
-    String owner = type.getQualifiedName().toString();
-    if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
-      return mathCall(call, name, args);
-    }
-    if (owner.equals(Type.TensorType.CLASS)) {
-      return TensorCalls.function(call, name, args);
-    }
-    List<ExecutableElement> candidates = methodsNamed(type, name);
-    List<ExecutableElement> differentiable = candidates.stream().filter(ModelTypes::isDifferentiable).toList();
-    if (differentiable.size() == 1) {
-      return differentiableCall(call, type, differentiable.get(0), args);
-    }
-    boolean anyDifferentiableArgument = args.stream().anyMatch(a -> a.type().differentiable());
-    if (anyDifferentiableArgument || candidates.isEmpty()) {
-      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
-          + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
-    }
-    return opaqueCall(call, type, candidates, args);
-  }
-
-  /** A call with only non-differentiable arguments (an int helper): kept as a constant of the derivative. */
-  private Expr opaqueCall(MethodInvocationTree call, TypeElement type, List<ExecutableElement> candidates,
-      List<Expr> args) {
-    ExecutableElement target = null;
-    for (ExecutableElement c : candidates) {
-      if (c.getParameters().size() == args.size() && c.getModifiers().contains(Modifier.STATIC)) {
-        target = c;
-      }
-    }
-    if (target == null || target.getModifiers().contains(Modifier.PRIVATE)) {
-      throw new Unsupported(call, "only non-private static methods can be called from a @Differentiable method");
-    }
-    Optional<Type> result = ModelTypes.of(target.getReturnType());
-    if (result.isEmpty() || result.get().differentiable()) {
-      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is not"
-          + " @Differentiable but returns " + target.getReturnType() + ": mark it @Differentiable");
-    }
-    return new Expr.Call(new Callee.Static(type.getQualifiedName().toString(), target.getSimpleName().toString()),
-        args, result.get());
-  }
-
-  private Expr differentiableCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
-      List<Expr> args) {
-    if (!target.getModifiers().contains(Modifier.STATIC)) {
-      throw new Unsupported(call, "the @Differentiable method '" + target.getSimpleName() + "' is not static");
-    }
-    if (target.getParameters().size() != args.size()) {
-      throw new Unsupported(call, "'" + target.getSimpleName() + "' takes " + target.getParameters().size()
-          + " arguments");
-    }
-    List<Type> parameterTypes = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      VariableElement p = target.getParameters().get(i);
-      Type pt = ModelTypes.of(p.asType()).orElseThrow(() -> new Unsupported(call,
-          "'" + target.getSimpleName() + "' has a parameter of an unsupported type"));
-      parameterTypes.add(pt);
-      Expr a = args.get(i);
-      if (pt instanceof Type.Scalar) {
-        args.set(i, convert(a, pt, call.getArguments().get(i)));
-      } else if (!a.type().equals(pt)) {
-        throw new Unsupported(call.getArguments().get(i), "expected " + pt.java() + " but this is " + a.type().java());
-      } else if (pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
-          || a instanceof Expr.StaticField)) {
-        throw new Unsupported(call.getArguments().get(i),
-            "pass an array argument through a local variable so that its gradient has somewhere to go");
-      }
-    }
-    Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
-        "'" + target.getSimpleName() + "' returns an unsupported type"));
-    String companion = ModelTypes.companionName(type);
-    List<String> components = gradientComponents(type, target, parameterTypes);
-    Callee callee = new Callee.DifferentiableMethod(type.getQualifiedName().toString(), companion,
-        target.getSimpleName().toString(), parameterTypes, components, result);
-    return new Expr.Call(callee, args, result);
-  }
-
-  /**
-   * The gradient record's accessor for each parameter: the parameter names when the callee is compiled
-   * now (its companion is generated in this compilation), the record's components when the companion is a
-   * compiled class (parameter names may be absent from class files).
-   */
-  private List<String> gradientComponents(TypeElement type, ExecutableElement target, List<Type> parameterTypes) {
-    List<String> components = new ArrayList<>();
-    String capitalized = Character.toUpperCase(target.getSimpleName().charAt(0))
-        + target.getSimpleName().toString().substring(1);
-    TypeElement record = trees.getTree(target) == null
-        ? elements.getTypeElement(ModelTypes.companionName(type) + "." + capitalized + "Gradient") : null;
-    List<String> recordNames = new ArrayList<>();
-    if (record != null) {
-      for (Element e : record.getEnclosedElements()) {
-        if (e.getKind() == ElementKind.RECORD_COMPONENT) {
-          recordNames.add(e.getSimpleName().toString());
-        }
-      }
-    } else if (trees.getTree(target) == null) {
-      throw new Unsupported(trees.getTree(method), "'" + type.getSimpleName() + "." + target.getSimpleName()
-          + "' is @Differentiable but its companion " + ModelTypes.companionName(type) + " is not on the class"
-          + " path: compile " + type.getSimpleName() + " with the Adjoint processor");
-    }
-    int next = 0;
-    for (int i = 0; i < parameterTypes.size(); i++) {
-      if (ModelTypes.isDifferentiableParameter(target.getParameters().get(i))) {
-        components.add(record != null ? (next < recordNames.size() ? recordNames.get(next) : null)
-            : target.getParameters().get(i).getSimpleName().toString());
-        next++;
-      } else {
-        components.add(null);
-      }
-    }
-    return components;
-  }
-
-  private Expr mathCall(MethodInvocationTree call, String name, List<Expr> args) {
-    Integer arity = MATH_ARITY.get(name);
-    boolean anyDouble = args.stream().anyMatch(a -> a.type() == Type.DOUBLE);
-    if (arity == null) {
-      if (!anyDouble && args.stream().allMatch(a -> a.type() instanceof Type.Scalar)) {
-        Type result = name.equals("floorDiv") || name.equals("floorMod") || name.equals("addExact")
-            || name.equals("multiplyExact") || name.equals("subtractExact") || name.equals("negateExact")
-            ? (args.stream().anyMatch(a -> a.type() == Type.LONG) ? Type.LONG : Type.INT) : null;
-        if (result != null) {
-          return new Expr.Call(new Callee.Static("java.lang.Math", name), args, result);
-        }
-      }
-      throw new Unsupported(call, "Math." + name + " is not supported: the supported functions are "
-          + String.join(", ", MATH_ARITY.keySet()));
-    }
-    if (args.size() != arity) {
-      throw new Unsupported(call, "Math." + name + " takes " + arity + " argument" + (arity == 1 ? "" : "s"));
-    }
-    for (Expr a : args) {
-      if (!(a.type() instanceof Type.Scalar s) || !s.numeric()) {
-        throw new Unsupported(call, "Math." + name + " needs numeric arguments");
-      }
-    }
-    switch (name) {
-      case "abs", "max", "min" -> {
-        if (!anyDouble) {
-          Type t = args.stream().anyMatch(a -> a.type() == Type.LONG) ? Type.LONG : Type.INT;
-          return new Expr.Call(new Callee.MathFunction(name), args, t);
-        }
-      }
-      case "round" -> {
-        // Math.round(double) returns long: the derivative stops here, as PyTorch's round has zero gradient.
-        return new Expr.Call(new Callee.MathFunction(name), convertAll(args, Type.DOUBLE, call), Type.LONG);
-      }
-      default -> { }
-    }
-    return new Expr.Call(new Callee.MathFunction(name), convertAll(args, Type.DOUBLE, call), Type.DOUBLE);
-  }
-
-  private List<Expr> convertAll(List<Expr> args, Type type, Tree at) {
-    List<Expr> out = new ArrayList<>();
-    for (Expr a : args) {
-      out.add(convert(a, type, at));
-    }
-    return out;
   }
 
   private Expr binary(BinaryOp op, Expr left, Expr right, Tree at) {
@@ -1114,7 +971,7 @@ public final class MethodReader {
   }
 
   /** Java's assignment conversion: widening only; narrowing needs an explicit cast in source. */
-  private Expr convert(Expr e, Type target, Tree at) {
+  Expr convert(Expr e, Type target, Tree at) {
     if (e.type().equals(target)) {
       return e;
     }
@@ -1211,19 +1068,13 @@ public final class MethodReader {
     return typeTree instanceof IdentifierTree id && id.getName().contentEquals("var");
   }
 
-  private static TypeElement enclosingType(TypeElement type) {
+  static TypeElement enclosingType(TypeElement type) {
     Element e = type.getEnclosingElement();
     return e instanceof TypeElement t ? t : null;
   }
 
-  private static List<ExecutableElement> methodsNamed(TypeElement type, String name) {
-    return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
-        .filter(m -> m.getSimpleName().contentEquals(name))
-        .toList();
-  }
-
   /** Resolves a type name as javac would for the supported cases: nested, same package, imports, java.lang. */
-  private TypeElement resolveType(ExpressionTree t) {
+  TypeElement resolveType(ExpressionTree t) {
     if (t instanceof IdentifierTree id) {
       String name = id.getName().toString();
       for (TypeElement type = owner; type != null; type = enclosingType(type)) {
@@ -1279,15 +1130,6 @@ public final class MethodReader {
     return null;
   }
 
-  private TypeElement staticallyImportedMethodOwner(String name) {
-    for (TypeElement type : staticImportSources(name)) {
-      if (!methodsNamed(type, name).isEmpty()) {
-        return type;
-      }
-    }
-    return null;
-  }
-
   private VariableElement staticallyImportedField(String name) {
     for (TypeElement type : staticImportSources(name)) {
       for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
@@ -1318,6 +1160,22 @@ public final class MethodReader {
     return sources;
   }
 
+  /** The classes of the single ({@code single}) or on-demand static imports that may bring {@code name} in. */
+  List<TypeElement> staticImportSources(String name, boolean single) {
+    List<TypeElement> sources = new ArrayList<>();
+    for (ImportTree imp : unit.getImports()) {
+      String qualified = imp.getQualifiedIdentifier().toString();
+      int dot = qualified.lastIndexOf('.');
+      if (imp.isStatic() && qualified.substring(dot + 1).equals(single ? name : "*")) {
+        TypeElement type = elements.getTypeElement(qualified.substring(0, dot));
+        if (type != null && !sources.contains(type)) {
+          sources.add(type);
+        }
+      }
+    }
+    return sources;
+  }
+
   private static Set<String> variablesIn(Expr e) {
     Set<String> names = new HashSet<>();
     collectVariables(e, names);
@@ -1333,7 +1191,7 @@ public final class MethodReader {
     }
   }
 
-  private static ExpressionTree unparen(ExpressionTree t) {
+  static ExpressionTree unparen(ExpressionTree t) {
     while (t instanceof ParenthesizedTree p) {
       t = p.getExpression();
     }
@@ -1366,21 +1224,8 @@ public final class MethodReader {
     return new Origin(id, line, text);
   }
 
-  private static Map<String, Integer> mathArity() {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    for (String f : List.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "expm1",
-        "log", "log10", "log1p", "sqrt", "cbrt", "abs", "signum", "floor", "ceil", "rint", "round", "toRadians",
-        "toDegrees")) {
-      m.put(f, 1);
-    }
-    for (String f : List.of("atan2", "pow", "hypot", "max", "min")) {
-      m.put(f, 2);
-    }
-    return m;
-  }
-
   /** The names of the supported {@code Math} functions, for documentation and tests. */
   public static Set<String> mathFunctions() {
-    return MATH_ARITY.keySet();
+    return CallResolver.mathFunctions();
   }
 }

@@ -31,8 +31,8 @@ final class TensorCalls {
     for (String op : List.of("add", "sub", "mul", "div")) {
       METHODS.put(op, List.of(List.of(T), List.of(D)));
     }
-    for (String op : List.of("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "square", "t",
-        "max", "min", "detach", "item", "numel", "dim", "shape")) {
+    for (String op : List.of("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "square", "sin",
+        "cos", "log1p", "expm1", "t", "max", "min", "detach", "item", "numel", "dim", "shape")) {
       METHODS.put(op, List.of(List.of()));
     }
     METHODS.put("sum", List.of(List.of(), List.of(I, B)));

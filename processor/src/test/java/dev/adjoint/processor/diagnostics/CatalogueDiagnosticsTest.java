@@ -341,6 +341,7 @@ class CatalogueDiagnosticsTest {
             }
             """, "'retainGraph' is reserved"));
     CatalogueExpressionCases.register();
+    CatalogueCallCases.register();
   }
 
   @TestFactory

@@ -25,7 +25,7 @@ import javax.tools.JavaFileObject;
  *
  * <p>A row is keyed by the text of its first cell (the refused construct, as written in the Markdown). Its
  * message cell quotes one or more messages in backticks (alternatives separated by {@code /}). In a quote,
- * {@code ...} or {@code …} stands for any text and a name in single quotes ({@code 'f'}, {@code 'C.m'}) for any
+ * {@code \|} is a {@code |}, {@code ...} or {@code …} stands for any text and a name in single quotes ({@code 'f'}, {@code 'C.m'}) for any
  * name in single quotes; everything else must appear literally, the first part at the very start of the
  * message. A case passes when the diagnostic reported on its marked line starts with the case's expected
  * message and matches one of its row's quotes.
@@ -78,7 +78,7 @@ final class DiagnosticsCatalogue {
       List<String> quotes = new ArrayList<>();
       Matcher m = Pattern.compile("`([^`]*)`").matcher(cells[1]);
       while (m.find()) {
-        quotes.add(m.group(1));
+        quotes.add(m.group(1).replace("\\|", "|")); // a | in a table cell is written \|
       }
       assertFalse(quotes.isEmpty(), "a catalogue row must quote its message in backticks: " + line);
       rows.add(new Row(section, cells[0], quotes));

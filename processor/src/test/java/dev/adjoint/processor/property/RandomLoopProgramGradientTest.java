@@ -2,14 +2,21 @@ package dev.adjoint.processor.property;
 
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.CompilationSubject;
+import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -43,14 +50,72 @@ class RandomLoopProgramGradientTest {
   /** Checks at 3 points drawn from {@code seed}; one of them has {@code n == 0}. */
   static void check(String source, long seed) {
     try {
+      if (source.contains("// REFUSED")) {
+        checkRefused(source);
+        return;
+      }
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
       GradCheck check = GradCheck.of(c, "demo.F", "f");
       Random r = new Random(~seed);
       for (int n : MathCalls.tripCounts(r, 3, LENGTH + 1)) {
         check.at(vector(r, LENGTH, -1, 1), uniform(r, -1, 1), n);
       }
+      checkHelperCalls(c);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + source, e);
+    }
+  }
+
+  /**
+   * A program that writes through (or into) an array a call result may share is refused, as documented:
+   * the first such write (marked {@code // REFUSED} by the generator) has the error, and every error is one.
+   */
+  static void checkRefused(String source) {
+    JavaFileObject file = JavaFileObjects.forSourceString("demo.F", source);
+    Compilation c = CompiledCompanion.compilation(List.of(file), List.of());
+    String[] lines = source.split("\n", -1);
+    int line = 0;
+    for (int i = 0; i < lines.length && line == 0; i++) {
+      if (lines[i].contains("// REFUSED")) {
+        line = i + 1;
+      }
+    }
+    CompilationSubject.assertThat(c).hadErrorContaining("may be the same array").inFile(file).onLine(line);
+    for (Diagnostic<? extends JavaFileObject> d : c.errors()) {
+      String m = d.getMessage(null);
+      if (!m.contains("may be the same array")) {
+        throw new AssertionError("unexpected error on line " + d.getLineNumber() + ": " + m);
+      }
+    }
+  }
+
+  /** The helper {@code pick} counts its calls: every entry point of the companion runs it as often as f. */
+  static void checkHelperCalls(CompiledCompanion c) {
+    Class<?> owner = c.load("demo.F");
+    Class<?> companion = c.load("demo.FGrad");
+    Random r = new Random(99);
+    Object[] args = {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), LENGTH};
+    int expected = calls(owner, () -> CompiledCompanion.invoke(CompiledCompanion.method(owner, "f"), null,
+        GradCheck.deepCopy(args)));
+    Object[] vjpArgs = {GradCheck.deepCopyValue(args[0]), args[1], args[2], 1.0};
+    assertEquals(expected, calls(owner, () -> CompiledCompanion.invoke(
+        CompiledCompanion.method(companion, "fVjp"), null, vjpArgs)), "helper calls of fVjp");
+    assertEquals(expected, calls(owner, () -> CompiledCompanion.invoke(
+        CompiledCompanion.method(companion, "fGradient"), null, GradCheck.deepCopy(args))), "helper calls of fGradient");
+    assertEquals(expected, calls(owner, () -> CompiledCompanion.call(CompiledCompanion.invoke(
+        CompiledCompanion.method(companion, "fForward"), null, GradCheck.deepCopy(args)), "backward", 1.0)),
+        "helper calls of fForward(..).backward()");
+  }
+
+  private static int calls(Class<?> owner, Runnable run) {
+    try {
+      Field f = owner.getDeclaredField("calls");
+      f.setAccessible(true);
+      f.setInt(null, 0);
+      run.run();
+      return f.getInt(null);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -61,6 +126,15 @@ class RandomLoopProgramGradientTest {
     final List<String> featured;
     int indent = 2;
     int counter;
+    /** Whether a call result that may be {@code y} exists: element writes into {@code y} are then refused. */
+    boolean yViewed;
+    /** Whether a refused line has been marked (only the first is). */
+    boolean refusalMarked;
+
+    /** A generator whose three featured functions are drawn from {@code r} too. */
+    Generator(Random r) {
+      this(r, MathCalls.featured(r.nextInt(MathCalls.FUNCTIONS.size()), 3));
+    }
 
     Generator(Random r, List<String> featured) {
       this.r = r;
@@ -87,6 +161,35 @@ class RandomLoopProgramGradientTest {
           package demo;
           import dev.adjoint.Differentiable;
           final class F {
+            static int calls;
+            static final double[][] T = {{0.5, -0.25, 0.75, 0.1}, {-0.6, 0.3, 0.2, -0.9}};
+
+            static int pick(int a, int b) {
+              calls++;
+              return Math.floorMod(a * 3 + b, 4);
+            }
+
+            @Differentiable
+            static double[] ident(double[] v, double c) {
+              return v;
+            }
+
+            @Differentiable
+            static double[] pass(double[] v, double c) {
+              double[] w = ident(v, c);
+              return w;
+            }
+
+            @Differentiable
+            static double[] rowOf(double[][] m, int i) {
+              return m[i];
+            }
+
+            @Differentiable
+            static double[] tab(double c, int i) {
+              return T[i];
+            }
+
             @Differentiable
             static double g(double a, double b) {
               return Math.tanh(a * b + 0.3 * a);
@@ -111,15 +214,28 @@ class RandomLoopProgramGradientTest {
       body.append("  ".repeat(indent)).append(text).append('\n');
     }
 
+    /** {@code text}, an element write into {@code y}: marked when it must be refused. */
+    void writeY(String text) {
+      line(text + refusedIf(yViewed));
+    }
+
+    String refusedIf(boolean refused) {
+      if (refused && !refusalMarked) {
+        refusalMarked = true;
+        return " // REFUSED";
+      }
+      return "";
+    }
+
     void block() {
-      switch (r.nextInt(4)) {
+      switch (r.nextInt(7)) {
         case 0 -> {
           // Nested loops overwriting the local array in place, reading neighbours.
           line("for (int i = 0; i < n; i++) {");
           indent++;
           line("for (int k = 0; k < y.length; k++) {");
           indent++;
-          line("y[k] = Math.tanh(" + scalar(2, "k") + " + 0.5 * y[(k + i + 1) % y.length]);");
+          writeY("y[k] = Math.tanh(" + scalar(2, "k") + " + 0.5 * y[(k + i + 1) % y.length]);");
           maybeExit(true);
           indent--;
           line("}");
@@ -149,6 +265,23 @@ class RandomLoopProgramGradientTest {
           line("  s = s - Math.cos(y[" + r.nextInt(LENGTH) + "]);");
           line("}");
         }
+        case 4 -> aliasingCall();
+        case 5 -> {
+          // An element write whose index reads the array written.
+          String index = "((int) (Math.abs(y[" + r.nextInt(LENGTH) + "]) * 3.0)) % y.length";
+          writeY("y[" + index + "] " + (r.nextBoolean() ? "=" : "+=") + " " + scalar(1, "2") + " * 0.5;");
+          line("s = s + y[" + index + "] * " + scalar(0, "3") + ";");
+        }
+        case 6 -> {
+          // Helper calls in indices, in a loop: each must run once, the reverse reads what they returned.
+          line("for (int i = 0; i < n; i++) {");
+          indent++;
+          line("s = s * 0.5 + x[pick(i, " + r.nextInt(4) + ")] * Math.sin(y[pick(n, i) % y.length] + "
+              + scalar(1, "i") + ");");
+          writeY("y[pick(i, j)] += 0.3 * x[pick(n, i)] * Math.tanh(s);");
+          indent--;
+          line("}");
+        }
         default -> {
           // A do-while with a continue and an accumulation into the array.
           String m = "m" + (counter++);
@@ -159,10 +292,44 @@ class RandomLoopProgramGradientTest {
           line("if (" + scalar(1, m + " % y.length") + " < -0.8) {");
           line("  continue;");
           line("}");
-          line("y[" + m + " % y.length] += " + scalar(1, "(" + m + " + 1) % y.length") + " * 0.5;");
+          writeY("y[" + m + " % y.length] += " + scalar(1, "(" + m + " + 1) % y.length") + " * 0.5;");
           indent--;
           line("} while (" + m + " < n);");
         }
+      }
+    }
+
+    /**
+     * A call whose array result may be {@code y}, a row of a local matrix or a row of the constant table:
+     * read through it; sometimes copied with {@code .clone()} (then written), sometimes written through
+     * (refused).
+     */
+    void aliasingCall() {
+      String v = "v" + (counter++);
+      int kind = r.nextInt(4);
+      boolean copy = r.nextInt(3) == 0;
+      String call;
+      switch (kind) {
+        case 0 -> call = "ident(y, " + scalar(0, "1") + ")";
+        case 1 -> call = "pass(y, p)";
+        case 2 -> {
+          String m = "m" + (counter++);
+          line("double[][] " + m + " = new double[2][y.length];");
+          line("for (int k = 0; k < y.length; k++) {");
+          line("  " + m + "[k % 2][k] = " + scalar(1, "k") + ";");
+          line("}");
+          call = "rowOf(" + m + ", " + r.nextInt(2) + ")";
+        }
+        default -> call = "tab(p, " + r.nextInt(2) + ")";
+      }
+      line("double[] " + v + " = " + call + (copy ? ".clone();" : ";"));
+      if (!copy && kind <= 1) {
+        yViewed = true;
+      }
+      line("s = s + " + v + "[" + r.nextInt(LENGTH) + "] * " + scalar(1, "0") + ";");
+      if (copy || r.nextInt(4) == 0) {
+        line(v + "[" + r.nextInt(LENGTH) + "] = " + scalar(1, "2") + ";" + refusedIf(!copy));
+        line("s = s + " + v + "[" + r.nextInt(LENGTH) + "] * p;");
       }
     }
 

@@ -67,6 +67,11 @@ class RandomProgramGradientTest {
     final List<String> featured;
     int temps;
 
+    /** A generator whose three featured functions are drawn from {@code r} too. */
+    Generator(Random r) {
+      this(r, MathCalls.featured(r.nextInt(MathCalls.FUNCTIONS.size()), 3));
+    }
+
     Generator(Random r, List<String> featured) {
       this.r = r;
       this.featured = featured;

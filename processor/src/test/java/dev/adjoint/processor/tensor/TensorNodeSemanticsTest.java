@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Autograd;
 import dev.adjoint.Gradcheck;
+import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import java.util.Arrays;
@@ -149,7 +150,7 @@ class TensorNodeSemanticsTest {
   }
 
   private static Tensor leaf(long seed, int... shape) {
-    return Tensor.randn(seed, shape).requiresGrad();
+    return Tensor.randn(new Generator().manualSeed(seed), shape).requiresGrad();
   }
 
   private static Tensor[] leaves(Tensor... inputs) {
@@ -191,14 +192,14 @@ class TensorNodeSemanticsTest {
   @Test
   void tensorChangedInPlaceBeforeBackwardThrowsLikeEager() {
     Tensor x = leaf(1, 3);
-    Tensor w = Tensor.randn(2, 3);
+    Tensor w = Tensor.randn(new Generator().manualSeed(2), 3);
     Tensor out = node("mulSum", x, w);
     w.addInPlace(Tensor.ones(3));
     IllegalStateException viaNode = assertThrows(IllegalStateException.class, out::backward);
     assertTrue(viaNode.getMessage().contains("modified by an inplace operation"), viaNode.getMessage());
     assertTrue(viaNode.getMessage().contains("MulSumBackward"), viaNode.getMessage());
     // Eager autograd refuses the same program.
-    Tensor w2 = Tensor.randn(2, 3);
+    Tensor w2 = Tensor.randn(new Generator().manualSeed(2), 3);
     Tensor eager = original("mulSum", x, w2);
     w2.addInPlace(Tensor.ones(3));
     assertThrows(IllegalStateException.class, eager::backward);
@@ -207,12 +208,12 @@ class TensorNodeSemanticsTest {
   @Test
   void changeThroughAViewOrOfALeafUnderNoGradIsSeenToo() {
     Tensor x = leaf(3, 2, 3);
-    Tensor w = Tensor.randn(4, 2, 3);
+    Tensor w = Tensor.randn(new Generator().manualSeed(4), 2, 3);
     Tensor out = node("mulSum", x, w);
     w.reshape(6).mulInPlace(2.0);
     assertThrows(IllegalStateException.class, out::backward);
     Tensor y = leaf(5, 3);
-    Tensor out2 = node("mulSum", y, Tensor.randn(6, 3));
+    Tensor out2 = node("mulSum", y, Tensor.randn(new Generator().manualSeed(6), 3));
     Tensor.noGrad(() -> y.subInPlace(Tensor.ones(3)));
     assertThrows(IllegalStateException.class, out2::backward);
   }
@@ -253,7 +254,7 @@ class TensorNodeSemanticsTest {
 
   @Test
   void hessianThroughAGeneratedNodeThrowsNamingTheMethod() {
-    Tensor x = Tensor.randn(11, 3);
+    Tensor x = Tensor.randn(new Generator().manualSeed(11), 3);
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
         () -> Autograd.hessian(t -> node("cube", t), x));
     assertTrue(e.getMessage().contains("demo.N.cube") && e.getMessage().contains("eager"), e.getMessage());
@@ -358,17 +359,17 @@ class TensorNodeSemanticsTest {
 
   @Test
   void gradientRecordsOfReassignedParametersHaveTheEntryShapes() {
-    Tensor a = Tensor.randn(60, 2, 3);
-    Tensor b = Tensor.randn(61, 2, 3);
+    Tensor a = Tensor.randn(new Generator().manualSeed(60), 2, 3);
+    Tensor b = Tensor.randn(new Generator().manualSeed(61), 2, 3);
     Map<String, Object> g = CompiledCompanion.components(
         compiled.callStatic("demo.NGrad", "reassignFromOtherGradient", a, b));
     // a is overwritten before any read: its derivative is zero, of a's own shape.
     assertEquals(Tensor.zeros(2, 3), g.get("a"));
     // d/db sum(colsum(b) * b) = 2 colsum(b) broadcast: a closed form.
     assertTrue(((Tensor) g.get("b")).allClose(b.sum(0, true).mul(2.0).expand(2, 3), 1e-12, 1e-12));
-    Tensor x = Tensor.randn(62, 2, 3);
+    Tensor x = Tensor.randn(new Generator().manualSeed(62), 2, 3);
     Map<String, Object> d = CompiledCompanion.components(
-        compiled.callStatic("demo.NGrad", "detachReshapeGradient", x, Tensor.randn(63, 6)));
+        compiled.callStatic("demo.NGrad", "detachReshapeGradient", x, Tensor.randn(new Generator().manualSeed(63), 6)));
     assertEquals(Tensor.zeros(2, 3), d.get("x"));
   }
 
@@ -385,7 +386,7 @@ class TensorNodeSemanticsTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> node("trained", x));
     assertTrue(e.getMessage().contains("demo.N.TRAINED") && e.getMessage().contains("parameter"), e.getMessage());
     assertThrows(IllegalStateException.class,
-        () -> compiled.callStatic("demo.NGrad", "trainedGradient", Tensor.randn(72, 3)));
+        () -> compiled.callStatic("demo.NGrad", "trainedGradient", Tensor.randn(new Generator().manualSeed(72), 3)));
   }
 
   // ---- item 12: unused inputs and constant results ----
@@ -399,7 +400,7 @@ class TensorNodeSemanticsTest {
     assertNull(b.grad());
     // The gradient record still has a zero component (design.md: one per parameter).
     Map<String, Object> g = CompiledCompanion.components(
-        compiled.callStatic("demo.NGrad", "unusedGradient", Tensor.randn(84, 3), Tensor.randn(85, 2)));
+        compiled.callStatic("demo.NGrad", "unusedGradient", Tensor.randn(new Generator().manualSeed(84), 3), Tensor.randn(new Generator().manualSeed(85), 2)));
     assertEquals(Tensor.zeros(2), g.get("b"));
   }
 

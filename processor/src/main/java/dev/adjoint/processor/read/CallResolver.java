@@ -1,0 +1,391 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * Calls in a {@code @Differentiable} body: which method a call names, resolved as javac resolves it (JLS
+ * 15.12: the class to search, then overloads in three phases and the most specific method, see
+ * {@link Overloads}), and what Adjoint does with that method. The chosen method alone decides: a
+ * {@code @Differentiable} method is a differentiable call, a plain static helper with only
+ * non-differentiable arguments is a constant of the derivative, a {@code Math} method is a function with a
+ * derivative rule (double overloads) or a constant (int, long and float overloads). A method Adjoint
+ * cannot call is refused on the call; a different overload is never called instead.
+ */
+final class CallResolver {
+  /** The {@code Math} functions the derivative table knows, with their arity (their double overloads). */
+  static final Map<String, Integer> MATH_ARITY = mathArity();
+
+  private final MethodReader reader;
+  private final Overloads overloads;
+
+  CallResolver(MethodReader reader) {
+    this.reader = reader;
+    this.overloads = new Overloads(reader.elements, reader.owner);
+  }
+
+  Expr call(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (!call.getTypeArguments().isEmpty()) {
+      throw new Unsupported(call, "generic method calls are not supported");
+    }
+    String name;
+    List<ExecutableElement> candidates;
+    if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+      candidates = unqualifiedCandidates(call, name);
+    } else if (select instanceof MemberSelectTree ms) {
+      name = ms.getIdentifier().toString();
+      ExpressionTree target = MethodReader.unparen(ms.getExpression());
+      Expr receiver = reader.tryExpression(target);
+      if (receiver != null) {
+        return receiverCall(call, name, receiver);
+      }
+      TypeElement type = reader.resolveType(target);
+      if (type == null) {
+        throw new Unsupported(ms.getExpression(), "cannot resolve '" + ms.getExpression() + "'");
+      }
+      if (type.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
+        return TensorCalls.function(call, name, arguments(call));
+      }
+      candidates = overloads.members(type, name);
+      if (candidates.isEmpty()) {
+        throw new Unsupported(call, "cannot resolve the method '" + type.getSimpleName() + "." + name + "'");
+      }
+    } else {
+      throw new Unsupported(call, "this call is not supported");
+    }
+    if (((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName()
+        .contentEquals(Type.TensorType.CLASS)) {
+      return TensorCalls.function(call, name, arguments(call)); // statically imported Tensor functions
+    }
+    List<Expr> args = arguments(call);
+    List<String> argTypes = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      argTypes.add(reader.javaType(a));
+    }
+    for (ExecutableElement m : candidates) {
+      if (!m.getTypeParameters().isEmpty()
+          && (m.getParameters().size() == argTypes.size() || m.isVarArgs())) {
+        throw new Unsupported(call, "'" + name + "' has the generic overload " + describe(m) + ", which Adjoint"
+            + " does not resolve: give the generic method another name");
+      }
+    }
+    Overloads.Choice choice = overloads.resolve(candidates, argTypes);
+    String signature = name + "(" + String.join(", ", argTypes) + ")";
+    if (choice.method() == null) {
+      throw new Unsupported(call, choice.ambiguous().isEmpty()
+          ? "no method " + signature + " applies to these arguments: " + candidates.stream()
+              .map(m -> describe(m) + (m.getParameters().size() == argTypes.size() || m.isVarArgs()
+                  ? " does not accept them" : " takes " + m.getParameters().size() + " argument"
+                  + (m.getParameters().size() == 1 ? "" : "s"))).collect(Collectors.joining("; "))
+          : "the call " + signature + " is ambiguous, as javac says: " + choice.ambiguous().stream()
+              .map(CallResolver::describe).collect(Collectors.joining(" and ")) + " both match; cast an argument");
+    }
+    ExecutableElement target = choice.method();
+    reader.recordCall(call, target);
+    TypeElement type = (TypeElement) target.getEnclosingElement();
+    if (choice.phase() == 3) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " with variable arity here, which Adjoint"
+          + " does not support: pass the arguments as one array");
+    }
+    String owner = type.getQualifiedName().toString();
+    if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
+      return mathCall(call, target, args);
+    }
+    if (!target.getModifiers().contains(Modifier.STATIC)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which is not static: a"
+          + " @Differentiable method can only call static methods");
+    }
+    if (target.getModifiers().contains(Modifier.PRIVATE)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
+          + " companion cannot call it: make it package-private");
+    }
+    if (!companionCanCall(target)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which the generated companion (in"
+          + " package '" + ModelTypes.packageOf(reader.owner) + "') cannot access: make the method and its class"
+          + " public, or move it to this package");
+    }
+    List<Type> parameterTypes = new ArrayList<>();
+    for (int i = 0; i < target.getParameters().size(); i++) {
+      VariableElement p = target.getParameters().get(i);
+      Optional<Type> pt = ModelTypes.of(p.asType());
+      if (pt.isEmpty()) {
+        throw new Unsupported(call, "javac calls " + describe(target) + " here, whose parameter '"
+            + p.getSimpleName() + "' has type " + p.asType() + ", which Adjoint does not support: use double,"
+            + " int, long, boolean, double[], double[][], int[] or Tensor parameters");
+      }
+      parameterTypes.add(pt.get());
+    }
+    if (ModelTypes.isDifferentiable(target)) {
+      return differentiableCall(call, type, target, parameterTypes, args);
+    }
+    if (args.stream().anyMatch(a -> a.type().differentiable())) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
+          + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
+    }
+    return opaqueCall(call, type, target, parameterTypes, args);
+  }
+
+  private List<Expr> arguments(MethodInvocationTree call) {
+    List<Expr> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(reader.expression(a));
+    }
+    return args;
+  }
+
+  /**
+   * The methods an unqualified {@code name(...)} may call (JLS 15.12.1): those of the innermost enclosing
+   * class that has a method of that name (inherited ones included), else those statically imported.
+   */
+  private List<ExecutableElement> unqualifiedCandidates(Tree call, String name) {
+    for (TypeElement t = reader.owner; t != null; t = MethodReader.enclosingType(t)) {
+      List<ExecutableElement> members = overloads.members(t, name);
+      if (!members.isEmpty()) {
+        return members;
+      }
+    }
+    List<ExecutableElement> imported = new ArrayList<>();
+    for (TypeElement type : reader.staticImportSources(name, true)) {
+      imported.addAll(overloads.members(type, name).stream()
+          .filter(m -> m.getModifiers().contains(Modifier.STATIC)).toList());
+    }
+    if (imported.isEmpty()) {
+      for (TypeElement type : reader.staticImportSources(name, false)) {
+        imported.addAll(overloads.members(type, name).stream()
+            .filter(m -> m.getModifiers().contains(Modifier.STATIC)).toList());
+      }
+    }
+    if (imported.isEmpty()) {
+      throw new Unsupported(call, "cannot resolve the method '" + name + "'");
+    }
+    return imported;
+  }
+
+  private Expr receiverCall(MethodInvocationTree call, String name, Expr receiver) {
+    if (receiver.type() == Type.TENSOR) {
+      List<Expr> args = new ArrayList<>();
+      args.add(receiver);
+      args.addAll(arguments(call));
+      return TensorCalls.method(call, name, args);
+    }
+    if (name.equals("clone") && call.getArguments().isEmpty() && receiver.type() instanceof Type.DoubleArray d) {
+      if (d.rank() != 1) {
+        throw new Unsupported(call, "clone() of a double[][] is shallow and would share rows: copy the rows"
+            + " into new double[m][n]");
+      }
+      return new Expr.Clone(receiver);
+    }
+    throw new Unsupported(call, "calling '" + name + "' on a value is not supported: only static methods of"
+        + " Math and @Differentiable methods can be called (and clone() of a double[])");
+  }
+
+  /**
+   * Whether the companion, a top-level class of the caller's package, may call {@code target}: public or
+   * package access, in classes it may name (a protected method of another package is not enough).
+   */
+  private boolean companionCanCall(ExecutableElement target) {
+    String pkg = ModelTypes.packageOf(reader.owner);
+    for (Element e = target; e instanceof ExecutableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
+      Set<Modifier> mods = e.getModifiers();
+      if (mods.contains(Modifier.PRIVATE)
+          || !mods.contains(Modifier.PUBLIC) && !ModelTypes.packageOf(e).equals(pkg)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code C.m(double, int)}, as messages name a method. */
+  static String describe(ExecutableElement m) {
+    List<String> types = new ArrayList<>();
+    for (VariableElement p : m.getParameters()) {
+      types.add(p.asType().toString());
+    }
+    if (m.isVarArgs() && !types.isEmpty()) {
+      String last = types.get(types.size() - 1);
+      types.set(types.size() - 1, last.substring(0, last.length() - 2) + "...");
+    }
+    return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(" + String.join(", ", types) + ")";
+  }
+
+  /** A call with only non-differentiable arguments (an int helper): kept as a constant of the derivative. */
+  private Expr opaqueCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
+      List<Type> parameterTypes, List<Expr> args) {
+    Optional<Type> result = ModelTypes.of(target.getReturnType());
+    if (result.isEmpty() || !(result.get() instanceof Type.Scalar || result.get() instanceof Type.IntArray)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which returns "
+          + target.getReturnType() + "; a helper that is not @Differentiable may return double, int, long,"
+          + " boolean or int[]: compute the value in this method, or pass it in as a parameter");
+    }
+    return new Expr.Call(new Callee.Static(type.getQualifiedName().toString(), target.getSimpleName().toString()),
+        convertArguments(call, parameterTypes, args), result.get());
+  }
+
+  /**
+   * Each argument converted to its parameter's type, so that the generated call names the chosen method
+   * whatever other overloads exist (an argument of exactly the parameter types selects it in phase 1).
+   */
+  private List<Expr> convertArguments(MethodInvocationTree call, List<Type> parameterTypes, List<Expr> args) {
+    List<Expr> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Type pt = parameterTypes.get(i);
+      Expr a = args.get(i);
+      if (pt instanceof Type.Scalar) {
+        out.add(reader.convert(a, pt, call.getArguments().get(i)));
+      } else if (!a.type().equals(pt)) {
+        throw new Unsupported(call.getArguments().get(i), "expected " + pt.java() + " but this is " + a.type().java());
+      } else {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private Expr differentiableCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
+      List<Type> parameterTypes, List<Expr> args) {
+    List<Expr> converted = convertArguments(call, parameterTypes, args);
+    for (int i = 0; i < converted.size(); i++) {
+      Expr a = converted.get(i);
+      Type pt = parameterTypes.get(i);
+      if (!(pt instanceof Type.Scalar) && pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
+          || a instanceof Expr.StaticField)) {
+        throw new Unsupported(call.getArguments().get(i),
+            "pass an array argument through a local variable so that its gradient has somewhere to go");
+      }
+    }
+    Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
+        "'" + target.getSimpleName() + "' returns an unsupported type"));
+    String companion = ModelTypes.companionName(type);
+    List<String> components = gradientComponents(type, target, parameterTypes);
+    Callee callee = new Callee.DifferentiableMethod(type.getQualifiedName().toString(), companion,
+        target.getSimpleName().toString(), parameterTypes, components, result);
+    return new Expr.Call(callee, new ArrayList<>(converted), result);
+  }
+
+  /**
+   * The gradient record's accessor for each parameter: the parameter names when the callee is compiled
+   * now (its companion is generated in this compilation), the record's components when the companion is a
+   * compiled class (parameter names may be absent from class files).
+   */
+  private List<String> gradientComponents(TypeElement type, ExecutableElement target, List<Type> parameterTypes) {
+    List<String> components = new ArrayList<>();
+    String capitalized = Character.toUpperCase(target.getSimpleName().charAt(0))
+        + target.getSimpleName().toString().substring(1);
+    boolean compiled = reader.trees.getTree(target) == null;
+    TypeElement record = compiled
+        ? reader.elements.getTypeElement(ModelTypes.companionName(type) + "." + capitalized + "Gradient") : null;
+    List<String> recordNames = new ArrayList<>();
+    if (record != null) {
+      for (Element e : record.getEnclosedElements()) {
+        if (e.getKind() == ElementKind.RECORD_COMPONENT) {
+          recordNames.add(e.getSimpleName().toString());
+        }
+      }
+    } else if (compiled) {
+      throw new Unsupported(reader.trees.getTree(reader.method), "'" + type.getSimpleName() + "."
+          + target.getSimpleName() + "' is @Differentiable but its companion " + ModelTypes.companionName(type)
+          + " is not on the class path: compile " + type.getSimpleName() + " with the Adjoint processor");
+    }
+    int next = 0;
+    for (int i = 0; i < parameterTypes.size(); i++) {
+      if (ModelTypes.isDifferentiableParameter(target.getParameters().get(i))) {
+        components.add(record != null ? (next < recordNames.size() ? recordNames.get(next) : null)
+            : target.getParameters().get(i).getSimpleName().toString());
+        next++;
+      } else {
+        components.add(null);
+      }
+    }
+    return components;
+  }
+
+  /**
+   * A {@code Math} (or {@code StrictMath}) method javac chose: its double overload is a function of the
+   * derivative table; an int, long or float overload with an int, long or boolean result is a constant of
+   * the derivative, typed as javac types it ({@code Math.round(int)} calls {@code round(float)}: an int).
+   */
+  private Expr mathCall(MethodInvocationTree call, ExecutableElement target, List<Expr> args) {
+    String name = target.getSimpleName().toString();
+    String unsupported = "Math." + name + " is not supported: the supported functions are "
+        + String.join(", ", MATH_ARITY.keySet());
+    if (!target.getModifiers().contains(Modifier.STATIC) || !target.getModifiers().contains(Modifier.PUBLIC)) {
+      throw new Unsupported(call, unsupported);
+    }
+    boolean allDouble = target.getParameters().stream().allMatch(p -> p.asType().getKind() == TypeKind.DOUBLE);
+    Optional<Type> result = ModelTypes.of(target.getReturnType());
+    if (allDouble && !target.getParameters().isEmpty() && MATH_ARITY.containsKey(name) && result.isPresent()) {
+      List<Expr> converted = new ArrayList<>();
+      for (int i = 0; i < args.size(); i++) {
+        converted.add(reader.convert(args.get(i), Type.DOUBLE, call.getArguments().get(i)));
+      }
+      // Math.round(double) returns long: the derivative stops there, as PyTorch's round has zero gradient.
+      return new Expr.Call(new Callee.MathFunction(name, mathClass(target)), converted, result.get());
+    }
+    boolean integral = !target.getParameters().isEmpty() && target.getParameters().stream().allMatch(p -> {
+      TypeKind k = p.asType().getKind();
+      return k == TypeKind.INT || k == TypeKind.LONG || k == TypeKind.FLOAT;
+    });
+    if (integral && result.isPresent() && result.get() instanceof Type.Scalar s && s != Type.DOUBLE) {
+      List<Expr> converted = new ArrayList<>();
+      for (int i = 0; i < args.size(); i++) {
+        TypeKind k = target.getParameters().get(i).asType().getKind();
+        // A float parameter keeps the int or long argument: the generated call widens it as the source does.
+        converted.add(k == TypeKind.FLOAT ? args.get(i)
+            : reader.convert(args.get(i), k == TypeKind.INT ? Type.INT : Type.LONG, call.getArguments().get(i)));
+      }
+      Callee callee = MATH_ARITY.containsKey(name) ? new Callee.MathFunction(name, mathClass(target))
+          : new Callee.Static(mathClass(target), name);
+      return new Expr.Call(callee, converted, s);
+    }
+    if (integral && target.getReturnType().getKind() == TypeKind.FLOAT) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which returns float; Adjoint has no"
+          + " float: convert the argument, for example Math." + name + "((double) n)");
+    }
+    throw new Unsupported(call, unsupported);
+  }
+
+  /** {@code java.lang.Math} or {@code java.lang.StrictMath}, the class javac calls. */
+  private static String mathClass(ExecutableElement target) {
+    return ((TypeElement) target.getEnclosingElement()).getQualifiedName().toString();
+  }
+
+  private static Map<String, Integer> mathArity() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (String f : List.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "expm1",
+        "log", "log10", "log1p", "sqrt", "cbrt", "abs", "signum", "floor", "ceil", "rint", "round", "toRadians",
+        "toDegrees")) {
+      m.put(f, 1);
+    }
+    for (String f : List.of("atan2", "pow", "hypot", "max", "min")) {
+      m.put(f, 2);
+    }
+    return m;
+  }
+
+  /** The names of the supported {@code Math} functions. */
+  static Set<String> mathFunctions() {
+    return MATH_ARITY.keySet();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.testing.CompiledCompanion;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Calls whose method, as javac resolves them, Adjoint cannot call: refused on the call's line, never
+ * replaced by another overload. Rows of {@code docs/diagnostics.md} under "calls".
+ */
+class OverloadDiagnosticsTest {
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        Arguments.of("javac picks a private overload", """
+            private static double g(int n) { return n; }
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              return x * g(3); // ERROR
+            }
+            """, "javac calls F.g(int) here, which is private, so the generated companion cannot call it"),
+        Arguments.of("javac picks an instance overload", """
+            double g(int n) { return n; }
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              return x * g(3); // ERROR
+            }
+            """, "javac calls F.g(int) here, which is not static"),
+        Arguments.of("javac picks a float overload", """
+            static int c(float v) { return 1; }
+            static int c(double v) { return 2; }
+            @Differentiable static double f(double x, int n) {
+              return x * c(n); // ERROR
+            }
+            """, "javac calls F.c(float) here, whose parameter 'v' has type float, which Adjoint does not support"),
+        Arguments.of("javac boxes for an Object parameter", """
+            static int b(Object o) { return 1; }
+            @Differentiable static double f(double x, int n) {
+              return x * b(n); // ERROR
+            }
+            """, "javac calls F.b(java.lang.Object) here, whose parameter 'o' has type java.lang.Object"),
+        Arguments.of("javac calls with variable arity", """
+            static int v(int... a) { return a.length; }
+            @Differentiable static double f(double x, int n) {
+              return x * v(n, 2); // ERROR
+            }
+            """, "javac calls F.v(int...) with variable arity here, which Adjoint does not support"),
+        Arguments.of("ambiguous overloads", """
+            static int q(int a, double b) { return 1; }
+            static int q(double a, int b) { return 2; }
+            @Differentiable static double f(double x) {
+              return x * q(1, 2); // ERROR
+            }
+            """, "the call q(int, int) is ambiguous, as javac says: F.q(int, double) and F.q(double, int)"),
+        Arguments.of("generic overload", """
+            static <T> T id(T t) { return t; }
+            static int id(int n) { return n; }
+            @Differentiable static double f(double x, int n) {
+              return x * id(n); // ERROR
+            }
+            """, "'id' has the generic overload F.id(T), which Adjoint does not resolve"),
+        Arguments.of("javac picks a helper returning float", """
+            static float g(int n) { return n; }
+            @Differentiable static double g(double x) { return x; }
+            @Differentiable static double f(double x) {
+              return x * g(3); // ERROR
+            }
+            """, "javac calls F.g(int) here, which returns float; a helper that is not @Differentiable may return"
+            + " double, int, long, boolean or int[]"),
+        Arguments.of("a plain helper returning double[]", """
+            static double[] table(int n) { return new double[n]; }
+            @Differentiable static double f(double x, int n) {
+              return x * table(n)[0]; // ERROR
+            }
+            """, "javac calls F.table(int) here, which returns double[]; a helper that is not @Differentiable"),
+        Arguments.of("var holding a char", """
+            @Differentiable static double f(double x) {
+              var k = 'a'; // ERROR
+              return x * k;
+            }
+            """, "'var' makes 'k' a char, which Adjoint does not support: declare it int"),
+        Arguments.of("Math function whose int overload returns float", """
+            @Differentiable static double f(double x, int n) {
+              return x * Math.signum(n); // ERROR
+            }
+            """, "javac calls Math.signum(float) here, which returns float; Adjoint has no float"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusedOnTheCall(String name, String members, String message) {
+    RefusedConstructDiagnosticsTest.assertRefused("demo.F", RefusedConstructDiagnosticsTest.wrap(members), message);
+  }
+
+  @Test
+  void aProtectedHelperOfASuperclassInAnotherPackageIsRefused() {
+    JavaFileObject base = JavaFileObjects.forSourceString("lib.Base", """
+        package lib;
+        public class Base {
+          protected static int h(int n) {
+            return n + 1;
+          }
+        }
+        """);
+    String source = """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F extends lib.Base {
+          @Differentiable static double f(double x, int n) {
+            return x * h(n); // ERROR
+          }
+        }
+        """;
+    JavaFileObject f = JavaFileObjects.forSourceString("demo.F", source);
+    Compilation c = CompiledCompanion.compilation(List.of(base, f), List.of());
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("javac calls Base.h(int) here, which the generated companion (in package"
+        + " 'demo') cannot access").inFile(f).onLine(RefusedConstructDiagnosticsTest.markedLine(source));
+    RefusedConstructDiagnosticsTest.assertNoInternalError(c);
+  }
+}
