@@ -23,7 +23,8 @@ import javax.tools.JavaFileObject;
 /**
  * Reads the tables of {@code docs/diagnostics.md} and checks one case against one row.
  *
- * <p>A row is keyed by the text of its first cell (the refused construct, as written in the Markdown). Its
+ * <p>Only tables whose first column is headed {@code refused} are read.
+ * A row is keyed by the text of its first cell (the refused construct, as written in the Markdown). Its
  * message cell quotes one or more messages in backticks (alternatives separated by {@code /}). In a quote,
  * {@code \|} is a {@code |}, {@code ...} or {@code …} stands for any text and a name in single quotes ({@code 'f'}, {@code 'C.m'}) for any
  * name in single quotes; everything else must appear literally, the first part at the very start of the
@@ -59,6 +60,7 @@ final class DiagnosticsCatalogue {
     List<Row> rows = new ArrayList<>();
     String section = "";
     boolean header = false;
+    boolean refusals = false;
     for (String line : lines) {
       if (line.startsWith("## ")) {
         section = line.substring(3).trim();
@@ -70,7 +72,14 @@ final class DiagnosticsCatalogue {
         continue;
       }
       if (header || line.startsWith("|---")) {
+        if (header) {
+          // only tables of refusals (first column "refused") list messages; others are informational
+          refusals = splitCells(line)[0].equals("refused");
+        }
         header = false; // the first table line is the header; the next one the separator
+        continue;
+      }
+      if (!refusals) {
         continue;
       }
       String[] cells = splitCells(line);

@@ -9,6 +9,7 @@ import com.google.testing.compile.CompilationSubject;
 import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,8 @@ class RandomLoopProgramGradientTest {
         return;
       }
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
+      ModeCheck.requireTangentSweep(c, "demo.F");
       GradCheck check = GradCheck.of(c, "demo.F", "f");
       Random r = new Random(~seed);
       for (int n : MathCalls.tripCounts(r, 3, LENGTH + 1)) {
@@ -259,6 +262,10 @@ class RandomLoopProgramGradientTest {
         case 2 -> {
           // A call returning an array, assigned back to the same variable.
           line("y = h(y, " + scalar(1, "0") + ");");
+          if (r.nextBoolean()) {
+            // Writes into the array the call returned: the callee's reverse must still see it as returned.
+            line("y[" + r.nextInt(LENGTH) + "] = " + scalar(1, "3") + ";");
+          }
           line("if (" + scalar(1, "1") + " > " + scalar(1, "2") + ") {");
           line("  s = s + y[" + r.nextInt(LENGTH) + "] * p;");
           line("} else {");
@@ -360,6 +367,8 @@ class RandomLoopProgramGradientTest {
           "(" + a + " / (2 + Math.cos(" + b + ")))",
           "Math.exp(Math.tanh(" + a + "))",
           "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)",
+          "g(" + a + ", " + b + ")",
+          "(" + a + " > 0 ? g(" + a + ", " + b + ") : g(" + b + ", 0.5) * " + a + ")",
           MathCalls.any(r, () -> scalar(depth - 1, index))));
       return forms.get(r.nextInt(forms.size()));
     }

@@ -4,6 +4,7 @@ import static dev.adjoint.processor.testing.GradCheck.uniform;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -41,6 +42,8 @@ class RandomProgramGradientTest {
   static void check(Program p, long seed) {
     try {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", p.source);
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
+      ModeCheck.requireTangentSweep(c, "demo.F");
       GradCheck check = GradCheck.of(c, "demo.F", "f");
       Random r = new Random(~seed);
       int[] trips = MathCalls.tripCounts(r, 3, 4);
