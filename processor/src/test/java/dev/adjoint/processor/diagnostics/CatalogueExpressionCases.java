@@ -42,12 +42,6 @@ final class CatalogueExpressionCases {
         }
         """, "creating objects is not supported in a @Differentiable method: only arrays (new double[n]) can be"
         + " created"));
-    row("call of a method that is not `@Differentiable` with differentiable arguments", refused("""
-        static double helper(double v) { return v * 3; }
-        @Differentiable static double f(double x) {
-          return helper(x) + 1; // ERROR
-        }
-        """, "'F.helper' is not @Differentiable, so Adjoint cannot differentiate through it"));
     row("a value depending on the inputs passed to a `@NoGrad` parameter of a callee", refused("""
         @Differentiable static double g(double a, @NoGrad double b) {
           return a * b;

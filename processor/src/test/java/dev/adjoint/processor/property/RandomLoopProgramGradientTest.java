@@ -42,7 +42,7 @@ class RandomLoopProgramGradientTest {
     return IntStream.range(0, PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
       List<String> featured = MathCalls.featured(k, 3);
-      String source = new Generator(new Random(seed), featured).program();
+      String source = Vocabulary.rename(new Generator(new Random(seed), featured).program(), new Random(seed));
       return DynamicTest.dynamicTest("loop program " + k + " (seed " + seed + ", " + featured + ")",
           () -> check(source, seed));
     });

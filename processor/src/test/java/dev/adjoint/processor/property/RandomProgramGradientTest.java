@@ -32,7 +32,8 @@ class RandomProgramGradientTest {
     return IntStream.range(0, PROGRAMS).mapToObj(k -> {
       long seed = SEED * 31 + k;
       List<String> featured = MathCalls.featured(k, 3);
-      Program p = new Generator(new Random(seed), featured).program();
+      Program generated = new Generator(new Random(seed), featured).program();
+      Program p = new Program(Vocabulary.rename(generated.source(), new Random(seed)), generated.doubles());
       return DynamicTest.dynamicTest("program " + k + " (seed " + seed + ", " + featured + ")",
           () -> check(p, seed));
     });
