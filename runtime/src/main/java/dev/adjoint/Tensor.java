@@ -638,35 +638,35 @@ public final class Tensor {
   public Tensor add(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, Double::sum);
+    Tensor out = arith(this, other, PointwiseKernels.ADD);
     return record(out, "AddBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.sumTo(bs) : null});
   }
 
   /** {@code this + c}. */
   public Tensor add(double c) {
-    return record(map(v -> v + c), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return record(scalar(c, PointwiseKernels.ADD), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
   }
 
   /** {@code this - other}, broadcast. */
   public Tensor sub(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, (a, b) -> a - b);
+    Tensor out = arith(this, other, PointwiseKernels.SUB);
     return record(out, "SubBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.neg().sumTo(bs) : null});
   }
 
   /** {@code this - c}. */
   public Tensor sub(double c) {
-    return record(map(v -> v - c), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return record(scalar(c, PointwiseKernels.SUB), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
   }
 
   /** {@code this * other} element-wise, broadcast. */
   public Tensor mul(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, (a, b) -> a * b);
+    Tensor out = arith(this, other, PointwiseKernels.MUL);
     return record(out, "MulBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? g.mul(n.saved(1)).sumTo(as) : null,
         n.needs(1) ? g.mul(n.saved(0)).sumTo(bs) : null}, this, other);
@@ -674,14 +674,14 @@ public final class Tensor {
 
   /** {@code this * c}. */
   public Tensor mul(double c) {
-    return record(map(v -> v * c), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
+    return record(scalar(c, PointwiseKernels.MUL), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
   }
 
   /** {@code this / other} element-wise, broadcast; gradients {@code g/b} and {@code -g·a/b²}. */
   public Tensor div(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, (a, b) -> a / b);
+    Tensor out = arith(this, other, PointwiseKernels.DIV);
     return record(out, "DivBackward", new Tensor[] {this, other}, (g, n) -> {
       Tensor b = n.saved(1);
       return new Tensor[] {
@@ -692,17 +692,26 @@ public final class Tensor {
 
   /** {@code this / c}. */
   public Tensor div(double c) {
-    return record(map(v -> v / c), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
+    return record(scalar(c, PointwiseKernels.DIV), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
   }
 
   /** {@code -this}. */
   public Tensor neg() {
-    return record(map(v -> -v), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+    return record(wrap(PointwiseKernels.neg(data), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
   }
 
   private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
     return wrap(PointwiseKernels.binary(a.data, a.shape, b.data, b.shape, s, f), s);
+  }
+
+  private static Tensor arith(Tensor a, Tensor b, int op) {
+    int[] s = Shapes.broadcast(a.shape, b.shape);
+    return wrap(PointwiseKernels.arith(a.data, a.shape, b.data, b.shape, s, op), s);
+  }
+
+  private Tensor scalar(double c, int op) {
+    return wrap(PointwiseKernels.arithScalar(data, c, op), shape);
   }
 
   private Tensor map(DoubleUnaryOperator f) {
@@ -838,7 +847,7 @@ public final class Tensor {
 
   /** {@code x²}; gradient {@code 2xg}. */
   public Tensor square() {
-    return record(map(v -> v * v), "PowBackward", new Tensor[] {this},
+    return record(wrap(PointwiseKernels.square(data), shape), "PowBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.mul(n.saved(0).mul(2))}, this);
   }
 
