@@ -30,98 +30,103 @@ final class MatmulKernels {
       return;
     }
     // Sparse left operands (one-hot rows, masks) keep the zero-skipping loop when skipping cannot change
-    // the sum; dense ones take the register-tiled kernel.
+    // the sum; dense ones take the blocked kernel.
     if (mostlyZero(a, ao, n * k) && allFinite(b, bo, k * m)) {
       mmSkippingZeros(a, ao, b, bo, r, ro, n, k, m);
-    } else if (n < TILE || m < TILE) {
-      mmAll(a, ao, b, bo, r, ro, n, k, m);
     } else {
-      mmTiled(a, ao, b, bo, r, ro, n, k, m);
+      mmBlocked(a, ao, b, bo, r, ro, n, k, m);
     }
   }
 
-  /** Rows and columns of one register tile. */
-  private static final int TILE = 4;
-  /** Depth of one pass over a packed panel: 4 × 256 doubles (8 KB) of {@code b} stay in the L1 cache. */
-  private static final int DEPTH = 256;
+  /** Width of one column block of {@link #mmBlocked}. */
+  private static final int COLUMNS = 256;
 
   /**
-   * The product in 4 × 4 register tiles over packed 4-column panels of {@code b}. Each entry of {@code r} still
-   * receives its terms in the order {@code p = 0, 1, .., k-1}, starting from its current value, so the result is
-   * bitwise the naive loop's, and every product is formed ({@code 0·inf} and {@code 0·NaN} stay NaN).
+   * The product four rows of {@code r} and four rows of {@code b} at a time: each pass over a row segment of
+   * {@code r} adds four terms per entry (the JIT vectorizes the loop over {@code j}), so {@code r} is loaded and
+   * stored a quarter as often as in the plain i-k-j loop, and each loaded {@code b} serves four rows. The four
+   * terms are added one after another, {@code (((r + a0 b0) + a1 b1) + a2 b2) + a3 b3}: every entry receives its
+   * terms in the order {@code p = 0, 1, .., k-1}, so the result is bitwise the naive loop's, and every product is
+   * formed ({@code 0·inf} and {@code 0·NaN} stay NaN). Columns go in blocks of {@link #COLUMNS}, so that the
+   * eight row segments a pass touches (16 KB) stay in the L1 cache when {@code m} is large.
    */
-  private static void mmTiled(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
-    int panels = (m + TILE - 1) / TILE;
-    // packed[(jp * k + p) * 4 + y] = b[p][4 jp + y]; columns past m are zero and never stored.
-    double[] packed = new double[panels * k * TILE];
-    for (int p = 0; p < k; p++) {
-      int bRow = bo + p * m;
-      for (int j = 0; j < m; j++) {
-        packed[((j >> 2) * k + p) * TILE + (j & 3)] = b[bRow + j];
+  private static void mmBlocked(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      for (int j0 = 0; j0 < m; j0 += COLUMNS) {
+        fourRows(a, ao + i * k, k, b, bo, m, r, ro + i * m, j0, Math.min(m, j0 + COLUMNS));
       }
     }
-    int fullRows = n - n % TILE;
-    for (int p0 = 0; p0 < k; p0 += DEPTH) {
-      int p1 = Math.min(k, p0 + DEPTH);
-      for (int jp = 0; jp < panels; jp++) {
-        int j = jp * TILE;
-        int cols = Math.min(TILE, m - j);
-        int panel = jp * k * TILE;
-        for (int i = 0; i < fullRows; i += TILE) {
-          if (cols == TILE) {
-            tile4x4(a, ao + i * k, k, packed, panel, r, ro + i * m + j, m, p0, p1);
-          } else {
-            for (int x = 0; x < TILE; x++) {
-              row1(a, ao + (i + x) * k, packed, panel, r, ro + (i + x) * m + j, cols, p0, p1);
-            }
-          }
-        }
-        for (int i = fullRows; i < n; i++) {
-          row1(a, ao + i * k, packed, panel, r, ro + i * m + j, cols, p0, p1);
-        }
+    for (; i < n; i++) {
+      for (int j0 = 0; j0 < m; j0 += COLUMNS) {
+        oneRow(a, ao + i * k, k, b, bo, m, r, ro + i * m, j0, Math.min(m, j0 + COLUMNS));
       }
     }
   }
 
-  /** {@code r[4 × 4] += a[4 rows, p0 .. p1) · panel[p0 .. p1, 4 columns)}, sixteen accumulators. */
-  private static void tile4x4(double[] a, int a0, int k, double[] pk, int panel, double[] r, int r0, int m,
-      int p0, int p1) {
+  /** Rows {@code r0 .. r0 + 3m} of {@code r}, columns {@code j0 .. j1}, from rows {@code a0 ..} of {@code a}. */
+  private static void fourRows(double[] a, int a0, int k, double[] b, int bo, int m, double[] r, int r0, int j0,
+      int j1) {
+    int k4 = k - k % 4;
     int a1 = a0 + k;
     int a2 = a1 + k;
     int a3 = a2 + k;
     int r1 = r0 + m;
     int r2 = r1 + m;
     int r3 = r2 + m;
-    double c00 = r[r0], c01 = r[r0 + 1], c02 = r[r0 + 2], c03 = r[r0 + 3];
-    double c10 = r[r1], c11 = r[r1 + 1], c12 = r[r1 + 2], c13 = r[r1 + 3];
-    double c20 = r[r2], c21 = r[r2 + 1], c22 = r[r2 + 2], c23 = r[r2 + 3];
-    double c30 = r[r3], c31 = r[r3 + 1], c32 = r[r3 + 2], c33 = r[r3 + 3];
-    for (int p = p0, q = panel + p0 * TILE; p < p1; p++, q += TILE) {
-      double b0 = pk[q], b1 = pk[q + 1], b2 = pk[q + 2], b3 = pk[q + 3];
-      double x = a[a0 + p];
-      c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3;
-      x = a[a1 + p];
-      c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3;
-      x = a[a2 + p];
-      c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3;
-      x = a[a3 + p];
-      c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
+    for (int p = 0; p < k4; p += 4) {
+      double x0 = a[a0 + p], x1 = a[a0 + p + 1], x2 = a[a0 + p + 2], x3 = a[a0 + p + 3];
+      double y0 = a[a1 + p], y1 = a[a1 + p + 1], y2 = a[a1 + p + 2], y3 = a[a1 + p + 3];
+      double z0 = a[a2 + p], z1 = a[a2 + p + 1], z2 = a[a2 + p + 2], z3 = a[a2 + p + 3];
+      double w0 = a[a3 + p], w1 = a[a3 + p + 1], w2 = a[a3 + p + 2], w3 = a[a3 + p + 3];
+      int b0 = bo + p * m;
+      int b1 = b0 + m;
+      int b2 = b1 + m;
+      int b3 = b2 + m;
+      for (int j = j0; j < j1; j++) {
+        double c0 = b[b0 + j], c1 = b[b1 + j], c2 = b[b2 + j], c3 = b[b3 + j];
+        r[r0 + j] = r[r0 + j] + x0 * c0 + x1 * c1 + x2 * c2 + x3 * c3;
+        r[r1 + j] = r[r1 + j] + y0 * c0 + y1 * c1 + y2 * c2 + y3 * c3;
+        r[r2 + j] = r[r2 + j] + z0 * c0 + z1 * c1 + z2 * c2 + z3 * c3;
+        r[r3 + j] = r[r3 + j] + w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3;
+      }
     }
-    r[r0] = c00; r[r0 + 1] = c01; r[r0 + 2] = c02; r[r0 + 3] = c03;
-    r[r1] = c10; r[r1 + 1] = c11; r[r1 + 2] = c12; r[r1 + 3] = c13;
-    r[r2] = c20; r[r2 + 1] = c21; r[r2 + 2] = c22; r[r2 + 3] = c23;
-    r[r3] = c30; r[r3 + 1] = c31; r[r3 + 2] = c32; r[r3 + 3] = c33;
+    for (int p = k4; p < k; p++) {
+      double x = a[a0 + p];
+      double y = a[a1 + p];
+      double z = a[a2 + p];
+      double w = a[a3 + p];
+      int bRow = bo + p * m;
+      for (int j = j0; j < j1; j++) {
+        double c = b[bRow + j];
+        r[r0 + j] += x * c;
+        r[r1 + j] += y * c;
+        r[r2 + j] += z * c;
+        r[r3 + j] += w * c;
+      }
+    }
   }
 
-  /** One row of {@code r} against the first {@code cols} (≤ 4) columns of a panel. */
-  private static void row1(double[] a, int aRow, double[] pk, int panel, double[] r, int rAt, int cols, int p0,
-      int p1) {
-    for (int y = 0; y < cols; y++) {
-      double c = r[rAt + y];
-      for (int p = p0; p < p1; p++) {
-        c += a[aRow + p] * pk[panel + p * TILE + y];
+  /** Row {@code r0} of {@code r}, columns {@code j0 .. j1}, from row {@code a0} of {@code a}. */
+  private static void oneRow(double[] a, int a0, int k, double[] b, int bo, int m, double[] r, int r0, int j0,
+      int j1) {
+    int k4 = k - k % 4;
+    for (int p = 0; p < k4; p += 4) {
+      double x0 = a[a0 + p], x1 = a[a0 + p + 1], x2 = a[a0 + p + 2], x3 = a[a0 + p + 3];
+      int b0 = bo + p * m;
+      int b1 = b0 + m;
+      int b2 = b1 + m;
+      int b3 = b2 + m;
+      for (int j = j0; j < j1; j++) {
+        r[r0 + j] = r[r0 + j] + x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
       }
-      r[rAt + y] = c;
+    }
+    for (int p = k4; p < k; p++) {
+      double x = a[a0 + p];
+      int bRow = bo + p * m;
+      for (int j = j0; j < j1; j++) {
+        r[r0 + j] += x * b[bRow + j];
+      }
     }
   }
 
@@ -145,20 +150,6 @@ final class MatmulKernels {
         if (v == 0) {
           continue;
         }
-        int bRow = bo + p * m;
-        int rRow = ro + i * m;
-        for (int j = 0; j < m; j++) {
-          r[rRow + j] += v * b[bRow + j];
-        }
-      }
-    }
-  }
-
-  /** The product term by term, as IEEE arithmetic has it ({@code 0·inf} and {@code 0·NaN} are NaN). */
-  private static void mmAll(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
-    for (int i = 0; i < n; i++) {
-      for (int p = 0; p < k; p++) {
-        double v = a[ao + i * k + p];
         int bRow = bo + p * m;
         int rRow = ro + i * m;
         for (int j = 0; j < m; j++) {

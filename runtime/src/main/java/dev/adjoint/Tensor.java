@@ -348,14 +348,43 @@ public final class Tensor {
     return requiresGrad(true);
   }
 
-  /** Sets whether this leaf requires gradients; refused on non-leaves, as in PyTorch. Returns this. */
+  /**
+   * Sets whether this leaf requires gradients (PyTorch's {@code requires_grad_(flag)}). Returns this. On a
+   * non-leaf, {@code true} changes nothing (it already requires grad) and {@code false} is refused with
+   * PyTorch's message.
+   */
   public Tensor requiresGrad(boolean flag) {
     if (gradFn != null) {
-      throw new IllegalStateException("requiresGrad can only be changed on leaf tensors; this tensor was"
-          + " produced by " + gradFn.name + ". Use detach() to get a leaf.");
+      if (flag) {
+        return this;
+      }
+      throw new IllegalStateException("you can only change requires_grad flags of leaf variables. If you want to"
+          + " use a computed variable in a subgraph that doesn't require differentiation use"
+          + " var_no_grad = var.detach().");
     }
     requiresGrad = flag;
     return this;
+  }
+
+  /**
+   * Keeps the gradient of this non-leaf in {@link #grad()} during {@link #backward()}, as PyTorch's
+   * {@code retain_grad()}; nothing to do on a leaf that requires grad. Returns this.
+   *
+   * @throws IllegalStateException on a tensor that does not require grad (PyTorch's message)
+   */
+  public Tensor retainGrad() {
+    if (!requiresGrad) {
+      throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
+    }
+    if (gradFn != null) {
+      gradFn.retainer = this;
+    }
+    return this;
+  }
+
+  /** Whether {@link #grad()} is filled by reverse passes: a leaf that requires grad, or after {@link #retainGrad()}. */
+  public boolean retainsGrad() {
+    return gradFn != null && gradFn.retainer == this;
   }
 
   /** Whether gradients flow to this tensor (a leaf marked so, or the result of a recorded operation). */
@@ -374,17 +403,12 @@ public final class Tensor {
   }
 
   /**
-   * The accumulated gradient of this leaf: {@code null} until a reverse pass reaches it, then a
-   * tensor of this shape that later passes add to.
-   *
-   * @throws IllegalStateException on a non-leaf, whose gradient is not kept
+   * The accumulated gradient: {@code null} until a reverse pass reaches this tensor, then a tensor of this
+   * shape that later passes add to. A non-leaf keeps none unless {@link #retainGrad()} was called: its
+   * {@code grad()} is then {@code null}, as in PyTorch (which also warns; read the leaf's {@code grad()}, or
+   * use {@code Autograd.grad(output, new Tensor[] {thisTensor}, ...)} for an intermediate value).
    */
   public Tensor grad() {
-    if (gradFn != null) {
-      throw new IllegalStateException("grad() of a tensor that is not a leaf: its gradient is not kept"
-          + " (it was produced by " + gradFn.name + "). Read the grad() of the leaf it was computed from,"
-          + " or use Autograd.grad(output, new Tensor[] {thisTensor}, ...) for an intermediate value.");
-    }
     return grad;
   }
 
@@ -430,6 +454,29 @@ public final class Tensor {
     }
   }
 
+  /**
+   * Disables recording on this thread until the returned guard is closed, for try-with-resources:
+   * {@code try (var g = Tensor.noGrad()) { ... }} (PyTorch's {@code with torch.no_grad():}).
+   */
+  public static GradModeGuard noGrad() {
+    return new GradModeGuard(GradMode.set(false));
+  }
+
+  /**
+   * Enables recording on this thread until the returned guard is closed, also inside a {@code noGrad} block
+   * (PyTorch's {@code with torch.enable_grad():}).
+   */
+  public static GradModeGuard enableGrad() {
+    return new GradModeGuard(GradMode.set(true));
+  }
+
+  /** Evaluates {@code body} with recording enabled on this thread, also inside {@code noGrad}. */
+  public static <T> T enableGrad(Supplier<T> body) {
+    try (GradModeGuard g = enableGrad()) {
+      return body.get();
+    }
+  }
+
   /** Whether operations on this thread currently record the graph (false inside {@code noGrad}). */
   public static boolean isGradEnabled() {
     return GradMode.isEnabled();
@@ -452,12 +499,15 @@ public final class Tensor {
   }
 
   /** Adds {@code g} into this leaf's {@code grad()} (a fresh copy the first time). */
-  void accumulateGrad(Tensor g) {
+  void accumulateGrad(Tensor g, boolean createGraph) {
     if (!Arrays.equals(g.shape, shape)) {
       throw new IllegalStateException("internal error: gradient of shape " + Shapes.str(g.shape)
-          + " for a leaf of shape " + Shapes.str(shape));
+          + " for a tensor of shape " + Shapes.str(shape));
     }
-    if (grad == null) {
+    if (createGraph) {
+      // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
+      grad = grad == null ? g : grad.add(g);
+    } else if (grad == null) {
       grad = wrap(g.data.clone(), shape);
     } else {
       PointwiseKernels.addInto(grad.data, g.data);
@@ -492,8 +542,18 @@ public final class Tensor {
    *     not require grad, a freed graph, or a saved value modified in place
    */
   public void backward(Tensor upstream, boolean retainGraph) {
+    backward(upstream, retainGraph, false);
+  }
+
+  /**
+   * {@link #backward(Tensor, boolean)} that also records the reverse pass itself when {@code createGraph}
+   * (PyTorch's {@code create_graph=True}): the accumulated {@link #grad()} values then have a graph of their
+   * own, through which a further {@code backward()} computes second derivatives. {@code createGraph} implies
+   * keeping this graph, as in PyTorch.
+   */
+  public void backward(Tensor upstream, boolean retainGraph, boolean createGraph) {
     Tensor up = checkedUpstream(upstream);
-    Engine.run(this, up, retainGraph, false, null);
+    Engine.run(this, up, retainGraph || createGraph, createGraph, null);
   }
 
   /** Validates an upstream for a reverse pass from this tensor; returns it or the implicit ones. */

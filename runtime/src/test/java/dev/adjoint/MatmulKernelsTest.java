@@ -39,7 +39,7 @@ class MatmulKernelsTest {
   @Test
   void tiledProductIsBitwiseTheTripleLoop() {
     Random rnd = new Random(11);
-    int[][] shapes = {{4, 4, 4}, {5, 3, 7}, {8, 300, 12}, {13, 257, 9}, {64, 784, 10}, {6, 1, 6}, {4, 513, 5}};
+    int[][] shapes = {{4, 4, 4}, {5, 3, 7}, {8, 300, 12}, {13, 257, 9}, {64, 784, 10}, {6, 1, 6}, {4, 513, 5}, {9, 6, 600}, {8, 5, 257}};
     for (int[] s : shapes) {
       double[] a = random(rnd, s[0] * s[1]);
       double[] b = random(rnd, s[1] * s[2]);
