@@ -9,6 +9,7 @@ import com.google.testing.compile.CompilationSubject;
 import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,8 @@ class RandomLoopProgramGradientTest {
         return;
       }
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
+      ModeCheck.requireTangentSweep(c, "demo.F");
       GradCheck.of(c, "demo.F", "f").atRandomPoints(3,
           r -> new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), r.nextInt(LENGTH + 1)});
       checkHelperCalls(c);
@@ -233,6 +236,10 @@ class RandomLoopProgramGradientTest {
         case 2 -> {
           // A call returning an array, assigned back to the same variable.
           line("y = h(y, " + scalar(1, "0") + ");");
+          if (r.nextBoolean()) {
+            // Writes into the array the call returned: the callee's reverse must still see it as returned.
+            line("y[" + r.nextInt(LENGTH) + "] = " + scalar(1, "3") + ";");
+          }
           line("if (" + scalar(1, "1") + " > " + scalar(1, "2") + ") {");
           line("  s = s + y[" + r.nextInt(LENGTH) + "] * p;");
           line("} else {");
@@ -333,7 +340,9 @@ class RandomLoopProgramGradientTest {
           "Math.tanh(" + a + " - " + b + ")",
           "(" + a + " / (2 + Math.cos(" + b + ")))",
           "Math.exp(Math.tanh(" + a + "))",
-          "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)"));
+          "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)",
+          "g(" + a + ", " + b + ")",
+          "(" + a + " > 0 ? g(" + a + ", " + b + ") : g(" + b + ", 0.5) * " + a + ")"));
       return forms.get(r.nextInt(forms.size()));
     }
   }
