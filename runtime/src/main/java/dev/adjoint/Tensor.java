@@ -416,12 +416,12 @@ public final class Tensor {
    * Zeroes this leaf's accumulated gradient in place (as {@code x.grad.zero_()} does); does nothing if
    * there is none yet.
    *
-   * @throws IllegalStateException on a non-leaf, which has no accumulated gradient
+   * @throws IllegalStateException on a non-leaf without {@link #retainGrad()}, which has no accumulated gradient
    */
   public void zeroGrad() {
-    if (gradFn != null) {
-      throw new IllegalStateException("zeroGrad() on a tensor that is not a leaf: only leaves accumulate"
-          + " gradients (this one was produced by " + gradFn.name + ")");
+    if (gradFn != null && !retainsGrad()) {
+      throw new IllegalStateException("zeroGrad() on a tensor that is not a leaf: only leaves (and non-leaves"
+          + " after retainGrad()) accumulate gradients (this one was produced by " + gradFn.name + ")");
     }
     if (grad != null) {
       Arrays.fill(grad.data, 0.0);

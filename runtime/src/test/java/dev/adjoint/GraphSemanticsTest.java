@@ -150,8 +150,11 @@ class GraphSemanticsTest {
       assertEquals(2 * hv[i], h.grad().toArray()[i], 1e-15);
       assertEquals(2 * hv[i] * (1 - hv[i] * hv[i]), x.grad().toArray()[i], 1e-15);
     }
-    loss.backward();
+    loss.backward(null, true);
     assertEquals(4 * hv[1], h.grad().toArray()[1], 1e-15, "a second pass adds, as for leaves");
+    h.zeroGrad();
+    loss.backward();
+    assertEquals(2 * hv[1], h.grad().toArray()[1], 1e-15, "zeroGrad() works on a retaining non-leaf");
     // The retained gradient is the one Autograd.grad gives for the intermediate, checked numerically.
     Tensor x2 = Tensor.of(0.3, 0.7).requiresGrad();
     Tensor h2 = x2.exp().retainGrad();
