@@ -269,8 +269,9 @@ public final class TangentSweep {
       // x * x: one term 2 x ẋ, as the reverse mode accumulates 2 x g once.
       Dual d = dual(sq.left(), out, origin);
       Expr x = bind(d.primal, out);
+      // A null tangent is zero (a piecewise-constant operand such as Math.rint): so is the square's.
       return new Dual(new Expr.Binary(Expr.BinaryOp.MUL, x, x, Type.DOUBLE),
-          mul(d.tangent, mul(DerivativeRules.literal("2.0"), x)));
+          d.tangent == null ? null : mul(d.tangent, mul(DerivativeRules.literal("2.0"), x)));
     }
     DerivativeRules.Rule rule;
     List<Expr> operands;

@@ -89,6 +89,27 @@ public final class MethodSize {
   }
 
   private static void expr(Expr e, int[] count) {
-    ExprWalk.visit(e, x -> count[0]++);
+    // Null-tolerant: tangent programs may hold placeholder operands the printer drops.
+    if (e == null) {
+      return;
+    }
+    count[0]++;
+    if (e instanceof Expr.Binary b) {
+      expr(b.left(), count);
+      expr(b.right(), count);
+    } else if (e instanceof Expr.Unary u) {
+      expr(u.operand(), count);
+    } else if (e instanceof Expr.Index i) {
+      expr(i.array(), count);
+      expr(i.index(), count);
+    } else if (e instanceof Expr.Conditional c) {
+      expr(c.condition(), count);
+      expr(c.whenTrue(), count);
+      expr(c.whenFalse(), count);
+    } else {
+      for (Expr child : ExprWalk.children(e)) {
+        expr(child, count);
+      }
+    }
   }
 }

@@ -52,6 +52,23 @@ class ForwardModeTest {
   }
 
   @Test
+  void squareOfAPiecewiseConstantValueHasAZeroTangent() {
+    // x * x of a value whose tangent is zero by rule (Math.rint) once printed a null tangent (random program 282).
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double f(double x, double y) {
+            double r = Math.rint(x * 3);
+            return Math.tanh(r) * Math.tanh(r) + x * y;
+          }
+        }
+        """);
+    ModeCheck.of(c, "demo.F", "f").atRandomPoints(5, r -> new Object[] {uniform(r, -1.4, 1.4), uniform(r, -1, 1)});
+  }
+
+  @Test
   void callsThroughTheCalleesJvp() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
     assertTrue(c.generatedSource("demo.FGrad").contains("FGrad.fJvp("));
