@@ -71,11 +71,6 @@ class CatalogueDiagnosticsTest {
               return x;
             }
             """, "type Object is not supported"),
-        Arguments.of("switch expression", """
-            @Differentiable static double f(double x, int k) {
-              return switch (k) { case 1 -> x; default -> 2 * x; }; // ERROR
-            }
-            """, "switch expressions are not supported yet"),
         Arguments.of("rank-3 array", """
             @Differentiable static double f(double x) {
               double[][][] t = new double[2][2][2]; // ERROR

@@ -133,33 +133,38 @@ class RefusedConstructDiagnosticsTest {
               return x * 2.5f; // ERROR
             }
             """, "float is not supported"),
-        c("switch statement", """
+        c("switch expression whose cases run statements", """
             @Differentiable static double f(double x, int k) {
-              switch (k) { // ERROR
-                case 0: return x;
-                default: return x * x;
-              }
-            }
-            """, "switch is not supported yet: use if/else"),
-        c("switch expression", """
-            @Differentiable static double f(double x, int k) {
-              double y = switch (k) { case 0 -> x; default -> x * x; }; // ERROR
+              double y = switch (k) {
+                case 0 -> { // ERROR
+                  double t = x * 2;
+                  yield t * t;
+                }
+                default -> x * x;
+              };
               return y;
             }
-            """, "switch expressions are not supported"),
-        c("labeled break", """
+            """, "a switch expression whose cases run statements is not supported: use a switch statement that"
+                + " assigns a local"),
+        c("switch expression over a call", """
+            static int pick(int k) {
+              return k % 3;
+            }
+            @Differentiable static double f(double x, int k) {
+              return switch (pick(k)) { case 0 -> x; default -> x * x; }; // ERROR
+            }
+            """, "the selector of this switch expression calls a method: assign it to a local first"),
+        c("labeled block", """
             @Differentiable static double f(double x) {
-              double s = 0;
-              outer: // ERROR
-              for (int i = 0; i < 3; i++) {
-                for (int j = 0; j < 3; j++) {
-                  s += x;
-                  if (s > 2) break outer;
-                }
+              double s = x;
+              block: { // ERROR
+                if (s > 2) break block;
+                s *= x;
               }
               return s;
             }
-            """, "labeled"),
+            """, "only loops and switch statements can be labeled here: put the label on a loop, or use a boolean"
+                + " flag"),
         c("++ inside an expression", """
             @Differentiable static double f(double x) {
               int i = 0;
