@@ -82,6 +82,7 @@ public final class MethodReader {
   private int nextOrigin;
   final Jumps jumps = new Jumps();
   private final Switches switches = new Switches(this);
+  private final ForwardStatements forwardStatements = new ForwardStatements(this);
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -293,8 +294,7 @@ public final class MethodReader {
           "try statements are not supported in a @Differentiable method: move error handling to the caller");
       case SYNCHRONIZED -> throw new Unsupported(s,
           "synchronized is not supported in a @Differentiable method: it must be a pure function of its arguments");
-      case THROW -> throw new Unsupported(s,
-          "throw is not supported in a @Differentiable method: validate arguments in the caller");
+      case THROW -> out.add(forwardStatements.throwStatement((com.sun.source.tree.ThrowTree) s, origin));
       case ASSERT -> throw new Unsupported(s, "assert is not supported in a @Differentiable method");
       case CLASS, INTERFACE, ENUM, RECORD -> throw new Unsupported(s,
           "local classes are not supported in a @Differentiable method");
@@ -500,8 +500,13 @@ public final class MethodReader {
         Expr value = new Expr.Binary(op, target, one, target.type());
         out.add(new Stmt.Assign(target, value, origin));
       }
-      case METHOD_INVOCATION -> throw new Unsupported(e,
-          "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+      case METHOD_INVOCATION -> {
+        if (!ForwardStatements.isPrint((MethodInvocationTree) e)) {
+          throw new Unsupported(e,
+              "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+        }
+        out.add(forwardStatements.print((MethodInvocationTree) e, origin));
+      }
       default -> throw new Unsupported(e, "this expression statement is not supported");
     }
   }

@@ -208,12 +208,38 @@ class RefusedConstructDiagnosticsTest {
               return upstream;
             }
             """, "'upstream' is reserved"),
-        c("throw", """
-            @Differentiable static double f(double x) {
-              if (x < 0) throw new IllegalArgumentException(); // ERROR
+        c("throw of a checked exception", """
+            @Differentiable static double f(double x) throws Exception {
+              if (x < 0) throw new java.io.IOException("negative"); // ERROR
               return x;
             }
-            """, "throw is not supported"),
+            """, "only unchecked exceptions (a RuntimeException or an Error) can be thrown in a @Differentiable"
+                + " method"),
+        c("throw of something other than a new exception", """
+            static final IllegalStateException FAIL = new IllegalStateException();
+            @Differentiable static double f(double x) {
+              if (x < 0) throw FAIL; // ERROR
+              return x;
+            }
+            """, "throw needs a new exception here: throw new IllegalArgumentException(\"...\")"),
+        c("exception with a cause", """
+            @Differentiable static double f(double x) {
+              if (x < 0) throw new IllegalArgumentException(null, null); // ERROR
+              return x;
+            }
+            """, "an exception here takes at most a message"),
+        c("exception message that is not a string expression", """
+            @Differentiable static double f(double x) {
+              if (x < 0) throw new IllegalArgumentException(String.valueOf(x)); // ERROR
+              return x;
+            }
+            """, "a message here is a string literal, + of strings and values, String.format or Arrays.toString"),
+        c("print of a Tensor", """
+            @Differentiable static double f(dev.adjoint.Tensor t) {
+              System.out.println(t); // ERROR
+              return t.sum().item();
+            }
+            """, "printing a Tensor here is not supported: print its item() or an element"),
         c("call whose result is unused", """
             @Differentiable static double g(double x) { return x; }
             @Differentiable static double f(double x) {
@@ -282,7 +308,9 @@ class RefusedConstructDiagnosticsTest {
   static void assertNoInternalError(Compilation compilation) {
     for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
       String m = d.getMessage(null);
-      assertFalse(m.contains("internal error") || m.contains("Exception") || m.contains("\tat "),
+      // An exception's name followed by ': ' or a line end is a stack trace; messages may name exceptions.
+      assertFalse(m.contains("internal error") || m.contains("uncaught exception")
+          || m.matches("(?s).*Exception(: |\n|$).*") || m.contains("\tat "),
           "internal error reported: " + m);
     }
   }
