@@ -378,9 +378,10 @@ final class CallResolver {
         "toDegrees")) {
       m.put(f, 1);
     }
-    for (String f : List.of("atan2", "pow", "hypot", "max", "min")) {
+    for (String f : List.of("atan2", "pow", "hypot", "max", "min", "copySign")) {
       m.put(f, 2);
     }
+    m.put("fma", 3);
     return m;
   }
 
