@@ -761,6 +761,11 @@ public final class MethodReader {
         if (a.type() == Type.TENSOR && b.type() == Type.TENSOR) {
           return new Expr.Conditional(cond, a, b, Type.TENSOR);
         }
+        if (isNewArray(a) && isNewArray(b)) {
+          // Two copies share nothing, but the reverse sweep has no array-valued ?: either.
+          throw new Unsupported(t, "?: between two new arrays is not supported: use if/else and assign the array"
+              + " in each branch");
+        }
         throw new Unsupported(t, "?: between arrays makes an alias: use if/else and write the elements");
       }
       case TYPE_CAST: {
@@ -781,7 +786,7 @@ public final class MethodReader {
         throw new Unsupported(t, "creating objects is not supported in a @Differentiable method: only arrays"
             + " (new double[n]) can be created");
       case LAMBDA_EXPRESSION:
-        throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a loop, or move the"
+        throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a for loop, or move the"
             + " function into another @Differentiable method and call it");
       case MEMBER_REFERENCE:
         throw new Unsupported(t, "method references are not supported in a @Differentiable method: call a"
@@ -798,6 +803,10 @@ public final class MethodReader {
         throw new Unsupported(t, "this expression (" + t.getKind().name().toLowerCase().replace('_', ' ')
             + ") is not supported in a @Differentiable method");
     }
+  }
+
+  private static boolean isNewArray(Expr e) {
+    return e instanceof Expr.Clone || e instanceof Expr.NewArray || e instanceof Expr.ArrayInit;
   }
 
   private Expr newArray(NewArrayTree na) {

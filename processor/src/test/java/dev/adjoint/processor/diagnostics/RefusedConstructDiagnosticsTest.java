@@ -121,7 +121,19 @@ class RefusedConstructDiagnosticsTest {
             @Differentiable static double f(double x) {
               return x + Double.valueOf(x); // ERROR
             }
-            """, "is not @Differentiable"),
+            """, "'Double.valueOf' is a library method with no derivative in Adjoint: compute the value with Math"
+                + " functions and loops in this method"),
+        c("a stream", """
+            @Differentiable static double f(double[] x) {
+              return java.util.Arrays.stream(x).sum(); // ERROR
+            }
+            """, "streams are not supported in a @Differentiable method: write a for loop"),
+        c("?: between two copies", """
+            @Differentiable static double f(double[] x, double[] y, boolean first) {
+              double[] z = first ? x.clone() : y.clone(); // ERROR
+              return z[0];
+            }
+            """, "?: between two new arrays is not supported: use if/else and assign the array in each branch"),
         c("float local", """
             @Differentiable static double f(double x) {
               float y = 2; // ERROR

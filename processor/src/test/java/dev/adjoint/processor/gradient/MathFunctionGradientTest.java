@@ -60,6 +60,8 @@ class MathFunctionGradientTest {
             -2, 2, -2, 2),
         f("StrictMath", "StrictMath.sin(x) * StrictMath.fma(x, y, 1) + StrictMath.copySign(y, -1.0)", -2, 2, -2,
             2),
+        f("Double tests", "(Double.isNaN(x / y) || Double.isInfinite(1 / x) ? 0 : x * y)"
+            + " + (Double.isFinite(Math.log(y)) ? y * y : x)", -2, 2, -2, 2),
         f("composition", "Math.exp(Math.sin(x)) * Math.sqrt(1 + y * y) / Math.cosh(x * y)", -2, 2, -2, 2));
   }
 
