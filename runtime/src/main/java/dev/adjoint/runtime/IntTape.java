@@ -22,6 +22,21 @@ public final class IntTape {
   private int[][] chunks = NO_CHUNKS;
   private int[] top = EMPTY;
 
+  /**
+   * Pushes {@code flag} after {@code value} was computed and returns {@code value}: a forward sweep records
+   * which side of a {@code ?:} ran, after that side's own records ({@code c ? _ints.pushed(1, a) : ...}).
+   */
+  public double pushed(int flag, double value) {
+    push(flag);
+    return value;
+  }
+
+  /** {@link #pushed(int, double)} for a reference value (a tensor). */
+  public <T> T pushed(int flag, T value) {
+    push(flag);
+    return value;
+  }
+
   /** Appends {@code value}; amortized constant time, never copies a full chunk. */
   public void push(int value) {
     if (at.topSize == top.length) {

@@ -45,6 +45,15 @@ public final class RefTape {
     chunks[at.full] = top;
   }
 
+  /**
+   * Pushes {@code value} and returns it, so that a forward sweep can keep a callee's tape inside the
+   * expression that uses its result ({@code _calls.pushed(FGrad.f$record(x)).result$()}).
+   */
+  public <T> T pushed(T value) {
+    push(value);
+    return value;
+  }
+
   /** Returns the reference below the read cursor, cast to the caller's type, and moves the cursor down. */
   @SuppressWarnings("unchecked")
   public <T> T pop() {

@@ -68,4 +68,29 @@ class TapeTest {
     tape.rewind();
     assertSame(a, tape.<double[]>pop());
   }
+
+  @Test
+  void pushedReturnsWhatItPushes() {
+    RefTape tape = new RefTape();
+    double[] a = {1};
+    double[] b = {2};
+    assertSame(a, tape.pushed(a));
+    assertSame(b, tape.pushed(b));
+    assertEquals(2, tape.size());
+    tape.rewind();
+    assertSame(b, tape.<double[]>pop());
+    assertSame(a, tape.<double[]>pop());
+  }
+
+  @Test
+  void flagsPushedAfterTheirValue() {
+    IntTape tape = new IntTape();
+    String text = "t";
+    assertEquals(2.5, tape.pushed(1, 2.5));
+    assertSame(text, tape.pushed(0, text));
+    assertEquals(2, tape.size());
+    tape.rewind();
+    assertEquals(0, tape.pop());
+    assertEquals(1, tape.pop());
+  }
 }

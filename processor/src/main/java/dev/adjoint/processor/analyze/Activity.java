@@ -86,6 +86,12 @@ public final class Activity {
     if (e instanceof Expr.Conditional c) {
       return isActive(c.whenTrue()) || isActive(c.whenFalse());
     }
+    if (e instanceof Expr.Recorded r) {
+      return isActive(r.call());
+    }
+    if (e instanceof Expr.Decided d) {
+      return isActive(d.conditional());
+    }
     if (e instanceof Expr.Unary || e instanceof Expr.Binary || e instanceof Expr.Cast
         || e instanceof Expr.ArrayInit || e instanceof Expr.Clone) {
       return ExprWalk.children(e).stream().anyMatch(this::isActive);

@@ -74,6 +74,8 @@ public final class ReverseSweep {
   private final List<Expr.Var> counters = new ArrayList<>();
   private int temps;
   private boolean consumesRecording;
+  /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
+  private final CallBoundary calls = new CallBoundary();
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity) {
     this.method = method;
@@ -123,6 +125,7 @@ public final class ReverseSweep {
     sweep.inverses.clear();
     sweep.temps = 0;
     sweep.consumesRecording = false;
+    sweep.calls.reset();
     Parts parts = sweep.statement(body.body());
 
     List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
@@ -133,6 +136,7 @@ public final class ReverseSweep {
     }
     List<Expr.Var> locals = new ArrayList<>(body.locals());
     locals.addAll(sweep.onceRecords);
+    locals.addAll(sweep.calls.states());
     locals.add(body.result());
     return new AdjointProgram(method, locals, body.result(), sweep.counters, Stmt.Block.of(parts.forward),
         adjoints, Stmt.Block.of(parts.reverse), sweep.tapes, sweep.consumesRecording);
@@ -319,7 +323,13 @@ public final class ReverseSweep {
         consumesRecording = true;
       }
     }
+    int at = forward.size();
     forward.add(a);
+    int restored = reverse.size();
+    boolean opened = root != null && activity.isVaried(root.name());
+    if (opened) {
+      calls.open(a, loopDepth > 0);
+    }
     if (root != null && activity.isVaried(root.name())) {
       if (target.type() == Type.DOUBLE || target.type() == Type.TENSOR) {
         Expr adjoint = adjointOf(target);
@@ -351,8 +361,32 @@ public final class ReverseSweep {
         arrayAssignment(target, a.value(), reverse, a.origin());
       }
     }
+    if (opened) {
+      List<Stmt> pops = calls.pops();
+      if (!pops.isEmpty()) {
+        // The tapes of this statement's calls (and its ?: records), pushed by the forward statement.
+        tapes.addAll(calls.tapes());
+        reverse.addAll(restored, pops);
+      }
+      if (calls.keepsTapes()) {
+        forward.set(at, new Stmt.Assign(a.target(), calls.forward(a.value()), a.origin()));
+        List<Stmt> labelled = new ArrayList<>();
+        comment(labelled, a.origin(), calls.pushes() ? "callee tapes pushed" : "callee tapes kept");
+        forward.addAll(at, labelled);
+      }
+      if (calls.writesArrays()) {
+        // A callee's reverse may write saved values back into the array it returned, which this method holds.
+        consumesRecording = true;
+      }
+    }
     if (firstPass) {
       recordReads(reverse, positions.get(a));
+      for (String v : calls.reads()) {
+        readAt.computeIfAbsent(v, k -> new HashSet<>()).add(positions.get(a));
+      }
+    }
+    if (opened) {
+      calls.close();
     }
     if (reverse.isEmpty()) {
       return new Parts(forward, reverse);
@@ -434,7 +468,7 @@ public final class ReverseSweep {
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {
-      reverse.add(addInto(adjointOf(value), adjoint, origin));
+      reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       pullback(c, adjoint, reverse, new HashMap<>(), origin);
     }
@@ -470,7 +504,7 @@ public final class ReverseSweep {
       return;
     }
     if (e instanceof Expr.Var || e instanceof Expr.Index) {
-      out.add(new Stmt.Accumulate(adjointOf(e), g, origin));
+      out.add(new Stmt.Accumulate(adjointOf(calls.primal(e)), g, origin));
       return;
     }
     if (e instanceof Expr.Unary u) {
@@ -487,7 +521,7 @@ public final class ReverseSweep {
       Expr shared = share(g, out);
       propagate(c.whenTrue(), shared, whenTrue, new HashMap<>(values), origin);
       propagate(c.whenFalse(), shared, whenFalse, new HashMap<>(values), origin);
-      out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), origin));
+      out.add(new Stmt.If(calls.condition(c), Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), origin));
       return;
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod) {
@@ -499,8 +533,9 @@ public final class ReverseSweep {
       tensorOperation(c, g, out, values, origin);
       return;
     }
-    if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())) {
-      // x * x: one accumulation of 2 x g instead of two of x g.
+    if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())
+        && !calls.containsSite(sq)) {
+      // x * x: one accumulation of 2 x g instead of two of x g (not for f(x) * f(x): two calls, two tapes).
       Expr twice = mul(DerivativeRules.literal("2.0"), value(sq.left(), out, values));
       propagate(sq.left(), mul(g, twice), out, values, origin);
       return;
@@ -579,36 +614,51 @@ public final class ReverseSweep {
     };
   }
 
-  /** A call to another {@code @Differentiable} method: its generated vector-Jacobian product. */
+  /**
+   * A call to another {@code @Differentiable} method: the callee's reverse on the tape its augmented
+   * forward kept ({@link CallBoundary}); array arguments' adjoints are accumulated by the callee itself.
+   */
   private void pullback(Expr.Call call, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
     Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
-    List<Expr> args = new ArrayList<>();
-    for (Expr a : call.args()) {
-      args.add(value(a, out, values));
-    }
-    args.add(g);
     Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
     Expr.Var gradient = temp("_pullback", gradientType);
-    out.add(new Stmt.Declare(gradient, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Vjp"), args,
-        gradientType), origin));
+    Expr.Call reverse = calls.reverse(call, g, gradientType, activity::isActive);
+    if (reverse == null) {
+      throw new IllegalStateException("a call outside the statement being differentiated: " + call);
+    }
+    boolean routed = call.args().stream().anyMatch(
+        arg -> activity.isActive(arg) && (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR));
+    // Array arguments' adjoints are accumulated by the callee; only scalars and tensors come back.
+    out.add(routed ? new Stmt.Declare(gradient, reverse, origin) : new Stmt.Effect(reverse, origin));
     for (int k = 0; k < call.args().size(); k++) {
       Expr arg = call.args().get(k);
-      String component = m.gradientComponents().get(k);
       if (!activity.isActive(arg)) {
         continue;
       }
-      if (component == null) {
-        throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter of '"
-            + m.name() + "' that is not differentiated (@NoGrad), so its gradient would be lost: remove @NoGrad"
-            + " from that parameter, or pass a value that does not depend on the inputs");
-      }
+      String component = requireComponent(m, k, origin);
       Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
-      if (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR) {
+      if (arg.type() == Type.DOUBLE) {
         propagate(arg, argAdjoint, out, values, origin);
-      } else {
-        out.add(addInto(adjointOf(arg), argAdjoint, origin));
+      } else if (arg.type() == Type.TENSOR) {
+        // A null tensor gradient is zero: nothing flows back.
+        Expr.Var tensorAdjoint = temp("_g", Type.TENSOR);
+        out.add(new Stmt.Declare(tensorAdjoint, argAdjoint, origin));
+        List<Stmt> propagation = new ArrayList<>();
+        propagate(arg, tensorAdjoint, propagation, values, origin);
+        out.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, tensorAdjoint, new Expr.Literal("null", Type.TENSOR),
+            Type.BOOLEAN), Stmt.Block.of(propagation), Stmt.Block.of(List.of()), origin));
       }
     }
+  }
+
+  private static String requireComponent(Callee.DifferentiableMethod m, int k, Origin origin) {
+    String component = m.gradientComponents().get(k);
+    if (component == null) {
+      throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter of '"
+          + m.name() + "' that is not differentiated (@NoGrad), so its gradient would be lost: remove @NoGrad"
+          + " from that parameter, or pass a value that does not depend on the inputs");
+    }
+    return component;
   }
 
   /** {@code g} itself when it is cheap to repeat, else a temporary holding it. */
@@ -626,16 +676,22 @@ public final class ReverseSweep {
    * leaf, else a temporary bound once per scope (its operands bound first, so chains stay linear).
    */
   private Expr value(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
+    Expr kept = calls.result(e);
+    if (kept != null) {
+      return kept;
+    }
     if (e instanceof Expr.Var || e instanceof Expr.Literal || e instanceof Expr.StaticField
         || e instanceof Expr.Length || !(e.type() == Type.DOUBLE || e.type() == Type.TENSOR)
         || e instanceof Expr.Index i && isLeafIndex(i)) {
-      return e;
+      return calls.primal(e);
     }
-    Expr known = values.get(e);
+    // An expression holding calls is its own evaluation: an equal one elsewhere may have called them again.
+    boolean memo = !calls.containsSite(e);
+    Expr known = memo ? values.get(e) : null;
     if (known != null) {
       return known;
     }
-    Expr rebuilt = e;
+    Expr rebuilt = calls.primal(e);
     if (e instanceof Expr.Binary b) {
       rebuilt = new Expr.Binary(b.op(), value(b.left(), out, values), value(b.right(), out, values), b.type());
     } else if (e instanceof Expr.Unary u) {
@@ -650,7 +706,9 @@ public final class ReverseSweep {
     // Conditionals are evaluated as written, so that only the branch taken runs.
     Expr.Var t = temp("_v", e.type());
     out.add(new Stmt.Declare(t, rebuilt, Origin.SYNTHETIC));
-    values.put(e, t);
+    if (memo) {
+      values.put(e, t);
+    }
     return t;
   }
 

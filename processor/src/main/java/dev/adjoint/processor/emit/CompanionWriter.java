@@ -25,7 +25,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the companion class of one source class: for every differentiated method {@code m} the members
  * design.md names ({@code m}, {@code mForward}, {@code MTape}, {@code MGradient}, {@code mVjp},
- * {@code mGradient}).
+ * {@code mGradient}), and the plumbing of the split-mode call boundary that other companions call
+ * ({@code m$record}, {@code MTape.result$}, {@code MTape.reverse$}).
  */
 public final class CompanionWriter {
   static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
@@ -139,6 +140,16 @@ public final class CompanionWriter {
               : p.type() == Type.TENSOR ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, p.name(), p.name())
               : CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, p.name()))
           .collect(CodeBlock.joining(", "));
+      companion.addMethod(MethodSpec.methodBuilder(method.name() + "$record")
+          .addJavadoc("Generated plumbing of the split-mode call boundary, not API: runs the forward pass of $L"
+              + " once and returns its tape, without copying the arguments. A caller's forward sweep keeps the"
+              + " tape and its reverse sweep calls {@code reverse$$} on it, keeping the array arguments unchanged"
+              + " until then.\n", source)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+          .returns(tapeClass)
+          .addParameters(parameters())
+          .addStatement("return new $T($L)", tapeClass, args)
+          .build());
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
           .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
@@ -253,7 +264,7 @@ public final class CompanionWriter {
           .addModifiers(Modifier.PRIVATE)
           .returns(com.palantir.javapoet.ArrayTypeName.of(TENSOR))
           .addParameter(TENSOR, "upstream")
-          .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, true))", gradientClass, TENSOR)
+          .addStatement("$T gradient = reverse$$(upstream$L)", gradientClass, noTargets())
           .addStatement("return new $T[] {$L}", TENSOR, gradients)
           .build();
     }
@@ -301,6 +312,11 @@ public final class CompanionWriter {
       if (program.consumesRecording()) {
         tape.addField(TypeName.BOOLEAN, "recorded", Modifier.PRIVATE);
       }
+      if (snapshotsValue()) {
+        tape.addField(FieldSpec.builder(resultType, "value$", Modifier.PRIVATE)
+            .addJavadoc("The result as recorded, kept before the first reverse pass writes saved values back.\n")
+            .build());
+      }
       tape.addField(TypeName.BOOLEAN, "freed", Modifier.PRIVATE);
 
       MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
@@ -330,33 +346,30 @@ public final class CompanionWriter {
         value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
             .addStatement("return $T.fresh(state$$$L, state$$$L)", TENSOR_ADJOINTS, program.result().name(),
                 program.result().name());
+      } else if (snapshotsValue()) {
+        value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
+            .addStatement("return $T.copyOf(value$$ != null ? value$$ : state$$$L)", ARRAY_ADJOINTS,
+                program.result().name());
       } else {
         value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
             .addStatement("return $T.copyOf(state$$$L)", ARRAY_ADJOINTS, program.result().name());
       }
       tape.addMethod(value.build());
-      if (tensorMode) {
-        tape.addMethod(MethodSpec.methodBuilder("backward")
-            .addJavadoc("The reverse pass: the vector-Jacobian product {@code upstream · J}, computed without"
-                + " recording a graph.\n\n@param upstream the gradient with respect to the result; same shape\n"
-                + "@param retainGraph keep the tape usable for another reverse pass\n"
-                + "@throws IllegalStateException if an earlier reverse pass freed the tape\n")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(gradientClass)
-            .addParameter(resultType, "upstream")
-            .addParameter(TypeName.BOOLEAN, "retainGraph")
-            .addStatement("$T gradient = $T.noGrad(() -> reverse(upstream, retainGraph))", gradientClass, TENSOR)
-            .addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
-                .map(p -> p.type() == Type.TENSOR
-                    ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.name(), p.name())
-                    : CodeBlock.of("gradient.$L()", p.name()))
-                .collect(CodeBlock.joining(", ")))
-            .build());
-        if (tensorResult) {
-          tape.addMethod(nodeGradients());
-        }
+      tape.addMethod(MethodSpec.methodBuilder("result$")
+          .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the result itself, not a"
+              + " copy.\n")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(resultType)
+          .addStatement("return state$$$L", program.result().name())
+          .build());
+      if (tensorResult) {
+        tape.addMethod(nodeGradients());
       }
       tape.addMethod(backward());
+      tape.addMethod(reverse());
+      if (tensorMode) {
+        tape.addMethod(sweep());
+      }
       tape.addMethod(MethodSpec.methodBuilder("backward")
           .addJavadoc("The reverse pass; frees the tape. Same as {@code backward(upstream, false)}.\n")
           .addModifiers(Modifier.PUBLIC)
@@ -383,6 +396,21 @@ public final class CompanionWriter {
             .build());
       }
       return tape.build();
+    }
+
+    /** Whether {@code value()} keeps its own copy: an array result a reverse pass may write back into. */
+    private boolean snapshotsValue() {
+      return program.consumesRecording() && method.returnType() instanceof Type.DoubleArray;
+    }
+
+    /** The differentiable array parameters: a caller's reverse passes its adjoints to accumulate into. */
+    private List<MethodIr.Parameter> accumulated() {
+      return method.differentiableParameters().stream().filter(p -> p.type() instanceof Type.DoubleArray).toList();
+    }
+
+    /** {@code null} for each accumulation target: the reverse pass then starts from zero arrays. */
+    private String noTargets() {
+      return accumulated().stream().map(p -> ", null").collect(Collectors.joining());
     }
 
     /** Every variable whose end-of-forward value the reverse pass starts from. */
@@ -438,11 +466,19 @@ public final class CompanionWriter {
       JavaCode.statements(program.forward().statements(), code);
     }
 
-    /** Declares the adjoints, seeds the result's with {@code upstream} and runs the reverse sweep. */
-    private void reverseSweep(CodeBlock.Builder code) {
+    /**
+     * Declares the adjoints, seeds the result's with {@code upstream} and runs the reverse sweep;
+     * {@code accumulate}: the array parameters' adjoints are the {@code into$p} targets when not null.
+     */
+    private void reverseSweep(CodeBlock.Builder code, boolean accumulate) {
       for (MethodIr.Parameter p : method.differentiableParameters()) {
-        code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
-            zeroAdjoint(p.variable()));
+        if (accumulate && p.type() instanceof Type.DoubleArray) {
+          code.addStatement("$T $L = into$$$L != null ? into$$$L : $L", typeName(p.type()),
+              AdjointProgram.adjointName(p.name()), p.name(), p.name(), zeroAdjoint(p.variable()));
+        } else {
+          code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
+              zeroAdjoint(p.variable()));
+        }
       }
       for (AdjointProgram.Adjoint a : program.adjoints()) {
         code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(), zeroAdjoint(a.primal()));
@@ -476,7 +512,7 @@ public final class CompanionWriter {
       for (TapeKind t : program.tapes()) {
         code.addStatement("$L.rewind()", t.variable);
       }
-      reverseSweep(code);
+      reverseSweep(code, false);
       code.addStatement("return $L", newGradient());
       return MethodSpec.methodBuilder(method.name() + "Vjp")
           .addJavadoc("The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
@@ -490,6 +526,7 @@ public final class CompanionWriter {
           .build();
     }
 
+    /** The public reverse pass: checks, keeps the value, runs {@code reverse$} and frees unless retained. */
     private MethodSpec backward() {
       CodeBlock.Builder code = CodeBlock.builder();
       code.beginControlFlow("if (this.freed)")
@@ -500,6 +537,87 @@ public final class CompanionWriter {
       } else if (!scalarResult) {
         code.addStatement("$T.requireSameShape(upstream, state$$$L)", BACKWARD, program.result().name());
       }
+      if (snapshotsValue()) {
+        code.beginControlFlow("if (this.value$$ == null)")
+            .add("// the reverse pass writes saved values back into arrays, the result among them\n")
+            .addStatement("this.value$$ = $T.copyOf(state$$$L)", ARRAY_ADJOINTS, program.result().name())
+            .endControlFlow();
+      }
+      code.addStatement("$T gradient = reverse$$(upstream$L)", gradientClass, noTargets());
+      code.beginControlFlow("if (!retainGraph)");
+      code.addStatement("this.freed = true");
+      for (TapeKind t : program.tapes()) {
+        code.addStatement("this.$L.release()", t.variable);
+      }
+      for (Expr.Var v : stateVariables()) {
+        if (v.type() instanceof Type.Named) {
+          // the tapes of calls made outside loops: let them go with the graph
+          code.addStatement("this.state$$$L = null", v.name());
+        }
+      }
+      code.endControlFlow();
+      if (method.differentiableParameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+        // no gradient arrived at a tensor parameter: zeros of its entry shape, as the public API promises
+        code.addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
+            .map(p -> p.type() == Type.TENSOR
+                ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.name(), p.name())
+                : CodeBlock.of("gradient.$L()", p.name()))
+            .collect(CodeBlock.joining(", ")));
+      } else {
+        code.addStatement("return gradient");
+      }
+      return MethodSpec.methodBuilder("backward")
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("The reverse pass: the vector-Jacobian product {@code upstream · J}"
+              + (tensorMode ? ", computed without recording a graph" : "") + ".\n\n"
+              + "@param upstream the gradient of the loss with respect to the result; same shape as the result\n"
+              + "@param retainGraph keep the tape usable for another reverse pass\n"
+              + "@throws IllegalStateException if an earlier reverse pass freed the tape\n"
+              + (scalarResult ? "" : "@throws IllegalArgumentException if {@code upstream} does not have the"
+                  + " result's shape\n"))
+          .returns(gradientClass)
+          .addParameter(resultType, "upstream")
+          .addParameter(TypeName.BOOLEAN, "retainGraph")
+          .addCode(code.build())
+          .build();
+    }
+
+    /**
+     * {@code reverse$}: the reverse sweep from the recorded end state; the tape stays usable (a retained
+     * graph). For tensor methods it runs {@code sweep$} without recording a graph.
+     */
+    private MethodSpec reverse() {
+      MethodSpec.Builder m = MethodSpec.methodBuilder("reverse$")
+          .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the reverse pass from"
+              + " {@code upstream}, accumulating the array parameters' adjoints into the given arrays (fresh"
+              + " zero arrays where null); the tape stays usable.\n")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(gradientClass)
+          .addParameter(resultType, "upstream");
+      for (MethodIr.Parameter p : accumulated()) {
+        m.addParameter(typeName(p.type()), "into$" + p.name());
+      }
+      if (tensorMode) {
+        String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
+        return m.addStatement("return $T.noGrad(() -> sweep$$(upstream$L))", TENSOR, targets).build();
+      }
+      return m.addCode(sweepBody()).build();
+    }
+
+    /** For tensor methods, the reverse sweep itself (run under {@code noGrad} by {@code reverse$}). */
+    private MethodSpec sweep() {
+      MethodSpec.Builder m = MethodSpec.methodBuilder("sweep$")
+          .addModifiers(Modifier.PRIVATE)
+          .returns(gradientClass)
+          .addParameter(resultType, "upstream");
+      for (MethodIr.Parameter p : accumulated()) {
+        m.addParameter(typeName(p.type()), "into$" + p.name());
+      }
+      return m.addCode(sweepBody()).build();
+    }
+
+    private CodeBlock sweepBody() {
+      CodeBlock.Builder code = CodeBlock.builder();
       if (program.consumesRecording()) {
         code.beginControlFlow("if (!this.recorded)")
             .add("// a retained reverse pass wrote saved values back into arrays: record again from the inputs\n")
@@ -513,32 +631,12 @@ public final class CompanionWriter {
       for (Expr.Var v : stateVariables()) {
         code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
       }
-      reverseSweep(code);
+      reverseSweep(code, true);
       if (program.consumesRecording()) {
         code.addStatement("this.recorded = false");
       }
-      code.beginControlFlow("if (!retainGraph)");
-      code.addStatement("this.freed = true");
-      for (TapeKind t : program.tapes()) {
-        code.addStatement("$L.release()", t.variable);
-      }
-      code.endControlFlow();
       code.addStatement("return $L", newGradient());
-      MethodSpec.Builder sweep = tensorMode
-          ? MethodSpec.methodBuilder("reverse").addModifiers(Modifier.PRIVATE)
-          : MethodSpec.methodBuilder("backward").addModifiers(Modifier.PUBLIC);
-      return sweep
-          .addJavadoc("The reverse pass: the vector-Jacobian product {@code upstream · J}.\n\n"
-              + "@param upstream the gradient of the loss with respect to the result; same shape as the result\n"
-              + "@param retainGraph keep the tape usable for another reverse pass\n"
-              + "@throws IllegalStateException if an earlier reverse pass freed the tape\n"
-              + (scalarResult ? "" : "@throws IllegalArgumentException if {@code upstream} does not have the"
-                  + " result's shape\n"))
-          .returns(gradientClass)
-          .addParameter(resultType, "upstream")
-          .addParameter(TypeName.BOOLEAN, "retainGraph")
-          .addCode(code.build())
-          .build();
+      return code.build();
     }
 
     private static CodeBlock zeroAdjoint(Expr.Var primal) {
@@ -596,6 +694,13 @@ public final class CompanionWriter {
     }
     if (type == Type.TENSOR) {
       return TENSOR;
+    }
+    if (type instanceof Type.Named n) {
+      // A member of a companion, a top-level class: pkg.CompanionGrad.Member.
+      String companion = n.canonicalName().substring(0, n.canonicalName().lastIndexOf('.'));
+      int dot = companion.lastIndexOf('.');
+      return ClassName.get(dot < 0 ? "" : companion.substring(0, dot), companion.substring(dot + 1),
+          n.canonicalName().substring(companion.length() + 1));
     }
     throw new IllegalArgumentException("no Java type for " + type);
   }

@@ -43,7 +43,7 @@ public final class JavaCode {
     if (e instanceof Expr.Binary b) {
       return b.op().precedence;
     }
-    if (e instanceof Expr.Conditional) {
+    if (e instanceof Expr.Conditional || e instanceof Expr.Decided) {
       return CONDITIONAL;
     }
     if (e instanceof Expr.Pop p && p.type() == Type.BOOLEAN) {
@@ -110,6 +110,23 @@ public final class JavaCode {
     if (e instanceof Expr.Component c) {
       return CodeBlock.of("$L.$L()", expression(c.target(), POSTFIX), c.name());
     }
+    if (e instanceof Expr.Decided d) {
+      Expr.Conditional c = d.conditional();
+      if (d.pushed()) {
+        return CodeBlock.of("$L ? $L.pushed(1, $L) : $L.pushed(0, $L)", expression(c.condition(), CONDITIONAL + 1),
+            TapeKind.INTS.variable, expression(c.whenTrue()), TapeKind.INTS.variable, expression(c.whenFalse()));
+      }
+      return CodeBlock.of("($L = $L) ? $L : $L", d.taken().name(), expression(c.condition()),
+          expression(c.whenTrue(), CONDITIONAL + 1), expression(c.whenFalse(), CONDITIONAL));
+    }
+    if (e instanceof Expr.Recorded r) {
+      Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
+      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.name(),
+          arguments(r.call().args()));
+      return r.pushed()
+          ? CodeBlock.of("$L.pushed($L).result$$()", TapeKind.CALLS.variable, record)
+          : CodeBlock.of("($L = $L).result$$()", r.state().name(), record);
+    }
     throw new IllegalStateException("cannot print " + e);
   }
 
@@ -134,6 +151,10 @@ public final class JavaCode {
     }
     if (callee instanceof Callee.DifferentiableMethod m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+    }
+    if (callee instanceof Callee.TapeMember t) {
+      return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), t.name(),
+          arguments(c.args().subList(1, c.args().size())));
     }
     if (callee instanceof Callee.TensorFunction f) {
       return CodeBlock.of("$T.$L($L)", TENSOR, f.name(), args);

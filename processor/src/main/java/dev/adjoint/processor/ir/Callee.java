@@ -43,6 +43,12 @@ public sealed interface Callee {
   /** A static helper of the runtime or of a generated class, called as {@code owner.name(args)}. */
   record Static(String owner, String name) implements Callee {}
 
+  /**
+   * A generated member of a callee's tape ({@code result$}, {@code reverse$}), called on the first argument
+   * as {@code args[0].name(rest)}: the split-mode call boundary's plumbing.
+   */
+  record TapeMember(String name) implements Callee {}
+
   /** A {@code Tensor} instance method called on the first argument, as {@code args[0].name(rest)}. */
   record TensorMethod(String name) implements Callee {}
 

@@ -88,6 +88,31 @@ public sealed interface Expr {
   /** Reads the next value back from a tape in the reverse sweep ({@code _doubles.pop()}). */
   record Pop(TapeKind tape, Type type) implements Expr {}
 
+  /**
+   * A call to another differentiated method through its augmented forward ({@code C.m$record(args)}),
+   * which returns the callee's tape: the caller keeps it in {@code state} ({@code (state = ...).result$()})
+   * or, inside loops, pushes it on {@link TapeKind#CALLS} ({@code _calls.pushed(...).result$()}). The value
+   * is the call's result; the reverse sweep later runs the callee's reverse on the kept tape.
+   */
+  record Recorded(Call call, Var state, boolean pushed) implements Expr {
+    @Override
+    public Type type() {
+      return call.type();
+    }
+  }
+
+  /**
+   * A {@code ?:} whose branches call other differentiated methods, with the side taken recorded for the
+   * reverse sweep: in {@code taken} ({@code (taken = c) ? a : b}) or, inside loops, on
+   * {@link TapeKind#INTS} after the side's own records ({@code c ? _ints.pushed(1, a) : _ints.pushed(0, b)}).
+   */
+  record Decided(Conditional conditional, Var taken, boolean pushed) implements Expr {
+    @Override
+    public Type type() {
+      return conditional.type();
+    }
+  }
+
   /** A record component accessor on a generated gradient record: {@code target.name()}. */
   record Component(Expr target, String name, Type type) implements Expr {}
 

@@ -43,6 +43,12 @@ public final class ExprWalk {
     if (e instanceof Expr.Component c) {
       return List.of(c.target());
     }
+    if (e instanceof Expr.Recorded r) {
+      return List.of(r.call());
+    }
+    if (e instanceof Expr.Decided d) {
+      return List.of(d.conditional());
+    }
     return List.of();
   }
 

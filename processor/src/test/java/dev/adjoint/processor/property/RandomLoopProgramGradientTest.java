@@ -233,6 +233,10 @@ class RandomLoopProgramGradientTest {
         case 2 -> {
           // A call returning an array, assigned back to the same variable.
           line("y = h(y, " + scalar(1, "0") + ");");
+          if (r.nextBoolean()) {
+            // Writes into the array the call returned: the callee's reverse must still see it as returned.
+            line("y[" + r.nextInt(LENGTH) + "] = " + scalar(1, "3") + ";");
+          }
           line("if (" + scalar(1, "1") + " > " + scalar(1, "2") + ") {");
           line("  s = s + y[" + r.nextInt(LENGTH) + "] * p;");
           line("} else {");
@@ -333,7 +337,9 @@ class RandomLoopProgramGradientTest {
           "Math.tanh(" + a + " - " + b + ")",
           "(" + a + " / (2 + Math.cos(" + b + ")))",
           "Math.exp(Math.tanh(" + a + "))",
-          "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)"));
+          "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)",
+          "g(" + a + ", " + b + ")",
+          "(" + a + " > 0 ? g(" + a + ", " + b + ") : g(" + b + ", 0.5) * " + a + ")"));
       return forms.get(r.nextInt(forms.size()));
     }
   }

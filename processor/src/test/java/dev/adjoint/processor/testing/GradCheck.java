@@ -21,7 +21,8 @@ import java.util.function.Function;
  *
  * <p>At every point it also checks that the companion's plain forward pass and the tape's value equal
  * the original's result, that {@code mVjp}, {@code mForward(..).backward(u)} (and {@code mGradient} for
- * scalar results) agree, that the gradient record has one component per differentiable parameter with
+ * scalar results) agree, that a retained tape ({@code backward(u, true)} twice) gives the same gradient
+ * twice and keeps its value, that the gradient record has one component per differentiable parameter with
  * its type, and that no argument was mutated.
  */
 public final class GradCheck {
@@ -86,6 +87,16 @@ public final class GradCheck {
       assertDeepEquals(components(vjp), components(gradient), "mGradient vs mVjp(1.0) of " + where);
     }
     assertDeepEquals(components(vjp), components(viaTape), "mForward().backward(u) vs mVjp of " + where);
+    // A retained graph gives the same gradient again, and its value does not change.
+    Object retained = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Forward"), null, callArgs);
+    Object first = CompiledCompanion.call(retained, "backward", upstream, true);
+    assertDeepEquals(expectedValue, CompiledCompanion.call(retained, "value"),
+        "tape value after backward(u, true) of " + where);
+    Object second = CompiledCompanion.call(retained, "backward", upstream, true);
+    assertDeepEquals(components(vjp), components(first), "backward(u, true) vs mVjp of " + where);
+    assertDeepEquals(components(vjp), components(second), "second backward(u, true) vs mVjp of " + where);
+    assertDeepEquals(expectedValue, CompiledCompanion.call(retained, "value"),
+        "tape value after two backward(u, true) of " + where);
     assertTrue(Arrays.deepEquals(before, callArgs), "arguments mutated by the companion: " + where
         + " became " + Arrays.deepToString(callArgs));
 

@@ -1,0 +1,346 @@
+package dev.adjoint.processor.differentiate;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.ExprWalk;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.TapeKind;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * The split-mode call boundary: how a call to another differentiated method is evaluated once.
+ *
+ * <p>The caller's forward sweep calls the callee's augmented forward {@code C.m$record(args)}, which runs
+ * the callee's forward sweep once and returns the callee's tape (its result and what its reverse needs).
+ * The caller keeps that tape in a local ({@code _callee$k}) when the call is outside loops, else pushes it on
+ * {@link TapeKind#CALLS} and pops it back into the local at the start of the statement's reverse. The
+ * reverse sweep reads the call's value as {@code _callee$k.result$()} and runs the callee's reverse as
+ * {@code _callee$k.reverse$(upstream, adjoints...)}: the callee accumulates straight into the caller's
+ * adjoint arrays of its array arguments and returns the gradient record for the rest. So a call costs
+ * O(1) beyond what the callee itself stores, and recursion is linear.
+ *
+ * <p>What the callee's reverse reads must still hold its call-time contents when it runs: its array
+ * arguments and, for an array result, the array it returned (which the caller may write into). Both are
+ * reported as reads of the call's statement to the to-be-recorded analysis, so that later writes into
+ * them are saved and undone before the callee's reverse, as for any other statement.
+ *
+ * <p>A {@code ?:} whose branches hold calls records the side it took ({@code _taken$k}): the reverse sweep
+ * follows that record instead of evaluating the condition again, and pops the taken side's tapes only.
+ * Inside loops the record goes on the int tape after the side's own records, so that nested {@code ?:}
+ * pop in order.
+ */
+final class CallBoundary {
+  /** One call of the statement being differentiated. */
+  private static final class Site {
+    final Expr.Call call;
+    final Expr.Var state;
+    final boolean pushed;
+    /** Whether the reverse sweep reads the call's value or runs its reverse: only then is its tape kept. */
+    boolean used;
+
+    Site(Expr.Call call, Expr.Var state, boolean pushed) {
+      this.call = call;
+      this.state = state;
+      this.pushed = pushed;
+    }
+  }
+
+  /** A {@code ?:} of the current statement whose branches hold calls: the side taken is recorded. */
+  private static final class Decision {
+    final Expr.Var taken;
+    final boolean pushed;
+    boolean used;
+
+    Decision(Expr.Var taken, boolean pushed) {
+      this.taken = taken;
+      this.pushed = pushed;
+    }
+  }
+
+  private final Map<Expr.Conditional, Decision> decisions = new IdentityHashMap<>();
+  private final Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
+  private int decided;
+
+  /** The calls of the current statement, by identity, in evaluation order. */
+  private final Map<Expr.Call, Site> sites = new IdentityHashMap<>();
+  private final List<Site> order = new ArrayList<>();
+  /** The locals that hold kept tapes: hoisted with the other locals of the sweep. */
+  private final List<Expr.Var> states = new ArrayList<>();
+  /** Variables the current statement's callee reverses read (arguments, returned arrays). */
+  private final List<String> reads = new ArrayList<>();
+  private Stmt.Assign statement;
+  private int count;
+
+  /** Forgets everything, for the second pass of the sweep. */
+  void reset() {
+    sites.clear();
+    order.clear();
+    decisions.clear();
+    states.clear();
+    reads.clear();
+    statement = null;
+    count = 0;
+    decided = 0;
+  }
+
+  /** The locals holding kept tapes. */
+  List<Expr.Var> states() {
+    return states;
+  }
+
+  /** Opens the calls of {@code a}'s value as sites; {@code inLoop}: their tapes go on the call tape. */
+  void open(Stmt.Assign a, boolean inLoop) {
+    statement = a;
+    collect(a.value(), inLoop);
+  }
+
+  private void collect(Expr e, boolean inLoop) {
+    for (Expr child : ExprWalk.children(e)) {
+      collect(child, inLoop);
+    }
+    if (e instanceof Expr.Conditional c && (hasCall(c.whenTrue()) || hasCall(c.whenFalse()))) {
+      decisions.put(c, new Decision(new Expr.Var("_taken$" + (++decided), Type.BOOLEAN), inLoop));
+    }
+    if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
+      Type tape = new Type.Named(m.companion() + "." + m.capitalized() + "Tape");
+      Site site = new Site(c, new Expr.Var("_callee$" + (++count), tape), inLoop);
+      sites.put(c, site);
+      order.add(site);
+    }
+  }
+
+  private static boolean hasCall(Expr e) {
+    boolean[] found = {false};
+    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod);
+    return found[0];
+  }
+
+  /** Whether {@code e} contains a call of the current statement (whose value must come from its tape). */
+  boolean containsSite(Expr e) {
+    if (sites.isEmpty()) {
+      return false;
+    }
+    boolean[] found = {false};
+    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && sites.containsKey(c));
+    return found[0];
+  }
+
+  /** The side {@code c} took: its recorded decision, or its condition evaluated on the restored state. */
+  Expr condition(Expr.Conditional c) {
+    Decision d = decisions.get(c);
+    if (d == null) {
+      return primal(c.condition());
+    }
+    d.used = true;
+    return d.taken;
+  }
+
+  /** {@code _callee$k.result$()} when {@code e} is a call of the current statement, else null. */
+  Expr result(Expr e) {
+    Site site = e instanceof Expr.Call c ? sites.get(c) : null;
+    if (site == null) {
+      return null;
+    }
+    site.used = true;
+    return new Expr.Call(new Callee.TapeMember("result$"), List.of(site.state), e.type());
+  }
+
+  /** {@code e} with every call of the current statement replaced by the value its tape kept. */
+  Expr primal(Expr e) {
+    if (!containsSite(e)) {
+      return e;
+    }
+    Expr r = result(e);
+    if (r != null) {
+      return r;
+    }
+    if (e instanceof Expr.Conditional c) {
+      return new Expr.Conditional(condition(c), primal(c.whenTrue()), primal(c.whenFalse()), c.type());
+    }
+    return rebuild(e, this::primal);
+  }
+
+  /**
+   * The callee's reverse for a call of the current statement with upstream {@code g} (null for a call of
+   * no statement being differentiated):
+   * {@code _callee$k.reverse$(g, adjoints of the differentiable array arguments...)}, returning the gradient
+   * record ({@code gradient}) whose scalar and tensor components the caller routes on.
+   */
+  Expr.Call reverse(Expr.Call call, Expr g, Type gradient, Predicate<Expr> active) {
+    Site site = sites.get(call);
+    if (site == null) {
+      return null;
+    }
+    site.used = true;
+    Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
+    List<Expr> args = new ArrayList<>(List.of(site.state, g));
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr arg = call.args().get(k);
+      Type type = m.parameterTypes().get(k);
+      if (type instanceof Type.DoubleArray && m.gradientComponents().get(k) != null) {
+        // The callee accumulates into the caller's adjoint (a fresh zero array when nothing needs it).
+        args.add(active.test(arg) ? ReverseSweep.adjointOf(primal(arg)) : new Expr.Literal("null", type));
+      }
+      if (type instanceof Type.DoubleArray || type instanceof Type.IntArray) {
+        reads.addAll(ExprWalk.variables(arg));
+      }
+    }
+    if (call.type() instanceof Type.DoubleArray && statement.value() == call) {
+      Expr.Var holder = ExprWalk.root(statement.target());
+      if (holder != null) {
+        reads.add(holder.name());
+      }
+    }
+    return new Expr.Call(new Callee.TapeMember("reverse$"), args, gradient);
+  }
+
+  /** The variables the current statement's callee reverses read, for the to-be-recorded analysis. */
+  List<String> reads() {
+    return reads;
+  }
+
+  /** Whether a kept site returns an array the callee's reverse may write back into. */
+  boolean writesArrays() {
+    return order.stream().anyMatch(s -> s.used && s.call.type() instanceof Type.DoubleArray);
+  }
+
+  /**
+   * The reverse statements that pop what the current statement pushed, last pushed first: placed at the
+   * start of the statement's reverse. A {@code ?:} pops its record, then the taken side's tapes.
+   */
+  List<Stmt> pops() {
+    List<Stmt> out = new ArrayList<>();
+    pops(statement.value(), out);
+    return out;
+  }
+
+  /** The tapes the current statement's records use. */
+  Set<TapeKind> tapes() {
+    return tapes;
+  }
+
+  /** Pops in reverse evaluation order: a call after its arguments, a side after the condition. */
+  private void pops(Expr e, List<Stmt> out) {
+    Decision d = e instanceof Expr.Conditional c ? decisions.get(c) : null;
+    if (d != null && d.used) {
+      Expr.Conditional c = (Expr.Conditional) e;
+      if (d.pushed) {
+        tapes.add(TapeKind.INTS);
+        out.add(new Stmt.Assign(d.taken, new Expr.Pop(TapeKind.INTS, Type.BOOLEAN), statement.origin()));
+      }
+      List<Stmt> whenTrue = new ArrayList<>();
+      List<Stmt> whenFalse = new ArrayList<>();
+      pops(c.whenTrue(), whenTrue);
+      pops(c.whenFalse(), whenFalse);
+      if (!whenTrue.isEmpty() || !whenFalse.isEmpty()) {
+        out.add(new Stmt.If(d.taken, Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), statement.origin()));
+      }
+      pops(c.condition(), out);
+      return;
+    }
+    Site site = e instanceof Expr.Call call ? sites.get(call) : null;
+    if (site != null && site.used && site.pushed) {
+      tapes.add(TapeKind.CALLS);
+      out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.CALLS, site.state.type()), statement.origin()));
+    }
+    List<Expr> children = ExprWalk.children(e);
+    for (int k = children.size() - 1; k >= 0; k--) {
+      pops(children.get(k), out);
+    }
+  }
+
+  /** The forward value of the current statement: every kept call through its augmented forward. */
+  Expr forward(Expr value) {
+    if (!keepsTapes()) {
+      return value;
+    }
+    return recorded(value);
+  }
+
+  private Expr recorded(Expr e) {
+    Expr rebuilt = rebuild(e, this::recorded);
+    Decision d = e instanceof Expr.Conditional c ? decisions.get(c) : null;
+    if (d != null && d.used) {
+      return new Expr.Decided((Expr.Conditional) rebuilt, d.taken, d.pushed);
+    }
+    Site site = e instanceof Expr.Call c ? sites.get(c) : null;
+    if (site != null && site.used) {
+      return new Expr.Recorded((Expr.Call) rebuilt, site.state, site.pushed);
+    }
+    return rebuilt;
+  }
+
+  /** Whether the current statement keeps a callee's tape or a {@code ?:} record. */
+  boolean keepsTapes() {
+    return order.stream().anyMatch(s -> s.used) || decisions.values().stream().anyMatch(d -> d.used);
+  }
+
+  /** Whether the current statement pushes a callee's tape or a {@code ?:} record. */
+  boolean pushes() {
+    return order.stream().anyMatch(s -> s.used && s.pushed)
+        || decisions.values().stream().anyMatch(d -> d.used && d.pushed);
+  }
+
+  /** Closes the current statement: the locals of its kept tapes are hoisted. */
+  void close() {
+    for (Site s : order) {
+      if (s.used && !states.contains(s.state)) {
+        states.add(s.state);
+      }
+    }
+    for (Decision d : decisions.values()) {
+      if (d.used && !states.contains(d.taken)) {
+        states.add(d.taken);
+      }
+    }
+    sites.clear();
+    order.clear();
+    decisions.clear();
+    tapes.clear();
+    reads.clear();
+    statement = null;
+  }
+
+  /** {@code e} with its direct subexpressions mapped by {@code f} (the same node when none changes). */
+  private static Expr rebuild(Expr e, UnaryOperator<Expr> f) {
+    if (e instanceof Expr.Unary u) {
+      return new Expr.Unary(u.op(), f.apply(u.operand()), u.type());
+    }
+    if (e instanceof Expr.Binary b) {
+      return new Expr.Binary(b.op(), f.apply(b.left()), f.apply(b.right()), b.type());
+    }
+    if (e instanceof Expr.Call c) {
+      return new Expr.Call(c.callee(), c.args().stream().map(f).toList(), c.type());
+    }
+    if (e instanceof Expr.Index i) {
+      return new Expr.Index(f.apply(i.array()), f.apply(i.index()), i.type());
+    }
+    if (e instanceof Expr.Length l) {
+      return new Expr.Length(f.apply(l.array()));
+    }
+    if (e instanceof Expr.Conditional c) {
+      return new Expr.Conditional(f.apply(c.condition()), f.apply(c.whenTrue()), f.apply(c.whenFalse()), c.type());
+    }
+    if (e instanceof Expr.Cast c) {
+      return new Expr.Cast(c.type(), f.apply(c.operand()));
+    }
+    if (e instanceof Expr.NewArray n) {
+      return new Expr.NewArray(n.type(), n.dimensions().stream().map(f).toList());
+    }
+    if (e instanceof Expr.ArrayInit a) {
+      return new Expr.ArrayInit(a.type(), a.elements().stream().map(f).toList());
+    }
+    if (e instanceof Expr.Clone c) {
+      return new Expr.Clone(f.apply(c.array()));
+    }
+    return e;
+  }
+}
