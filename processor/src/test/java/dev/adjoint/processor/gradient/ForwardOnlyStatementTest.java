@@ -97,6 +97,27 @@ class ForwardOnlyStatementTest {
     }
   }
 
+  @Test
+  void aCalleesPrintRunsOncePerCall() {
+    CompiledCompanion compiled = CompiledCompanion.compile("demo.F", ConstructGradientTest.wrap("""
+        @Differentiable static double g(double x) {
+          System.out.println("g(" + x + ")");
+          return x * x;
+        }
+        @Differentiable static double f(double x) {
+          double s = 0;
+          for (int i = 0; i < 3; i++) {
+            s += g(x + i) * s + x;
+          }
+          return s;
+        }
+        """));
+    String once = captured(() -> compiled.callStatic("demo.F", "f", 0.5));
+    assertEquals(3, once.lines().count());
+    assertEquals(once, captured(() -> compiled.callStatic("demo.FGrad", "fGradient", 0.5)), "fGradient");
+    assertEquals(once, captured(() -> compiled.callStatic("demo.FGrad", "fVjp", 0.5, 1.0)), "fVjp");
+  }
+
   private static String captured(Supplier<Object> run) {
     PrintStream out = System.out;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
