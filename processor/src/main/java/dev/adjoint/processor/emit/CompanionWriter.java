@@ -173,6 +173,9 @@ public final class CompanionWriter {
             .build());
       }
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+      if (scalarResult || tensorResult) {
+        addValueAndGradient(companion, args);
+      }
 
       companion.addType(gradientRecord());
       companion.addType(tape());
@@ -277,6 +280,57 @@ public final class CompanionWriter {
       return out;
     }
 
+    /**
+     * {@code mValueAndGradient(args)}: the result and its gradient from one forward and one reverse pass (JAX's
+     * {@code value_and_grad}), as {@code record MValueAndGradient(R value, MGradient gradient)}.
+     */
+    private void addValueAndGradient(TypeSpec.Builder companion, String args) {
+      ClassName pair = ClassName.get(gradientClass.packageName(), gradientClass.enclosingClassName().simpleName(),
+          method.capitalized() + "ValueAndGradient");
+      companion.addMethod(MethodSpec.methodBuilder(method.name() + "ValueAndGradient")
+          .addJavadoc("The value of $L and its gradient, from one forward and one reverse pass with upstream 1.0"
+              + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+          .returns(pair)
+          .addParameters(parameters())
+          .addStatement("$T tape$$ = new $T($L)", tapeClass, tapeClass, args)
+          .addStatement("$T value$$ = tape$$.value()", resultType)
+          .addStatement("return new $T(value$$, tape$$.backward())", pair)
+          .build());
+      companion.addType(TypeSpec.recordBuilder(pair.simpleName())
+          .addModifiers(visibility())
+          .recordConstructor(MethodSpec.constructorBuilder()
+              .addParameter(resultType, "value")
+              .addParameter(gradientClass, "gradient")
+              .build())
+          .addJavadoc("The value of $L and its gradient.\n\n@param value the result\n@param gradient the gradient"
+              + " of the result with respect to every differentiable parameter\n", source)
+          .build());
+    }
+
+    /** {@code MGradient[x=[1.0, 2.0], y=3.0]}: arrays print their values. */
+    private MethodSpec gradientToString() {
+      CodeBlock.Builder text = CodeBlock.builder().add("$S", gradientClass.simpleName() + "[");
+      List<MethodIr.Parameter> ps = method.differentiableParameters();
+      for (int i = 0; i < ps.size(); i++) {
+        MethodIr.Parameter p = ps.get(i);
+        text.add(" + $S + ", (i == 0 ? "" : ", ") + p.name() + "=");
+        if (p.type() instanceof Type.DoubleArray d) {
+          text.add("$T.$L($L)", ClassName.get("java.util", "Arrays"), d.rank() == 1 ? "toString" : "deepToString",
+              p.name());
+        } else {
+          text.add("$L", p.name());
+        }
+      }
+      text.add(" + $S", "]");
+      return MethodSpec.methodBuilder("toString")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(String.class)
+          .addStatement("return $L", text.build())
+          .build();
+    }
+
     private TypeSpec gradientRecord() {
       MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
       StringBuilder doc = new StringBuilder("The gradient of " + source + ": one component per differentiable"
@@ -290,6 +344,7 @@ public final class CompanionWriter {
           .addModifiers(visibility())
           .recordConstructor(constructor.build())
           .addJavadoc("$L\n", doc)
+          .addMethod(gradientToString())
           .build();
     }
 
