@@ -76,6 +76,22 @@ final class ForwardStatements {
     return code.done(origin);
   }
 
+  /** {@code assert condition : detail;}, enabled exactly as the original's assertions (-ea). */
+  Stmt assertStatement(com.sun.source.tree.AssertTree t, Origin origin) {
+    Code code = new Code();
+    code.text("assert ");
+    Expr condition = reader.expression(t.getCondition());
+    if (condition.type() != Type.BOOLEAN) {
+      throw new Unsupported(t.getCondition(), "a condition must be boolean");
+    }
+    code.hole(condition);
+    if (t.getDetail() != null) {
+      code.text(" : ");
+      operand(t.getDetail(), code);
+    }
+    return code.done(origin);
+  }
+
   /** Whether {@code call} is a print or {@code String.format} call, which {@link #print} reads. */
   static boolean isPrint(MethodInvocationTree call) {
     return printTarget(call) != null;

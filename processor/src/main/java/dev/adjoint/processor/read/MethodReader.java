@@ -295,7 +295,7 @@ public final class MethodReader {
       case SYNCHRONIZED -> throw new Unsupported(s,
           "synchronized is not supported in a @Differentiable method: it must be a pure function of its arguments");
       case THROW -> out.add(forwardStatements.throwStatement((com.sun.source.tree.ThrowTree) s, origin));
-      case ASSERT -> throw new Unsupported(s, "assert is not supported in a @Differentiable method");
+      case ASSERT -> out.add(forwardStatements.assertStatement((com.sun.source.tree.AssertTree) s, origin));
       case CLASS, INTERFACE, ENUM, RECORD -> throw new Unsupported(s,
           "local classes are not supported in a @Differentiable method");
       default -> throw new Unsupported(s, "this statement (" + s.getKind().name().toLowerCase().replace('_', ' ')

@@ -10,7 +10,12 @@ import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +99,40 @@ class ForwardOnlyStatementTest {
       GradCheck.of(compiled, "demo.F", "f").atRandomPoints(4, r -> new Object[] {vector(r, 4, -1, 1), 2});
     } finally {
       System.setOut(out);
+    }
+  }
+
+  @Test
+  void assertRunsAsInTheOriginal() throws Exception {
+    CompiledCompanion compiled = CompiledCompanion.compile("demo.F", ConstructGradientTest.wrap("""
+        @Differentiable static double f(double x, int k) {
+          assert k >= 0 : "k = " + k;
+          double y = x * x;
+          for (int i = 0; i < k; i++) {
+            y = Math.sin(y) + x;
+            assert y < 10;
+          }
+          return y;
+        }
+        """));
+    GradCheck.of(compiled, "demo.F", "f").atRandomPoints(5, r -> new Object[] {uniform(r, -2, 2), r.nextInt(4)});
+    // Assertions disabled (the test loader's default): neither fails.
+    assertEquals(compiled.callStatic("demo.F", "f", 1.0, -3), compiled.callStatic("demo.FGrad", "f", 1.0, -3));
+    CompiledCompanion.components(compiled.callStatic("demo.FGrad", "fGradient", 1.0, -3));
+    // Enabled, as with -ea: the original's assertion fails, and the companion's the same way.
+    Path dir = compiled.writeClassesTo(Files.createTempDirectory("assert"));
+    try (URLClassLoader enabled = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+        ForwardOnlyStatementTest.class.getClassLoader())) {
+      enabled.setDefaultAssertionStatus(true);
+      Method original = CompiledCompanion.method(enabled.loadClass("demo.F"), "f");
+      AssertionError expected = assertThrows(AssertionError.class, () -> CompiledCompanion.invoke(original, null, 1.0,
+          -3));
+      assertEquals("k = -3", expected.getMessage());
+      for (String member : new String[] {"f", "fGradient"}) {
+        Method m = CompiledCompanion.method(enabled.loadClass("demo.FGrad"), member);
+        AssertionError actual = assertThrows(AssertionError.class, () -> CompiledCompanion.invoke(m, null, 1.0, -3));
+        assertEquals(expected.getMessage(), actual.getMessage(), member);
+      }
     }
   }
 
