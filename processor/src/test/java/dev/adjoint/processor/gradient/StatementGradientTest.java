@@ -124,6 +124,19 @@ class StatementGradientTest {
   }
 
   @Test
+  void varargsParameterIsADoubleArrayInTheCompanion() {
+    check("""
+        @Differentiable static double f(double y, double... xs) {
+          double s = y;
+          for (double x : xs) {
+            s = s * x + Math.sin(x);
+          }
+          return s + xs.length;
+        }
+        """).atRandomPoints(5, r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1)});
+  }
+
+  @Test
   void switchExpressions() {
     GradCheck c = check("""
         @Differentiable static double f(double x, int k) {
