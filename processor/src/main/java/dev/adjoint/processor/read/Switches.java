@@ -42,14 +42,6 @@ final class Switches {
   void statement(SwitchTree s, String label, Origin origin, List<Stmt> out) {
     Expr selector = selector(s.getExpression());
     int position = out.size();
-    Expr.Var value;
-    if (selector instanceof Expr.Var v) {
-      // A variable assigned in the switch can only change after a group was entered: the flag decides then.
-      value = v;
-    } else {
-      value = new Expr.Var(reader.fresh("selector"), Type.INT);
-      out.add(new Stmt.Declare(value, selector, origin));
-    }
     Jumps.Target target = reader.jumps.enter(label, false);
     List<Group> groups = new ArrayList<>();
     Set<Integer> seen = new HashSet<>();
@@ -101,6 +93,15 @@ final class Switches {
     boolean fallsThrough = false;
     for (int i = 0; i < groups.size() - 1; i++) {
       fallsThrough |= groups.get(i).completes();
+    }
+    Expr.Var value;
+    if (selector instanceof Expr.Var v && !fallsThrough) {
+      // An if/else chain tests every label before any group runs.
+      value = v;
+    } else {
+      // Groups test the selector after earlier groups ran, which may assign its variable: test a copy.
+      value = new Expr.Var(reader.fresh("selector"), Type.INT);
+      out.add(position, new Stmt.Declare(value, selector, origin));
     }
     List<Stmt> lowered = new ArrayList<>();
     if (!fallsThrough) {

@@ -53,6 +53,41 @@ class StatementGradientTest {
   }
 
   @Test
+  void groupsThatAssignTheSelector() {
+    GradCheck c = check("""
+        @Differentiable static double f(double x, int k) {
+          double y = x;
+          switch (k) {
+            case 0:
+              k = 2;
+              y *= 3;
+              break;
+            case 1:
+              y += x;
+            case 2:
+              k = 3;
+              y = y * y;
+            case 3:
+              y -= x * k;
+              break;
+            case 4:
+              k = 1;
+          }
+          switch (k) {
+            case 1 -> {
+              k = 2;
+              y = Math.exp(y);
+            }
+            case 2 -> y *= y;
+            default -> y += k;
+          }
+          return y + k;
+        }
+        """);
+    everySelector(c, 0.7);
+  }
+
+  @Test
   void switchStatementWithoutFallthroughAndArrowForm() {
     GradCheck c = check("""
         @Differentiable static double f(double x, int k) {
