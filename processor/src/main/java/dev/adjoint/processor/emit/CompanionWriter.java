@@ -70,6 +70,7 @@ public final class CompanionWriter {
     }
     for (AdjointProgram program : programs) {
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
+      ForwardModeWriter.addTo(companion, program, packageName, simpleName);
     }
     return JavaFile.builder(packageName, companion.build())
         .skipJavaLangImports(true)

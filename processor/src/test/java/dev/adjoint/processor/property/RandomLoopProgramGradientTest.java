@@ -9,6 +9,7 @@ import com.google.testing.compile.CompilationSubject;
 import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,8 @@ class RandomLoopProgramGradientTest {
         return;
       }
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
+      ModeCheck.requireTangentSweep(c, "demo.F");
       GradCheck.of(c, "demo.F", "f").atRandomPoints(3,
           r -> new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), r.nextInt(LENGTH + 1)});
       checkHelperCalls(c);

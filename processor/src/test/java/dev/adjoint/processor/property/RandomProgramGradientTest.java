@@ -4,6 +4,7 @@ import static dev.adjoint.processor.testing.GradCheck.uniform;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +38,8 @@ class RandomProgramGradientTest {
   static void check(Program p) {
     try {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", p.source);
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
+      ModeCheck.requireTangentSweep(c, "demo.F");
       GradCheck.of(c, "demo.F", "f").atRandomPoints(3, r -> {
         Object[] args = new Object[p.doubles + 1];
         for (int i = 0; i < p.doubles; i++) {

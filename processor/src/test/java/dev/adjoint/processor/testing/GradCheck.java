@@ -128,6 +128,7 @@ public final class GradCheck {
         compare(scale(actual.get(k), u), s.get(k), where + ", upstream " + u + " (linearity)");
       }
     }
+    ModeCheck.alsoCheck(companion, original, name, args);
     return this;
   }
 

@@ -1,0 +1,361 @@
+package dev.adjoint.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.Refusal;
+import dev.adjoint.processor.differentiate.SecondOrder;
+import dev.adjoint.processor.differentiate.TangentSweep;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.TapeKind;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the forward-mode members of one method (design.md §7 "More modes"): {@code MJvp}/{@code mJvp}
+ * (the tangent program of {@link TangentSweep}), {@code MJacobian}/{@code mJacobian} (forward or reverse
+ * mode, whichever needs fewer sweeps at run time), and for {@code double} results {@code mHvp} and
+ * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} parameter or
+ * result get none of these.
+ */
+final class ForwardModeWriter {
+  private static final String RUNTIME = "dev.adjoint.runtime";
+  private static final ClassName JACOBIANS = ClassName.get(RUNTIME, "Jacobians");
+  private static final ClassName ARRAY_ADJOINTS = ClassName.get(RUNTIME, "ArrayAdjoints");
+
+  private final MethodIr method;
+  private final ClassName jvpClass;
+  private final ClassName jacobianClass;
+  private final ClassName gradientClass;
+  private final TypeName resultType;
+  private final String source;
+  private final String args;
+  private final Modifier[] visibility;
+
+  private ForwardModeWriter(AdjointProgram program, String packageName, String companion) {
+    this.method = program.method();
+    this.jvpClass = ClassName.get(packageName, companion, TangentSweep.jvpRecord(method.capitalized()));
+    this.jacobianClass = ClassName.get(packageName, companion, method.capitalized() + "Jacobian");
+    this.gradientClass = ClassName.get(packageName, companion, method.capitalized() + "Gradient");
+    this.resultType = CompanionWriter.typeName(method.returnType());
+    this.source = "{@link " + method.ownerCanonicalName() + "#" + method.name() + "("
+        + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
+    this.args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
+    this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
+  }
+
+  /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */
+  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
+    MethodIr m = program.method();
+    if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      return;
+    }
+    new ForwardModeWriter(program, packageName, companionName).write(companion);
+  }
+
+  private void write(TypeSpec.Builder companion) {
+    TangentSweep.TangentProgram tangent;
+    String noTangent = null;
+    try {
+      tangent = TangentSweep.differentiate(method);
+    } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
+      tangent = null;
+      noTangent = e.getMessage();
+    }
+    companion.addType(TypeSpec.recordBuilder(jvpClass.simpleName())
+        .addModifiers(visibility)
+        .recordConstructor(MethodSpec.constructorBuilder()
+            .addParameter(resultType, "value")
+            .addParameter(resultType, "tangent")
+            .build())
+        .addJavadoc("The result of {@code $LJvp}: the value of $L and its directional derivative {@code J v}.\n"
+            + "\n@param value the result, as the original computes it\n@param tangent {@code J v}, shaped like the"
+            + " result\n", method.name(), source)
+        .build());
+    companion.addMethod(tangent != null ? jvp(tangent) : jvpByReverseMode(noTangent));
+    companion.addType(jacobianRecord());
+    companion.addMethod(jacobian(tangent != null));
+    if (tangent == null || method.returnType() != Type.DOUBLE) {
+      return;
+    }
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+    if (hvp.program() != null) {
+      companion.addMethod(hvp(hvp.program()));
+      List<MethodIr.Parameter> differentiable = method.differentiableParameters();
+      if (differentiable.size() == 1 && differentiable.get(0).type() == Type.VECTOR) {
+        companion.addMethod(hessian(differentiable.get(0)));
+      }
+    } else {
+      companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: $L.\n", method.name(), method.name(),
+          hvp.whyNot());
+    }
+  }
+
+  private List<ParameterSpec> parameters() {
+    List<ParameterSpec> out = new ArrayList<>();
+    for (MethodIr.Parameter p : method.parameters()) {
+      out.add(ParameterSpec.builder(CompanionWriter.typeName(p.type()), p.name()).build());
+    }
+    return out;
+  }
+
+  private List<ParameterSpec> tangentParameters(java.util.function.UnaryOperator<String> naming) {
+    List<ParameterSpec> out = new ArrayList<>();
+    for (MethodIr.Parameter p : method.differentiableParameters()) {
+      out.add(ParameterSpec.builder(CompanionWriter.typeName(p.type()), naming.apply(p.name())).build());
+    }
+    return out;
+  }
+
+  private String tangentDoc(String what, java.util.function.UnaryOperator<String> naming) {
+    StringBuilder doc = new StringBuilder();
+    for (MethodIr.Parameter p : method.differentiableParameters()) {
+      doc.append("\n@param ").append(naming.apply(p.name())).append(" the ").append(what)
+          .append(" for {@code ").append(p.name()).append("}, shaped like it");
+    }
+    return doc.toString();
+  }
+
+  /** Throws on a tangent that is not shaped like its parameter. */
+  private void checkTangents(CodeBlock.Builder code, java.util.function.UnaryOperator<String> naming) {
+    for (MethodIr.Parameter p : method.differentiableParameters()) {
+      if (p.type() != Type.DOUBLE) {
+        code.addStatement("$T.requireTangentShape($L, $L, $S)", JACOBIANS, naming.apply(p.name()),
+            p.name(), p.name());
+      }
+    }
+  }
+
+  /** {@code mJvp} from the tangent program: one sweep, the primal and its tangent together. */
+  private MethodSpec jvp(TangentSweep.TangentProgram program) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    checkTangents(code, TangentSweep::tangentName);
+    for (Expr.Var v : program.locals()) {
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
+    }
+    for (Expr.Var v : program.tangentLocals()) {
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
+    }
+    code.add("// tangent sweep: each varied value with its directional derivative\n");
+    JavaCode.statements(program.body().statements(), code);
+    String result = program.result().name();
+    CodeBlock tangent;
+    if (program.resultTangent() == null) {
+      tangent = method.returnType() == Type.DOUBLE ? CodeBlock.of("0.0")
+          : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, result);
+    } else if (method.returnType() == Type.DOUBLE) {
+      tangent = CodeBlock.of("$L", program.resultTangent().name());
+    } else {
+      // A copy: the result's tangent may be a parameter's tangent array (return x.clone() is not needed).
+      tangent = CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, program.resultTangent().name());
+    }
+    code.addStatement("return new $T($L, $L)", jvpClass, result, tangent);
+    return MethodSpec.methodBuilder(method.name() + "Jvp")
+        .addJavadoc("Forward mode: the value of $L and the Jacobian-vector product {@code J v} for the tangents"
+            + " {@code v}, in one sweep.\n$L\n@throws IllegalArgumentException if a tangent is not shaped like"
+            + " its parameter\n", source, tangentDoc("tangent", TangentSweep::tangentName))
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(jvpClass)
+        .addParameters(parameters())
+        .addParameters(tangentParameters(TangentSweep::tangentName))
+        .addCode(code.build())
+        .build();
+  }
+
+  /** {@code mJvp} for a method without a tangent program: {@code J v} row by row from reverse sweeps. */
+  private MethodSpec jvpByReverseMode(String reason) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    checkTangents(code, TangentSweep::tangentName);
+    code.addStatement("$T value$$ = $L($L)", resultType, method.name(), args);
+    boolean scalar = method.returnType() == Type.DOUBLE;
+    code.addStatement("$T tangent$$ = $L", resultType,
+        scalar ? "0.0" : CodeBlock.of("$T.zerosLike(value$$)", ARRAY_ADJOINTS));
+    code.beginControlFlow("for (int k$$ = 0, n$$ = $T.count(value$$); k$$ < n$$; k$$++)", JACOBIANS);
+    code.addStatement("$T row$$ = $LVjp($L, $T.oneHot(value$$, k$$))", gradientClass, method.name(), args, JACOBIANS);
+    CodeBlock dot = method.differentiableParameters().stream()
+        .map(p -> CodeBlock.of("$T.dot(row$$.$L(), $L)", JACOBIANS, p.name(), TangentSweep.tangentName(p.name())))
+        .collect(CodeBlock.joining(" + "));
+    if (scalar) {
+      code.addStatement("tangent$$ = $L", dot);
+    } else {
+      code.addStatement("$T.set(tangent$$, k$$, $L)", JACOBIANS, dot);
+    }
+    code.endControlFlow();
+    code.addStatement("return new $T(value$$, tangent$$)", jvpClass);
+    return MethodSpec.methodBuilder(method.name() + "Jvp")
+        .addJavadoc("The value of $L and the Jacobian-vector product {@code J v}, computed by reverse mode (one"
+            + " reverse sweep per result element): there is no tangent program because $L.\n$L\n"
+            + "@throws IllegalArgumentException if a tangent is not shaped like its parameter\n", source, reason,
+            tangentDoc("tangent", TangentSweep::tangentName))
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(jvpClass)
+        .addParameters(parameters())
+        .addParameters(tangentParameters(TangentSweep::tangentName))
+        .addCode(code.build())
+        .build();
+  }
+
+  private TypeSpec jacobianRecord() {
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    StringBuilder doc = new StringBuilder("The Jacobian of " + source + ": one matrix per differentiable parameter,"
+        + " rows the result's elements, columns the parameter's (row by row; a double is one element).\n");
+    for (MethodIr.Parameter p : method.differentiableParameters()) {
+      constructor.addParameter(double[][].class, p.name());
+      doc.append("\n@param ").append(p.name()).append(" {@code ∂result/∂").append(p.name()).append("}");
+    }
+    return TypeSpec.recordBuilder(jacobianClass.simpleName())
+        .addModifiers(visibility)
+        .recordConstructor(constructor.build())
+        .addJavadoc("$L\n", doc)
+        .build();
+  }
+
+  /** {@code mJacobian}: columns by forward sweeps when inputs are fewer than outputs, else rows by reverse sweeps. */
+  private MethodSpec jacobian(boolean forwardMode) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("$T value$$ = $L($L)", resultType, method.name(), args);
+    code.addStatement("int rows$$ = $T.count(value$$)", JACOBIANS);
+    List<MethodIr.Parameter> params = method.differentiableParameters();
+    for (MethodIr.Parameter p : params) {
+      code.addStatement("double[][] $L = new double[rows$$][$T.count($L)]", jacobianName(p), JACOBIANS, p.name());
+    }
+    CodeBlock columns = params.stream().map(p -> CodeBlock.of("$T.count($L)", JACOBIANS, p.name()))
+        .collect(CodeBlock.joining(" + "));
+    if (forwardMode) {
+      code.beginControlFlow("if ($L <= rows$$)", columns);
+      code.add("// fewer inputs than outputs: one forward sweep per input element\n");
+      for (MethodIr.Parameter seeded : params) {
+        code.beginControlFlow("for (int k$$ = 0, n$$ = $T.count($L); k$$ < n$$; k$$++)", JACOBIANS, seeded.name());
+        CodeBlock tangents = params.stream().map(p -> p == seeded
+            ? CodeBlock.of("$T.oneHot($L, k$$)", JACOBIANS, p.name())
+            : p.type() == Type.DOUBLE ? CodeBlock.of("0.0") : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, p.name()))
+            .collect(CodeBlock.joining(", "));
+        code.addStatement("$T.column($L, k$$, $LJvp($L, $L).tangent())", JACOBIANS, jacobianName(seeded),
+            method.name(), args, tangents);
+        code.endControlFlow();
+      }
+      code.addStatement("return new $T($L)", jacobianClass,
+          params.stream().map(this::jacobianName).collect(Collectors.joining(", ")));
+      code.endControlFlow();
+    }
+    code.add("// one reverse sweep per result element\n");
+    code.beginControlFlow("for (int k$$ = 0; k$$ < rows$$; k$$++)");
+    code.addStatement("$T row$$ = $LVjp($L, $T.oneHot(value$$, k$$))", gradientClass, method.name(), args, JACOBIANS);
+    for (MethodIr.Parameter p : params) {
+      code.addStatement("$T.row($L, k$$, row$$.$L())", JACOBIANS, jacobianName(p), p.name());
+    }
+    code.endControlFlow();
+    code.addStatement("return new $T($L)", jacobianClass,
+        params.stream().map(this::jacobianName).collect(Collectors.joining(", ")));
+    return MethodSpec.methodBuilder(method.name() + "Jacobian")
+        .addJavadoc(forwardMode
+            ? "The Jacobian of $L at the arguments: by forward mode (one sweep per input element) when the inputs"
+                + " have no more elements than the result, else by reverse mode (one sweep per result element).\n"
+            : "The Jacobian of $L at the arguments, by reverse mode (one sweep per result element).\n", source)
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(jacobianClass)
+        .addParameters(parameters())
+        .addCode(code.build())
+        .build();
+  }
+
+  private String jacobianName(MethodIr.Parameter p) {
+    return "j$" + p.name();
+  }
+
+  /** {@code mHvp}: the reverse sweep of the tangent program, seeded with upstream 1. */
+  private MethodSpec hvp(AdjointProgram program) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    checkTangents(code, TangentSweep::directionName);
+    for (TapeKind t : program.tapes()) {
+      ClassName tape = ClassName.get(RUNTIME, t.runtimeClass.substring(t.runtimeClass.lastIndexOf('.') + 1));
+      code.addStatement("$T $L = new $T()", tape, t.variable, tape);
+    }
+    for (Expr.Var v : program.locals()) {
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
+    }
+    for (Expr.Var v : program.counters()) {
+      code.addStatement("int $L = 0", v.name());
+    }
+    code.add("// forward sweep of the tangent program (it computes the directional derivative ∇f · v)\n");
+    JavaCode.statements(program.forward().statements(), code);
+    for (TapeKind t : program.tapes()) {
+      code.addStatement("$L.rewind()", t.variable);
+    }
+    for (MethodIr.Parameter p : program.method().differentiableParameters()) {
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(p.type()), AdjointProgram.adjointName(p.name()),
+          zeroAdjoint(p.variable()));
+    }
+    for (AdjointProgram.Adjoint a : program.adjoints()) {
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(a.primal().type()), a.adjoint().name(),
+          zeroAdjoint(a.primal()));
+    }
+    code.addStatement("double $L = 1.0", AdjointProgram.adjointName(program.result().name()));
+    code.add("// reverse sweep: the gradient of ∇f · v, which is H v\n");
+    JavaCode.statements(program.reverse().statements(), code);
+    code.addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
+        .map(p -> AdjointProgram.adjointName(p.name())).collect(Collectors.joining(", ")));
+    return MethodSpec.methodBuilder(method.name() + "Hvp")
+        .addJavadoc("The Hessian-vector product {@code H v} of $L (reverse mode over forward mode: one tangent"
+            + " sweep and its reverse sweep), in the shape of the gradient.\n$L\n@throws IllegalArgumentException"
+            + " if a direction is not shaped like its parameter\n", source, tangentDoc("direction", TangentSweep::directionName))
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(gradientClass)
+        .addParameters(parameters())
+        .addParameters(tangentParameters(TangentSweep::directionName))
+        .addCode(code.build())
+        .build();
+  }
+
+  /** {@code mHessian} for one {@code double[]} parameter: one {@code mHvp} per element. */
+  private MethodSpec hessian(MethodIr.Parameter p) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("double[][] hessian$$ = new double[$L.length][]", p.name());
+    code.addStatement("double[] direction$$ = new double[$L.length]", p.name());
+    code.beginControlFlow("for (int k$$ = 0; k$$ < $L.length; k$$++)", p.name());
+    code.addStatement("direction$$[k$$] = 1.0");
+    code.addStatement("hessian$$[k$$] = $LHvp($L, direction$$).$L()", method.name(), args, p.name());
+    code.addStatement("direction$$[k$$] = 0.0");
+    code.endControlFlow();
+    code.addStatement("return hessian$$");
+    return MethodSpec.methodBuilder(method.name() + "Hessian")
+        .addJavadoc("The Hessian of $L with respect to {@code $L}, one {@code $LHvp} per element: row {@code k}"
+            + " is {@code H e_k}.\n", source, p.name(), method.name())
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(double[][].class)
+        .addParameters(parameters())
+        .addCode(code.build())
+        .build();
+  }
+
+  private static CodeBlock zeroAdjoint(Expr.Var primal) {
+    if (primal.type() == Type.DOUBLE) {
+      return CodeBlock.of("0.0");
+    }
+    return CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, primal.name());
+  }
+
+  private static String zero(Type type) {
+    if (type == Type.DOUBLE) {
+      return "0.0";
+    }
+    if (type == Type.BOOLEAN) {
+      return "false";
+    }
+    if (type == Type.INT) {
+      return "0";
+    }
+    if (type == Type.LONG) {
+      return "0L";
+    }
+    return "null";
+  }
+}

@@ -1,0 +1,343 @@
+package dev.adjoint.processor.testing;
+
+import static dev.adjoint.processor.testing.GradCheck.compare;
+import static dev.adjoint.processor.testing.GradCheck.deepCopy;
+import static dev.adjoint.processor.testing.GradCheck.deepCopyValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * Checks the forward-mode members of one method against the ORIGINAL method (never against other generated
+ * code alone): {@code mJvp} against directional central differences and against {@code mVjp}
+ * ({@code u·(J v) = (uᵀJ)·v}), {@code mJacobian} against central differences element by element, and
+ * {@code mHvp}/{@code mHessian} against central differences of {@code mGradient}. Every {@code double},
+ * {@code double[]} and {@code double[][]} parameter counts as differentiable (as in {@link GradCheck}).
+ */
+public final class ModeCheck {
+  private static final double EPS = 1e-6;
+  private final Method original;
+  private final Class<?> companion;
+  private final String name;
+  private final Random random = new Random(77L);
+
+  private ModeCheck(Class<?> companion, Method original, String name) {
+    this.name = name;
+    this.original = original;
+    this.companion = companion;
+  }
+
+  public static ModeCheck of(CompiledCompanion compiled, String owner, String name) {
+    String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
+    String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
+    return new ModeCheck(compiled.load(pkg + simple + "Grad"), CompiledCompanion.method(compiled.load(owner), name),
+        name);
+  }
+
+  /**
+   * The hook {@link GradCheck#at} calls: every method gradient-checked there also has its forward-mode
+   * members checked, when the companion has them (methods with a Tensor parameter or result do not).
+   */
+  static void alsoCheck(Class<?> companion, Method original, String name, Object[] args) {
+    ModeCheck check = new ModeCheck(companion, original, name);
+    if (check.has("Jvp")) {
+      check.at(args);
+    }
+  }
+
+  /** Fails unless every {@code mJvp} of {@code owner}'s companion is a tangent sweep (not the reverse-mode fallback). */
+  public static void requireTangentSweep(CompiledCompanion compiled, String owner) {
+    String source = compiled.generatedSource(owner + "Grad");
+    assertTrue(source.contains("Jvp(") && !source.contains("computed by reverse mode"),
+        "mJvp should be a tangent sweep:\n" + source);
+  }
+
+  /** Checks at {@code count} points drawn by {@code points} from a fixed-seed generator. */
+  public ModeCheck atRandomPoints(int count, Function<Random, Object[]> points) {
+    Random r = new Random(20240601L);
+    for (int i = 0; i < count; i++) {
+      at(points.apply(r));
+    }
+    return this;
+  }
+
+  /** Whether the companion has member {@code suffix} for this method. */
+  public boolean has(String suffix) {
+    return Arrays.stream(companion.getDeclaredMethods()).anyMatch(m -> m.getName().equals(name + suffix));
+  }
+
+  private List<Integer> differentiable() {
+    List<Integer> out = new ArrayList<>();
+    Class<?>[] types = original.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      if (types[i] == double.class || types[i] == double[].class || types[i] == double[][].class) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Checks mJvp and mJacobian (and mHvp, mHessian when generated) at one point. */
+  public ModeCheck at(Object... args) {
+    jvp(args);
+    jacobian(args);
+    if (has("Hvp")) {
+      hvp(args);
+    }
+    if (has("Hessian")) {
+      hessian(args);
+    }
+    return this;
+  }
+
+  private Object[] tangents(Object[] args) {
+    List<Integer> d = differentiable();
+    Object[] v = new Object[d.size()];
+    for (int k = 0; k < d.size(); k++) {
+      v[k] = randomLike(args[d.get(k)]);
+    }
+    return v;
+  }
+
+  /** {@code mJvp}: value equal to the original's, tangent against central differences along v and against mVjp. */
+  public void jvp(Object[] args) {
+    Object[] v = tangents(args);
+    Object[] before = deepCopy(args);
+    Object[] vBefore = deepCopy(v);
+    Object[] callArgs = deepCopy(args);
+    Object[] tangentArgs = deepCopy(v);
+    Object result = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Jvp"), null,
+        concat(callArgs, tangentArgs));
+    String where = name + "Jvp at " + Arrays.deepToString(args) + " along " + Arrays.deepToString(v);
+    Object value = CompiledCompanion.components(result).get("value");
+    Object tangent = CompiledCompanion.components(result).get("tangent");
+    Object expectedValue = CompiledCompanion.invoke(original, null, deepCopy(args));
+    assertTrue(Arrays.deepEquals(new Object[] {expectedValue}, new Object[] {value}),
+        "value of " + where + ": " + GradCheck.deepString(value) + " vs " + GradCheck.deepString(expectedValue));
+    assertTrue(Arrays.deepEquals(before, callArgs) && Arrays.deepEquals(vBefore, tangentArgs),
+        "arguments or tangents mutated by " + where);
+    Object plus = CompiledCompanion.invoke(original, null, shifted(args, v, EPS));
+    Object minus = CompiledCompanion.invoke(original, null, shifted(args, v, -EPS));
+    compare(combine(plus, 1 / (2 * EPS), minus, -1 / (2 * EPS)), tangent, "tangent of " + where);
+    // u · (J v) = (uᵀ J) · v with a random upstream u
+    Object u = randomLike(value);
+    Object vjp = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Vjp"), null,
+        concat(deepCopy(args), new Object[] {u}));
+    List<Object> gradient = new ArrayList<>(CompiledCompanion.components(vjp).values());
+    double reverse = 0;
+    for (int k = 0; k < v.length; k++) {
+      reverse += dot(gradient.get(k), v[k]);
+    }
+    double forward = dot(u, tangent);
+    assertTrue(Math.abs(forward - reverse) <= 1e-9 * (1 + Math.abs(reverse)),
+        "u·(Jv) = " + forward + " but (uᵀJ)·v = " + reverse + " for " + where);
+  }
+
+  /** {@code mJacobian}: every element against central differences of the original. */
+  public void jacobian(Object[] args) {
+    Object result = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Jacobian"), null,
+        deepCopy(args));
+    List<Object> matrices = new ArrayList<>(CompiledCompanion.components(result).values());
+    List<Integer> d = differentiable();
+    assertEquals(d.size(), matrices.size(), "one Jacobian per differentiable parameter");
+    String where = name + "Jacobian at " + Arrays.deepToString(args);
+    for (int k = 0; k < d.size(); k++) {
+      int p = d.get(k);
+      int n = count(args[p]);
+      double[][] expected = null;
+      for (int j = 0; j < n; j++) {
+        Object[] e = new Object[d.size()];
+        for (int q = 0; q < d.size(); q++) {
+          e[q] = q == k ? oneHot(args[p], j) : zeroLike(args[d.get(q)]);
+        }
+        double[] column = flatten(combine(CompiledCompanion.invoke(original, null, shifted(args, e, EPS)),
+            1 / (2 * EPS), CompiledCompanion.invoke(original, null, shifted(args, e, -EPS)), -1 / (2 * EPS)));
+        if (expected == null) {
+          expected = new double[column.length][n];
+        }
+        for (int r = 0; r < column.length; r++) {
+          expected[r][j] = column[r];
+        }
+      }
+      double[][] actual = (double[][]) matrices.get(k);
+      if (expected == null) {
+        expected = new double[actual.length][0];
+      }
+      compare(expected, actual, where + ", parameter " + p);
+    }
+    // and row by row against mVjp with one-hot upstreams
+    Object value = CompiledCompanion.invoke(original, null, deepCopy(args));
+    Method vjp = CompiledCompanion.method(companion, name + "Vjp");
+    for (int r = 0; r < count(value); r++) {
+      Object upstream = value instanceof Double ? (Object) 1.0 : oneHot(value, r);
+      List<Object> row = new ArrayList<>(CompiledCompanion.components(
+          CompiledCompanion.invoke(vjp, null, concat(deepCopy(args), new Object[] {upstream}))).values());
+      for (int k = 0; k < d.size(); k++) {
+        double[] fromVjp = flatten(row.get(k));
+        double[] fromJacobian = ((double[][]) matrices.get(k))[r];
+        for (int i = 0; i < fromVjp.length; i++) {
+          assertTrue(Math.abs(fromVjp[i] - fromJacobian[i]) <= 1e-9 * (1 + Math.abs(fromVjp[i])),
+              where + ": row " + r + " of the Jacobian of parameter " + d.get(k) + " is "
+                  + Arrays.toString(fromJacobian) + " but mVjp with a one-hot upstream gives "
+                  + Arrays.toString(fromVjp));
+        }
+      }
+    }
+  }
+
+  /** {@code mHvp} against central differences of {@code mGradient} along the directions. */
+  public void hvp(Object[] args) {
+    Object[] v = tangents(args);
+    Object result = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Hvp"), null,
+        concat(deepCopy(args), deepCopy(v)));
+    Method gradient = CompiledCompanion.method(companion, name + "Gradient");
+    List<Object> plus = new ArrayList<>(CompiledCompanion.components(
+        CompiledCompanion.invoke(gradient, null, shifted(args, v, EPS))).values());
+    List<Object> minus = new ArrayList<>(CompiledCompanion.components(
+        CompiledCompanion.invoke(gradient, null, shifted(args, v, -EPS))).values());
+    List<Object> actual = new ArrayList<>(CompiledCompanion.components(result).values());
+    for (int k = 0; k < actual.size(); k++) {
+      compare(combine(plus.get(k), 1 / (2 * EPS), minus.get(k), -1 / (2 * EPS)), actual.get(k),
+          name + "Hvp at " + Arrays.deepToString(args) + " along " + Arrays.deepToString(v) + ", component " + k);
+    }
+  }
+
+  /** {@code mHessian} row k against central differences of the gradient along e_k. */
+  public void hessian(Object[] args) {
+    double[][] h = (double[][]) CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Hessian"), null,
+        deepCopy(args));
+    int p = differentiable().get(0);
+    Method gradient = CompiledCompanion.method(companion, name + "Gradient");
+    int n = ((double[]) args[p]).length;
+    assertEquals(n, h.length, "Hessian rows");
+    for (int k = 0; k < n; k++) {
+      Object[] e = {oneHot(args[p], k)};
+      Object gp = CompiledCompanion.components(CompiledCompanion.invoke(gradient, null, shifted(args, e, EPS)))
+          .values().iterator().next();
+      Object gm = CompiledCompanion.components(CompiledCompanion.invoke(gradient, null, shifted(args, e, -EPS)))
+          .values().iterator().next();
+      compare(combine(gp, 1 / (2 * EPS), gm, -1 / (2 * EPS)), h[k],
+          name + "Hessian row " + k + " at " + Arrays.deepToString(args));
+    }
+  }
+
+  // ------------------------------------------------------------ values
+
+  private Object[] shifted(Object[] args, Object[] v, double eps) {
+    Object[] out = deepCopy(args);
+    List<Integer> d = differentiable();
+    for (int k = 0; k < d.size(); k++) {
+      out[d.get(k)] = combine(args[d.get(k)], 1, v[k], eps);
+    }
+    return out;
+  }
+
+  /** {@code a·x + b·y} elementwise over doubles, vectors and (ragged) matrices. */
+  static Object combine(Object x, double a, Object y, double b) {
+    if (x instanceof Double d) {
+      return a * d + b * (Double) y;
+    }
+    if (x instanceof double[] xs) {
+      double[] ys = (double[]) y;
+      double[] out = new double[xs.length];
+      for (int i = 0; i < xs.length; i++) {
+        out[i] = a * xs[i] + b * ys[i];
+      }
+      return out;
+    }
+    if (x instanceof double[][] xm) {
+      double[][] ym = (double[][]) y;
+      double[][] out = new double[xm.length][];
+      for (int i = 0; i < xm.length; i++) {
+        out[i] = xm[i] == null ? null : (double[]) combine(xm[i], a, ym[i], b);
+      }
+      return out;
+    }
+    fail("not a differentiable value: " + x);
+    return null;
+  }
+
+  private Object randomLike(Object x) {
+    if (x instanceof Double) {
+      return random.nextGaussian();
+    }
+    Object out = deepCopyValue(x);
+    if (out instanceof double[] v) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = random.nextGaussian();
+      }
+    } else {
+      for (double[] row : (double[][]) out) {
+        for (int i = 0; row != null && i < row.length; i++) {
+          row[i] = random.nextGaussian();
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Object zeroLike(Object x) {
+    return combine(x, 0, x, 0);
+  }
+
+  private static Object oneHot(Object x, int k) {
+    Object out = zeroLike(x);
+    if (out instanceof Double) {
+      return 1.0;
+    }
+    double[] flat = flatten(out);
+    flat[k] = 1.0;
+    return unflatten(flat, out);
+  }
+
+  static int count(Object x) {
+    return flatten(x).length;
+  }
+
+  static double[] flatten(Object x) {
+    if (x instanceof Double d) {
+      return new double[] {d};
+    }
+    if (x instanceof double[] v) {
+      return v.clone();
+    }
+    return Arrays.stream((double[][]) x).filter(r -> r != null).flatMapToDouble(Arrays::stream).toArray();
+  }
+
+  private static Object unflatten(double[] flat, Object like) {
+    if (like instanceof double[]) {
+      return flat;
+    }
+    double[][] m = (double[][]) deepCopyValue(like);
+    int k = 0;
+    for (double[] row : m) {
+      for (int i = 0; row != null && i < row.length; i++) {
+        row[i] = flat[k++];
+      }
+    }
+    return m;
+  }
+
+  private static double dot(Object a, Object b) {
+    double[] x = flatten(a);
+    double[] y = flatten(b);
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += x[i] * y[i];
+    }
+    return s;
+  }
+
+  private static Object[] concat(Object[] a, Object[] b) {
+    Object[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
