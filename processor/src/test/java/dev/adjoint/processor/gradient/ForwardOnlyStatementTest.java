@@ -93,6 +93,8 @@ class ForwardOnlyStatementTest {
     assertEquals(once, captured(() -> tape[0] = compiled.callStatic("demo.FGrad", "fForward", x.clone(), 4)),
         "fForward");
     assertEquals("", captured(() -> CompiledCompanion.call(tape[0], "backward", 1.0)), "backward");
+    assertEquals(once, captured(() -> compiled.callStatic("demo.FGrad", "fJvp", x.clone(), 4, new double[3])),
+        "fJvp");
     PrintStream out = System.out;
     try {
       System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
