@@ -10,9 +10,12 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.ReverseSweep;
 import dev.adjoint.processor.emit.CompanionWriter;
+import dev.adjoint.processor.emit.GeneratedNames;
+import dev.adjoint.processor.emit.MethodSize;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.summary.ResultAlias;
+import dev.adjoint.processor.read.CustomDerivatives;
 import dev.adjoint.processor.read.MethodReader;
 import dev.adjoint.processor.read.ModelTypes;
 import dev.adjoint.processor.read.Problem;
@@ -93,6 +96,9 @@ public final class AdjointProcessor extends AbstractProcessor {
   private void processRound(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (TypeElement annotation : annotations) {
+      if (annotation.getQualifiedName().contentEquals(CustomDerivatives.DERIVATIVE_OF)) {
+        checkDerivativeTargets(round.getElementsAnnotatedWith(annotation));
+      }
       if (!annotation.getQualifiedName().contentEquals(ModelTypes.DIFFERENTIABLE)) {
         continue;
       }
@@ -210,9 +216,15 @@ public final class AdjointProcessor extends AbstractProcessor {
       byName.computeIfAbsent(Character.toUpperCase(name.charAt(0)) + name.substring(1), k -> new ArrayList<>())
           .add(m);
     }
+    Map<ExecutableElement, String> memberClashes = MemberClashes.of(methods, processingEnv.getTypeUtils());
     for (ExecutableElement method : methods) {
       try {
         String name = method.getSimpleName().toString();
+        if (memberClashes.containsKey(method)) {
+          error(method, memberClashes.get(method));
+          work.failed = true;
+          continue;
+        }
         List<ExecutableElement> same = byName.get(Character.toUpperCase(name.charAt(0)) + name.substring(1));
         if (same.size() > 1) {
           error(method, "@Differentiable methods need distinct names: '" + name + "' is overloaded (or differs"
@@ -254,7 +266,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     try {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
-          first.ownerCanonicalName(), programs, List.of(owner), aliases);
+          first.ownerCanonicalName(), programs, List.of(owner), aliases,
+          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()));
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
@@ -273,11 +286,42 @@ public final class AdjointProcessor extends AbstractProcessor {
           + " this compilation");
       return Optional.empty();
     }
-    MethodReader.Result read = MethodReader.read(trees, processingEnv.getElementUtils(), method);
+    List<ExecutableElement> derivatives = CustomDerivatives.of(owner, method.getSimpleName().toString());
+    ExecutableElement derivative = derivatives.isEmpty() ? null : derivatives.get(0);
+    if (derivatives.size() > 1) {
+      error(derivatives.get(1), "'" + method.getSimpleName() + "' has two @DerivativeOf methods, '"
+          + derivatives.get(0).getSimpleName() + "' and '" + derivatives.get(1).getSimpleName() + "': keep one");
+      return Optional.empty();
+    }
+    if (derivative != null) {
+      Optional<String> problem = CustomDerivatives.check(method, derivative);
+      if (problem.isPresent()) {
+        error(derivative, problem.get());
+        return Optional.empty();
+      }
+    }
+    MethodReader.Result read = MethodReader.read(trees, processingEnv.getElementUtils(), method, derivative);
     for (Problem p : read.problems()) {
       report(p.tree(), method, p.message());
     }
     return read.method().isEmpty() ? Optional.empty() : Optional.of(read);
+  }
+
+  /** Each {@code @DerivativeOf("m")} names a {@code @Differentiable} method {@code m} of its class. */
+  private void checkDerivativeTargets(Set<? extends Element> annotated) {
+    for (Element e : annotated) {
+      if (e.getKind() != ElementKind.METHOD) {
+        continue;
+      }
+      String target = CustomDerivatives.target((ExecutableElement) e).orElse("");
+      boolean found = javax.lang.model.util.ElementFilter.methodsIn(e.getEnclosingElement().getEnclosedElements())
+          .stream().anyMatch(m -> m.getSimpleName().contentEquals(target) && ModelTypes.isDifferentiable(m));
+      if (!found) {
+        error(e, "@DerivativeOf(\"" + target + "\") names no @Differentiable method of "
+            + e.getEnclosingElement().getSimpleName() + ": annotate '" + target + "' with @Differentiable, in"
+            + " the same class as its derivative");
+      }
+    }
   }
 
   private Optional<AdjointProgram> differentiate(ExecutableElement method, MethodReader.Result read,
@@ -290,7 +334,17 @@ public final class AdjointProcessor extends AbstractProcessor {
       return Optional.empty();
     }
     try {
-      return Optional.of(ReverseSweep.differentiate(read.method().get()));
+      MethodIr ir = read.method().get();
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
+      AdjointProgram program = ReverseSweep.differentiate(
+          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir));
+      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+        error(method, "'" + method.getSimpleName() + "' is too large to differentiate: its generated sweeps come to"
+            + " about " + MethodSize.estimate(program) + " bytes of bytecode in one method, over the JVM's limit of"
+            + " 65535 (javac: code too large); split it into smaller @Differentiable methods");
+        return Optional.empty();
+      }
+      return Optional.of(program);
     } catch (Refusal r) {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());
       return Optional.empty();
@@ -338,6 +392,16 @@ public final class AdjointProcessor extends AbstractProcessor {
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
           + ": its result must be double, double[], double[][] or Tensor");
       ok = false;
+    }
+    for (Element p : method.getParameters()) {
+      String parameter = p.getSimpleName().toString();
+      if (ModelTypes.isDifferentiableParameter(p) && GeneratedNames.ILLEGAL_COMPONENTS.contains(parameter)) {
+        error(p, "a differentiable parameter cannot be named '" + parameter + "': the gradient record "
+            + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Gradient has a component named like"
+            + " each differentiable parameter, and a record component cannot be named '" + parameter
+            + "' (JLS 8.10.1); rename the parameter");
+        ok = false;
+      }
     }
     boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter);
     if (!anyDifferentiable) {

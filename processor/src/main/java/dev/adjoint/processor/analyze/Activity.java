@@ -78,6 +78,7 @@ public final class Activity {
         return false;
       }
       if (c.callee() instanceof Callee.MathFunction || c.callee() instanceof Callee.DifferentiableMethod
+          || c.callee() instanceof Callee.Custom
           || c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction) {
         return c.args().stream().anyMatch(this::isActive);
       }

@@ -129,6 +129,13 @@ public final class ReverseSweep {
     Parts parts = sweep.statement(body.body());
 
     List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
+    for (MethodIr.Parameter p : method.parameters()) {
+      // A @NoGrad parameter reassigned from varied values carries them: it needs an adjoint, as a local
+      // would, though it gets no gradient component.
+      if (!p.differentiable() && activity.isVaried(p.name())) {
+        adjoints.add(new AdjointProgram.Adjoint(p.variable(), adjointOf(p.variable())));
+      }
+    }
     for (Expr.Var local : body.locals()) {
       if (activity.isVaried(local.name())) {
         adjoints.add(new AdjointProgram.Adjoint(local, adjointOf(local)));
@@ -528,6 +535,10 @@ public final class ReverseSweep {
       pullback(c, g, out, values, origin);
       return;
     }
+    if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
+      customDerivative(c, custom, g, out, values, origin);
+      return;
+    }
     if (e instanceof Expr.Call c
         && (c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction)) {
       tensorOperation(c, g, out, values, origin);
@@ -648,6 +659,43 @@ public final class ReverseSweep {
         out.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, tensorAdjoint, new Expr.Literal("null", Type.TENSOR),
             Type.BOOLEAN), Stmt.Block.of(propagation), Stmt.Block.of(List.of()), origin));
       }
+    }
+  }
+
+  /**
+   * A method with a {@code @DerivativeOf} method: that method, given the arguments' primal values and the
+   * upstream adjoint, returns the adjoint of each differentiable parameter (one {@code double}, or an array
+   * in parameter order).
+   */
+  private void customDerivative(Expr.Call call, Callee.Custom custom, Expr g, List<Stmt> out,
+      Map<Expr, Expr> values, Origin origin) {
+    boolean any = false;
+    for (int k = 0; k < call.args().size(); k++) {
+      any |= custom.differentiable().get(k) && activity.isActive(call.args().get(k));
+    }
+    if (!any) {
+      return;
+    }
+    List<Expr> args = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      args.add(value(arg, out, values));
+    }
+    args.add(g);
+    Type type = custom.returnsArray() ? new Type.DoubleArray(1) : Type.DOUBLE;
+    Expr.Var adjoints = temp("_custom", type);
+    out.add(new Stmt.Declare(adjoints, new Expr.Call(new Callee.Static(custom.owner(), custom.derivative()), args,
+        type), origin));
+    int entry = 0;
+    for (int k = 0; k < call.args().size(); k++) {
+      if (!custom.differentiable().get(k)) {
+        continue;
+      }
+      if (activity.isActive(call.args().get(k))) {
+        propagate(call.args().get(k), custom.returnsArray()
+            ? new Expr.Index(adjoints, new Expr.Literal(Integer.toString(entry), Type.INT), Type.DOUBLE)
+            : adjoints, out, values, origin);
+      }
+      entry++;
     }
   }
 

@@ -30,7 +30,8 @@ public final class SecondOrder {
       return new HvpProgram(null, "the result is not a double");
     }
     if (program.callsMethods()) {
-      return new HvpProgram(null, "it calls another @Differentiable method, whose mJvp has no reverse rule yet");
+      return new HvpProgram(null, "it calls another @Differentiable method, whose mJvp has no reverse"
+          + " rule yet, or a method with a @DerivativeOf derivative, which has no second-order rule");
     }
     try {
       return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);

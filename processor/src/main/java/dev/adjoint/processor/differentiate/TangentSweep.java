@@ -263,6 +263,9 @@ public final class TangentSweep {
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
       return call(c, m, out, origin);
     }
+    if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
+      return custom(c, custom, out, origin);
+    }
     if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())) {
       // x * x: one term 2 x ẋ, as the reverse mode accumulates 2 x g once.
       Dual d = dual(sq.left(), out, origin);
@@ -357,6 +360,50 @@ public final class TangentSweep {
   }
 
   /** A call to another {@code @Differentiable} method: its generated {@code mJvp}. */
+  /**
+   * A method with a {@code @DerivativeOf} derivative: its partials are the derivative's answer to an upstream
+   * of 1 (it is linear in the upstream), each times its argument's tangent. No second-order rule: no mHvp.
+   */
+  private Dual custom(Expr.Call c, Callee.Custom custom, List<Stmt> out, Origin origin) {
+    List<Expr> primals = new ArrayList<>();
+    List<Expr> tangents = new ArrayList<>();
+    for (Expr arg : c.args()) {
+      Dual d = dual(arg, out, origin);
+      primals.add(bind(d.primal, out));
+      tangents.add(d.tangent);
+    }
+    Expr primal = new Expr.Call(custom, primals, Type.DOUBLE);
+    boolean any = false;
+    for (int k = 0; k < tangents.size(); k++) {
+      any |= custom.differentiable().get(k) && tangents.get(k) != null;
+    }
+    if (!any) {
+      return new Dual(primal, null);
+    }
+    callsMethods = true;
+    List<Expr> args = new ArrayList<>(primals);
+    args.add(DerivativeRules.one());
+    Type type = custom.returnsArray() ? new Type.DoubleArray(1) : Type.DOUBLE;
+    Expr.Var partials = temp("_partial", type);
+    out.add(new Stmt.Declare(partials, new Expr.Call(new Callee.Static(custom.owner(), custom.derivative()), args,
+        type), origin));
+    Expr tangent = null;
+    int entry = 0;
+    for (int k = 0; k < tangents.size(); k++) {
+      if (!custom.differentiable().get(k)) {
+        continue;
+      }
+      if (tangents.get(k) != null) {
+        Expr partial = custom.returnsArray()
+            ? new Expr.Index(partials, new Expr.Literal(Integer.toString(entry), Type.INT), Type.DOUBLE) : partials;
+        Expr term = mul(tangents.get(k), partial);
+        tangent = tangent == null ? term : new Expr.Binary(Expr.BinaryOp.ADD, tangent, term, Type.DOUBLE);
+      }
+      entry++;
+    }
+    return new Dual(primal, tangent);
+  }
+
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     List<Expr> primals = new ArrayList<>();
     List<Expr> tangents = new ArrayList<>();

@@ -45,15 +45,18 @@ public final class CompanionWriter {
   /** The companion source for {@code programs}, all from one class, with {@code origins} as originating elements. */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins) {
-    return write(packageName, simpleName, ownerCanonicalName, programs, origins, Map.of());
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, Map.of(), java.util.Set.of());
   }
 
   /**
    * As above, with the alias summary of each method's array result by method name (a method missing
-   * from {@code aliases} is marked as "may alias anything" by the absence of the annotation).
+   * from {@code aliases} is marked as "may alias anything" by the absence of the annotation), spelling
+   * out the {@code java.lang} classes in {@code qualify}: those a type of the companion's package shadows
+   * ({@code demo.Math} against {@code Math}; see {@link GeneratedNames#shadowedJavaLang}).
    */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
-      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases) {
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
+      java.util.Set<String> qualify) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -68,6 +71,9 @@ public final class CompanionWriter {
     for (Element origin : origins) {
       companion.addOriginatingElement(origin);
     }
+    // A type of the companion's package shadows java.lang's of the same name (demo.Math against Math):
+    // spell those java.lang classes with their package.
+    companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
       ForwardModeWriter.addTo(companion, program, packageName, simpleName);
@@ -217,15 +223,15 @@ public final class CompanionWriter {
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(resultType)
           .addParameters(parameters())
-          .addStatement("$T tape$$ = new $T($L)", tapeClass, tapeClass, args);
+          .addStatement("$T node$$tape = new $T($L)", tapeClass, tapeClass, args);
       if (tensors.isEmpty() || !TensorNodes.resultVariesWithTensorInputs(program)) {
         m.addComment("no differentiable tensor input reaches the result: a constant, as in eager autograd");
-        return m.addStatement("return tape$$.value()").build();
+        return m.addStatement("return node$$tape.value()").build();
       }
       CodeBlock requiresGrad = tensors.stream().map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name()))
           .collect(CodeBlock.joining(" || "));
       m.beginControlFlow("if (!$T.isGradEnabled() || !($L))", TENSOR, requiresGrad)
-          .addStatement("return tape$$.value()")
+          .addStatement("return node$$tape.value()")
           .endControlFlow();
       CodeBlock.Builder checks = CodeBlock.builder();
       for (MethodIr.Parameter p : method.parameters()) {
@@ -233,7 +239,7 @@ public final class CompanionWriter {
           m.addStatement("$T snapshot$$$L = $T.snapshot($L)", typeName(p.type()), p.name(), TENSOR_ADJOINTS,
               p.name());
           checks.add("$T.requireUnchanged($L, snapshot$$$L, $S, $S);\n", TENSOR_ADJOINTS, p.name(), p.name(),
-              p.name(), qualified);
+              p.sourceName(), qualified);
         }
       }
       List<CodeBlock> saved = new ArrayList<>();
@@ -246,10 +252,12 @@ public final class CompanionWriter {
         saved.add(CodeBlock.of("$L.$L", JavaCode.typeName(f.owner()), f.name()));
       }
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
-      return m.addStatement("$T pullback$$ = upstream$$ -> {\n$>$L"
-              + "return tape$$.nodeGradients(upstream$$);\n$<}", PULLBACK, checks.build())
-          .addStatement("return $T.fromGeneratedPullback($S, $S, tape$$.value(), pullback$$, new $T[] {$L}, $L)",
-              TENSOR, method.capitalized() + "Backward", qualified, TENSOR, CodeBlock.join(saved, ", "), inputs)
+      // Generated locals are node$...: user names have no '$', and a parameter GeneratedNames renames ends in it.
+      return m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
+              + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build())
+          .addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
+              + " new $T[] {$L}, $L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
+              CodeBlock.join(saved, ", "), inputs)
           .build();
     }
 
@@ -260,7 +268,7 @@ public final class CompanionWriter {
     private MethodSpec nodeGradients() {
       CodeBlock gradients = method.parameters().stream()
           .filter(p -> p.type() == Type.TENSOR && p.differentiable())
-          .map(p -> CodeBlock.of("gradient.$L()", p.name()))
+          .map(p -> CodeBlock.of("gradient.$L()", p.sourceName()))
           .collect(CodeBlock.joining(", "));
       return MethodSpec.methodBuilder("nodeGradients")
           .addJavadoc("The reverse pass as the graph node runs it: retained, one gradient per differentiable"
@@ -337,9 +345,10 @@ public final class CompanionWriter {
       StringBuilder doc = new StringBuilder("The gradient of " + source + ": one component per differentiable"
           + " parameter, with its name and type.\n");
       for (MethodIr.Parameter p : method.differentiableParameters()) {
-        constructor.addParameter(typeName(p.type()), p.name());
-        doc.append("\n@param ").append(p.name()).append(" the derivative with respect to {@code ")
-            .append(p.name()).append("}");
+        // Components keep the source names (design.md §1), even where generated code renamed a parameter.
+        constructor.addParameter(typeName(p.type()), p.sourceName());
+        doc.append("\n@param ").append(p.sourceName()).append(" the derivative with respect to {@code ")
+            .append(p.sourceName()).append("}");
       }
       return TypeSpec.recordBuilder(gradientClass.simpleName())
           .addModifiers(visibility())
@@ -616,8 +625,8 @@ public final class CompanionWriter {
         // no gradient arrived at a tensor parameter: zeros of its entry shape, as the public API promises
         code.addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
             .map(p -> p.type() == Type.TENSOR
-                ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.name(), p.name())
-                : CodeBlock.of("gradient.$L()", p.name()))
+                ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.sourceName(), p.name())
+                : CodeBlock.of("gradient.$L()", p.sourceName()))
             .collect(CodeBlock.joining(", ")));
       } else {
         code.addStatement("return gradient");

@@ -66,6 +66,11 @@ final class ForwardModeWriter {
     String noTangent = null;
     try {
       tangent = TangentSweep.differentiate(method);
+      if (MethodSize.estimate(tangent.body()) > MethodSize.LIMIT) {
+        // mJvp runs the primal and its tangents in one method: past the JVM's method size, use reverse mode.
+        noTangent = "its tangent sweep would exceed the JVM's 64 KiB method limit";
+        tangent = null;
+      }
     } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
       tangent = null;
       noTangent = e.getMessage();
@@ -87,6 +92,9 @@ final class ForwardModeWriter {
       return;
     }
     SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+    if (hvp.program() != null && MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
+      hvp = new SecondOrder.HvpProgram(null, "its sweeps would exceed the JVM's 64 KiB method limit");
+    }
     if (hvp.program() != null) {
       companion.addMethod(hvp(hvp.program()));
       List<MethodIr.Parameter> differentiable = method.differentiableParameters();
@@ -174,22 +182,22 @@ final class ForwardModeWriter {
   private MethodSpec jvpByReverseMode(String reason) {
     CodeBlock.Builder code = CodeBlock.builder();
     checkTangents(code, TangentSweep::tangentName);
-    code.addStatement("$T value$$ = $L($L)", resultType, method.name(), args);
+    code.addStatement("$T f$$value = $L($L)", resultType, method.name(), args);
     boolean scalar = method.returnType() == Type.DOUBLE;
-    code.addStatement("$T tangent$$ = $L", resultType,
-        scalar ? "0.0" : CodeBlock.of("$T.zerosLike(value$$)", ARRAY_ADJOINTS));
-    code.beginControlFlow("for (int k$$ = 0, n$$ = $T.count(value$$); k$$ < n$$; k$$++)", JACOBIANS);
-    code.addStatement("$T row$$ = $LVjp($L, $T.oneHot(value$$, k$$))", gradientClass, method.name(), args, JACOBIANS);
+    code.addStatement("$T f$$tangent = $L", resultType,
+        scalar ? "0.0" : CodeBlock.of("$T.zerosLike(f$$value)", ARRAY_ADJOINTS));
+    code.beginControlFlow("for (int f$$k = 0, f$$n = $T.count(f$$value); f$$k < f$$n; f$$k++)", JACOBIANS);
+    code.addStatement("$T f$$row = $LVjp($L, $T.oneHot(f$$value, f$$k))", gradientClass, method.name(), args, JACOBIANS);
     CodeBlock dot = method.differentiableParameters().stream()
-        .map(p -> CodeBlock.of("$T.dot(row$$.$L(), $L)", JACOBIANS, p.name(), TangentSweep.tangentName(p.name())))
+        .map(p -> CodeBlock.of("$T.dot(f$$row.$L(), $L)", JACOBIANS, p.sourceName(), TangentSweep.tangentName(p.name())))
         .collect(CodeBlock.joining(" + "));
     if (scalar) {
-      code.addStatement("tangent$$ = $L", dot);
+      code.addStatement("f$$tangent = $L", dot);
     } else {
-      code.addStatement("$T.set(tangent$$, k$$, $L)", JACOBIANS, dot);
+      code.addStatement("$T.set(f$$tangent, f$$k, $L)", JACOBIANS, dot);
     }
     code.endControlFlow();
-    code.addStatement("return new $T(value$$, tangent$$)", jvpClass);
+    code.addStatement("return new $T(f$$value, f$$tangent)", jvpClass);
     return MethodSpec.methodBuilder(method.name() + "Jvp")
         .addJavadoc("The value of $L and the Jacobian-vector product {@code J v}, computed by reverse mode (one"
             + " reverse sweep per result element): there is no tangent program because $L.\n$L\n"
@@ -208,8 +216,8 @@ final class ForwardModeWriter {
     StringBuilder doc = new StringBuilder("The Jacobian of " + source + ": one matrix per differentiable parameter,"
         + " rows the result's elements, columns the parameter's (row by row; a double is one element).\n");
     for (MethodIr.Parameter p : method.differentiableParameters()) {
-      constructor.addParameter(double[][].class, p.name());
-      doc.append("\n@param ").append(p.name()).append(" {@code ∂result/∂").append(p.name()).append("}");
+      constructor.addParameter(double[][].class, p.sourceName());
+      doc.append("\n@param ").append(p.sourceName()).append(" {@code ∂result/∂").append(p.sourceName()).append("}");
     }
     return TypeSpec.recordBuilder(jacobianClass.simpleName())
         .addModifiers(visibility)
@@ -221,24 +229,24 @@ final class ForwardModeWriter {
   /** {@code mJacobian}: columns by forward sweeps when inputs are fewer than outputs, else rows by reverse sweeps. */
   private MethodSpec jacobian(boolean forwardMode) {
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("$T value$$ = $L($L)", resultType, method.name(), args);
-    code.addStatement("int rows$$ = $T.count(value$$)", JACOBIANS);
+    code.addStatement("$T f$$value = $L($L)", resultType, method.name(), args);
+    code.addStatement("int f$$rows = $T.count(f$$value)", JACOBIANS);
     List<MethodIr.Parameter> params = method.differentiableParameters();
     for (MethodIr.Parameter p : params) {
-      code.addStatement("double[][] $L = new double[rows$$][$T.count($L)]", jacobianName(p), JACOBIANS, p.name());
+      code.addStatement("double[][] $L = new double[f$$rows][$T.count($L)]", jacobianName(p), JACOBIANS, p.name());
     }
     CodeBlock columns = params.stream().map(p -> CodeBlock.of("$T.count($L)", JACOBIANS, p.name()))
         .collect(CodeBlock.joining(" + "));
     if (forwardMode) {
-      code.beginControlFlow("if ($L <= rows$$)", columns);
+      code.beginControlFlow("if ($L <= f$$rows)", columns);
       code.add("// fewer inputs than outputs: one forward sweep per input element\n");
       for (MethodIr.Parameter seeded : params) {
-        code.beginControlFlow("for (int k$$ = 0, n$$ = $T.count($L); k$$ < n$$; k$$++)", JACOBIANS, seeded.name());
+        code.beginControlFlow("for (int f$$k = 0, f$$n = $T.count($L); f$$k < f$$n; f$$k++)", JACOBIANS, seeded.name());
         CodeBlock tangents = params.stream().map(p -> p == seeded
-            ? CodeBlock.of("$T.oneHot($L, k$$)", JACOBIANS, p.name())
+            ? CodeBlock.of("$T.oneHot($L, f$$k)", JACOBIANS, p.name())
             : p.type() == Type.DOUBLE ? CodeBlock.of("0.0") : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, p.name()))
             .collect(CodeBlock.joining(", "));
-        code.addStatement("$T.column($L, k$$, $LJvp($L, $L).tangent())", JACOBIANS, jacobianName(seeded),
+        code.addStatement("$T.column($L, f$$k, $LJvp($L, $L).tangent())", JACOBIANS, jacobianName(seeded),
             method.name(), args, tangents);
         code.endControlFlow();
       }
@@ -247,10 +255,10 @@ final class ForwardModeWriter {
       code.endControlFlow();
     }
     code.add("// one reverse sweep per result element\n");
-    code.beginControlFlow("for (int k$$ = 0; k$$ < rows$$; k$$++)");
-    code.addStatement("$T row$$ = $LVjp($L, $T.oneHot(value$$, k$$))", gradientClass, method.name(), args, JACOBIANS);
+    code.beginControlFlow("for (int f$$k = 0; f$$k < f$$rows; f$$k++)");
+    code.addStatement("$T f$$row = $LVjp($L, $T.oneHot(f$$value, f$$k))", gradientClass, method.name(), args, JACOBIANS);
     for (MethodIr.Parameter p : params) {
-      code.addStatement("$T.row($L, k$$, row$$.$L())", JACOBIANS, jacobianName(p), p.name());
+      code.addStatement("$T.row($L, f$$k, f$$row.$L())", JACOBIANS, jacobianName(p), p.sourceName());
     }
     code.endControlFlow();
     code.addStatement("return new $T($L)", jacobianClass,
@@ -318,14 +326,14 @@ final class ForwardModeWriter {
   /** {@code mHessian} for one {@code double[]} parameter: one {@code mHvp} per element. */
   private MethodSpec hessian(MethodIr.Parameter p) {
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("double[][] hessian$$ = new double[$L.length][]", p.name());
-    code.addStatement("double[] direction$$ = new double[$L.length]", p.name());
-    code.beginControlFlow("for (int k$$ = 0; k$$ < $L.length; k$$++)", p.name());
-    code.addStatement("direction$$[k$$] = 1.0");
-    code.addStatement("hessian$$[k$$] = $LHvp($L, direction$$).$L()", method.name(), args, p.name());
-    code.addStatement("direction$$[k$$] = 0.0");
+    code.addStatement("double[][] f$$hessian = new double[$L.length][]", p.name());
+    code.addStatement("double[] f$$direction = new double[$L.length]", p.name());
+    code.beginControlFlow("for (int f$$k = 0; f$$k < $L.length; f$$k++)", p.name());
+    code.addStatement("f$$direction[f$$k] = 1.0");
+    code.addStatement("f$$hessian[f$$k] = $LHvp($L, f$$direction).$L()", method.name(), args, p.sourceName());
+    code.addStatement("f$$direction[f$$k] = 0.0");
     code.endControlFlow();
-    code.addStatement("return hessian$$");
+    code.addStatement("return f$$hessian");
     return MethodSpec.methodBuilder(method.name() + "Hessian")
         .addJavadoc("The Hessian of $L with respect to {@code $L}, one {@code $LHvp} per element: row {@code k}"
             + " is {@code H e_k}.\n", source, p.name(), method.name())

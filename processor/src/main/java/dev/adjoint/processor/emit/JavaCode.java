@@ -152,6 +152,9 @@ public final class JavaCode {
     if (callee instanceof Callee.DifferentiableMethod m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }
+    if (callee instanceof Callee.Custom m) {
+      return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+    }
     if (callee instanceof Callee.TapeMember t) {
       return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), t.name(),
           arguments(c.args().subList(1, c.args().size())));
@@ -172,10 +175,13 @@ public final class JavaCode {
     return b.build();
   }
 
-  /** A class reference: runtime classes as imported types, {@code java.lang} by simple name. */
+  /**
+   * A class reference: runtime classes as imported types, {@code java.lang} by simple name (JavaPoet
+   * qualifies it where a type of the companion's package has the same name).
+   */
   static Object typeName(String canonical) {
     if (canonical.startsWith("java.lang.") && canonical.indexOf('.', "java.lang.".length()) < 0) {
-      return canonical.substring("java.lang.".length());
+      return CodeBlock.of("$T", ClassName.get("java.lang", canonical.substring("java.lang.".length())));
     }
     if (canonical.equals(Type.TensorType.CLASS)) {
       return CodeBlock.of("$T", TENSOR);

@@ -40,6 +40,22 @@ public sealed interface Callee {
     }
   }
 
+  /**
+   * A {@code @Differentiable} method with a {@code @DerivativeOf} method: called as {@code owner.name(args)},
+   * its reverse is {@code owner.derivative(args, upstream)}, a {@code double} (one differentiable parameter)
+   * or a {@code double[]} with one entry per parameter marked in {@code differentiable}, in order.
+   */
+  record Custom(String owner, String name, String derivative, List<Boolean> differentiable) implements Callee {
+    public Custom {
+      differentiable = List.copyOf(differentiable);
+    }
+
+    /** Whether the derivative returns one entry per differentiable parameter (several of them). */
+    public boolean returnsArray() {
+      return differentiable.stream().filter(b -> b).count() > 1;
+    }
+  }
+
   /** A static helper of the runtime or of a generated class, called as {@code owner.name(args)}. */
   record Static(String owner, String name) implements Callee {}
 

@@ -36,6 +36,15 @@ public record MethodIr(
     public Expr.Var variable() {
       return new Expr.Var(name, type);
     }
+
+    /**
+     * The name in the source, which the gradient record's component keeps. Generated code may rename a
+     * parameter to {@code name$} so that it does not shadow a name the companion reaches
+     * ({@code emit.GeneratedNames}); source names never contain {@code $}.
+     */
+    public String sourceName() {
+      return name.endsWith("$") ? name.substring(0, name.length() - 1) : name;
+    }
   }
 
   /** {@code name} with a capital first letter ({@code rosenbrock} → {@code Rosenbrock}). */

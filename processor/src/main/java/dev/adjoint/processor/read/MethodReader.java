@@ -83,6 +83,7 @@ public final class MethodReader {
   final Jumps jumps = new Jumps();
   private final Switches switches = new Switches(this);
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
+  private ExecutableElement derivative;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -107,7 +108,16 @@ public final class MethodReader {
 
   /** Reads {@code method}, whose tree must be available from {@code trees}. */
   public static Result read(Trees trees, Elements elements, ExecutableElement method) {
+    return read(trees, elements, method, null);
+  }
+
+  /**
+   * Reads {@code method}; with a {@code derivative} ({@code @DerivativeOf}, checked), its body is not read:
+   * the companion runs it and calls the derivative in the reverse pass.
+   */
+  public static Result read(Trees trees, Elements elements, ExecutableElement method, ExecutableElement derivative) {
     MethodReader reader = new MethodReader(trees, elements, method);
+    reader.derivative = derivative;
     Optional<MethodIr> ir = reader.readMethod();
     if (ir.isPresent() && reader.problems.isEmpty()) {
       // Helper calls run once: hoisted out of what the reverse sweep re-evaluates.
@@ -158,7 +168,9 @@ public final class MethodReader {
     if (tree.getBody() == null) {
       return Optional.empty();
     }
-    Stmt.Block body = block(tree.getBody().getStatements(), origin(tree.getBody()));
+    Stmt.Block body = derivative != null
+        ? CustomDerivatives.body(method, derivative, parameters, origin(tree.getBody()))
+        : block(tree.getBody().getStatements(), origin(tree.getBody()));
     if (returnType == null || !problems.isEmpty()) {
       return Optional.empty();
     }
@@ -449,10 +461,6 @@ public final class MethodReader {
   }
 
   private void checkName(Tree at, String name) {
-    if (name.equals("upstream") || name.equals("retainGraph")) {
-      throw new Unsupported(at, "'" + name + "' is reserved: the generated reverse pass takes a parameter of that"
-          + " name; rename it");
-    }
     if (name.startsWith("_")) {
       throw new Unsupported(at, "names starting with '_' are reserved for generated code: rename '" + name + "'");
     }
@@ -895,6 +903,7 @@ public final class MethodReader {
       throw new Unsupported(at, "the private constant '" + name + "' is not a compile-time constant, so the"
           + " companion cannot read it: make it package-private");
     }
+    CompanionAccess.require(at, field, ModelTypes.packageOf(owner));
     return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
   }
 

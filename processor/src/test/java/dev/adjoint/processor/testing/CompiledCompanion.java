@@ -77,7 +77,60 @@ public final class CompiledCompanion {
       }
       compiler = compiler.withClasspath(cp);
     }
-    return compiler.compile(sources);
+    Compilation c = compiler.compile(sources);
+    List<String> generatedErrors = errorsInGeneratedFiles(c, sources);
+    if (!generatedErrors.isEmpty()) {
+      // Whatever the test expects, generated code that does not compile is a bug of the processor.
+      fail("javac rejected generated code (the processor must either refuse the source or write code that"
+          + " compiles):\n" + String.join("\n", generatedErrors) + "\n" + rejectedSources(c, sources));
+    }
+    return c;
+  }
+
+  /**
+   * The errors javac reported inside files the processor generated, as {@code file:line: message}. Empty
+   * when the processor reported errors itself: javac then stops before compiling generated files.
+   */
+  public static List<String> errorsInGeneratedFiles(Compilation c, List<JavaFileObject> sources) {
+    java.util.Set<String> given = new java.util.HashSet<>();
+    for (JavaFileObject f : sources) {
+      given.add(f.toUri().toString());
+    }
+    List<String> out = new ArrayList<>();
+    for (Diagnostic<? extends JavaFileObject> d : c.errors()) {
+      // Not one of the sources given: a file the processor generated.
+      if (d.getSource() != null && !given.contains(d.getSource().toUri().toString())) {
+        out.add(d.getSource().getName() + ":" + d.getLineNumber() + ": " + d.getMessage(null));
+      }
+    }
+    return out;
+  }
+
+  /** The generated files javac rejected, with line numbers. */
+  private static String rejectedSources(Compilation c, List<JavaFileObject> sources) {
+    java.util.Set<String> given = new java.util.HashSet<>();
+    for (JavaFileObject f : sources) {
+      given.add(f.toUri().toString());
+    }
+    java.util.Map<String, JavaFileObject> rejected = new java.util.LinkedHashMap<>();
+    for (Diagnostic<? extends JavaFileObject> d : c.errors()) {
+      if (d.getSource() != null && !given.contains(d.getSource().toUri().toString())) {
+        rejected.putIfAbsent(d.getSource().toUri().toString(), d.getSource());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (JavaFileObject f : rejected.values()) {
+      out.append("---- ").append(f.getName()).append('\n');
+      try {
+        String[] lines = f.getCharContent(true).toString().split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+          out.append(String.format("%4d  %s%n", i + 1, lines[i]));
+        }
+      } catch (IOException | RuntimeException e) {
+        out.append("(text unavailable: ").append(e).append(")\n");
+      }
+    }
+    return out.toString();
   }
 
   public static Compilation compilation(String qualifiedName, String source) {
