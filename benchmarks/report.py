@@ -7,6 +7,7 @@ Times are the median of JMH's measurement iterations (each an average over many 
 PyTorch's timing repeats. Standard library only.
 """
 import json
+import re
 import statistics
 import sys
 
@@ -19,6 +20,16 @@ FUNCTIONS = [  # (JMH class prefix, n or None, label, number of inputs different
     ("Rosenbrock", "100000", "Rosenbrock n=100,000", 100000, "loop"),
     ("DampedOscillator", None, "Euler, 1,000 steps, 2 params", 2, "loop"),
     ("EuropeanCall", None, "MC European call, 100,000 paths (delta, vega)", 2, "loop"),
+]
+GRADBENCH = [  # (JMH class prefix, label, published ratios Tapenade / Enzyme / JAX / PyTorch as quoted in issue 10)
+    ("GbGmm", "gmm d=10 k=25 n=1000", "2.48 / 12.79 / 4.11 / 4.91"),
+    ("GbBa", "ba (ba1: 49 cameras, 7,776 points, 31,843 obs)", "13.67 / 9.07 / – / 5.95"),
+    ("GbLstm", "lstm l=2 c=1024", "3.16 / 2.81 / – / 2.20"),
+    ("GbOde", "ode n=1000 s=10", "–"),
+    ("GbLse", "lse n=10^4", "– / 2.16 / 1.18 / 7.73"),
+    ("GbLlsq", "llsq n=4096 m=128", "– / 1.44 / 1.15 / –"),
+    ("GbDet", "det ell=9", "– / 29.0 / – / – (CoDiPack 3.2)"),
+    ("GbKmeans", "kmeans k=100 n=1000 d=8 (gradient of the cost)", "–"),
 ]
 TENSORS = [
     ("LogisticRegression", "logistic regression 10,000x100"),
@@ -95,18 +106,76 @@ def get(jmh, cls, n, method, field="median"):
     return None if row is None else row[field]
 
 
+def gradbench_table(jmh, w):
+    """The GradBench evals (issue 10): gradient ÷ objective for Adjoint and the hand-written Java gradient."""
+    w("## GradBench evals (issue 10)")
+    w("")
+    w("GradBench's evals (github.com/gradbench/gradbench; gmm, ba, lstm from ADBench) ported to Java "
+      "(`GradBench.java`, one `Gb*Bench` class each), as a user writes them; *hand* is a hand-written Java "
+      "gradient (`GradBenchHand*.java`). Every `@Setup` checks Adjoint against hand to 1e-9 and hand against "
+      "central differences before measuring. *grad ÷ obj* = gradient time ÷ objective time (lower is better), the "
+      "figure GradBench publishes. Published: GradBench's nightly results (https://gradben.ch) as quoted in "
+      "issue 10, gradient ÷ objective of each tool (C/C++ tools against their own objective, JAX and PyTorch "
+      "against theirs); ode and kmeans have no published figure in that quote.")
+    w("")
+    w("| eval | objective | Adjoint grad | Adjoint grad ÷ obj | hand grad | hand grad ÷ obj | Adjoint ÷ hand "
+      "| published grad ÷ obj: Tapenade / Enzyme / JAX / PyTorch | alloc Adjoint | alloc hand |")
+    w("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+    rows = []
+    for cls, label, published in GRADBENCH:
+        fwd = get(jmh, cls, None, "forward")
+        adj = get(jmh, cls, None, "adjoint")
+        hand = get(jmh, cls, None, "hand")
+        if fwd is None and adj is None and hand is None:
+            continue
+        w(f"| {label} | {fmt_time(fwd)} | {fmt_time(adj)} | {fmt_ratio(adj, fwd)} | {fmt_time(hand)} "
+          f"| {fmt_ratio(hand, fwd)} | {fmt_ratio(adj, hand)} | {published} "
+          f"| {fmt_bytes(get(jmh, cls, None, 'adjoint', 'alloc'))} | {fmt_bytes(get(jmh, cls, None, 'hand', 'alloc'))} |")
+        numbers = [float(v) for v in re.findall(r"\d+(?:\.\d+)?", published)]
+        best = min(numbers) if numbers else None
+        if adj and hand:
+            rows.append((label, adj / hand, (adj / fwd if fwd else None, best)))
+    w("")
+    if rows:
+        over = [(l, r) for l, r, _ in rows if r > 1.5]
+        w("Targets of issue 10, as measured in this run:")
+        w("")
+        w("- Adjoint gradient ≤ 1.5× the hand-written Java gradient → "
+          + ("**met**" if not over else "**missed** on " + ", ".join(f"{l} ({r:.2f}×)" for l, r in over)) + ".")
+        cmp = [(l, g, b) for l, _, (g, b) in rows if g is not None and b is not None]
+        above = [(l, g, b) for l, g, b in cmp if g > b]
+        w("- Adjoint gradient ÷ objective at or below the best published tool's ratio → "
+          + ("**met**" if not above else "**missed** on " + ", ".join(
+              f"{l} ({g:.2f} against {b:g})" for l, g, b in above))
+          + (" (no published figure: " + ", ".join(l for l, _, (g, b) in rows if b is None) + ")"
+             if any(b is None for _, _, (_, b) in rows) else "") + ".")
+        w("")
+
+
+def load_optional(path):
+    """A peer's JSON, or None when that peer was not run (run.sh with GRADBENCH_ONLY=1 passes '-')."""
+    if path == "-":
+        return None
+    return json.load(open(path))
+
+
 def main():
     jmh = load_jmh(sys.argv[1])
-    torch = json.load(open(sys.argv[2]))
-    compile_cost = json.load(open(sys.argv[3]))
+    torch = load_optional(sys.argv[2])
+    compile_cost = load_optional(sys.argv[3])
     machine = open(sys.argv[4]).read().strip()
-    pt = torch["results"]
     out = []
     w = out.append
 
-    w("# Adjoint benchmarks: latest run")
+    w("# Adjoint benchmarks: latest run" if torch is not None else "# Adjoint benchmarks: GradBench evals")
     w("")
     w(machine)
+    if torch is None:
+        w("")
+        gradbench_table(jmh, w)
+        print("\n".join(out))
+        return
+    pt = torch["results"]
     w(f"- PyTorch {torch['meta']['torch']} (Debian python3-torch), Python {torch['meta']['python']}, "
       f"float64, CPU, torch.set_num_threads({torch['meta']['threads']}), "
       f"BLAS: {torch['meta'].get('blas', 'not recorded')}")
@@ -179,6 +248,7 @@ def main():
     w("")
     w("The ÷ PyTorch columns are Java time ÷ PyTorch time here (below 1: Java is faster).")
     w("")
+    gradbench_table(jmh, w)
     w("## PyTorch forward passes (for reference)")
     w("")
     w("| function | PyTorch fwd (no_grad) | PyTorch grad | Java forward | PyTorch fwd ÷ Java fwd |")

@@ -6,6 +6,9 @@
 #   benchmarks/run.sh            # full run, about 15 minutes on 2 cores
 #   QUICK=1 benchmarks/run.sh    # smoke run (seconds per benchmark, numbers meaningless)
 #   JMH_FILTER='Rosenbrock' benchmarks/run.sh   # a subset (regex over benchmark names)
+#   GRADBENCH_ONLY=1 JMH_OPTS='-f 1 -wi 3 -i 5' benchmarks/run.sh
+#       only the GradBench evals (Gb*Bench), no PyTorch and no javac timing: writes
+#       benchmarks/results/gradbench.md and the README's GradBench section (JMH_OPTS overrides the JMH options)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -26,7 +29,9 @@ python=python3
 [[ -x /usr/bin/python3 ]] && python=/usr/bin/python3
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-if ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
+if [[ -n ${GRADBENCH_ONLY:-} ]]; then
+  JMH_FILTER=${JMH_FILTER:-'\.Gb[A-Za-z]+Bench\.'}
+elif ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
   log "installing python3-torch and libopenblas0-serial (apt-get)"
   "${sudo_cmd[@]}" apt-get update
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y python3-torch libopenblas0-serial
@@ -42,6 +47,9 @@ else
   jmh_opts=(-f 1 -wi 5 -w 1s -i 7 -r 1s)
   torch_opts=()
 fi
+if [[ -n ${JMH_OPTS:-} ]]; then
+  read -r -a jmh_opts <<< "$JMH_OPTS"
+fi
 
 log "JMH (${jmh_opts[*]} -prof gc)"
 started=$(date -u +'%Y-%m-%d %H:%M UTC')
@@ -50,11 +58,15 @@ java -jar "$jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$raw/jmh.json" ${JMH_F
   | tee "$raw/jmh.log" | grep -E '^# Benchmark:|^Result|ns/op$' >&2 || { echo "JMH failed; see $raw/jmh.log" >&2; exit 1; }
 grep -q 'ERROR\|Exception' "$raw/jmh.log" && { echo "JMH reported an error; see $raw/jmh.log" >&2; exit 1; }
 
-log "PyTorch eager ($python)"
-"$python" "$here/pytorch_bench.py" "$raw/pytorch.json" "${torch_opts[@]}"
+torch_json=- compile_json=-
+if [[ -z ${GRADBENCH_ONLY:-} ]]; then
+  log "PyTorch eager ($python)"
+  torch_json=$raw/pytorch.json compile_json=$raw/compile.json
+  "$python" "$here/pytorch_bench.py" "$torch_json" "${torch_opts[@]}"
 
-log "compile-time cost of the processor"
-"$here/compile_cost.sh" "$raw/compile.json" >&2
+  log "compile-time cost of the processor"
+  "$here/compile_cost.sh" "$compile_json" >&2
+fi
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -70,7 +82,27 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   true
 } > "$raw/machine.md"
 
-"$python" "$here/report.py" "$raw/jmh.json" "$raw/pytorch.json" "$raw/compile.json" "$raw/machine.md" \
+if [[ -n ${GRADBENCH_ONLY:-} ]]; then
+  "$python" "$here/report.py" "$raw/jmh.json" - - "$raw/machine.md" > "$results/gradbench.md"
+  log "wrote $results/gradbench.md"
+  if [[ -z ${QUICK:-} ]]; then
+    # README carries the latest GradBench-only run between its gradbench markers.
+    "$python" - "$here/README.md" "$results/gradbench.md" <<'PY'
+import re, sys
+readme, latest = sys.argv[1], sys.argv[2]
+text = open(readme, encoding="utf-8").read()
+body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
+body = re.sub(r"^## ", "### ", body, flags=re.M)
+new = re.sub(r"(<!-- gradbench:start -->\n).*?(\n<!-- gradbench:end -->)", lambda m: m.group(1) + body + m.group(2),
+             text, flags=re.S)
+open(readme, "w", encoding="utf-8").write(new)
+PY
+    log "updated $here/README.md (GradBench section)"
+  fi
+  exit 0
+fi
+
+"$python" "$here/report.py" "$raw/jmh.json" "$torch_json" "$compile_json" "$raw/machine.md" \
   > "$results/latest.md"
 log "wrote $results/latest.md"
 

@@ -793,7 +793,9 @@ public final class Tensor {
   /** {@code x^p}; gradient {@code g·p·x^(p-1)}, and 0 everywhere for {@code p == 0}. */
   public Tensor pow(double p) {
     int[] s = shape;
-    return record(map(v -> Math.pow(v, p)), "PowBackward", new Tensor[] {this}, (g, n) -> {
+    // x * x is Math.pow(x, 2.0) to the bit (the JDK computes it so), at a quarter of the cost.
+    Tensor out = p == 2.0 ? map(v -> v * v) : map(v -> Math.pow(v, p));
+    return record(out, "PowBackward", new Tensor[] {this}, (g, n) -> {
       if (p == 0) {
         return new Tensor[] {zeros(s)};
       }

@@ -82,7 +82,11 @@ public final class DerivativeRules {
         v -> partial("maxSecond", v.arg(0), v.arg(1)));
     math("min", v -> partial("minFirst", v.arg(0), v.arg(1)),
         v -> partial("minSecond", v.arg(0), v.arg(1)));
-    math("pow", v -> partial("powBase", v.arg(0), v.arg(1)),
+    // pow(x, 2)' = 2x and pow(x, 3)' = 3 x x, as products: bit-identical to powBase (Math.pow(x, 1) is x,
+    // Math.pow(x, 2) is x * x), at a fraction of its cost.
+    math("pow", v -> isLiteral(v.arg(1), 2) ? mul(literal("2.0"), v.arg(0))
+            : isLiteral(v.arg(1), 3) ? mul(literal("3.0"), mul(v.arg(0), v.arg(0)))
+            : partial("powBase", v.arg(0), v.arg(1)),
         v -> partial("powExponent", v.arg(0), v.arg(1), v.result()));
     math("atan2", v -> partial("atan2First", v.arg(0), v.arg(1)),
         v -> partial("atan2Second", v.arg(0), v.arg(1)));

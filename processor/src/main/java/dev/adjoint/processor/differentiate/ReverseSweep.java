@@ -332,7 +332,6 @@ public final class ReverseSweep {
     }
     int at = forward.size();
     forward.add(a);
-    int restored = reverse.size();
     boolean opened = root != null && activity.isVaried(root.name());
     if (opened) {
       calls.open(a, loopDepth > 0);
@@ -371,9 +370,11 @@ public final class ReverseSweep {
     if (opened) {
       List<Stmt> pops = calls.pops();
       if (!pops.isEmpty()) {
-        // The tapes of this statement's calls (and its ?: records), pushed by the forward statement.
+        // The tapes of this statement's calls (and its ?: records), pushed by the forward statement after
+        // the save of its target (and the kept slot of a self-indexed write): popped first, before the
+        // restore pops what was pushed earlier, since a ?: record and a kept slot share the int tape.
         tapes.addAll(calls.tapes());
-        reverse.addAll(restored, pops);
+        reverse.addAll(0, pops);
       }
       if (calls.keepsTapes()) {
         forward.set(at, new Stmt.Assign(a.target(), calls.forward(a.value()), a.origin()));

@@ -85,7 +85,9 @@ public final class TangentSweep {
 
   private TangentSweep(Activity activity, MethodIr method) {
     this.activity = activity;
-    this.parameters = method.parameters().stream().map(MethodIr.Parameter::name)
+    // Only differentiable parameters arrive with a tangent; a @NoGrad one reassigned from varied values
+    // gets its tangent as a local, declared zero like any other.
+    this.parameters = method.differentiableParameters().stream().map(MethodIr.Parameter::name)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 

@@ -28,9 +28,34 @@ public final class JavaCode {
 
   /** {@code e}, parenthesized when its precedence is below {@code context}. */
   private static CodeBlock expression(Expr e, int context) {
+    e = cheap(e);
     int precedence = precedence(e);
     CodeBlock code = bare(e);
     return precedence < context ? CodeBlock.of("($L)", code) : code;
+  }
+
+  /**
+   * {@code Math.pow(x, 2)} as {@code x * x} when {@code x} is a variable or an element of one: the same
+   * double for every {@code x} (the JDK computes {@code pow(x, 2.0)} as {@code x * x}; PowLiteralsTest
+   * checks it over special and random values), and about a quarter of the cost. Other exponents are left
+   * to {@code Math.pow}: {@code x * x * x} and {@code 1 / x} round differently from it.
+   */
+  static Expr cheap(Expr e) {
+    if (e instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction f && f.name().equals("pow")
+        && f.owner().equals("java.lang.Math") && c.args().get(1) instanceof Expr.Literal l && l.is(2)
+        && repeatable(c.args().get(0))) {
+      return new Expr.Binary(Expr.BinaryOp.MUL, c.args().get(0), c.args().get(0), Type.DOUBLE);
+    }
+    return e;
+  }
+
+  /** A double-typed variable, or an element {@code a[i]} of one with a variable or literal index. */
+  private static boolean repeatable(Expr x) {
+    if (x.type() != Type.DOUBLE) {
+      return false;
+    }
+    return x instanceof Expr.Var || x instanceof Expr.Index i && i.array() instanceof Expr.Var
+        && (i.index() instanceof Expr.Var || i.index() instanceof Expr.Literal);
   }
 
   private static int precedence(Expr e) {

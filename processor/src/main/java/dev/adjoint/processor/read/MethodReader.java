@@ -528,14 +528,14 @@ public final class MethodReader {
     ExpressionTree e = unparen(t);
     if (e instanceof IdentifierTree id) {
       String name = id.getName().toString();
+      if (elementAliases.containsKey(name)) {
+        throw new Unsupported(t, "the enhanced for loop variable '" + name
+            + "' is read-only here: use an indexed for loop to change it");
+      }
       Expr.Var v = lookup(name);
       if (v == null) {
         throw new Unsupported(t, "assignment to '" + name + "', which is not a local variable: field writes are"
             + " not supported in a @Differentiable method; return the value instead");
-      }
-      if (elementAliases.containsKey(name)) {
-        throw new Unsupported(t, "the enhanced for loop variable '" + name
-            + "' is read-only here: use an indexed for loop to change it");
       }
       if (parameterNames.contains(name) && v.type() instanceof Type.DoubleArray) {
         throw new Unsupported(t, "reassigning the array parameter '" + name

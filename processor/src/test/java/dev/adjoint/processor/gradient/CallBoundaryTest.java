@@ -77,6 +77,24 @@ class CallBoundaryTest {
   }
 
   @Test
+  void conditionalCallInASelfIndexedElementWriteInALoop() {
+    // y[k % y.length] reads y: the forward sweep keeps that slot on the int tape, then the ?: pushes the side
+    // it took on the same tape; the reverse must pop the side record before the slot (it popped them swapped).
+    GradCheck.of(wrap("""
+        @Differentiable static double g(double a, double b) {
+          return Math.tanh(a * b + 0.3 * a);
+        }
+        @Differentiable static double f(double[] x, double p, int n) {
+          double[] y = new double[x.length];
+          for (int k = 1; k <= n; k++) {
+            y[k % y.length] += (x[k % x.length] > 0 ? g(x[0], p) : g(p, 0.5) * x[1]) * 0.5;
+          }
+          return y[0] + y[1] * x[2] + y[3] * p;
+        }
+        """), "f").atRandomPoints(5, r -> new Object[] {vector(r, 4, -1, 1), uniform(r, -1, 1), 6});
+  }
+
+  @Test
   void callsInLoopsBranchesAndConditionals() {
     GradCheck.of(wrap("""
         @Differentiable static double sq(double x) {

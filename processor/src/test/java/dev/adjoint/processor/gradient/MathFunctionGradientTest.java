@@ -43,6 +43,10 @@ class MathFunctionGradientTest {
         f("cbrt of negatives", "Math.cbrt(x) * y", -3, -0.2, -2, 2),
         f("pow", "Math.pow(x, y)", 0.2, 3, -2, 2),
         f("pow with int exponent", "Math.pow(x, 3) + Math.pow(y, 2)", -2, 2, -2, 2),
+        // x * x in the companion: under division and product, beside exponents left to Math.pow.
+        f("pow with literal exponents in context",
+            "y / Math.pow(x, 2) - Math.pow(x * y, 2) * Math.pow(y, 3.0) + Math.pow(x, 2.0) / Math.pow(y, -1)",
+            0.5, 2, 0.5, 2),
         f("hypot", "Math.hypot(x, y)", 0.2, 2, -2, 2),
         f("abs", "Math.abs(x) * y + Math.abs(y)", -2, 2, -2, 2),
         f("max", "Math.max(x, y) * x", -2, 2, -2, 2),

@@ -26,7 +26,11 @@ import org.junit.jupiter.api.TestFactory;
  * through the processor, pass the gradient check: nested loops that overwrite a local array in place, a
  * scalar carried and overwritten across iterations, int index arithmetic, {@code break}, {@code continue}
  * and {@code return} inside loops, branches, and calls to other {@code @Differentiable} methods (scalar
- * and array). Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more.
+ * and array), and calls of every supported {@code Math} function with variable arguments ({@link MathCalls};
+ * program {@code k} starts from three featured functions {@code (k + 10 j) % 29} of its inputs, which every
+ * later value depends on). Each program is checked at 3 points drawn from its
+ * own seed, with loop bounds from 0 to 5 (one point runs the counted loops 0 times). Fixed seeds;
+ * {@code -Dadjoint.randomPrograms=N} runs more.
  */
 class RandomLoopProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
@@ -37,12 +41,15 @@ class RandomLoopProgramGradientTest {
   Stream<DynamicTest> randomLoopProgramsPassTheGradientCheck() {
     return IntStream.range(0, PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
-      String source = Vocabulary.rename(new Generator(new Random(seed)).program(), new Random(seed));
-      return DynamicTest.dynamicTest("loop program " + k + " (seed " + seed + ")", () -> check(source));
+      List<String> featured = MathCalls.featured(k, 3);
+      String source = Vocabulary.rename(new Generator(new Random(seed), featured).program(), new Random(seed));
+      return DynamicTest.dynamicTest("loop program " + k + " (seed " + seed + ", " + featured + ")",
+          () -> check(source, seed));
     });
   }
 
-  static void check(String source) {
+  /** Checks at 3 points drawn from {@code seed}; one of them has {@code n == 0}. */
+  static void check(String source, long seed) {
     try {
       if (source.contains("// REFUSED")) {
         checkRefused(source);
@@ -51,8 +58,11 @@ class RandomLoopProgramGradientTest {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
       // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
       ModeCheck.requireTangentSweep(c, "demo.F");
-      GradCheck.of(c, "demo.F", "f").atRandomPoints(3,
-          r -> new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), r.nextInt(LENGTH + 1)});
+      GradCheck check = GradCheck.of(c, "demo.F", "f");
+      Random r = new Random(~seed);
+      for (int n : MathCalls.tripCounts(r, 3, LENGTH + 1)) {
+        check.at(vector(r, LENGTH, -1, 1), uniform(r, -1, 1), n);
+      }
       checkHelperCalls(c);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + source, e);
@@ -116,6 +126,7 @@ class RandomLoopProgramGradientTest {
   static final class Generator {
     final Random r;
     final StringBuilder body = new StringBuilder();
+    final List<String> featured;
     int indent = 2;
     int counter;
     /** Whether a call result that may be {@code y} exists: element writes into {@code y} are then refused. */
@@ -123,13 +134,27 @@ class RandomLoopProgramGradientTest {
     /** Whether a refused line has been marked (only the first is). */
     boolean refusalMarked;
 
+    /** A generator whose three featured functions are drawn from {@code r} too. */
     Generator(Random r) {
+      this(r, MathCalls.featured(r.nextInt(MathCalls.FUNCTIONS.size()), 3));
+    }
+
+    Generator(Random r, List<String> featured) {
       this.r = r;
+      this.featured = featured;
     }
 
     String program() {
       line("double[] y = " + (r.nextBoolean() ? "x.clone();" : "new double[x.length];"));
-      line("double s = 0.25 * x[0] + p;");
+      List<String> featuredValues = new ArrayList<>();
+      for (int i = 0; i < featured.size(); i++) {
+        String input = r.nextBoolean() ? "p" : "x[" + r.nextInt(LENGTH) + "]";
+        line("double f" + i + " = " + MathCalls.call(featured.get(i), r, () -> "(" + input + " + "
+            + (r.nextBoolean() ? "x[" + r.nextInt(LENGTH) + "]" : String.valueOf(Math.round(uniform(r, -1, 1) * 100)
+            / 100.0)) + ")") + ";");
+        featuredValues.add("f" + i);
+      }
+      line("double s = 0.25 * x[0] + p + 0.3 * (" + String.join(" + ", featuredValues) + ");");
       int blocks = 1 + r.nextInt(3);
       for (int b = 0; b < blocks; b++) {
         block();
@@ -217,7 +242,8 @@ class RandomLoopProgramGradientTest {
           maybeExit(true);
           indent--;
           line("}");
-          line("s = s * 0.7 + " + scalar(1, "i % y.length") + ";");
+          // tanh keeps s bounded however many trips run (s * s here would grow doubly exponentially)
+          line("s = s * 0.7 + Math.tanh(" + scalar(1, "i % y.length") + ");");
           indent--;
           line("}");
         }
@@ -226,7 +252,7 @@ class RandomLoopProgramGradientTest {
           line("j = 0;");
           line("while (j < n) {");
           indent++;
-          line("s = Math.sin(s) * " + scalar(1, "j") + " + g(s, " + scalar(1, "j") + ");");
+          line("s = Math.sin(s) * Math.tanh(" + scalar(1, "j") + ") + g(s, " + scalar(1, "j") + ");");
           // No continue here: it would skip the increment.
           maybeExit(false);
           line("j = j + 1;");
@@ -238,7 +264,8 @@ class RandomLoopProgramGradientTest {
           line("y = h(y, " + scalar(1, "0") + ");");
           if (r.nextBoolean()) {
             // Writes into the array the call returned: the callee's reverse must still see it as returned.
-            line("y[" + r.nextInt(LENGTH) + "] = " + scalar(1, "3") + ";");
+            // Refused after an earlier view of y all the same: the alias policy goes by name, not by value.
+            writeY("y[" + r.nextInt(LENGTH) + "] = " + scalar(1, "3") + ";");
           }
           line("if (" + scalar(1, "1") + " > " + scalar(1, "2") + ") {");
           line("  s = s + y[" + r.nextInt(LENGTH) + "] * p;");
@@ -342,7 +369,8 @@ class RandomLoopProgramGradientTest {
           "Math.exp(Math.tanh(" + a + "))",
           "(" + a + " > " + b + " ? " + a + " : " + b + " * 0.5)",
           "g(" + a + ", " + b + ")",
-          "(" + a + " > 0 ? g(" + a + ", " + b + ") : g(" + b + ", 0.5) * " + a + ")"));
+          "(" + a + " > 0 ? g(" + a + ", " + b + ") : g(" + b + ", 0.5) * " + a + ")",
+          MathCalls.any(r, () -> scalar(depth - 1, index))));
       return forms.get(r.nextInt(forms.size()));
     }
   }

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Property: every random small program of the supported language, compiled through the processor, passes
- * the gradient check. Programs are straight-line arithmetic over 2-3 doubles with Math functions on safe
- * domains, compound assignments, an if on a comparison, a ?:, and a loop with an int bound and an
- * accumulator. Fixed seeds, 30 programs, 3 points each; a failure prints the program.
- *
- * <p>Written as a JUnit dynamic test with its own seeded generator rather than with jqwik: see the
- * report accompanying this commit.
+ * the gradient check. Programs are straight-line arithmetic over 2-3 doubles with calls of every supported
+ * {@code Math} function (every argument a variable expression kept in the function's domain, see
+ * {@link MathCalls}), compound assignments, an if on a comparison, a ?:, and a loop with an int bound and
+ * an accumulator. Program {@code k} first computes three featured functions,
+ * {@code MathCalls.FUNCTIONS[(k + 10 j) % 29]} for j = 0, 1, 2, of a parameter plus an expression, and
+ * returns their sum plus the rest, so the default 30 programs feature every function about three times. Each program is checked at 3 points drawn from its own seed, one of them with 0 loop
+ * trips. Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
  */
 class RandomProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
@@ -30,25 +31,31 @@ class RandomProgramGradientTest {
   Stream<DynamicTest> randomProgramsPassTheGradientCheck() {
     return IntStream.range(0, PROGRAMS).mapToObj(k -> {
       long seed = SEED * 31 + k;
-      Program generated = new Generator(new Random(seed)).program();
+      List<String> featured = MathCalls.featured(k, 3);
+      Program generated = new Generator(new Random(seed), featured).program();
       Program p = new Program(Vocabulary.rename(generated.source(), new Random(seed)), generated.doubles());
-      return DynamicTest.dynamicTest("program " + k + " (seed " + seed + ")", () -> check(p));
+      return DynamicTest.dynamicTest("program " + k + " (seed " + seed + ", " + featured + ")",
+          () -> check(p, seed));
     });
   }
 
-  static void check(Program p) {
+  /** Checks {@code p} at 3 points drawn from {@code seed}; one of them runs the loops 0 times. */
+  static void check(Program p, long seed) {
     try {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", p.source);
       // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
       ModeCheck.requireTangentSweep(c, "demo.F");
-      GradCheck.of(c, "demo.F", "f").atRandomPoints(3, r -> {
+      GradCheck check = GradCheck.of(c, "demo.F", "f");
+      Random r = new Random(~seed);
+      int[] trips = MathCalls.tripCounts(r, 3, 4);
+      for (int n : trips) {
         Object[] args = new Object[p.doubles + 1];
         for (int i = 0; i < p.doubles; i++) {
           args[i] = uniform(r, -1.5, 1.5);
         }
-        args[p.doubles] = r.nextInt(5);
-        return args;
-      });
+        args[p.doubles] = n;
+        check.at(args);
+      }
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + p.source, e);
     }
@@ -61,10 +68,17 @@ class RandomProgramGradientTest {
     final Random r;
     final List<String> scope = new ArrayList<>();
     final StringBuilder body = new StringBuilder();
+    final List<String> featured;
     int temps;
 
+    /** A generator whose three featured functions are drawn from {@code r} too. */
     Generator(Random r) {
+      this(r, MathCalls.featured(r.nextInt(MathCalls.FUNCTIONS.size()), 3));
+    }
+
+    Generator(Random r, List<String> featured) {
       this.r = r;
+      this.featured = featured;
     }
 
     Program program() {
@@ -75,11 +89,21 @@ class RandomProgramGradientTest {
         params.append("double x").append(i).append(", ");
       }
       params.append("int n");
+      StringBuilder result = new StringBuilder();
+      List<String> featuredTemps = new ArrayList<>();
+      for (String f : featured) {
+        String t = "t" + temps++;
+        String x = scope.get(r.nextInt(doubles));
+        line("double " + t + " = " + MathCalls.call(f, r, () -> "(" + x + " + " + expr(1) + ")") + ";");
+        result.append(t).append(" + ");
+        featuredTemps.add(t);
+      }
+      scope.addAll(featuredTemps);
       int statements = 2 + r.nextInt(4);
       for (int s = 0; s < statements; s++) {
         statement();
       }
-      line("return " + expr(3) + ";");
+      line("return " + result + expr(3) + ";");
       String source = "package demo;\nimport dev.adjoint.Differentiable;\nfinal class F {\n"
           + "  @Differentiable\n  static double f(" + params + ") {\n" + body + "  }\n}\n";
       return new Program(source, doubles);
@@ -146,20 +170,13 @@ class RandomProgramGradientTest {
         return leaf();
       }
       String a = expr(depth - 1);
-      return switch (r.nextInt(14)) {
+      return switch (r.nextInt(12)) {
         case 0 -> "(" + a + " + " + expr(depth - 1) + ")";
         case 1 -> "(" + a + " - " + expr(depth - 1) + ")";
         case 2, 3 -> "(" + a + " * " + expr(depth - 1) + ")";
         case 4 -> "(" + a + " / (1.5 + Math.sin(" + expr(depth - 1) + ")))";
-        case 5 -> "Math." + new String[] {"sin", "cos", "tanh", "atan"}[r.nextInt(4)] + "(" + a + ")";
-        case 6 -> "Math.exp(Math.tanh(" + a + "))";
-        case 7 -> "Math.log(1 + " + a + " * " + a + ")";
-        case 8 -> "Math.sqrt(2 + Math.sin(" + a + "))";
-        case 9 -> "Math.pow(1.5 + Math.cos(" + a + "), " + new String[] {"2", "0.5", "-1", "3", "1.7"}[r.nextInt(5)] + ")";
-        case 10 -> "Math.hypot(" + a + ", 0.5)";
-        case 11 -> "Math.cbrt(" + a + " + 3 + Math.sin(" + a + "))";
-        case 12 -> "(" + a + " > " + expr(depth - 1) + " ? " + expr(depth - 1) + " : " + expr(depth - 1) + ")";
-        default -> "Math.sinh(Math.tanh(" + a + "))";
+        case 5 -> "(" + a + " > " + expr(depth - 1) + " ? " + expr(depth - 1) + " : " + expr(depth - 1) + ")";
+        default -> MathCalls.any(r, () -> expr(depth - 1));
       };
     }
   }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The processor in the environments users build in: a {@code ProcessingEnvironment} wrapped in a
  * {@link Proxy} (as IntelliJ does) and a compiler without javac's Tree API (as Eclipse's).
  */
-class BuildEnvironmentTest {
+public class BuildEnvironmentTest {
   private static final JavaFileObject SOURCE = JavaFileObjects.forSourceString("demo.F", """
       package demo;
 
@@ -94,8 +94,20 @@ class BuildEnvironmentTest {
 
   @Test
   void saysPlainlyWhenTheCompilerHasNoTreeApi() {
+    List<String> errors = errorsFromACompilerWithoutTreeApi();
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).contains("needs javac's Compiler Tree API"), errors.get(0));
+    assertTrue(errors.get(0).contains("Eclipse's compiler is not supported"), errors.get(0));
+  }
+
+  /**
+   * The errors the processor reports, through a processing environment that is not javac's and wraps
+   * nothing, for one {@code @Differentiable} method; also the case of the catalogue's row for Eclipse.
+   */
+  public static List<String> errorsFromACompilerWithoutTreeApi() {
+    ClassLoader loader = BuildEnvironmentTest.class.getClassLoader();
     List<String> errors = new ArrayList<>();
-    Messager messager = (Messager) Proxy.newProxyInstance(getClass().getClassLoader(),
+    Messager messager = (Messager) Proxy.newProxyInstance(loader,
         new Class<?>[] {Messager.class}, (p, m, args) -> {
           if (m.getName().equals("printMessage") && args[0] == Diagnostic.Kind.ERROR) {
             errors.add(String.valueOf(args[1]));
@@ -103,7 +115,7 @@ class BuildEnvironmentTest {
           return null;
         });
     // An environment that is not javac's and wraps nothing: Trees.instance refuses it.
-    ProcessingEnvironment foreign = (ProcessingEnvironment) Proxy.newProxyInstance(getClass().getClassLoader(),
+    ProcessingEnvironment foreign = (ProcessingEnvironment) Proxy.newProxyInstance(loader,
         new Class<?>[] {ProcessingEnvironment.class}, (p, m, args) -> switch (m.getName()) {
           case "getMessager" -> messager;
           case "getSourceVersion" -> SourceVersion.latestSupported();
@@ -111,7 +123,7 @@ class BuildEnvironmentTest {
           default -> null;
         });
     javax.lang.model.element.Name qualifiedName = (javax.lang.model.element.Name) Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {javax.lang.model.element.Name.class},
+        loader, new Class<?>[] {javax.lang.model.element.Name.class},
         (p, m, args) -> switch (m.getName()) {
           case "contentEquals" -> "dev.adjoint.Differentiable".contentEquals((CharSequence) args[0]);
           case "toString" -> "dev.adjoint.Differentiable";
@@ -119,14 +131,14 @@ class BuildEnvironmentTest {
           case "equals" -> p == args[0];
           default -> null;
         });
-    TypeElement annotation = (TypeElement) Proxy.newProxyInstance(getClass().getClassLoader(),
+    TypeElement annotation = (TypeElement) Proxy.newProxyInstance(loader,
         new Class<?>[] {TypeElement.class}, (p, m, args) -> switch (m.getName()) {
           case "getQualifiedName" -> qualifiedName;
           case "hashCode" -> 2;
           case "equals" -> p == args[0];
           default -> null;
         });
-    Element method = (Element) Proxy.newProxyInstance(getClass().getClassLoader(),
+    Element method = (Element) Proxy.newProxyInstance(loader,
         new Class<?>[] {javax.lang.model.element.ExecutableElement.class}, (p, m, args) -> switch (m.getName()) {
           case "getKind" -> ElementKind.METHOD;
           case "getEnclosingElement" -> annotation;
@@ -134,15 +146,13 @@ class BuildEnvironmentTest {
           case "equals" -> p == args[0];
           default -> null;
         });
-    RoundEnvironment round = (RoundEnvironment) Proxy.newProxyInstance(getClass().getClassLoader(),
+    RoundEnvironment round = (RoundEnvironment) Proxy.newProxyInstance(loader,
         new Class<?>[] {RoundEnvironment.class},
         (p, m, args) -> m.getName().equals("getElementsAnnotatedWith") ? Set.of(method) : null);
 
     AdjointProcessor processor = new AdjointProcessor();
     processor.init(foreign);
     assertFalse(processor.process(Set.of(annotation), round));
-    assertEquals(1, errors.size(), errors.toString());
-    assertTrue(errors.get(0).contains("needs javac's Compiler Tree API"), errors.get(0));
-    assertTrue(errors.get(0).contains("Eclipse's compiler is not supported"), errors.get(0));
+    return errors;
   }
 }

@@ -27,6 +27,7 @@ class KinkConventionTest {
           @Differentiable static double sqrt(double x) { return Math.sqrt(x); }
           @Differentiable static double pow0(double x) { return Math.pow(x, 0); }
           @Differentiable static double powY(double x, double y) { return Math.pow(x, y); }
+          @Differentiable static double hypot(double x, double y) { return Math.hypot(x, y); }
           @Differentiable static double floor(double x) { return Math.floor(x) + Math.ceil(x) + Math.rint(x)
               + Math.signum(x) + Math.round(x); }
         }
@@ -79,6 +80,13 @@ class KinkConventionTest {
     assertEquals(0.0, grad("powY", 5.0, 0.0).get(0));
     assertEquals(3.0 * 4, (double) grad("powY", 2.0, 3.0).get(0), 1e-12);
     assertEquals(8 * Math.log(2), (double) grad("powY", 2.0, 3.0).get(1), 1e-12);
+  }
+
+  @Test
+  void hypotAtTheOriginHasGradientZero() {
+    assertEquals(List.of(0.0, 0.0), grad("hypot", 0.0, 0.0));
+    assertEquals(List.of(0.6, 0.8), grad("hypot", 3.0, 4.0));
+    assertEquals(List.of(-1.0, 0.0), grad("hypot", -2.0, 0.0));
   }
 
   @Test
