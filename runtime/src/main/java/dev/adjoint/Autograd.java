@@ -41,6 +41,37 @@ public final class Autograd {
    */
   public static Tensor[] grad(
       Tensor output, Tensor[] inputs, Tensor upstream, boolean retainGraph, boolean createGraph) {
+    Tensor[] result = capture(output, inputs, upstream, retainGraph, createGraph);
+    for (int i = 0; i < inputs.length; i++) {
+      if (result[i] == null) {
+        result[i] = Tensor.zeros(inputs[i].shapeRef());
+      }
+    }
+    return result;
+  }
+
+  /**
+   * PyTorch's {@code torch.autograd.grad(..., allow_unused=...)} exactly: an input the output does not depend
+   * on gets {@code null} when {@code allowUnused}, and is refused with PyTorch's message otherwise (the other
+   * overloads give zeros instead).
+   *
+   * @throws IllegalArgumentException for an unused input when {@code allowUnused} is false
+   */
+  public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor upstream, boolean retainGraph,
+      boolean createGraph, boolean allowUnused) {
+    Tensor[] result = capture(output, inputs, upstream, retainGraph, createGraph);
+    for (int i = 0; i < inputs.length; i++) {
+      if (result[i] == null && !allowUnused) {
+        throw new IllegalArgumentException("One of the differentiated Tensors (input " + i + ") appears to not"
+            + " have been used in the graph. Set allowUnused = true if this is the desired behavior.");
+      }
+    }
+    return result;
+  }
+
+  /** The gradients of {@code inputs}, {@code null} where nothing reached an input. */
+  private static Tensor[] capture(
+      Tensor output, Tensor[] inputs, Tensor upstream, boolean retainGraph, boolean createGraph) {
     for (int i = 0; i < inputs.length; i++) {
       if (!inputs[i].isRequiresGrad()) {
         throw new IllegalArgumentException("input " + i + " (shape " + Shapes.str(inputs[i].shapeRef())
@@ -52,9 +83,7 @@ public final class Autograd {
     Tensor[] result = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       Tensor g = captured[i];
-      if (g == null) {
-        result[i] = Tensor.zeros(inputs[i].shapeRef());
-      } else {
+      if (g != null) {
         result[i] = createGraph ? g : Tensor.wrap(g.data.clone(), g.shapeRef().clone());
       }
     }

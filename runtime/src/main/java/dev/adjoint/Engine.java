@@ -101,9 +101,12 @@ final class Engine {
           }
         }
         boolean execute = capture == null || leadsBelow.containsKey(n);
+        if (capture == null && g != null && n.retainer != null) {
+          n.retainer.accumulateGrad(g, createGraph);
+        }
         if (n.isAccumulator()) {
           if (capture == null && g != null) {
-            n.leaf.accumulateGrad(g);
+            n.leaf.accumulateGrad(g, createGraph);
           }
           continue;
         }

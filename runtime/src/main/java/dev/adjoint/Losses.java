@@ -115,6 +115,137 @@ public final class Losses {
     return reduction.apply(picked.neg());
   }
 
+  /** PyTorch's default {@code ignore_index}: a target that is never a class. */
+  public static final int IGNORE_INDEX = -100;
+
+  /** {@code F.cross_entropy(input, target)} over class indices: {@link Tensor#crossEntropy(Tensor, int[])}. */
+  public static Tensor crossEntropy(Tensor input, int[] target) {
+    return crossEntropy(input, target, null, IGNORE_INDEX, 0.0, Reduction.MEAN);
+  }
+
+  /**
+   * {@code F.cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)} for logits
+   * {@code input} of shape {@code [N, C]} and class indices {@code target}: with {@code lp = logSoftmax(input)},
+   * sample {@code i} (unless {@code target[i] == ignoreIndex}) loses
+   * {@code (1 - ε)·(-w[t_i]·lp[i, t_i]) + ε/C·(-Σ_c w[c]·lp[i, c])}; {@link Reduction#MEAN} divides the sum by
+   * {@code Σ w[t_i]} over the samples not ignored (their number without weights), exactly as PyTorch (all
+   * ignored gives 0/0 = NaN, as there).
+   *
+   * @param weight per-class weights of shape {@code [C]}, or {@code null} for 1; no gradient flows to them
+   * @param ignoreIndex a target value whose samples contribute nothing ({@link #IGNORE_INDEX} by default)
+   * @param labelSmoothing {@code ε} in {@code [0, 1]}
+   * @throws IllegalArgumentException for another input rank, a target count other than {@code N}, a weight of
+   *     another shape or that requires grad, or {@code ε} outside {@code [0, 1]}
+   * @throws IndexOutOfBoundsException for a target outside {@code [0, C)} that is not {@code ignoreIndex}
+   */
+  public static Tensor crossEntropy(Tensor input, int[] target, Tensor weight, int ignoreIndex,
+      double labelSmoothing, Reduction reduction) {
+    int classes = checkLogits("crossEntropy", input, weight, labelSmoothing);
+    Tensor logp = input.logSoftmax(1);
+    Tensor nll = nllLoss(logp, target, weight, ignoreIndex, reduction);
+    if (labelSmoothing == 0) {
+      return nll;
+    }
+    int batch = input.size(0);
+    double[] ignoredMask = new double[batch];
+    double denominator = 0;
+    for (int i = 0; i < batch; i++) {
+      if (target[i] == ignoreIndex) {
+        ignoredMask[i] = 1;
+      } else {
+        denominator += weight == null ? 1 : weight.data[target[i]];
+      }
+    }
+    Tensor weighted = weight == null ? logp : logp.mul(weight.detach().reshape(1, classes));
+    Tensor smooth = weighted.sum(1, false).neg().maskedFill(Tensor.wrap(ignoredMask, new int[] {batch}), 0.0);
+    Tensor reduced = reduction == Reduction.NONE ? smooth
+        : reduction == Reduction.SUM ? smooth.sum() : smooth.sum().div(denominator);
+    return nll.mul(1 - labelSmoothing).add(reduced.mul(labelSmoothing / classes));
+  }
+
+  /**
+   * {@code F.cross_entropy(input, target, weight, reduction, label_smoothing)} for class probabilities
+   * {@code target} of the input's shape {@code [N, C]}: with {@code lp = logSoftmax(input)} and
+   * {@code q = (1 - ε)·target + ε/C}, sample {@code i} loses {@code -Σ_c w[c]·q[i, c]·lp[i, c]};
+   * {@link Reduction#MEAN} divides by {@code N} (not by the weights), as PyTorch. Gradients flow to the input
+   * and to the target. PyTorch has no {@code ignore_index} for probability targets, and neither has this.
+   */
+  public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, double labelSmoothing,
+      Reduction reduction) {
+    int classes = checkLogits("crossEntropy", input, weight, labelSmoothing);
+    sameShape("crossEntropy (class probabilities)", input, target);
+    Tensor q = labelSmoothing == 0 ? target : target.mul(1 - labelSmoothing).add(labelSmoothing / classes);
+    Tensor terms = input.logSoftmax(1).mul(q);
+    if (weight != null) {
+      terms = terms.mul(weight.detach().reshape(1, classes));
+    }
+    Tensor perSample = terms.sum(1, false).neg();
+    return reduction.apply(perSample);
+  }
+
+  /**
+   * {@code F.nll_loss(input, target, weight, ignore_index, reduction)}: sample {@code i} loses
+   * {@code -w[t_i]·input[i, t_i]}, or nothing when {@code target[i] == ignoreIndex};
+   * {@link Reduction#MEAN} divides by {@code Σ w[t_i]} over the samples not ignored.
+   *
+   * @param weight per-class weights of shape {@code [C]}, or {@code null}; no gradient flows to them
+   */
+  public static Tensor nllLoss(Tensor input, int[] target, Tensor weight, int ignoreIndex, Reduction reduction) {
+    int classes = checkLogits("nllLoss", input, weight, 0);
+    int batch = input.size(0);
+    if (target.length != batch) {
+      throw new IllegalArgumentException("nllLoss: " + target.length + " targets for a batch of " + batch);
+    }
+    double[] idx = new double[batch];
+    double[] w = new double[batch];
+    double[] ignoredMask = new double[batch];
+    double denominator = 0;
+    for (int i = 0; i < batch; i++) {
+      if (target[i] == ignoreIndex) {
+        ignoredMask[i] = 1;
+        continue;
+      }
+      if (target[i] < 0 || target[i] >= classes) {
+        throw new IndexOutOfBoundsException("target " + target[i] + " at position " + i + " is out of bounds for "
+            + classes + " classes");
+      }
+      idx[i] = target[i];
+      w[i] = weight == null ? 1 : weight.data[target[i]];
+      denominator += w[i];
+    }
+    Tensor picked = input.gather(1, Tensor.wrap(idx, new int[] {batch, 1})).squeeze(1);
+    Tensor perSample = picked.maskedFill(Tensor.wrap(ignoredMask, new int[] {batch}), 0.0).mul(Tensor.wrap(w, new int[] {batch})).neg();
+    switch (reduction) {
+      case NONE:
+        return perSample;
+      case SUM:
+        return perSample.sum();
+      default:
+        return perSample.sum().div(denominator);
+    }
+  }
+
+  /** Checks an {@code [N, C]} input, an optional {@code [C]} weight and {@code ε}; returns {@code C}. */
+  private static int checkLogits(String op, Tensor input, Tensor weight, double labelSmoothing) {
+    if (input.dim() != 2) {
+      throw new IllegalArgumentException(op + " expects input of shape [N, C], got " + Shapes.str(input.shapeRef())
+          + " (K-dimensional input is not supported yet: move the class dimension last and reshape to [N, C])");
+    }
+    int classes = input.size(1);
+    if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
+      throw new IllegalArgumentException(op + ": weight of shape " + Shapes.str(weight.shapeRef())
+          + " for " + classes + " classes; it needs shape [" + classes + "]");
+    }
+    if (weight != null && weight.isRequiresGrad()) {
+      throw new IllegalArgumentException(op + ": weight requires grad, but no gradient flows to class weights here;"
+          + " pass weight.detach()");
+    }
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      throw new IllegalArgumentException("label_smoothing must be between 0.0 and 1.0. Got: " + labelSmoothing);
+    }
+    return classes;
+  }
+
   private static void sameShape(String op, Tensor input, Tensor target) {
     if (!Arrays.equals(input.shapeRef(), target.shapeRef())) {
       throw new IllegalArgumentException(op + ": target of shape " + Shapes.str(target.shapeRef())

@@ -24,6 +24,9 @@ final class Node {
   /** For an {@code AccumulateGrad} node, the leaf whose {@code grad()} it feeds; otherwise null. */
   final Tensor leaf;
 
+  /** The non-leaf output of this node that asked for its gradient ({@code retainGrad()}), or null. */
+  Tensor retainer;
+
   private final Fn fn;
   private Tensor[] saved;
   private int[] savedVersions;

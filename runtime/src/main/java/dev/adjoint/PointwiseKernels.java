@@ -38,6 +38,135 @@ final class PointwiseKernels {
     return r;
   }
 
+  /** Operation codes of {@link #arith}: the four arithmetic operations, each with its own loop. */
+  static final int ADD = 0;
+  static final int SUB = 1;
+  static final int MUL = 2;
+  static final int DIV = 3;
+
+  /**
+   * {@code x op y} element-wise over the broadcast shape {@code s}, for {@code op} one of {@link #ADD},
+   * {@link #SUB}, {@link #MUL}, {@link #DIV}: one plain loop per operation and layout, with no call per element
+   * (a {@code DoubleBinaryOperator} shared by many call sites is megamorphic and not inlined by the JIT). A
+   * right operand broadcast along leading dimensions only (a bias row) is walked row by row without an index
+   * array.
+   */
+  static double[] arith(double[] x, int[] xs, double[] y, int[] ys, int[] s, int op) {
+    int n = Shapes.numel(s);
+    double[] r = new double[n];
+    if (x.length == n && y.length == n) {
+      loop(op, x, 0, 1, y, 0, 1, r, 0, n);
+    } else if (x.length == n && y.length == 1) {
+      loop(op, x, 0, 1, y, 0, 0, r, 0, n);
+    } else if (x.length == 1 && y.length == n) {
+      loop(op, x, 0, 0, y, 0, 1, r, 0, n);
+    } else if (x.length == n && y.length > 0 && isTrailing(ys, s)) {
+      int w = y.length;
+      for (int at = 0; at < n; at += w) {
+        loop(op, x, at, 1, y, 0, 1, r, at, w);
+      }
+    } else if (y.length == n && x.length > 0 && isTrailing(xs, s)) {
+      int w = x.length;
+      for (int at = 0; at < n; at += w) {
+        loop(op, x, 0, 1, y, at, 1, r, at, w);
+      }
+    } else {
+      int[] ia = Shapes.broadcastIndex(xs, s);
+      int[] ib = Shapes.broadcastIndex(ys, s);
+      for (int i = 0; i < n; i++) {
+        double a = x[ia[i]];
+        double b = y[ib[i]];
+        r[i] = op == ADD ? a + b : op == SUB ? a - b : op == MUL ? a * b : a / b;
+      }
+    }
+    return r;
+  }
+
+  /** Whether {@code small} equals the last dimensions of {@code s} once its leading 1s are dropped. */
+  private static boolean isTrailing(int[] small, int[] s) {
+    int lead = 0;
+    while (lead < small.length && small[lead] == 1) {
+      lead++;
+    }
+    int len = small.length - lead;
+    if (len > s.length) {
+      return false;
+    }
+    for (int d = 0; d < len; d++) {
+      if (small[lead + d] != s[s.length - len + d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code r[ro + i] = x[xo + i·xs] op y[yo + i·ys]} for {@code i < len}; strides are 0 or 1. */
+  private static void loop(int op, double[] x, int xo, int xs, double[] y, int yo, int ys, double[] r, int ro,
+      int len) {
+    if (xs == 1 && ys == 1) {
+      switch (op) {
+        case ADD: for (int i = 0; i < len; i++) { r[ro + i] = x[xo + i] + y[yo + i]; } break;
+        case SUB: for (int i = 0; i < len; i++) { r[ro + i] = x[xo + i] - y[yo + i]; } break;
+        case MUL: for (int i = 0; i < len; i++) { r[ro + i] = x[xo + i] * y[yo + i]; } break;
+        default: for (int i = 0; i < len; i++) { r[ro + i] = x[xo + i] / y[yo + i]; } break;
+      }
+    } else if (xs == 1) {
+      double c = y[yo];
+      affine(op, x, xo, c, false, r, ro, len);
+    } else {
+      double c = x[xo];
+      affine(op, y, yo, c, true, r, ro, len);
+    }
+  }
+
+  /** {@code r = v op c}, or {@code c op v} when {@code constantFirst}. */
+  private static void affine(int op, double[] v, int vo, double c, boolean constantFirst, double[] r, int ro,
+      int len) {
+    switch (op) {
+      case ADD: for (int i = 0; i < len; i++) { r[ro + i] = constantFirst ? c + v[vo + i] : v[vo + i] + c; } break;
+      case MUL: for (int i = 0; i < len; i++) { r[ro + i] = constantFirst ? c * v[vo + i] : v[vo + i] * c; } break;
+      case SUB:
+        if (constantFirst) {
+          for (int i = 0; i < len; i++) { r[ro + i] = c - v[vo + i]; }
+        } else {
+          for (int i = 0; i < len; i++) { r[ro + i] = v[vo + i] - c; }
+        }
+        break;
+      default:
+        if (constantFirst) {
+          for (int i = 0; i < len; i++) { r[ro + i] = c / v[vo + i]; }
+        } else {
+          for (int i = 0; i < len; i++) { r[ro + i] = v[vo + i] / c; }
+        }
+        break;
+    }
+  }
+
+  /** {@code x op c} element-wise with a scalar {@code c}, into a fresh array. */
+  static double[] arithScalar(double[] x, double c, int op) {
+    double[] r = new double[x.length];
+    affine(op, x, 0, c, false, r, 0, x.length);
+    return r;
+  }
+
+  /** {@code -x} element-wise. */
+  static double[] neg(double[] x) {
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = -x[i];
+    }
+    return r;
+  }
+
+  /** {@code x²} element-wise. */
+  static double[] square(double[] x) {
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] * x[i];
+    }
+    return r;
+  }
+
   /** {@code f(x)} element-wise, into a fresh array. */
   static double[] map(double[] x, DoubleUnaryOperator f) {
     double[] r = new double[x.length];

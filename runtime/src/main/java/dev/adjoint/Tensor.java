@@ -348,14 +348,43 @@ public final class Tensor {
     return requiresGrad(true);
   }
 
-  /** Sets whether this leaf requires gradients; refused on non-leaves, as in PyTorch. Returns this. */
+  /**
+   * Sets whether this leaf requires gradients (PyTorch's {@code requires_grad_(flag)}). Returns this. On a
+   * non-leaf, {@code true} changes nothing (it already requires grad) and {@code false} is refused with
+   * PyTorch's message.
+   */
   public Tensor requiresGrad(boolean flag) {
     if (gradFn != null) {
-      throw new IllegalStateException("requiresGrad can only be changed on leaf tensors; this tensor was"
-          + " produced by " + gradFn.name + ". Use detach() to get a leaf.");
+      if (flag) {
+        return this;
+      }
+      throw new IllegalStateException("you can only change requires_grad flags of leaf variables. If you want to"
+          + " use a computed variable in a subgraph that doesn't require differentiation use"
+          + " var_no_grad = var.detach().");
     }
     requiresGrad = flag;
     return this;
+  }
+
+  /**
+   * Keeps the gradient of this non-leaf in {@link #grad()} during {@link #backward()}, as PyTorch's
+   * {@code retain_grad()}; nothing to do on a leaf that requires grad. Returns this.
+   *
+   * @throws IllegalStateException on a tensor that does not require grad (PyTorch's message)
+   */
+  public Tensor retainGrad() {
+    if (!requiresGrad) {
+      throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
+    }
+    if (gradFn != null) {
+      gradFn.retainer = this;
+    }
+    return this;
+  }
+
+  /** Whether {@link #grad()} is filled by reverse passes: a leaf that requires grad, or after {@link #retainGrad()}. */
+  public boolean retainsGrad() {
+    return gradFn != null && gradFn.retainer == this;
   }
 
   /** Whether gradients flow to this tensor (a leaf marked so, or the result of a recorded operation). */
@@ -374,17 +403,12 @@ public final class Tensor {
   }
 
   /**
-   * The accumulated gradient of this leaf: {@code null} until a reverse pass reaches it, then a
-   * tensor of this shape that later passes add to.
-   *
-   * @throws IllegalStateException on a non-leaf, whose gradient is not kept
+   * The accumulated gradient: {@code null} until a reverse pass reaches this tensor, then a tensor of this
+   * shape that later passes add to. A non-leaf keeps none unless {@link #retainGrad()} was called: its
+   * {@code grad()} is then {@code null}, as in PyTorch (which also warns; read the leaf's {@code grad()}, or
+   * use {@code Autograd.grad(output, new Tensor[] {thisTensor}, ...)} for an intermediate value).
    */
   public Tensor grad() {
-    if (gradFn != null) {
-      throw new IllegalStateException("grad() of a tensor that is not a leaf: its gradient is not kept"
-          + " (it was produced by " + gradFn.name + "). Read the grad() of the leaf it was computed from,"
-          + " or use Autograd.grad(output, new Tensor[] {thisTensor}, ...) for an intermediate value.");
-    }
     return grad;
   }
 
@@ -392,12 +416,12 @@ public final class Tensor {
    * Zeroes this leaf's accumulated gradient in place (as {@code x.grad.zero_()} does); does nothing if
    * there is none yet.
    *
-   * @throws IllegalStateException on a non-leaf, which has no accumulated gradient
+   * @throws IllegalStateException on a non-leaf without {@link #retainGrad()}, which has no accumulated gradient
    */
   public void zeroGrad() {
-    if (gradFn != null) {
-      throw new IllegalStateException("zeroGrad() on a tensor that is not a leaf: only leaves accumulate"
-          + " gradients (this one was produced by " + gradFn.name + ")");
+    if (gradFn != null && !retainsGrad()) {
+      throw new IllegalStateException("zeroGrad() on a tensor that is not a leaf: only leaves (and non-leaves"
+          + " after retainGrad()) accumulate gradients (this one was produced by " + gradFn.name + ")");
     }
     if (grad != null) {
       Arrays.fill(grad.data, 0.0);
@@ -430,6 +454,29 @@ public final class Tensor {
     }
   }
 
+  /**
+   * Disables recording on this thread until the returned guard is closed, for try-with-resources:
+   * {@code try (var g = Tensor.noGrad()) { ... }} (PyTorch's {@code with torch.no_grad():}).
+   */
+  public static GradModeGuard noGrad() {
+    return new GradModeGuard(GradMode.set(false));
+  }
+
+  /**
+   * Enables recording on this thread until the returned guard is closed, also inside a {@code noGrad} block
+   * (PyTorch's {@code with torch.enable_grad():}).
+   */
+  public static GradModeGuard enableGrad() {
+    return new GradModeGuard(GradMode.set(true));
+  }
+
+  /** Evaluates {@code body} with recording enabled on this thread, also inside {@code noGrad}. */
+  public static <T> T enableGrad(Supplier<T> body) {
+    try (GradModeGuard g = enableGrad()) {
+      return body.get();
+    }
+  }
+
   /** Whether operations on this thread currently record the graph (false inside {@code noGrad}). */
   public static boolean isGradEnabled() {
     return GradMode.isEnabled();
@@ -452,12 +499,15 @@ public final class Tensor {
   }
 
   /** Adds {@code g} into this leaf's {@code grad()} (a fresh copy the first time). */
-  void accumulateGrad(Tensor g) {
+  void accumulateGrad(Tensor g, boolean createGraph) {
     if (!Arrays.equals(g.shape, shape)) {
       throw new IllegalStateException("internal error: gradient of shape " + Shapes.str(g.shape)
-          + " for a leaf of shape " + Shapes.str(shape));
+          + " for a tensor of shape " + Shapes.str(shape));
     }
-    if (grad == null) {
+    if (createGraph) {
+      // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
+      grad = grad == null ? g : grad.add(g);
+    } else if (grad == null) {
       grad = wrap(g.data.clone(), shape);
     } else {
       PointwiseKernels.addInto(grad.data, g.data);
@@ -492,8 +542,18 @@ public final class Tensor {
    *     not require grad, a freed graph, or a saved value modified in place
    */
   public void backward(Tensor upstream, boolean retainGraph) {
+    backward(upstream, retainGraph, false);
+  }
+
+  /**
+   * {@link #backward(Tensor, boolean)} that also records the reverse pass itself when {@code createGraph}
+   * (PyTorch's {@code create_graph=True}): the accumulated {@link #grad()} values then have a graph of their
+   * own, through which a further {@code backward()} computes second derivatives. {@code createGraph} implies
+   * keeping this graph, as in PyTorch.
+   */
+  public void backward(Tensor upstream, boolean retainGraph, boolean createGraph) {
     Tensor up = checkedUpstream(upstream);
-    Engine.run(this, up, retainGraph, false, null);
+    Engine.run(this, up, retainGraph || createGraph, createGraph, null);
   }
 
   /** Validates an upstream for a reverse pass from this tensor; returns it or the implicit ones. */
@@ -638,35 +698,35 @@ public final class Tensor {
   public Tensor add(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, Double::sum);
+    Tensor out = arith(this, other, PointwiseKernels.ADD);
     return record(out, "AddBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.sumTo(bs) : null});
   }
 
   /** {@code this + c}. */
   public Tensor add(double c) {
-    return record(map(v -> v + c), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return record(scalar(c, PointwiseKernels.ADD), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
   }
 
   /** {@code this - other}, broadcast. */
   public Tensor sub(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, (a, b) -> a - b);
+    Tensor out = arith(this, other, PointwiseKernels.SUB);
     return record(out, "SubBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.neg().sumTo(bs) : null});
   }
 
   /** {@code this - c}. */
   public Tensor sub(double c) {
-    return record(map(v -> v - c), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return record(scalar(c, PointwiseKernels.SUB), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
   }
 
   /** {@code this * other} element-wise, broadcast. */
   public Tensor mul(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, (a, b) -> a * b);
+    Tensor out = arith(this, other, PointwiseKernels.MUL);
     return record(out, "MulBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? g.mul(n.saved(1)).sumTo(as) : null,
         n.needs(1) ? g.mul(n.saved(0)).sumTo(bs) : null}, this, other);
@@ -674,14 +734,14 @@ public final class Tensor {
 
   /** {@code this * c}. */
   public Tensor mul(double c) {
-    return record(map(v -> v * c), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
+    return record(scalar(c, PointwiseKernels.MUL), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
   }
 
   /** {@code this / other} element-wise, broadcast; gradients {@code g/b} and {@code -g·a/b²}. */
   public Tensor div(Tensor other) {
     int[] as = shape;
     int[] bs = other.shape;
-    Tensor out = binary(this, other, (a, b) -> a / b);
+    Tensor out = arith(this, other, PointwiseKernels.DIV);
     return record(out, "DivBackward", new Tensor[] {this, other}, (g, n) -> {
       Tensor b = n.saved(1);
       return new Tensor[] {
@@ -692,17 +752,26 @@ public final class Tensor {
 
   /** {@code this / c}. */
   public Tensor div(double c) {
-    return record(map(v -> v / c), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
+    return record(scalar(c, PointwiseKernels.DIV), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
   }
 
   /** {@code -this}. */
   public Tensor neg() {
-    return record(map(v -> -v), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+    return record(wrap(PointwiseKernels.neg(data), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
   }
 
   private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
     return wrap(PointwiseKernels.binary(a.data, a.shape, b.data, b.shape, s, f), s);
+  }
+
+  private static Tensor arith(Tensor a, Tensor b, int op) {
+    int[] s = Shapes.broadcast(a.shape, b.shape);
+    return wrap(PointwiseKernels.arith(a.data, a.shape, b.data, b.shape, s, op), s);
+  }
+
+  private Tensor scalar(double c, int op) {
+    return wrap(PointwiseKernels.arithScalar(data, c, op), shape);
   }
 
   private Tensor map(DoubleUnaryOperator f) {
@@ -840,7 +909,7 @@ public final class Tensor {
 
   /** {@code x²}; gradient {@code 2xg}. */
   public Tensor square() {
-    return record(map(v -> v * v), "PowBackward", new Tensor[] {this},
+    return record(wrap(PointwiseKernels.square(data), shape), "PowBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.mul(n.saved(0).mul(2))}, this);
   }
 

@@ -54,6 +54,8 @@ public final class SparkDemo {
     SparkSession.Builder builder = SparkSession.builder().appName("adjoint-spark-demo");
     if (!new SparkConf().contains("spark.master")) {
       builder.master("local[2]"); // run alone; spark-submit sets spark.master
+      // local mode talks to itself: keep the driver on loopback, never on a network interface
+      builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
     SparkSession spark = builder.getOrCreate();
     try {

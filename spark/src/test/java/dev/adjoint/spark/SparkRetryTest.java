@@ -21,7 +21,9 @@ class SparkRetryTest {
   @BeforeAll
   static void start() {
     spark = SparkSession.builder().master("local[2,3]").appName("SparkRetryTest")
-        .config("spark.ui.enabled", "false").getOrCreate();
+        .config("spark.ui.enabled", "false")
+        // local mode talks to itself: keep the driver on loopback, never on a network interface
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
   }
 
   @AfterAll

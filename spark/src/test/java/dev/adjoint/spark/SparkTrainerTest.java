@@ -26,7 +26,9 @@ class SparkTrainerTest {
   @BeforeAll
   static void start() {
     spark = SparkSession.builder().master("local[2]").appName("SparkTrainerTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        .config("spark.ui.enabled", "false")
+        // local mode talks to itself: keep the driver on loopback, never on a network interface
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2").getOrCreate();
   }
 
   @AfterAll
