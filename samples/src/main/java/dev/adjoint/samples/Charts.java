@@ -115,9 +115,12 @@ final class Charts {
       renderer.setSeriesShapesVisible(i, false);
       renderer.setSeriesLinesVisible(i, true);
       renderer.setSeriesPaint(i, lineColors[(i - 1) % lineColors.length]);
+      // The last line (a fit) is drawn last, dashed over the thick reference line it should match.
       renderer.setSeriesStroke(i, i == 1
           ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-          : new BasicStroke(i == lines.size() ? 2f : 3.5f));
+          : i == lines.size()
+              ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {12f, 6f}, 0f)
+              : new BasicStroke(5f));
     }
     NumberAxis xAxis = new NumberAxis(xLabel);
     xAxis.setAutoRangeIncludesZero(true);
@@ -125,7 +128,10 @@ final class Charts {
     xAxis.setLowerMargin(0.01);
     NumberAxis yAxis = new NumberAxis(yLabel);
     yAxis.setAutoRangeIncludesZero(false);
-    write(chart(title, new XYPlot(data, xAxis, yAxis, renderer)), png);
+    XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
+    // JFreeChart draws the last series first by default: draw in order, so the fit is on top.
+    plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+    write(chart(title, plot), png);
   }
 
   private static XYSeries xy(Series s) {

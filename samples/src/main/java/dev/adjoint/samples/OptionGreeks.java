@@ -245,8 +245,18 @@ public final class OptionGreeks {
     System.out.printf(Locale.ROOT, "  dV/dT (minus theta)  %12.6f   %12.6f%n", all.t(),
         c.s0() * normalPdf(d1) * c.sigma() / (2 * sqrtT) + c.r() * c.k() * discount * normalCdf(d2));
     System.out.printf(Locale.ROOT, "  dV/dK (dual delta)   %12.6f   %12.6f%n", all.k(), -discount * normalCdf(d2));
-    System.out.printf(Locale.ROOT, "  dV/dZ_i per path     %,d values (normals[0]: %.3e)%n", all.normals().length,
-        all.normals()[0]);
+    // A path that ends out of the money pays nothing whatever its draw: its dV/dZ_i is exactly zero.
+    double[] perPath = all.normals();
+    int inTheMoney = 0;
+    double largest = 0;
+    for (double d : perPath) {
+      if (d != 0) {
+        inTheMoney++;
+      }
+      largest = Math.max(largest, Math.abs(d));
+    }
+    System.out.printf(Locale.ROOT, "  dV/dZ_i per path     %,d values: nonzero on the %,d paths that end in the money"
+        + " (largest %.3e), zero on the others%n", perPath.length, inTheMoney, largest);
 
     // Timing: a few warm-up rounds for the JIT, then the median of several repetitions of each.
     int reps = 15;

@@ -126,14 +126,15 @@ public final class SpringFit {
 
   /**
    * Fits all four parameters by Adam on the gradient of {@link #loss} (one forward and one reverse pass
-   * through the simulation per step).
+   * through the simulation per step), stopping early once the loss and the parameters no longer change at
+   * the printed precision between two reports.
    *
    * @param observed the observations
    * @param start the first guess
-   * @param steps number of Adam steps
+   * @param steps the most Adam steps
    * @param learningRate Adam's step size
    * @param progress print a line every {@code every} steps, or {@code null}
-   * @param every reporting interval
+   * @param every reporting (and convergence test) interval
    * @return the fit
    */
   public static Fit fit(double[] observed, Parameters start, int steps, double learningRate,
@@ -146,6 +147,8 @@ public final class SpringFit {
     double b1 = 1;
     double b2 = 1;
     List<Double> losses = new ArrayList<>();
+    String lastState = null;
+    int lastStep = 0;
     for (int step = 1; step <= steps; step++) {
       SpringFitGrad.LossTape tape = SpringFitGrad.lossForward(p[0], p[1], p[2], p[3], DT, STEPS_PER_OBSERVATION,
           observed);
@@ -153,9 +156,22 @@ public final class SpringFit {
       SpringFitGrad.LossGradient g = tape.backward();
       double[] grad = {g.k(), g.c(), g.x0(), g.v0()};
       losses.add(value);
-      if (progress != null && (step == 1 || step % every == 0)) {
-        progress.printf(Locale.ROOT, "step %5d   loss %.6f   k %.4f   c %.4f   x0 %.4f   v0 %.4f%n", step, value,
-            p[0], p[1], p[2], p[3]);
+      if (step == 1 || step % every == 0) {
+        String state = String.format(Locale.ROOT, "loss %.6f   k %.4f   c %.4f   x0 %.4f   v0 %.4f", value, p[0],
+            p[1], p[2], p[3]);
+        if (state.equals(lastState)) {
+          // Converged: nothing changes at the printed precision any more.
+          if (progress != null) {
+            progress.printf(Locale.ROOT, "step %5d   converged: unchanged to the printed digits since step %d%n",
+                step, lastStep);
+          }
+          break;
+        }
+        if (progress != null) {
+          progress.printf(Locale.ROOT, "step %5d   %s%n", step, state);
+        }
+        lastState = state;
+        lastStep = step;
       }
       b1 *= beta1;
       b2 *= beta2;

@@ -119,8 +119,8 @@ public record StructuredBody(List<Expr.Var> locals, Stmt.Block body, Expr.Var re
         local(d.variable());
         return d.init() == null ? List.of() : List.of(new Stmt.Assign(d.variable(), d.init(), d.origin()));
       }
-      if (s instanceof Stmt.Assign a) {
-        return List.of(a);
+      if (s instanceof Stmt.Assign || s instanceof Stmt.Forward) {
+        return List.of(s);
       }
       if (s instanceof Stmt.Block b) {
         return List.of(Stmt.Block.of(block(b.statements(), loop, false)));

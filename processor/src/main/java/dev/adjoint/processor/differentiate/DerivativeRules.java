@@ -92,6 +92,11 @@ public final class DerivativeRules {
         v -> partial("atan2Second", v.arg(0), v.arg(1)));
     math("hypot", v -> partial("hypotFirst", v.arg(0), v.result()),
         v -> partial("hypotFirst", v.arg(1), v.result()));
+    // fma(a, b, c) = a * b + c, rounded once.
+    math("fma", v -> v.arg(1), v -> v.arg(0), v -> one());
+    // copySign(m, s) = |m| with the sign of s: d/dm = signum(m) * copySign(1, s), 0 at m = 0 as PyTorch's
+    // copysign (result / m); the sign of s is piecewise constant: d/ds = 0.
+    math("copySign", v -> mul(call("signum", v.arg(0)), call2("copySign", one(), v.arg(1))), v -> null);
   }
 
   /**
@@ -284,6 +289,10 @@ public final class DerivativeRules {
 
   static Expr call(String mathFunction, Expr arg) {
     return new Expr.Call(new Callee.MathFunction(mathFunction), List.of(arg), Type.DOUBLE);
+  }
+
+  static Expr call2(String mathFunction, Expr a, Expr b) {
+    return new Expr.Call(new Callee.MathFunction(mathFunction), List.of(a, b), Type.DOUBLE);
   }
 
   static Expr partial(String name, Expr... args) {

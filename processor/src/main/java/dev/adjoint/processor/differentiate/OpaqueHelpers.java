@@ -72,6 +72,12 @@ public final class OpaqueHelpers {
         List<Expr> active = c.args().stream().filter(activity::isActive).toList();
         if (!active.isEmpty()) {
           String owner = helper.owner().substring(helper.owner().lastIndexOf('.') + 1);
+          if (helper.owner().startsWith("java.") || helper.owner().startsWith("javax.")) {
+            // A JDK method: its source is not here, so marking it is no way out.
+            throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is a library method with no derivative"
+                + " in Adjoint, and this passes it a value that depends on the differentiable inputs: compute the"
+                + " value with Math functions and loops in this method");
+          }
           throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is not @Differentiable, and this passes"
               + " it a value that depends on the differentiable inputs, so Adjoint cannot differentiate through"
               + " it: mark it @Differentiable, or pass it values that do not depend on the inputs");

@@ -166,6 +166,10 @@ public final class ReverseSweep {
     if (s instanceof Stmt.Assign a) {
       return assignment(a);
     }
+    if (s instanceof Stmt.Forward f) {
+      // A throw or a print: the forward pass runs it, the reverse sweep never again.
+      return new Parts(List.of(f), List.of());
+    }
     if (s instanceof Stmt.If i) {
       Parts then = statement(i.then());
       Parts otherwise = statement(i.otherwise());

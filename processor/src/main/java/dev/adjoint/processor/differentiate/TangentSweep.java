@@ -164,6 +164,9 @@ public final class TangentSweep {
       out.add(new Stmt.Block(inner, b.origin()));
     } else if (s instanceof Stmt.Assign a) {
       assignment(a, out);
+    } else if (s instanceof Stmt.Forward f) {
+      // A throw, a print or an assert: runs once, as in the original.
+      out.add(f);
     } else if (s instanceof Stmt.If i) {
       List<Stmt> then = new ArrayList<>();
       statement(i.then(), then);

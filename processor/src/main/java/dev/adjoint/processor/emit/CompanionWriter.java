@@ -48,6 +48,43 @@ public final class CompanionWriter {
     return write(packageName, simpleName, ownerCanonicalName, programs, origins, Map.of(), java.util.Set.of());
   }
 
+  static final String ARRAY_STRING = "arrayString$";
+  static final String MATRIX_STRING = "matrixString$";
+
+  /** The helpers gradient records' {@code toString} calls for array components, when some record has one. */
+  private static void addArrayStrings(TypeSpec.Builder companion, List<AdjointProgram> programs) {
+    boolean vector = false;
+    boolean matrix = false;
+    for (AdjointProgram program : programs) {
+      boolean hasRecord = program.method().returnType() != null;
+      for (MethodIr.Parameter p : program.method().differentiableParameters()) {
+        if (hasRecord && p.type() instanceof Type.DoubleArray d) {
+          vector |= d.rank() == 1;
+          matrix |= d.rank() != 1;
+        }
+      }
+    }
+    ClassName arrays = ClassName.get("java.util", "Arrays");
+    if (vector) {
+      companion.addMethod(MethodSpec.methodBuilder(ARRAY_STRING)
+          .addJavadoc("The values of {@code a}, for the gradient records' {@code toString}.\n")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(String.class)
+          .addParameter(double[].class, "a")
+          .addStatement("return $T.toString(a)", arrays)
+          .build());
+    }
+    if (matrix) {
+      companion.addMethod(MethodSpec.methodBuilder(MATRIX_STRING)
+          .addJavadoc("The values of {@code a}, row by row, for the gradient records' {@code toString}.\n")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(String.class)
+          .addParameter(double[][].class, "a")
+          .addStatement("return $T.deepToString(a)", arrays)
+          .build());
+    }
+  }
+
   /**
    * As above, with the alias summary of each method's array result by method name (a method missing
    * from {@code aliases} is marked as "may alias anything" by the absence of the annotation), spelling
@@ -78,6 +115,7 @@ public final class CompanionWriter {
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
       ForwardModeWriter.addTo(companion, program, packageName, simpleName);
     }
+    addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())
         .skipJavaLangImports(true)
         .indent("  ")
@@ -180,6 +218,9 @@ public final class CompanionWriter {
             .build());
       }
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+      if (scalarResult || tensorResult) {
+        addValueAndGradient(companion, args);
+      }
 
       companion.addType(gradientRecord());
       companion.addType(tape());
@@ -286,6 +327,63 @@ public final class CompanionWriter {
       return out;
     }
 
+    /**
+     * {@code mValueAndGradient(args)}: the result and its gradient from one forward and one reverse pass (JAX's
+     * {@code value_and_grad}), as {@code record MValueAndGradient(R value, MGradient gradient)}.
+     */
+    private void addValueAndGradient(TypeSpec.Builder companion, String args) {
+      ClassName pair = ClassName.get(gradientClass.packageName(), gradientClass.enclosingClassName().simpleName(),
+          method.capitalized() + "ValueAndGradient");
+      companion.addMethod(MethodSpec.methodBuilder(method.name() + "ValueAndGradient")
+          .addJavadoc("The value of $L and its gradient, from one forward and one reverse pass with upstream 1.0"
+              + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+          .returns(pair)
+          .addParameters(parameters())
+          .addStatement("return $T.of(new $T($L))", pair, tapeClass, args)
+          .build());
+      companion.addType(TypeSpec.recordBuilder(pair.simpleName())
+          .addModifiers(visibility())
+          .recordConstructor(MethodSpec.constructorBuilder()
+              .addParameter(resultType, "value")
+              .addParameter(gradientClass, "gradient")
+              .build())
+          .addMethod(MethodSpec.methodBuilder("of")
+              .addJavadoc("The value, then the gradient (which frees the tape).\n")
+              .addModifiers(Modifier.STATIC)
+              .returns(pair)
+              .addParameter(tapeClass, "t")
+              .addStatement("$T v = t.value()", resultType)
+              .addStatement("return new $T(v, t.backward())", pair)
+              .build())
+          .addJavadoc("The value of $L and its gradient.\n\n@param value the result\n@param gradient the gradient"
+              + " of the result with respect to every differentiable parameter\n", source)
+          .build());
+    }
+
+    /** {@code MGradient[x=[1.0, 2.0], y=3.0]}: arrays print their values. */
+    private MethodSpec gradientToString() {
+      CodeBlock.Builder text = CodeBlock.builder().add("$S", gradientClass.simpleName() + "[");
+      List<MethodIr.Parameter> ps = method.differentiableParameters();
+      for (int i = 0; i < ps.size(); i++) {
+        MethodIr.Parameter p = ps.get(i);
+        text.add(" + $S + ", (i == 0 ? "" : ", ") + p.sourceName() + "=");
+        if (p.type() instanceof Type.DoubleArray d) {
+          // The companion's helper, by a name no component can obscure (a component may be named Arrays).
+          text.add("$L(this.$L)", d.rank() == 1 ? ARRAY_STRING : MATRIX_STRING, p.sourceName());
+        } else {
+          text.add("this.$L", p.sourceName());
+        }
+      }
+      text.add(" + $S", "]");
+      return MethodSpec.methodBuilder("toString")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(String.class)
+          .addStatement("return $L", text.build())
+          .build();
+    }
+
     private TypeSpec gradientRecord() {
       MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
       StringBuilder doc = new StringBuilder("The gradient of " + source + ": one component per differentiable"
@@ -300,6 +398,7 @@ public final class CompanionWriter {
           .addModifiers(visibility())
           .recordConstructor(constructor.build())
           .addJavadoc("$L\n", doc)
+          .addMethod(gradientToString())
           .build();
     }
 

@@ -299,6 +299,12 @@ public final class JavaCode {
       }
     } else if (s instanceof Stmt.Restore r) {
       code.addStatement("$L = $L", expression(r.target()), pop(r.tape(), r.target().type()));
+    } else if (s instanceof Stmt.Forward f) {
+      CodeBlock.Builder line = CodeBlock.builder().add("$L", f.text().get(0));
+      for (int k = 0; k < f.holes().size(); k++) {
+        line.add("($L)$L", expression(f.holes().get(k)), f.text().get(k + 1));
+      }
+      code.addStatement("$L", line.build());
     } else if (s instanceof Stmt.Comment c) {
       code.add("// $L\n", c.text());
     } else {

@@ -72,6 +72,21 @@ public sealed interface Stmt {
   /** {@code target = tape.pop();}: puts back the value a {@link Save} kept, in the reverse sweep. */
   record Restore(TapeKind tape, Expr target, Origin origin) implements Stmt {}
 
+  /**
+   * Java run in the forward pass only and never again in the reverse sweep: {@code throw}, printing. Its
+   * code is {@code text[0] holes[0] text[1] ... text[n]} (no semicolon), each hole a value the forward pass
+   * computes, printed in parentheses.
+   */
+  record Forward(List<String> text, List<Expr> holes, Origin origin) implements Stmt {
+    public Forward {
+      text = List.copyOf(text);
+      holes = List.copyOf(holes);
+      if (text.size() != holes.size() + 1) {
+        throw new IllegalArgumentException("one more text part than holes");
+      }
+    }
+  }
+
   /** A comment line in generated code. */
   record Comment(String text, Origin origin) implements Stmt {}
 }

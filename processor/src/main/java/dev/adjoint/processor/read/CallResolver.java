@@ -35,6 +35,8 @@ import javax.lang.model.type.TypeKind;
 final class CallResolver {
   /** The {@code Math} functions the derivative table knows, with their arity (their double overloads). */
   static final Map<String, Integer> MATH_ARITY = mathArity();
+  /** {@code Double}'s static tests of a {@code double}, which the reader accepts as pure boolean functions. */
+  static final Set<String> DOUBLE_TESTS = Set.of("isNaN", "isFinite", "isInfinite");
 
   private final MethodReader reader;
   private final Overloads overloads;
@@ -78,6 +80,11 @@ final class CallResolver {
     if (((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName()
         .contentEquals(Type.TensorType.CLASS)) {
       return TensorCalls.function(call, name, arguments(call)); // statically imported Tensor functions
+    }
+    String candidateOwner = ((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName().toString();
+    if (candidateOwner.startsWith("java.util.stream.") || candidateOwner.equals("java.util.Arrays")
+        && name.equals("stream")) {
+      throw new Unsupported(call, "streams are not supported in a @Differentiable method: write a for loop");
     }
     List<Expr> args = arguments(call);
     List<String> argTypes = new ArrayList<>();
@@ -140,8 +147,17 @@ final class CallResolver {
     if (ModelTypes.isDifferentiable(target)) {
       return differentiableCall(call, type, target, parameterTypes, args);
     }
+    if (owner.equals("java.lang.Double") && DOUBLE_TESTS.contains(name) && parameterTypes.equals(List.of(Type.DOUBLE))) {
+      // Tests of a value: booleans, constants of the derivative, pure.
+      return new Expr.Call(new Callee.Static(owner, name), convertArguments(call, parameterTypes, args), Type.BOOLEAN);
+    }
     // A double argument is checked once activity is known (OpaqueHelpers): it may not depend on the inputs.
     if (args.stream().anyMatch(a -> a.type().differentiable() && !(a.type() instanceof Type.Scalar))) {
+      if (reader.trees.getTree(target) == null) {
+        // A JDK or library method: its source is not here, so marking it is no way out.
+        throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is a library method with no"
+            + " derivative in Adjoint: compute the value with Math functions and loops in this method");
+      }
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
           + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
     }
@@ -408,9 +424,10 @@ final class CallResolver {
         "toDegrees")) {
       m.put(f, 1);
     }
-    for (String f : List.of("atan2", "pow", "hypot", "max", "min")) {
+    for (String f : List.of("atan2", "pow", "hypot", "max", "min", "copySign")) {
       m.put(f, 2);
     }
+    m.put("fma", 3);
     return m;
   }
 

@@ -80,8 +80,10 @@ public final class MethodReader {
   private final Map<String, Type> declaredTypes = new HashMap<>();
   private final Set<String> parameterNames = new HashSet<>();
   private int nextOrigin;
+  final Jumps jumps = new Jumps();
+  private final Switches switches = new Switches(this);
+  private final ForwardStatements forwardStatements = new ForwardStatements(this);
   private ExecutableElement derivative;
-  private int loopDepth;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -190,14 +192,40 @@ public final class MethodReader {
     scopes.push(new LinkedHashMap<>());
     List<Stmt> out = new ArrayList<>();
     for (StatementTree s : statements) {
-      try {
-        statement(s, out);
-      } catch (Unsupported u) {
-        problems.add(new Problem(u.tree, u.getMessage()));
-      }
+      statementInto(s, out);
     }
     scopes.pop();
     return new Stmt.Block(out, origin);
+  }
+
+  /** Reads {@code s} into {@code out} in the current scope; a refusal becomes a problem. */
+  void statementInto(StatementTree s, List<Stmt> out) {
+    try {
+      statement(s, out);
+    } catch (Unsupported u) {
+      problems.add(new Problem(u.tree, u.getMessage()));
+    }
+  }
+
+  /** Reads the expression statement {@code e} (a switch rule's body) into {@code out}. */
+  void expressionStatementInto(ExpressionTree e, List<Stmt> out) {
+    try {
+      expressionStatement(e, origin(e), out);
+    } catch (Unsupported u) {
+      problems.add(new Problem(u.tree, u.getMessage()));
+    }
+  }
+
+  Stmt.Block blockOf(BlockTree b) {
+    return block(b.getStatements(), origin(b));
+  }
+
+  void pushScope() {
+    scopes.push(new LinkedHashMap<>());
+  }
+
+  void popScope() {
+    scopes.pop();
   }
 
   private Stmt.Block body(StatementTree s) {
@@ -208,6 +236,11 @@ public final class MethodReader {
   }
 
   private void statement(StatementTree s, List<Stmt> out) {
+    statement(s, null, out);
+  }
+
+  /** Reads {@code s}, a loop or switch when {@code label} is not null. */
+  private void statement(StatementTree s, String label, List<Stmt> out) {
     Origin origin = origin(s);
     switch (s.getKind()) {
       case BLOCK -> out.add(block(((BlockTree) s).getStatements(), origin));
@@ -225,32 +258,39 @@ public final class MethodReader {
       case WHILE_LOOP -> {
         WhileLoopTree t = (WhileLoopTree) s;
         Expr c = condition(t.getCondition());
-        out.add(new Stmt.While(c, loopBody(t.getStatement()), origin));
+        int position = out.size();
+        Jumps.Target target = jumps.enter(label, true);
+        Stmt.Block b = loopBody(t.getStatement(), target);
+        out.add(new Stmt.While(c, b, origin));
+        jumps.close(target, out, position, origin);
       }
       case DO_WHILE_LOOP -> {
         DoWhileLoopTree t = (DoWhileLoopTree) s;
-        Stmt.Block b = loopBody(t.getStatement());
+        int position = out.size();
+        Jumps.Target target = jumps.enter(label, true);
+        Stmt.Block b = loopBody(t.getStatement(), target);
         out.add(new Stmt.DoWhile(b, condition(t.getCondition()), origin));
+        jumps.close(target, out, position, origin);
       }
-      case FOR_LOOP -> forLoop((ForLoopTree) s, origin, out);
-      case ENHANCED_FOR_LOOP -> enhancedFor((EnhancedForLoopTree) s, origin, out);
+      case FOR_LOOP -> forLoop((ForLoopTree) s, label, origin, out);
+      case ENHANCED_FOR_LOOP -> enhancedFor((EnhancedForLoopTree) s, label, origin, out);
       case BREAK -> {
-        if (((com.sun.source.tree.BreakTree) s).getLabel() != null) {
-          throw new Unsupported(s, "labeled break is not supported: restructure the loops or use a boolean flag");
-        }
-        if (loopDepth == 0) {
-          throw new Unsupported(s, "break outside a loop is not supported");
-        }
-        out.add(new Stmt.Break(origin));
+        javax.lang.model.element.Name l = ((com.sun.source.tree.BreakTree) s).getLabel();
+        out.addAll(jumps.jump(s, l == null ? null : l.toString(), false, origin));
       }
       case CONTINUE -> {
-        if (((com.sun.source.tree.ContinueTree) s).getLabel() != null) {
-          throw new Unsupported(s, "labeled continue is not supported: restructure the loops or use a boolean flag");
+        javax.lang.model.element.Name l = ((com.sun.source.tree.ContinueTree) s).getLabel();
+        out.addAll(jumps.jump(s, l == null ? null : l.toString(), true, origin));
+      }
+      case SWITCH -> switches.statement((com.sun.source.tree.SwitchTree) s, label, origin, out);
+      case LABELED_STATEMENT -> {
+        com.sun.source.tree.LabeledStatementTree t = (com.sun.source.tree.LabeledStatementTree) s;
+        switch (t.getStatement().getKind()) {
+          case WHILE_LOOP, DO_WHILE_LOOP, FOR_LOOP, ENHANCED_FOR_LOOP, SWITCH ->
+              statement(t.getStatement(), t.getLabel().toString(), out);
+          default -> throw new Unsupported(s, "only loops and switch statements can be labeled here: put the"
+              + " label on a loop, or use a boolean flag");
         }
-        if (loopDepth == 0) {
-          throw new Unsupported(s, "continue outside a loop is not supported");
-        }
-        out.add(new Stmt.Continue(origin));
       }
       case RETURN -> {
         ExpressionTree e = ((ReturnTree) s).getExpression();
@@ -266,12 +306,8 @@ public final class MethodReader {
           "try statements are not supported in a @Differentiable method: move error handling to the caller");
       case SYNCHRONIZED -> throw new Unsupported(s,
           "synchronized is not supported in a @Differentiable method: it must be a pure function of its arguments");
-      case THROW -> throw new Unsupported(s,
-          "throw is not supported in a @Differentiable method: validate arguments in the caller");
-      case SWITCH -> throw new Unsupported(s, "switch is not supported yet: use if/else");
-      case LABELED_STATEMENT -> throw new Unsupported(s,
-          "labeled statements are not supported: restructure the loops or use a boolean flag");
-      case ASSERT -> throw new Unsupported(s, "assert is not supported in a @Differentiable method");
+      case THROW -> out.add(forwardStatements.throwStatement((com.sun.source.tree.ThrowTree) s, origin));
+      case ASSERT -> out.add(forwardStatements.assertStatement((com.sun.source.tree.AssertTree) s, origin));
       case CLASS, INTERFACE, ENUM, RECORD -> throw new Unsupported(s,
           "local classes are not supported in a @Differentiable method");
       default -> throw new Unsupported(s, "this statement (" + s.getKind().name().toLowerCase().replace('_', ' ')
@@ -279,16 +315,15 @@ public final class MethodReader {
     }
   }
 
-  private Stmt.Block loopBody(StatementTree s) {
-    loopDepth++;
+  private Stmt.Block loopBody(StatementTree s, Jumps.Target target) {
     try {
       return body(s);
     } finally {
-      loopDepth--;
+      jumps.leave(target);
     }
   }
 
-  private void forLoop(ForLoopTree t, Origin origin, List<Stmt> out) {
+  private void forLoop(ForLoopTree t, String label, Origin origin, List<Stmt> out) {
     scopes.push(new LinkedHashMap<>());
     try {
       List<Stmt> init = new ArrayList<>();
@@ -300,8 +335,11 @@ public final class MethodReader {
       for (ExpressionStatementTree u : t.getUpdate()) {
         expressionStatement(u.getExpression(), origin(u), update);
       }
-      Stmt.Block b = loopBody(t.getStatement());
+      int position = out.size();
+      Jumps.Target target = jumps.enter(label, true);
+      Stmt.Block b = loopBody(t.getStatement(), target);
       out.add(new Stmt.For(init, c, update, b, origin));
+      jumps.close(target, out, position, origin);
     } finally {
       scopes.pop();
     }
@@ -311,7 +349,7 @@ public final class MethodReader {
    * {@code for (T v : a) body} becomes an indexed loop in which every read of {@code v} reads
    * {@code a[k]}: no alias variable exists, so an array element loop variable needs no copy.
    */
-  private void enhancedFor(EnhancedForLoopTree t, Origin origin, List<Stmt> out) {
+  private void enhancedFor(EnhancedForLoopTree t, String label, Origin origin, List<Stmt> out) {
     Expr array = expression(t.getExpression());
     if (!(array.type() instanceof Type.DoubleArray || array.type() instanceof Type.IntArray)) {
       throw new Unsupported(t.getExpression(), "enhanced for loops must iterate over a double[], double[][] or int[]");
@@ -340,14 +378,13 @@ public final class MethodReader {
     try {
       // The loop variable is read-only: every use reads the element in place.
       elementAliases.put(v.getName().toString(), elementRead);
-      loopDepth++;
+      Jumps.Target target = jumps.enter(label, true);
       Stmt.Block b;
       Set<String> before = new HashSet<>(assignedNames);
       assignedNames.clear();
       try {
-        b = body(t.getStatement());
+        b = loopBody(t.getStatement(), target);
       } finally {
-        loopDepth--;
         elementAliases.remove(v.getName().toString());
       }
       for (String a : assignedNames) {
@@ -360,7 +397,9 @@ public final class MethodReader {
       Stmt init = new Stmt.Declare(k, Expr.Literal.ofInt(0), origin);
       Expr c = new Expr.Binary(BinaryOp.LT, k, new Expr.Length(array), Type.BOOLEAN);
       Stmt update = new Stmt.Assign(k, new Expr.Binary(BinaryOp.ADD, k, Expr.Literal.ofInt(1), Type.INT), origin);
+      int position = out.size();
       out.add(new Stmt.For(List.of(init), c, List.of(update), b, origin));
+      jumps.close(target, out, position, origin);
     } finally {
       scopes.pop();
     }
@@ -370,7 +409,7 @@ public final class MethodReader {
   private final Set<String> assignedNames = new HashSet<>();
   private int freshCounter;
 
-  private String fresh(String base) {
+  String fresh(String base) {
     return base + "$" + (++freshCounter);
   }
 
@@ -469,8 +508,13 @@ public final class MethodReader {
         Expr value = new Expr.Binary(op, target, one, target.type());
         out.add(new Stmt.Assign(target, value, origin));
       }
-      case METHOD_INVOCATION -> throw new Unsupported(e,
-          "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+      case METHOD_INVOCATION -> {
+        if (!ForwardStatements.isPrint((MethodInvocationTree) e)) {
+          throw new Unsupported(e,
+              "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+        }
+        out.add(forwardStatements.print((MethodInvocationTree) e, origin));
+      }
       default -> throw new Unsupported(e, "this expression statement is not supported");
     }
   }
@@ -725,6 +769,11 @@ public final class MethodReader {
         if (a.type() == Type.TENSOR && b.type() == Type.TENSOR) {
           return new Expr.Conditional(cond, a, b, Type.TENSOR);
         }
+        if (isNewArray(a) && isNewArray(b)) {
+          // Two copies share nothing, but the reverse sweep has no array-valued ?: either.
+          throw new Unsupported(t, "?: between two new arrays is not supported: use if/else and assign the array"
+              + " in each branch");
+        }
         throw new Unsupported(t, "?: between arrays makes an alias: use if/else and write the elements");
       }
       case TYPE_CAST: {
@@ -745,7 +794,7 @@ public final class MethodReader {
         throw new Unsupported(t, "creating objects is not supported in a @Differentiable method: only arrays"
             + " (new double[n]) can be created");
       case LAMBDA_EXPRESSION:
-        throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a loop, or move the"
+        throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a for loop, or move the"
             + " function into another @Differentiable method and call it");
       case MEMBER_REFERENCE:
         throw new Unsupported(t, "method references are not supported in a @Differentiable method: call a"
@@ -753,7 +802,7 @@ public final class MethodReader {
       case INSTANCE_OF:
         throw new Unsupported(t, "instanceof is not supported in a @Differentiable method");
       case SWITCH_EXPRESSION:
-        throw new Unsupported(t, "switch expressions are not supported yet: use ?: or if/else");
+        return switches.expression((com.sun.source.tree.SwitchExpressionTree) t);
       default:
         if (t instanceof BinaryTree b) {
           BinaryOp op = binaryOp(t.getKind(), t);
@@ -762,6 +811,10 @@ public final class MethodReader {
         throw new Unsupported(t, "this expression (" + t.getKind().name().toLowerCase().replace('_', ' ')
             + ") is not supported in a @Differentiable method");
     }
+  }
+
+  private static boolean isNewArray(Expr e) {
+    return e instanceof Expr.Clone || e instanceof Expr.NewArray || e instanceof Expr.ArrayInit;
   }
 
   private Expr newArray(NewArrayTree na) {

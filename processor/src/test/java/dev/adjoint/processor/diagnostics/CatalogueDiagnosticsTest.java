@@ -181,12 +181,37 @@ class CatalogueDiagnosticsTest {
           }
         }
         """, "try statements are not supported in a @Differentiable method: move error handling to the caller"));
-    row("`throw`", refused("""
-        @Differentiable static double f(double x) {
-          if (x < 0) throw new IllegalArgumentException(); // ERROR
+    row("`throw` of a checked exception", refused("""
+        @Differentiable static double f(double x) throws Exception {
+          if (x < 0) throw new java.io.IOException("negative"); // ERROR
           return x;
         }
-        """, "throw is not supported in a @Differentiable method: validate arguments in the caller"));
+        """, "only unchecked exceptions (a RuntimeException or an Error) can be thrown in a @Differentiable method"));
+    row("`throw` of anything but `new E(...)`", refused("""
+        static final IllegalStateException FAIL = new IllegalStateException();
+        @Differentiable static double f(double x) {
+          if (x < 0) throw FAIL; // ERROR
+          return x;
+        }
+        """, "throw needs a new exception here: throw new IllegalArgumentException(\"...\")"));
+    row("an exception created with more than a message", refused("""
+        @Differentiable static double f(double x) {
+          if (x < 0) throw new IllegalArgumentException(null, null); // ERROR
+          return x;
+        }
+        """, "an exception here takes at most a message"));
+    row("an exception message or print argument that is not a string expression", refused("""
+        @Differentiable static double f(double x) {
+          if (x < 0) throw new IllegalArgumentException(String.valueOf(x)); // ERROR
+          return x;
+        }
+        """, "a message here is a string literal, + of strings and values, String.format or Arrays.toString"));
+    row("printing a `Tensor`", refused("""
+        @Differentiable static double f(Tensor t) {
+          System.out.println(t); // ERROR
+          return t.sum().item();
+        }
+        """, "printing a Tensor here is not supported: print its item() or an element"));
     row("`synchronized`", refused("""
         @Differentiable static double f(double x) {
           synchronized (F.class) { // ERROR
@@ -195,33 +220,37 @@ class CatalogueDiagnosticsTest {
           return x;
         }
         """, "synchronized is not supported in a @Differentiable method"));
-    row("`switch`", refused("""
+    row("a switch expression whose cases run statements (a block other than `{ yield e; }`)", refused("""
         @Differentiable static double f(double x, int k) {
-          switch (k) { // ERROR
-            case 0: return x;
-            default: return x * x;
-          }
-        }
-        """, "switch is not supported yet: use if/else"));
-    row("labeled statements, labeled `break`/`continue`", refused("""
-        @Differentiable static double f(double x) {
-          double s = 0;
-          outer: // ERROR
-          for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-              s += x;
-              if (s > 2) break outer;
+          double y = switch (k) {
+            case 0 -> { // ERROR
+              double t = x * 2;
+              yield t * t;
             }
+            default -> x * x;
+          };
+          return y;
+        }
+        """, "a switch expression whose cases run statements is not supported: use a switch statement that assigns"
+            + " a local"));
+    row("a switch expression whose selector calls a method", refused("""
+        static int pick(int k) {
+          return k % 3;
+        }
+        @Differentiable static double f(double x, int k) {
+          return switch (pick(k)) { case 0 -> x; default -> x * x; }; // ERROR
+        }
+        """, "the selector of this switch expression calls a method: assign it to a local first"));
+    row("a label on a block or another statement", refused("""
+        @Differentiable static double f(double x) {
+          double s = x;
+          block: { // ERROR
+            if (s > 2) break block;
+            s *= x;
           }
           return s;
         }
-        """, "labeled statements are not supported: restructure the loops or use a boolean flag"));
-    row("`assert`", refused("""
-        @Differentiable static double f(double x) {
-          assert x > 0; // ERROR
-          return x * x;
-        }
-        """, "assert is not supported in a @Differentiable method"));
+        """, "only loops and switch statements can be labeled here: put the label on a loop, or use a boolean flag"));
     row("local class declaration", refused("""
         @Differentiable static double f(double x) {
           class Local { // ERROR

@@ -78,9 +78,9 @@ final class CatalogueExpressionCases {
         """, "calling 'equals' on a value is not supported"));
     row("unsupported `Math` function", refused("""
         @Differentiable static double f(double x) {
-          return Math.fma(x, x, 1.0); // ERROR
+          return Math.scalb(x, 2); // ERROR
         }
-        """, "Math.fma is not supported: the supported functions are"));
+        """, "Math.scalb is not supported: the supported functions are"));
     row("reading a non-final or instance field", refused("""
         static double scale = 2;
         @Differentiable static double f(double x) {
@@ -183,17 +183,28 @@ final class CatalogueExpressionCases {
           return g(x.clone()); // ERROR
         }
         """, "pass an array argument through a local variable so that its gradient has somewhere to go"));
-    row("`instanceof`, `switch` expressions",
-        refused("""
-            @Differentiable static double f(double[] a) {
-              return a instanceof double[] ? a[0] : 0; // ERROR
-            }
-            """, "instanceof is not supported"),
-        refused("""
-            @Differentiable static double f(double x, int k) {
-              return switch (k) { case 1 -> x; default -> 2 * x; }; // ERROR
-            }
-            """, "switch expressions are not supported yet"));
+    row("`instanceof`", refused("""
+        @Differentiable static double f(double[] a) {
+          return a instanceof double[] ? a[0] : 0; // ERROR
+        }
+        """, "instanceof is not supported"));
+    row("`?:` between two new arrays (`c ? a.clone() : b.clone()`)", refused("""
+        @Differentiable static double f(double[] x, double[] y, boolean first) {
+          double[] z = first ? x.clone() : y.clone(); // ERROR
+          return z[0];
+        }
+        """, "?: between two new arrays is not supported: use if/else and assign the array in each branch"));
+    row("a stream (`Arrays.stream`, `java.util.stream`)", refused("""
+        @Differentiable static double f(double[] x) {
+          return java.util.Arrays.stream(x).sum(); // ERROR
+        }
+        """, "streams are not supported in a @Differentiable method: write a for loop"));
+    row("a JDK method with a differentiable argument", refused("""
+        @Differentiable static double f(double x) {
+          return x + Double.sum(x, 1.0); // ERROR
+        }
+        """, "'Double.sum' is a library method with no derivative in Adjoint, and this passes it a value that"
+            + " depends on the differentiable inputs: compute the value with Math functions and loops in this method"));
 
     // ---------------------------------------------------------------- Tensor methods
     row("in-place operations, `backward`, `grad`, …", refused("""

@@ -134,9 +134,22 @@ class RefusedConstructDiagnosticsTest {
             + " inputs"),
         c("unknown method of another class", """
             @Differentiable static double f(double x) {
-              return x + Double.valueOf(x); // ERROR
+              return x + Double.sum(x, 1.0); // ERROR
             }
-            """, "is not @Differentiable"),
+            """, "'Double.sum' is a library method with no derivative in Adjoint, and this passes it a value that"
+                + " depends on the differentiable inputs: compute the value with Math functions and loops in this"
+                + " method"),
+        c("a stream", """
+            @Differentiable static double f(double[] x) {
+              return java.util.Arrays.stream(x).sum(); // ERROR
+            }
+            """, "streams are not supported in a @Differentiable method: write a for loop"),
+        c("?: between two copies", """
+            @Differentiable static double f(double[] x, double[] y, boolean first) {
+              double[] z = first ? x.clone() : y.clone(); // ERROR
+              return z[0];
+            }
+            """, "?: between two new arrays is not supported: use if/else and assign the array in each branch"),
         c("float local", """
             @Differentiable static double f(double x) {
               float y = 2; // ERROR
@@ -148,33 +161,38 @@ class RefusedConstructDiagnosticsTest {
               return x * 2.5f; // ERROR
             }
             """, "float is not supported"),
-        c("switch statement", """
+        c("switch expression whose cases run statements", """
             @Differentiable static double f(double x, int k) {
-              switch (k) { // ERROR
-                case 0: return x;
-                default: return x * x;
-              }
-            }
-            """, "switch is not supported yet: use if/else"),
-        c("switch expression", """
-            @Differentiable static double f(double x, int k) {
-              double y = switch (k) { case 0 -> x; default -> x * x; }; // ERROR
+              double y = switch (k) {
+                case 0 -> { // ERROR
+                  double t = x * 2;
+                  yield t * t;
+                }
+                default -> x * x;
+              };
               return y;
             }
-            """, "switch expressions are not supported"),
-        c("labeled break", """
+            """, "a switch expression whose cases run statements is not supported: use a switch statement that"
+                + " assigns a local"),
+        c("switch expression over a call", """
+            static int pick(int k) {
+              return k % 3;
+            }
+            @Differentiable static double f(double x, int k) {
+              return switch (pick(k)) { case 0 -> x; default -> x * x; }; // ERROR
+            }
+            """, "the selector of this switch expression calls a method: assign it to a local first"),
+        c("labeled block", """
             @Differentiable static double f(double x) {
-              double s = 0;
-              outer: // ERROR
-              for (int i = 0; i < 3; i++) {
-                for (int j = 0; j < 3; j++) {
-                  s += x;
-                  if (s > 2) break outer;
-                }
+              double s = x;
+              block: { // ERROR
+                if (s > 2) break block;
+                s *= x;
               }
               return s;
             }
-            """, "labeled"),
+            """, "only loops and switch statements can be labeled here: put the label on a loop, or use a boolean"
+                + " flag"),
         c("++ inside an expression", """
             @Differentiable static double f(double x) {
               int i = 0;
@@ -212,12 +230,38 @@ class RefusedConstructDiagnosticsTest {
               return _x * _x;
             }
             """, "names starting with '_' are reserved"),
-        c("throw", """
-            @Differentiable static double f(double x) {
-              if (x < 0) throw new IllegalArgumentException(); // ERROR
+        c("throw of a checked exception", """
+            @Differentiable static double f(double x) throws Exception {
+              if (x < 0) throw new java.io.IOException("negative"); // ERROR
               return x;
             }
-            """, "throw is not supported"),
+            """, "only unchecked exceptions (a RuntimeException or an Error) can be thrown in a @Differentiable"
+                + " method"),
+        c("throw of something other than a new exception", """
+            static final IllegalStateException FAIL = new IllegalStateException();
+            @Differentiable static double f(double x) {
+              if (x < 0) throw FAIL; // ERROR
+              return x;
+            }
+            """, "throw needs a new exception here: throw new IllegalArgumentException(\"...\")"),
+        c("exception with a cause", """
+            @Differentiable static double f(double x) {
+              if (x < 0) throw new IllegalArgumentException(null, null); // ERROR
+              return x;
+            }
+            """, "an exception here takes at most a message"),
+        c("exception message that is not a string expression", """
+            @Differentiable static double f(double x) {
+              if (x < 0) throw new IllegalArgumentException(String.valueOf(x)); // ERROR
+              return x;
+            }
+            """, "a message here is a string literal, + of strings and values, String.format or Arrays.toString"),
+        c("print of a Tensor", """
+            @Differentiable static double f(dev.adjoint.Tensor t) {
+              System.out.println(t); // ERROR
+              return t.sum().item();
+            }
+            """, "printing a Tensor here is not supported: print its item() or an element"),
         c("call whose result is unused", """
             @Differentiable static double g(double x) { return x; }
             @Differentiable static double f(double x) {
@@ -286,7 +330,9 @@ class RefusedConstructDiagnosticsTest {
   static void assertNoInternalError(Compilation compilation) {
     for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
       String m = d.getMessage(null);
-      assertFalse(m.contains("internal error") || m.contains("Exception") || m.contains("\tat "),
+      // An exception's name followed by ': ' or a line end is a stack trace; messages may name exceptions.
+      assertFalse(m.contains("internal error") || m.contains("uncaught exception")
+          || m.matches("(?s).*Exception(: |\n|$).*") || m.contains("\tat "),
           "internal error reported: " + m);
     }
   }

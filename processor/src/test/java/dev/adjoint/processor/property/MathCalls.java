@@ -15,7 +15,7 @@ final class MathCalls {
   /** Every supported function; {@code MathCallsTest} checks it against {@code MethodReader.mathFunctions()}. */
   static final List<String> FUNCTIONS = List.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
       "exp", "expm1", "log", "log10", "log1p", "sqrt", "cbrt", "abs", "signum", "floor", "ceil", "rint", "round",
-      "toRadians", "toDegrees", "atan2", "pow", "hypot", "max", "min");
+      "toRadians", "toDegrees", "atan2", "pow", "hypot", "max", "min", "fma", "copySign");
 
   private MathCalls() {}
 
@@ -36,6 +36,10 @@ final class MathCalls {
       case "atan2" -> "Math.atan2(" + arg.get() + ", Math.tanh(" + arg.get() + ") " + (r.nextBoolean() ? "+" : "-")
           + " 1.25)";
       case "hypot", "max", "min" -> "Math." + f + "(" + arg.get() + ", " + arg.get() + ")";
+      case "fma" -> "Math.fma(" + arg.get() + ", Math.tanh(" + arg.get() + "), " + arg.get() + ")";
+      // the sign argument stays away from 0, where copySign jumps
+      case "copySign" -> "Math.copySign(" + arg.get() + ", Math.tanh(" + arg.get() + ") "
+          + (r.nextBoolean() ? "+" : "-") + " 1.25)";
       default -> throw new IllegalArgumentException("no generator for Math." + f);
     };
   }
