@@ -759,7 +759,8 @@ public final class CompanionWriter {
     }
   }
 
-  private static String zero(Type type) {
+  /** The Java default value of {@code type}, for hoisted locals declared before their first write. */
+  static String zero(Type type) {
     if (type == Type.DOUBLE) {
       return "0.0";
     }

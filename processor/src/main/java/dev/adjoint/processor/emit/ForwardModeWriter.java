@@ -147,10 +147,10 @@ final class ForwardModeWriter {
     CodeBlock.Builder code = CodeBlock.builder();
     checkTangents(code, TangentSweep::tangentName);
     for (Expr.Var v : program.locals()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), CompanionWriter.zero(v.type()));
     }
     for (Expr.Var v : program.tangentLocals()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), CompanionWriter.zero(v.type()));
     }
     code.add("// tangent sweep: each varied value with its directional derivative\n");
     JavaCode.statements(program.body().statements(), code);
@@ -288,7 +288,7 @@ final class ForwardModeWriter {
       code.addStatement("$T $L = new $T()", tape, t.variable, tape);
     }
     for (Expr.Var v : program.locals()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), zero(v.type()));
+      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), CompanionWriter.zero(v.type()));
     }
     for (Expr.Var v : program.counters()) {
       code.addStatement("int $L = 0", v.name());
@@ -351,19 +351,4 @@ final class ForwardModeWriter {
     return CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, primal.name());
   }
 
-  private static String zero(Type type) {
-    if (type == Type.DOUBLE) {
-      return "0.0";
-    }
-    if (type == Type.BOOLEAN) {
-      return "false";
-    }
-    if (type == Type.INT) {
-      return "0";
-    }
-    if (type == Type.LONG) {
-      return "0L";
-    }
-    return "null";
-  }
 }
