@@ -473,6 +473,10 @@ public final class ReverseSweep {
     } else if (value instanceof Expr.Clone c && c.array() instanceof Expr.Call call && activity.isActive(call)) {
       // f(x).clone(): the copy's adjoint is the call's.
       pullback(call, adjoint, reverse, new HashMap<>(), origin);
+    } else if (value instanceof Expr.Clone c && !c.whole() && activity.isActive(c.array())) {
+      // Arrays.copyOfRange(a, from, to): the copy's adjoint goes back to a[from..], none past a's end.
+      reverse.add(new Stmt.Effect(new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "addRangeInto"),
+          List.of(adjointOf(c.array()), c.start(), adjoint), Type.INT), origin));
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {

@@ -345,7 +345,7 @@ public final class GeneratedNames {
         return new Expr.ArrayInit(a.type(), a.elements().stream().map(this::expr).toList());
       }
       if (e instanceof Expr.Clone c) {
-        return new Expr.Clone(expr(c.array()));
+        return c.map(this::expr);
       }
       if (e instanceof Expr.Component c) {
         return new Expr.Component(expr(c.target()), c.name(), c.type());

@@ -83,6 +83,8 @@ public final class MethodReader {
   final Jumps jumps = new Jumps();
   private final Switches switches = new Switches(this);
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
+  final JdkCalls jdkCalls = new JdkCalls(this);
+  private final IntArrays intArrays = new IntArrays(this);
   private ExecutableElement derivative;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
@@ -152,12 +154,13 @@ public final class MethodReader {
         problems.add(new Problem(at, "parameter '" + name + "' has type " + p.asType()
             + ", which Adjoint does not support: use double, double[] or double[][] for differentiable values"
             + " and int, long, boolean or int[] for the rest"));
+        refusedNames.add(name);
         continue;
       }
       try {
         checkName(at, name);
       } catch (Unsupported u) {
-        problems.add(new Problem(u.tree, u.getMessage()));
+        report(u);
       }
       parameters.add(new MethodIr.Parameter(name, type.get(), ModelTypes.isNoGrad(p)));
       parameterScope.put(name, new Expr.Var(name, type.get()));
@@ -198,12 +201,19 @@ public final class MethodReader {
     return new Stmt.Block(out, origin);
   }
 
+  /** A refusal becomes a problem, unless its cause was reported already. */
+  private void report(Unsupported u) {
+    if (!u.reported) {
+      problems.add(new Problem(u.tree, u.getMessage()));
+    }
+  }
+
   /** Reads {@code s} into {@code out} in the current scope; a refusal becomes a problem. */
   void statementInto(StatementTree s, List<Stmt> out) {
     try {
       statement(s, out);
     } catch (Unsupported u) {
-      problems.add(new Problem(u.tree, u.getMessage()));
+      report(u);
     }
   }
 
@@ -212,7 +222,7 @@ public final class MethodReader {
     try {
       expressionStatement(e, origin(e), out);
     } catch (Unsupported u) {
-      problems.add(new Problem(u.tree, u.getMessage()));
+      report(u);
     }
   }
 
@@ -352,14 +362,15 @@ public final class MethodReader {
   private void enhancedFor(EnhancedForLoopTree t, String label, Origin origin, List<Stmt> out) {
     Expr array = expression(t.getExpression());
     if (!(array.type() instanceof Type.DoubleArray || array.type() instanceof Type.IntArray)) {
-      throw new Unsupported(t.getExpression(), "enhanced for loops must iterate over a double[], double[][] or int[]");
+      throw new Unsupported(t.getExpression(),
+          "enhanced for loops must iterate over a double[], double[][], int[] or boolean[]");
     }
     if (!(array instanceof Expr.Var || array instanceof Expr.StaticField
         || array instanceof Expr.Index i && i.array() instanceof Expr.Var)) {
       throw new Unsupported(t.getExpression(),
           "iterate over a variable: assign the array to a local first, or use an indexed for loop");
     }
-    Type element = array.type() instanceof Type.DoubleArray d ? d.element() : Type.INT;
+    Type element = array.type() instanceof Type.DoubleArray d ? d.element() : ((Type.IntArray) array.type()).element();
     VariableTree v = t.getVariable();
     Type declared = v.getType() == null || isVar(v.getType()) ? element : typeOf(v.getType());
     if (!declared.equals(element) && !(declared == Type.DOUBLE && element == Type.INT)
@@ -418,6 +429,36 @@ public final class MethodReader {
     checkName(v, name);
     ExpressionTree init = v.getInitializer();
     Type type;
+    try {
+      type = declaredType(v, name, init);
+    } catch (Unsupported u) {
+      // Later uses of the variable are not reported again ("cannot resolve"): one error per problem.
+      refusedNames.add(name);
+      throw u;
+    }
+    // Declared before its initializer is read, so that a refused initializer is reported once and later
+    // uses of the variable are still checked (Java itself forbids an initializer that reads the variable).
+    Expr.Var variable = declare(name, type, v);
+    assignedNames.add(variable.name());
+    Expr value = null;
+    if (init != null) {
+      value = type instanceof Type.DoubleArray ? arrayValue(init, type, false)
+          : type instanceof Type.IntArray ints ? intArrays.value(init, ints) : convert(expression(init), type, init);
+    }
+    out.add(new Stmt.Declare(variable, value, origin(v)));
+  }
+
+  /** The names of parameters and locals whose declaration was refused (and reported). */
+  private final Set<String> refusedNames = new HashSet<>();
+
+  private Type declaredType(VariableTree v, String name, ExpressionTree init) {
+    Type type;
+    ExpressionTree value = init == null ? null : unparen(init);
+    if (value != null && (value.getKind() == Tree.Kind.LAMBDA_EXPRESSION
+        || value.getKind() == Tree.Kind.MEMBER_REFERENCE)) {
+      // A functional interface local: the lambda's own message, which says what to write instead.
+      expression(value);
+    }
     if (v.getType() == null || isVar(v.getType())) {
       if (init == null) {
         throw new Unsupported(v, "'var' needs an initializer");
@@ -433,18 +474,7 @@ public final class MethodReader {
     } else {
       type = typeOf(v.getType());
     }
-    if (type instanceof Type.IntArray) {
-      throw new Unsupported(v, "int[] locals are not supported: int[] may only be a parameter");
-    }
-    // Declared before its initializer is read, so that a refused initializer is reported once and later
-    // uses of the variable are still checked (Java itself forbids an initializer that reads the variable).
-    Expr.Var variable = declare(name, type, v);
-    assignedNames.add(variable.name());
-    Expr value = null;
-    if (init != null) {
-      value = type instanceof Type.DoubleArray ? arrayValue(init, type, false) : convert(expression(init), type, init);
-    }
-    out.add(new Stmt.Declare(variable, value, origin(v)));
+    return type;
   }
 
   private Expr.Var declare(String name, Type type, Tree at) {
@@ -479,6 +509,7 @@ public final class MethodReader {
         Expr target = assignmentTarget(a.getVariable(), fresh);
         Expr value = target.type() instanceof Type.DoubleArray
             ? arrayValue(a.getExpression(), target.type(), false)
+            : target.type() instanceof Type.IntArray ints ? intArrays.value(a.getExpression(), ints)
             : convert(expression(a.getExpression()), target.type(), a.getExpression());
         expressionTypes.put(e, target.type().java());
         out.add(new Stmt.Assign(target, value, origin));
@@ -509,11 +540,13 @@ public final class MethodReader {
         out.add(new Stmt.Assign(target, value, origin));
       }
       case METHOD_INVOCATION -> {
-        if (!ForwardStatements.isPrint((MethodInvocationTree) e)) {
-          throw new Unsupported(e,
-              "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+        MethodInvocationTree call = (MethodInvocationTree) e;
+        if (ForwardStatements.isPrint(call)) {
+          out.add(forwardStatements.print(call, origin));
+        } else if (!jdkCalls.statement(call, origin, out)) {
+          throw new Unsupported(e, "a call as a statement is not supported here (its result would be unused): only"
+              + " System.arraycopy, Arrays.fill and printing are statements; use the call's result, or remove it");
         }
-        out.add(forwardStatements.print((MethodInvocationTree) e, origin));
       }
       default -> throw new Unsupported(e, "this expression statement is not supported");
     }
@@ -521,6 +554,36 @@ public final class MethodReader {
 
   private Expr assignmentTarget(ExpressionTree t) {
     return assignmentTarget(t, false);
+  }
+
+  /** Whether {@code name} is a parameter or local in scope here (it hides a class of that name). */
+  boolean isVariable(String name) {
+    return lookup(name) != null || elementAliases.containsKey(name);
+  }
+
+  /**
+   * The array {@code t} that the JDK method {@code method} writes into ({@code System.arraycopy}'s
+   * destination, {@code Arrays.fill}'s array): a local array or a row of one, never a parameter or a constant.
+   */
+  Expr writableArray(ExpressionTree t, String method) {
+    Expr target = expression(t);
+    if (!(target.type() instanceof Type.DoubleArray || target.type() instanceof Type.IntArray)) {
+      throw new Unsupported(t, method + " needs an array here");
+    }
+    Expr root = target;
+    while (root instanceof Expr.Index i) {
+      root = i.array();
+    }
+    if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
+      throw new Unsupported(t, method + " would write into the parameter array '" + v.name() + "', which is not"
+          + " supported (inputs are never mutated): copy it first, for example " + v.type().java() + " y = "
+          + v.name() + ".clone();");
+    }
+    if (!(root instanceof Expr.Var v)) {
+      throw new Unsupported(t, method + " can only write into a local array: copy the array into a local first");
+    }
+    assignedNames.add(v.name());
+    return target;
   }
 
   /** {@code freshRow}: the value is a new array, so a matrix row may be its target. */
@@ -537,7 +600,7 @@ public final class MethodReader {
         throw new Unsupported(t, "assignment to '" + name + "', which is not a local variable: field writes are"
             + " not supported in a @Differentiable method; return the value instead");
       }
-      if (parameterNames.contains(name) && v.type() instanceof Type.DoubleArray) {
+      if (parameterNames.contains(name) && (v.type() instanceof Type.DoubleArray || v.type() instanceof Type.IntArray)) {
         throw new Unsupported(t, "reassigning the array parameter '" + name
             + "' is not supported: assign to a new local array instead");
       }
@@ -717,8 +780,8 @@ public final class MethodReader {
         if (array.type() instanceof Type.DoubleArray d) {
           return new Expr.Index(array, index, d.element());
         }
-        if (array.type() instanceof Type.IntArray) {
-          return new Expr.Index(array, index, Type.INT);
+        if (array.type() instanceof Type.IntArray ints) {
+          return new Expr.Index(array, index, ints.element());
         }
         throw new Unsupported(t, "indexing needs an array");
       }
@@ -828,8 +891,13 @@ public final class MethodReader {
       elementType = at.getType();
     }
     rank = Math.max(rank, na.getDimensions().size());
+    if (elementType instanceof PrimitiveTypeTree p && (p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.INT
+        || p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.BOOLEAN)) {
+      return intArrays.newArray(na, p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.INT
+          ? Type.INT_VECTOR : Type.BOOLEAN_VECTOR, rank);
+    }
     if (!(elementType instanceof PrimitiveTypeTree p) || p.getPrimitiveTypeKind() != javax.lang.model.type.TypeKind.DOUBLE) {
-      throw new Unsupported(na, "only double arrays can be created in a @Differentiable method");
+      throw new Unsupported(na, "only double, int and boolean arrays can be created in a @Differentiable method");
     }
     if (rank > 2) {
       throw new Unsupported(na, "arrays of rank above 2 are not supported: use double[] or double[][]");
@@ -869,6 +937,9 @@ public final class MethodReader {
     VariableElement imported = staticallyImportedField(name);
     if (imported != null) {
       return fieldRead(id, (TypeElement) imported.getEnclosingElement(), imported);
+    }
+    if (refusedNames.contains(name)) {
+      throw Unsupported.alreadyReported(id);
     }
     throw new Unsupported(id, "cannot resolve '" + name + "': a @Differentiable method may read its parameters,"
         + " its locals and static final constants");
@@ -960,6 +1031,10 @@ public final class MethodReader {
 
   /** The expression {@code t} denotes, or null when it names a type or a package instead. */
   Expr tryExpression(ExpressionTree t) {
+    if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
+        && refusedNames.contains(id.getName().toString())) {
+      throw Unsupported.alreadyReported(t);
+    }
     if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
         && !elementAliases.containsKey(id.getName().toString())) {
       // Not a local: a constant field if one is visible under this name, else a type or package name.
@@ -1114,6 +1189,13 @@ public final class MethodReader {
       }
       if (element == Type.INT) {
         return Type.INT_VECTOR;
+      }
+      if (element == Type.BOOLEAN) {
+        return Type.BOOLEAN_VECTOR;
+      }
+      if (element instanceof Type.IntArray) {
+        throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use "
+            + (element == Type.INT_VECTOR ? "an " : "a ") + element.java() + " and index it i * n + j");
       }
     }
     if (typeTree instanceof ExpressionTree named) {

@@ -1,0 +1,71 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.NewArrayTree;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code int[]} and {@code boolean[]} locals ({@link Type.IntArray}): index vectors and flags, written
+ * freely, never differentiated. A variable of these types holds an array of its own, as a {@code double[]}
+ * local does: a new array, an initializer, a copy ({@code clone()}, {@code Arrays.copyOf}) or the result of a
+ * call that takes no array it could return. Parameters stay read-only (inputs are never mutated).
+ */
+final class IntArrays {
+  private final MethodReader reader;
+
+  IntArrays(MethodReader reader) {
+    this.reader = reader;
+  }
+
+  /** {@code new int[n]}, {@code new boolean[n]}, or with an initializer {@code new int[] {1, 2}}. */
+  Expr newArray(NewArrayTree na, Type.IntArray type, int rank) {
+    if (rank != 1) {
+      throw new Unsupported(na, "arrays of " + type.element().java() + " of rank above 1 are not supported: use "
+          + (type == Type.INT_VECTOR ? "an " : "a ") + type.java() + " and index it i * n + j");
+    }
+    if (na.getInitializers() != null) {
+      return initializer(na, type);
+    }
+    ExpressionTree d = na.getDimensions().get(0);
+    Expr dim = reader.expression(d);
+    if (dim.type() != Type.INT) {
+      throw new Unsupported(d, "an array dimension must be an int");
+    }
+    return new Expr.NewArray(type, List.of(dim));
+  }
+
+  /** {@code {e0, e1, ...}}, each element converted to the element type. */
+  Expr initializer(NewArrayTree na, Type.IntArray type) {
+    List<Expr> elements = new ArrayList<>();
+    for (ExpressionTree init : na.getInitializers()) {
+      elements.add(reader.convert(reader.expression(init), type.element(), init));
+    }
+    return new Expr.ArrayInit(type, elements);
+  }
+
+  /** The value assigned to an {@code int[]} or {@code boolean[]} variable: an array of its own. */
+  Expr value(ExpressionTree t, Type.IntArray type) {
+    ExpressionTree e = MethodReader.unparen(t);
+    Expr value = e instanceof NewArrayTree na && na.getType() == null ? initializer(na, type) : reader.expression(e);
+    if (!value.type().equals(type)) {
+      throw new Unsupported(t, "expected " + type.java() + " but this is " + value.type().java());
+    }
+    if (value instanceof Expr.NewArray || value instanceof Expr.ArrayInit || value instanceof Expr.Clone) {
+      return value;
+    }
+    if (value instanceof Expr.Call c) {
+      for (Expr arg : c.args()) {
+        if (arg.type() instanceof Type.IntArray) {
+          throw new Unsupported(t, "this call takes an " + arg.type().java() + " and may return it, so the variable"
+              + " could share that array: copy the result, for example " + t + ".clone()");
+        }
+      }
+      return value;
+    }
+    throw new Unsupported(t, "assigning an existing array to another variable makes an alias, which Adjoint"
+        + " does not support: copy it with .clone() or Arrays.copyOf, or write its elements into a new array");
+  }
+}
