@@ -262,6 +262,30 @@ class ArrayStatementGradientTest {
         """).at(0.3, -5).at(-1.1, 4).at(0.7, 7).at(1.3, -1);
   }
 
+  @Test
+  void switchOverCharValuesAndLabels() {
+    check("""
+        @Differentiable static double f(double x, int k) {
+          int[] codes = {'a', 'b', 'z', 'q'};
+          double y = x;
+          for (int i = 0; i < codes.length; i++) {
+            switch (codes[(i + k) % 4]) {
+              case 'a' -> y = y * x;
+              case 'b', 'z' -> y += Math.sin(y);
+              default -> y -= x / 3;
+            }
+          }
+          switch (k > 1 ? 'u' : 'v') {
+            case 'u':
+              y *= 2;
+            case 'v':
+              y += x;
+          }
+          return y;
+        }
+        """).at(0.7, 0).at(0.7, 1).at(-0.4, 2).at(1.1, 3);
+  }
+
   static final String BOUNDS = """
       @Differentiable static double f(double[] x, int from, int n) {
         double[] y = new double[4];
