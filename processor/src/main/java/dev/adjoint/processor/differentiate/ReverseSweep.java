@@ -434,7 +434,8 @@ public final class ReverseSweep {
         forward.add(forward.size() - 1, new Stmt.Assign(slot, index, origin));
       } else {
         tapes.add(TapeKind.INTS);
-        forward.add(forward.size() - 1, new Stmt.Push(TapeKind.INTS, index, origin));
+        // After the save: an int[] element's save is on the int tape too, and the restore pops the slot first.
+        forward.add(new Stmt.Push(TapeKind.INTS, index, origin));
         pops.add(new Stmt.Declare(slot, new Expr.Pop(TapeKind.INTS, Type.INT), origin));
       }
       index = slot;

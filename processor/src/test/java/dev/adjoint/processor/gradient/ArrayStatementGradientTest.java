@@ -77,6 +77,23 @@ class ArrayStatementGradientTest {
         """).atRandomPoints(POINTS, r -> new Object[] {vector(r, 4, -1, 1)});
   }
 
+  @Test
+  void intArrayWriteWhoseIndexReadsTheArrayInALoop() {
+    // perm[i % perm.length] reads perm (its length): the slot and the saved element share the int tape.
+    check("""
+        @Differentiable static double f(double[] x, int n) {
+          double s = 0.5;
+          int[] perm = {3, 0, 2, 1};
+          for (int i = 0; i < n; i++) {
+            s = s * 0.6 + Math.tanh(x[perm[i % perm.length]] * s + x[i % 4]);
+            perm[i % perm.length] = perm[(i + 1) % perm.length];
+            perm[perm[0]] = (perm[perm[0]] + 1) % 4;
+          }
+          return s;
+        }
+        """).at(new double[] {0.3, -0.7, 0.5, 0.9}, 7).at(new double[] {-0.2, 0.4, 0.1, -0.6}, 3);
+  }
+
   /**
    * GradBench's det by expansion in minors, written naturally in Java: each level passes the remaining
    * column indices as a new {@code int[]} to the recursive call.
@@ -284,6 +301,24 @@ class ArrayStatementGradientTest {
           return y;
         }
         """).at(0.7, 0).at(0.7, 1).at(-0.4, 2).at(1.1, 3);
+  }
+
+  @Test
+  void boundsChecksAndThrowsNextToVariablesNamedLikeGeneratedCode() {
+    // A local named dev, Math or ArrayAdjoints is renamed in the companion, also inside forward-only statements.
+    check("""
+        @Differentiable static double f(double[] x, int n) {
+          double[] dev = new double[x.length];
+          int ArrayAdjoints = 1;
+          System.arraycopy(x, 0, dev, ArrayAdjoints, x.length - ArrayAdjoints);
+          double Math = dev[1] * x[0];
+          if (Math > 100) {
+            throw new IllegalArgumentException("too large: " + Math + " at " + ArrayAdjoints);
+          }
+          java.util.Arrays.fill(dev, 0, n, Math * 2);
+          return dev[0] * dev[1] + dev[x.length - 1];
+        }
+        """).at(new double[] {0.3, -0.7, 0.5}, 1).at(new double[] {-0.2, 0.4, 0.1}, 2);
   }
 
   static final String BOUNDS = """
