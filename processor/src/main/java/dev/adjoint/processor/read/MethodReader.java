@@ -860,8 +860,8 @@ public final class MethodReader {
         throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a for loop, or move the"
             + " function into another @Differentiable method and call it");
       case MEMBER_REFERENCE:
-        throw new Unsupported(t, "method references are not supported in a @Differentiable method: call a"
-            + " @Differentiable method directly");
+        throw new Unsupported(t, "method references are not supported in a @Differentiable method: call the method"
+            + " directly, in a for loop");
       case INSTANCE_OF:
         throw new Unsupported(t, "instanceof is not supported in a @Differentiable method");
       case SWITCH_EXPRESSION:
@@ -1198,10 +1198,16 @@ public final class MethodReader {
             + (element == Type.INT_VECTOR ? "an " : "a ") + element.java() + " and index it i * n + j");
       }
     }
-    if (typeTree instanceof ExpressionTree named) {
+    Tree raw = typeTree instanceof com.sun.source.tree.ParameterizedTypeTree p ? p.getType() : typeTree;
+    if (raw instanceof ExpressionTree named) {
       TypeElement type = resolveType(named);
       if (type != null && type.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
         return Type.TENSOR;
+      }
+      String q = type == null ? "" : type.getQualifiedName().toString();
+      if (q.startsWith("java.util.stream.") || q.startsWith("java.util.function.")) {
+        throw new Unsupported(typeTree, "streams and lambdas are not supported in a @Differentiable method: write a"
+            + " for loop");
       }
     }
     throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use"

@@ -94,6 +94,19 @@ final class CatalogueArrayCases {
             }
             """, "this call takes an int[] and may return it, so the variable could share that array: copy the"
             + " result, for example rest(k).clone()"));
+    row("a local of a stream or functional-interface type (`DoubleStream s`, `DoubleUnaryOperator op`)",
+        refused("""
+            @Differentiable static double f(double x) {
+              java.util.function.DoubleUnaryOperator op; // ERROR
+              return x;
+            }
+            """, "streams and lambdas are not supported in a @Differentiable method: write a for loop"),
+        refused("""
+            @Differentiable static double f(double[] x) {
+              java.util.stream.DoubleStream s = null; // ERROR
+              return x[0];
+            }
+            """, "streams and lambdas are not supported in a @Differentiable method: write a for loop"));
     row("a library method (compiled, its source not in the compilation) with a `double` argument depending on"
         + " the inputs", sources(classPathWithoutCompanion("""
             package demo;
