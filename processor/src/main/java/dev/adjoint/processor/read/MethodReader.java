@@ -85,6 +85,7 @@ public final class MethodReader {
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
   final JdkCalls jdkCalls = new JdkCalls(this);
   private final IntArrays intArrays = new IntArrays(this);
+  private final ArrayValues arrays = new ArrayValues(this, intArrays);
   private ExecutableElement derivative;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
@@ -309,7 +310,7 @@ public final class MethodReader {
         }
         Type returnType = ModelTypes.of(method.getReturnType()).orElse(Type.DOUBLE);
         Expr value = returnType instanceof Type.DoubleArray
-            ? arrayValue(e, returnType, true) : convert(expression(e), returnType, e);
+            ? arrays.value(e, returnType, true) : convert(expression(e), returnType, e);
         out.add(new Stmt.Return(value, origin));
       }
       case TRY -> throw new Unsupported(s,
@@ -442,7 +443,7 @@ public final class MethodReader {
     assignedNames.add(variable.name());
     Expr value = null;
     if (init != null) {
-      value = type instanceof Type.DoubleArray ? arrayValue(init, type, false)
+      value = type instanceof Type.DoubleArray ? arrays.value(init, type, false)
           : type instanceof Type.IntArray ints ? intArrays.value(init, ints) : convert(expression(init), type, init);
     }
     out.add(new Stmt.Declare(variable, value, origin(v)));
@@ -508,7 +509,7 @@ public final class MethodReader {
         boolean fresh = rhs instanceof NewArrayTree || rhs instanceof MethodInvocationTree;
         Expr target = assignmentTarget(a.getVariable(), fresh);
         Expr value = target.type() instanceof Type.DoubleArray
-            ? arrayValue(a.getExpression(), target.type(), false)
+            ? arrays.value(a.getExpression(), target.type(), false)
             : target.type() instanceof Type.IntArray ints ? intArrays.value(a.getExpression(), ints)
             : convert(expression(a.getExpression()), target.type(), a.getExpression());
         expressionTypes.put(e, target.type().java());
@@ -631,56 +632,6 @@ public final class MethodReader {
       throw new Unsupported(t, "field writes are not supported in a @Differentiable method: return the value instead");
     }
     throw new Unsupported(t, "this assignment target is not supported");
-  }
-
-  /**
-   * The value assigned to an array variable: a new array ({@code new}, an initializer, {@code clone()}) or a
-   * {@code @Differentiable} call, whose result may still share an argument or a constant: that is decided
-   * from the callee's summary by {@code analyze.AliasPolicy}. Another array variable would alias and is
-   * refused; {@code return} may return any array expression since nothing writes to it afterwards.
-   */
-  private Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
-    ExpressionTree e = unparen(t);
-    Expr value;
-    if (e instanceof NewArrayTree na && na.getType() == null) {
-      value = arrayInitializer(na, (Type.DoubleArray) type);
-    } else {
-      value = expression(e);
-    }
-    if (!value.type().equals(type)) {
-      throw new Unsupported(t, "expected " + type.java() + " but this is " + value.type().java());
-    }
-    boolean fresh = value instanceof Expr.NewArray || value instanceof Expr.ArrayInit || value instanceof Expr.Clone
-        || value instanceof Expr.Call;
-    if (!fresh && !isReturn) {
-      throw new Unsupported(t, "assigning an existing array to another variable makes an alias, which Adjoint"
-          + " does not support: copy it with .clone() or write its elements into a new array");
-    }
-    if (!fresh && !(value instanceof Expr.Var || value instanceof Expr.Index)) {
-      throw new Unsupported(t, "return a local array variable, a new array or a call");
-    }
-    return value;
-  }
-
-  private Expr arrayInitializer(NewArrayTree na, Type.DoubleArray type) {
-    List<Expr> elements = new ArrayList<>();
-    for (ExpressionTree init : na.getInitializers()) {
-      if (type.rank() == 2) {
-        ExpressionTree row = unparen(init);
-        if (row instanceof NewArrayTree r && r.getType() == null) {
-          elements.add(arrayInitializer(r, Type.VECTOR));
-        } else {
-          Expr rowValue = expression(row);
-          if (!(rowValue instanceof Expr.ArrayInit || rowValue instanceof Expr.NewArray)) {
-            throw new Unsupported(init, "matrix rows must be written out here ({a, b}) so that no row is shared");
-          }
-          elements.add(rowValue);
-        }
-      } else {
-        elements.add(convert(expression(init), Type.DOUBLE, init));
-      }
-    }
-    return new Expr.ArrayInit(type, elements);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -832,7 +783,7 @@ public final class MethodReader {
         if (a.type() == Type.TENSOR && b.type() == Type.TENSOR) {
           return new Expr.Conditional(cond, a, b, Type.TENSOR);
         }
-        if (isNewArray(a) && isNewArray(b)) {
+        if (ArrayValues.isNew(a) && ArrayValues.isNew(b)) {
           // Two copies share nothing, but the reverse sweep has no array-valued ?: either.
           throw new Unsupported(t, "?: between two new arrays is not supported: use if/else and assign the array"
               + " in each branch");
@@ -852,7 +803,7 @@ public final class MethodReader {
       case METHOD_INVOCATION:
         return calls.call((MethodInvocationTree) t);
       case NEW_ARRAY:
-        return newArray((NewArrayTree) t);
+        return arrays.newArray((NewArrayTree) t);
       case NEW_CLASS:
         throw new Unsupported(t, "creating objects is not supported in a @Differentiable method: only arrays"
             + " (new double[n]) can be created");
@@ -874,47 +825,6 @@ public final class MethodReader {
         throw new Unsupported(t, "this expression (" + t.getKind().name().toLowerCase().replace('_', ' ')
             + ") is not supported in a @Differentiable method");
     }
-  }
-
-  private static boolean isNewArray(Expr e) {
-    return e instanceof Expr.Clone || e instanceof Expr.NewArray || e instanceof Expr.ArrayInit;
-  }
-
-  private Expr newArray(NewArrayTree na) {
-    if (na.getType() == null) {
-      throw new Unsupported(na, "an array initializer needs its type here: new double[] {...}");
-    }
-    int rank = 1;
-    Tree elementType = na.getType();
-    while (elementType instanceof ArrayTypeTree at) {
-      rank++;
-      elementType = at.getType();
-    }
-    rank = Math.max(rank, na.getDimensions().size());
-    if (elementType instanceof PrimitiveTypeTree p && (p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.INT
-        || p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.BOOLEAN)) {
-      return intArrays.newArray(na, p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.INT
-          ? Type.INT_VECTOR : Type.BOOLEAN_VECTOR, rank);
-    }
-    if (!(elementType instanceof PrimitiveTypeTree p) || p.getPrimitiveTypeKind() != javax.lang.model.type.TypeKind.DOUBLE) {
-      throw new Unsupported(na, "only double, int and boolean arrays can be created in a @Differentiable method");
-    }
-    if (rank > 2) {
-      throw new Unsupported(na, "arrays of rank above 2 are not supported: use double[] or double[][]");
-    }
-    Type.DoubleArray type = new Type.DoubleArray(rank);
-    if (na.getInitializers() != null) {
-      return arrayInitializer(na, type);
-    }
-    List<Expr> dims = new ArrayList<>();
-    for (ExpressionTree d : na.getDimensions()) {
-      Expr dim = expression(d);
-      if (dim.type() != Type.INT) {
-        throw new Unsupported(d, "an array dimension must be an int");
-      }
-      dims.add(dim);
-    }
-    return new Expr.NewArray(type, dims);
   }
 
   private Expr identifier(IdentifierTree id) {
