@@ -164,6 +164,7 @@ final class CallResolver {
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
           + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
     }
+    IntArrays.requireReadOnly(reader.trees, call, target, parameterTypes);
     return opaqueCall(call, type, target, parameterTypes, args);
   }
 

@@ -82,6 +82,34 @@ final class CatalogueArrayCases {
               return x * new int[2][2].length; // ERROR
             }
             """, "arrays of int of rank above 1 are not supported: use an int[] and index it i * n + j"));
+    row("passing an `int[]` to a helper that is not `@Differentiable` and may write into it (an element write,"
+        + " or passing it on)",
+        refused("""
+            static int shuffle(int[] p, int s) {
+              int t = p[0];
+              p[0] = p[s];
+              p[s] = t;
+              return t;
+            }
+            @Differentiable static double f(double[] x) {
+              int[] p = {0, 1, 2};
+              double y = x[p[1]] * x[0];
+              int t = shuffle(p, 1); // ERROR
+              return y + x[p[1]] * t;
+            }
+            """, "'shuffle' may write into the int[] passed to its parameter 'p' (or pass it on), which the reverse"
+            + " pass would not see: make it return a new array instead, or pass it a copy (p.clone())"),
+        refused("""
+            static int count(int[] q) {
+              return q.length;
+            }
+            static int outer(int[] p) {
+              return count(p);
+            }
+            @Differentiable static double f(double[] x, int[] k) {
+              return x[0] * outer(k); // ERROR
+            }
+            """, "'outer' may write into the int[] passed to its parameter 'p' (or pass it on)"));
     row("an `int[]` or `boolean[]` local assigned the result of a call that takes an `int[]` (it may return it)",
         refused("""
             static int[] rest(int[] k) {

@@ -60,6 +60,34 @@ class ArrayStatementGradientTest {
   }
 
   @Test
+  void intArraysPassedToHelpersThatOnlyReadThem() {
+    check("""
+        static int largest(int[] p, int n) {
+          int best = 0;
+          for (int i = 1; i < n; i++) {
+            if (p[i] > p[best]) {
+              best = i;
+            }
+          }
+          return p[best];
+        }
+        static int[] rotated(int n, int by) {
+          int[] r = new int[n];
+          for (int i = 0; i < n; i++) {
+            r[i] = (i + by) % n;
+          }
+          return r;
+        }
+        @Differentiable static double f(double[] x, int k) {
+          int[] p = rotated(x.length, k);
+          double s = x[largest(p, x.length)] * x[p[0]];
+          p[0] = largest(p, 2);
+          return s + Math.sin(x[p[0]]) * x[p[1]];
+        }
+        """).at(new double[] {0.3, -0.7, 0.5, 0.9}, 1).at(new double[] {-0.2, 0.4, 0.1, -0.6}, 3);
+  }
+
+  @Test
   void intArrayWrittenInALoopWhoseReverseReadsItsOldValues() {
     // idx is rewritten every iteration; the reverse sweep reads idx[0] as it was in each iteration.
     check("""
