@@ -60,6 +60,29 @@ class ArrayStatementGradientTest {
   }
 
   @Test
+  void intAndBooleanArraysReassignedAndOverwrittenInLoops() {
+    // The reverse sweep needs each iteration's index vector and flags: references and elements restored.
+    check("""
+        @Differentiable static double f(double[] x, int n) {
+          double s = 0.25;
+          int[] idx = new int[0];
+          boolean[] on = new boolean[x.length];
+          for (int i = 0; i < n; i++) {
+            idx = new int[1 + i % x.length];
+            for (int k = 0; k < idx.length; k++) {
+              idx[k] = (k * 3 + i) % x.length;
+              on[idx[k]] = !on[idx[k]];
+            }
+            for (int k = 0; k < idx.length; k++) {
+              s = on[idx[k]] ? s * x[idx[k]] + Math.sin(s) : s - x[idx[k]] * 0.5;
+            }
+          }
+          return s + idx.length;
+        }
+        """).at(new double[] {0.3, -0.7, 0.5, 0.9}, 5).at(new double[] {-0.2, 0.4, 0.1, -0.6}, 2);
+  }
+
+  @Test
   void intArraysPassedToHelpersThatOnlyReadThem() {
     check("""
         static int largest(int[] p, int n) {
