@@ -46,7 +46,7 @@ public final class Losses {
   /** {@link #binaryCrossEntropy(Tensor, Tensor)} with a reduction. */
   public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Reduction reduction) {
     sameShape("binaryCrossEntropy", input, target);
-    for (double p : input.data) {
+    for (double p : input.values()) {
       if (!(p >= 0 && p <= 1)) {
         throw new IllegalArgumentException("binaryCrossEntropy: all elements of input should be between 0 and 1,"
             + " found " + p + " (for scores use binaryCrossEntropyWithLogits)");
@@ -70,8 +70,8 @@ public final class Losses {
   /** {@link #binaryCrossEntropyWithLogits(Tensor, Tensor)} with a reduction. */
   public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Reduction reduction) {
     sameShape("binaryCrossEntropyWithLogits", input, target);
-    double[] x = input.data;
-    double[] y = target.data;
+    double[] x = input.values();
+    double[] y = target.values();
     double[] r = new double[x.length];
     for (int i = 0; i < r.length; i++) {
       r[i] = Math.max(x[i], 0) - x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
@@ -153,7 +153,7 @@ public final class Losses {
       if (target[i] == ignoreIndex) {
         ignoredMask[i] = 1;
       } else {
-        denominator += weight == null ? 1 : weight.data[target[i]];
+        denominator += weight == null ? 1 : weight.get(target[i]);
       }
     }
     Tensor weighted = weight == null ? logp : logp.mul(weight.detach().reshape(1, classes));
@@ -210,7 +210,7 @@ public final class Losses {
             + classes + " classes");
       }
       idx[i] = target[i];
-      w[i] = weight == null ? 1 : weight.data[target[i]];
+      w[i] = weight == null ? 1 : weight.get(target[i]);
       denominator += w[i];
     }
     Tensor picked = input.gather(1, Tensor.wrap(idx, new int[] {batch, 1})).squeeze(1);

@@ -32,25 +32,65 @@ public final class Tensor {
   /** A version counter shared by tensors that share storage. */
   static final class Version {
     int value;
+    /** Whether a view of the storage was taken (an in-place change of a non-leaf then is not recorded). */
+    boolean viewed;
   }
 
-  final double[] data;
+  /** The storage, shared by views; this tensor's elements are at {@code offset + Σ index[d]·strides[d]}. */
+  final double[] storage;
+  final int offset;
   private final int[] shape;
+  final int[] strides;
+  private final int numel;
+  /** Whether the elements are exactly {@code storage}, in row-major order (the kernels' fast path). */
+  private final boolean plain;
   final Version version;
+  /** For a view, the tensor that owns the storage (views of views name the first owner); else null. */
+  final Tensor base;
   private boolean requiresGrad;
   private Node gradFn;
   private Tensor grad;
   private Node accumulator;
 
-  private Tensor(double[] data, int[] shape, Version version) {
-    this.data = data;
+  private Tensor(double[] storage, int offset, int[] shape, int[] strides, Version version, Tensor base) {
+    this.storage = storage;
+    this.offset = offset;
     this.shape = shape;
+    this.strides = strides;
+    this.numel = Shapes.numel(shape);
+    this.plain = offset == 0 && storage.length == numel && StridedKernels.isContiguous(shape, strides);
     this.version = version;
+    this.base = base;
   }
 
-  /** A fresh leaf owning {@code data} (not copied) with {@code shape} (not copied). */
+  /** A fresh leaf owning {@code data} (not copied, row-major) with {@code shape} (not copied). */
   static Tensor wrap(double[] data, int[] shape) {
-    return new Tensor(data, shape, new Version());
+    return new Tensor(data, 0, shape, Shapes.contiguousStrides(shape), new Version(), null);
+  }
+
+  /** A view of this tensor's storage with another geometry (sharing the version counter), without graph state. */
+  Tensor viewOfStorage(int newOffset, int[] newShape, int[] newStrides) {
+    version.viewed = true;
+    return new Tensor(storage, newOffset, newShape, newStrides, version, base != null ? base : this);
+  }
+
+  /**
+   * The elements in row-major order: the storage itself when this tensor is plain (so callers must not
+   * write into it), else a fresh copy. Kernels read their operands through this.
+   */
+  double[] values() {
+    return plain ? storage : StridedKernels.gather(storage, offset, shape, strides);
+  }
+
+  /** Overwrites the elements with {@code v} (row-major, {@code numel()} values), through the strides. */
+  void assign(double[] v) {
+    if (plain) {
+      if (v != storage) {
+        System.arraycopy(v, 0, storage, 0, numel);
+      }
+    } else {
+      StridedKernels.scatter(v, storage, offset, shape, strides);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -219,7 +259,7 @@ public final class Tensor {
 
   /** {@code base^linspace(start, end, steps)}, as {@code torch.logspace(start, end, steps, base)}. */
   public static Tensor logspace(double start, double end, int steps, double base) {
-    double[] d = linspace(start, end, steps).data;
+    double[] d = linspace(start, end, steps).storage;
     for (int i = 0; i < d.length; i++) {
       d[i] = Math.pow(base, d[i]);
     }
@@ -257,7 +297,7 @@ public final class Tensor {
   public static Tensor eye(int n) {
     Tensor t = zeros(n, n);
     for (int i = 0; i < n; i++) {
-      t.data[i * n + i] = 1;
+      t.storage[i * n + i] = 1;
     }
     return t;
   }
@@ -267,17 +307,17 @@ public final class Tensor {
 
   /** The value of a one-element tensor, as PyTorch's {@code item()}. */
   public double item() {
-    if (data.length != 1) {
-      throw new IllegalStateException("a Tensor with " + data.length
+    if (numel != 1) {
+      throw new IllegalStateException("a Tensor with " + numel
           + " elements cannot be converted to a scalar (item() needs exactly one element; shape "
           + Shapes.str(shape) + ")");
     }
-    return data[0];
+    return storage[offset];
   }
 
   /** A row-major copy of the values. */
   public double[] toArray() {
-    return data.clone();
+    return plain ? storage.clone() : values();
   }
 
   /** The values of a 2-dimensional tensor as a fresh nested array. */
@@ -287,8 +327,9 @@ public final class Tensor {
           + Shapes.str(shape));
     }
     double[][] out = new double[shape[0]][];
+    double[] v = values();
     for (int i = 0; i < shape[0]; i++) {
-      out[i] = Arrays.copyOfRange(data, i * shape[1], (i + 1) * shape[1]);
+      out[i] = Arrays.copyOfRange(v, i * shape[1], (i + 1) * shape[1]);
     }
     return out;
   }
@@ -300,6 +341,20 @@ public final class Tensor {
 
   int[] shapeRef() {
     return shape;
+  }
+
+  /**
+   * A copy of the strides: how many storage elements apart neighbours along each dimension are, as PyTorch's
+   * {@code stride()} (row-major for a fresh tensor; views such as {@link #t()} permute them, {@link #expand}
+   * sets 0).
+   */
+  public int[] stride() {
+    return strides.clone();
+  }
+
+  /** Where this tensor's first element is in its storage, as PyTorch's {@code storage_offset()}. */
+  public int storageOffset() {
+    return offset;
   }
 
   /** The size of dimension {@code dim} (negative counts from the end). */
@@ -314,7 +369,7 @@ public final class Tensor {
 
   /** The number of elements. */
   public int numel() {
-    return data.length;
+    return numel;
   }
 
   /** The element at a full index (one index per dimension; negative counts from the end). */
@@ -323,11 +378,11 @@ public final class Tensor {
       throw new IllegalArgumentException("get needs " + shape.length + " indices for shape "
           + Shapes.str(shape) + ", got " + index.length);
     }
-    int off = 0;
+    int off = offset;
     for (int i = 0; i < index.length; i++) {
-      off = off * shape[i] + checkIndex(index[i], i);
+      off += checkIndex(index[i], i) * strides[i];
     }
-    return data[off];
+    return storage[off];
   }
 
   private int checkIndex(int index, int dim) {
@@ -424,14 +479,14 @@ public final class Tensor {
           + " after retainGrad()) accumulate gradients (this one was produced by " + gradFn.name + ")");
     }
     if (grad != null) {
-      Arrays.fill(grad.data, 0.0);
+      grad.assign(new double[grad.numel]);
       grad.version.value++;
     }
   }
 
   /** A leaf sharing this tensor's storage that does not require grad (cuts the graph). */
   public Tensor detach() {
-    return new Tensor(data, shape, version);
+    return new Tensor(storage, offset, shape, strides, version, null);
   }
 
   /** Runs {@code body} with recording disabled on this thread (PyTorch's {@code with torch.no_grad()}). */
@@ -508,9 +563,14 @@ public final class Tensor {
       // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
       grad = grad == null ? g : grad.add(g);
     } else if (grad == null) {
-      grad = wrap(g.data.clone(), shape);
+      grad = wrap(g.toArray(), shape);
+    } else if (grad.plain) {
+      PointwiseKernels.addInto(grad.storage, g.values());
+      grad.version.value++;
     } else {
-      PointwiseKernels.addInto(grad.data, g.data);
+      double[] sum = grad.values();
+      PointwiseKernels.addInto(sum, g.values());
+      grad.assign(sum);
       grad.version.value++;
     }
   }
@@ -560,7 +620,7 @@ public final class Tensor {
   Tensor checkedUpstream(Tensor upstream) {
     Tensor up;
     if (upstream == null) {
-      if (data.length != 1) {
+      if (numel != 1) {
         throw Backward.implicitUpstream(shape);
       }
       up = ones(shape);
@@ -631,7 +691,7 @@ public final class Tensor {
 
   /** A tensor sharing this one's storage, shape and version counter, without graph state. */
   Tensor shareStorage() {
-    return new Tensor(data, shape, version);
+    return new Tensor(storage, offset, shape, strides, version, null);
   }
 
   /** Makes this tensor the output of {@code node} (a non-leaf that requires grad). */
@@ -646,49 +706,59 @@ public final class Tensor {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // In-place updates (optimizer steps)
+  // In-place updates (see InPlaceOps for the rules)
 
-  /** {@code this += other} (other broadcast to this shape), for optimizer steps; returns this. */
+  /**
+   * {@code this += other} (other broadcast to this shape), as {@code add_}; returns this. Writes through a
+   * view into its base and bumps the version counter the view shares with it. Recorded in the graph on a
+   * non-leaf (or when {@code other} requires grad), as PyTorch does; refused on a leaf that requires grad
+   * outside {@link #noGrad()}, on an expanded view, and (when recording) on a view or a viewed tensor.
+   */
   public Tensor addInPlace(Tensor other) {
-    return inPlace(other, Double::sum, "addInPlace");
+    return InPlaceOps.binary(this, other, PointwiseKernels.ADD, "addInPlace");
   }
 
-  /** {@code this -= other} (other broadcast to this shape), e.g. {@code w.subInPlace(w.grad().mul(lr))}. */
+  /** {@code this -= other} (other broadcast to this shape), as {@code sub_}; e.g. {@code w.subInPlace(w.grad().mul(lr))}. */
   public Tensor subInPlace(Tensor other) {
-    return inPlace(other, (a, b) -> a - b, "subInPlace");
+    return InPlaceOps.binary(this, other, PointwiseKernels.SUB, "subInPlace");
   }
 
-  /** {@code this *= factor}; returns this. */
+  /** {@code this *= factor}, as {@code mul_}; returns this. */
   public Tensor mulInPlace(double factor) {
-    checkInPlace(null, "mulInPlace");
-    PointwiseKernels.scale(data, factor);
-    version.value++;
-    return this;
+    return InPlaceOps.scale(this, factor);
   }
 
-  private Tensor inPlace(Tensor other, DoubleBinaryOperator f, String op) {
-    checkInPlace(other, op);
-    if (!Shapes.broadcastsTo(other.shape, shape)) {
-      throw new IllegalArgumentException(op + ": operand of shape " + Shapes.str(other.shape)
-          + " does not broadcast to this tensor's shape " + Shapes.str(shape));
-    }
-    PointwiseKernels.inPlace(data, shape, other.data, other.shape, f);
-    version.value++;
-    return this;
+  /**
+   * Copies {@code src} (broadcast to this shape) into this tensor, as PyTorch's {@code copy_}; returns this.
+   * The gradient goes to {@code src}, summed back to its shape.
+   */
+  public Tensor copy_(Tensor src) {
+    return InPlaceOps.copy(this, src);
   }
 
-  private void checkInPlace(Tensor other, String op) {
-    if (!GradMode.isEnabled()) {
-      return;
+  /** Sets every element to {@code value}, as PyTorch's {@code fill_}; returns this. */
+  public Tensor fill_(double value) {
+    return InPlaceOps.fill(this, value, "fill_");
+  }
+
+  /** Sets every element to zero, as PyTorch's {@code zero_}; returns this. */
+  public Tensor zero_() {
+    return InPlaceOps.fill(this, 0.0, "zero_");
+  }
+
+  /** The node this tensor's gradient flows into, or null for a leaf. */
+  Node gradFn() {
+    return gradFn;
+  }
+
+  /** Moves a non-leaf onto {@code node} after an in-place change, keeping a retainGrad() request. */
+  void rebase(Node node) {
+    if (gradFn != null && gradFn.retainer == this) {
+      gradFn.retainer = null;
+      node.retainer = this;
     }
-    if (requiresGrad && gradFn == null) {
-      throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place"
-          + " operation (" + op + "): do optimizer updates inside Tensor.noGrad(...)");
-    }
-    if (requiresGrad || other != null && other.requiresGrad) {
-      throw new IllegalStateException(op + " is not recorded in the graph: use the out-of-place operation,"
-          + " or run it inside Tensor.noGrad(...)");
-    }
+    gradFn = node;
+    requiresGrad = true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -757,61 +827,40 @@ public final class Tensor {
 
   /** {@code -this}. */
   public Tensor neg() {
-    return record(wrap(PointwiseKernels.neg(data), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+    return record(wrap(PointwiseKernels.neg(values()), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
   }
 
   private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.binary(a.data, a.shape, b.data, b.shape, s, f), s);
+    return wrap(PointwiseKernels.binary(a.values(), a.shape, b.values(), b.shape, s, f), s);
   }
 
   private static Tensor arith(Tensor a, Tensor b, int op) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.arith(a.data, a.shape, b.data, b.shape, s, op), s);
+    return wrap(PointwiseKernels.arith(a.values(), a.shape, b.values(), b.shape, s, op), s);
   }
 
   private Tensor scalar(double c, int op) {
-    return wrap(PointwiseKernels.arithScalar(data, c, op), shape);
+    return wrap(PointwiseKernels.arithScalar(values(), c, op), shape);
   }
 
   private Tensor map(DoubleUnaryOperator f) {
-    return wrap(PointwiseKernels.map(data, f), shape);
+    return wrap(PointwiseKernels.map(values(), f), shape);
   }
 
-  /** Broadcasts this tensor to {@code target} (PyTorch's {@code expand}); the gradient is summed back. */
+  /**
+   * This tensor broadcast to {@code target} (PyTorch's {@code expand}; {@code -1} keeps a size): a view in
+   * which the repeated entries share storage (stride 0), so it cannot be written in place. The gradient is
+   * summed back.
+   */
   public Tensor expand(int... target) {
-    int[] t = target.clone();
-    int off = t.length - shape.length;
-    if (off < 0) {
-      throw new IllegalArgumentException("expand: target " + Shapes.str(target) + " has fewer dimensions than "
-          + Shapes.str(shape));
-    }
-    for (int i = 0; i < t.length; i++) {
-      if (t[i] == -1) {
-        if (i < off) {
-          throw new IllegalArgumentException("expand: -1 is not allowed for a new leading dimension");
-        }
-        t[i] = shape[i - off];
-      }
-    }
-    if (!Shapes.broadcastsTo(shape, t)) {
-      throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot be expanded to "
-          + Shapes.str(t));
-    }
-    return expandTo(Shapes.checked(t));
+    return Views.expand(this, target);
   }
 
-  private Tensor expandTo(int[] target) {
-    if (Arrays.equals(shape, target)) {
-      return this;
-    }
-    double[] r = ShapeKernels.expand(data, shape, target);
-    int[] in = shape;
-    return record(wrap(r, target), "ExpandBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.sumTo(in)});
+  Tensor expandTo(int[] target) {
+    return Views.expandTo(this, target);
   }
 
-  /** Sums this (broadcast) gradient back to {@code target}, the shape of the operand it came from. */
   /**
    * Sums this tensor down to {@code shape}, to which it must broadcast (PyTorch's {@code sum_to_size}): the
    * gradient of a broadcast input.
@@ -824,7 +873,7 @@ public final class Tensor {
     if (Arrays.equals(shape, target)) {
       return this;
     }
-    double[] r = ShapeKernels.sumTo(data, shape, target);
+    double[] r = ShapeKernels.sumTo(values(), shape, target);
     int[] in = shape;
     return record(wrap(r, target.clone()), "SumToSizeBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.expandTo(in)});
@@ -832,7 +881,7 @@ public final class Tensor {
 
   /** Zeroes the entries where {@code mask} is true (a differentiable {@code masked_fill(mask, 0)}). */
   private Tensor maskZero(boolean[] mask) {
-    double[] r = PointwiseKernels.maskZero(data, mask);
+    double[] r = PointwiseKernels.maskZero(values(), mask);
     return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.maskZero(mask)});
   }
@@ -888,18 +937,21 @@ public final class Tensor {
       Tensor ge = null;
       if (n.needs(0)) {
         Tensor ex = e.expandTo(os);
-        boolean[] mask = new boolean[ex.data.length];
+        double[] ev = ex.values();
+        boolean[] mask = new boolean[ev.length];
         for (int i = 0; i < mask.length; i++) {
-          mask[i] = ex.data[i] == 0;
+          mask[i] = ev[i] == 0;
         }
         gx = g.mul(e).mul(x.pow(e.sub(1))).maskZero(mask).sumTo(as);
       }
       if (n.needs(1)) {
         Tensor xx = x.expandTo(os);
         Tensor ex = e.expandTo(os);
-        boolean[] mask = new boolean[xx.data.length];
+        double[] xv = xx.values();
+        double[] ev = ex.values();
+        boolean[] mask = new boolean[xv.length];
         for (int i = 0; i < mask.length; i++) {
-          mask[i] = xx.data[i] == 0 && ex.data[i] >= 0;
+          mask[i] = xv[i] == 0 && ev[i] >= 0;
         }
         ge = g.mul(n.saved(2)).mul(x.log()).maskZero(mask).sumTo(bs);
       }
@@ -909,7 +961,7 @@ public final class Tensor {
 
   /** {@code x²}; gradient {@code 2xg}. */
   public Tensor square() {
-    return record(wrap(PointwiseKernels.square(data), shape), "PowBackward", new Tensor[] {this},
+    return record(wrap(PointwiseKernels.square(values()), shape), "PowBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.mul(n.saved(0).mul(2))}, this);
   }
 
@@ -935,7 +987,7 @@ public final class Tensor {
   public Tensor relu() {
     Tensor out = map(v -> v > 0 ? v : 0.0);
     return record(out, "ReluBackward", new Tensor[] {this}, (g, n) -> {
-      double[] y = n.saved(0).data;
+      double[] y = n.saved(0).values();
       boolean[] mask = new boolean[y.length];
       for (int i = 0; i < mask.length; i++) {
         mask[i] = !(y[i] > 0);
@@ -948,7 +1000,7 @@ public final class Tensor {
   public Tensor abs() {
     int[] s = shape;
     return record(map(Math::abs), "AbsBackward", new Tensor[] {this}, (g, n) -> {
-      return new Tensor[] {g.mul(wrap(PointwiseKernels.sign(n.saved(0).data), s))};
+      return new Tensor[] {g.mul(wrap(PointwiseKernels.sign(n.saved(0).values()), s))};
     }, this);
   }
 
@@ -1013,8 +1065,10 @@ public final class Tensor {
           + " and " + Shapes.str(other.shape));
     }
     double s = 0;
-    for (int i = 0; i < data.length; i++) {
-      s += data[i] * other.data[i];
+    double[] a = values();
+    double[] b = other.values();
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
     }
     return record(of(s), "DotBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
         n.needs(0) ? n.saved(1).mul(g) : null, n.needs(1) ? n.saved(0).mul(g) : null}, this, other);
@@ -1026,7 +1080,7 @@ public final class Tensor {
           + shape[1] + " and " + other.shape[0] + "x" + other.shape[1] + ")");
     }
     double[] r = new double[shape[0] * other.shape[1]];
-    MatmulKernels.mm(data, 0, other.data, 0, r, 0, shape[0], shape[1], other.shape[1]);
+    MatmulKernels.mm(values(), 0, other.values(), 0, r, 0, shape[0], shape[1], other.shape[1]);
     return record(wrap(r, new int[] {shape[0], other.shape[1]}), "MmBackward", new Tensor[] {this, other},
         (g, n) -> new Tensor[] {
             n.needs(0) ? g.mm(n.saved(1).t()) : null, n.needs(1) ? n.saved(0).t().mm(g) : null},
@@ -1043,8 +1097,10 @@ public final class Tensor {
           + " cannot be multiplied");
     }
     double[] r = new double[b * n * m];
+    double[] av = values();
+    double[] bv = other.values();
     for (int i = 0; i < b; i++) {
-      MatmulKernels.mm(data, i * n * k, other.data, i * k * m, r, i * n * m, n, k, m);
+      MatmulKernels.mm(av, i * n * k, bv, i * k * m, r, i * n * m, n, k, m);
     }
     return record(wrap(r, new int[] {b, n, m}), "BmmBackward", new Tensor[] {this, other},
         (g, nd) -> new Tensor[] {
@@ -1053,65 +1109,77 @@ public final class Tensor {
         this, other);
   }
 
-  /** Swaps dimensions {@code d0} and {@code d1} (a copy); the gradient is transposed back. */
+  /** Swaps dimensions {@code d0} and {@code d1} (a view); the gradient is transposed back. */
   public Tensor transpose(int d0, int d1) {
-    int a = Shapes.dim(d0, dim());
-    int b = Shapes.dim(d1, dim());
-    return transposeNamed(a, b, "TransposeBackward");
+    return Views.transpose(this, Shapes.dim(d0, dim()), Shapes.dim(d1, dim()), "TransposeBackward");
   }
 
-  /** The transpose of a matrix ({@code transpose(0, 1)}); tensors of rank below 2 are returned as a view. */
+  /** The transpose of a matrix ({@code transpose(0, 1)}, a view); tensors of rank below 2 are returned as a view. */
   public Tensor t() {
     if (dim() > 2) {
       throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but it has " + dim());
     }
-    return dim() < 2 ? view(shape) : transposeNamed(0, 1, "TBackward");
+    return dim() < 2 ? Views.view(this, shape, "TBackward") : Views.transpose(this, 0, 1, "TBackward");
   }
 
-  private Tensor transposeNamed(int a, int b, String name) {
-    int[] outShape = shape.clone();
-    outShape[a] = shape[b];
-    outShape[b] = shape[a];
-    return record(wrap(ShapeKernels.transpose(data, shape, a, b), outShape), name, new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
+  /** The dimensions reordered (a view), as {@code torch.permute}: result dimension {@code i} is {@code dims[i]}. */
+  public Tensor permute(int... dims) {
+    return Views.permute(this, dims);
+  }
+
+  /** Whether the elements lie in storage in row-major order without gaps, as PyTorch's {@code is_contiguous}. */
+  public boolean isContiguous() {
+    return StridedKernels.isContiguous(shape, strides);
+  }
+
+  /**
+   * This tensor if it is contiguous, else a contiguous copy, as {@code torch.Tensor.contiguous}; the gradient
+   * passes unchanged.
+   */
+  public Tensor contiguous() {
+    return isContiguous() ? this : cloneNamed("CloneBackward");
   }
 
   // ---------------------------------------------------------------------------------------------
   // Shape
 
   /**
-   * The same values with another shape (one entry may be {@code -1}, inferred); shares storage and
-   * the version counter with this tensor, as a view does.
+   * The same values with another shape (one entry may be {@code -1}, inferred), as {@code torch.reshape}: a
+   * view sharing storage and the version counter when the strides allow it (always for a contiguous tensor),
+   * else a copy.
    */
   public Tensor reshape(int... newShape) {
-    return viewNamed(inferShape(newShape), "ViewBackward");
+    int[] s = inferShape(newShape);
+    if (StridedKernels.viewStrides(shape, strides, s) != null) {
+      return Views.view(this, s, "ViewBackward");
+    }
+    return cloneNamed("CloneBackward").view(s);
   }
 
-  /** Same as {@link #reshape}: tensors are always contiguous, so every reshape is a view. */
+  /**
+   * The same values with another shape (one entry may be {@code -1}), sharing storage, as {@code
+   * torch.Tensor.view}.
+   *
+   * @throws IllegalStateException when the strides of a non-contiguous tensor do not allow it (PyTorch's
+   *     message; {@link #reshape} copies instead)
+   */
   public Tensor view(int... newShape) {
-    return reshape(newShape);
+    return Views.view(this, inferShape(newShape), "ViewBackward");
   }
 
   /** Inserts a dimension of size 1 at {@code dim} (a view). */
   public Tensor unsqueeze(int dim) {
-    int d = Shapes.dim(dim, dim() + 1);
-    return viewNamed(Shapes.with(shape, d, 1), "UnsqueezeBackward");
+    return Views.unsqueeze(this, Shapes.dim(dim, dim() + 1));
   }
 
   /** Removes dimension {@code dim} if its size is 1 (a view); otherwise returns a view of the same shape. */
   public Tensor squeeze(int dim) {
     int d = Shapes.dim(dim, dim());
-    return viewNamed(shape[d] == 1 ? Shapes.without(shape, d) : shape, "SqueezeBackward");
-  }
-
-  private Tensor viewNamed(int[] newShape, String name) {
-    Tensor out = new Tensor(data, newShape, version);
-    int[] in = shape;
-    return record(out, name, new Tensor[] {this}, (g, n) -> new Tensor[] {g.viewNamed(in, name)});
+    return Views.view(this, shape[d] == 1 ? Shapes.without(shape, d) : shape, "SqueezeBackward");
   }
 
   private int[] inferShape(int[] newShape) {
-    return ShapeKernels.inferShape(newShape, data.length, shape);
+    return ShapeKernels.inferShape(newShape, numel, shape);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1119,7 +1187,7 @@ public final class Tensor {
 
   /** The sum of all elements (a scalar); the gradient is {@code g} expanded. */
   public Tensor sum() {
-    double s = ReductionKernels.sum(data);
+    double s = ReductionKernels.sum(values());
     int[] in = shape;
     return record(of(s), "SumBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.expandTo(in)});
   }
@@ -1127,7 +1195,7 @@ public final class Tensor {
   /** The sum along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor sum(int dim, boolean keepDim) {
     int d = Shapes.dim(dim, dim());
-    double[] r = ReductionKernels.sum(data, shape, d);
+    double[] r = ReductionKernels.sum(values(), shape, d);
     int[] in = shape;
     int[] outShape = keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d);
     return record(wrap(r, outShape), "SumBackward", new Tensor[] {this},
@@ -1136,8 +1204,8 @@ public final class Tensor {
 
   /** The mean of all elements (a scalar); gradient {@code g/n} expanded. */
   public Tensor mean() {
-    double s = ReductionKernels.sum(data);
-    int count = data.length;
+    double s = ReductionKernels.sum(values());
+    int count = numel;
     int[] in = shape;
     return record(of(s / count), "MeanBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.div(count).expandTo(in)});
@@ -1170,14 +1238,14 @@ public final class Tensor {
   }
 
   private Tensor extremum(boolean isMax) {
-    if (data.length == 0) {
+    if (numel == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + "() of an empty tensor");
     }
-    double best = ReductionKernels.extremum(data, isMax);
+    double best = ReductionKernels.extremum(values(), isMax);
     int[] in = shape;
     Tensor out = of(best);
     return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data[0]);
+      double[] w = ReductionKernels.tieWeights(n.saved(0).values(), n.saved(1).values()[0]);
       return new Tensor[] {g.mul(wrap(w, in))};
     }, this, out);
   }
@@ -1268,7 +1336,7 @@ public final class Tensor {
     if (shape[d] == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
     }
-    int[] k = ReductionKernels.argExtremum(data, shape, d, isMax);
+    int[] k = ReductionKernels.argExtremum(values(), shape, d, isMax);
     double[] r = new double[k.length];
     for (int i = 0; i < r.length; i++) {
       r[i] = k[i];
@@ -1281,11 +1349,11 @@ public final class Tensor {
     if (shape[d] == 0) {
       throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
     }
-    double[] r = ReductionKernels.extremum(data, shape, d, isMax);
+    double[] r = ReductionKernels.extremum(values(), shape, d, isMax);
     int[] in = shape;
     Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
     return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data, in, d);
+      double[] w = ReductionKernels.tieWeights(n.saved(0).values(), n.saved(1).values(), in, d);
       return new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in).mul(wrap(w, in))};
     }, this, out);
   }
@@ -1314,7 +1382,7 @@ public final class Tensor {
   }
 
   private double[] softmaxData(int d, boolean log) {
-    return ReductionKernels.softmax(data, shape, d, log);
+    return ReductionKernels.softmax(values(), shape, d, log);
   }
 
   /**
@@ -1353,15 +1421,13 @@ public final class Tensor {
   // ---------------------------------------------------------------------------------------------
   // Indexing, slicing, joining
 
-  /** The slice at {@code index} along {@code dim}, with that dimension removed (negative counts from the end). */
+  /**
+   * The slice at {@code index} along {@code dim}, with that dimension removed (negative counts from the end):
+   * a view, so an in-place change of it reaches this tensor.
+   */
   public Tensor select(int dim, int index) {
     int d = Shapes.dim(dim, dim());
-    int k = checkIndex(index, d);
-    Tensor s = sliceData(d, k, k + 1);
-    int[] in = shape;
-    Tensor out = wrap(s.data, Shapes.without(shape, d));
-    return record(out, "SelectBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.unsqueeze(d).unslice(in, d, k)});
+    return Views.select(this, d, checkIndex(index, d));
   }
 
   /** Indexes the leading dimensions, {@code t.index(i, j)} being {@code t[i][j]} (of lower rank). */
@@ -1379,28 +1445,37 @@ public final class Tensor {
 
   /**
    * The entries {@code start <= i < end} along {@code dim} (Python slice rules: negative bounds count
-   * from the end, bounds are clamped).
+   * from the end, bounds are clamped), as {@code x[..., start:end]}: a view.
    */
   public Tensor slice(int dim, int start, int end) {
+    return slice(dim, start, end, 1);
+  }
+
+  /**
+   * The entries {@code start, start + step, ...} below {@code end} along {@code dim}, as {@code
+   * x[..., start:end:step]} (a view; {@code step} must be positive, as in PyTorch).
+   */
+  public Tensor slice(int dim, int start, int end, int step) {
     int d = Shapes.dim(dim, dim());
+    if (step <= 0) {
+      throw new IllegalArgumentException("slice step must be positive, got " + step);
+    }
     int n = shape[d];
     int s = Math.max(0, Math.min(n, start < 0 ? start + n : start));
     int e = Math.max(s, Math.min(n, end < 0 ? end + n : end));
-    int[] in = shape;
-    return record(sliceData(d, s, e), "SliceBackward", new Tensor[] {this},
-        (g, nd) -> new Tensor[] {g.unslice(in, d, s)});
+    return Views.slice(this, d, s, e, step);
   }
 
-  private Tensor sliceData(int d, int s, int e) {
-    return wrap(ShapeKernels.slice(data, shape, d, s, e), Shapes.replaced(shape, d, e - s));
-  }
-
-  /** Places this tensor at {@code start} along {@code d} in zeros of shape {@code full} (slice's adjoint). */
-  private Tensor unslice(int[] full, int d, int start) {
-    int w = shape[d];
-    double[] r = ShapeKernels.unslice(data, shape, full, d, start);
-    return record(wrap(r, full.clone()), "SliceBackwardBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.slice(d, start, start + w)});
+  /** {@code length} entries from {@code start} along {@code dim} (a view), as {@code torch.narrow}. */
+  public Tensor narrow(int dim, int start, int length) {
+    int d = Shapes.dim(dim, dim());
+    int n = shape[d];
+    int s = start < 0 ? start + n : start;
+    if (s < 0 || length < 0 || s + length > n) {
+      throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
+          + " are out of range for dimension " + d + " of size " + n);
+    }
+    return Views.slice(this, d, s, s + length, 1);
   }
 
   /** Joins tensors of equal shape along a new dimension {@code dim}. */
@@ -1470,7 +1545,7 @@ public final class Tensor {
   private static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
     double[][] parts = new double[tensors.length][];
     for (int i = 0; i < parts.length; i++) {
-      parts[i] = tensors[i].data;
+      parts[i] = tensors[i].values();
     }
     return ShapeKernels.cat(parts, outShape, d, sizes);
   }
@@ -1536,9 +1611,9 @@ public final class Tensor {
    */
   public static Tensor where(Tensor condition, Tensor x, Tensor y) {
     int[] s = Shapes.broadcast(Shapes.broadcast(condition.shape, x.shape), y.shape);
-    double[] c = ShapeKernels.expand(condition.data, condition.shape, s);
-    double[] xv = ShapeKernels.expand(x.data, x.shape, s);
-    double[] yv = ShapeKernels.expand(y.data, y.shape, s);
+    double[] c = ShapeKernels.expand(condition.values(), condition.shape, s);
+    double[] xv = ShapeKernels.expand(x.values(), x.shape, s);
+    double[] yv = ShapeKernels.expand(y.values(), y.shape, s);
     double[] r = new double[c.length];
     boolean[] fromX = new boolean[c.length];
     boolean[] fromY = new boolean[c.length];
@@ -1567,9 +1642,9 @@ public final class Tensor {
       throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.str(mask.shape)
           + " does not broadcast to the tensor's shape " + Shapes.str(shape));
     }
-    double[] m = ShapeKernels.expand(mask.data, mask.shape, shape);
+    double[] m = ShapeKernels.expand(mask.values(), mask.shape, shape);
     boolean[] fill = new boolean[m.length];
-    double[] r = data.clone();
+    double[] r = toArray();
     for (int i = 0; i < r.length; i++) {
       fill[i] = m[i] != 0;
       if (fill[i]) {
@@ -1585,10 +1660,11 @@ public final class Tensor {
    * {@code torch.clamp}; the gradient passes where {@code min <= x <= max}, as PyTorch's.
    */
   public Tensor clamp(double min, double max) {
-    double[] r = PointwiseKernels.map(data, v -> Double.isNaN(v) ? v : Math.min(Math.max(v, min), max));
+    double[] x = values();
+    double[] r = PointwiseKernels.map(x, v -> Double.isNaN(v) ? v : Math.min(Math.max(v, min), max));
     boolean[] blocked = new boolean[r.length];
     for (int i = 0; i < r.length; i++) {
-      blocked[i] = !(data[i] >= min && data[i] <= max);
+      blocked[i] = !(x[i] >= min && x[i] <= max);
     }
     return record(wrap(r, shape), "ClampBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.maskZero(blocked)});
@@ -1634,7 +1710,7 @@ public final class Tensor {
 
   /** {@code -1}, {@code 0} or {@code 1} by sign (NaN stays NaN); the gradient is zero, as PyTorch's. */
   public Tensor sign() {
-    return record(wrap(PointwiseKernels.sign(data), shape), "SignBackward", new Tensor[] {this},
+    return record(wrap(PointwiseKernels.sign(values()), shape), "SignBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {zerosLike(g)});
   }
 
@@ -1643,9 +1719,13 @@ public final class Tensor {
     return record(map(Math::floor), "FloorBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {zerosLike(g)});
   }
 
-  /** A copy (not sharing storage), as {@code torch.clone}; the gradient passes unchanged. */
+  /** A contiguous copy (not sharing storage), as {@code torch.clone}; the gradient passes unchanged. */
   public Tensor clone() {
-    return record(wrap(data.clone(), shape), "CloneBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return cloneNamed("CloneBackward");
+  }
+
+  private Tensor cloneNamed(String name) {
+    return record(wrap(toArray(), shape), name, new Tensor[] {this}, (g, n) -> new Tensor[] {g});
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1665,12 +1745,12 @@ public final class Tensor {
     int d = Shapes.dim(dim, dim());
     int[] in = shape;
     int[] keptShape = Shapes.replaced(shape, d, 1);
-    Tensor out = wrap(ReductionKernels.prod(data, shape, d), keepDim ? keptShape : Shapes.without(shape, d));
+    Tensor out = wrap(ReductionKernels.prod(values(), shape, d), keepDim ? keptShape : Shapes.without(shape, d));
     return record(out, "ProdBackward", new Tensor[] {this}, (g, n) -> {
       Tensor x = n.saved(0);
       Tensor gk = keepDim ? g : g.unsqueeze(d);
       boolean zeros = false;
-      for (double v : x.data) {
+      for (double v : x.values()) {
         zeros |= v == 0;
       }
       if (!zeros) {
@@ -1682,7 +1762,7 @@ public final class Tensor {
             + " is not supported: the reverse pass computes the products of the other entries as numbers."
             + " Use createGraph only where no product factor is zero.");
       }
-      return new Tensor[] {gk.expandTo(in).mul(wrap(ReductionKernels.prodOfOthers(x.data, in, d), in))};
+      return new Tensor[] {gk.expandTo(in).mul(wrap(ReductionKernels.prodOfOthers(x.values(), in, d), in))};
     }, this, out);
   }
 
@@ -1692,7 +1772,7 @@ public final class Tensor {
   }
 
   private Tensor cumsum(int d, boolean reverse) {
-    return record(wrap(ReductionKernels.cumsum(data, shape, d, reverse), shape), "CumsumBackward",
+    return record(wrap(ReductionKernels.cumsum(values(), shape, d, reverse), shape), "CumsumBackward",
         new Tensor[] {this}, (g, n) -> new Tensor[] {g.cumsum(d, !reverse)});
   }
 
@@ -1751,7 +1831,7 @@ public final class Tensor {
     if (shape[d] == 0) {
       throw new IllegalStateException("logsumexp over an empty dimension");
     }
-    double[] m = ReductionKernels.extremum(data, shape, d, true);
+    double[] m = ReductionKernels.extremum(values(), shape, d, true);
     for (int i = 0; i < m.length; i++) {
       if (Double.isInfinite(m[i]) || Double.isNaN(m[i])) {
         m[i] = 0;
@@ -1772,7 +1852,7 @@ public final class Tensor {
    */
   public Tensor norm(int dim, boolean keepDim) {
     int d = Shapes.dim(dim, dim());
-    double[] sq = PointwiseKernels.map(data, v -> v * v);
+    double[] sq = PointwiseKernels.map(values(), v -> v * v);
     double[] r = PointwiseKernels.map(ReductionKernels.sum(sq, shape, d), Math::sqrt);
     int[] in = shape;
     Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
@@ -1780,8 +1860,8 @@ public final class Tensor {
       Tensor x = n.saved(0);
       Tensor y = keepDim ? n.saved(1) : n.saved(1).unsqueeze(d);
       Tensor gk = keepDim ? g : g.unsqueeze(d);
-      boolean[] zero = new boolean[x.data.length];
-      double[] ye = ShapeKernels.expand(y.data, y.shape, in);
+      boolean[] zero = new boolean[x.numel];
+      double[] ye = ShapeKernels.expand(y.values(), y.shape, in);
       for (int i = 0; i < zero.length; i++) {
         zero[i] = ye[i] == 0;
       }
@@ -1815,7 +1895,7 @@ public final class Tensor {
     System.arraycopy(shape, 0, s, 0, a);
     s[a] = merged;
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
-    return viewNamed(s, "ViewBackward");
+    return reshape(s);
   }
 
   /** Every dimension of size 1 removed (a view), as {@code squeeze()}. */
@@ -1831,7 +1911,7 @@ public final class Tensor {
         s[j++] = v;
       }
     }
-    return viewNamed(s, "SqueezeBackward");
+    return Views.view(this, s, "SqueezeBackward");
   }
 
   /**
@@ -1841,19 +1921,19 @@ public final class Tensor {
    */
   public Tensor gather(int dim, Tensor index) {
     int d = Shapes.dim(dim, dim());
-    int[] off = ShapeKernels.gatherOffsets(index.data, index.shape, shape, d);
+    int[] off = ShapeKernels.gatherOffsets(index.values(), index.shape, shape, d);
     return gatherAt(off, index.shape.clone());
   }
 
   private Tensor gatherAt(int[] off, int[] outShape) {
     int[] in = shape;
-    return record(wrap(ShapeKernels.gather(data, off), outShape), "GatherBackward", new Tensor[] {this},
+    return record(wrap(ShapeKernels.gather(values(), off), outShape), "GatherBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.scatterAddAt(off, in)});
   }
 
   private Tensor scatterAddAt(int[] off, int[] full) {
     int[] in = shape;
-    return record(wrap(ShapeKernels.scatterAdd(data, off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
+    return record(wrap(ShapeKernels.scatterAdd(values(), off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
         new Tensor[] {this}, (g, n) -> new Tensor[] {g.gatherAt(off, in)});
   }
 
@@ -1868,7 +1948,7 @@ public final class Tensor {
       idx[i] = checkIndex(idx[i], d);
     }
     int[] in = shape;
-    Tensor out = wrap(ShapeKernels.indexSelect(data, shape, d, idx), Shapes.replaced(shape, d, idx.length));
+    Tensor out = wrap(ShapeKernels.indexSelect(values(), shape, d, idx), Shapes.replaced(shape, d, idx.length));
     return record(out, "IndexSelectBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.indexAdd(in, d, idx)});
   }
@@ -1878,18 +1958,19 @@ public final class Tensor {
     if (index.dim() > 1) {
       throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Shapes.str(index.shape));
     }
-    int[] idx = new int[index.data.length];
+    double[] iv = index.values();
+    int[] idx = new int[iv.length];
     for (int i = 0; i < idx.length; i++) {
-      idx[i] = (int) index.data[i];
-      if (idx[i] != index.data[i]) {
-        throw new IllegalArgumentException("indexSelect: index " + index.data[i] + " is not an integer");
+      idx[i] = (int) iv[i];
+      if (idx[i] != iv[i]) {
+        throw new IllegalArgumentException("indexSelect: index " + iv[i] + " is not an integer");
       }
     }
     return indexSelect(dim, idx);
   }
 
   private Tensor indexAdd(int[] full, int d, int[] idx) {
-    return record(wrap(ShapeKernels.indexAdd(data, full, d, idx), full.clone()), "IndexAddBackward",
+    return record(wrap(ShapeKernels.indexAdd(values(), full, d, idx), full.clone()), "IndexAddBackward",
         new Tensor[] {this}, (g, n) -> new Tensor[] {g.indexSelect(d, idx)});
   }
 
@@ -1903,7 +1984,7 @@ public final class Tensor {
   @Override
   public String toString() {
     String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
-    return TensorFormat.format(data, shape, suffix);
+    return TensorFormat.format(values(), shape, suffix);
   }
 
   /** Equal shape and equal values ({@code 0.0 == -0.0}, NaN equals NaN); grad state is ignored. */
@@ -1919,9 +2000,11 @@ public final class Tensor {
     if (!Arrays.equals(shape, t.shape)) {
       return false;
     }
-    for (int i = 0; i < data.length; i++) {
-      double a = data[i];
-      double b = t.data[i];
+    double[] x = values();
+    double[] y = t.values();
+    for (int i = 0; i < x.length; i++) {
+      double a = x[i];
+      double b = y[i];
       if (!(a == b || Double.isNaN(a) && Double.isNaN(b))) {
         return false;
       }
@@ -1933,7 +2016,7 @@ public final class Tensor {
   @Override
   public int hashCode() {
     int h = Arrays.hashCode(shape);
-    for (double v : data) {
+    for (double v : values()) {
       h = 31 * h + Double.hashCode(v == 0 ? 0.0 : v);
     }
     return h;
@@ -1947,9 +2030,11 @@ public final class Tensor {
     if (!Arrays.equals(shape, other.shape)) {
       return false;
     }
-    for (int i = 0; i < data.length; i++) {
-      double a = data[i];
-      double b = other.data[i];
+    double[] x = values();
+    double[] y = other.values();
+    for (int i = 0; i < x.length; i++) {
+      double a = x[i];
+      double b = y[i];
       if (a == b) {
         continue;
       }
