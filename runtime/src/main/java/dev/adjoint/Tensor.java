@@ -1008,10 +1008,11 @@ public final class Tensor {
   // Linear algebra
 
   /**
-   * Matrix product as {@code torch.matmul}: 1-D·1-D is the dot product, 2-D·2-D the matrix product,
-   * 1-D operands are promoted to a row (left) or column (right) and the added dimension removed, and
-   * 3-D operands are batched (a 2-D operand, or a batch of 1, is broadcast over the batch). Gradients
-   * {@code dA = g·Bᵀ}, {@code dB = Aᵀ·g}.
+   * Matrix product as {@code torch.matmul}, for operands of any rank: 1-D·1-D is the dot product, 2-D·2-D the
+   * matrix product, a 1-D operand is promoted to a row (left) or column (right) and the added dimension
+   * removed, and the dimensions before the last two are batch dimensions, broadcast against each other (a
+   * 2-D right operand is applied to every row of a batched left one). Gradients {@code dA = g·Bᵀ}, {@code dB
+   * = Aᵀ·g}, summed over the batch dimensions an operand was broadcast along.
    */
   public Tensor matmul(Tensor other) {
     int ra = dim();
@@ -1019,10 +1020,6 @@ public final class Tensor {
     if (ra == 0 || rb == 0) {
       throw new IllegalArgumentException("both arguments to matmul need to be at least 1D, but they are "
           + ra + "D and " + rb + "D");
-    }
-    if (ra > 3 || rb > 3) {
-      throw new IllegalArgumentException("matmul supports up to 3 dimensions, got shapes " + Shapes.str(shape)
-          + " and " + Shapes.str(other.shape));
     }
     if (ra == 1 && rb == 1) {
       return dot(other);
@@ -1036,26 +1033,38 @@ public final class Tensor {
     if (rb == 1) {
       return matmul(other.unsqueeze(1)).squeeze(-1);
     }
-    if (ra == 3 && rb == 2) {
-      int b = shape[0];
-      int n = shape[1];
-      return reshape(b * n, shape[2]).mm(other).reshape(b, n, other.shape[1]);
+    int n = shape[ra - 2];
+    int k = shape[ra - 1];
+    int m = other.shape[rb - 1];
+    if (other.shape[rb - 2] != k) {
+      throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape)
+          + " cannot be multiplied (" + k + " columns against " + other.shape[rb - 2] + " rows)");
     }
-    if (ra == 2) {
-      return expand(other.shape[0], shape[0], shape[1]).bmm(other);
+    if (rb == 2) {
+      // Every row of every batch against the same matrix: one matrix product.
+      return reshape(numel / Math.max(k, 1), k).mm(other).reshape(Shapes.replaced(shape, ra - 1, m));
     }
-    int ba = shape[0];
-    int bb = other.shape[0];
-    if (ba == bb) {
-      return bmm(other);
+    int[] batchA = Arrays.copyOf(shape, ra - 2);
+    int[] batchB = Arrays.copyOf(other.shape, rb - 2);
+    int[] batch;
+    try {
+      batch = Shapes.broadcast(batchA, batchB);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("matmul: batch dimensions " + Shapes.str(batchA) + " and "
+          + Shapes.str(batchB) + " do not broadcast (shapes " + Shapes.str(shape) + " and "
+          + Shapes.str(other.shape) + ")");
     }
-    if (ba == 1) {
-      return expand(bb, shape[1], shape[2]).bmm(other);
-    }
-    if (bb == 1) {
-      return bmm(other.expand(ba, other.shape[1], other.shape[2]));
-    }
-    throw new IllegalArgumentException("matmul: batch sizes " + ba + " and " + bb + " do not broadcast");
+    int nb = Shapes.numel(batch);
+    Tensor a3 = expandTo(withLast(batch, n, k)).reshape(nb, n, k);
+    Tensor b3 = other.expandTo(withLast(batch, k, m)).reshape(nb, k, m);
+    return a3.bmm(b3).reshape(withLast(batch, n, m));
+  }
+
+  private static int[] withLast(int[] batch, int rows, int cols) {
+    int[] s = Arrays.copyOf(batch, batch.length + 2);
+    s[batch.length] = rows;
+    s[batch.length + 1] = cols;
+    return s;
   }
 
   /** The dot product of two 1-D tensors of equal length (a scalar). */
@@ -1391,6 +1400,9 @@ public final class Tensor {
    * {@code torch.nn.functional.cross_entropy}. One fused node; gradient {@code (softmax(x) - onehot)·g/N}.
    */
   public static Tensor crossEntropy(Tensor logits, int[] targets) {
+    if (logits.dim() > 2) {
+      return Losses.crossEntropy(logits, targets);
+    }
     if (logits.dim() != 2) {
       throw new IllegalArgumentException("crossEntropy expects logits of shape [N, C], got "
           + Shapes.str(logits.shape));
@@ -1935,6 +1947,60 @@ public final class Tensor {
     int[] in = shape;
     return record(wrap(ShapeKernels.scatterAdd(values(), off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
         new Tensor[] {this}, (g, n) -> new Tensor[] {g.gatherAt(off, in)});
+  }
+
+  /**
+   * A copy of this tensor with {@code src}'s entries written where {@code index} (integral values, this
+   * tensor's rank) points along {@code dim}, as {@code torch.scatter}: {@code out[...][index[i][j]][...] =
+   * src[i][j]} for {@code dim} in the middle. {@code src} may be larger than {@code index}. With repeated
+   * indices the last write wins (PyTorch leaves the choice unspecified). Gradients: to this tensor where
+   * nothing was written, to {@code src} gathered back at {@code index} (none to a write that was overwritten).
+   */
+  public Tensor scatter(int dim, Tensor index, Tensor src) {
+    return JoinSplitOps.scatter(this, Shapes.dim(dim, dim()), index, src, false);
+  }
+
+  /** {@link #scatter(int, Tensor, Tensor)} writing {@code value} everywhere {@code index} points. */
+  public Tensor scatter(int dim, Tensor index, double value) {
+    return scatter(dim, index, full(index.shape, value));
+  }
+
+  /**
+   * A copy of this tensor with {@code src}'s entries added where {@code index} points along {@code dim}
+   * (repeats add up), as {@code torch.scatter_add}; gradients: {@code g} to this tensor, {@code g} gathered at
+   * {@code index} to {@code src}.
+   */
+  public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+    return JoinSplitOps.scatter(this, Shapes.dim(dim, dim()), index, src, true);
+  }
+
+  /**
+   * This tensor tiled {@code repeats[i]} times along dimension {@code i} (leading repeats add dimensions), as
+   * {@code torch.Tensor.repeat}: a copy; the gradient sums the tiles.
+   */
+  public Tensor repeat(int... repeats) {
+    return JoinSplitOps.repeat(this, repeats.clone());
+  }
+
+  /**
+   * Consecutive pieces of {@code splitSize} entries along {@code dim} (the last may be smaller), as views, as
+   * {@code torch.split(x, splitSize, dim)}.
+   */
+  public Tensor[] split(int splitSize, int dim) {
+    return JoinSplitOps.split(this, splitSize, Shapes.dim(dim, dim()));
+  }
+
+  /** Consecutive pieces of the given sizes (summing to the size of {@code dim}) as views, as {@code torch.split}. */
+  public Tensor[] split(int[] sizes, int dim) {
+    return JoinSplitOps.split(this, sizes.clone(), Shapes.dim(dim, dim()));
+  }
+
+  /**
+   * At most {@code chunks} views of {@code ceil(size(dim) / chunks)} entries along {@code dim} (the last may be
+   * smaller), as {@code torch.chunk}.
+   */
+  public Tensor[] chunk(int chunks, int dim) {
+    return JoinSplitOps.chunk(this, chunks, Shapes.dim(dim, dim()));
   }
 
   /**
