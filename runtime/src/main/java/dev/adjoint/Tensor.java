@@ -16,11 +16,15 @@ import java.util.function.Supplier;
  * #backward(Tensor, boolean)} runs the reverse pass and <em>accumulates</em> into the leaves'
  * {@link #grad()} until {@link #zeroGrad()}. Inside {@link #noGrad(Runnable)} nothing is recorded.
  *
- * <p><b>Values.</b> Operations never modify their operands. Only the explicit in-place updates
- * ({@link #addInPlace}, {@link #subInPlace}, {@link #mulInPlace}) change a tensor; each bumps its
- * version counter, and a reverse pass that needs a value changed since it was saved throws instead of
- * returning a wrong gradient. {@link #reshape}, {@link #view}, {@link #detach()} share storage (and the
- * version counter) with their source; every other operation copies.
+ * <p><b>Storage and views.</b> A tensor is a strided view of a {@code double[]} storage: its element at an
+ * index is at {@code storageOffset() + Σ index[d]·stride()[d]}. Views ({@link #t}, {@link #transpose}, {@link
+ * #permute}, {@link #select}, {@link #slice}, {@link #narrow}, {@link #expand}, {@link #unsqueeze}, {@link
+ * #squeeze}, {@link #view}, {@link #reshape} when the strides allow, {@link #split}, {@link #detach()}) share
+ * storage and the version counter with their base; every other operation returns a fresh contiguous tensor
+ * and never modifies its operands. Only the in-place operations ({@link #addInPlace}, {@link #subInPlace},
+ * {@link #mulInPlace}, {@link #copy_}, {@link #fill_}, {@link #zero_}) change values: through a view they
+ * change the base, each bumps the shared version counter, and a reverse pass that needs a value changed since
+ * it was saved throws instead of returning a wrong gradient.
  *
  * <p><b>Shapes.</b> Element-wise operations broadcast as NumPy does; the gradient of a broadcast
  * operand is summed back to the operand's shape. A 0-dimensional tensor (shape {@code []}) is a scalar.
@@ -880,7 +884,7 @@ public final class Tensor {
   }
 
   /** Zeroes the entries where {@code mask} is true (a differentiable {@code masked_fill(mask, 0)}). */
-  private Tensor maskZero(boolean[] mask) {
+  Tensor maskZero(boolean[] mask) {
     double[] r = PointwiseKernels.maskZero(values(), mask);
     return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.maskZero(mask)});
@@ -1015,107 +1019,12 @@ public final class Tensor {
    * = Aᵀ·g}, summed over the batch dimensions an operand was broadcast along.
    */
   public Tensor matmul(Tensor other) {
-    int ra = dim();
-    int rb = other.dim();
-    if (ra == 0 || rb == 0) {
-      throw new IllegalArgumentException("both arguments to matmul need to be at least 1D, but they are "
-          + ra + "D and " + rb + "D");
-    }
-    if (ra == 1 && rb == 1) {
-      return dot(other);
-    }
-    if (ra == 2 && rb == 2) {
-      return mm(other);
-    }
-    if (ra == 1) {
-      return unsqueeze(0).matmul(other).squeeze(-2);
-    }
-    if (rb == 1) {
-      return matmul(other.unsqueeze(1)).squeeze(-1);
-    }
-    int n = shape[ra - 2];
-    int k = shape[ra - 1];
-    int m = other.shape[rb - 1];
-    if (other.shape[rb - 2] != k) {
-      throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape)
-          + " cannot be multiplied (" + k + " columns against " + other.shape[rb - 2] + " rows)");
-    }
-    if (rb == 2) {
-      // Every row of every batch against the same matrix: one matrix product.
-      return reshape(numel / Math.max(k, 1), k).mm(other).reshape(Shapes.replaced(shape, ra - 1, m));
-    }
-    int[] batchA = Arrays.copyOf(shape, ra - 2);
-    int[] batchB = Arrays.copyOf(other.shape, rb - 2);
-    int[] batch;
-    try {
-      batch = Shapes.broadcast(batchA, batchB);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("matmul: batch dimensions " + Shapes.str(batchA) + " and "
-          + Shapes.str(batchB) + " do not broadcast (shapes " + Shapes.str(shape) + " and "
-          + Shapes.str(other.shape) + ")");
-    }
-    int nb = Shapes.numel(batch);
-    Tensor a3 = expandTo(withLast(batch, n, k)).reshape(nb, n, k);
-    Tensor b3 = other.expandTo(withLast(batch, k, m)).reshape(nb, k, m);
-    return a3.bmm(b3).reshape(withLast(batch, n, m));
-  }
-
-  private static int[] withLast(int[] batch, int rows, int cols) {
-    int[] s = Arrays.copyOf(batch, batch.length + 2);
-    s[batch.length] = rows;
-    s[batch.length + 1] = cols;
-    return s;
+    return MatmulOps.matmul(this, other);
   }
 
   /** The dot product of two 1-D tensors of equal length (a scalar). */
   public Tensor dot(Tensor other) {
-    if (dim() != 1 || other.dim() != 1 || shape[0] != other.shape[0]) {
-      throw new IllegalArgumentException("dot needs two 1-D tensors of equal length, got " + Shapes.str(shape)
-          + " and " + Shapes.str(other.shape));
-    }
-    double s = 0;
-    double[] a = values();
-    double[] b = other.values();
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return record(of(s), "DotBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? n.saved(1).mul(g) : null, n.needs(1) ? n.saved(0).mul(g) : null}, this, other);
-  }
-
-  private Tensor mm(Tensor other) {
-    if (shape[1] != other.shape[0]) {
-      throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + shape[0] + "x"
-          + shape[1] + " and " + other.shape[0] + "x" + other.shape[1] + ")");
-    }
-    double[] r = new double[shape[0] * other.shape[1]];
-    MatmulKernels.mm(values(), 0, other.values(), 0, r, 0, shape[0], shape[1], other.shape[1]);
-    return record(wrap(r, new int[] {shape[0], other.shape[1]}), "MmBackward", new Tensor[] {this, other},
-        (g, n) -> new Tensor[] {
-            n.needs(0) ? g.mm(n.saved(1).t()) : null, n.needs(1) ? n.saved(0).t().mm(g) : null},
-        this, other);
-  }
-
-  private Tensor bmm(Tensor other) {
-    int b = shape[0];
-    int n = shape[1];
-    int k = shape[2];
-    int m = other.shape[2];
-    if (other.shape[0] != b || other.shape[1] != k) {
-      throw new IllegalArgumentException("bmm: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape)
-          + " cannot be multiplied");
-    }
-    double[] r = new double[b * n * m];
-    double[] av = values();
-    double[] bv = other.values();
-    for (int i = 0; i < b; i++) {
-      MatmulKernels.mm(av, i * n * k, bv, i * k * m, r, i * n * m, n, k, m);
-    }
-    return record(wrap(r, new int[] {b, n, m}), "BmmBackward", new Tensor[] {this, other},
-        (g, nd) -> new Tensor[] {
-            nd.needs(0) ? g.bmm(nd.saved(1).transpose(1, 2)) : null,
-            nd.needs(1) ? nd.saved(0).transpose(1, 2).bmm(g) : null},
-        this, other);
+    return MatmulOps.dot(this, other);
   }
 
   /** Swaps dimensions {@code d0} and {@code d1} (a view); the gradient is transposed back. */
@@ -1196,67 +1105,32 @@ public final class Tensor {
 
   /** The sum of all elements (a scalar); the gradient is {@code g} expanded. */
   public Tensor sum() {
-    double s = ReductionKernels.sum(values());
-    int[] in = shape;
-    return record(of(s), "SumBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.expandTo(in)});
+    return ReductionOps.sum(this);
   }
 
   /** The sum along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor sum(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    double[] r = ReductionKernels.sum(values(), shape, d);
-    int[] in = shape;
-    int[] outShape = keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d);
-    return record(wrap(r, outShape), "SumBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in)});
+    return ReductionOps.sum(this, dim, keepDim);
   }
 
   /** The mean of all elements (a scalar); gradient {@code g/n} expanded. */
   public Tensor mean() {
-    double s = ReductionKernels.sum(values());
-    int count = numel;
-    int[] in = shape;
-    return record(of(s / count), "MeanBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(count).expandTo(in)});
+    return ReductionOps.mean(this);
   }
 
   /** The mean along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor mean(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    int len = shape[d];
-    int[] in = shape;
-    Tensor s;
-    boolean previous = GradMode.set(false);
-    try {
-      s = sum(d, keepDim).div(len);
-    } finally {
-      GradMode.set(previous);
-    }
-    return record(s, "MeanBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {(keepDim ? g : g.unsqueeze(d)).div(len).expandTo(in)});
+    return ReductionOps.mean(this, dim, keepDim);
   }
 
   /** The largest element (a scalar); the gradient is split evenly among ties, as PyTorch's {@code amax}. */
   public Tensor max() {
-    return extremum(true);
+    return ReductionOps.extremum(this, true);
   }
 
   /** The smallest element (a scalar); the gradient is split evenly among ties. */
   public Tensor min() {
-    return extremum(false);
-  }
-
-  private Tensor extremum(boolean isMax) {
-    if (numel == 0) {
-      throw new IllegalStateException((isMax ? "max" : "min") + "() of an empty tensor");
-    }
-    double best = ReductionKernels.extremum(values(), isMax);
-    int[] in = shape;
-    Tensor out = of(best);
-    return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] w = ReductionKernels.tieWeights(n.saved(0).values(), n.saved(1).values()[0]);
-      return new Tensor[] {g.mul(wrap(w, in))};
-    }, this, out);
+    return ReductionOps.extremum(this, false);
   }
 
   /**
@@ -1282,29 +1156,22 @@ public final class Tensor {
    * the index along {@code dim} of each (a tensor of integral doubles that does not require grad).
    */
   public ValuesIndices maxWithIndices(int dim, boolean keepDim) {
-    return selectExtremum(dim, keepDim, true);
+    return ReductionOps.selectExtremum(this, dim, keepDim, true);
   }
 
   /** {@code values, indices = torch.min(x, dim, keepdim)}. */
   public ValuesIndices minWithIndices(int dim, boolean keepDim) {
-    return selectExtremum(dim, keepDim, false);
-  }
-
-  private ValuesIndices selectExtremum(int dim, boolean keepDim, boolean isMax) {
-    int d = Shapes.dim(dim, dim());
-    Tensor indices = argExtremum(d, true, isMax);
-    Tensor values = gather(d, indices);
-    return keepDim ? new ValuesIndices(values, indices) : new ValuesIndices(values.squeeze(d), indices.squeeze(d));
+    return ReductionOps.selectExtremum(this, dim, keepDim, false);
   }
 
   /** The largest values along {@code dim}, as {@code torch.amax}: the gradient is split evenly among ties. */
   public Tensor amax(int dim, boolean keepDim) {
-    return extremum(dim, keepDim, true);
+    return ReductionOps.extremum(this, dim, keepDim, true);
   }
 
   /** The smallest values along {@code dim}, as {@code torch.amin} (gradient split among ties). */
   public Tensor amin(int dim, boolean keepDim) {
-    return extremum(dim, keepDim, false);
+    return ReductionOps.extremum(this, dim, keepDim, false);
   }
 
   /** The largest element (the same as {@link #max()}). */
@@ -1319,12 +1186,12 @@ public final class Tensor {
 
   /** The index of the largest element of the flattened tensor (a scalar; the first, or the first NaN). */
   public Tensor argmax() {
-    return reshape(-1).argExtremum(0, false, true);
+    return ReductionOps.argExtremum(reshape(-1), 0, false, true);
   }
 
   /** The index of the smallest element of the flattened tensor (a scalar). */
   public Tensor argmin() {
-    return reshape(-1).argExtremum(0, false, false);
+    return ReductionOps.argExtremum(reshape(-1), 0, false, false);
   }
 
   /**
@@ -1332,39 +1199,12 @@ public final class Tensor {
    * doubles, not requiring grad.
    */
   public Tensor argmax(int dim, boolean keepDim) {
-    return argExtremum(dim, keepDim, true);
+    return ReductionOps.argExtremum(this, dim, keepDim, true);
   }
 
   /** The indices of the smallest values along {@code dim}. */
   public Tensor argmin(int dim, boolean keepDim) {
-    return argExtremum(dim, keepDim, false);
-  }
-
-  private Tensor argExtremum(int dim, boolean keepDim, boolean isMax) {
-    int d = Shapes.dim(dim, dim());
-    if (shape[d] == 0) {
-      throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
-    }
-    int[] k = ReductionKernels.argExtremum(values(), shape, d, isMax);
-    double[] r = new double[k.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = k[i];
-    }
-    return wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
-  }
-
-  private Tensor extremum(int dim, boolean keepDim, boolean isMax) {
-    int d = Shapes.dim(dim, dim());
-    if (shape[d] == 0) {
-      throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
-    }
-    double[] r = ReductionKernels.extremum(values(), shape, d, isMax);
-    int[] in = shape;
-    Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
-    return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] w = ReductionKernels.tieWeights(n.saved(0).values(), n.saved(1).values(), in, d);
-      return new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in).mul(wrap(w, in))};
-    }, this, out);
+    return ReductionOps.argExtremum(this, dim, keepDim, false);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1372,26 +1212,12 @@ public final class Tensor {
 
   /** {@code exp(x) / sum(exp(x))} along {@code dim}, computed stably; gradient {@code y(g - Σ g·y)}. */
   public Tensor softmax(int dim) {
-    int d = Shapes.dim(dim, dim());
-    Tensor out = wrap(softmaxData(d, false), shape);
-    return record(out, "SoftmaxBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {y.mul(g.sub(g.mul(y).sum(d, true)))};
-    }, out);
+    return ReductionOps.softmax(this, dim);
   }
 
   /** {@code x - log(sum(exp(x)))} along {@code dim}, computed stably; gradient {@code g - e^y Σ g}. */
   public Tensor logSoftmax(int dim) {
-    int d = Shapes.dim(dim, dim());
-    Tensor out = wrap(softmaxData(d, true), shape);
-    return record(out, "LogSoftmaxBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {g.sub(y.exp().mul(g.sum(d, true)))};
-    }, out);
-  }
-
-  private double[] softmaxData(int d, boolean log) {
-    return ReductionKernels.softmax(values(), shape, d, log);
+    return ReductionOps.logSoftmax(this, dim);
   }
 
   /**
@@ -1400,34 +1226,7 @@ public final class Tensor {
    * {@code torch.nn.functional.cross_entropy}. One fused node; gradient {@code (softmax(x) - onehot)·g/N}.
    */
   public static Tensor crossEntropy(Tensor logits, int[] targets) {
-    if (logits.dim() > 2) {
-      return Losses.crossEntropy(logits, targets);
-    }
-    if (logits.dim() != 2) {
-      throw new IllegalArgumentException("crossEntropy expects logits of shape [N, C], got "
-          + Shapes.str(logits.shape));
-    }
-    int batch = logits.shape[0];
-    int classes = logits.shape[1];
-    if (targets.length != batch) {
-      throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for a batch of " + batch);
-    }
-    double[] onehot = new double[batch * classes];
-    for (int i = 0; i < batch; i++) {
-      if (targets[i] < 0 || targets[i] >= classes) {
-        throw new IndexOutOfBoundsException("target " + targets[i] + " at position " + i
-            + " is out of bounds for " + classes + " classes");
-      }
-      onehot[i * classes + targets[i]] = 1;
-    }
-    double[] logp = logits.softmaxData(1, true);
-    double loss = 0;
-    for (int i = 0; i < batch; i++) {
-      loss -= logp[i * classes + targets[i]];
-    }
-    Tensor target = wrap(onehot, logits.shape);
-    return record(of(loss / batch), "CrossEntropyBackward", new Tensor[] {logits}, (g, n) ->
-        new Tensor[] {n.saved(0).softmax(1).sub(target).mul(g.div(batch))}, logits);
+    return ReductionOps.crossEntropy(logits, targets);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1754,38 +1553,12 @@ public final class Tensor {
    * is refused.
    */
   public Tensor prod(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    int[] in = shape;
-    int[] keptShape = Shapes.replaced(shape, d, 1);
-    Tensor out = wrap(ReductionKernels.prod(values(), shape, d), keepDim ? keptShape : Shapes.without(shape, d));
-    return record(out, "ProdBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor x = n.saved(0);
-      Tensor gk = keepDim ? g : g.unsqueeze(d);
-      boolean zeros = false;
-      for (double v : x.values()) {
-        zeros |= v == 0;
-      }
-      if (!zeros) {
-        Tensor y = n.saved(1);
-        return new Tensor[] {gk.mul(keepDim ? y : y.unsqueeze(d)).div(x)};
-      }
-      if (GradMode.isEnabled() && (x.requiresGrad || gk.requiresGrad)) {
-        throw new UnsupportedOperationException("a second derivative of prod() through a slice holding a zero"
-            + " is not supported: the reverse pass computes the products of the other entries as numbers."
-            + " Use createGraph only where no product factor is zero.");
-      }
-      return new Tensor[] {gk.expandTo(in).mul(wrap(ReductionKernels.prodOfOthers(x.values(), in, d), in))};
-    }, this, out);
+    return ReductionOps.prod(this, dim, keepDim);
   }
 
   /** Inclusive prefix sums along {@code dim}, as {@code torch.cumsum}; the gradient is the reversed cumsum. */
   public Tensor cumsum(int dim) {
-    return cumsum(Shapes.dim(dim, dim()), false);
-  }
-
-  private Tensor cumsum(int d, boolean reverse) {
-    return record(wrap(ReductionKernels.cumsum(values(), shape, d, reverse), shape), "CumsumBackward",
-        new Tensor[] {this}, (g, n) -> new Tensor[] {g.cumsum(d, !reverse)});
+    return ReductionOps.cumsum(this, Shapes.dim(dim, dim()), false);
   }
 
   /** The unbiased variance of all elements (divides by {@code n - 1}), as {@code torch.var}. */
@@ -1808,10 +1581,7 @@ public final class Tensor {
    * (one element with {@code unbiased} gives NaN, as in PyTorch). Differentiated through its definition.
    */
   public Tensor var(int dim, boolean unbiased, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    int count = shape[d] - (unbiased ? 1 : 0);
-    Tensor centered = sub(mean(d, true));
-    return centered.mul(centered).sum(d, keepDim).div(Math.max(count, 0));
+    return ReductionOps.var(this, dim, unbiased, keepDim);
   }
 
   /** The unbiased standard deviation of all elements, {@code sqrt(var())}. */
@@ -1839,19 +1609,7 @@ public final class Tensor {
    * as {@code torch.logsumexp}; the gradient is {@code g·softmax(x)}.
    */
   public Tensor logsumexp(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    if (shape[d] == 0) {
-      throw new IllegalStateException("logsumexp over an empty dimension");
-    }
-    double[] m = ReductionKernels.extremum(values(), shape, d, true);
-    for (int i = 0; i < m.length; i++) {
-      if (Double.isInfinite(m[i]) || Double.isNaN(m[i])) {
-        m[i] = 0;
-      }
-    }
-    Tensor shift = wrap(m, Shapes.replaced(shape, d, 1));
-    Tensor out = sub(shift).exp().sum(d, true).log().add(shift);
-    return keepDim ? out : out.squeeze(d);
+    return ReductionOps.logsumexp(this, dim, keepDim);
   }
 
   /** The Euclidean (2-) norm of all elements, as {@code torch.linalg.norm} of the flattened tensor. */
@@ -1863,22 +1621,7 @@ public final class Tensor {
    * The Euclidean norm along {@code dim}; gradient {@code g·x/‖x‖}, and 0 where the norm is 0 (as PyTorch's).
    */
   public Tensor norm(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    double[] sq = PointwiseKernels.map(values(), v -> v * v);
-    double[] r = PointwiseKernels.map(ReductionKernels.sum(sq, shape, d), Math::sqrt);
-    int[] in = shape;
-    Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
-    return record(out, "NormBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor x = n.saved(0);
-      Tensor y = keepDim ? n.saved(1) : n.saved(1).unsqueeze(d);
-      Tensor gk = keepDim ? g : g.unsqueeze(d);
-      boolean[] zero = new boolean[x.numel];
-      double[] ye = ShapeKernels.expand(y.values(), y.shape, in);
-      for (int i = 0; i < zero.length; i++) {
-        zero[i] = ye[i] == 0;
-      }
-      return new Tensor[] {x.mul(gk.div(y)).maskZero(zero)};
-    }, this, out);
+    return ReductionOps.norm(this, dim, keepDim);
   }
 
   // ---------------------------------------------------------------------------------------------
