@@ -834,7 +834,7 @@ public final class Tensor {
     return record(wrap(PointwiseKernels.neg(values()), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
   }
 
-  private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
+  static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
     return wrap(PointwiseKernels.binary(a.values(), a.shape, b.values(), b.shape, s, f), s);
   }
@@ -848,7 +848,7 @@ public final class Tensor {
     return wrap(PointwiseKernels.arithScalar(values(), c, op), shape);
   }
 
-  private Tensor map(DoubleUnaryOperator f) {
+  Tensor map(DoubleUnaryOperator f) {
     return wrap(PointwiseKernels.map(values(), f), shape);
   }
 
@@ -895,34 +895,22 @@ public final class Tensor {
 
   /** {@code e^x}; gradient {@code g·y}. */
   public Tensor exp() {
-    Tensor out = map(Math::exp);
-    return record(out, "ExpBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(n.saved(0))}, out);
+    return PointwiseOps.exp(this);
   }
 
   /** Natural logarithm; gradient {@code g/x}. */
   public Tensor log() {
-    return record(map(Math::log), "LogBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(n.saved(0))}, this);
+    return PointwiseOps.log(this);
   }
 
   /** Square root; gradient {@code g/(2y)}, {@code +inf} at 0 as in PyTorch. */
   public Tensor sqrt() {
-    Tensor out = map(Math::sqrt);
-    return record(out, "SqrtBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(n.saved(0).mul(2))}, out);
+    return PointwiseOps.sqrt(this);
   }
 
   /** {@code x^p}; gradient {@code g·p·x^(p-1)}, and 0 everywhere for {@code p == 0}. */
   public Tensor pow(double p) {
-    int[] s = shape;
-    // x * x is Math.pow(x, 2.0) to the bit (the JDK computes it so), at a quarter of the cost.
-    Tensor out = p == 2.0 ? map(v -> v * v) : map(v -> Math.pow(v, p));
-    return record(out, "PowBackward", new Tensor[] {this}, (g, n) -> {
-      if (p == 0) {
-        return new Tensor[] {zeros(s)};
-      }
-      return new Tensor[] {g.mul(n.saved(0).pow(p - 1).mul(p))};
-    }, this);
+    return PointwiseOps.pow(this, p);
   }
 
   /**
@@ -930,82 +918,32 @@ public final class Tensor {
    * and {@code g·y·ln x} (0 where {@code x == 0} and {@code e >= 0}), as PyTorch masks them.
    */
   public Tensor pow(Tensor exponent) {
-    int[] as = shape;
-    int[] bs = exponent.shape;
-    Tensor out = binary(this, exponent, Math::pow);
-    int[] os = out.shape;
-    return record(out, "PowBackward", new Tensor[] {this, exponent}, (g, n) -> {
-      Tensor x = n.saved(0);
-      Tensor e = n.saved(1);
-      Tensor gx = null;
-      Tensor ge = null;
-      if (n.needs(0)) {
-        Tensor ex = e.expandTo(os);
-        double[] ev = ex.values();
-        boolean[] mask = new boolean[ev.length];
-        for (int i = 0; i < mask.length; i++) {
-          mask[i] = ev[i] == 0;
-        }
-        gx = g.mul(e).mul(x.pow(e.sub(1))).maskZero(mask).sumTo(as);
-      }
-      if (n.needs(1)) {
-        Tensor xx = x.expandTo(os);
-        Tensor ex = e.expandTo(os);
-        double[] xv = xx.values();
-        double[] ev = ex.values();
-        boolean[] mask = new boolean[xv.length];
-        for (int i = 0; i < mask.length; i++) {
-          mask[i] = xv[i] == 0 && ev[i] >= 0;
-        }
-        ge = g.mul(n.saved(2)).mul(x.log()).maskZero(mask).sumTo(bs);
-      }
-      return new Tensor[] {gx, ge};
-    }, this, exponent, out);
+    return PointwiseOps.pow(this, exponent);
   }
 
   /** {@code x²}; gradient {@code 2xg}. */
   public Tensor square() {
-    return record(wrap(PointwiseKernels.square(values()), shape), "PowBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.mul(n.saved(0).mul(2))}, this);
+    return PointwiseOps.square(this);
   }
 
   /** Hyperbolic tangent; gradient {@code g(1 - y²)}. */
   public Tensor tanh() {
-    Tensor out = map(Math::tanh);
-    return record(out, "TanhBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
-    }, out);
+    return PointwiseOps.tanh(this);
   }
 
   /** The logistic function {@code 1/(1+e^-x)}; gradient {@code g·y(1-y)}. */
   public Tensor sigmoid() {
-    Tensor out = map(v -> v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-    return record(out, "SigmoidBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
-    }, out);
+    return PointwiseOps.sigmoid(this);
   }
 
   /** {@code max(x, 0)}; the gradient passes where {@code x > 0} only ({@code relu'(0) = 0}). */
   public Tensor relu() {
-    Tensor out = map(v -> v > 0 ? v : 0.0);
-    return record(out, "ReluBackward", new Tensor[] {this}, (g, n) -> {
-      double[] y = n.saved(0).values();
-      boolean[] mask = new boolean[y.length];
-      for (int i = 0; i < mask.length; i++) {
-        mask[i] = !(y[i] > 0);
-      }
-      return new Tensor[] {g.maskZero(mask)};
-    }, out);
+    return PointwiseOps.relu(this);
   }
 
   /** {@code |x|}; gradient {@code g·sign(x)} with {@code abs'(0) = 0}. */
   public Tensor abs() {
-    int[] s = shape;
-    return record(map(Math::abs), "AbsBackward", new Tensor[] {this}, (g, n) -> {
-      return new Tensor[] {g.mul(wrap(PointwiseKernels.sign(n.saved(0).values()), s))};
-    }, this);
+    return PointwiseOps.abs(this);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1421,22 +1359,7 @@ public final class Tensor {
    * none.
    */
   public static Tensor where(Tensor condition, Tensor x, Tensor y) {
-    int[] s = Shapes.broadcast(Shapes.broadcast(condition.shape, x.shape), y.shape);
-    double[] c = ShapeKernels.expand(condition.values(), condition.shape, s);
-    double[] xv = ShapeKernels.expand(x.values(), x.shape, s);
-    double[] yv = ShapeKernels.expand(y.values(), y.shape, s);
-    double[] r = new double[c.length];
-    boolean[] fromX = new boolean[c.length];
-    boolean[] fromY = new boolean[c.length];
-    for (int i = 0; i < r.length; i++) {
-      fromX[i] = c[i] != 0;
-      fromY[i] = !fromX[i];
-      r[i] = fromX[i] ? xv[i] : yv[i];
-    }
-    int[] xs = x.shape;
-    int[] ys = y.shape;
-    return record(wrap(r, s), "WhereBackward", new Tensor[] {x, y}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.maskZero(fromY).sumTo(xs) : null, n.needs(1) ? g.maskZero(fromX).sumTo(ys) : null});
+    return PointwiseOps.where(condition, x, y);
   }
 
   /** {@code where(condition, this, other)}, as PyTorch's {@code x.where(condition, y)}. */
@@ -1449,21 +1372,7 @@ public final class Tensor {
    * masked_fill}; the gradient passes only where the mask is zero.
    */
   public Tensor maskedFill(Tensor mask, double value) {
-    if (!Shapes.broadcastsTo(mask.shape, shape)) {
-      throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.str(mask.shape)
-          + " does not broadcast to the tensor's shape " + Shapes.str(shape));
-    }
-    double[] m = ShapeKernels.expand(mask.values(), mask.shape, shape);
-    boolean[] fill = new boolean[m.length];
-    double[] r = toArray();
-    for (int i = 0; i < r.length; i++) {
-      fill[i] = m[i] != 0;
-      if (fill[i]) {
-        r[i] = value;
-      }
-    }
-    return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.maskZero(fill)});
+    return PointwiseOps.maskedFill(this, mask, value);
   }
 
   /**
@@ -1471,14 +1380,7 @@ public final class Tensor {
    * {@code torch.clamp}; the gradient passes where {@code min <= x <= max}, as PyTorch's.
    */
   public Tensor clamp(double min, double max) {
-    double[] x = values();
-    double[] r = PointwiseKernels.map(x, v -> Double.isNaN(v) ? v : Math.min(Math.max(v, min), max));
-    boolean[] blocked = new boolean[r.length];
-    for (int i = 0; i < r.length; i++) {
-      blocked[i] = !(x[i] >= min && x[i] <= max);
-    }
-    return record(wrap(r, shape), "ClampBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.maskZero(blocked)});
+    return PointwiseOps.clamp(this, min, max);
   }
 
   /** {@code clamp(min, +inf)}. */
@@ -1496,38 +1398,32 @@ public final class Tensor {
 
   /** Sine; gradient {@code g·cos x}. */
   public Tensor sin() {
-    return record(map(Math::sin), "SinBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.mul(n.saved(0).cos())}, this);
+    return PointwiseOps.sin(this);
   }
 
   /** Cosine; gradient {@code -g·sin x}. */
   public Tensor cos() {
-    return record(map(Math::cos), "CosBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.mul(n.saved(0).sin().neg())}, this);
+    return PointwiseOps.cos(this);
   }
 
   /** {@code ln(1 + x)}, accurate near 0; gradient {@code g/(1 + x)}. */
   public Tensor log1p() {
-    return record(map(Math::log1p), "Log1PBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(n.saved(0).add(1))}, this);
+    return PointwiseOps.log1p(this);
   }
 
   /** {@code e^x - 1}, accurate near 0; gradient {@code g·(y + 1)}. */
   public Tensor expm1() {
-    Tensor out = map(Math::expm1);
-    return record(out, "Expm1Backward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(n.saved(0).add(1))},
-        out);
+    return PointwiseOps.expm1(this);
   }
 
   /** {@code -1}, {@code 0} or {@code 1} by sign (NaN stays NaN); the gradient is zero, as PyTorch's. */
   public Tensor sign() {
-    return record(wrap(PointwiseKernels.sign(values()), shape), "SignBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {zerosLike(g)});
+    return PointwiseOps.sign(this);
   }
 
   /** The largest integer not above each entry; the gradient is zero, as PyTorch's. */
   public Tensor floor() {
-    return record(map(Math::floor), "FloorBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {zerosLike(g)});
+    return PointwiseOps.floor(this);
   }
 
   /** A contiguous copy (not sharing storage), as {@code torch.clone}; the gradient passes unchanged. */
