@@ -1,7 +1,9 @@
 package dev.adjoint;
 
+import java.util.Arrays;
+
 /**
- * {@link Tensor}'s scatter, repeat, split and chunk: built on the kernels and on views, each recorded with its
+ * {@link Tensor}'s cat, stack, scatter, repeat, split and chunk: built on the kernels and on views, each recorded with its
  * adjoint (scatter's is a gather; repeat's a sum through the expanded view; split's pieces are views).
  */
 final class JoinSplitOps {
@@ -113,7 +115,7 @@ final class JoinSplitOps {
     }
     if (total != self.size(d)) {
       throw new IllegalArgumentException("split_with_sizes expects split_sizes to sum exactly to " + self.size(d)
-          + " (input tensor's size at dimension " + d + "), but got split_sizes=" + java.util.Arrays.toString(sizes));
+          + " (input tensor's size at dimension " + d + "), but got split_sizes=" + Arrays.toString(sizes));
     }
     Tensor[] parts = new Tensor[sizes.length];
     int start = 0;
@@ -145,5 +147,79 @@ final class JoinSplitOps {
     }
     int n = self.size(d);
     return split(self, Math.max(1, (n + chunks - 1) / chunks), d);
+  }
+
+  static Tensor stack(int dim, Tensor[] tensors) {
+    if (tensors.length == 0) {
+      throw new IllegalArgumentException("stack expects a non-empty list of tensors");
+    }
+    int[] s = tensors[0].shapeRef();
+    for (int i = 1; i < tensors.length; i++) {
+      if (!Arrays.equals(tensors[i].shapeRef(), s)) {
+        throw new IllegalArgumentException("stack expects each tensor to be equal size, but got "
+            + Shapes.str(s) + " at entry 0 and " + Shapes.str(tensors[i].shapeRef()) + " at entry " + i);
+      }
+    }
+    int d = Shapes.dim(dim, s.length + 1);
+    int[] sizes = new int[tensors.length];
+    Arrays.fill(sizes, 1);
+    int[] outShape = Shapes.with(s, d, tensors.length);
+    Tensor out = Tensor.wrap(catData(tensors, outShape, d, sizes), outShape);
+    return rec(out, "StackBackward", tensors.clone(), (g, n) -> {
+      Tensor[] r = new Tensor[sizes.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = n.needs(i) ? g.select(d, i) : null;
+      }
+      return r;
+    });
+  }
+
+  static Tensor cat(int dim, Tensor[] tensors) {
+    if (tensors.length == 0) {
+      throw new IllegalArgumentException("cat expects a non-empty list of tensors");
+    }
+    int[] s = tensors[0].shapeRef();
+    if (s.length == 0) {
+      throw new IllegalArgumentException("zero-dimensional tensor cannot be concatenated");
+    }
+    int d = Shapes.dim(dim, s.length);
+    int[] sizes = new int[tensors.length];
+    int total = 0;
+    for (int i = 0; i < tensors.length; i++) {
+      int[] t = tensors[i].shapeRef();
+      boolean ok = t.length == s.length;
+      for (int k = 0; ok && k < s.length; k++) {
+        ok = k == d || t[k] == s[k];
+      }
+      if (!ok) {
+        throw new IllegalArgumentException("cat: sizes of tensors must match except in dimension " + d
+            + "; got " + Shapes.str(s) + " at entry 0 and " + Shapes.str(t) + " at entry " + i);
+      }
+      sizes[i] = t[d];
+      total += t[d];
+    }
+    int[] outShape = Shapes.replaced(s, d, total);
+    Tensor out = Tensor.wrap(catData(tensors, outShape, d, sizes), outShape);
+    return rec(out, "CatBackward", tensors.clone(), (g, n) -> {
+      Tensor[] r = new Tensor[sizes.length];
+      int off = 0;
+      for (int i = 0; i < r.length; i++) {
+        r[i] = n.needs(i) ? g.slice(d, off, off + sizes[i]) : null;
+        off += sizes[i];
+      }
+      return r;
+    });
+  }
+
+  static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
+    double[][] parts = new double[tensors.length][];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = tensors[i].values();
+    }
+    return ShapeKernels.cat(parts, outShape, d, sizes);
+  }
+
+  private static Tensor rec(Tensor out, String name, Tensor[] inputs, Node.Fn fn) {
+    return GraphRecorder.record(out, name, inputs, fn, null, null);
   }
 }

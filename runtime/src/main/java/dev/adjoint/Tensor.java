@@ -722,7 +722,10 @@ public final class Tensor {
     return InPlaceOps.binary(this, other, PointwiseKernels.ADD, "addInPlace");
   }
 
-  /** {@code this -= other} (other broadcast to this shape), as {@code sub_}; e.g. {@code w.subInPlace(w.grad().mul(lr))}. */
+  /**
+   * {@code this -= other} (other broadcast to this shape), as {@code sub_}; e.g. {@code
+   * w.subInPlace(w.grad().mul(lr))}.
+   */
   public Tensor subInPlace(Tensor other) {
     return InPlaceOps.binary(this, other, PointwiseKernels.SUB, "subInPlace");
   }
@@ -1162,6 +1165,8 @@ public final class Tensor {
    * The cross-entropy loss of {@code logits} ({@code [N, C]}, unnormalized scores) against class
    * indices {@code targets} ({@code N} values in {@code [0, C)}), averaged over the batch, as
    * {@code torch.nn.functional.cross_entropy}. One fused node; gradient {@code (softmax(x) - onehot)·g/N}.
+   * K-dimensional logits {@code [N, C, d1, ..., dK]} take their {@code N·d1·...·dK} targets in row-major order
+   * ({@link Losses#crossEntropy(Tensor, int[])}).
    */
   public static Tensor crossEntropy(Tensor logits, int[] targets) {
     return ReductionOps.crossEntropy(logits, targets);
@@ -1229,74 +1234,12 @@ public final class Tensor {
 
   /** Joins tensors of equal shape along a new dimension {@code dim}. */
   public static Tensor stack(int dim, Tensor... tensors) {
-    if (tensors.length == 0) {
-      throw new IllegalArgumentException("stack expects a non-empty list of tensors");
-    }
-    int[] s = tensors[0].shape;
-    for (int i = 1; i < tensors.length; i++) {
-      if (!Arrays.equals(tensors[i].shape, s)) {
-        throw new IllegalArgumentException("stack expects each tensor to be equal size, but got "
-            + Shapes.str(s) + " at entry 0 and " + Shapes.str(tensors[i].shape) + " at entry " + i);
-      }
-    }
-    int d = Shapes.dim(dim, s.length + 1);
-    int[] sizes = new int[tensors.length];
-    Arrays.fill(sizes, 1);
-    int[] outShape = Shapes.with(s, d, tensors.length);
-    Tensor out = wrap(catData(tensors, outShape, d, sizes), outShape);
-    return record(out, "StackBackward", tensors.clone(), (g, n) -> {
-      Tensor[] r = new Tensor[sizes.length];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = n.needs(i) ? g.select(d, i) : null;
-      }
-      return r;
-    });
+    return JoinSplitOps.stack(dim, tensors);
   }
 
   /** Joins tensors along the existing dimension {@code dim}; other dimensions must agree. */
   public static Tensor cat(int dim, Tensor... tensors) {
-    if (tensors.length == 0) {
-      throw new IllegalArgumentException("cat expects a non-empty list of tensors");
-    }
-    int[] s = tensors[0].shape;
-    if (s.length == 0) {
-      throw new IllegalArgumentException("zero-dimensional tensor cannot be concatenated");
-    }
-    int d = Shapes.dim(dim, s.length);
-    int[] sizes = new int[tensors.length];
-    int total = 0;
-    for (int i = 0; i < tensors.length; i++) {
-      int[] t = tensors[i].shape;
-      boolean ok = t.length == s.length;
-      for (int k = 0; ok && k < s.length; k++) {
-        ok = k == d || t[k] == s[k];
-      }
-      if (!ok) {
-        throw new IllegalArgumentException("cat: sizes of tensors must match except in dimension " + d
-            + "; got " + Shapes.str(s) + " at entry 0 and " + Shapes.str(t) + " at entry " + i);
-      }
-      sizes[i] = t[d];
-      total += t[d];
-    }
-    int[] outShape = Shapes.replaced(s, d, total);
-    Tensor out = wrap(catData(tensors, outShape, d, sizes), outShape);
-    return record(out, "CatBackward", tensors.clone(), (g, n) -> {
-      Tensor[] r = new Tensor[sizes.length];
-      int off = 0;
-      for (int i = 0; i < r.length; i++) {
-        r[i] = n.needs(i) ? g.slice(d, off, off + sizes[i]) : null;
-        off += sizes[i];
-      }
-      return r;
-    });
-  }
-
-  private static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
-    double[][] parts = new double[tensors.length][];
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = tensors[i].values();
-    }
-    return ShapeKernels.cat(parts, outShape, d, sizes);
+    return JoinSplitOps.cat(dim, tensors);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1523,12 +1466,15 @@ public final class Tensor {
   // ---------------------------------------------------------------------------------------------
   // More shape and indexing
 
-  /** All dimensions flattened into one (a view), as {@code torch.flatten}. */
+  /** All dimensions flattened into one, as {@code torch.flatten} (a view when the strides allow, as reshape). */
   public Tensor flatten() {
     return flatten(0, -1);
   }
 
-  /** Dimensions {@code startDim..endDim} (inclusive, negative counts from the end) flattened into one (a view). */
+  /**
+   * Dimensions {@code startDim..endDim} (inclusive, negative counts from the end) flattened into one (a view when
+   * the strides allow, else a copy, as {@link #reshape}).
+   */
   public Tensor flatten(int startDim, int endDim) {
     if (shape.length == 0) {
       return reshape(1);
