@@ -34,12 +34,14 @@ import org.junit.jupiter.api.TestFactory;
  */
 class RandomLoopProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
+  /** The first program's index ({@code -Dadjoint.randomProgramsFrom=K} reruns program K alone). */
+  static final int FIRST = Integer.getInteger("adjoint.randomProgramsFrom", 0);
   static final long SEED = 0x5EEDL;
   static final int LENGTH = 4;
 
   @TestFactory
   Stream<DynamicTest> randomLoopProgramsPassTheGradientCheck() {
-    return IntStream.range(0, PROGRAMS).mapToObj(k -> {
+    return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
       List<String> featured = MathCalls.featured(k, 3);
       String source = Vocabulary.rename(new Generator(new Random(seed), featured).program(), new Random(seed));
