@@ -198,10 +198,14 @@ public final class TangentSweep {
     if (origin.line() > 0) {
       out.add(new Stmt.Comment(origin.label(), origin));
     }
+    // The element's indices once, before the value, as Java evaluates them: the primal write and the
+    // tangent write then address the same slot even when an index reads the array being written
+    // (a[(int) a[0]] = v, whose index reads another value once the write is done).
+    target = boundIndices(target, out, origin);
     Expr tangentTarget = tangentOf(target);
     Expr value = a.value();
     if (!activity.isActive(value)) {
-      out.add(a);
+      out.add(target == a.target() ? a : new Stmt.Assign(target, value, origin));
       out.add(new Stmt.Assign(tangentTarget, zeroTangent(target, value), origin));
       return;
     }
@@ -209,6 +213,24 @@ public final class TangentSweep {
     // The tangent first: it reads the operands' values before the assignment may overwrite one of them.
     out.add(new Stmt.Assign(tangentTarget, d.tangent == null ? zeroTangent(target, value) : d.tangent, origin));
     out.add(new Stmt.Assign(target, d.primal, origin));
+  }
+
+  /**
+   * {@code target} with every index that is not a literal or a variable bound to an {@code int} local
+   * declared into {@code out}; a variable or an element whose indices are all leaves is returned as is.
+   */
+  private Expr boundIndices(Expr target, List<Stmt> out, Origin origin) {
+    if (!(target instanceof Expr.Index i)) {
+      return target;
+    }
+    Expr array = boundIndices(i.array(), out, origin);
+    Expr index = i.index();
+    if (!(index instanceof Expr.Literal || index instanceof Expr.Var)) {
+      Expr.Var slot = temp("_fi", index.type());
+      out.add(new Stmt.Declare(slot, index, origin));
+      index = slot;
+    }
+    return array == i.array() && index == i.index() ? target : new Expr.Index(array, index, i.type());
   }
 
   /** The tangent of an inactive value assigned to a varied variable: zero, or zeros of its shape. */

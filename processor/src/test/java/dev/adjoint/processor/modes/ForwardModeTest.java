@@ -79,6 +79,48 @@ class ForwardModeTest {
   }
 
   @Test
+  void anElementWriteWhoseIndexReadsTheArrayWrittenSetsTheTangentOfThatElement() {
+    // y[(int) (|y[0]| * 2)] = 0.9 with |y[0]| < 0.5 writes y[0], after which the same index reads 1: the
+    // tangent sweep once evaluated the index again after the write and zeroed the tangent of y[1] (random loop
+    // programs 4814, 4833, ...). The array's tangent must be written at the slot the primal write used.
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double f(double[] x, double p) {
+            double[] y = x.clone();
+            y[(int) (Math.abs(y[0]) * 2.0)] = 0.9;
+            y[(int) (Math.abs(y[2]) * 2.0)] = p * y[1];
+            return y[0] * p + y[1] * y[2] + Math.sin(y[2]);
+          }
+
+          @Differentiable
+          static double h(double[] x, int n) {
+            double[] y = x.clone();
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+              y[(int) (Math.abs(y[0]) * 2.0) + i % 2] = 0.9;
+              s = s + y[0] * y[1] * y[2] + Math.tanh(y[1]);
+            }
+            return s + y[0] * y[2];
+          }
+        }
+        """);
+    ModeCheck f = ModeCheck.of(c, "demo.F", "f");
+    ModeCheck h = ModeCheck.of(c, "demo.F", "h");
+    assertTrue(f.has("Hvp") && h.has("Hvp"), "reverse over forward: mHvp differentiates the tangent sweep");
+    // |x[0]| < 0.5 so the first write hits y[0]; 1 <= |x[2]| < 1.5 so the second hits y[2] (then reads y[1]).
+    f.atRandomPoints(5, r -> new Object[] {
+        new double[] {uniform(r, -0.4, 0.4), uniform(r, -1, 1), uniform(r, 1.1, 1.4)}, uniform(r, -1, 1)});
+    for (int n = 0; n <= 3; n++) {
+      int trips = n;
+      h.atRandomPoints(3, r -> new Object[] {
+          new double[] {uniform(r, -0.4, 0.4), uniform(r, -1, 1), uniform(r, -1, 1)}, trips});
+    }
+  }
+
+  @Test
   void tensorCodeInsideADoubleMethodGetsJvpByReverseMode() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", """
         package demo;

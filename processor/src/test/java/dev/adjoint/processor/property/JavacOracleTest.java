@@ -121,16 +121,24 @@ class JavacOracleTest {
         tampered.disagreements().stream().sorted().toList());
   }
 
+  /** Random programs of each generator compared ({@code -Dadjoint.randomPrograms=N} runs more). */
+  static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 60);
+  /** The first program's index ({@code -Dadjoint.randomProgramsFrom=K} reruns program K alone). */
+  static final int FIRST = Integer.getInteger("adjoint.randomProgramsFrom", 0);
+
   @Test
   void randomProgramsAgreeWithJavac() {
     List<String> disagreements = new ArrayList<>();
     int expressions = 0;
-    for (int k = 0; k < 60; k++) {
+    for (int k = FIRST; k < FIRST + PROGRAMS; k++) {
       String straight = new RandomProgramGradientTest.Generator(new Random(0x0AC1EL + k)).program().source();
       String loops = new RandomLoopProgramGradientTest.Generator(new Random(0x0AC1EL * 7 + k)).program();
       for (String source : List.of(straight, loops)) {
         JavacOracle.Outcome o = JavacOracle.check("random program " + k, source);
-        assertTrue(o.attributed(), "javac rejects\n" + source + "\n" + o.javacErrors());
+        if (!o.attributed()) {
+          disagreements.add("program " + k + ": javac rejects\n" + source + "\n" + o.javacErrors());
+          continue;
+        }
         expressions += o.expressions();
         for (String d : o.disagreements()) {
           disagreements.add(d + "\nin\n" + source);
@@ -140,6 +148,8 @@ class JavacOracleTest {
     if (!disagreements.isEmpty()) {
       fail(disagreements.size() + " disagreements with javac:\n" + String.join("\n", disagreements));
     }
-    assertTrue(expressions >= 3000, "expressions compared: " + expressions);
+    if (FIRST == 0 && PROGRAMS >= 60) {
+      assertTrue(expressions >= 3000, "expressions compared: " + expressions);
+    }
   }
 }

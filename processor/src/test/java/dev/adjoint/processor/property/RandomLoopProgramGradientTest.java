@@ -30,17 +30,20 @@ import org.junit.jupiter.api.TestFactory;
  * {@code Arrays.copyOfRange} on the local array, and calls of every supported {@code Math} function with variable arguments ({@link MathCalls};
  * program {@code k} starts from three featured functions {@code (k + 10 j) % 29} of its inputs, which every
  * later value depends on). Each program is checked at 3 points drawn from its
- * own seed, with loop bounds from 0 to 5 (one point runs the counted loops 0 times). Fixed seeds;
- * {@code -Dadjoint.randomPrograms=N} runs more.
+ * own seed, with loop bounds from 0 to 5 (one point runs the counted loops 0 times). The programs without
+ * array calls run a second time with {@code g} written out, so that {@code fHvp} exists and is checked.
+ * Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more.
  */
 class RandomLoopProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
+  /** The first program's index ({@code -Dadjoint.randomProgramsFrom=K} reruns program K alone). */
+  static final int FIRST = Integer.getInteger("adjoint.randomProgramsFrom", 0);
   static final long SEED = 0x5EEDL;
   static final int LENGTH = 4;
 
   @TestFactory
   Stream<DynamicTest> randomLoopProgramsPassTheGradientCheck() {
-    return IntStream.range(0, PROGRAMS).mapToObj(k -> {
+    return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
       List<String> featured = MathCalls.featured(k, 3);
       String source = Vocabulary.rename(new Generator(new Random(seed), featured).program(), new Random(seed));
@@ -49,12 +52,79 @@ class RandomLoopProgramGradientTest {
     });
   }
 
-  /** Checks at 3 points drawn from {@code seed}; one of them has {@code n == 0}. */
-  static void check(String source, long seed) {
+  /**
+   * mHvp (reverse mode over the tangent sweep) exists only for a method that calls no other
+   * {@code @Differentiable} method: the same programs, those without array calls, with every call of
+   * {@code g} written out in place, must have one, and it is checked (with everything else) against central
+   * differences of mGradient. Program k here is program k above, inlined.
+   */
+  @TestFactory
+  Stream<DynamicTest> inlinedLoopProgramsPassTheHessianVectorCheck() {
+    return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
+      long seed = SEED * 131 + k;
+      List<String> featured = MathCalls.featured(k, 3);
+      String inlined = inlineG(new Generator(new Random(seed), featured).program());
+      if (inlined == null) {
+        return null;
+      }
+      String source = Vocabulary.rename(inlined, new Random(seed));
+      return DynamicTest.dynamicTest("inlined loop program " + k + " (seed " + seed + ", " + featured + ")", () -> {
+        CompiledCompanion c = check(source, seed);
+        if (c == null || !ModeCheck.of(c, "demo.F", "f").has("Hvp")) {
+          throw new AssertionError("no fHvp for\n" + source);
+        }
+      });
+    }).filter(java.util.Objects::nonNull);
+  }
+
+  private static final java.util.regex.Pattern ARRAY_CALL =
+      java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])(h|ident|pass|rowOf|tab)\\(");
+  private static final java.util.regex.Pattern G_CALL = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])g\\(");
+
+  /** {@code source} with f's calls {@code g(a, b)} written {@code Math.tanh((a) * (b) + 0.3 * (a))}; null when f calls an array method. */
+  static String inlineG(String source) {
+    int body = source.indexOf("static double f(");
+    String head = source.substring(0, body);
+    String tail = source.substring(body);
+    return ARRAY_CALL.matcher(tail).find() ? null : head + inline(tail);
+  }
+
+  private static String inline(String text) {
+    java.util.regex.Matcher m = G_CALL.matcher(text);
+    if (!m.find()) {
+      return text;
+    }
+    List<String> args = new ArrayList<>();
+    int depth = 0;
+    int start = m.end();
+    int i = start;
+    for (; depth >= 0; i++) {
+      char ch = text.charAt(i);
+      if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (ch == ',' && depth == 0) {
+        args.add(text.substring(start, i).trim());
+        start = i + 1;
+      }
+    }
+    args.add(text.substring(start, i - 1).trim());
+    String a = inline(args.get(0));
+    String b = inline(args.get(1));
+    return text.substring(0, m.start()) + "Math.tanh((" + a + ") * (" + b + ") + 0.3 * (" + a + "))"
+        + inline(text.substring(i));
+  }
+
+  /**
+   * Checks at 3 points drawn from {@code seed}; one of them has {@code n == 0}. Returns the compiled
+   * companion, or null for a program that must be refused.
+   */
+  static CompiledCompanion check(String source, long seed) {
     try {
       if (source.contains("// REFUSED")) {
         checkRefused(source);
-        return;
+        return null;
       }
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
       // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
@@ -65,6 +135,7 @@ class RandomLoopProgramGradientTest {
         check.at(vector(r, LENGTH, -1, 1), uniform(r, -1, 1), n);
       }
       checkHelperCalls(c);
+      return c;
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + source, e);
     }

@@ -2,6 +2,7 @@ package dev.adjoint.processor.property;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
@@ -26,46 +27,65 @@ import org.junit.jupiter.api.Test;
  * applicable) or the processor refuses are dropped line by line.
  */
 class RandomOverloadProgramTest {
-  static final int PROGRAMS = 24;
+  /** Programs checked ({@code -Dadjoint.randomPrograms=N} runs more), from index {@link #FIRST}. */
+  static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 24);
+  /** The first program's index ({@code -Dadjoint.randomProgramsFrom=K} reruns program K alone). */
+  static final int FIRST = Integer.getInteger("adjoint.randomProgramsFrom", 0);
 
   @Test
   void randomOverloadsResolveAsJavacResolvesThem() {
-    int resolved = 0;
-    int accepted = 0;
-    for (int k = 0; k < PROGRAMS; k++) {
-      Generator g = new Generator(new Random(0x0E71L * 17 + k));
-      g.generate();
-      // javac's errors (ambiguous or inapplicable calls) drop those calls.
-      JavacOracle.Outcome o = JavacOracle.check("overloads " + k, g.source());
-      for (int attempt = 0; !o.attributed() && attempt < 4; attempt++) {
-        g.drop(lines(o.javacErrors()));
-        o = JavacOracle.check("overloads " + k, g.source());
-      }
-      assertTrue(o.attributed(), "javac rejects\n" + g.source() + "\n" + o.javacErrors());
-      assertEquals(List.of(), o.disagreements(), "in\n" + g.source());
-      resolved += o.calls();
-      // The processor's refusals (a plain helper given a double, a float parameter, ...) drop those calls.
-      Compilation c = CompiledCompanion.compilation(
-          List.of(JavaFileObjects.forSourceString("demo.F", g.source())), List.of());
-      for (int attempt = 0; c.status() != Compilation.Status.SUCCESS && attempt < 4; attempt++) {
-        Set<Integer> refused = c.errors().stream().map(d -> (int) d.getLineNumber()).collect(Collectors.toSet());
-        assertTrue(g.calls.keySet().containsAll(refused), "refused outside a call line:\n"
-            + CompiledCompanion.describe(c) + "\n" + g.source());
-        g.drop(refused);
-        c = CompiledCompanion.compilation(List.of(JavaFileObjects.forSourceString("demo.F", g.source())), List.of());
-      }
-      assertTrue(c.status() == Compilation.Status.SUCCESS, CompiledCompanion.describe(c) + "\n" + g.source());
-      accepted += g.calls.size();
-      CompiledCompanion compiled = CompiledCompanion.compile("demo.F", g.source());
+    int[] counts = new int[2];
+    List<String> failures = new ArrayList<>();
+    for (int k = FIRST; k < FIRST + PROGRAMS; k++) {
       try {
-        GradCheck.of(compiled, "demo.F", "f").at(0.75, 3, 5L).at(-1.25, -2, 7L);
+        check(k, counts);
       } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "\nprogram:\n" + g.source(), e);
+        failures.add("overload program " + k + ": " + e.getMessage());
       }
     }
-    // Counted when written: 203 calls compared with javac, 135 compiled and gradient-checked.
-    assertTrue(resolved >= 180, "calls compared with javac: " + resolved);
-    assertTrue(accepted >= 110, "calls compiled and checked: " + accepted);
+    if (!failures.isEmpty()) {
+      fail(failures.size() + " of " + PROGRAMS + " overload programs failed; the first:\n"
+          + String.join("\n\n", failures.subList(0, Math.min(3, failures.size()))));
+    }
+    if (FIRST == 0 && PROGRAMS >= 24) {
+      // Counted when written, over the first 24 programs: 203 calls compared with javac, 135 compiled and
+      // gradient-checked.
+      assertTrue(counts[0] >= 180, "calls compared with javac: " + counts[0]);
+      assertTrue(counts[1] >= 110, "calls compiled and checked: " + counts[1]);
+    }
+  }
+
+  /** Program {@code k}: adds its calls compared with javac to {@code counts[0]}, those checked to {@code counts[1]}. */
+  private static void check(int k, int[] counts) {
+    Generator g = new Generator(new Random(0x0E71L * 17 + k));
+    g.generate();
+    // javac's errors (ambiguous or inapplicable calls) drop those calls.
+    JavacOracle.Outcome o = JavacOracle.check("overloads " + k, g.source());
+    for (int attempt = 0; !o.attributed() && attempt < 4; attempt++) {
+      g.drop(lines(o.javacErrors()));
+      o = JavacOracle.check("overloads " + k, g.source());
+    }
+    assertTrue(o.attributed(), "javac rejects\n" + g.source() + "\n" + o.javacErrors());
+    assertEquals(List.of(), o.disagreements(), "in\n" + g.source());
+    counts[0] += o.calls();
+    // The processor's refusals (a plain helper given a double, a float parameter, ...) drop those calls.
+    Compilation c = CompiledCompanion.compilation(
+        List.of(JavaFileObjects.forSourceString("demo.F", g.source())), List.of());
+    for (int attempt = 0; c.status() != Compilation.Status.SUCCESS && attempt < 4; attempt++) {
+      Set<Integer> refused = c.errors().stream().map(d -> (int) d.getLineNumber()).collect(Collectors.toSet());
+      assertTrue(g.calls.keySet().containsAll(refused), "refused outside a call line:\n"
+          + CompiledCompanion.describe(c) + "\n" + g.source());
+      g.drop(refused);
+      c = CompiledCompanion.compilation(List.of(JavaFileObjects.forSourceString("demo.F", g.source())), List.of());
+    }
+    assertTrue(c.status() == Compilation.Status.SUCCESS, CompiledCompanion.describe(c) + "\n" + g.source());
+    counts[1] += g.calls.size();
+    CompiledCompanion compiled = CompiledCompanion.compile("demo.F", g.source());
+    try {
+      GradCheck.of(compiled, "demo.F", "f").at(0.75, 3, 5L).at(-1.25, -2, 7L);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nprogram:\n" + g.source(), e);
+    }
   }
 
   private static Set<Integer> lines(String javacErrors) {

@@ -25,11 +25,13 @@ import org.junit.jupiter.api.TestFactory;
  */
 class RandomProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
+  /** The first program's index ({@code -Dadjoint.randomProgramsFrom=K} reruns program K alone). */
+  static final int FIRST = Integer.getInteger("adjoint.randomProgramsFrom", 0);
   static final long SEED = 0xAD101L;
 
   @TestFactory
   Stream<DynamicTest> randomProgramsPassTheGradientCheck() {
-    return IntStream.range(0, PROGRAMS).mapToObj(k -> {
+    return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
       long seed = SEED * 31 + k;
       List<String> featured = MathCalls.featured(k, 3);
       Program generated = new Generator(new Random(seed), featured).program();

@@ -223,7 +223,7 @@ public final class GradCheck {
     if (expected instanceof Double e) {
       assertTrue(actual instanceof Double, what + ": expected a double, got " + deepString(actual));
       double a = (Double) actual;
-      assertTrue(close(e, a), what + ": expected " + e + " (central differences) but the reverse pass gave " + a);
+      assertTrue(close(e, a), what + ": expected " + e + " (central differences) but the companion gave " + a);
       return;
     }
     if (expected instanceof double[] e) {
@@ -232,7 +232,7 @@ public final class GradCheck {
       assertEquals(e.length, a.length, what + ": length");
       for (int i = 0; i < e.length; i++) {
         assertTrue(close(e[i], a[i]), what + "[" + i + "]: expected " + Arrays.toString(e)
-            + " (central differences) but the reverse pass gave " + Arrays.toString(a));
+            + " (central differences) but the companion gave " + Arrays.toString(a));
       }
       return;
     }
