@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reverse mode by source transformation, store-all with a to-be-recorded analysis (as Tapenade and Clad
@@ -75,9 +76,11 @@ public final class ReverseSweep {
   private int temps;
   private boolean consumesRecording;
   /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
-  private final CallBoundary calls = new CallBoundary();
+  private final CallBoundary calls;
 
-  private ReverseSweep(MethodIr method, StructuredBody body, Activity activity) {
+  private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
+      Predicate<Callee.DifferentiableMethod> recomputed) {
+    this.calls = new CallBoundary(recomputed);
     this.method = method;
     this.body = body;
     this.activity = activity;
@@ -104,11 +107,19 @@ public final class ReverseSweep {
     this.elementWritten = Collections.unmodifiableSet(elements);
   }
 
-  /** Differentiates {@code method} in reverse mode. */
+  /** Differentiates {@code method} in reverse mode, keeping every callee's tape. */
   public static AdjointProgram differentiate(MethodIr method) {
+    return differentiate(method, m -> false);
+  }
+
+  /**
+   * Differentiates {@code method} in reverse mode; calls of the callees {@code recomputed} accepts are
+   * recomputed in the reverse sweep ({@link Recomputable}), every other callee's tape is kept.
+   */
+  public static AdjointProgram differentiate(MethodIr method, Predicate<Callee.DifferentiableMethod> recomputed) {
     StructuredBody body = StructuredBody.of(method);
     Activity activity = Activity.of(method, body);
-    ReverseSweep sweep = new ReverseSweep(method, body, activity);
+    ReverseSweep sweep = new ReverseSweep(method, body, activity, recomputed);
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);
     candidates.addAll(sweep.elementWritten);
@@ -634,7 +645,19 @@ public final class ReverseSweep {
     Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
     Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
     Expr.Var gradient = temp("_pullback", gradientType);
-    Expr.Call reverse = calls.reverse(call, g, gradientType, activity::isActive);
+    Expr.Call reverse;
+    if (calls.recomputes(call)) {
+      // A tiny pure scalar callee: its forward and reverse rerun on the arguments' values, no tape.
+      List<Expr> args = new ArrayList<>();
+      for (Expr arg : call.args()) {
+        args.add(value(arg, out, values));
+      }
+      args.add(g);
+      reverse = new Expr.Call(new Callee.Static(m.companion(), Recomputable.pullbackName(m.name())), args,
+          gradientType);
+    } else {
+      reverse = calls.reverse(call, g, gradientType, activity::isActive);
+    }
     if (reverse == null) {
       throw new IllegalStateException("a call outside the statement being differentiated: " + call);
     }
