@@ -77,6 +77,8 @@ public final class ReverseSweep {
   private boolean consumesRecording;
   /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
   private final CallBoundary calls;
+  /** The counted form of the loop about to be differentiated, from the statement before it ({@link ReverseLoops}). */
+  private ReverseLoops.Counted loopStart;
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
       Predicate<Callee.DifferentiableMethod> recomputed) {
@@ -163,14 +165,24 @@ public final class ReverseSweep {
   /** The forward and reverse parts of one statement. */
   private record Parts(List<Stmt> forward, List<Stmt> reverse) {}
 
+  /** {@code s}, which follows {@code previous} in its block (a loop's start may be assigned there). */
+  private Parts statement(Stmt previous, Stmt s) {
+    if (s instanceof Stmt.While w) {
+      loopStart = ReverseLoops.of(previous, w, reassigned);
+    }
+    return statement(s);
+  }
+
   private Parts statement(Stmt s) {
     if (s instanceof Stmt.Block b) {
       List<Stmt> forward = new ArrayList<>();
       List<Stmt> reverse = new ArrayList<>();
+      Stmt previous = null;
       for (Stmt x : b.statements()) {
-        Parts p = statement(x);
+        Parts p = statement(previous, x);
         forward.addAll(p.forward);
         reverse.addAll(0, p.reverse);
+        previous = x;
       }
       return new Parts(forward, reverse);
     }
@@ -214,6 +226,8 @@ public final class ReverseSweep {
       return new Parts(List.of(forward), reverse);
     }
     if (s instanceof Stmt.While w) {
+      ReverseLoops.Counted counted = loopStart;
+      loopStart = null;
       loopDepth++;
       Parts loopBody;
       try {
@@ -224,6 +238,18 @@ public final class ReverseSweep {
       if (loopBody.reverse.isEmpty()) {
         return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
             List.of());
+      }
+      if (counted != null) {
+        Set<String> reads = new HashSet<>();
+        collectReads(loopBody.reverse, reads, new ArrayList<>());
+        if (ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads)) {
+          // A counted loop: the reverse runs over the counter itself, no trip count recorded.
+          List<Stmt> reverse = new ArrayList<>();
+          comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
+          reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
+          return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
+              reverse);
+        }
       }
       Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
       if (loopDepth == 0) {
@@ -276,8 +302,10 @@ public final class ReverseSweep {
       }
     }
     List<Parts> parts = new ArrayList<>();
+    Stmt previous = null;
     for (Stmt x : body) {
-      parts.add(statement(x));
+      parts.add(statement(previous, x));
+      previous = x;
     }
     List<Stmt> forward = new ArrayList<>();
     for (Parts p : parts) {
@@ -936,6 +964,10 @@ public final class ReverseSweep {
         collectReads(i.otherwise().statements(), reads, restores);
       } else if (s instanceof Stmt.CountDown c) {
         collectReads(c.body().statements(), reads, restores);
+      } else if (s instanceof Stmt.While w) {
+        // A counted reverse loop ({@link ReverseLoops}): its condition is control, not a read the
+        // to-be-recorded analysis answers for; its body's reads are.
+        collectReads(w.body().statements(), reads, restores);
       } else if (s instanceof Stmt.Block b) {
         collectReads(b.statements(), reads, restores);
       }
