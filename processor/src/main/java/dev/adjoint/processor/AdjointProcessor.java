@@ -156,7 +156,7 @@ public final class AdjointProcessor extends AbstractProcessor {
             .rename(m)))) {
           out.add(Summaries.key(m.ownerCanonicalName(), m.name()));
         }
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         // Refused or failed: reported when the method itself is differentiated; its callers keep its tape.
       }
     }
