@@ -54,6 +54,10 @@ public final class ReverseSweep {
   private final Map<Stmt, Integer> positions = new java.util.IdentityHashMap<>();
   /** Position ranges {@code [first, last]} of every loop body. */
   private final List<int[]> loops = new ArrayList<>();
+  /** For each loop of {@link #loops}: the positions of the assignments its body runs on every iteration. */
+  private final Map<int[], List<Integer>> topLevel = new java.util.IdentityHashMap<>();
+  /** The assignment at each position. */
+  private final Map<Integer, Stmt.Assign> assignmentAt = new HashMap<>();
   /** Positions of the assignments of each variable (element writes count for their array). */
   private final Map<String, List<Integer>> assignedAt = new HashMap<>();
   /** In the first pass: where the reverse sweep reads each variable (the position of the statement it undoes). */
@@ -874,10 +878,37 @@ public final class ReverseSweep {
       if (p <= position) {
         return true;
       }
+      int[] innermost = null;
       for (int[] loop : loops) {
-        if (loop[0] <= position && position <= loop[1] && loop[0] <= p && p <= loop[1]) {
-          return true;
+        if (loop[0] <= position && position <= loop[1] && loop[0] <= p && p <= loop[1]
+            && (innermost == null || loop[1] - loop[0] < innermost[1] - innermost[0])) {
+          innermost = loop;
         }
+      }
+      if (innermost != null && !restoredBetween(v, position, innermost)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether, for a read of {@code v} after the assignment at {@code position} in {@code loop} (the innermost
+   * loop around both), every way from the read back to the assignment passes an assignment of the whole of
+   * {@code v} that the reverse sweep restores: an unconditional statement of {@code loop}'s body before the
+   * assignment, saved and restored itself. Its restore then resets {@code v} for the read, whatever the
+   * assignment left (kmeans' {@code dist = 0} before {@code dist += diff * diff} in the loop after it).
+   */
+  private boolean restoredBetween(String v, int position, int[] loop) {
+    Stmt.Assign assignment = assignmentAt.get(position);
+    if (assignment == null || !(assignment.target() instanceof Expr.Var) || recomputed.contains(v)) {
+      return false;
+    }
+    for (int x : topLevel.getOrDefault(loop, List.of())) {
+      Stmt.Assign killer = assignmentAt.get(x);
+      if (x < position && killer.target() instanceof Expr.Var k && k.name().equals(v)
+          && inverseOf(k, killer.value()) == null && readBeforeOrAround(v, x)) {
+        return true;
       }
     }
     return false;
@@ -921,6 +952,7 @@ public final class ReverseSweep {
     if (s instanceof Stmt.Assign a) {
       int p = next[0]++;
       positions.put(a, p);
+      assignmentAt.put(p, a);
       Expr.Var root = ExprWalk.root(a.target());
       if (root != null) {
         assignedAt.computeIfAbsent(root.name(), k -> new ArrayList<>()).add(p);
@@ -933,7 +965,22 @@ public final class ReverseSweep {
     } else if (s instanceof Stmt.While w) {
       int first = next[0];
       number(w.body(), next);
-      loops.add(new int[] {first, next[0] - 1});
+      int[] loop = {first, next[0] - 1};
+      loops.add(loop);
+      List<Integer> unconditional = new ArrayList<>();
+      unconditional(w.body(), unconditional);
+      topLevel.put(loop, unconditional);
+    }
+  }
+
+  /** The positions of the assignments that run on every pass through {@code b} (not in a branch or loop). */
+  private void unconditional(Stmt.Block b, List<Integer> out) {
+    for (Stmt x : b.statements()) {
+      if (x instanceof Stmt.Assign a) {
+        out.add(positions.get(a));
+      } else if (x instanceof Stmt.Block inner) {
+        unconditional(inner, out);
+      }
     }
   }
 
