@@ -7,6 +7,7 @@ import com.sun.source.util.Trees;
 import dev.adjoint.processor.analyze.AliasPolicy;
 import dev.adjoint.processor.analyze.Summaries;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.ReverseSweep;
 import dev.adjoint.processor.emit.CompanionWriter;
@@ -133,9 +134,50 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
     }
     Summaries summaries = Summaries.of(all, this::compiledResultAlias);
+    recomputed = recomputedIn(all);
     for (ClassWork w : work) {
       finishClass(w, summaries);
     }
+  }
+
+  /** The keys ({@link Summaries#key}) of this round's methods that callers recompute ({@link Recomputable}). */
+  private Set<String> recomputed = Set.of();
+
+  /** The methods of {@code all} whose sweeps are tiny, pure and tape-free: callers recompute them. */
+  private Set<String> recomputedIn(List<MethodIr> all) {
+    Set<String> out = new java.util.HashSet<>();
+    for (MethodIr m : all) {
+      if (!Recomputable.candidate(m)) {
+        continue;
+      }
+      try {
+        // A candidate calls no differentiated method, so how its callers are treated does not matter here.
+        if (Recomputable.of(ReverseSweep.differentiate(GeneratedNames.of(m, processingEnv.getElementUtils())
+            .rename(m)))) {
+          out.add(Summaries.key(m.ownerCanonicalName(), m.name()));
+        }
+      } catch (Throwable e) {
+        // Refused or failed: reported when the method itself is differentiated; its callers keep its tape.
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether calls of {@code callee} are recomputed: decided above for this round's methods, read from the
+   * companion ({@code m$pullback}) for classes compiled earlier.
+   */
+  private boolean isRecomputed(Callee.DifferentiableMethod callee) {
+    if (recomputed.contains(Summaries.key(callee.owner(), callee.name()))) {
+      return true;
+    }
+    TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
+    if (companion == null) {
+      return false;
+    }
+    String name = Recomputable.pullbackName(callee.name());
+    return javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements()).stream()
+        .anyMatch(m -> m.getSimpleName().contentEquals(name));
   }
 
   /** One class's methods as read, and whether any failed already. */
@@ -337,7 +379,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       MethodIr ir = read.method().get();
       dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
       AdjointProgram program = ReverseSweep.differentiate(
-          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir));
+          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir), this::isRecomputed);
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
         error(method, "'" + method.getSimpleName() + "' is too large to differentiate: its generated sweeps come to"
             + " about " + MethodSize.estimate(program) + " bytes of bytecode in one method, over the JVM's limit of"

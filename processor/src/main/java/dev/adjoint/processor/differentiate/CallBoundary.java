@@ -36,6 +36,10 @@ import java.util.function.UnaryOperator;
  * follows that record instead of evaluating the condition again, and pops the taken side's tapes only.
  * Inside loops the record goes on the int tape after the side's own records, so that nested {@code ?:}
  * pop in order.
+ *
+ * <p>Calls of tiny pure scalar callees ({@link Recomputable}) are no sites: the forward sweep calls the
+ * original, and the reverse sweep recomputes the callee from its arguments' restored values
+ * ({@code C.m$pullback(args..., upstream)}), so such a call keeps no tape.
  */
 final class CallBoundary {
   /** One call of the statement being differentiated. */
@@ -63,6 +67,18 @@ final class CallBoundary {
       this.taken = taken;
       this.pushed = pushed;
     }
+  }
+
+  /** Callees recomputed in the reverse sweep ({@link Recomputable}): their calls keep no tape. */
+  private final Predicate<Callee.DifferentiableMethod> recomputed;
+
+  CallBoundary(Predicate<Callee.DifferentiableMethod> recomputed) {
+    this.recomputed = recomputed;
+  }
+
+  /** Whether {@code call} calls a callee the reverse sweep recomputes instead of keeping its tape. */
+  boolean recomputes(Expr.Call call) {
+    return call.callee() instanceof Callee.DifferentiableMethod m && recomputed.test(m);
   }
 
   private final Map<Expr.Conditional, Decision> decisions = new IdentityHashMap<>();
@@ -109,7 +125,7 @@ final class CallBoundary {
     if (e instanceof Expr.Conditional c && (hasCall(c.whenTrue()) || hasCall(c.whenFalse()))) {
       decisions.put(c, new Decision(new Expr.Var("_taken$" + (++decided), Type.BOOLEAN), inLoop));
     }
-    if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
+    if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m && !recomputed.test(m)) {
       Type tape = new Type.Named(m.companion() + "." + m.capitalized() + "Tape");
       Site site = new Site(c, new Expr.Var("_callee$" + (++count), tape), inLoop);
       sites.put(c, site);
@@ -117,9 +133,10 @@ final class CallBoundary {
     }
   }
 
-  private static boolean hasCall(Expr e) {
+  private boolean hasCall(Expr e) {
     boolean[] found = {false};
-    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod);
+    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m
+        && !recomputed.test(m));
     return found[0];
   }
 

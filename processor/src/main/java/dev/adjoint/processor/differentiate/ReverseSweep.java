@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reverse mode by source transformation, store-all with a to-be-recorded analysis (as Tapenade and Clad
@@ -53,6 +54,10 @@ public final class ReverseSweep {
   private final Map<Stmt, Integer> positions = new java.util.IdentityHashMap<>();
   /** Position ranges {@code [first, last]} of every loop body. */
   private final List<int[]> loops = new ArrayList<>();
+  /** For each loop of {@link #loops}: the positions of the assignments its body runs on every iteration. */
+  private final Map<int[], List<Integer>> topLevel = new java.util.IdentityHashMap<>();
+  /** The assignment at each position. */
+  private final Map<Integer, Stmt.Assign> assignmentAt = new HashMap<>();
   /** Positions of the assignments of each variable (element writes count for their array). */
   private final Map<String, List<Integer>> assignedAt = new HashMap<>();
   /** In the first pass: where the reverse sweep reads each variable (the position of the statement it undoes). */
@@ -75,9 +80,13 @@ public final class ReverseSweep {
   private int temps;
   private boolean consumesRecording;
   /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
-  private final CallBoundary calls = new CallBoundary();
+  private final CallBoundary calls;
+  /** The counted form of the loop about to be differentiated, from the statement before it ({@link ReverseLoops}). */
+  private ReverseLoops.Counted loopStart;
 
-  private ReverseSweep(MethodIr method, StructuredBody body, Activity activity) {
+  private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
+      Predicate<Callee.DifferentiableMethod> recomputed) {
+    this.calls = new CallBoundary(recomputed);
     this.method = method;
     this.body = body;
     this.activity = activity;
@@ -104,11 +113,19 @@ public final class ReverseSweep {
     this.elementWritten = Collections.unmodifiableSet(elements);
   }
 
-  /** Differentiates {@code method} in reverse mode. */
+  /** Differentiates {@code method} in reverse mode, keeping every callee's tape. */
   public static AdjointProgram differentiate(MethodIr method) {
+    return differentiate(method, m -> false);
+  }
+
+  /**
+   * Differentiates {@code method} in reverse mode; calls of the callees {@code recomputed} accepts are
+   * recomputed in the reverse sweep ({@link Recomputable}), every other callee's tape is kept.
+   */
+  public static AdjointProgram differentiate(MethodIr method, Predicate<Callee.DifferentiableMethod> recomputed) {
     StructuredBody body = StructuredBody.of(method);
     Activity activity = Activity.of(method, body);
-    ReverseSweep sweep = new ReverseSweep(method, body, activity);
+    ReverseSweep sweep = new ReverseSweep(method, body, activity, recomputed);
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);
     candidates.addAll(sweep.elementWritten);
@@ -152,14 +169,24 @@ public final class ReverseSweep {
   /** The forward and reverse parts of one statement. */
   private record Parts(List<Stmt> forward, List<Stmt> reverse) {}
 
+  /** {@code s}, which follows {@code previous} in its block (a loop's start may be assigned there). */
+  private Parts statement(Stmt previous, Stmt s) {
+    if (s instanceof Stmt.While w) {
+      loopStart = ReverseLoops.of(previous, w, reassigned);
+    }
+    return statement(s);
+  }
+
   private Parts statement(Stmt s) {
     if (s instanceof Stmt.Block b) {
       List<Stmt> forward = new ArrayList<>();
       List<Stmt> reverse = new ArrayList<>();
+      Stmt previous = null;
       for (Stmt x : b.statements()) {
-        Parts p = statement(x);
+        Parts p = statement(previous, x);
         forward.addAll(p.forward);
         reverse.addAll(0, p.reverse);
+        previous = x;
       }
       return new Parts(forward, reverse);
     }
@@ -203,6 +230,8 @@ public final class ReverseSweep {
       return new Parts(List.of(forward), reverse);
     }
     if (s instanceof Stmt.While w) {
+      ReverseLoops.Counted counted = loopStart;
+      loopStart = null;
       loopDepth++;
       Parts loopBody;
       try {
@@ -213,6 +242,18 @@ public final class ReverseSweep {
       if (loopBody.reverse.isEmpty()) {
         return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
             List.of());
+      }
+      if (counted != null) {
+        Set<String> reads = new HashSet<>();
+        collectReads(loopBody.reverse, reads, new ArrayList<>());
+        if (ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads)) {
+          // A counted loop: the reverse runs over the counter itself, no trip count recorded.
+          List<Stmt> reverse = new ArrayList<>();
+          comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
+          reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
+          return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
+              reverse);
+        }
       }
       Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
       if (loopDepth == 0) {
@@ -265,8 +306,10 @@ public final class ReverseSweep {
       }
     }
     List<Parts> parts = new ArrayList<>();
+    Stmt previous = null;
     for (Stmt x : body) {
-      parts.add(statement(x));
+      parts.add(statement(previous, x));
+      previous = x;
     }
     List<Stmt> forward = new ArrayList<>();
     for (Parts p : parts) {
@@ -639,7 +682,19 @@ public final class ReverseSweep {
     Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
     Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
     Expr.Var gradient = temp("_pullback", gradientType);
-    Expr.Call reverse = calls.reverse(call, g, gradientType, activity::isActive);
+    Expr.Call reverse;
+    if (calls.recomputes(call)) {
+      // A tiny pure scalar callee: its forward and reverse rerun on the arguments' values, no tape.
+      List<Expr> args = new ArrayList<>();
+      for (Expr arg : call.args()) {
+        args.add(value(arg, out, values));
+      }
+      args.add(g);
+      reverse = new Expr.Call(new Callee.Static(m.companion(), Recomputable.pullbackName(m.name())), args,
+          gradientType);
+    } else {
+      reverse = calls.reverse(call, g, gradientType, activity::isActive);
+    }
     if (reverse == null) {
       throw new IllegalStateException("a call outside the statement being differentiated: " + call);
     }
@@ -828,10 +883,37 @@ public final class ReverseSweep {
       if (p <= position) {
         return true;
       }
+      int[] innermost = null;
       for (int[] loop : loops) {
-        if (loop[0] <= position && position <= loop[1] && loop[0] <= p && p <= loop[1]) {
-          return true;
+        if (loop[0] <= position && position <= loop[1] && loop[0] <= p && p <= loop[1]
+            && (innermost == null || loop[1] - loop[0] < innermost[1] - innermost[0])) {
+          innermost = loop;
         }
+      }
+      if (innermost != null && !restoredBetween(v, position, innermost)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether, for a read of {@code v} after the assignment at {@code position} in {@code loop} (the innermost
+   * loop around both), every way from the read back to the assignment passes an assignment of the whole of
+   * {@code v} that the reverse sweep restores: an unconditional statement of {@code loop}'s body before the
+   * assignment, saved and restored itself. Its restore then resets {@code v} for the read, whatever the
+   * assignment left (kmeans' {@code dist = 0} before {@code dist += diff * diff} in the loop after it).
+   */
+  private boolean restoredBetween(String v, int position, int[] loop) {
+    Stmt.Assign assignment = assignmentAt.get(position);
+    if (assignment == null || !(assignment.target() instanceof Expr.Var) || recomputed.contains(v)) {
+      return false;
+    }
+    for (int x : topLevel.getOrDefault(loop, List.of())) {
+      Stmt.Assign killer = assignmentAt.get(x);
+      if (x < position && killer.target() instanceof Expr.Var k && k.name().equals(v)
+          && inverseOf(k, killer.value()) == null && readBeforeOrAround(v, x)) {
+        return true;
       }
     }
     return false;
@@ -875,6 +957,7 @@ public final class ReverseSweep {
     if (s instanceof Stmt.Assign a) {
       int p = next[0]++;
       positions.put(a, p);
+      assignmentAt.put(p, a);
       Expr.Var root = ExprWalk.root(a.target());
       if (root != null) {
         assignedAt.computeIfAbsent(root.name(), k -> new ArrayList<>()).add(p);
@@ -887,7 +970,22 @@ public final class ReverseSweep {
     } else if (s instanceof Stmt.While w) {
       int first = next[0];
       number(w.body(), next);
-      loops.add(new int[] {first, next[0] - 1});
+      int[] loop = {first, next[0] - 1};
+      loops.add(loop);
+      List<Integer> unconditional = new ArrayList<>();
+      unconditional(w.body(), unconditional);
+      topLevel.put(loop, unconditional);
+    }
+  }
+
+  /** The positions of the assignments that run on every pass through {@code b} (not in a branch or loop). */
+  private void unconditional(Stmt.Block b, List<Integer> out) {
+    for (Stmt x : b.statements()) {
+      if (x instanceof Stmt.Assign a) {
+        out.add(positions.get(a));
+      } else if (x instanceof Stmt.Block inner) {
+        unconditional(inner, out);
+      }
     }
   }
 
@@ -918,6 +1016,10 @@ public final class ReverseSweep {
         collectReads(i.otherwise().statements(), reads, restores);
       } else if (s instanceof Stmt.CountDown c) {
         collectReads(c.body().statements(), reads, restores);
+      } else if (s instanceof Stmt.While w) {
+        // A counted reverse loop ({@link ReverseLoops}): its condition is control, not a read the
+        // to-be-recorded analysis answers for; its body's reads are.
+        collectReads(w.body().statements(), reads, restores);
       } else if (s instanceof Stmt.Block b) {
         collectReads(b.statements(), reads, restores);
       }

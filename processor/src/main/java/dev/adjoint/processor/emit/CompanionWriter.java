@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
@@ -218,6 +219,18 @@ public final class CompanionWriter {
             .build());
       }
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+      if (!tensorMode && Recomputable.of(program)) {
+        companion.addMethod(MethodSpec.methodBuilder(Recomputable.pullbackName(method.name()))
+            .addJavadoc("Generated plumbing of the split-mode call boundary, not API: $L is O(1), pure and"
+                + " tape-free, so a caller recomputes it in its reverse sweep from the arguments' values instead of"
+                + " keeping a tape per call.\n", source)
+            .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+            .returns(gradientClass)
+            .addParameters(parameters())
+            .addParameter(resultType, upstream)
+            .addStatement("return $LVjp($L, $L)", method.name(), args, upstream)
+            .build());
+      }
       if (scalarResult || tensorResult) {
         addValueAndGradient(companion, args);
       }
