@@ -94,6 +94,17 @@ public final class CompanionWriter {
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, java.util.Set.of());
+  }
+
+  /**
+   * As above; the programs named in {@code helpers} are plain helpers differentiated for this companion's
+   * methods ({@code read.HelperCalls}): they get only the call boundary's members, package-private (the
+   * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp}).
+   */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
+      java.util.Set<String> qualify, java.util.Set<String> helpers) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -112,8 +123,10 @@ public final class CompanionWriter {
     // spell those java.lang classes with their package.
     companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
-      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
-      ForwardModeWriter.addTo(companion, program, packageName, simpleName);
+      boolean helper = helpers.contains(program.method().name());
+      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper)
+          .addTo(companion);
+      ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper);
     }
     addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())
@@ -136,9 +149,15 @@ public final class CompanionWriter {
     final String upstream;
     final String source;
     final ResultAlias alias;
+    /** A plain helper: only the members callers in this companion use. */
+    final boolean helper;
+    /** The method's name in its source: a helper's members carry its activity pattern as well. */
+    final String sourceName;
 
-    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias) {
+    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias, boolean helper) {
       this.alias = alias;
+      this.helper = helper;
+      this.sourceName = helper ? sourceName(program.method()) : program.method().name();
       this.program = program;
       this.method = program.method();
       this.tapeClass = ClassName.get(packageName, companion, method.capitalized() + "Tape");
@@ -149,7 +168,7 @@ public final class CompanionWriter {
       this.tensorMode = tensorResult || method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
       this.upstream = method.parameters().stream().anyMatch(p -> p.name().equals("upstream"))
           ? "upstream$" : "upstream";
-      this.source = "{@link " + method.ownerCanonicalName() + "#" + method.name() + "("
+      this.source = "{@link " + method.ownerCanonicalName() + "#" + sourceName + "("
           + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
     }
 
@@ -163,7 +182,7 @@ public final class CompanionWriter {
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
             .addParameters(parameters())
-            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args);
+            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), sourceName, args);
         if (alias != null && method.returnType() instanceof Type.DoubleArray) {
           // What the array result may share storage with, for callers compiled later.
           AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));
@@ -195,6 +214,12 @@ public final class CompanionWriter {
           .addParameters(parameters())
           .addStatement("return new $T($L)", tapeClass, args)
           .build());
+      if (helper) {
+        companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+        companion.addType(gradientRecord());
+        companion.addType(tape());
+        return;
+      }
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
           .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
@@ -760,6 +785,12 @@ public final class CompanionWriter {
   }
 
   /** The Java default value of {@code type}, for hoisted locals declared before their first write. */
+  /** A helper's name in its source: its member name up to the activity pattern ({@code logGamma$1}). */
+  static String sourceName(MethodIr helper) {
+    int dollar = helper.name().indexOf('$');
+    return dollar < 0 ? helper.name() : helper.name().substring(0, dollar);
+  }
+
   static String zero(Type type) {
     if (type == Type.DOUBLE) {
       return "0.0";

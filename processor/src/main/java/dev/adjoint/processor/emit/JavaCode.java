@@ -146,7 +146,7 @@ public final class JavaCode {
     }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
-      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.name(),
+      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.member(),
           arguments(r.call().args()));
       return r.pushed()
           ? CodeBlock.of("$L.pushed($L).result$$()", TapeKind.CALLS.variable, record)

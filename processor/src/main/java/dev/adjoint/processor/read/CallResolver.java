@@ -147,6 +147,12 @@ final class CallResolver {
     if (ModelTypes.isDifferentiable(target)) {
       return differentiableCall(call, type, target, parameterTypes, args);
     }
+    if (reader.helpers != null && HelperCalls.differentiable(reader.trees, target, parameterTypes)) {
+      Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args));
+      if (helper != null) {
+        return helper;
+      }
+    }
     if (owner.equals("java.lang.Double") && DOUBLE_TESTS.contains(name) && parameterTypes.equals(List.of(Type.DOUBLE))) {
       // Tests of a value: booleans, constants of the derivative, pure.
       return new Expr.Call(new Callee.Static(owner, name), convertArguments(call, parameterTypes, args), Type.BOOLEAN);

@@ -84,6 +84,8 @@ public final class MethodReader {
   private final Switches switches = new Switches(this);
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
   private ExecutableElement derivative;
+  /** Plain helper calls with differentiable arguments, or null: then they are refused as before. */
+  HelperCalls helpers;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -116,9 +118,19 @@ public final class MethodReader {
    * the companion runs it and calls the derivative in the reverse pass.
    */
   public static Result read(Trees trees, Elements elements, ExecutableElement method, ExecutableElement derivative) {
+    return read(trees, elements, method, derivative, null);
+  }
+
+  /** As above, reading plain helper calls as {@code helpers} decides (see {@link HelperCalls}). */
+  static Result read(Trees trees, Elements elements, ExecutableElement method, ExecutableElement derivative,
+      HelperCalls helpers) {
     MethodReader reader = new MethodReader(trees, elements, method);
     reader.derivative = derivative;
+    reader.helpers = helpers;
     Optional<MethodIr> ir = reader.readMethod();
+    if (ir.isPresent() && reader.problems.isEmpty() && helpers != null) {
+      helpers.decide(ir.get());
+    }
     if (ir.isPresent() && reader.problems.isEmpty()) {
       // Helper calls run once: hoisted out of what the reverse sweep re-evaluates.
       MethodIr m = ir.get();
@@ -159,7 +171,9 @@ public final class MethodReader {
       } catch (Unsupported u) {
         problems.add(new Problem(u.tree, u.getMessage()));
       }
-      parameters.add(new MethodIr.Parameter(name, type.get(), ModelTypes.isNoGrad(p)));
+      // A helper is differentiated for its active arguments only: the others are as if @NoGrad.
+      boolean noGrad = helpers != null && helpers.active() != null ? !helpers.active().get(i) : ModelTypes.isNoGrad(p);
+      parameters.add(new MethodIr.Parameter(name, type.get(), noGrad));
       parameterScope.put(name, new Expr.Var(name, type.get()));
       declaredTypes.put(name, type.get());
       parameterNames.add(name);
@@ -173,6 +187,13 @@ public final class MethodReader {
         : block(tree.getBody().getStatements(), origin(tree.getBody()));
     if (returnType == null || !problems.isEmpty()) {
       return Optional.empty();
+    }
+    if (helpers != null && helpers.member() != null) {
+      // A helper's members go into its caller's companion, package-private.
+      String companion = helpers.companion();
+      int dot = companion.lastIndexOf('.');
+      return Optional.of(new MethodIr(dot < 0 ? "" : companion.substring(0, dot), owner.getQualifiedName().toString(),
+          companion.substring(dot + 1), helpers.member(), parameters, returnType, body, false, origin));
     }
     return Optional.of(new MethodIr(
         ModelTypes.packageOf(owner),
