@@ -135,7 +135,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         all.add(r.result.method().get());
       }
       for (HelperRead h : w.helpers.values()) {
-        h.read.result().method().ifPresent(all::add);
+        if (h.differentiated) {
+          h.read.result().method().ifPresent(all::add);
+        }
       }
     }
     Summaries summaries = Summaries.of(all, this::compiledResultAlias);
@@ -163,7 +165,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    * A plain helper specialisation read for a class: {@code chain} says how it is reached
    * ({@code "called from 'loss' at line 12"}), for its messages.
    */
-  private record HelperRead(ExecutableElement helper, HelperCalls.Read read, String chain) {}
+  private record HelperRead(ExecutableElement helper, HelperCalls.Read read, String chain, boolean differentiated) {}
 
   /** The helper problems reported this round, so that a helper reached twice reports each problem once. */
   private final Set<List<Object>> reported = new java.util.HashSet<>();
@@ -280,7 +282,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           + (chain == null ? "" : ", " + chain);
       HelperCalls.Read read = HelperCalls.read(trees, processingEnv.getElementUtils(), request.helper(), null,
           new HelperCalls.Context(names, ModelTypes.companionName(work.owner), request.active(), request.member()));
-      work.helpers.put(request.member(), new HelperRead(request.helper(), read, reached));
+      work.helpers.put(request.member(), new HelperRead(request.helper(), read, reached, request.differentiated()));
       for (Problem p : read.result().problems()) {
         reportHelper(p.tree(), request.helper(), reached, p.message());
       }
@@ -304,6 +306,13 @@ public final class AdjointProcessor extends AbstractProcessor {
     List<AdjointProgram> helperPrograms = new ArrayList<>();
     java.util.Set<String> brokenHelpers = new java.util.HashSet<>();
     work.helpers.forEach((member, h) -> {
+      if (!h.differentiated) {
+        // Only checked: it runs as a constant, nothing is written for it.
+        if (h.read.result().method().isEmpty()) {
+          brokenHelpers.add(member);
+        }
+        return;
+      }
       Optional<AdjointProgram> program = h.read.result().method().isEmpty() ? Optional.empty()
           : differentiateHelper(h, summaries);
       program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
@@ -334,6 +343,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
           GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
           new java.util.HashSet<>(work.helpers.keySet()));
+      // (Checked helpers have no program: only differentiated ones are among the programs.)
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());

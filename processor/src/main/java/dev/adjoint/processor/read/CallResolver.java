@@ -153,6 +153,12 @@ final class CallResolver {
         return helper;
       }
     }
+    if (reader.helpers != null && HelperCalls.checkable(reader.trees, target, parameterTypes)) {
+      // A constant of the derivative that takes arrays: run as it is once its body is known not to change them.
+      Expr constant = opaqueCall(call, type, target, parameterTypes, args);
+      reader.helpers.check(call, target);
+      return constant;
+    }
     if (owner.equals("java.lang.Double") && DOUBLE_TESTS.contains(name) && parameterTypes.equals(List.of(Type.DOUBLE))) {
       // Tests of a value: booleans, constants of the derivative, pure.
       return new Expr.Call(new Callee.Static(owner, name), convertArguments(call, parameterTypes, args), Type.BOOLEAN);

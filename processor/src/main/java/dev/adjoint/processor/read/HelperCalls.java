@@ -39,6 +39,10 @@ import javax.lang.model.util.Elements;
  * are the call boundary's plumbing, not API. Each specialisation is read like a {@code @Differentiable}
  * method whose inactive parameters are {@code @NoGrad}; the helpers it calls are specialised in turn, so
  * recursion (direct or mutual) ends at a specialisation already requested.
+ *
+ * <p>A helper that runs as a constant but takes arrays ({@code mean(data)} of a {@code @NoGrad} array, an
+ * {@code int} {@code argmax(x)}) is read too, with no parameter active ({@code mean$0}), and nothing is
+ * written for it: reading refuses a body that would change its array arguments.
  */
 public final class HelperCalls {
   /** The member names of one round: a helper and pattern get the same name in every companion. */
@@ -61,7 +65,12 @@ public final class HelperCalls {
    * A specialisation the method read calls: {@code helper} differentiated for {@code active}, named
    * {@code member}, called at {@code call} (a tree of the method read).
    */
-  public record Request(ExecutableElement helper, List<Boolean> active, String member, MethodInvocationTree call) {}
+  public record Request(ExecutableElement helper, List<Boolean> active, String member, MethodInvocationTree call) {
+    /** Whether the helper is differentiated; else it is only checked, and runs as a constant. */
+    public boolean differentiated() {
+      return active.contains(true);
+    }
+  }
 
   /** The method read and what its helper calls need. */
   public record Read(MethodReader.Result result, List<Request> requests) {}
@@ -92,7 +101,7 @@ public final class HelperCalls {
     HelperCalls first = new HelperCalls(context, null);
     MethodReader.Result result = MethodReader.read(trees, elements, method, derivative, first);
     if (first.decided == null) {
-      return new Read(result, List.of());
+      return new Read(result, List.copyOf(first.requests));
     }
     HelperCalls second = new HelperCalls(context, first.decided);
     MethodReader.Result again = MethodReader.read(trees, elements, method, derivative, second);
@@ -102,6 +111,19 @@ public final class HelperCalls {
   /** The pattern of the helper being read, null for a {@code @Differentiable} method. */
   List<Boolean> active() {
     return context.active();
+  }
+
+  /**
+   * Refuses an active parameter of the helper being read that its gradient record could not name (a
+   * record component cannot be named {@code wait}, {@code hashCode}, ...).
+   */
+  void checkParameter(com.sun.source.tree.Tree at, int index, String name) {
+    if (context.active() != null && context.active().get(index)
+        && dev.adjoint.processor.emit.GeneratedNames.ILLEGAL_COMPONENTS.contains(name)) {
+      throw new Unsupported(at, "a parameter that receives a differentiable value cannot be named '" + name
+          + "': the helper's gradient record has a component named like it, and a record component cannot be"
+          + " named '" + name + "' (JLS 8.10.1); rename the parameter");
+    }
   }
 
   /** The member name of the helper being read, null for a {@code @Differentiable} method. */
@@ -125,6 +147,29 @@ public final class HelperCalls {
     return tree != null && tree.getBody() != null && result != null && result.differentiable()
         && result != Type.TENSOR && !parameterTypes.contains(Type.TENSOR)
         && parameterTypes.stream().anyMatch(Type::differentiable);
+  }
+
+  /**
+   * Whether a call of {@code target} on the constant path (no argument active, or a result that is not
+   * differentiable) is accepted once its body is checked ({@link #check}): its source is in this
+   * compilation and it takes arrays of doubles, which a helper run as is could change; no {@code Tensor}.
+   */
+  static boolean checkable(Trees trees, ExecutableElement target, List<Type> parameterTypes) {
+    MethodTree tree = trees.getTree(target);
+    Type result = ModelTypes.of(target.getReturnType()).orElse(null);
+    return tree != null && tree.getBody() != null && result != null && result != Type.TENSOR
+        && !parameterTypes.contains(Type.TENSOR) && parameterTypes.stream().anyMatch(t -> t instanceof Type.DoubleArray);
+  }
+
+  /**
+   * Requests that {@code target}, called at {@code call} as a constant, be read with no parameter active:
+   * reading refuses a helper that writes into its array parameters or does anything else outside what
+   * Adjoint reads, so that running it as is cannot change the caller's arrays.
+   */
+  void check(MethodInvocationTree call, ExecutableElement target) {
+    List<Boolean> none = new ArrayList<>();
+    target.getParameters().forEach(p -> none.add(false));
+    requests.add(new Request(target, none, context.names().member(target, none), call));
   }
 
   /**

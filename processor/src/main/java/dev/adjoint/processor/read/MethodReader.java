@@ -168,6 +168,9 @@ public final class MethodReader {
       }
       try {
         checkName(at, name);
+        if (helpers != null) {
+          helpers.checkParameter(at, i, name);
+        }
       } catch (Unsupported u) {
         problems.add(new Problem(u.tree, u.getMessage()));
       }

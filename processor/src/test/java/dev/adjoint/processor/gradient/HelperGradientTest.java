@@ -167,6 +167,37 @@ class HelperGradientTest {
   }
 
   @Test
+  void constantHelpersTakingArrays() {
+    // mean(data) does not depend on the inputs, argmax(x) returns an int: both run as they are.
+    GradCheck.of(ConstructGradientTest.wrap("""
+        static double mean(double[] v) {
+          double s = 0;
+          for (double e : v) {
+            s += e;
+          }
+          return s / v.length;
+        }
+        static int argmax(double[] v) {
+          int best = 0;
+          for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+              best = i;
+            }
+          }
+          return best;
+        }
+        @Differentiable static double f(double[] x, int n) {
+          double[] data = new double[n];
+          for (int i = 0; i < n; i++) {
+            data[i] = i * 0.5;
+          }
+          int k = argmax(x);
+          return x[k] * mean(data) + mean(x) * x[0];
+        }
+        """), "f").atRandomPoints(5, r -> new Object[] {vector(r, 4, -1, 1), 3});
+  }
+
+  @Test
   void overloadsResolveAsJavacDoes() {
     GradCheck.of(ConstructGradientTest.wrap("""
         static double h(double x) {
