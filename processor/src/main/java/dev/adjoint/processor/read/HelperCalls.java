@@ -108,32 +108,36 @@ public final class HelperCalls {
     return new Read(again, List.copyOf(second.requests));
   }
 
-  /** The pattern of the helper being read, null for a {@code @Differentiable} method. */
-  List<Boolean> active() {
-    return context.active();
-  }
-
   /**
-   * Refuses an active parameter of the helper being read that its gradient record could not name (a
-   * record component cannot be named {@code wait}, {@code hashCode}, ...).
+   * Called by the reader with {@code method} as read without problems (its tree {@code tree}): a helper
+   * becomes its specialisation (its inactive parameters {@code @NoGrad}, its members named and
+   * package-private in the caller's companion), and in the first reading each helper call is decided from
+   * the activity of its arguments. Empty, with {@code problems} added, when an active parameter of a helper
+   * cannot be a gradient record's component ({@code wait}, {@code hashCode}, ...).
    */
-  void checkParameter(com.sun.source.tree.Tree at, int index, String name) {
-    if (context.active() != null && context.active().get(index)
-        && dev.adjoint.processor.emit.GeneratedNames.ILLEGAL_COMPONENTS.contains(name)) {
-      throw new Unsupported(at, "a parameter that receives a differentiable value cannot be named '" + name
-          + "': the helper's gradient record has a component named like it, and a record component cannot be"
-          + " named '" + name + "' (JLS 8.10.1); rename the parameter");
+  java.util.Optional<MethodIr> read(MethodIr method, MethodTree tree, List<Problem> problems) {
+    MethodIr m = method;
+    if (context.active() != null) {
+      List<MethodIr.Parameter> parameters = new ArrayList<>();
+      for (int i = 0; i < m.parameters().size(); i++) {
+        MethodIr.Parameter p = m.parameters().get(i);
+        if (context.active().get(i) && dev.adjoint.processor.emit.GeneratedNames.ILLEGAL_COMPONENTS.contains(p.name())) {
+          problems.add(new Problem(tree.getParameters().get(i), "a parameter that receives a differentiable value"
+              + " cannot be named '" + p.name() + "': the helper's gradient record has a component named like it,"
+              + " and a record component cannot be named '" + p.name() + "' (JLS 8.10.1); rename the parameter"));
+        }
+        parameters.add(new MethodIr.Parameter(p.name(), p.type(), !context.active().get(i)));
+      }
+      if (!problems.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      int dot = context.companion().lastIndexOf('.');
+      m = new MethodIr(dot < 0 ? "" : context.companion().substring(0, dot), m.ownerCanonicalName(),
+          context.companion().substring(dot + 1), context.member(), parameters, m.returnType(), m.body(), false,
+          m.origin());
     }
-  }
-
-  /** The member name of the helper being read, null for a {@code @Differentiable} method. */
-  String member() {
-    return context.member();
-  }
-
-  /** The companion's package and simple name, for the IR of a helper written into it. */
-  String companion() {
-    return context.companion();
+    decide(m);
+    return java.util.Optional.of(m);
   }
 
   /**
@@ -211,11 +215,8 @@ public final class HelperCalls {
         context.companion(), name, parameterTypes, components, result, member), args, result);
   }
 
-  /**
-   * Called with the method as first read, when it read without problems: decides each helper call from
-   * the activity of its arguments.
-   */
-  void decide(MethodIr method) {
+  /** In the first reading: decides each helper call from the activity of its arguments. */
+  private void decide(MethodIr method) {
     if (decisions != null || candidates.isEmpty()) {
       return;
     }

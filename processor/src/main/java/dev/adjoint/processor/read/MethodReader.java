@@ -129,7 +129,7 @@ public final class MethodReader {
     reader.helpers = helpers;
     Optional<MethodIr> ir = reader.readMethod();
     if (ir.isPresent() && reader.problems.isEmpty() && helpers != null) {
-      helpers.decide(ir.get());
+      ir = helpers.read(ir.get(), trees.getTree(method), reader.problems);
     }
     if (ir.isPresent() && reader.problems.isEmpty()) {
       // Helper calls run once: hoisted out of what the reverse sweep re-evaluates.
@@ -168,15 +168,10 @@ public final class MethodReader {
       }
       try {
         checkName(at, name);
-        if (helpers != null) {
-          helpers.checkParameter(at, i, name);
-        }
       } catch (Unsupported u) {
         problems.add(new Problem(u.tree, u.getMessage()));
       }
-      // A helper is differentiated for its active arguments only: the others are as if @NoGrad.
-      boolean noGrad = helpers != null && helpers.active() != null ? !helpers.active().get(i) : ModelTypes.isNoGrad(p);
-      parameters.add(new MethodIr.Parameter(name, type.get(), noGrad));
+      parameters.add(new MethodIr.Parameter(name, type.get(), ModelTypes.isNoGrad(p)));
       parameterScope.put(name, new Expr.Var(name, type.get()));
       declaredTypes.put(name, type.get());
       parameterNames.add(name);
@@ -190,13 +185,6 @@ public final class MethodReader {
         : block(tree.getBody().getStatements(), origin(tree.getBody()));
     if (returnType == null || !problems.isEmpty()) {
       return Optional.empty();
-    }
-    if (helpers != null && helpers.member() != null) {
-      // A helper's members go into its caller's companion, package-private.
-      String companion = helpers.companion();
-      int dot = companion.lastIndexOf('.');
-      return Optional.of(new MethodIr(dot < 0 ? "" : companion.substring(0, dot), owner.getQualifiedName().toString(),
-          companion.substring(dot + 1), helpers.member(), parameters, returnType, body, false, origin));
     }
     return Optional.of(new MethodIr(
         ModelTypes.packageOf(owner),
