@@ -100,6 +100,28 @@ class HelperGradientTest {
   }
 
   @Test
+  void helpersInConditionsLoopsAndBranchesOfConditionals() {
+    GradCheck.of(ConstructGradientTest.wrap("""
+        static double sq(double x) {
+          return x * x;
+        }
+        static double cube(double x) {
+          return x * sq(x);
+        }
+        @Differentiable static double f(double x, double[] v) {
+          double s = x > 0 ? sq(x) : cube(x);
+          if (sq(x) > 0.25) {
+            s += cube(v[0]);
+          }
+          for (int i = 0; i < v.length; i++) {
+            s += i % 2 == 0 ? sq(v[i] * s) : cube(v[i]) * s;
+          }
+          return s;
+        }
+        """), "f").atRandomPoints(8, r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1)});
+  }
+
+  @Test
   void directRecursion() {
     GradCheck.of(ConstructGradientTest.wrap("""
         static double power(double x, int n) {
