@@ -78,6 +78,8 @@ class RandomProgramGradientTest {
     boolean helpers;
     final List<String> helperNames = new ArrayList<>();
     final StringBuilder helperSources = new StringBuilder();
+    /** The locals that hold helper results, all added to the returned value so that every call matters. */
+    final List<String> helperResults = new ArrayList<>();
 
     /** A generator whose three featured functions are drawn from {@code r} too. */
     Generator(Random r) {
@@ -126,7 +128,8 @@ class RandomProgramGradientTest {
         for (int s = 0; s < statements; s++) {
           g.statement();
         }
-        g.line("return " + g.expr(3) + ";");
+        g.line("return " + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ")
+            + g.expr(3) + ";");
         helperSources.append("  static double ").append(name).append("(double a, double b, int n) {\n")
             .append(g.body).append("  }\n");
         helperNames.add(name);
@@ -166,6 +169,7 @@ class RandomProgramGradientTest {
       for (int s = 0; s < statements; s++) {
         statement();
       }
+      helperResults.forEach(t -> result.append(t).append(" + "));
       line("return " + result + expr(3) + ";");
       String source = "package demo;\nimport dev.adjoint.Differentiable;\nfinal class F {\n" + helperSources
           + "  @Differentiable\n  static double f(" + params + ") {\n" + body + "  }\n}\n";
@@ -181,6 +185,7 @@ class RandomProgramGradientTest {
         String t = "t" + temps++;
         line("double " + t + " = " + helperCall() + ";");
         scope.add(t);
+        helperResults.add(t);
         return;
       }
       switch (r.nextInt(5)) {
