@@ -199,6 +199,16 @@ public final class HelperCalls {
     if (active == null) {
       return null;
     }
+    String pkg = ModelTypes.packageOf(owner);
+    String companionPackage = context.companion().contains(".")
+        ? context.companion().substring(0, context.companion().lastIndexOf('.')) : "";
+    if (!pkg.equals(companionPackage)) {
+      // Its body goes into the caller's companion, which reaches what the helper's package reaches only there.
+      throw new Unsupported(call, "'" + owner.getSimpleName() + "." + name + "' is not @Differentiable and is in"
+          + " package '" + pkg + "': Adjoint differentiates plain helpers of the caller's package only (their"
+          + " derivative is written into the caller's companion); mark it @Differentiable, or move it to package '"
+          + companionPackage + "'");
+    }
     List<String> components = new ArrayList<>();
     for (int k = 0; k < parameterTypes.size(); k++) {
       Expr a = args.get(k);

@@ -105,6 +105,28 @@ final class CatalogueNameCases {
               return x * mean(data);
             }
             """, "in helper 'mean', called from 'f' at line 11: type String is not supported"));
+    row("a plain helper of another package called with a differentiable argument (its derivative would be written"
+        + " into the caller's companion, which cannot reach what the helper's package reaches)", sources(List.of(),
+            "'Util.sq' is not @Differentiable and is in package 'lib': Adjoint differentiates plain helpers of the"
+            + " caller's package only",
+            "lib.Util", """
+                package lib;
+                public final class Util {
+                  private Util() {}
+                  public static double sq(double v) {
+                    return v * v;
+                  }
+                }
+                """,
+            "demo.F", """
+                package demo;
+                import dev.adjoint.Differentiable;
+                final class F {
+                  @Differentiable static double f(double x) {
+                    return lib.Util.sq(x); // ERROR
+                  }
+                }
+                """));
     row("a plain helper that writes into its array parameter (Java would change the caller's array; the derivative"
         + " would not follow)", refused("""
             static double total(double[] v) {

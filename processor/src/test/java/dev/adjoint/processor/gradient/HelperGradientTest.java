@@ -122,6 +122,22 @@ class HelperGradientTest {
   }
 
   @Test
+  void aHelperReturningItsArgumentIsAView() {
+    GradCheck.of(ConstructGradientTest.wrap("""
+        static double[] pick(double[] a, double[] b, int k) {
+          if (k > 0) {
+            return a;
+          }
+          return b;
+        }
+        @Differentiable static double f(double[] x, double[] y, int k) {
+          double[] v = pick(x, y, k);
+          return v[0] * x[1] + v[1] * y[0];
+        }
+        """), "f").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1), vector(r, 2, -1, 1), r.nextInt(2)});
+  }
+
+  @Test
   void directRecursion() {
     GradCheck.of(ConstructGradientTest.wrap("""
         static double power(double x, int n) {
