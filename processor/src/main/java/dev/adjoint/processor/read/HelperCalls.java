@@ -212,6 +212,11 @@ public final class HelperCalls {
     List<String> components = new ArrayList<>();
     for (int k = 0; k < parameterTypes.size(); k++) {
       Expr a = args.get(k);
+      if (active.get(k) && ModelTypes.isNoGrad(target.getParameters().get(k))) {
+        throw new Unsupported(call.getArguments().get(k), "this passes a value that depends on the differentiable"
+            + " inputs to a parameter of '" + name + "' that is not differentiated (@NoGrad), so its gradient would"
+            + " be lost: remove @NoGrad from that parameter, or pass a value that does not depend on the inputs");
+      }
       if (active.get(k) && !(parameterTypes.get(k) instanceof Type.Scalar)
           && !(a instanceof Expr.Var || a instanceof Expr.Index || a instanceof Expr.StaticField)) {
         throw new Unsupported(call.getArguments().get(k),
