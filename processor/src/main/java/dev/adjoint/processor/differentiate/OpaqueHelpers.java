@@ -10,8 +10,9 @@ import dev.adjoint.processor.ir.Type;
 import java.util.List;
 
 /**
- * Helpers that are not {@code @Differentiable} are constants of the derivative, and their {@code double}
- * arguments are accepted when read: a {@code double} computed from non-differentiable values
+ * Helpers that are not {@code @Differentiable} and whose source is not in the compilation (plain helpers in
+ * it are differentiated, see {@code read.HelperCalls}) are constants of the derivative, and their
+ * {@code double} arguments are accepted when read: a {@code double} computed from non-differentiable values
  * ({@code logGammaDistrib(0.5 * n, d)}) is no input of the derivative. Once activity is known, a helper whose
  * {@code double} result would depend on the inputs through an argument is refused on its line, never
  * silently given a zero derivative. (An {@code int}, {@code long} or {@code boolean} result has derivative
@@ -78,9 +79,12 @@ public final class OpaqueHelpers {
                 + " in Adjoint, and this passes it a value that depends on the differentiable inputs: compute the"
                 + " value with Math functions and loops in this method");
           }
+          // Plain helpers whose source is in the compilation are differentiated (read.HelperCalls): this one's
+          // source is elsewhere (a library, a class compiled earlier).
           throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is not @Differentiable, and this passes"
-              + " it a value that depends on the differentiable inputs, so Adjoint cannot differentiate through"
-              + " it: mark it @Differentiable, or pass it values that do not depend on the inputs");
+              + " it a value that depends on the differentiable inputs; its source is not in this compilation, so"
+              + " Adjoint cannot differentiate through it: compile its source together with this class, or wrap it"
+              + " in a @Differentiable method with a @DerivativeOf derivative");
         }
       }
     });
