@@ -178,11 +178,13 @@ public final class CompanionWriter {
         companion.addMethod(tensorPrimal(args));
       } else {
         MethodSpec.Builder primal = MethodSpec.methodBuilder(method.name())
-            .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
+            .addJavadoc(helper ? "The forward pass of $L, through its tape (the helper may be private).\n"
+                : "The forward pass of $L alone: the same result as the original.\n", source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
             .addParameters(parameters())
-            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), sourceName, args);
+            .addStatement(helper ? CodeBlock.of("return $L$$record($L).result$$()", method.name(), args)
+                : CodeBlock.of("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args));
         if (alias != null && method.returnType() instanceof Type.DoubleArray) {
           // What the array result may share storage with, for callers compiled later.
           AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));

@@ -175,7 +175,9 @@ public final class JavaCode {
       return CodeBlock.of("$L.$L($L)", typeName(s.owner()), s.name(), args);
     }
     if (callee instanceof Callee.DifferentiableMethod m) {
-      return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+      // A plain helper runs through its specialisation in the companion (it may be private).
+      return m.member().equals(m.name()) ? CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args)
+          : CodeBlock.of("$L.$L($L)", typeName(m.companion()), m.member(), args);
     }
     if (callee instanceof Callee.Custom m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);

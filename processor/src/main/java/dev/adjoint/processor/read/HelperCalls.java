@@ -153,6 +153,17 @@ public final class HelperCalls {
         && parameterTypes.stream().anyMatch(Type::differentiable);
   }
 
+  /** Whether the companion, in {@code target}'s package, may call {@code target}: not private, nor in a private class. */
+  private static boolean reachable(ExecutableElement target) {
+    for (javax.lang.model.element.Element e = target; e instanceof ExecutableElement || e instanceof TypeElement;
+        e = e.getEnclosingElement()) {
+      if (e.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Whether a call of {@code target} on the constant path (no argument active, or a result that is not
    * differentiable) is accepted once its body is checked ({@link #check}): its source is in this
@@ -196,6 +207,14 @@ public final class HelperCalls {
       return c;
     }
     List<Boolean> active = decisions.get(call);
+    boolean hidden = !reachable(target);
+    if (active == null && hidden) {
+      // A constant, but the companion cannot call the helper itself: it runs through a specialisation.
+      active = new ArrayList<>();
+      for (Type t : parameterTypes) {
+        active.add(t.differentiable());
+      }
+    }
     if (active == null) {
       return null;
     }
@@ -212,7 +231,7 @@ public final class HelperCalls {
     List<String> components = new ArrayList<>();
     for (int k = 0; k < parameterTypes.size(); k++) {
       Expr a = args.get(k);
-      if (active.get(k) && ModelTypes.isNoGrad(target.getParameters().get(k))) {
+      if (active.get(k) && ModelTypes.isNoGrad(target.getParameters().get(k)) && decisions.get(call) != null) {
         throw new Unsupported(call.getArguments().get(k), "this passes a value that depends on the differentiable"
             + " inputs to a parameter of '" + name + "' that is not differentiated (@NoGrad), so its gradient would"
             + " be lost: remove @NoGrad from that parameter, or pass a value that does not depend on the inputs");

@@ -236,6 +236,28 @@ class HelperGradientTest {
   }
 
   @Test
+  void privateHelpersRunThroughTheirSpecialisation() {
+    // The companion cannot call a private helper: even its constant calls run through a specialisation.
+    GradCheck.of(ConstructGradientTest.wrap("""
+        private static double sq(double x) {
+          return x * x;
+        }
+        private static final class Maths {
+          private static double poly(double[] c, double x, int i) {
+            return i == c.length ? 0 : c[i] + x * poly(c, x, i + 1);
+          }
+        }
+        @Differentiable static double f(double x, double[] c, int n) {
+          double k = sq(0.5 * n);
+          if (sq(x) > 0.1) {
+            k += Maths.poly(c, 0.5 * n, 0);
+          }
+          return sq(x) * k + Maths.poly(c, x, 0);
+        }
+        """), "f").atRandomPoints(6, r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1), 2});
+  }
+
+  @Test
   void overloadsResolveAsJavacDoes() {
     GradCheck.of(ConstructGradientTest.wrap("""
         static double h(double x) {
