@@ -79,12 +79,19 @@ public final class OpaqueHelpers {
                 + " in Adjoint, and this passes it a value that depends on the differentiable inputs: compute the"
                 + " value with Math functions and loops in this method");
           }
-          // Plain helpers whose source is in the compilation are differentiated (read.HelperCalls): this one's
-          // source is elsewhere (a library, a class compiled earlier).
+          if (helper.library()) {
+            // Compiled elsewhere: marking it is no way out either, a derivative supplied for it is.
+            throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is a library method with no derivative"
+                + " in Adjoint, and this passes it a value that depends on the differentiable inputs: call it from a"
+                + " @Differentiable method of your own with a @DerivativeOf derivative, or compute the value with"
+                + " Math functions and loops");
+          }
+          // Plain helpers with a body in the compilation are differentiated (read.HelperCalls): this one has
+          // none to read (native).
           throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is not @Differentiable, and this passes"
-              + " it a value that depends on the differentiable inputs; its source is not in this compilation, so"
-              + " Adjoint cannot differentiate through it: compile its source together with this class, or wrap it"
-              + " in a @Differentiable method with a @DerivativeOf derivative");
+              + " it a value that depends on the differentiable inputs, and it has no body Adjoint can read: wrap it"
+              + " in a @Differentiable method with a @DerivativeOf derivative, or pass it values that do not depend"
+              + " on the inputs");
         }
       }
     });

@@ -59,21 +59,15 @@ final class CatalogueNameCases {
               return 2 * total(x); // ERROR
             }
             """, "'F.total' is not @Differentiable, so Adjoint cannot differentiate through it"));
-    row("a `double` result of a method that is not `@Differentiable` and was compiled earlier (its source is not in"
-        + " this compilation), with an argument depending on the inputs (arguments that do not, such as `0.5 * n`,"
-        + " are constants and accepted)", sources(compiledHelper(),
-            "'H.helper' is not @Differentiable, and this passes it a value that depends on the differentiable inputs",
-            "demo.F", """
-                package demo;
-                import dev.adjoint.Differentiable;
-                import lib.H;
-                final class F {
-                  @Differentiable static double f(double x, int n) {
-                    double c = H.helper(0.5 * n);
-                    return H.helper(x) + c; // ERROR
-                  }
-                }
-                """));
+    row("a `double` result of a `native` method (no body to read) that is not `@Differentiable`, with an argument"
+        + " depending on the inputs (arguments that do not, such as `0.5 * n`, are constants and accepted)", refused("""
+            static native double helper(double v);
+            @Differentiable static double f(double x, int n) {
+              double c = helper(0.5 * n);
+              return helper(x) + c; // ERROR
+            }
+            """, "'F.helper' is not @Differentiable, and this passes it a value that depends on the differentiable"
+            + " inputs, and it has no body Adjoint can read"));
     row("an unsupported construct in a plain helper (a static method that is not `@Differentiable`, source in this"
         + " compilation) that a `@Differentiable` method calls with a differentiable argument, or runs as a constant"
         + " with array arguments: reported on the helper's own line, with the calls that reach it, once however"
@@ -210,25 +204,6 @@ final class CatalogueNameCases {
   }
 
   /** lib.A and a companion lib.AGrad as an older Adjoint wrote it, compiled into a temporary directory. */
-  /** {@code lib.H}, a class compiled earlier with a plain helper: its source is not in the compilation. */
-  static List<File> compiledHelper() {
-    try {
-      Path dir = Files.createTempDirectory("adjoint-compiledhelper");
-      CompiledCompanion.compile(List.of(JavaFileObjects.forSourceString("lib.H", """
-          package lib;
-          public final class H {
-            private H() {}
-            public static double helper(double v) {
-              return v * 3;
-            }
-          }
-          """)), List.of(), false).writeClassesTo(dir);
-      return List.of(dir.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   static List<File> olderCompanion() {
     try {
       Path dir = Files.createTempDirectory("adjoint-oldcompanion");
