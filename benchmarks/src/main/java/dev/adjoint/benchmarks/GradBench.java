@@ -187,12 +187,12 @@ public final class GradBench {
    * log-diagonal ({@code d}) then the strict lower triangle, column by column ({@code d(d-1)/2}) of the inverse
    * Cholesky factor. ADBench's {@code Qtimesx}, {@code subtract} and {@code sqnorm} helpers are inlined: they
    * write into caller-provided rows of {@code means}/{@code icf}, which cannot be passed without a copy.
-   * {@code logGammaConstant} is the parameter-free {@code log Γ_d(n/2)} term (Java has no {@code lgamma}; it
-   * does not depend on the differentiated inputs).
+   * The Wishart prior's {@code log Γ_d(n/2)} is {@link GradBenchInputs#logGammaDistrib}, a plain helper called
+   * with arguments that do not depend on the differentiated inputs: a constant of the derivative.
    */
   @Differentiable
   public static double gmm(double[] alphas, double[][] means, double[][] icf, @NoGrad double[][] x,
-      @NoGrad double gamma, int m, @NoGrad double logGammaConstant) {
+      @NoGrad double gamma, int m) {
     int n = x.length;
     int k = alphas.length;
     int d = x[0].length;
@@ -244,7 +244,7 @@ public final class GradBench {
       }
       prior += 0.5 * gamma * gamma * frobenius - m * sumQs[ik];
     }
-    double c = wn * d * (Math.log(gamma) - 0.5 * Math.log(2)) - logGammaConstant;
+    double c = wn * d * (Math.log(gamma) - 0.5 * Math.log(2)) - GradBenchInputs.logGammaDistrib(0.5 * wn, d);
     return err + prior - k * c;
   }
 

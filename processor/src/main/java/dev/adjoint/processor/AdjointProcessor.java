@@ -17,6 +17,7 @@ import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.summary.ResultAlias;
 import dev.adjoint.processor.read.CustomDerivatives;
+import dev.adjoint.processor.read.HelperCalls;
 import dev.adjoint.processor.read.MethodReader;
 import dev.adjoint.processor.read.ModelTypes;
 import dev.adjoint.processor.read.Problem;
@@ -126,11 +127,18 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     // Read every method first: the alias summaries of callees in this compilation need their bodies.
     List<ClassWork> work = new ArrayList<>();
-    byClass.forEach((owner, methods) -> work.add(readClass(owner, methods)));
+    HelperCalls.Names names = new HelperCalls.Names();
+    reported.clear();
+    byClass.forEach((owner, methods) -> work.add(readClass(owner, methods, names)));
     List<MethodIr> all = new ArrayList<>();
     for (ClassWork w : work) {
       for (Read r : w.reads) {
         all.add(r.result.method().get());
+      }
+      for (HelperRead h : w.helpers.values()) {
+        if (h.differentiated) {
+          h.read.result().method().ifPresent(all::add);
+        }
       }
     }
     Summaries summaries = Summaries.of(all, this::compiledResultAlias);
@@ -180,10 +188,12 @@ public final class AdjointProcessor extends AbstractProcessor {
         .anyMatch(m -> m.getSimpleName().contentEquals(name));
   }
 
-  /** One class's methods as read, and whether any failed already. */
+  /** One class's methods as read, the helper specialisations they need, and whether any failed already. */
   private static final class ClassWork {
     final TypeElement owner;
     final List<Read> reads = new ArrayList<>();
+    /** By member name, in the order requested. */
+    final Map<String, HelperRead> helpers = new LinkedHashMap<>();
     boolean failed;
 
     ClassWork(TypeElement owner) {
@@ -191,7 +201,16 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
-  private record Read(ExecutableElement method, MethodReader.Result result) {}
+  private record Read(ExecutableElement method, MethodReader.Result result, List<HelperCalls.Request> requests) {}
+
+  /**
+   * A plain helper specialisation read for a class: {@code chain} says how it is reached
+   * ({@code "called from 'loss' at line 12"}), for its messages.
+   */
+  private record HelperRead(ExecutableElement helper, HelperCalls.Read read, String chain, boolean differentiated) {}
+
+  /** The helper problems reported this round, so that a helper reached twice reports each problem once. */
+  private final Set<List<Object>> reported = new java.util.HashSet<>();
 
   /**
    * What the array result of a callee compiled earlier may alias, from the {@code ResultAlias} annotation
@@ -250,7 +269,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
-  private ClassWork readClass(TypeElement owner, List<ExecutableElement> methods) {
+  private ClassWork readClass(TypeElement owner, List<ExecutableElement> methods, HelperCalls.Names names) {
     ClassWork work = new ClassWork(owner);
     Map<String, List<ExecutableElement>> byName = new HashMap<>();
     for (ExecutableElement m : methods) {
@@ -275,9 +294,12 @@ public final class AdjointProcessor extends AbstractProcessor {
           work.failed = true;
           continue;
         }
-        Optional<MethodReader.Result> read = read(owner, method);
-        read.ifPresent(r -> work.reads.add(new Read(method, r)));
+        Optional<HelperCalls.Read> read = read(owner, method, names);
+        read.ifPresent(r -> work.reads.add(new Read(method, r.result(), r.requests())));
         work.failed |= read.isEmpty();
+        if (read.isPresent()) {
+          readHelpers(work, names, method, null, read.get().requests());
+        }
       } catch (Throwable t) {
         work.failed = true;
         error(method, internalError("reading " + method.getSimpleName(), t));
@@ -286,12 +308,63 @@ public final class AdjointProcessor extends AbstractProcessor {
     return work;
   }
 
+  /**
+   * Reads the helper specialisations {@code requests} of {@code caller} (reached by {@code chain}, null for
+   * a {@code @Differentiable} method) that {@code work} does not have yet, and theirs in turn.
+   */
+  private void readHelpers(ClassWork work, HelperCalls.Names names, ExecutableElement caller, String chain,
+      List<HelperCalls.Request> requests) {
+    for (HelperCalls.Request request : requests) {
+      if (work.helpers.containsKey(request.member())) {
+        continue;
+      }
+      String callerName = chain == null ? "'" + caller.getSimpleName() + "'"
+          : "helper '" + caller.getSimpleName() + "'";
+      String reached = "called from " + callerName + HelperCalls.line(trees, caller, request.call())
+          + (chain == null ? "" : ", " + chain);
+      HelperCalls.Read read = HelperCalls.read(trees, processingEnv.getElementUtils(), request.helper(), null,
+          new HelperCalls.Context(names, ModelTypes.companionName(work.owner), request.active(), request.member()));
+      work.helpers.put(request.member(), new HelperRead(request.helper(), read, reached, request.differentiated()));
+      for (Problem p : read.result().problems()) {
+        reportHelper(p.tree(), request.helper(), reached, p.message());
+      }
+      readHelpers(work, names, request.helper(), reached, read.requests());
+    }
+  }
+
+  /** A problem of a helper: on the helper's own line, with the chain of calls that reach it; once per round. */
+  private void reportHelper(Tree tree, ExecutableElement helper, String chain, String message) {
+    if (reported.add(java.util.Arrays.asList(tree == null ? helper : tree, message))) {
+      report(tree, helper, "in helper '" + helper.getSimpleName() + "', " + chain + ": " + message);
+    }
+  }
+
   private void finishClass(ClassWork work, Summaries summaries) {
     TypeElement owner = work.owner;
     List<AdjointProgram> programs = new ArrayList<>();
     boolean failed = work.failed;
     Map<String, ResultAlias> aliases = new HashMap<>();
+    // Helpers first: a method that reaches a helper that cannot be differentiated is not written either.
+    List<AdjointProgram> helperPrograms = new ArrayList<>();
+    java.util.Set<String> brokenHelpers = new java.util.HashSet<>();
+    work.helpers.forEach((member, h) -> {
+      if (!h.differentiated) {
+        // Only checked: it runs as a constant, nothing is written for it.
+        if (h.read.result().method().isEmpty()) {
+          brokenHelpers.add(member);
+        }
+        return;
+      }
+      Optional<AdjointProgram> program = h.read.result().method().isEmpty() ? Optional.empty()
+          : differentiateHelper(h, summaries);
+      program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
+      program.ifPresentOrElse(helperPrograms::add, () -> brokenHelpers.add(member));
+    });
     for (Read r : work.reads) {
+      if (reachesAny(work, r.requests, brokenHelpers, new java.util.HashSet<>())) {
+        failed = true;
+        continue;
+      }
       try {
         Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries);
         program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
@@ -305,11 +378,14 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (programs.isEmpty() && failed) {
       return;
     }
+    programs.addAll(helperPrograms);
     try {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
-          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()));
+          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
+          new java.util.HashSet<>(work.helpers.keySet()));
+      // (Checked helpers have no program: only differentiated ones are among the programs.)
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
@@ -318,8 +394,54 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
+  /** Whether {@code requests} reach (transitively, through {@code work}'s helpers) one of {@code broken}. */
+  private static boolean reachesAny(ClassWork work, List<HelperCalls.Request> requests, java.util.Set<String> broken,
+      java.util.Set<String> seen) {
+    for (HelperCalls.Request r : requests) {
+      if (broken.contains(r.member())) {
+        return true;
+      }
+      HelperRead h = work.helpers.get(r.member());
+      if (seen.add(r.member()) && h != null && reachesAny(work, h.read.requests(), broken, seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A helper specialisation differentiated, its refusals reported on the helper with its call chain. */
+  private Optional<AdjointProgram> differentiateHelper(HelperRead h, Summaries summaries) {
+    MethodReader.Result read = h.read.result();
+    try {
+      MethodIr ir = read.method().get();
+      List<AliasPolicy.Problem> aliasing = AliasPolicy.check(ir, summaries);
+      for (AliasPolicy.Problem p : aliasing) {
+        reportHelper(read.originTrees().get(p.origin().id()), h.helper, h.chain, p.message());
+      }
+      if (!aliasing.isEmpty()) {
+        return Optional.empty();
+      }
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
+      AdjointProgram program = ReverseSweep.differentiate(
+          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir));
+      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+        reportHelper(null, h.helper, h.chain, "'" + h.helper.getSimpleName() + "' is too large to differentiate:"
+            + " its generated sweeps come to about " + MethodSize.estimate(program) + " bytes of bytecode in one"
+            + " method, over the JVM's limit of 65535 (javac: code too large); split it into smaller methods");
+        return Optional.empty();
+      }
+      return Optional.of(program);
+    } catch (Refusal r) {
+      reportHelper(read.originTrees().get(r.origin().id()), h.helper, h.chain, r.getMessage());
+      return Optional.empty();
+    } catch (Throwable t) {
+      error(h.helper, internalError("differentiating the helper " + h.helper.getSimpleName(), t));
+      return Optional.empty();
+    }
+  }
+
   /** The method read into IR (its problems reported), or empty when it cannot be differentiated. */
-  private Optional<MethodReader.Result> read(TypeElement owner, ExecutableElement method) {
+  private Optional<HelperCalls.Read> read(TypeElement owner, ExecutableElement method, HelperCalls.Names names) {
     if (!checkSignature(owner, method)) {
       return Optional.empty();
     }
@@ -342,11 +464,12 @@ public final class AdjointProcessor extends AbstractProcessor {
         return Optional.empty();
       }
     }
-    MethodReader.Result read = MethodReader.read(trees, processingEnv.getElementUtils(), method, derivative);
-    for (Problem p : read.problems()) {
+    HelperCalls.Read read = HelperCalls.read(trees, processingEnv.getElementUtils(), method, derivative,
+        new HelperCalls.Context(names, ModelTypes.companionName(owner), null, null));
+    for (Problem p : read.result().problems()) {
       report(p.tree(), method, p.message());
     }
-    return read.method().isEmpty() ? Optional.empty() : Optional.of(read);
+    return read.result().method().isEmpty() ? Optional.empty() : Optional.of(read);
   }
 
   /** Each {@code @DerivativeOf("m")} names a {@code @Differentiable} method {@code m} of its class. */

@@ -75,7 +75,7 @@ public final class Summaries {
     if (!(callee.returnType() instanceof Type.DoubleArray)) {
       return ResultAlias.FRESH;
     }
-    String k = key(callee.owner(), callee.name());
+    String k = key(callee.owner(), callee.member());
     ResultAlias known = results.get(k);
     if (known != null) {
       return known;

@@ -10,8 +10,9 @@ import dev.adjoint.processor.ir.Type;
 import java.util.List;
 
 /**
- * Helpers that are not {@code @Differentiable} are constants of the derivative, and their {@code double}
- * arguments are accepted when read: a {@code double} computed from non-differentiable values
+ * Helpers that are not {@code @Differentiable} and whose source is not in the compilation (plain helpers in
+ * it are differentiated, see {@code read.HelperCalls}) are constants of the derivative, and their
+ * {@code double} arguments are accepted when read: a {@code double} computed from non-differentiable values
  * ({@code logGammaDistrib(0.5 * n, d)}) is no input of the derivative. Once activity is known, a helper whose
  * {@code double} result would depend on the inputs through an argument is refused on its line, never
  * silently given a zero derivative. (An {@code int}, {@code long} or {@code boolean} result has derivative
@@ -85,9 +86,12 @@ public final class OpaqueHelpers {
                 + " @Differentiable method of your own with a @DerivativeOf derivative, or compute the value with"
                 + " Math functions and loops");
           }
+          // Plain helpers with a body in the compilation are differentiated (read.HelperCalls): this one has
+          // none to read (native).
           throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is not @Differentiable, and this passes"
-              + " it a value that depends on the differentiable inputs, so Adjoint cannot differentiate through"
-              + " it: mark it @Differentiable, or pass it values that do not depend on the inputs");
+              + " it a value that depends on the differentiable inputs, and it has no body Adjoint can read: wrap it"
+              + " in a @Differentiable method with a @DerivativeOf derivative, or pass it values that do not depend"
+              + " on the inputs");
         }
       }
     });

@@ -467,7 +467,7 @@ public final class TangentSweep {
     args.addAll(tangents);
     Type record = new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
     Expr.Var jvp = temp("_jvp", record);
-    out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Jvp"), args, record),
+    out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), m.member() + "Jvp"), args, record),
         origin));
     callsMethods = true;
     return new Dual(new Expr.Component(jvp, "value", m.returnType()),

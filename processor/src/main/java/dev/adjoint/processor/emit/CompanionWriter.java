@@ -95,6 +95,17 @@ public final class CompanionWriter {
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, java.util.Set.of());
+  }
+
+  /**
+   * As above; the programs named in {@code helpers} are plain helpers differentiated for this companion's
+   * methods ({@code read.HelperCalls}): they get only the call boundary's members, package-private (the
+   * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp}).
+   */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
+      java.util.Set<String> qualify, java.util.Set<String> helpers) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -113,8 +124,10 @@ public final class CompanionWriter {
     // spell those java.lang classes with their package.
     companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
-      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
-      ForwardModeWriter.addTo(companion, program, packageName, simpleName);
+      boolean helper = helpers.contains(program.method().name());
+      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper)
+          .addTo(companion);
+      ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper);
     }
     addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())
@@ -137,9 +150,15 @@ public final class CompanionWriter {
     final String upstream;
     final String source;
     final ResultAlias alias;
+    /** A plain helper: only the members callers in this companion use. */
+    final boolean helper;
+    /** The method's name in its source: a helper's members carry its activity pattern as well. */
+    final String sourceName;
 
-    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias) {
+    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias, boolean helper) {
       this.alias = alias;
+      this.helper = helper;
+      this.sourceName = helper ? sourceName(program.method()) : program.method().name();
       this.program = program;
       this.method = program.method();
       this.tapeClass = ClassName.get(packageName, companion, method.capitalized() + "Tape");
@@ -150,7 +169,7 @@ public final class CompanionWriter {
       this.tensorMode = tensorResult || method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
       this.upstream = method.parameters().stream().anyMatch(p -> p.name().equals("upstream"))
           ? "upstream$" : "upstream";
-      this.source = "{@link " + method.ownerCanonicalName() + "#" + method.name() + "("
+      this.source = "{@link " + method.ownerCanonicalName() + "#" + sourceName + "("
           + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
     }
 
@@ -160,11 +179,13 @@ public final class CompanionWriter {
         companion.addMethod(tensorPrimal(args));
       } else {
         MethodSpec.Builder primal = MethodSpec.methodBuilder(method.name())
-            .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
+            .addJavadoc(helper ? "The forward pass of $L, through its tape (the helper may be private).\n"
+                : "The forward pass of $L alone: the same result as the original.\n", source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
             .addParameters(parameters())
-            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args);
+            .addStatement(helper ? CodeBlock.of("return $L$$record($L).result$$()", method.name(), args)
+                : CodeBlock.of("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args));
         if (alias != null && method.returnType() instanceof Type.DoubleArray) {
           // What the array result may share storage with, for callers compiled later.
           AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));
@@ -196,6 +217,12 @@ public final class CompanionWriter {
           .addParameters(parameters())
           .addStatement("return new $T($L)", tapeClass, args)
           .build());
+      if (helper) {
+        companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+        companion.addType(gradientRecord());
+        companion.addType(tape());
+        return;
+      }
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
           .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
@@ -773,6 +800,12 @@ public final class CompanionWriter {
   }
 
   /** The Java default value of {@code type}, for hoisted locals declared before their first write. */
+  /** A helper's name in its source: its member name up to the activity pattern ({@code logGamma$1}). */
+  static String sourceName(MethodIr helper) {
+    int dollar = helper.name().indexOf('$');
+    return dollar < 0 ? helper.name() : helper.name().substring(0, dollar);
+  }
+
   static String zero(Type type) {
     if (type == Type.DOUBLE) {
       return "0.0";

@@ -39,14 +39,18 @@ final class ForwardModeWriter {
   private final String source;
   private final String args;
   private final Modifier[] visibility;
+  /** A plain helper differentiated for its callers: {@code Jvp} alone. */
+  private final boolean helper;
 
-  private ForwardModeWriter(AdjointProgram program, String packageName, String companion) {
+  private ForwardModeWriter(AdjointProgram program, String packageName, String companion, boolean helper) {
     this.method = program.method();
+    this.helper = helper;
     this.jvpClass = ClassName.get(packageName, companion, TangentSweep.jvpRecord(method.capitalized()));
     this.jacobianClass = ClassName.get(packageName, companion, method.capitalized() + "Jacobian");
     this.gradientClass = ClassName.get(packageName, companion, method.capitalized() + "Gradient");
     this.resultType = CompanionWriter.typeName(method.returnType());
-    this.source = "{@link " + method.ownerCanonicalName() + "#" + method.name() + "("
+    this.source = "{@link " + method.ownerCanonicalName() + "#"
+        + (helper ? CompanionWriter.sourceName(method) : method.name()) + "("
         + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
     this.args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
     this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
@@ -54,11 +58,17 @@ final class ForwardModeWriter {
 
   /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
+    addTo(companion, program, packageName, companionName, false);
+  }
+
+  /** As above; a plain {@code helper} gets {@code Jvp} alone (what callers' tangent sweeps call). */
+  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName,
+      boolean helper) {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return;
     }
-    new ForwardModeWriter(program, packageName, companionName).write(companion);
+    new ForwardModeWriter(program, packageName, companionName, helper).write(companion);
   }
 
   private void write(TypeSpec.Builder companion) {
@@ -86,6 +96,9 @@ final class ForwardModeWriter {
             + " result\n", method.name(), source)
         .build());
     companion.addMethod(tangent != null ? jvp(tangent) : jvpByReverseMode(noTangent));
+    if (helper) {
+      return;
+    }
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian(tangent != null));
     if (tangent == null || method.returnType() != Type.DOUBLE) {

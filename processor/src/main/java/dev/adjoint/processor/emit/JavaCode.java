@@ -156,7 +156,7 @@ public final class JavaCode {
     }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
-      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.name(),
+      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.member(),
           arguments(r.call().args()));
       return r.pushed()
           ? CodeBlock.of("$L.pushed($L).result$$()", TapeKind.CALLS.variable, record)
@@ -185,7 +185,9 @@ public final class JavaCode {
       return CodeBlock.of("$L.$L($L)", typeName(s.owner()), s.name(), args);
     }
     if (callee instanceof Callee.DifferentiableMethod m) {
-      return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+      // A plain helper runs through its specialisation in the companion (it may be private).
+      return m.member().equals(m.name()) ? CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args)
+          : CodeBlock.of("$L.$L($L)", typeName(m.companion()), m.member(), args);
     }
     if (callee instanceof Callee.Custom m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);

@@ -19,7 +19,9 @@ public sealed interface Callee {
    * A static {@code @Differentiable} method: {@code owner} is the class's canonical name, {@code companion}
    * the canonical name of its generated companion, {@code parameters} the callee's parameter names and
    * types, {@code gradientComponents} the accessor of the gradient record for each parameter (null for a
-   * non-differentiable parameter).
+   * non-differentiable parameter), {@code member} the base name of its companion members ({@code name}
+   * itself; for a plain helper differentiated for this caller, a name such as {@code logGamma$10} that
+   * carries the activity pattern, see {@code read.HelperCalls}).
    */
   record DifferentiableMethod(
       String owner,
@@ -27,16 +29,23 @@ public sealed interface Callee {
       String name,
       List<Type> parameterTypes,
       List<String> gradientComponents,
-      Type returnType)
+      Type returnType,
+      String member)
       implements Callee {
     public DifferentiableMethod {
       parameterTypes = List.copyOf(parameterTypes);
       gradientComponents = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(gradientComponents));
     }
 
-    /** {@code name} with a capital first letter, as companions name their members. */
+    /** A {@code @Differentiable} method: its companion members are named after it. */
+    public DifferentiableMethod(String owner, String companion, String name, List<Type> parameterTypes,
+        List<String> gradientComponents, Type returnType) {
+      this(owner, companion, name, parameterTypes, gradientComponents, returnType, name);
+    }
+
+    /** {@code member} with a capital first letter, as companions name their member classes. */
     public String capitalized() {
-      return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+      return Character.toUpperCase(member.charAt(0)) + member.substring(1);
     }
   }
 

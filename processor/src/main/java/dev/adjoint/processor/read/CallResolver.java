@@ -127,15 +127,6 @@ final class CallResolver {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which is not static: a"
           + " @Differentiable method can only call static methods");
     }
-    if (target.getModifiers().contains(Modifier.PRIVATE)) {
-      throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
-          + " companion cannot call it: make it package-private");
-    }
-    if (!companionCanCall(target)) {
-      throw new Unsupported(call, "javac calls " + describe(target) + " here, which the generated companion (in"
-          + " package '" + ModelTypes.packageOf(reader.owner) + "') cannot access: make the method and its class"
-          + " public, or move it to this package");
-    }
     List<Type> parameterTypes = new ArrayList<>();
     for (int i = 0; i < target.getParameters().size(); i++) {
       VariableElement p = target.getParameters().get(i);
@@ -148,8 +139,33 @@ final class CallResolver {
       }
       parameterTypes.add(pt.get());
     }
+    // A plain helper differentiated here runs from its specialisation in the companion, which never calls it.
+    boolean specialised = reader.helpers != null && !ModelTypes.isDifferentiable(target)
+        && HelperCalls.differentiable(reader.trees, target, parameterTypes)
+        && ModelTypes.packageOf(type).equals(ModelTypes.packageOf(reader.owner));
+    if (!specialised && target.getModifiers().contains(Modifier.PRIVATE)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
+          + " companion cannot call it: make it package-private");
+    }
+    if (!specialised && !companionCanCall(target)) {
+      throw new Unsupported(call, "javac calls " + describe(target) + " here, which the generated companion (in"
+          + " package '" + ModelTypes.packageOf(reader.owner) + "') cannot access: make the method and its class"
+          + " public, or move it to this package");
+    }
     if (ModelTypes.isDifferentiable(target)) {
       return differentiableCall(call, type, target, parameterTypes, args);
+    }
+    if (reader.helpers != null && HelperCalls.differentiable(reader.trees, target, parameterTypes)) {
+      Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args));
+      if (helper != null) {
+        return helper;
+      }
+    }
+    if (reader.helpers != null && HelperCalls.checkable(reader.trees, target, parameterTypes)) {
+      // A constant of the derivative that takes arrays: run as it is once its body is known not to change them.
+      Expr constant = opaqueCall(call, type, target, parameterTypes, args);
+      reader.helpers.check(call, target);
+      return constant;
     }
     if (owner.equals("java.lang.Double") && DOUBLE_TESTS.contains(name) && parameterTypes.equals(List.of(Type.DOUBLE))) {
       // Tests of a value: booleans, constants of the derivative, pure.

@@ -87,6 +87,8 @@ public final class MethodReader {
   private final IntArrays intArrays = new IntArrays(this);
   private final ArrayValues arrays = new ArrayValues(this, intArrays);
   private ExecutableElement derivative;
+  /** Plain helper calls with differentiable arguments, or null: then they are refused as before. */
+  HelperCalls helpers;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -119,9 +121,19 @@ public final class MethodReader {
    * the companion runs it and calls the derivative in the reverse pass.
    */
   public static Result read(Trees trees, Elements elements, ExecutableElement method, ExecutableElement derivative) {
+    return read(trees, elements, method, derivative, null);
+  }
+
+  /** As above, reading plain helper calls as {@code helpers} decides (see {@link HelperCalls}). */
+  static Result read(Trees trees, Elements elements, ExecutableElement method, ExecutableElement derivative,
+      HelperCalls helpers) {
     MethodReader reader = new MethodReader(trees, elements, method);
     reader.derivative = derivative;
+    reader.helpers = helpers;
     Optional<MethodIr> ir = reader.readMethod();
+    if (ir.isPresent() && reader.problems.isEmpty() && helpers != null) {
+      ir = helpers.read(ir.get(), trees.getTree(method), reader.problems);
+    }
     if (ir.isPresent() && reader.problems.isEmpty()) {
       // Helper calls run once: hoisted out of what the reverse sweep re-evaluates.
       MethodIr m = ir.get();

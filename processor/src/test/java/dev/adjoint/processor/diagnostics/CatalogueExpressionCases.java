@@ -50,6 +50,15 @@ final class CatalogueExpressionCases {
           return g(x, x * 2); // ERROR
         }
         """, "this passes a value that depends on the differentiable inputs to a parameter of 'g' that is not"
+        + " differentiated (@NoGrad), so its gradient would be lost"), refused("""
+        static double h(double a, @NoGrad double b) {
+          return a * b;
+        }
+        @Differentiable static double f(double x) {
+          return h(x,
+              x * 2); // ERROR
+        }
+        """, "this passes a value that depends on the differentiable inputs to a parameter of 'h' that is not"
         + " differentiated (@NoGrad), so its gradient would be lost"));
     row("`@Differentiable` callee compiled without the processor", sources(
         CatalogueDiagnosticsTest.classPathWithoutCompanion("""

@@ -52,21 +52,96 @@ final class CatalogueNameCases {
             "@Differentiable static double f(double x) { // ERROR\n  double s = x;\n"
             + "  s = s * x + Math.sin(s);\n".repeat(700) + "  return s;\n}\n",
             "'f' is too large to differentiate: its generated sweeps come to about"));
-    row("call of a method that is not `@Differentiable` with differentiable array (or `Tensor`) arguments",
-        refused("""
-            static double total(double[] v) { return v[0] + v[1]; }
-            @Differentiable static double f(double[] x) {
+    row("call of a helper (a static method that is not `@Differentiable`, source in this compilation) that takes or"
+        + " returns a `Tensor`", refused("""
+            static double total(Tensor v) { return v.sum().item(); }
+            @Differentiable static double f(Tensor x) {
               return 2 * total(x); // ERROR
             }
             """, "'F.total' is not @Differentiable, so Adjoint cannot differentiate through it"));
-    row("a `double` result of a method that is not `@Differentiable`, with an argument depending on the inputs"
-        + " (arguments that do not, such as `0.5 * n`, are constants and accepted)", refused("""
-            static double helper(double v) { return v * 3; }
-            @Differentiable static double f(double x) {
-              return helper(x) + 1; // ERROR
+    row("a `double` result of a `native` method (no body to read) that is not `@Differentiable`, with an argument"
+        + " depending on the inputs (arguments that do not, such as `0.5 * n`, are constants and accepted)", refused("""
+            static native double helper(double v);
+            @Differentiable static double f(double x, int n) {
+              double c = helper(0.5 * n);
+              return helper(x) + c; // ERROR
             }
             """, "'F.helper' is not @Differentiable, and this passes it a value that depends on the differentiable"
-            + " inputs"));
+            + " inputs, and it has no body Adjoint can read"));
+    row("an unsupported construct in a plain helper (a static method that is not `@Differentiable`, source in this"
+        + " compilation) that a `@Differentiable` method calls with a differentiable argument, or runs as a constant"
+        + " with array arguments: reported on the helper's own line, with the calls that reach it, once however"
+        + " often it is reached", refused("""
+            static double helper(double v) {
+              Object o = null; // ERROR
+              return v * 3;
+            }
+            @Differentiable static double f(double x) {
+              return helper(x) + helper(2 * x);
+            }
+            """, "in helper 'helper', called from 'f' at line 11: type Object is not supported"), refused("""
+            static double inner(double v) {
+              return v > 0 ? v : null; // ERROR
+            }
+            static double outer(double v) {
+              return inner(v * v);
+            }
+            @Differentiable static double f(double x) {
+              return outer(x);
+            }
+            """, "in helper 'inner', called from helper 'outer' at line 10, called from 'f' at line 13: strings and"
+            + " null are not supported"), refused("""
+            static double mean(double[] v) {
+              String s = "mean"; // ERROR
+              return v[0];
+            }
+            @Differentiable static double f(double x, @NoGrad double[] data) {
+              return x * mean(data);
+            }
+            """, "in helper 'mean', called from 'f' at line 11: type String is not supported"));
+    row("a plain helper of another package called with a differentiable argument (its derivative would be written"
+        + " into the caller's companion, which cannot reach what the helper's package reaches)", sources(List.of(),
+            "'Util.sq' is not @Differentiable and is in package 'lib': Adjoint differentiates plain helpers of the"
+            + " caller's package only",
+            "lib.Util", """
+                package lib;
+                public final class Util {
+                  private Util() {}
+                  public static double sq(double v) {
+                    return v * v;
+                  }
+                }
+                """,
+            "demo.F", """
+                package demo;
+                import dev.adjoint.Differentiable;
+                final class F {
+                  @Differentiable static double f(double x) {
+                    return lib.Util.sq(x); // ERROR
+                  }
+                }
+                """));
+    row("a plain helper that writes into its array parameter (Java would change the caller's array; the derivative"
+        + " would not follow)", refused("""
+            static double total(double[] v) {
+              v[0] += v[1]; // ERROR
+              return v[0];
+            }
+            @Differentiable static double f(double[] x) {
+              return 2 * total(x);
+            }
+            """, "in helper 'total', called from 'f' at line 11: writing into the parameter array 'v' is not"
+            + " supported"));
+    row("a parameter of a plain helper that receives a differentiable value, named `wait`, `clone`, `hashCode`,"
+        + " `toString`, `notify`, `notifyAll`, `finalize` or `getClass`", refused("""
+            static double helper(double wait) { // ERROR
+              return wait * 3;
+            }
+            @Differentiable static double f(double x) {
+              return helper(x);
+            }
+            """, "in helper 'helper', called from 'f' at line 10: a parameter that receives a differentiable value"
+            + " cannot be named 'wait'"));
     row("`@Differentiable` callee whose compiled companion an older Adjoint wrote (no `m$record`/`reverse$`)",
         sources(olderCompanion(), "'A.f' has a companion lib.AGrad generated by an older version of Adjoint",
             "demo.B", """

@@ -111,27 +111,38 @@ class RefusedConstructDiagnosticsTest {
               return b[0];
             }
             """, "makes an alias"),
-        c("unknown method with a differentiable argument", """
-            static double helper(double v) { return v * 3; }
+        c("a helper with an unsupported construct, called with a differentiable argument", """
+            static double helper(double v) {
+              Object o = null; // ERROR
+              return v * 3;
+            }
             @Differentiable static double f(double x) {
-              return helper(x) + 1; // ERROR
+              return helper(x) + 1;
             }
-            """, "'F.helper' is not @Differentiable"),
-        c("unknown method with an array argument", """
-            static double total(double[] v) { return v[0] + v[1]; }
+            """, "in helper 'helper', called from 'f' at line 9: type Object is not supported"),
+        c("a helper writing into its array parameter", """
+            static double total(double[] v) {
+              v[0] = 0; // ERROR
+              return v[0] + v[1];
+            }
             @Differentiable static double f(double[] x) {
-              return 2 * total(x); // ERROR
+              return 2 * total(x);
             }
-            """, "'F.total' is not @Differentiable, so Adjoint cannot differentiate through it"),
-        c("unknown method with an argument depending on the inputs through a local", """
-            static double helper(double v) { return v * 3; }
+            """, "in helper 'total', called from 'f' at line 9: writing into the parameter array 'v'"),
+        c("a helper reached through another helper, with an argument depending on the inputs through a local", """
+            static double inner(double v) {
+              return v > 0 ? v : null; // ERROR
+            }
+            static double outer(double v) {
+              return inner(v * v);
+            }
             @Differentiable static double f(double x, int n) {
               double y = x * n;
-              double z = 0.5 * n + helper(0.5 * n);
-              return helper(y) + z; // ERROR
+              double z = 0.5 * n + inner(0.5 * n);
+              return outer(y) + z;
             }
-            """, "'F.helper' is not @Differentiable, and this passes it a value that depends on the differentiable"
-            + " inputs"),
+            """, "in helper 'inner', called from helper 'outer' at line 8, called from 'f' at line 13: strings and"
+            + " null are not supported"),
         c("unknown method of another class", """
             @Differentiable static double f(double x) {
               return x + Double.sum(x, 1.0); // ERROR

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.TestFactory;
  * an accumulator. Program {@code k} first computes three featured functions,
  * {@code MathCalls.FUNCTIONS[(k + 10 j) % 29]} for j = 0, 1, 2, of a parameter plus an expression, and
  * returns their sum plus the rest, so the default 30 programs feature every function about three times. Each program is checked at 3 points drawn from its own seed, one of them with 0 loop
- * trips. Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
+ * trips. Odd programs first declare 1-3 plain static helpers (no {@code @Differentiable}; generated the same
+ * way, calling the helpers before them, some recursive in {@code n}) and call them, sometimes with an argument
+ * that does not depend on the inputs: helpers are differentiated automatically, one specialisation per
+ * activity pattern. Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
  */
 class RandomProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
@@ -34,7 +37,8 @@ class RandomProgramGradientTest {
     return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
       long seed = SEED * 31 + k;
       List<String> featured = MathCalls.featured(k, 3);
-      Program generated = new Generator(new Random(seed), featured).program();
+      // Odd programs also call generated plain helpers (no @Differentiable), differentiated automatically.
+      Program generated = new Generator(new Random(seed), featured).withHelpers(k % 2 == 1).program();
       Program p = new Program(Vocabulary.rename(generated.source(), new Random(seed)), generated.doubles());
       return DynamicTest.dynamicTest("program " + k + " (seed " + seed + ", " + featured + ")",
           () -> check(p, seed));
@@ -72,6 +76,12 @@ class RandomProgramGradientTest {
     final StringBuilder body = new StringBuilder();
     final List<String> featured;
     int temps;
+    /** Whether the program has plain helpers; their names and the source of their declarations. */
+    boolean helpers;
+    final List<String> helperNames = new ArrayList<>();
+    final StringBuilder helperSources = new StringBuilder();
+    /** The locals that hold helper results, all added to the returned value so that every call matters. */
+    final List<String> helperResults = new ArrayList<>();
 
     /** A generator whose three featured functions are drawn from {@code r} too. */
     Generator(Random r) {
@@ -83,7 +93,63 @@ class RandomProgramGradientTest {
       this.featured = featured;
     }
 
+    /** With {@code on}, the program first declares 1-3 plain helpers and its statements may call them. */
+    Generator withHelpers(boolean on) {
+      this.helpers = on;
+      return this;
+    }
+
+    /**
+     * Plain helpers: {@code hK(double a, double b, int n)}, straight-line and loop statements over its
+     * parameters that may call the helpers declared before it, and sometimes {@code rK(double a, int n)},
+     * recursive in {@code n} (depth at most the loop trip count).
+     */
+    void declareHelpers() {
+      int count = 1 + r.nextInt(3);
+      for (int k = 0; k < count; k++) {
+        if (r.nextInt(3) == 0) {
+          String name = "r" + k;
+          Generator g = new Generator(r, List.of());
+          g.scope.add("a");
+          g.helperNames.addAll(helperNames);
+          String step = g.expr(2);
+          helperSources.append("  static double ").append(name).append("(double a, int n) {\n")
+              .append("    if (n <= 0) {\n      return a;\n    }\n")
+              .append("    return Math.tanh(").append(name).append("(a * 0.9 + 0.1 * ").append(step)
+              .append(", n - 1)) + 0.5 * a;\n  }\n");
+          helperNames.add(name);
+          continue;
+        }
+        String name = "h" + k;
+        Generator g = new Generator(r, List.of());
+        g.scope.add("a");
+        g.scope.add("b");
+        g.helperNames.addAll(helperNames);
+        g.helpers = true;
+        int statements = 1 + r.nextInt(3);
+        for (int s = 0; s < statements; s++) {
+          g.statement();
+        }
+        g.line("return " + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ")
+            + g.expr(3) + ";");
+        helperSources.append("  static double ").append(name).append("(double a, double b, int n) {\n")
+            .append(g.body).append("  }\n");
+        helperNames.add(name);
+      }
+    }
+
+    /** A call of a helper declared so far; sometimes with an argument that does not depend on the inputs. */
+    String helperCall() {
+      String name = helperNames.get(r.nextInt(helperNames.size()));
+      String first = r.nextInt(4) == 0 ? "0.25 * n" : expr(2);
+      return name.startsWith("r") ? name + "(" + first + ", n)"
+          : name + "(" + first + ", " + expr(2) + ", n)";
+    }
+
     Program program() {
+      if (helpers) {
+        declareHelpers();
+      }
       int doubles = 2 + r.nextInt(2);
       StringBuilder params = new StringBuilder();
       for (int i = 0; i < doubles; i++) {
@@ -105,8 +171,9 @@ class RandomProgramGradientTest {
       for (int s = 0; s < statements; s++) {
         statement();
       }
+      helperResults.forEach(t -> result.append(t).append(" + "));
       line("return " + result + expr(3) + ";");
-      String source = "package demo;\nimport dev.adjoint.Differentiable;\nfinal class F {\n"
+      String source = "package demo;\nimport dev.adjoint.Differentiable;\nfinal class F {\n" + helperSources
           + "  @Differentiable\n  static double f(" + params + ") {\n" + body + "  }\n}\n";
       return new Program(source, doubles);
     }
@@ -116,6 +183,13 @@ class RandomProgramGradientTest {
     }
 
     void statement() {
+      if (helpers && !helperNames.isEmpty() && r.nextInt(3) == 0) {
+        String t = "t" + temps++;
+        line("double " + t + " = " + helperCall() + ";");
+        scope.add(t);
+        helperResults.add(t);
+        return;
+      }
       switch (r.nextInt(5)) {
         case 0, 1 -> {
           String t = "t" + temps++;
