@@ -135,6 +135,11 @@ public final class AdjointProcessor extends AbstractProcessor {
       for (Read r : w.reads) {
         all.add(r.result.method().get());
       }
+    }
+    // Only @Differentiable methods have m$pullback; helper specialisations keep their tapes. Keyed by member
+    // name, so a helper named like a recomputed @Differentiable method is not mistaken for it.
+    recomputed = recomputedIn(all);
+    for (ClassWork w : work) {
       for (HelperRead h : w.helpers.values()) {
         if (h.differentiated) {
           h.read.result().method().ifPresent(all::add);
@@ -142,7 +147,6 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
     }
     Summaries summaries = Summaries.of(all, this::compiledResultAlias);
-    recomputed = recomputedIn(all);
     for (ClassWork w : work) {
       finishClass(w, summaries);
     }
@@ -176,14 +180,14 @@ public final class AdjointProcessor extends AbstractProcessor {
    * companion ({@code m$pullback}) for classes compiled earlier.
    */
   private boolean isRecomputed(Callee.DifferentiableMethod callee) {
-    if (recomputed.contains(Summaries.key(callee.owner(), callee.name()))) {
+    if (recomputed.contains(Summaries.key(callee.owner(), callee.member()))) {
       return true;
     }
     TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
     if (companion == null) {
       return false;
     }
-    String name = Recomputable.pullbackName(callee.name());
+    String name = Recomputable.pullbackName(callee.member());
     return javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements()).stream()
         .anyMatch(m -> m.getSimpleName().contentEquals(name));
   }

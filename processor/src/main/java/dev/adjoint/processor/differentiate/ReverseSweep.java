@@ -690,7 +690,7 @@ public final class ReverseSweep {
         args.add(value(arg, out, values));
       }
       args.add(g);
-      reverse = new Expr.Call(new Callee.Static(m.companion(), Recomputable.pullbackName(m.name())), args,
+      reverse = new Expr.Call(new Callee.Static(m.companion(), Recomputable.pullbackName(m.member())), args,
           gradientType);
     } else {
       reverse = calls.reverse(call, g, gradientType, activity::isActive);

@@ -138,6 +138,23 @@ class HelperGradientTest {
   }
 
   @Test
+  void aHelperOverloadingATinyDifferentiableMethodKeepsItsOwnBoundary() {
+    // mix(double) is tiny and recomputed by its callers (m$pullback); the plain overload mix(double, double)
+    // must still go through its own specialisation, not through the other method's pullback.
+    GradCheck.of(ConstructGradientTest.wrap("""
+        static double mix(double a, double b) {
+          return a * b + Math.sin(a);
+        }
+        @Differentiable static double mix(double a) {
+          return 3 * a * a;
+        }
+        @Differentiable static double f(double x, double y) {
+          return mix(x, y) + mix(y) * mix(y, x);
+        }
+        """), "f").atRandomPoints(5, r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)});
+  }
+
+  @Test
   void directRecursion() {
     GradCheck.of(ConstructGradientTest.wrap("""
         static double power(double x, int n) {
