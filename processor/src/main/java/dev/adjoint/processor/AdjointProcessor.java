@@ -336,8 +336,12 @@ public final class AdjointProcessor extends AbstractProcessor {
     try {
       MethodIr ir = read.method().get();
       dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
-      AdjointProgram program = ReverseSweep.differentiate(
-          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir));
+      MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
+      AdjointProgram program = ReverseSweep.differentiate(renamed);
+      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+        // Checkpointing copies loop bodies into the reverse sweep: without it the method may still fit.
+        program = ReverseSweep.differentiate(renamed, false);
+      }
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
         error(method, "'" + method.getSimpleName() + "' is too large to differentiate: its generated sweeps come to"
             + " about " + MethodSize.estimate(program) + " bytes of bytecode in one method, over the JVM's limit of"

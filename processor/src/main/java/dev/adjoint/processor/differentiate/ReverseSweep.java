@@ -76,6 +76,8 @@ public final class ReverseSweep {
   private boolean consumesRecording;
   /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
   private final CallBoundary calls = new CallBoundary();
+  /** Whether loops outside all others are checkpointed once their recording passes a run-time budget. */
+  private boolean checkpoint;
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity) {
     this.method = method;
@@ -104,11 +106,17 @@ public final class ReverseSweep {
     this.elementWritten = Collections.unmodifiableSet(elements);
   }
 
-  /** Differentiates {@code method} in reverse mode. */
+  /** Differentiates {@code method} in reverse mode, long loops checkpointed at run time ({@link Checkpointing}). */
   public static AdjointProgram differentiate(MethodIr method) {
+    return differentiate(method, true);
+  }
+
+  /** Differentiates {@code method} in reverse mode; {@code checkpoint} false keeps every loop store-all. */
+  public static AdjointProgram differentiate(MethodIr method, boolean checkpoint) {
     StructuredBody body = StructuredBody.of(method);
     Activity activity = Activity.of(method, body);
     ReverseSweep sweep = new ReverseSweep(method, body, activity);
+    sweep.checkpoint = checkpoint;
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);
     candidates.addAll(sweep.elementWritten);
@@ -203,6 +211,7 @@ public final class ReverseSweep {
       return new Parts(List.of(forward), reverse);
     }
     if (s instanceof Stmt.While w) {
+      int countersBefore = counters.size();
       loopDepth++;
       Parts loopBody;
       try {
@@ -218,6 +227,17 @@ public final class ReverseSweep {
       if (loopDepth == 0) {
         // Outside other loops a loop runs once: its trip count stays in a local, not on the tape.
         onceRecords.add(trips);
+        Checkpointing.Plan plan = checkpoint
+            ? Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse, trips) : null;
+        if (plan != null) {
+          // The reverse sweep replays the body: its inner loops' counters live in the whole method.
+          List<Expr.Var> inner = counters.subList(countersBefore, counters.size());
+          onceRecords.addAll(inner);
+          inner.clear();
+          onceRecords.add(plan.checkpoints());
+          consumesRecording |= plan.copiesArrays();
+          return new Parts(plan.forward(), plan.reverse());
+        }
       } else {
         tapes.add(TapeKind.INTS);
         counters.add(trips);
@@ -239,6 +259,14 @@ public final class ReverseSweep {
       return new Parts(forward, reverse);
     }
     throw new IllegalStateException("unexpected statement after lowering: " + s);
+  }
+
+  /** Names of the parameters and hoisted locals. */
+  private Set<String> hoisted() {
+    Set<String> names = new HashSet<>();
+    method.parameters().forEach(p -> names.add(p.name()));
+    body.locals().forEach(v -> names.add(v.name()));
+    return names;
   }
 
   /**

@@ -805,6 +805,9 @@ public final class CompanionWriter {
     if (type == Type.TENSOR) {
       return TENSOR;
     }
+    if (type instanceof Type.Named n && n.canonicalName().startsWith("dev.adjoint.runtime.")) {
+      return ClassName.get("dev.adjoint.runtime", n.canonicalName().substring("dev.adjoint.runtime.".length()));
+    }
     if (type instanceof Type.Named n) {
       // A member of a companion, a top-level class: pkg.CompanionGrad.Member.
       String companion = n.canonicalName().substring(0, n.canonicalName().lastIndexOf('.'));
