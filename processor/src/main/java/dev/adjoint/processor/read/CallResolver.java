@@ -64,6 +64,10 @@ final class CallResolver {
         return receiverCall(call, name, receiver);
       }
       TypeElement type = reader.resolveType(target);
+      Unsupported nested = type == null || NestedGradients.isCompanion(type, reader.elements) ? NestedGradients.refusal(call) : null;
+      if (nested != null) {
+        throw nested;
+      }
       if (type == null) {
         throw new Unsupported(ms.getExpression(), "cannot resolve '" + ms.getExpression() + "'");
       }

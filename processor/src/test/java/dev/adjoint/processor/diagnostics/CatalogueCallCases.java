@@ -49,6 +49,17 @@ final class CatalogueCallCases {
         }
         """, "'m[0]' would be the same array as 'x' (id may return its argument or a row of it): assign a copy"
         + " instead, m[0] = id(x).clone();"));
+    row("a call of a generated derivative (`FGrad.fGradient(x, y)`, `mVjp`, `mHvp`, ...): a nested gradient",
+        refused("""
+            @Differentiable static double g(double[] x, double[] y) { return x[0] * y[0] - y[0] * y[0]; }
+            @Differentiable static double f(double[] x) {
+              double[] y = {0.5};
+              double[] gy = FGrad.gGradient(x, y).y(); // ERROR
+              return g(x, gy);
+            }
+            """, "'FGrad.gGradient' is a generated derivative; differentiating through it (a nested gradient) is"
+            + " not supported yet, as it needs second derivatives of 'g': write the derivative you need as its own"
+            + " @Differentiable method"));
     row("a call whose method, as javac resolves it (JLS 15.12), is private", refused("""
         private static double g(int n) { return n; }
         @Differentiable static double g(double x) { return x; }

@@ -138,7 +138,7 @@ class CheckpointingTest {
     assertTrue(generated.contains("Checkpoints.of(_doubles, null, null, null)"), generated);
     assertTrue(generated.contains("_checkpoints$1.restore(_segment$1 - 2, _trips$1)"), generated);
     for (String name : POINTS.keySet()) {
-      int start = generated.indexOf(" " + name + "Vjp(");
+      int start = generated.indexOf("Gradient " + name + "Vjp(");
       String vjp = generated.substring(start, generated.indexOf("\n  }\n", start));
       assertTrue(vjp.contains("Checkpoints.of("), vjp);
     }
