@@ -63,6 +63,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Trees trees;
   private Messager messager;
   private String unavailable;
+  /** The methods read in this round, by {@code owner#name}: nested gradients ask whether theirs have mHvp. */
+  private Map<String, MethodIr> roundMethods = Map.of();
 
   @Override
   public SourceVersion getSupportedSourceVersion() {
@@ -131,6 +133,10 @@ public final class AdjointProcessor extends AbstractProcessor {
       for (Read r : w.reads) {
         all.add(r.result.method().get());
       }
+    }
+    roundMethods = new HashMap<>();
+    for (MethodIr m : all) {
+      roundMethods.put(m.ownerCanonicalName() + "#" + m.name(), m);
     }
     Summaries summaries = Summaries.of(all, this::compiledResultAlias);
     for (ClassWork w : work) {
@@ -335,7 +341,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     try {
       MethodIr ir = read.method().get();
-      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
       MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
       AdjointProgram program = ReverseSweep.differentiate(renamed);
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
@@ -353,6 +359,20 @@ public final class AdjointProcessor extends AbstractProcessor {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether the companion of {@code callee} has {@code mHvp}: decided as its writer will decide for a method
+   * read in this round, read off the class for a companion compiled earlier.
+   */
+  private boolean hasHvp(Callee.DifferentiableMethod callee) {
+    MethodIr now = roundMethods.get(callee.owner() + "#" + callee.name());
+    if (now != null) {
+      return dev.adjoint.processor.emit.ForwardModeWriter.hasHvp(now);
+    }
+    TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
+    return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
+        .stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.name() + "Hvp"));
   }
 
   /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */

@@ -341,6 +341,9 @@ final class CallBoundary {
     if (e instanceof Expr.Clone c) {
       return new Expr.Clone(f.apply(c.array()));
     }
+    if (e instanceof Expr.Component c) {
+      return new Expr.Component(f.apply(c.target()), c.name(), c.type());
+    }
     return e;
   }
 }

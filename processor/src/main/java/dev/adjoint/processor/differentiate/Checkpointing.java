@@ -248,7 +248,7 @@ final class Checkpointing {
       return PURE_OWNERS.contains(st.owner()) || st.owner().startsWith("dev.adjoint.runtime.");
     }
     return callee instanceof Callee.MathFunction || callee instanceof Callee.DifferentiableMethod
-        || callee instanceof Callee.Custom;
+        || callee instanceof Callee.Custom || callee instanceof Callee.GradientOf;
   }
 
   /** Roots written by statements that come after {@code loop} in program order. */

@@ -507,6 +507,48 @@ public final class ReverseSweep {
       reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       pullback(c, adjoint, reverse, new HashMap<>(), origin);
+    } else if (value instanceof Expr.Component c && c.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf gradient && activity.isActive(c)) {
+      nestedGradient(c, call, gradient.method(), adjoint, reverse, new HashMap<>(), origin);
+    }
+  }
+
+  /**
+   * A component of a nested gradient, {@code FGrad.fGradient(args).p()}: the gradient's Jacobian is f's
+   * Hessian, which is symmetric, so the upstream {@code g} of component p goes back to the arguments as the
+   * Hessian-vector product {@code FGrad.fHvp(args, directions)}, the direction g for p and zero for the others.
+   */
+  private void nestedGradient(Expr.Component component, Expr.Call call, Callee.DifferentiableMethod m, Expr g,
+      List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
+    List<Expr> args = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      args.add(value(arg, out, values));
+    }
+    for (int k = 0; k < call.args().size(); k++) {
+      String name = m.gradientComponents().get(k);
+      if (name == null) {
+        continue;
+      }
+      Type type = m.parameterTypes().get(k);
+      args.add(name.equals(component.name()) ? g : type == Type.DOUBLE ? DerivativeRules.literal("0.0")
+          : new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"), List.of(args.get(k)), type));
+    }
+    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
+    Expr.Var hvp = temp("_hvp", record);
+    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Hvp"), args, record),
+        origin));
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr arg = call.args().get(k);
+      String name = m.gradientComponents().get(k);
+      if (name == null || !activity.isActive(arg)) {
+        continue;
+      }
+      Expr adjoint = new Expr.Component(hvp, name, m.parameterTypes().get(k));
+      if (arg.type() == Type.DOUBLE) {
+        propagate(arg, adjoint, out, values, origin);
+      } else {
+        out.add(addInto(adjointOf(calls.primal(arg)), adjoint, origin));
+      }
     }
   }
 
@@ -566,6 +608,11 @@ public final class ReverseSweep {
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
       customDerivative(c, custom, g, out, values, origin);
+      return;
+    }
+    if (e instanceof Expr.Component c && c.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf gradient) {
+      nestedGradient(c, call, gradient.method(), g, out, values, origin);
       return;
     }
     if (e instanceof Expr.Call c

@@ -26,7 +26,7 @@ import javax.lang.model.element.Modifier;
  * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} parameter or
  * result get none of these.
  */
-final class ForwardModeWriter {
+public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
   private static final ClassName JACOBIANS = ClassName.get(RUNTIME, "Jacobians");
   private static final ClassName ARRAY_ADJOINTS = ClassName.get(RUNTIME, "ArrayAdjoints");
@@ -50,6 +50,26 @@ final class ForwardModeWriter {
         + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
     this.args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
     this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
+  }
+
+  /**
+   * Whether the companion of {@code m} gets {@code mHvp}: the same decision as {@link #addTo} and
+   * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first).
+   */
+  public static boolean hasHvp(MethodIr m) {
+    if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      return false;
+    }
+    try {
+      TangentSweep.TangentProgram tangent = TangentSweep.differentiate(m);
+      if (MethodSize.estimate(tangent.body()) > MethodSize.LIMIT) {
+        return false;
+      }
+      SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+      return hvp.program() != null && MethodSize.estimate(hvp.program()) <= MethodSize.LIMIT;
+    } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
+      return false;
+    }
   }
 
   /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */

@@ -177,6 +177,9 @@ public final class JavaCode {
     if (callee instanceof Callee.DifferentiableMethod m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }
+    if (callee instanceof Callee.GradientOf g) {
+      return CodeBlock.of("$L.$LGradient($L)", typeName(g.method().companion()), g.method().name(), args);
+    }
     if (callee instanceof Callee.Custom m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }

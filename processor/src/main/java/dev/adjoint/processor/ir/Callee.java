@@ -56,6 +56,14 @@ public sealed interface Callee {
     }
   }
 
+  /**
+   * The generated gradient of a {@code double}-valued {@code @Differentiable} method, {@code
+   * companion.mGradient(args)}, whose value is the gradient record (a nested gradient; the reader accepts it
+   * only under a component accessor, {@code FGrad.fGradient(x, y).y()}). Its reverse rule is the method's
+   * Hessian-vector product {@code companion.mHvp(args, directions)}: the Hessian is symmetric.
+   */
+  record GradientOf(DifferentiableMethod method) implements Callee {}
+
   /** A static helper of the runtime or of a generated class, called as {@code owner.name(args)}. */
   record Static(String owner, String name) implements Callee {}
 
