@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * Until the recording passes the budget this is store-all with one extra test per iteration. The state a
+ * Until the recording passes the budget this is store-all with one extra test per iteration. A loop whose
+ * iterations record nothing (its reverse needs no stored values) is left as it is. The state a
  * snapshot keeps is every variable the loop writes and every variable it reads that a later statement
  * writes, arrays with their elements; replays run no {@code throw} or print again. A loop is left
  * store-all when replaying it could differ from the first run (a call to a helper that may have effects or
@@ -62,6 +63,9 @@ final class Checkpointing {
    */
   static Plan plan(Stmt.Block methodBody, Set<String> hoisted, Stmt.While loop, List<Stmt> recordingBody,
       List<Stmt> reverseBody, Expr.Var trips) {
+    if (tapesOf(recordingBody).isEmpty()) {
+      return null; // nothing recorded per iteration: nothing to save memory on
+    }
     Map<String, Expr.Var> written = new LinkedHashMap<>();
     Map<String, Expr.Var> read = new LinkedHashMap<>();
     boolean[] replayable = {true};
