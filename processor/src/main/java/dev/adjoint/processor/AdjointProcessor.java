@@ -65,6 +65,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   private String unavailable;
   /** The methods read in this round, by {@code owner#name}: nested gradients ask whether theirs have mHvp. */
   private Map<String, MethodIr> roundMethods = Map.of();
+  /** Whether those methods' companions get mHvp, as decided so far (recursion asks while deciding). */
+  private final Map<String, Boolean> hvpDecided = new HashMap<>();
 
   @Override
   public SourceVersion getSupportedSourceVersion() {
@@ -135,6 +137,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
     }
     roundMethods = new HashMap<>();
+    hvpDecided.clear();
     for (MethodIr m : all) {
       roundMethods.put(m.ownerCanonicalName() + "#" + m.name(), m);
     }
@@ -273,7 +276,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
-          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()));
+          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()), this::hasHvp);
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
@@ -366,9 +369,17 @@ public final class AdjointProcessor extends AbstractProcessor {
    * read in this round, read off the class for a companion compiled earlier.
    */
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
-    MethodIr now = roundMethods.get(callee.owner() + "#" + callee.name());
+    String key = callee.owner() + "#" + callee.name();
+    MethodIr now = roundMethods.get(key);
     if (now != null) {
-      return dev.adjoint.processor.emit.ForwardModeWriter.hasHvp(now);
+      Boolean known = hvpDecided.get(key);
+      if (known != null) {
+        return known;
+      }
+      hvpDecided.put(key, false); // a recursive call asks again while this is decided: no mHvp through it
+      boolean has = dev.adjoint.processor.emit.ForwardModeWriter.hasHvp(now, this::hasHvp);
+      hvpDecided.put(key, has);
+      return has;
     }
     TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
     return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())

@@ -94,6 +94,14 @@ public final class CompanionWriter {
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, m -> false);
+  }
+
+  /** The same; {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter). */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
+      java.util.Set<String> qualify,
+      java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> calleesWithHvp) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -113,7 +121,7 @@ public final class CompanionWriter {
     companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
-      ForwardModeWriter.addTo(companion, program, packageName, simpleName);
+      ForwardModeWriter.addTo(companion, program, packageName, simpleName, calleesWithHvp);
     }
     addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())

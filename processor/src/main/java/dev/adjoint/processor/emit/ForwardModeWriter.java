@@ -10,12 +10,14 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.SecondOrder;
 import dev.adjoint.processor.differentiate.TangentSweep;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -39,6 +41,7 @@ public final class ForwardModeWriter {
   private final String source;
   private final String args;
   private final Modifier[] visibility;
+  private Predicate<Callee.DifferentiableMethod> calleesWithHvp = m -> false;
 
   private ForwardModeWriter(AdjointProgram program, String packageName, String companion) {
     this.method = program.method();
@@ -56,7 +59,7 @@ public final class ForwardModeWriter {
    * Whether the companion of {@code m} gets {@code mHvp}: the same decision as {@link #addTo} and
    * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first).
    */
-  public static boolean hasHvp(MethodIr m) {
+  public static boolean hasHvp(MethodIr m, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
     if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return false;
     }
@@ -65,7 +68,7 @@ public final class ForwardModeWriter {
       if (MethodSize.estimate(tangent.body()) > MethodSize.LIMIT) {
         return false;
       }
-      SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+      SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, calleesWithHvp);
       return hvp.program() != null && MethodSize.estimate(hvp.program()) <= MethodSize.LIMIT;
     } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
       return false;
@@ -74,11 +77,22 @@ public final class ForwardModeWriter {
 
   /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
+    addTo(companion, program, packageName, companionName, m -> false);
+  }
+
+  /**
+   * The same; the callees {@code calleesWithHvp} accepts have {@code mHvp}, so that {@code program}'s own
+   * {@code mHvp} may go through them.
+   */
+  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName,
+      Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return;
     }
-    new ForwardModeWriter(program, packageName, companionName).write(companion);
+    ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companionName);
+    writer.calleesWithHvp = calleesWithHvp;
+    writer.write(companion);
   }
 
   private void write(TypeSpec.Builder companion) {
@@ -111,7 +125,7 @@ public final class ForwardModeWriter {
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
-    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, calleesWithHvp);
     if (hvp.program() != null && MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
       hvp = new SecondOrder.HvpProgram(null, "its sweeps would exceed the JVM's 64 KiB method limit");
     }
