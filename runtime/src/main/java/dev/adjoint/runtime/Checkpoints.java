@@ -288,6 +288,12 @@ public final class Checkpoints {
     putRef(value == null ? null : value.clone());
   }
 
+  /** The array and a copy of its elements. */
+  public void put(boolean[] value) {
+    putRef(value);
+    putRef(value == null ? null : value.clone());
+  }
+
   /** The matrix, its rows and a copy of each row. */
   public void put(double[][] value) {
     putRef(value);
@@ -338,6 +344,16 @@ public final class Checkpoints {
   public int[] getInts() {
     int[] array = (int[]) refStore[refRead++];
     int[] copy = (int[]) refStore[refRead++];
+    if (array != null) {
+      System.arraycopy(copy, 0, array, 0, copy.length);
+    }
+    return array;
+  }
+
+  /** The array as it was referenced, with its elements as they were (written back into it). */
+  public boolean[] getBooleans() {
+    boolean[] array = (boolean[]) refStore[refRead++];
+    boolean[] copy = (boolean[]) refStore[refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }

@@ -193,8 +193,8 @@ final class Checkpointing {
     if (type == Type.MATRIX) {
       return "getMatrix";
     }
-    if (type instanceof Type.IntArray) {
-      return "getInts";
+    if (type instanceof Type.IntArray a) {
+      return a.element() == Type.INT ? "getInts" : a.element() == Type.BOOLEAN ? "getBooleans" : null;
     }
     return null;
   }

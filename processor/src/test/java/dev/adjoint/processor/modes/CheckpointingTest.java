@@ -108,6 +108,19 @@ class CheckpointingTest {
         }
 
         @Differentiable
+        static double flags(double a, int n) {
+          int[] counts = new int[3];
+          boolean[] seen = new boolean[3];
+          double r = a;
+          for (int i = 0; i < n; i++) {
+            counts[i % 3]++;
+            seen[(int) (Math.abs(r) * 10) % 3] = true;
+            r = seen[i % 3] ? r * 0.99 + Math.sin(r) * 0.1 : r + 0.01 * counts[i % 3];
+          }
+          return r * (seen[2] ? 2 : 1);
+        }
+
+        @Differentiable
         static double laterWrites(double a, int n) {
           double r = 0.5;
           double q = a;
@@ -129,7 +142,8 @@ class CheckpointingTest {
       "arrays", r -> new Object[] {vector(r, 3, -1, 1), 20 + r.nextInt(10)},
       "breaks", r -> new Object[] {uniform(r, 0.2, 0.9), vector(r, 4, -0.5, 0.5), 40 + r.nextInt(40)},
       "calls", r -> new Object[] {uniform(r, 0.5, 1.5), vector(r, 2, -1, 1), 60 + r.nextInt(30)},
-      "laterWrites", r -> new Object[] {uniform(r, -0.5, 0.5), 30 + r.nextInt(20)});
+      "laterWrites", r -> new Object[] {uniform(r, -0.5, 0.5), 30 + r.nextInt(20)},
+      "flags", r -> new Object[] {uniform(r, -0.9, 0.9), 30 + r.nextInt(20)});
 
   @Test
   void everyLoopOutsideOthersIsWrapped() {
