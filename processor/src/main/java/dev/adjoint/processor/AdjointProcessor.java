@@ -65,6 +65,10 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Trees trees;
   private Messager messager;
   private String unavailable;
+  /** The methods read in this round, by {@code owner#name}: nested gradients ask whether theirs have mHvp. */
+  private Map<String, MethodIr> roundMethods = Map.of();
+  /** Whether those methods' companions get mHvp, as decided so far (recursion asks while deciding). */
+  private final Map<String, Boolean> hvpDecided = new HashMap<>();
 
   @Override
   public SourceVersion getSupportedSourceVersion() {
@@ -136,9 +140,14 @@ public final class AdjointProcessor extends AbstractProcessor {
         all.add(r.result.method().get());
       }
     }
-    // Only @Differentiable methods have m$pullback; helper specialisations keep their tapes. Keyed by member
-    // name, so a helper named like a recomputed @Differentiable method is not mistaken for it.
+    // Only @Differentiable methods have m$pullback and mHvp; helper specialisations keep their tapes and have
+    // neither. Keyed by member name, so a helper named like a @Differentiable method is not mistaken for it.
     recomputed = recomputedIn(all);
+    roundMethods = new HashMap<>();
+    hvpDecided.clear();
+    for (MethodIr m : all) {
+      roundMethods.put(m.ownerCanonicalName() + "#" + m.name(), m);
+    }
     for (ClassWork w : work) {
       for (HelperRead h : w.helpers.values()) {
         if (h.differentiated) {
@@ -388,7 +397,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
           GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
-          new java.util.HashSet<>(work.helpers.keySet()));
+          new java.util.HashSet<>(work.helpers.keySet()), this::hasHvp);
       // (Checked helpers have no program: only differentiated ones are among the programs.)
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
@@ -425,9 +434,12 @@ public final class AdjointProcessor extends AbstractProcessor {
       if (!aliasing.isEmpty()) {
         return Optional.empty();
       }
-      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
-      AdjointProgram program = ReverseSweep.differentiate(
-          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir));
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
+      MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
+      AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
+      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+        program = ReverseSweep.differentiate(renamed, this::isRecomputed, false);
+      }
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
         reportHelper(null, h.helper, h.chain, "'" + h.helper.getSimpleName() + "' is too large to differentiate:"
             + " its generated sweeps come to about " + MethodSize.estimate(program) + " bytes of bytecode in one"
@@ -504,9 +516,13 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     try {
       MethodIr ir = read.method().get();
-      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir);
-      AdjointProgram program = ReverseSweep.differentiate(
-          GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir), this::isRecomputed);
+      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
+      MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
+      AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
+      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+        // Checkpointing copies loop bodies into the reverse sweep: without it the method may still fit.
+        program = ReverseSweep.differentiate(renamed, this::isRecomputed, false);
+      }
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
         error(method, "'" + method.getSimpleName() + "' is too large to differentiate: its generated sweeps come to"
             + " about " + MethodSize.estimate(program) + " bytes of bytecode in one method, over the JVM's limit of"
@@ -518,6 +534,28 @@ public final class AdjointProcessor extends AbstractProcessor {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether the companion of {@code callee} has {@code mHvp}: decided as its writer will decide for a method
+   * read in this round, read off the class for a companion compiled earlier.
+   */
+  private boolean hasHvp(Callee.DifferentiableMethod callee) {
+    String key = callee.owner() + "#" + callee.member();
+    MethodIr now = roundMethods.get(key);
+    if (now != null) {
+      Boolean known = hvpDecided.get(key);
+      if (known != null) {
+        return known;
+      }
+      hvpDecided.put(key, false); // a recursive call asks again while this is decided: no mHvp through it
+      boolean has = dev.adjoint.processor.emit.ForwardModeWriter.hasHvp(now, this::hasHvp);
+      hvpDecided.put(key, has);
+      return has;
+    }
+    TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
+    return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
+        .stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member() + "Hvp"));
   }
 
   /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */

@@ -13,6 +13,11 @@ final class ChunkPositions {
   int topSize;
   private int readChunk;
   private int readPosition;
+  /** While a checkpointed segment is replayed: where the tape ended and was read before it, else -1. */
+  private int baseFull = -1;
+  private int baseTopSize;
+  private int baseReadChunk;
+  private int baseReadPosition;
 
   /** The length the top chunk grows to by copying, or 0 when it is full-sized and a new chunk must start. */
   static int grownLength(int length) {
@@ -50,5 +55,32 @@ final class ChunkPositions {
     topSize = 0;
     readChunk = 0;
     readPosition = 0;
+    baseFull = -1;
+  }
+
+  /**
+   * Starts a replay: values pushed from now on go above everything stored, and reading them (after
+   * {@link #rewind()}) never reaches below; {@link #endReplay()} drops them and puts the read cursor back.
+   */
+  void beginReplay() {
+    if (baseFull >= 0) {
+      throw new IllegalStateException("Adjoint internal error: nested replay of a checkpointed loop");
+    }
+    baseFull = full;
+    baseTopSize = topSize;
+    baseReadChunk = readChunk;
+    baseReadPosition = readPosition;
+  }
+
+  /** Ends a replay: the tape ends where it ended at {@link #beginReplay()} and is read from where it was. */
+  void endReplay() {
+    if (baseFull < 0) {
+      throw new IllegalStateException("Adjoint internal error: end of a replay that did not begin");
+    }
+    full = baseFull;
+    topSize = baseTopSize;
+    readChunk = baseReadChunk;
+    readPosition = baseReadPosition;
+    baseFull = -1;
   }
 }

@@ -37,7 +37,8 @@ public final class DoubleTape {
     } else {
       at.full++;
       at.topSize = 0;
-      top = new double[CHUNK];
+      // A chunk left above the end by an ended replay is reused.
+      top = at.full < chunks.length && chunks[at.full] != null ? chunks[at.full] : new double[CHUNK];
     }
     if (at.full >= chunks.length) {
       chunks = Arrays.copyOf(chunks, Math.max(4, chunks.length * 2));
@@ -59,6 +60,20 @@ public final class DoubleTape {
   /** Number of values pushed. */
   public long size() {
     return at.size();
+  }
+
+  /**
+   * Starts replaying a checkpointed segment of a loop (generated code, see {@code Checkpoints}): what is
+   * pushed until {@link #endReplay()} goes above the stored values, and a {@link #rewind()} reads only it.
+   */
+  public void beginReplay() {
+    at.beginReplay();
+  }
+
+  /** Drops what was pushed since {@link #beginReplay()} and reads on from where the cursor was then. */
+  public void endReplay() {
+    at.endReplay();
+    top = chunks.length > at.full ? chunks[at.full] : top;
   }
 
   /** Drops the stored values and their memory. */

@@ -87,6 +87,11 @@ public final class Activity {
     if (e instanceof Expr.Conditional c) {
       return isActive(c.whenTrue()) || isActive(c.whenFalse());
     }
+    if (e instanceof Expr.Component c && c.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf) {
+      // A nested gradient varies with its arguments.
+      return call.args().stream().anyMatch(this::isActive);
+    }
     if (e instanceof Expr.Recorded r) {
       return isActive(r.call());
     }

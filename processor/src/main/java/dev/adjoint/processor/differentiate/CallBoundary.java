@@ -358,6 +358,9 @@ final class CallBoundary {
     if (e instanceof Expr.Clone c) {
       return c.map(f::apply);
     }
+    if (e instanceof Expr.Component c) {
+      return new Expr.Component(f.apply(c.target()), c.name(), c.type());
+    }
     return e;
   }
 }

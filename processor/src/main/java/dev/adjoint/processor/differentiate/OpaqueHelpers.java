@@ -27,48 +27,69 @@ public final class OpaqueHelpers {
    * are constants by construction).
    */
   public static void check(dev.adjoint.processor.ir.MethodIr method) {
-    dev.adjoint.processor.analyze.StructuredBody body = dev.adjoint.processor.analyze.StructuredBody.of(method);
-    check(body.body(), Activity.of(method, body));
+    check(method, m -> true);
   }
 
-  private static void check(Stmt s, Activity activity) {
+  /**
+   * Also refuses a nested gradient ({@code FGrad.fGradient(args).x()} with arguments that depend on the
+   * inputs) whose method has no {@code mHvp} ({@code hasHvp} false), the derivative it is differentiated
+   * through.
+   */
+  public static void check(dev.adjoint.processor.ir.MethodIr method,
+      java.util.function.Predicate<Callee.DifferentiableMethod> hasHvp) {
+    dev.adjoint.processor.analyze.StructuredBody body = dev.adjoint.processor.analyze.StructuredBody.of(method);
+    check(body.body(), Activity.of(method, body), hasHvp);
+  }
+
+  private static void check(Stmt s, Activity activity, java.util.function.Predicate<Callee.DifferentiableMethod> hasHvp) {
     if (s instanceof Stmt.Block b) {
-      b.statements().forEach(t -> check(t, activity));
+      b.statements().forEach(t -> check(t, activity, hasHvp));
     } else if (s instanceof Stmt.Declare d) {
-      check(d.init(), d.origin(), activity);
+      check(d.init(), d.origin(), activity, hasHvp);
     } else if (s instanceof Stmt.Assign a) {
-      check(a.target(), a.origin(), activity);
-      check(a.value(), a.origin(), activity);
+      check(a.target(), a.origin(), activity, hasHvp);
+      check(a.value(), a.origin(), activity, hasHvp);
     } else if (s instanceof Stmt.Accumulate a) {
-      check(a.target(), a.origin(), activity);
-      check(a.value(), a.origin(), activity);
+      check(a.target(), a.origin(), activity, hasHvp);
+      check(a.value(), a.origin(), activity, hasHvp);
     } else if (s instanceof Stmt.Effect e) {
-      check(e.call(), e.origin(), activity);
+      check(e.call(), e.origin(), activity, hasHvp);
     } else if (s instanceof Stmt.If i) {
-      check(i.condition(), i.origin(), activity);
-      check(i.then(), activity);
-      check(i.otherwise(), activity);
+      check(i.condition(), i.origin(), activity, hasHvp);
+      check(i.then(), activity, hasHvp);
+      check(i.otherwise(), activity, hasHvp);
     } else if (s instanceof Stmt.While w) {
-      check(w.condition(), w.origin(), activity);
-      check(w.body(), activity);
+      check(w.condition(), w.origin(), activity, hasHvp);
+      check(w.body(), activity, hasHvp);
     } else if (s instanceof Stmt.DoWhile w) {
-      check(w.body(), activity);
-      check(w.condition(), w.origin(), activity);
+      check(w.body(), activity, hasHvp);
+      check(w.condition(), w.origin(), activity, hasHvp);
     } else if (s instanceof Stmt.For f) {
-      f.init().forEach(t -> check(t, activity));
-      check(f.condition(), f.origin(), activity);
-      f.update().forEach(t -> check(t, activity));
-      check(f.body(), activity);
+      f.init().forEach(t -> check(t, activity, hasHvp));
+      check(f.condition(), f.origin(), activity, hasHvp);
+      f.update().forEach(t -> check(t, activity, hasHvp));
+      check(f.body(), activity, hasHvp);
     } else if (s instanceof Stmt.Return r) {
-      check(r.value(), r.origin(), activity);
+      check(r.value(), r.origin(), activity, hasHvp);
     }
   }
 
-  private static void check(Expr e, Origin origin, Activity activity) {
+  private static void check(Expr e, Origin origin, Activity activity,
+      java.util.function.Predicate<Callee.DifferentiableMethod> hasHvp) {
     if (e == null) {
       return;
     }
     ExprWalk.visit(e, x -> {
+      if (x instanceof Expr.Call c && c.callee() instanceof Callee.GradientOf g && !hasHvp.test(g.method())
+          && c.args().stream().anyMatch(activity::isActive)) {
+        Callee.DifferentiableMethod m = g.method();
+        String companion = m.companion().substring(m.companion().lastIndexOf('.') + 1);
+        throw new Refusal(origin, "the nested gradient " + companion + "." + m.name() + "Gradient(...) is"
+            + " differentiated through " + m.name() + "Hvp, which " + companion + " does not have (its class"
+            + " Javadoc says why; for example '" + m.name() + "' calls a @Differentiable method with array"
+            + " parameters): write the"
+            + " derivative you need as its own @Differentiable method");
+      }
       if (x instanceof Expr.Call c && c.callee() instanceof Callee.Static helper && c.type() == Type.DOUBLE) {
         List<Expr> active = c.args().stream().filter(activity::isActive).toList();
         if (!active.isEmpty()) {

@@ -83,6 +83,8 @@ public final class ReverseSweep {
   private final CallBoundary calls;
   /** The counted form of the loop about to be differentiated, from the statement before it ({@link ReverseLoops}). */
   private ReverseLoops.Counted loopStart;
+  /** Whether loops outside all others are checkpointed once their recording passes a run-time budget. */
+  private boolean checkpoint;
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
       Predicate<Callee.DifferentiableMethod> recomputed) {
@@ -113,19 +115,30 @@ public final class ReverseSweep {
     this.elementWritten = Collections.unmodifiableSet(elements);
   }
 
-  /** Differentiates {@code method} in reverse mode, keeping every callee's tape. */
+  /**
+   * Differentiates {@code method} in reverse mode, keeping every callee's tape, long loops checkpointed at
+   * run time ({@link Checkpointing}).
+   */
   public static AdjointProgram differentiate(MethodIr method) {
-    return differentiate(method, m -> false);
+    return differentiate(method, m -> false, true);
+  }
+
+  /** Differentiates {@code method} in reverse mode; {@code checkpoint} false keeps every loop store-all. */
+  public static AdjointProgram differentiate(MethodIr method, boolean checkpoint) {
+    return differentiate(method, m -> false, checkpoint);
   }
 
   /**
    * Differentiates {@code method} in reverse mode; calls of the callees {@code recomputed} accepts are
-   * recomputed in the reverse sweep ({@link Recomputable}), every other callee's tape is kept.
+   * recomputed in the reverse sweep ({@link Recomputable}), every other callee's tape is kept; {@code
+   * checkpoint} false keeps every loop store-all.
    */
-  public static AdjointProgram differentiate(MethodIr method, Predicate<Callee.DifferentiableMethod> recomputed) {
+  public static AdjointProgram differentiate(MethodIr method, Predicate<Callee.DifferentiableMethod> recomputed,
+      boolean checkpoint) {
     StructuredBody body = StructuredBody.of(method);
     Activity activity = Activity.of(method, body);
     ReverseSweep sweep = new ReverseSweep(method, body, activity, recomputed);
+    sweep.checkpoint = checkpoint;
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);
     candidates.addAll(sweep.elementWritten);
@@ -232,6 +245,7 @@ public final class ReverseSweep {
     if (s instanceof Stmt.While w) {
       ReverseLoops.Counted counted = loopStart;
       loopStart = null;
+      int countersBefore = counters.size();
       loopDepth++;
       Parts loopBody;
       try {
@@ -242,6 +256,22 @@ public final class ReverseSweep {
       if (loopBody.reverse.isEmpty()) {
         return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
             List.of());
+      }
+      Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
+      if (loopDepth == 0 && checkpoint) {
+        // Checkpointing first: a long counted loop (an Euler integration) must not keep a tape of every step.
+        Checkpointing.Plan plan =
+            Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse, trips);
+        if (plan != null) {
+          onceRecords.add(trips);
+          // The reverse sweep replays the body: its inner loops' counters live in the whole method.
+          List<Expr.Var> inner = counters.subList(countersBefore, counters.size());
+          onceRecords.addAll(inner);
+          inner.clear();
+          onceRecords.add(plan.checkpoints());
+          consumesRecording |= plan.copiesArrays();
+          return new Parts(plan.forward(), plan.reverse());
+        }
       }
       if (counted != null) {
         Set<String> reads = new HashSet<>();
@@ -255,7 +285,6 @@ public final class ReverseSweep {
               reverse);
         }
       }
-      Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
       if (loopDepth == 0) {
         // Outside other loops a loop runs once: its trip count stays in a local, not on the tape.
         onceRecords.add(trips);
@@ -280,6 +309,14 @@ public final class ReverseSweep {
       return new Parts(forward, reverse);
     }
     throw new IllegalStateException("unexpected statement after lowering: " + s);
+  }
+
+  /** Names of the parameters and hoisted locals. */
+  private Set<String> hoisted() {
+    Set<String> names = new HashSet<>();
+    method.parameters().forEach(p -> names.add(p.name()));
+    body.locals().forEach(v -> names.add(v.name()));
+    return names;
   }
 
   /**
@@ -527,6 +564,48 @@ public final class ReverseSweep {
       reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       pullback(c, adjoint, reverse, new HashMap<>(), origin);
+    } else if (value instanceof Expr.Component c && c.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf gradient && activity.isActive(c)) {
+      nestedGradient(c, call, gradient.method(), adjoint, reverse, new HashMap<>(), origin);
+    }
+  }
+
+  /**
+   * A component of a nested gradient, {@code FGrad.fGradient(args).p()}: the gradient's Jacobian is f's
+   * Hessian, which is symmetric, so the upstream {@code g} of component p goes back to the arguments as the
+   * Hessian-vector product {@code FGrad.fHvp(args, directions)}, the direction g for p and zero for the others.
+   */
+  private void nestedGradient(Expr.Component component, Expr.Call call, Callee.DifferentiableMethod m, Expr g,
+      List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
+    List<Expr> args = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      args.add(value(arg, out, values));
+    }
+    for (int k = 0; k < call.args().size(); k++) {
+      String name = m.gradientComponents().get(k);
+      if (name == null) {
+        continue;
+      }
+      Type type = m.parameterTypes().get(k);
+      args.add(name.equals(component.name()) ? g : type == Type.DOUBLE ? DerivativeRules.literal("0.0")
+          : new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"), List.of(args.get(k)), type));
+    }
+    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
+    Expr.Var hvp = temp("_hvp", record);
+    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Hvp"), args, record),
+        origin));
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr arg = call.args().get(k);
+      String name = m.gradientComponents().get(k);
+      if (name == null || !activity.isActive(arg)) {
+        continue;
+      }
+      Expr adjoint = new Expr.Component(hvp, name, m.parameterTypes().get(k));
+      if (arg.type() == Type.DOUBLE) {
+        propagate(arg, adjoint, out, values, origin);
+      } else {
+        out.add(addInto(adjointOf(calls.primal(arg)), adjoint, origin));
+      }
     }
   }
 
@@ -586,6 +665,11 @@ public final class ReverseSweep {
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
       customDerivative(c, custom, g, out, values, origin);
+      return;
+    }
+    if (e instanceof Expr.Component c && c.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf gradient) {
+      nestedGradient(c, call, gradient.method(), g, out, values, origin);
       return;
     }
     if (e instanceof Expr.Call c

@@ -26,12 +26,32 @@ public final class SecondOrder {
    * without calls to other {@code @Differentiable} methods (their {@code mJvp} has no reverse rule).
    */
   public static HvpProgram hvpProgram(TangentSweep.TangentProgram program) {
+    return hvpProgram(program, m -> false);
+  }
+
+  /**
+   * The same, where calls of the methods {@code hasHvp} accepts (a {@code double} result and {@code double}
+   * differentiable parameters) are differentiated through their gradients and {@code mHvp}s.
+   */
+  public static HvpProgram hvpProgram(TangentSweep.TangentProgram program,
+      java.util.function.Predicate<Callee.DifferentiableMethod> hasHvp) {
     if (program.method().returnType() != Type.DOUBLE) {
       return new HvpProgram(null, "the result is not a double");
     }
     if (program.callsMethods()) {
-      return new HvpProgram(null, "it calls another @Differentiable method, whose mJvp has no reverse"
-          + " rule yet, or a method with a @DerivativeOf derivative, which has no second-order rule");
+      try {
+        TangentSweep.TangentProgram throughGradients = TangentSweep.differentiate(program.method(), hasHvp);
+        if (!throughGradients.callsMethods()) {
+          program = throughGradients;
+        }
+      } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
+        // keep the program and its reason below
+      }
+    }
+    if (program.callsMethods()) {
+      return new HvpProgram(null, "it calls another @Differentiable method that does not have a double result,"
+          + " double parameters and mHvp (whose mJvp has no reverse rule), or a method with a @DerivativeOf"
+          + " derivative, which has no second-order rule");
     }
     try {
       return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);

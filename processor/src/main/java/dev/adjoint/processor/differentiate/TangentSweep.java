@@ -82,6 +82,7 @@ public final class TangentSweep {
   private final Map<String, Expr.Var> tangentLocals = new LinkedHashMap<>();
   private int temps;
   private boolean callsMethods;
+  private java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient = m -> false;
 
   private TangentSweep(Activity activity, MethodIr method) {
     this.activity = activity;
@@ -93,10 +94,22 @@ public final class TangentSweep {
 
   /** The tangent program of {@code method}. */
   public static TangentProgram differentiate(MethodIr method) {
+    return differentiate(method, m -> false);
+  }
+
+  /**
+   * The tangent program of {@code method}, in which a call of a method that {@code throughGradient} accepts
+   * (a {@code double} result and {@code double} differentiable parameters) gets its tangent from that
+   * method's gradient, {@code Σ ∂m/∂a_k · ȧ_k}, instead of its {@code mJvp}: the reverse mode can
+   * differentiate that again (through the callee's {@code mHvp}), so the program serves for {@code mHvp}.
+   */
+  public static TangentProgram differentiate(MethodIr method,
+      java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient) {
     StructuredBody body = StructuredBody.of(method);
     requireNoTensors(method, body);
     Activity activity = Activity.of(method, body);
     TangentSweep sweep = new TangentSweep(activity, method);
+    sweep.throughGradient = throughGradient;
     List<Stmt> out = new ArrayList<>();
     sweep.statement(body.body(), out);
     List<Expr.Var> locals = new ArrayList<>(body.locals());
@@ -446,6 +459,11 @@ public final class TangentSweep {
   }
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
+    if (m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
+        .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
+            || m.parameterTypes().get(k) == Type.DOUBLE)) {
+      return callThroughGradient(c, m, out, origin);
+    }
     List<Expr> primals = new ArrayList<>();
     List<Expr> tangents = new ArrayList<>();
     for (int k = 0; k < c.args().size(); k++) {
@@ -472,6 +490,31 @@ public final class TangentSweep {
     callsMethods = true;
     return new Dual(new Expr.Component(jvp, "value", m.returnType()),
         new Expr.Component(jvp, "tangent", m.returnType()));
+  }
+
+  /** {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied scalar arguments. */
+  private Dual callThroughGradient(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
+    List<Expr> primals = new ArrayList<>();
+    List<Expr> tangents = new ArrayList<>();
+    for (int k = 0; k < c.args().size(); k++) {
+      Dual d = dual(c.args().get(k), out, origin);
+      primals.add(bind(d.primal, out));
+      if (d.tangent != null && m.gradientComponents().get(k) == null) {
+        throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter"
+            + " of '" + m.name() + "' that is not differentiated (@NoGrad): remove @NoGrad from that parameter");
+      }
+      tangents.add(d.tangent);
+    }
+    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
+    Expr gradient = new Expr.Call(new Callee.GradientOf(m), primals, record);
+    Expr tangent = null;
+    for (int k = 0; k < tangents.size(); k++) {
+      if (tangents.get(k) != null) {
+        Expr term = mul(tangents.get(k), new Expr.Component(gradient, m.gradientComponents().get(k), Type.DOUBLE));
+        tangent = tangent == null ? term : new Expr.Binary(Expr.BinaryOp.ADD, tangent, term, Type.DOUBLE);
+      }
+    }
+    return new Dual(new Expr.Call(m, primals, Type.DOUBLE), tangent);
   }
 
   private static Expr zeroRows(Expr.ArrayInit rows) {

@@ -95,17 +95,20 @@ public final class CompanionWriter {
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify) {
-    return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, java.util.Set.of());
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, java.util.Set.of(),
+        m -> false);
   }
 
   /**
    * As above; the programs named in {@code helpers} are plain helpers differentiated for this companion's
    * methods ({@code read.HelperCalls}): they get only the call boundary's members, package-private (the
-   * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp}).
+   * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp});
+   * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter).
    */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
-      java.util.Set<String> qualify, java.util.Set<String> helpers) {
+      java.util.Set<String> qualify, java.util.Set<String> helpers,
+      java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> calleesWithHvp) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -127,7 +130,7 @@ public final class CompanionWriter {
       boolean helper = helpers.contains(program.method().name());
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper)
           .addTo(companion);
-      ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper);
+      ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
     }
     addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())
@@ -850,6 +853,9 @@ public final class CompanionWriter {
     }
     if (type == Type.TENSOR) {
       return TENSOR;
+    }
+    if (type instanceof Type.Named n && n.canonicalName().startsWith("dev.adjoint.runtime.")) {
+      return ClassName.get("dev.adjoint.runtime", n.canonicalName().substring("dev.adjoint.runtime.".length()));
     }
     if (type instanceof Type.EnumType e) {
       String[] names = e.simpleNames().split("\\.");

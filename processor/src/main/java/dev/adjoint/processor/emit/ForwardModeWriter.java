@@ -10,12 +10,14 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.SecondOrder;
 import dev.adjoint.processor.differentiate.TangentSweep;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -26,7 +28,7 @@ import javax.lang.model.element.Modifier;
  * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} parameter or
  * result get none of these.
  */
-final class ForwardModeWriter {
+public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
   private static final ClassName JACOBIANS = ClassName.get(RUNTIME, "Jacobians");
   private static final ClassName ARRAY_ADJOINTS = ClassName.get(RUNTIME, "ArrayAdjoints");
@@ -41,6 +43,8 @@ final class ForwardModeWriter {
   private final Modifier[] visibility;
   /** A plain helper differentiated for its callers: {@code Jvp} alone. */
   private final boolean helper;
+  /** The callees that have {@code mHvp}, so that this method's own {@code mHvp} may go through them. */
+  private Predicate<Callee.DifferentiableMethod> calleesWithHvp = m -> false;
 
   private ForwardModeWriter(AdjointProgram program, String packageName, String companion, boolean helper) {
     this.method = program.method();
@@ -56,19 +60,45 @@ final class ForwardModeWriter {
     this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
   }
 
-  /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */
-  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
-    addTo(companion, program, packageName, companionName, false);
+  /**
+   * Whether the companion of {@code m} gets {@code mHvp}: the same decision as {@link #addTo} and
+   * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first).
+   */
+  public static boolean hasHvp(MethodIr m, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
+    if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      return false;
+    }
+    try {
+      TangentSweep.TangentProgram tangent = TangentSweep.differentiate(m);
+      if (MethodSize.estimate(tangent.body()) > MethodSize.LIMIT) {
+        return false;
+      }
+      SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, calleesWithHvp);
+      return hvp.program() != null && MethodSize.estimate(hvp.program()) <= MethodSize.LIMIT;
+    } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
+      return false;
+    }
   }
 
-  /** As above; a plain {@code helper} gets {@code Jvp} alone (what callers' tangent sweeps call). */
+  /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */
+  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
+    addTo(companion, program, packageName, companionName, false, m -> false);
+  }
+
+  /**
+   * As above; a plain {@code helper} gets {@code Jvp} alone (what callers' tangent sweeps call); the callees
+   * {@code calleesWithHvp} accepts have {@code mHvp}, so that {@code program}'s own {@code mHvp} may go
+   * through them.
+   */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName,
-      boolean helper) {
+      boolean helper, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return;
     }
-    new ForwardModeWriter(program, packageName, companionName, helper).write(companion);
+    ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companionName, helper);
+    writer.calleesWithHvp = calleesWithHvp;
+    writer.write(companion);
   }
 
   private void write(TypeSpec.Builder companion) {
@@ -104,7 +134,7 @@ final class ForwardModeWriter {
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
-    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent);
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, calleesWithHvp);
     if (hvp.program() != null && MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
       hvp = new SecondOrder.HvpProgram(null, "its sweeps would exceed the JVM's 64 KiB method limit");
     }

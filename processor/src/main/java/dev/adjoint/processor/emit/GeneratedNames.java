@@ -91,6 +91,8 @@ public final class GeneratedNames {
       } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m) {
         reached.add(root(m.owner()));
         reached.add(root(m.companion()));
+      } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.GradientOf g) {
+        reached.add(root(g.method().companion()));
       }
     });
     return new GeneratedNames(reached);

@@ -189,6 +189,9 @@ public final class JavaCode {
       return m.member().equals(m.name()) ? CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args)
           : CodeBlock.of("$L.$L($L)", typeName(m.companion()), m.member(), args);
     }
+    if (callee instanceof Callee.GradientOf g) {
+      return CodeBlock.of("$L.$LGradient($L)", typeName(g.method().companion()), g.method().name(), args);
+    }
     if (callee instanceof Callee.Custom m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }

@@ -66,6 +66,14 @@ public sealed interface Callee {
   }
 
   /**
+   * The generated gradient of a {@code double}-valued {@code @Differentiable} method, {@code
+   * companion.mGradient(args)}, whose value is the gradient record (a nested gradient; the reader accepts it
+   * only under a component accessor, {@code FGrad.fGradient(x, y).y()}). Its reverse rule is the method's
+   * Hessian-vector product {@code companion.mHvp(args, directions)}: the Hessian is symmetric.
+   */
+  record GradientOf(DifferentiableMethod method) implements Callee {}
+
+  /**
    * A static helper, called as {@code owner.name(args)}: of the runtime or a generated class, or a method of the
    * user's that is not differentiated; {@code library} when its source is not in the compilation (a JDK or
    * library method, which the user cannot mark {@code @Differentiable}).

@@ -43,7 +43,7 @@ final class ArrayValues {
       throw new Unsupported(t, "expected " + type.java() + " but this is " + value.type().java());
     }
     boolean fresh = value instanceof Expr.NewArray || value instanceof Expr.ArrayInit || value instanceof Expr.Clone
-        || value instanceof Expr.Call;
+        || value instanceof Expr.Call || value instanceof Expr.Component; // a nested gradient's array is fresh
     if (!fresh && !isReturn) {
       throw new Unsupported(t, "assigning an existing array to another variable makes an alias, which Adjoint"
           + " does not support: copy it with .clone() or write its elements into a new array");

@@ -59,11 +59,21 @@ final class CallResolver {
     } else if (select instanceof MemberSelectTree ms) {
       name = ms.getIdentifier().toString();
       ExpressionTree target = MethodReader.unparen(ms.getExpression());
+      if (target instanceof MethodInvocationTree inner && call.getArguments().isEmpty()) {
+        Expr component = gradientComponent(inner, name);
+        if (component != null) {
+          return component;
+        }
+      }
       Expr receiver = reader.tryExpression(target);
       if (receiver != null) {
         return receiverCall(call, name, receiver);
       }
       TypeElement type = reader.resolveType(target);
+      Unsupported nested = type == null || NestedGradients.isCompanion(type, reader.elements) ? NestedGradients.refusal(call) : null;
+      if (nested != null) {
+        throw nested;
+      }
       if (type == null) {
         throw new Unsupported(ms.getExpression(), "cannot resolve '" + ms.getExpression() + "'");
       }
@@ -269,6 +279,54 @@ final class CallResolver {
       types.set(types.size() - 1, last.substring(0, last.length() - 2) + "...");
     }
     return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(" + String.join(", ", types) + ")";
+  }
+
+  /**
+   * {@code XGrad.mGradient(args).p()}, a component of the generated gradient of {@code X.m} (a nested
+   * gradient), or null when {@code inner} is not a call of a companion's {@code mGradient}.
+   */
+  private Expr gradientComponent(MethodInvocationTree inner, String component) {
+    NestedGradients.Target t = NestedGradients.target(inner, reader.owner, reader.elements);
+    if (t == null) {
+      return null;
+    }
+    List<ExecutableElement> candidates = overloads.members(t.type(), t.method()).stream()
+        .filter(ModelTypes::isDifferentiable).toList();
+    if (candidates.size() != 1) {
+      return null;
+    }
+    ExecutableElement target = candidates.get(0);
+    String described = t.companion() + "." + t.member() + "(...)." + component + "()";
+    if (ModelTypes.of(target.getReturnType()).orElse(null) != Type.DOUBLE) {
+      throw new Unsupported(inner, "the gradient " + described + " can be differentiated only for a method with a"
+          + " double result, whose Hessian-vector product gives its derivative; '" + t.method() + "' returns "
+          + target.getReturnType() + ": write the derivative you need as its own @Differentiable method");
+    }
+    List<Type> parameterTypes = new ArrayList<>();
+    for (VariableElement p : target.getParameters()) {
+      Type pt = ModelTypes.of(p.asType()).orElse(null);
+      if (ModelTypes.isDifferentiableParameter(p) && pt != Type.DOUBLE && pt != Type.VECTOR) {
+        throw new Unsupported(inner, "the gradient " + described + " can be differentiated only when the"
+            + " differentiable parameters of '" + t.method() + "' are double or double[]; '" + p.getSimpleName()
+            + "' is " + p.asType() + ": write the derivative you need as its own @Differentiable method");
+      }
+      parameterTypes.add(pt);
+    }
+    if (inner.getArguments().size() != parameterTypes.size()) {
+      throw new Unsupported(inner, "'" + t.companion() + "." + t.member() + "' takes " + parameterTypes.size()
+          + " arguments, as '" + t.method() + "' does");
+    }
+    Expr.Call call = (Expr.Call) differentiableCall(inner, t.type(), target, parameterTypes, arguments(inner));
+    Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
+    int k = m.gradientComponents().indexOf(component);
+    if (k < 0) {
+      throw new Unsupported(inner, "the gradient record of '" + t.method() + "' has the components "
+          + m.gradientComponents().stream().filter(c -> c != null).collect(Collectors.joining(", "))
+          + ", not '" + component + "'");
+    }
+    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
+    return new Expr.Component(new Expr.Call(new Callee.GradientOf(m), call.args(), record), component,
+        parameterTypes.get(k));
   }
 
   /** A call with only non-differentiable arguments (an int helper): kept as a constant of the derivative. */

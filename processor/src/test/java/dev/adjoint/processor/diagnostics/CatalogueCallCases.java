@@ -49,6 +49,46 @@ final class CatalogueCallCases {
         }
         """, "'m[0]' would be the same array as 'x' (id may return its argument or a row of it): assign a copy"
         + " instead, m[0] = id(x).clone();"));
+    row("a call of a generated derivative other than a gradient's component (`FGrad.fVjp(x, y, u)`, `mHvp`,"
+        + " `FGrad.fGradient(x, y)` itself)", refused("""
+            @Differentiable static double g(double[] x, double[] y) { return x[0] * y[0] - y[0] * y[0]; }
+            @Differentiable static double f(double[] x) {
+              double[] y = {0.5};
+              double[] gy = FGrad.gVjp(x, y, 1.0).y(); // ERROR
+              return g(x, gy);
+            }
+            """, "'FGrad.gVjp' is a generated derivative; of those, a @Differentiable method can call only a"
+            + " gradient and read one of its components, as in FGrad.gGradient(...).x()"));
+    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a `@Differentiable`"
+        + " method with array parameters, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says why)",
+        refused("""
+            @Differentiable static double h(double[] a) { return a[0] * a[0] * a[0]; }
+            @Differentiable static double g(double x, double y) {
+              double[] a = {x};
+              return h(a) * y;
+            }
+            @Differentiable static double f(double x) {
+              double d = FGrad.gGradient(x, 2.0).y(); // ERROR
+              return d * x;
+            }
+            """, "the nested gradient FGrad.gGradient(...) is differentiated through gHvp, which FGrad does not"
+            + " have"));
+    row("a nested gradient of a method whose result is not `double` or whose differentiable parameters are not"
+        + " `double` or `double[]`", refused("""
+            @Differentiable static double g(double[][] m) { return m[0][0] * m[0][0]; }
+            @Differentiable static double f(double x) {
+              double[][] m = {{x}};
+              double d = FGrad.gGradient(m).m()[0][0]; // ERROR
+              return d;
+            }
+            """, "the gradient FGrad.gGradient(...).m() can be differentiated only when the differentiable"
+            + " parameters of 'g' are double or double[]"));
+    row("a nested gradient's component that the gradient record does not have", refused("""
+        @Differentiable static double g(double x, double y) { return x * y; }
+        @Differentiable static double f(double x) {
+          return FGrad.gGradient(x, 1.0).z(); // ERROR
+        }
+        """, "the gradient record of 'g' has the components x, y, not 'z'"));
     row("a call whose method, as javac resolves it (JLS 15.12), is private", refused("""
         private static double g(int n) { return n; }
         @Differentiable static double g(double x) { return x; }

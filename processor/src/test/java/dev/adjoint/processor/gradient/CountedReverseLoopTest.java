@@ -49,9 +49,10 @@ class CountedReverseLoopTest {
         """);
     CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
     String generated = c.generatedSource("demo.FGrad");
-    // Four loops in fVjp, four in the tape's reverse (and the Hessian-vector product's), no trip count recorded.
-    assertTrue(count(generated, OVER_COUNTER) >= 8, generated);
-    assertFalse(generated.contains("_trips$"), generated);
+    // The inner loop in fVjp and in the tape's reverse (and the Hessian-vector product's) runs over its counter.
+    // Loops outside all others that record something are planned for checkpointing first (Checkpointing: the
+    // budget is decided at run time), which replays them over their recorded trip count.
+    assertTrue(count(generated, OVER_COUNTER) >= 2, generated);
     GradCheck check = GradCheck.of(c, "demo.F", "f");
     // k = 0, in the middle, at the end (an empty first loop) and past the end (start above the bound).
     for (int k : new int[] {0, 2, 5, 7}) {
@@ -85,8 +86,8 @@ class CountedReverseLoopTest {
         }
         """);
     CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+    // Both while loops are outside all others and record, so checkpointing's plan replays them (trip count).
     GradCheck.of(c, "demo.F", "f").atRandomPoints(8, r -> new Object[] {vector(r, 4, -1, 1)});
-    assertTrue(c.generatedSource("demo.FGrad").contains(OVER_COUNTER));
   }
 
   @Test
