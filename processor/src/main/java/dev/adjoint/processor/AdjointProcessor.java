@@ -249,7 +249,11 @@ public final class AdjointProcessor extends AbstractProcessor {
     List<AdjointProgram> programs = new ArrayList<>();
     boolean failed = work.failed;
     Map<String, ResultAlias> aliases = new HashMap<>();
+    Map<String, dev.adjoint.processor.ir.Shape> shapes = new HashMap<>();
     for (Read r : work.reads) {
+      // read without problems, so the shape is not refused
+      dev.adjoint.processor.read.Records.shape(r.method)
+          .ifPresent(s -> shapes.put(r.method.getSimpleName().toString(), s));
       try {
         Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries);
         program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
@@ -267,7 +271,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
-          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()));
+          GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()), shapes);
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
@@ -355,11 +359,6 @@ public final class AdjointProcessor extends AbstractProcessor {
   private boolean checkSignature(TypeElement owner, ExecutableElement method) {
     String name = method.getSimpleName().toString();
     boolean ok = true;
-    if (!method.getModifiers().contains(Modifier.STATIC)) {
-      error(method, "@Differentiable method '" + name + "' must be static: Adjoint differentiates pure functions"
-          + " of their arguments; pass what it reads from the object as parameters");
-      ok = false;
-    }
     if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
       error(method, "@Differentiable method '" + name + "' must have a body");
       return false;
@@ -403,10 +402,11 @@ public final class AdjointProcessor extends AbstractProcessor {
         ok = false;
       }
     }
-    boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter);
+    boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter)
+        || dev.adjoint.processor.read.Records.anyDifferentiable(method);
     if (!anyDifferentiable) {
       error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
-          + " double, double[], double[][] or Tensor, and not @NoGrad");
+          + " double, double[], double[][] or Tensor (or a record with such a component), and not @NoGrad");
       ok = false;
     }
     return ok;

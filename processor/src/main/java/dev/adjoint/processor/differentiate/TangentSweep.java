@@ -408,6 +408,10 @@ public final class TangentSweep {
   }
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
+    if (m.flattened()) {
+      throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method, which have no forward"
+          + " mode yet");
+    }
     List<Expr> primals = new ArrayList<>();
     List<Expr> tangents = new ArrayList<>();
     for (int k = 0; k < c.args().size(); k++) {

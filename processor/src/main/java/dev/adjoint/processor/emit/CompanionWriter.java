@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Shape;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.summary.ResultAlias;
@@ -94,6 +95,16 @@ public final class CompanionWriter {
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify) {
+    return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, Map.of());
+  }
+
+  /**
+   * As above; a method named in {@code shapes} (an instance method, or one with record parameters) gets
+   * members that take its public signature ({@link RecordGradients}) and no forward-mode members.
+   */
+  public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
+      List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
+      java.util.Set<String> qualify, Map<String, Shape> shapes) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -112,8 +123,12 @@ public final class CompanionWriter {
     // spell those java.lang classes with their package.
     companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
-      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name())).addTo(companion);
-      ForwardModeWriter.addTo(companion, program, packageName, simpleName);
+      Shape shape = shapes.get(program.method().name());
+      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()),
+          shape == null ? null : new RecordGradients(shape, program.method())).addTo(companion);
+      if (shape == null) {
+        ForwardModeWriter.addTo(companion, program, packageName, simpleName);
+      }
     }
     addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())
@@ -136,9 +151,13 @@ public final class CompanionWriter {
     final String upstream;
     final String source;
     final ResultAlias alias;
+    /** The public signature of an instance method or one with record parameters; null for the rest. */
+    final RecordGradients shape;
 
-    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias) {
+    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias,
+        RecordGradients shape) {
       this.alias = alias;
+      this.shape = shape;
       this.program = program;
       this.method = program.method();
       this.tapeClass = ClassName.get(packageName, companion, method.capitalized() + "Tape");
@@ -149,12 +168,18 @@ public final class CompanionWriter {
       this.tensorMode = tensorResult || method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
       this.upstream = method.parameters().stream().anyMatch(p -> p.name().equals("upstream"))
           ? "upstream$" : "upstream";
-      this.source = "{@link " + method.ownerCanonicalName() + "#" + method.name() + "("
-          + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
+      this.source = shape != null ? shape.source() : "{@link " + method.ownerCanonicalName() + "#" + method.name()
+          + "(" + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
     }
 
     void addTo(TypeSpec.Builder companion) {
-      String args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
+      String flatArgs = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
+      // the members' own arguments, and the tape's (the IR's parameters, unpacked from records and self)
+      String args = shape != null ? shape.arguments() : flatArgs;
+      String tapeArgs = shape != null ? shape.flatArguments() : flatArgs;
+      if (shape != null) {
+        companion.addMethod(shape.flatPrimal(visibility(), resultType));
+      }
       if (tensorResult) {
         companion.addMethod(tensorPrimal(args));
       } else {
@@ -162,9 +187,10 @@ public final class CompanionWriter {
             .addJavadoc("The forward pass of $L alone: the same result as the original.\n", source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
-            .addParameters(parameters())
-            .addStatement("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args);
-        if (alias != null && method.returnType() instanceof Type.DoubleArray) {
+            .addParameters(api())
+            .addStatement("return $L", shape != null ? shape.originalCall()
+                : CodeBlock.of("$L.$L($L)", method.ownerCanonicalName(), method.name(), args));
+        if (alias != null && shape == null && method.returnType() instanceof Type.DoubleArray) {
           // What the array result may share storage with, for callers compiled later.
           AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));
           if (!alias.parameters().isEmpty()) {
@@ -179,7 +205,7 @@ public final class CompanionWriter {
         companion.addMethod(primal.build());
       }
 
-      CodeBlock copies = method.parameters().stream()
+      CodeBlock copies = shape != null ? shape.flatCopies() : method.parameters().stream()
           .map(p -> p.type() instanceof Type.Scalar ? CodeBlock.of("$L", p.name())
               : p.type() instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", p.name(), p.name())
               : p.type() == Type.TENSOR ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, p.name(), p.name())
@@ -193,14 +219,14 @@ public final class CompanionWriter {
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(tapeClass)
           .addParameters(parameters())
-          .addStatement("return new $T($L)", tapeClass, args)
+          .addStatement("return new $T($L)", tapeClass, flatArgs)
           .build());
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
           .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(tapeClass)
-          .addParameters(parameters())
+          .addParameters(api())
           .addStatement("return new $T($L)", tapeClass, copies)
           .build());
 
@@ -213,13 +239,13 @@ public final class CompanionWriter {
                 + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(gradientClass)
-            .addParameters(parameters())
+            .addParameters(api())
             .addStatement(body)
             .build());
       }
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
       if (scalarResult || tensorResult) {
-        addValueAndGradient(companion, args);
+        addValueAndGradient(companion, tapeArgs);
       }
 
       companion.addType(gradientRecord());
@@ -319,6 +345,11 @@ public final class CompanionWriter {
           .build();
     }
 
+    /** The parameters of the public members: the IR's, or the shape's ({@code self}, records). */
+    private List<ParameterSpec> api() {
+      return shape != null ? shape.parameters() : parameters();
+    }
+
     private List<ParameterSpec> parameters() {
       List<ParameterSpec> out = new ArrayList<>();
       for (MethodIr.Parameter p : method.parameters()) {
@@ -339,7 +370,7 @@ public final class CompanionWriter {
               + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(pair)
-          .addParameters(parameters())
+          .addParameters(api())
           .addStatement("return $T.of(new $T($L))", pair, tapeClass, args)
           .build());
       companion.addType(TypeSpec.recordBuilder(pair.simpleName())
@@ -363,6 +394,14 @@ public final class CompanionWriter {
 
     /** {@code MGradient[x=[1.0, 2.0], y=3.0]}: arrays print their values. */
     private MethodSpec gradientToString() {
+      if (shape != null) {
+        return MethodSpec.methodBuilder("toString")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $L", shape.toStringBody(gradientClass.simpleName()))
+            .build();
+      }
       CodeBlock.Builder text = CodeBlock.builder().add("$S", gradientClass.simpleName() + "[");
       List<MethodIr.Parameter> ps = method.differentiableParameters();
       for (int i = 0; i < ps.size(); i++) {
@@ -388,11 +427,18 @@ public final class CompanionWriter {
       MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
       StringBuilder doc = new StringBuilder("The gradient of " + source + ": one component per differentiable"
           + " parameter, with its name and type.\n");
-      for (MethodIr.Parameter p : method.differentiableParameters()) {
+      for (MethodIr.Parameter p : shape != null ? List.<MethodIr.Parameter>of() : method.differentiableParameters()) {
         // Components keep the source names (design.md §1), even where generated code renamed a parameter.
         constructor.addParameter(typeName(p.type()), p.sourceName());
         doc.append("\n@param ").append(p.sourceName()).append(" the derivative with respect to {@code ")
             .append(p.sourceName()).append("}");
+      }
+      if (shape != null) {
+        for (ParameterSpec component : shape.gradientComponents()) {
+          constructor.addParameter(component);
+          doc.append("\n@param ").append(component.name()).append(" the derivative with respect to {@code ")
+              .append(component.name()).append("}");
+        }
       }
       return TypeSpec.recordBuilder(gradientClass.simpleName())
           .addModifiers(visibility())
@@ -599,6 +645,9 @@ public final class CompanionWriter {
 
     /** {@code new MGradient(_d_a, _d_b, ...)}, tensors copied so that no gradient aliases an upstream. */
     private CodeBlock newGradient() {
+      if (shape != null) {
+        return shape.newGradient(gradientClass);
+      }
       CodeBlock components = method.differentiableParameters().stream()
           .map(p -> p.type() == Type.TENSOR
               // null where no gradient arrived; backward() turns it into zeros of the parameter's entry shape
@@ -614,6 +663,9 @@ public final class CompanionWriter {
      */
     private MethodSpec fusedVjp() {
       CodeBlock.Builder code = CodeBlock.builder();
+      if (shape != null) {
+        shape.unpack(code);
+      }
       forwardSweep(code, false);
       if (!scalarResult) {
         code.addStatement("$T.requireSameShape(upstream, $L)", BACKWARD, program.result().name());
@@ -629,7 +681,7 @@ public final class CompanionWriter {
               source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(gradientClass)
-          .addParameters(parameters())
+          .addParameters(api())
           .addParameter(resultType, "upstream")
           .addCode(code.build())
           .build();

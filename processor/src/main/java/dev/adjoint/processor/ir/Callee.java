@@ -34,6 +34,15 @@ public sealed interface Callee {
       gradientComponents = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(gradientComponents));
     }
 
+    /**
+     * Whether the call passes the leaves of records or of an object (an instance method, or record
+     * parameters, design.md §7): its companion's flat overload stands in for the method ({@code owner} is
+     * the companion), and it has no forward-mode members.
+     */
+    public boolean flattened() {
+      return owner.equals(companion);
+    }
+
     /** {@code name} with a capital first letter, as companions name their members. */
     public String capitalized() {
       return Character.toUpperCase(name.charAt(0)) + name.substring(1);

@@ -83,6 +83,7 @@ public final class MethodReader {
   final Jumps jumps = new Jumps();
   private final Switches switches = new Switches(this);
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
+  private final Records records = new Records(this);
   private ExecutableElement derivative;
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
@@ -143,7 +144,23 @@ public final class MethodReader {
     Type returnType = ModelTypes.of(method.getReturnType()).orElse(null);
     List<MethodIr.Parameter> parameters = new ArrayList<>();
     Map<String, Expr.Var> parameterScope = new LinkedHashMap<>();
-    for (int i = 0; i < method.getParameters().size(); i++) {
+    Optional<dev.adjoint.processor.ir.Shape> shape;
+    try {
+      shape = Records.shape(method);
+    } catch (Records.Refused r) {
+      problems.add(new Problem(trees.getTree(r.at) != null ? trees.getTree(r.at) : tree, r.getMessage()));
+      return Optional.empty();
+    }
+    for (MethodIr.Parameter p : shape.map(records::flatParameters).orElse(List.of())) {
+      // a record parameter's or the object's leaf: reached through accessors, never by its flat name
+      parameters.add(p);
+      declaredTypes.put(p.name(), p.type());
+      parameterNames.add(p.name());
+      if (!p.name().contains("$")) {
+        parameterScope.put(p.name(), p.variable());
+      }
+    }
+    for (int i = 0; shape.isEmpty() && i < method.getParameters().size(); i++) {
       VariableElement p = method.getParameters().get(i);
       Tree at = i < tree.getParameters().size() ? tree.getParameters().get(i) : tree;
       String name = p.getSimpleName().toString();
@@ -555,8 +572,9 @@ public final class MethodReader {
             + " support: assign a new row (new double[n] or {a, b}) or copy it with .clone()");
       }
       if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
-        throw new Unsupported(t, "writing into the parameter array '" + v.name() + "' is not supported (inputs are"
-            + " never mutated): copy it first, for example double[] y = " + v.name() + ".clone();");
+        String source = Records.sourceName(v.name());
+        throw new Unsupported(t, "writing into the parameter array '" + source + "' is not supported (inputs are"
+            + " never mutated): copy it first, for example double[] y = " + source + ".clone();");
       }
       if (!(root instanceof Expr.Var)) {
         throw new Unsupported(t, "only elements of local arrays can be written");
@@ -786,8 +804,10 @@ public final class MethodReader {
         }
         return operand.type() == target ? operand : new Expr.Cast(target, operand);
       }
-      case METHOD_INVOCATION:
-        return calls.call((MethodInvocationTree) t);
+      case METHOD_INVOCATION: {
+        Expr own = records.call((MethodInvocationTree) t);
+        return own != null ? own : calls.call((MethodInvocationTree) t);
+      }
       case NEW_ARRAY:
         return newArray((NewArrayTree) t);
       case NEW_CLASS:
@@ -858,6 +878,10 @@ public final class MethodReader {
     Expr.Var v = lookup(name);
     if (v != null) {
       return v;
+    }
+    Expr own = records.read(id);
+    if (own != null) {
+      return own;
     }
     for (TypeElement type = owner; type != null; type = enclosingType(type)) {
       for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
@@ -934,6 +958,10 @@ public final class MethodReader {
   }
 
   private Expr memberSelect(MemberSelectTree m) {
+    Expr own = records.read(m);
+    if (own != null) {
+      return own;
+    }
     String member = m.getIdentifier().toString();
     ExpressionTree target = unparen(m.getExpression());
     if (member.equals("length")) {
@@ -1081,6 +1109,11 @@ public final class MethodReader {
   }
 
   // ---------------------------------------------------------------- names and types
+
+  /** Whether {@code name} is a local variable or parameter of the body here. */
+  boolean isLocal(String name) {
+    return lookup(name) != null || elementAliases.containsKey(name);
+  }
 
   private Expr.Var lookup(String name) {
     for (Map<String, Expr.Var> scope : scopes) {

@@ -1,0 +1,556 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Shape;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Records and instance methods in a {@code @Differentiable} body (design.md §7 "Records and objects").
+ *
+ * <p>The IR knows only scalars and arrays, so a record parameter and the object of an instance method are
+ * flattened into one IR parameter per leaf ({@link Shape}): {@code p.w()} reads the parameter {@code p$w},
+ * a field {@code scale} of {@code this} reads {@code self$scale}. The companion takes the record or object
+ * and unpacks it ({@code emit.RecordGradients}). The fields of an object that is not a record are constants
+ * of the derivative, read once when the companion is called (final or not); records are differentiable
+ * values whose gradient is a record of the same type. A call that passes a record, or calls an instance
+ * method, passes the leaves.
+ */
+public final class Records {
+  /** Thrown while building a shape: a refusal on {@code at} (an element) with its message. */
+  public static final class Refused extends RuntimeException {
+    final transient Element at;
+
+    Refused(Element at, String message) {
+      super(message, null, false, false);
+      this.at = at;
+    }
+  }
+
+  /** A record or object value of the body, or one of its leaves: a node of a shape and its flat name. */
+  private record Value(Shape.Node node, String flat) {
+    Value child(Shape.Node c) {
+      return new Value(c, Shape.flatName(flat, List.of(Shape.name(c.access()))));
+    }
+
+    Value component(String name) {
+      if (node instanceof Shape.Composite c) {
+        for (Shape.Node n : c.components()) {
+          if (Shape.name(n.access()).equals(name)) {
+            return child(n);
+          }
+        }
+      }
+      return null;
+    }
+
+    boolean isRecord() {
+      return node instanceof Shape.Composite c && c.record();
+    }
+
+    void leaves(List<Expr> out) {
+      if (node instanceof Shape.Leaf l) {
+        out.add(new Expr.Var(flat, l.type()));
+        return;
+      }
+      for (Shape.Node n : ((Shape.Composite) node).components()) {
+        child(n).leaves(out);
+      }
+    }
+  }
+
+  private final MethodReader reader;
+  private final Map<String, Value> parameters = new HashMap<>();
+  /** {@code this} of an instance method; null in a static method. */
+  private Value self;
+
+  Records(MethodReader reader) {
+    this.reader = reader;
+  }
+
+  // ---------------------------------------------------------------- shapes
+
+  /** Whether {@code method} needs a {@link Shape}: an instance method, or a record parameter. */
+  static boolean shaped(ExecutableElement method) {
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      return true;
+    }
+    return method.getParameters().stream().anyMatch(p -> recordType(p.asType()) != null);
+  }
+
+  /** The public signature of {@code method} when it is {@link #shaped}; throws {@link Refused}. */
+  public static Optional<Shape> shape(ExecutableElement method) {
+    if (!shaped(method)) {
+      return Optional.empty();
+    }
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    boolean instance = !method.getModifiers().contains(Modifier.STATIC);
+    List<Shape.Part> parts = new ArrayList<>();
+    if (instance) {
+      parts.add(selfPart(method, owner));
+    }
+    for (VariableElement p : method.getParameters()) {
+      String name = p.getSimpleName().toString();
+      boolean noGrad = ModelTypes.isNoGrad(p);
+      Optional<Type> type = ModelTypes.of(p.asType());
+      TypeElement record = recordType(p.asType());
+      if (type.isPresent()) {
+        if (instance && type.get() == Type.TENSOR) {
+          throw new Refused(p, "Tensor parameters are not supported in an instance @Differentiable method yet: make"
+              + " the method static and pass what it reads from the object as parameters");
+        }
+        boolean differentiable = type.get().differentiable() && !noGrad;
+        parts.add(new Shape.Part(name, new Shape.Leaf("", type.get(), differentiable), differentiable));
+      } else if (record != null) {
+        if (instance && name.equals("self")) {
+          throw new Refused(p, "a parameter of an instance @Differentiable method cannot be named 'self': the"
+              + " companion's members take the object as 'self' first; rename the parameter");
+        }
+        Shape.Node node = recordNode(record, "", !noGrad, p, new ArrayList<>());
+        parts.add(new Shape.Part(name, node, anyDifferentiable(node)));
+      } else {
+        throw new Refused(p, "parameter '" + name + "' has type " + p.asType() + ", which Adjoint does not"
+            + " support: use double, double[] or double[][] for differentiable values, int, long, boolean or"
+            + " int[] for the rest, or a record of those");
+      }
+      if (instance && name.equals("self")) {
+        throw new Refused(p, "a parameter of an instance @Differentiable method cannot be named 'self': the"
+            + " companion's members take the object as 'self' first; rename the parameter");
+      }
+    }
+    if (method.getParameters().stream().anyMatch(p -> ModelTypes.of(p.asType()).orElse(null) == Type.TENSOR)) {
+      throw new Refused(method, "Tensor parameters are not supported beside record parameters yet: pass the"
+          + " record's components as parameters");
+    }
+    return Optional.of(new Shape(owner.getQualifiedName().toString(), instance, parts));
+  }
+
+  /** The object of an instance method: a record's components, or a class's fields (constants). */
+  private static Shape.Part selfPart(ExecutableElement method, TypeElement owner) {
+    if (owner.getKind() == ElementKind.RECORD) {
+      Shape.Node node = recordNode(owner, "", true, method, new ArrayList<>());
+      return new Shape.Part("self", node, anyDifferentiable(node));
+    }
+    if (owner.getKind() != ElementKind.CLASS) {
+      throw new Refused(method, "an instance @Differentiable method must be in a class or a record, not in "
+          + (owner.getKind() == ElementKind.ENUM ? "an enum" : "an interface") + ": make it static");
+    }
+    if (!owner.getTypeParameters().isEmpty()) {
+      throw new Refused(method, "an instance @Differentiable method of a generic class is not supported: make it"
+          + " static");
+    }
+    List<Shape.Node> fields = new ArrayList<>();
+    for (VariableElement f : ElementFilter.fieldsIn(owner.getEnclosedElements())) {
+      if (selfField(f)) {
+        Optional<Type> type = ModelTypes.of(f.asType());
+        fields.add(type.isPresent()
+            ? new Shape.Leaf("." + f.getSimpleName(), type.get(), false)
+            : recordNode(recordType(f.asType()), "." + f.getSimpleName(), false, method, new ArrayList<>()));
+      }
+    }
+    return new Shape.Part("self", new Shape.Composite("", owner.getQualifiedName().toString(), false, fields), false);
+  }
+
+  /** Whether the companion reads field {@code f} of an object when it is called: instance, not private, a value. */
+  private static boolean selfField(VariableElement f) {
+    if (f.getModifiers().contains(Modifier.STATIC) || f.getModifiers().contains(Modifier.PRIVATE)) {
+      return false;
+    }
+    Optional<Type> type = ModelTypes.of(f.asType());
+    return type.isPresent() ? type.get() != Type.TENSOR : recordType(f.asType()) != null;
+  }
+
+  private static Shape.Node recordNode(TypeElement record, String access, boolean differentiable, Element at,
+      List<TypeElement> enclosing) {
+    if (enclosing.contains(record)) {
+      throw new Refused(at, "the record " + record.getSimpleName() + " contains itself: Adjoint flattens records"
+          + " into their components, so a record may not be recursive");
+    }
+    if (!record.getTypeParameters().isEmpty()) {
+      throw new Refused(at, "the record " + record.getSimpleName() + " is generic: Adjoint supports records whose"
+          + " components are double, double[], double[][], int, long, boolean, int[] or such records");
+    }
+    enclosing.add(record);
+    List<Shape.Node> components = new ArrayList<>();
+    for (RecordComponentElement rc : record.getRecordComponents()) {
+      String name = rc.getSimpleName().toString();
+      Optional<Type> type = ModelTypes.of(rc.asType());
+      TypeElement nested = recordType(rc.asType());
+      if (type.isPresent() && type.get() != Type.TENSOR) {
+        components.add(new Shape.Leaf("." + name + "()", type.get(), differentiable && type.get().differentiable()));
+      } else if (nested != null) {
+        components.add(recordNode(nested, "." + name + "()", differentiable, at, enclosing));
+      } else {
+        throw new Refused(at, "the record " + record.getSimpleName() + " has the component '" + name + "' of type "
+            + rc.asType() + ", which a @Differentiable method cannot take yet: a record's components may be"
+            + " double, double[], double[][] (differentiated), int, long, boolean, int[] (copied into the"
+            + " gradient) or such records; pass '" + name + "' as a separate @NoGrad parameter instead");
+      }
+    }
+    enclosing.remove(enclosing.size() - 1);
+    return new Shape.Composite(access, record.getQualifiedName().toString(), true, components);
+  }
+
+  /**
+   * Whether a record parameter (not {@code @NoGrad}) or the record of an instance method has a
+   * differentiable component; false when the shape is refused (the reader reports why).
+   */
+  public static boolean anyDifferentiable(ExecutableElement method) {
+    try {
+      return shape(method).map(s -> s.parts().stream().anyMatch(Shape.Part::gradient)).orElse(false);
+    } catch (Refused r) {
+      return true;
+    }
+  }
+
+  private static boolean anyDifferentiable(Shape.Node node) {
+    if (node instanceof Shape.Leaf l) {
+      return l.differentiable();
+    }
+    return ((Shape.Composite) node).components().stream().anyMatch(Records::anyDifferentiable);
+  }
+
+  /** The record class {@code type} names, or null. */
+  static TypeElement recordType(TypeMirror type) {
+    if (type.getKind() == TypeKind.DECLARED && ((DeclaredType) type).asElement() instanceof TypeElement t
+        && t.getKind() == ElementKind.RECORD) {
+      return t;
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- parameters
+
+  /**
+   * The flat IR parameters of {@code shape}, in order; remembers the record parameters and {@code this} so
+   * that the body's accessors find their leaves.
+   */
+  List<MethodIr.Parameter> flatParameters(Shape shape) {
+    List<MethodIr.Parameter> out = new ArrayList<>();
+    for (Shape.Located l : shape.leaves()) {
+      String name = Shape.flatName(l.part().name(), l.components());
+      out.add(new MethodIr.Parameter(name, l.leaf().type(), !l.leaf().differentiable()));
+    }
+    for (int i = 0; i < shape.parts().size(); i++) {
+      Shape.Part part = shape.parts().get(i);
+      if (shape.instance() && i == 0) {
+        self = new Value(part.node(), part.name());
+      } else if (part.node() instanceof Shape.Composite) {
+        parameters.put(part.name(), new Value(part.node(), part.name()));
+      }
+    }
+    return out;
+  }
+
+  /** The name a flat parameter has in the source ({@code p.w()}, {@code this.scale}), for messages. */
+  static String sourceName(String flat) {
+    int dollar = flat.indexOf('$');
+    if (dollar < 0) {
+      return flat;
+    }
+    String[] parts = flat.split("\\$");
+    StringBuilder b = new StringBuilder(parts[0].equals("self") ? "this" : parts[0]);
+    for (int i = 1; i < parts.length; i++) {
+      b.append('.').append(parts[i]).append(parts[0].equals("self") && i == 1 ? "" : "()");
+    }
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * The record or object value {@code t} denotes (a record parameter, {@code this}, an accessor or field of
+   * one), or null when it denotes none; throws for a field of {@code this} the companion cannot read.
+   */
+  private Value value(ExpressionTree tree) {
+    ExpressionTree t = MethodReader.unparen(tree);
+    if (t instanceof IdentifierTree id) {
+      String name = id.getName().toString();
+      if (name.equals("this")) {
+        return self;
+      }
+      if (reader.isLocal(name)) {
+        return null;
+      }
+      Value v = parameters.get(name);
+      return v != null ? v : field(t, name);
+    }
+    if (t instanceof MemberSelectTree ms) {
+      ExpressionTree target = MethodReader.unparen(ms.getExpression());
+      if (target instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+        return self == null ? null : field(t, ms.getIdentifier().toString());
+      }
+      Value owner = valueOrNull(target);
+      return owner == null ? null : owner.component(ms.getIdentifier().toString());
+    }
+    if (t instanceof MethodInvocationTree call && call.getArguments().isEmpty()) {
+      if (call.getMethodSelect() instanceof MemberSelectTree ms) {
+        Value owner = valueOrNull(MethodReader.unparen(ms.getExpression()));
+        return owner != null && owner.isRecord() ? owner.component(ms.getIdentifier().toString()) : null;
+      }
+      if (call.getMethodSelect() instanceof IdentifierTree id && self != null && self.isRecord()) {
+        return self.component(id.getName().toString());
+      }
+    }
+    return null;
+  }
+
+  private Value valueOrNull(ExpressionTree t) {
+    if (t instanceof IdentifierTree || t instanceof MemberSelectTree || t instanceof MethodInvocationTree) {
+      return value(t);
+    }
+    return null;
+  }
+
+  /** The field {@code name} of {@code this}, or null when the owner has no instance field of that name. */
+  private Value field(Tree at, String name) {
+    if (self == null) {
+      return null;
+    }
+    for (VariableElement f : ElementFilter.fieldsIn(reader.owner.getEnclosedElements())) {
+      if (!f.getSimpleName().contentEquals(name) || f.getModifiers().contains(Modifier.STATIC)) {
+        continue;
+      }
+      Value v = self.component(name);
+      if (v != null) {
+        return v;
+      }
+      if (f.getModifiers().contains(Modifier.PRIVATE)) {
+        throw new Unsupported(at, "the field '" + name + "' is private: the companion "
+            + ModelTypes.companionSimpleName(reader.owner) + " reads the fields of 'this' when it is called, so"
+            + " make '" + name + "' package-private (its value is a constant of the derivative), or pass it as a"
+            + " parameter");
+      }
+      throw new Unsupported(at, "the field '" + name + "' has type " + f.asType() + ", which a @Differentiable"
+          + " method cannot read: fields of 'this' may be double, double[], double[][], int, long, boolean,"
+          + " int[] or records of those; pass what it needs as a parameter");
+    }
+    return null;
+  }
+
+  /** A leaf read, or null when {@code t} is not about a record or object; refuses a whole record. */
+  Expr read(ExpressionTree t) {
+    Value v = value(t);
+    if (v == null) {
+      return null;
+    }
+    if (v.node() instanceof Shape.Leaf l) {
+      return new Expr.Var(v.flat(), l.type());
+    }
+    throw new Unsupported(t, "'" + t + "' is a " + (v.isRecord() ? "record" : "object") + ": a @Differentiable"
+        + " method reads its components through their accessors (" + example(v) + ") or passes it to a"
+        + " @Differentiable method; records are not supported as locals or results yet");
+  }
+
+  private static String example(Value v) {
+    Shape.Composite c = (Shape.Composite) v.node();
+    String first = c.components().isEmpty() ? "x" : Shape.name(c.components().get(0).access());
+    return sourceName(v.flat()) + "." + first + (c.record() ? "()" : "");
+  }
+
+  /**
+   * A call this class reads: an accessor of a record value, an instance {@code @Differentiable} method (of
+   * {@code this} or of a record), or a {@code @Differentiable} method given a record; null for any other.
+   */
+  Expr call(MethodInvocationTree call) {
+    Expr accessor = call.getArguments().isEmpty() ? leafOrNull(call) : null;
+    if (accessor != null) {
+      return accessor;
+    }
+    ExpressionTree select = call.getMethodSelect();
+    String name;
+    Value receiver = null;
+    TypeElement type;
+    if (select instanceof MemberSelectTree ms) {
+      name = ms.getIdentifier().toString();
+      ExpressionTree target = MethodReader.unparen(ms.getExpression());
+      receiver = valueOrNull(target);
+      if (receiver != null) {
+        if (receiver.node() instanceof Shape.Leaf) {
+          return null; // an array's clone(): the reader's
+        }
+        type = reader.elements.getTypeElement(((Shape.Composite) receiver.node()).javaType());
+      } else {
+        if (!anyRecordArgument(call)) {
+          return null;
+        }
+        type = reader.resolveType(target);
+        if (type == null) {
+          return null;
+        }
+      }
+    } else if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+      type = reader.owner;
+      ExecutableElement only = single(type, name, call.getArguments().size());
+      if (only != null && !only.getModifiers().contains(Modifier.STATIC)) {
+        if (self == null) {
+          return null; // javac refuses an instance call from a static context
+        }
+        receiver = self;
+      } else if (!anyRecordArgument(call)) {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    List<ExecutableElement> candidates = candidates(type, name, call.getArguments().size());
+    if (candidates.isEmpty()) {
+      if (receiver != null && receiver.isRecord()) {
+        throw new Unsupported(call, "'" + name + "' is not an accessor of the record " + type.getSimpleName()
+            + ": a @Differentiable method reads a record through its components' accessors");
+      }
+      throw new Unsupported(call, "cannot resolve the method '" + name + "' for these arguments");
+    }
+    if (candidates.size() > 1) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is overloaded, and Adjoint resolves"
+          + " calls that pass records or call instance methods by name and arity: give the overloads distinct"
+          + " names");
+    }
+    ExecutableElement target = candidates.get(0);
+    boolean instanceTarget = !target.getModifiers().contains(Modifier.STATIC);
+    if (instanceTarget && receiver == null) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is an instance method: a"
+          + " @Differentiable method calls instance methods of 'this' or of a record parameter");
+    }
+    if (!ModelTypes.isDifferentiable(target)) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable: a"
+          + " @Differentiable method calls a record's accessors, and other methods"
+          + (instanceTarget ? " of a record or object" : " given a record") + " only when they are @Differentiable;"
+          + " mark it @Differentiable" + (instanceTarget ? " (the companion then takes the object as 'self')" : "")
+          + ", or compute the value here from the components");
+    }
+    if (instanceTarget && receiver == self && self != null && !self.isRecord()
+        && !type.equals(reader.owner)) {
+      throw new Unsupported(call, "'" + name + "' is inherited: a @Differentiable method calls instance methods"
+          + " declared in its own class");
+    }
+    reader.recordCall(call, target);
+    return differentiableCall(call, type, target, receiver);
+  }
+
+  private Expr leafOrNull(MethodInvocationTree call) {
+    Value v = value(call);
+    if (v == null) {
+      return null;
+    }
+    return read(call);
+  }
+
+  private boolean anyRecordArgument(MethodInvocationTree call) {
+    for (ExpressionTree a : call.getArguments()) {
+      Value v = valueOrNull(MethodReader.unparen(a));
+      if (v != null && v.node() instanceof Shape.Composite) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ExecutableElement single(TypeElement type, String name, int arity) {
+    List<ExecutableElement> c = candidates(type, name, arity);
+    return c.size() == 1 ? c.get(0) : null;
+  }
+
+  private List<ExecutableElement> candidates(TypeElement type, String name, int arity) {
+    List<ExecutableElement> out = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(reader.elements.getAllMembers(type))) {
+      if (m.getSimpleName().contentEquals(name) && m.getParameters().size() == arity) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The call with the receiver's and every record argument's leaves in place of the values. */
+  private Expr differentiableCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
+      Value receiver) {
+    Shape shape;
+    try {
+      shape = shape(target).orElseThrow();
+    } catch (Refused r) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' cannot be"
+          + " called: " + r.getMessage());
+    }
+    List<Expr> args = new ArrayList<>();
+    int part = 0;
+    if (shape.instance()) {
+      Shape.Composite expected = (Shape.Composite) shape.parts().get(0).node();
+      if (!(receiver.node() instanceof Shape.Composite c) || !c.javaType().equals(expected.javaType())) {
+        throw new Unsupported(call, "'" + target.getSimpleName() + "' is an instance method of another class: a"
+            + " @Differentiable method calls instance methods of 'this' or of a record parameter");
+      }
+      receiver.leaves(args);
+      part = 1;
+    }
+    for (int i = 0; i < target.getParameters().size(); i++, part++) {
+      ExpressionTree argTree = call.getArguments().get(i);
+      Shape.Node node = shape.parts().get(part).node();
+      if (node instanceof Shape.Composite c) {
+        Value v = valueOrNull(MethodReader.unparen(argTree));
+        if (v == null || !(v.node() instanceof Shape.Composite vc) || !vc.javaType().equals(c.javaType())) {
+          throw new Unsupported(argTree, "pass a record parameter of type " + simple(c.javaType()) + " (or one of"
+              + " its record components) here: records are not supported as locals or results yet");
+        }
+        v.leaves(args);
+        continue;
+      }
+      Type pt = ((Shape.Leaf) node).type();
+      Expr a = reader.expression(argTree);
+      if (pt instanceof Type.Scalar) {
+        a = reader.convert(a, pt, argTree);
+      } else if (!a.type().equals(pt)) {
+        throw new Unsupported(argTree, "expected " + pt.java() + " but this is " + a.type().java());
+      } else if (pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
+          || a instanceof Expr.StaticField)) {
+        throw new Unsupported(argTree, "pass an array argument through a local variable so that its gradient has"
+            + " somewhere to go");
+      }
+      args.add(a);
+    }
+    Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
+        "'" + target.getSimpleName() + "' returns an unsupported type"));
+    if (reader.trees.getTree(target) == null
+        && reader.elements.getTypeElement(ModelTypes.companionName(type)) == null) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is @Differentiable"
+          + " but its companion " + ModelTypes.companionName(type) + " is not on the class path: compile "
+          + type.getSimpleName() + " with the Adjoint processor");
+    }
+    List<Type> types = new ArrayList<>();
+    List<String> components = new ArrayList<>();
+    for (Shape.Located l : shape.leaves()) {
+      types.add(l.leaf().type());
+      components.add(Shape.gradientComponent(l));
+    }
+    String companion = ModelTypes.companionName(type);
+    // The companion's flat overload of the method (owner = companion) stands in for the source method.
+    return new Expr.Call(new Callee.DifferentiableMethod(companion, companion, target.getSimpleName().toString(),
+        types, components, result), args, result);
+  }
+
+  private static String simple(String canonical) {
+    return canonical.substring(canonical.lastIndexOf('.') + 1);
+  }
+}
