@@ -1,0 +1,137 @@
+package dev.adjoint.processor.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.processor.testing.CompiledCompanion;
+import dev.adjoint.processor.testing.GradCheck;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Instance methods (design.md §7): every companion member takes {@code self} first; a record's gradient has
+ * a {@code self} component of its own type, an object's fields are constants. Checked against central
+ * differences.
+ */
+class InstanceMethodGradientTest {
+  private static final CompiledCompanion COMPILED = CompiledCompanion.compile("demo.Model", """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public class Model {
+        final double[] w;
+        double scale;
+        final int n;
+        final Quad prior;
+
+        public Model(double[] w, double scale, Quad prior) {
+          this.w = w;
+          this.scale = scale;
+          this.n = w.length;
+          this.prior = prior;
+        }
+
+        @Differentiable
+        public double predict(double[] x) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += w[i] * x[i];
+          }
+          return Math.tanh(s) * this.scale;
+        }
+
+        @Differentiable
+        public double loss(double[] x, double y) {
+          double p = predict(x) - y;
+          return p * p + this.predict(x) + prior.eval(y) + prior.a();
+        }
+
+        public record Quad(double a, double b, int k) {
+          @Differentiable
+          public double eval(double x) {
+            return a * x * x + b() * x + this.a * k + this.b() * this.a();
+          }
+
+          @Differentiable
+          public double twice(double x) {
+            return 2 * eval(x) + this.eval(x * x);
+          }
+
+          @Differentiable
+          public static double sum(Quad q, Quad r, double x) {
+            return q.eval(x) * r.twice(x);
+          }
+        }
+      }
+      """);
+
+  private static final Random RANDOM = new Random(5);
+
+  private static Object model() {
+    Class<?> quad = COMPILED.load("demo.Model$Quad");
+    Object prior = RecordCheck.construct(quad, 0.5, -0.25, 3);
+    try {
+      return COMPILED.load("demo.Model").getConstructor(double[].class, double.class, quad)
+          .newInstance(GradCheck.vector(RANDOM, 3, -1, 1), 1.5, prior);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The original instance method, {@code args[0]} its object. */
+  private static Function<Object[], Double> original(String owner, String name) {
+    Method m = CompiledCompanion.method(COMPILED.load(owner), name);
+    return args -> ((Number) CompiledCompanion.invoke(m, args[0], Arrays.copyOfRange(args, 1, args.length)))
+        .doubleValue();
+  }
+
+  @Test
+  void anObjectsFieldsAreConstantsAndSelfComesFirst() {
+    Object model = model();
+    for (int trial = 0; trial < 5; trial++) {
+      Object[] args = {model, GradCheck.vector(RANDOM, 3, -1, 1)};
+      Object g = COMPILED.callStatic("demo.ModelGrad", "predictGradient", args);
+      RecordCheck.check(original("demo.Model", "predict"), args, new String[] {null, "x"}, g);
+      Object[] loss = {model, GradCheck.vector(RANDOM, 3, -1, 1), GradCheck.uniform(RANDOM, -1, 1)};
+      Object gl = COMPILED.callStatic("demo.ModelGrad", "lossGradient", loss);
+      RecordCheck.check(original("demo.Model", "loss"), loss, new String[] {null, "x", "y"}, gl);
+      Method primal = Arrays.stream(COMPILED.load("demo.ModelGrad").getMethods())
+          .filter(m -> m.getName().equals("loss") && m.getParameterTypes()[0] == COMPILED.load("demo.Model"))
+          .findFirst().orElseThrow();
+      assertEquals(original("demo.Model", "loss").apply(loss), (Double) CompiledCompanion.invoke(primal, null, loss));
+    }
+  }
+
+  @Test
+  void aNonFinalFieldIsReadWhenTheCompanionIsCalled() throws ReflectiveOperationException {
+    Object model = model();
+    Object[] args = {model, GradCheck.vector(RANDOM, 3, -1, 1)};
+    java.lang.reflect.Field scale = COMPILED.load("demo.Model").getDeclaredField("scale");
+    scale.setAccessible(true);
+    scale.setDouble(model, -3.0);
+    Object g = COMPILED.callStatic("demo.ModelGrad", "predictGradient", args);
+    RecordCheck.check(original("demo.Model", "predict"), args, new String[] {null, "x"}, g);
+  }
+
+  @Test
+  void aRecordsGradientHasASelfComponent() {
+    Class<?> quad = COMPILED.load("demo.Model$Quad");
+    for (int trial = 0; trial < 5; trial++) {
+      Object q = RecordCheck.construct(quad, GradCheck.uniform(RANDOM, -1, 1), GradCheck.uniform(RANDOM, -1, 1), 2);
+      Object r = RecordCheck.construct(quad, GradCheck.uniform(RANDOM, -1, 1), GradCheck.uniform(RANDOM, -1, 1), 3);
+      double x = GradCheck.uniform(RANDOM, -1, 1);
+      Object[] args = {q, x};
+      RecordCheck.check(original("demo.Model$Quad", "eval"), args, new String[] {"self", "x"},
+          COMPILED.callStatic("demo.Model_QuadGrad", "evalGradient", args));
+      RecordCheck.check(original("demo.Model$Quad", "twice"), args, new String[] {"self", "x"},
+          COMPILED.callStatic("demo.Model_QuadGrad", "twiceGradient", args));
+      Method sum = CompiledCompanion.method(quad, "sum");
+      Object[] three = {q, r, x};
+      RecordCheck.check(a -> (Double) CompiledCompanion.invoke(sum, null, a), three, new String[] {"q", "r", "x"},
+          COMPILED.callStatic("demo.Model_QuadGrad", "sumGradient", three));
+    }
+  }
+}
