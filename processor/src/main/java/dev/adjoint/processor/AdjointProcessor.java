@@ -389,7 +389,10 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (result.isEmpty() || !result.get().differentiable()) {
       error(method, "@Differentiable method '" + name + "' returns "
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
-          + ": its result must be double, double[], double[][] or Tensor");
+          + ": its result must be double, double[], double[][] or Tensor"
+          + (dev.adjoint.processor.read.Records.recordType(method.getReturnType()) != null
+              ? " (records are not supported as results yet: return the components as a double[] and build the"
+              + " record in the caller)" : ""));
       ok = false;
     }
     for (Element p : method.getParameters()) {

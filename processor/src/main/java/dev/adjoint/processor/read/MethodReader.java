@@ -151,6 +151,11 @@ public final class MethodReader {
       problems.add(new Problem(trees.getTree(r.at) != null ? trees.getTree(r.at) : tree, r.getMessage()));
       return Optional.empty();
     }
+    if (shape.isPresent() && derivative != null) {
+      problems.add(new Problem(tree, "@DerivativeOf is not supported for an instance method or one with record"
+          + " parameters yet: make '" + method.getSimpleName() + "' static, with double and array parameters"));
+      return Optional.empty();
+    }
     for (MethodIr.Parameter p : shape.map(records::flatParameters).orElse(List.of())) {
       // a record parameter's or the object's leaf: reached through accessors, never by its flat name
       parameters.add(p);
@@ -811,6 +816,8 @@ public final class MethodReader {
       case NEW_ARRAY:
         return newArray((NewArrayTree) t);
       case NEW_CLASS:
+        Records.refuseConstruction((com.sun.source.tree.NewClassTree) t, resolveType(
+            (ExpressionTree) ((com.sun.source.tree.NewClassTree) t).getIdentifier()));
         throw new Unsupported(t, "creating objects is not supported in a @Differentiable method: only arrays"
             + " (new double[n]) can be created");
       case LAMBDA_EXPRESSION:
@@ -1154,6 +1161,7 @@ public final class MethodReader {
       if (type != null && type.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
         return Type.TENSOR;
       }
+      Records.refuseLocal(typeTree, type);
     }
     throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use"
         + " double, double[], double[][], Tensor, int, long or boolean");

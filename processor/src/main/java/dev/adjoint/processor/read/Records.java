@@ -233,7 +233,7 @@ public final class Records {
   }
 
   /** The record class {@code type} names, or null. */
-  static TypeElement recordType(TypeMirror type) {
+  public static TypeElement recordType(TypeMirror type) {
     if (type.getKind() == TypeKind.DECLARED && ((DeclaredType) type).asElement() instanceof TypeElement t
         && t.getKind() == ElementKind.RECORD) {
       return t;
@@ -279,6 +279,23 @@ public final class Records {
   }
 
   // ---------------------------------------------------------------- reading
+
+  /** Refuses a local variable of record type {@code type} (null: not a record). */
+  static void refuseLocal(Tree at, TypeElement type) {
+    if (type != null && type.getKind() == ElementKind.RECORD) {
+      throw new Unsupported(at, "records are not supported as local variables yet: read the components you need"
+          + " into locals (double b = p.bias();), or pass the record parameter itself to a @Differentiable method");
+    }
+  }
+
+  /** Refuses {@code new R(...)} of a record type {@code type} (null: not a record). */
+  static void refuseConstruction(Tree at, TypeElement type) {
+    if (type != null && type.getKind() == ElementKind.RECORD) {
+      throw new Unsupported(at, "creating a record is not supported in a @Differentiable method yet: records may be"
+          + " parameters and the object of an instance method; compute the components here and build the record"
+          + " in the caller");
+    }
+  }
 
   /**
    * The record or object value {@code t} denotes (a record parameter, {@code this}, an accessor or field of
@@ -442,8 +459,7 @@ public final class Records {
           + " mark it @Differentiable" + (instanceTarget ? " (the companion then takes the object as 'self')" : "")
           + ", or compute the value here from the components");
     }
-    if (instanceTarget && receiver == self && self != null && !self.isRecord()
-        && !type.equals(reader.owner)) {
+    if (instanceTarget && receiver == self && !target.getEnclosingElement().equals(reader.owner)) {
       throw new Unsupported(call, "'" + name + "' is inherited: a @Differentiable method calls instance methods"
           + " declared in its own class");
     }
