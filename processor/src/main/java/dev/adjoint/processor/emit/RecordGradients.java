@@ -58,9 +58,48 @@ final class RecordGradients {
     throw new IllegalStateException(part.name());
   }
 
-  /** The name of a part in the companion's members: a plain value keeps its IR name. */
+  /**
+   * The name of a part in the companion's members: a plain value keeps its IR name; a record or the object
+   * keeps its source name unless that would obscure a class or package the member's code spells
+   * ({@code Math}, {@code upstream}, the owner's package {@code demo}), which becomes {@code name$}
+   * ({@link GeneratedNames}).
+   */
   private String name(Shape.Part part) {
-    return plain(part) ? plainParameter(part).name() : part.name();
+    if (plain(part)) {
+      return plainParameter(part).name();
+    }
+    String n = part.name();
+    boolean obscures = Character.isUpperCase(n.charAt(0)) || GeneratedNames.alwaysReached(n)
+        || n.equals(root(method.ownerCanonicalName()))
+        || roots().contains(n);
+    return obscures ? n + GeneratedNames.SUFFIX : n;
+  }
+
+  /** The first names of the record types the members spell. */
+  private java.util.Set<String> roots() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (Shape.Part part : shape.parts()) {
+      collectRoots(part.node(), out);
+    }
+    return out;
+  }
+
+  private static void collectRoots(Shape.Node node, java.util.Set<String> out) {
+    if (node instanceof Shape.Composite c) {
+      out.add(root(c.javaType()));
+      c.components().forEach(n -> collectRoots(n, out));
+    }
+  }
+
+  private static String root(String canonical) {
+    int dot = canonical.indexOf('.');
+    return dot < 0 ? canonical : canonical.substring(0, dot);
+  }
+
+  /** The Java path of leaf {@code k} from the members' parameters ({@code p.q().a()}, {@code self.w}). */
+  private String path(int k) {
+    Shape.Located l = leaves.get(k);
+    return name(l.part()) + l.path().substring(l.part().name().length());
   }
 
   private static TypeName javaType(Shape.Part part) {
@@ -100,7 +139,7 @@ final class RecordGradients {
   String flatArguments() {
     List<String> out = new ArrayList<>();
     for (int k = 0; k < leaves.size(); k++) {
-      out.add(plain(leaves.get(k).part()) ? flat(k).name() : leaves.get(k).path());
+      out.add(plain(leaves.get(k).part()) ? flat(k).name() : path(k));
     }
     return String.join(", ", out);
   }
@@ -109,7 +148,7 @@ final class RecordGradients {
   CodeBlock flatCopies() {
     List<CodeBlock> out = new ArrayList<>();
     for (int k = 0; k < leaves.size(); k++) {
-      String path = plain(leaves.get(k).part()) ? flat(k).name() : leaves.get(k).path();
+      String path = plain(leaves.get(k).part()) ? flat(k).name() : path(k);
       Type type = flat(k).type();
       out.add(type instanceof Type.Scalar ? CodeBlock.of("$L", path)
           : type instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", path, path)
@@ -124,7 +163,7 @@ final class RecordGradients {
     for (int k = 0; k < leaves.size(); k++) {
       if (!plain(leaves.get(k).part())) {
         code.addStatement("$T $L = $L", CompanionWriter.typeName(flat(k).type()), flat(k).name(),
-            leaves.get(k).path());
+            path(k));
       }
     }
   }

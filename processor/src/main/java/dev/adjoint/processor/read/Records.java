@@ -192,6 +192,15 @@ public final class Records {
       throw new Refused(at, "the record " + record.getSimpleName() + " is generic: Adjoint supports records whose"
           + " components are double, double[], double[][], int, long, boolean, int[] or such records");
     }
+    for (Element e = record; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (e.getModifiers().contains(Modifier.PRIVATE) || !e.getModifiers().contains(Modifier.PUBLIC)
+          && !ModelTypes.packageOf(e).equals(ModelTypes.packageOf(at))) {
+        throw new Refused(at, "the record " + record.getSimpleName() + " is not accessible from the companion (a"
+            + " class of package '" + ModelTypes.packageOf(at) + "'), which takes and builds it: make it"
+            + (e.getModifiers().contains(Modifier.PRIVATE) ? " package-private" : " public")
+            + (e == record ? "" : ", and its enclosing class " + e.getSimpleName() + " too"));
+      }
+    }
     enclosing.add(record);
     List<Shape.Node> components = new ArrayList<>();
     for (RecordComponentElement rc : record.getRecordComponents()) {
@@ -351,6 +360,15 @@ public final class Records {
         continue;
       }
       Value v = self.component(name);
+      if (v != null && self.isRecord()) {
+        for (RecordComponentElement rc : reader.owner.getRecordComponents()) {
+          if (rc.getSimpleName().contentEquals(name) && reader.trees.getTree(rc.getAccessor()) != null) {
+            throw new Unsupported(at, "the record " + reader.owner.getSimpleName() + " declares its own accessor "
+                + name + "(), which the companion reads for the component: read '" + name + "()' here instead of"
+                + " the field");
+          }
+        }
+      }
       if (v != null) {
         return v;
       }

@@ -83,6 +83,25 @@ final class CatalogueRecordCases {
               return n.a();
             }
             """, "the record Node contains itself"));
+    row("a record the companion cannot reach (`private`, or not `public` in another package)", refused("""
+        private record P(double a) {}
+        @Differentiable static double f(
+            P p) { // ERROR
+          return p.a() * p.a();
+        }
+        """, "the record P is not accessible from the companion (a class of package 'demo'), which takes and builds"
+        + " it: make it package-private"));
+    row("a field read of a record component with an accessor of its own", source("demo.R", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        record R(double a, double b) {
+          public double b() { return 2 * b; }
+          @Differentiable double f(double x) {
+            return a * x + b * x; // ERROR
+          }
+        }
+        """, "the record R declares its own accessor b(), which the companion reads for the component: read 'b()'"
+        + " here instead of the field"));
     row("reading a private field of `this`", refused("""
         private final double w = 2;
         @Differentiable double f(double x) {

@@ -96,6 +96,11 @@ class RecordGradientTest {
         }
 
         @Differentiable
+        static double obscuring(Params Math, Params upstream, Params demo, double x) {
+          return java.lang.Math.sin(Math.bias() * x) * upstream.bias() + demo.w()[0];
+        }
+
+        @Differentiable
         static double twoLayers(Net net, double[] x) {
           return layer(net.hidden(), x) * net.scale() + layer(net.out(), x);
         }
@@ -169,6 +174,14 @@ class RecordGradientTest {
       Object g2 = COMPILED.callStatic("demo.FitGrad", "twoLayersGradient", two);
       RecordCheck.check(original("demo.Fit", "twoLayers"), two, new String[] {"net", "x"}, g2);
     }
+  }
+
+  @Test
+  void recordParametersNamedLikeWhatTheCompanionSpellsStillWork() {
+    Class<?> params = COMPILED.load("demo.Fit$Params");
+    Object[] args = {params(params, 1), params(params, 1), params(params, 1), 0.7};
+    RecordCheck.check(original("demo.Fit", "obscuring"), args, new String[] {"Math", "upstream", "demo", "x"},
+        COMPILED.callStatic("demo.FitGrad", "obscuringGradient", args));
   }
 
   @Test
