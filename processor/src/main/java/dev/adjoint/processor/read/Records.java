@@ -572,6 +572,9 @@ public final class Records {
           + " but its companion " + ModelTypes.companionName(type) + " is not on the class path: compile "
           + type.getSimpleName() + " with the Adjoint processor");
     }
+    if (reader.trees.getTree(target) == null) {
+      shape = withCompiledNames(shape, type, target);
+    }
     List<Type> types = new ArrayList<>();
     List<String> components = new ArrayList<>();
     for (Shape.Located l : shape.leaves()) {
@@ -582,6 +585,38 @@ public final class Records {
     // The companion's flat overload of the method (owner = companion) stands in for the source method.
     return new Expr.Call(new Callee.DifferentiableMethod(companion, companion, target.getSimpleName().toString(),
         types, components, result), args, result);
+  }
+
+  /**
+   * A compiled callee's shape with the parts named like its gradient record's components (class files may
+   * lack parameter names).
+   */
+  private Shape withCompiledNames(Shape shape, TypeElement type, ExecutableElement target) {
+    String capitalized = Character.toUpperCase(target.getSimpleName().charAt(0))
+        + target.getSimpleName().toString().substring(1);
+    TypeElement record = reader.elements.getTypeElement(ModelTypes.companionName(type) + "." + capitalized
+        + "Gradient");
+    List<String> names = new ArrayList<>();
+    if (record != null) {
+      for (RecordComponentElement rc : record.getRecordComponents()) {
+        names.add(rc.getSimpleName().toString());
+      }
+    }
+    List<Shape.Part> parts = new ArrayList<>();
+    int next = 0;
+    for (Shape.Part p : shape.parts()) {
+      if (p.gradient()) {
+        if (next >= names.size()) {
+          throw new Unsupported(reader.trees.getTree(reader.method), "'" + type.getSimpleName() + "."
+              + target.getSimpleName() + "' has a companion " + ModelTypes.companionName(type) + " that does not"
+              + " match it: recompile " + type.getSimpleName() + " with this version of Adjoint");
+        }
+        parts.add(new Shape.Part(names.get(next++), p.node(), true));
+      } else {
+        parts.add(p);
+      }
+    }
+    return new Shape(shape.owner(), shape.instance(), parts);
   }
 
   private static String simple(String canonical) {

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
 import java.lang.reflect.Method;
+import com.google.testing.compile.JavaFileObjects;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Instance methods (design.md §7): every companion member takes {@code self} first; a record's gradient has
@@ -114,6 +118,52 @@ class InstanceMethodGradientTest {
     scale.setDouble(model, -3.0);
     Object g = COMPILED.callStatic("demo.ModelGrad", "predictGradient", args);
     RecordCheck.check(original("demo.Model", "predict"), args, new String[] {null, "x"}, g);
+  }
+
+  @Test
+  void recordsAndInstanceMethodsOfAClassCompiledEarlier(@TempDir Path dir) {
+    CompiledCompanion lib = CompiledCompanion.compile("lib.Poly", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        public record Poly(double a, double[] c, int degree) {
+          @Differentiable
+          public double at(double x) {
+            double s = a;
+            double p = 1;
+            for (int k = 0; k < degree; k++) {
+              p *= x;
+              s += c[k] * p;
+            }
+            return s;
+          }
+
+          @Differentiable
+          public static double both(Poly p, Poly q, double x) {
+            return p.at(x) * q.at(-x);
+          }
+        }
+        """);
+    lib.writeClassesTo(dir);
+    CompiledCompanion user = CompiledCompanion.compile(List.of(JavaFileObjects.forSourceString("demo.Use", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import lib.Poly;
+        final class Use {
+          @Differentiable
+          static double f(Poly p, Poly q, double x) {
+            return Poly.both(p, q, x) + p.at(x * x) + Math.sin(q.c()[0]);
+          }
+        }
+        """)), List.of(dir.toFile())).withClassesFrom(lib);
+    Class<?> poly = user.load("lib.Poly");
+    Method f = CompiledCompanion.method(user.load("demo.Use"), "f");
+    for (int trial = 0; trial < 5; trial++) {
+      Object p = RecordCheck.construct(poly, GradCheck.uniform(RANDOM, -1, 1), GradCheck.vector(RANDOM, 3, -1, 1), 3);
+      Object q = RecordCheck.construct(poly, GradCheck.uniform(RANDOM, -1, 1), GradCheck.vector(RANDOM, 2, -1, 1), 2);
+      Object[] args = {p, q, GradCheck.uniform(RANDOM, -1, 1)};
+      RecordCheck.check(a -> (Double) CompiledCompanion.invoke(f, null, a), args, new String[] {"p", "q", "x"},
+          user.callStatic("demo.UseGrad", "fGradient", args));
+    }
   }
 
   @Test
