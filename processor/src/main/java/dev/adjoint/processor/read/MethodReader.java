@@ -438,6 +438,9 @@ public final class MethodReader {
   private void declaration(VariableTree v, List<Stmt> out) {
     String name = v.getName().toString();
     checkName(v, name);
+    if (records.declaration(v, out, origin(v))) {
+      return;
+    }
     ExpressionTree init = v.getInitializer();
     Type type;
     if (v.getType() == null || isVar(v.getType())) {
@@ -469,7 +472,7 @@ public final class MethodReader {
     out.add(new Stmt.Declare(variable, value, origin(v)));
   }
 
-  private Expr.Var declare(String name, Type type, Tree at) {
+  Expr.Var declare(String name, Type type, Tree at) {
     String irName = name;
     Type previous = declaredTypes.get(name);
     if (previous != null && !previous.equals(type)) {
@@ -555,6 +558,7 @@ public final class MethodReader {
             + "' is read-only here: use an indexed for loop to change it");
       }
       Expr.Var v = lookup(name);
+      records.checkWrite(v, t);
       if (v == null) {
         throw new Unsupported(t, "assignment to '" + name + "', which is not a local variable: field writes are"
             + " not supported in a @Differentiable method; return the value instead");
@@ -576,6 +580,7 @@ public final class MethodReader {
         throw new Unsupported(t, "assigning an existing array as a row makes an alias, which Adjoint does not"
             + " support: assign a new row (new double[n] or {a, b}) or copy it with .clone()");
       }
+      records.checkWrite(root instanceof Expr.Var rv ? rv : null, t);
       if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
         String source = Records.sourceName(v.name());
         throw new Unsupported(t, "writing into the parameter array '" + source + "' is not supported (inputs are"
@@ -599,7 +604,7 @@ public final class MethodReader {
    * from the callee's summary by {@code analyze.AliasPolicy}. Another array variable would alias and is
    * refused; {@code return} may return any array expression since nothing writes to it afterwards.
    */
-  private Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
+  Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
     ExpressionTree e = unparen(t);
     Expr value;
     if (e instanceof NewArrayTree na && na.getType() == null) {
@@ -883,7 +888,7 @@ public final class MethodReader {
       return alias;
     }
     Expr.Var v = lookup(name);
-    if (v != null) {
+    if (v != null && !records.isRecordLocal(v)) {
       return v;
     }
     Expr own = records.read(id);
@@ -1117,9 +1122,14 @@ public final class MethodReader {
 
   // ---------------------------------------------------------------- names and types
 
-  /** Whether {@code name} is a local variable or parameter of the body here. */
-  boolean isLocal(String name) {
-    return lookup(name) != null || elementAliases.containsKey(name);
+  /** The local variable or parameter {@code name} names here, or null. */
+  Expr.Var local(String name) {
+    return elementAliases.containsKey(name) ? null : lookup(name);
+  }
+
+  /** Whether {@code irName} is a parameter (never an enhanced for loop's element). */
+  boolean isParameter(String irName) {
+    return parameterNames.contains(irName);
   }
 
   private Expr.Var lookup(String name) {

@@ -49,17 +49,29 @@ public final class Records {
     }
   }
 
-  /** A record or object value of the body, or one of its leaves: a node of a shape and its flat name. */
-  private record Value(Shape.Node node, String flat) {
-    Value child(Shape.Node c) {
-      return new Value(c, Shape.flatName(flat, List.of(Shape.name(c.access()))));
+  /**
+   * A record or object value of the body, or one of its leaves: a node of a shape with, for a leaf, the
+   * variable that holds it, for a record or object, its components' values; {@code display} is how the
+   * source names it, for messages.
+   */
+  private record Value(Shape.Node node, Expr.Var var, List<Value> children, String display) {
+    /** The value of a parameter or of {@code this}: its leaves are the flat parameters {@code flat$...}. */
+    static Value of(Shape.Node node, String flat, String display) {
+      if (node instanceof Shape.Leaf l) {
+        return new Value(node, new Expr.Var(flat, l.type()), List.of(), display);
+      }
+      List<Value> children = new ArrayList<>();
+      for (Shape.Node c : ((Shape.Composite) node).components()) {
+        children.add(of(c, Shape.flatName(flat, List.of(Shape.name(c.access()))), display + c.access()));
+      }
+      return new Value(node, null, children, display);
     }
 
     Value component(String name) {
       if (node instanceof Shape.Composite c) {
-        for (Shape.Node n : c.components()) {
-          if (Shape.name(n.access()).equals(name)) {
-            return child(n);
+        for (int i = 0; i < c.components().size(); i++) {
+          if (Shape.name(c.components().get(i).access()).equals(name)) {
+            return children.get(i);
           }
         }
       }
@@ -71,18 +83,22 @@ public final class Records {
     }
 
     void leaves(List<Expr> out) {
-      if (node instanceof Shape.Leaf l) {
-        out.add(new Expr.Var(flat, l.type()));
+      if (var != null) {
+        out.add(var);
         return;
       }
-      for (Shape.Node n : ((Shape.Composite) node).components()) {
-        child(n).leaves(out);
+      for (Value c : children) {
+        c.leaves(out);
       }
     }
   }
 
   private final MethodReader reader;
   private final Map<String, Value> parameters = new HashMap<>();
+  /** Record locals, by the name of the marker variable the reader's scopes hold for them. */
+  private final Map<String, Value> locals = new HashMap<>();
+  /** The arrays record locals hold that were created for them: read-only, as parameters are. */
+  private final java.util.Set<String> readOnly = new java.util.HashSet<>();
   /** {@code this} of an instance method; null in a static method. */
   private Value self;
 
@@ -265,9 +281,9 @@ public final class Records {
     for (int i = 0; i < shape.parts().size(); i++) {
       Shape.Part part = shape.parts().get(i);
       if (shape.instance() && i == 0) {
-        self = new Value(part.node(), part.name());
+        self = Value.of(part.node(), part.name(), "this");
       } else if (part.node() instanceof Shape.Composite) {
-        parameters.put(part.name(), new Value(part.node(), part.name()));
+        parameters.put(part.name(), Value.of(part.node(), part.name(), part.name()));
       }
     }
     return out;
@@ -292,17 +308,17 @@ public final class Records {
   /** Refuses a local variable of record type {@code type} (null: not a record). */
   static void refuseLocal(Tree at, TypeElement type) {
     if (type != null && type.getKind() == ElementKind.RECORD) {
-      throw new Unsupported(at, "records are not supported as local variables yet: read the components you need"
-          + " into locals (double b = p.bias();), or pass the record parameter itself to a @Differentiable method");
+      throw new Unsupported(at, "a record is supported here only as a local variable declared with its value (P q ="
+          + " new P(...); var h = net.hidden();), a parameter or an argument: read the components you need into"
+          + " locals");
     }
   }
 
   /** Refuses {@code new R(...)} of a record type {@code type} (null: not a record). */
   static void refuseConstruction(Tree at, TypeElement type) {
     if (type != null && type.getKind() == ElementKind.RECORD) {
-      throw new Unsupported(at, "creating a record is not supported in a @Differentiable method yet: records may be"
-          + " parameters and the object of an instance method; compute the components here and build the record"
-          + " in the caller");
+      throw new Unsupported(at, "a new record can only initialise a record local here (P q = new P(a, b);): declare"
+          + " one and use it; records are not supported as results yet");
     }
   }
 
@@ -317,8 +333,9 @@ public final class Records {
       if (name.equals("this")) {
         return self;
       }
-      if (reader.isLocal(name)) {
-        return null;
+      Expr.Var local = reader.local(name);
+      if (local != null) {
+        return locals.get(local.name());
       }
       Value v = parameters.get(name);
       return v != null ? v : field(t, name);
@@ -385,6 +402,157 @@ public final class Records {
     return null;
   }
 
+  // ---------------------------------------------------------------- record locals
+
+  /** Whether {@code v}, as the reader's scopes hold it, stands for a record local. */
+  boolean isRecordLocal(Expr.Var v) {
+    return locals.containsKey(v.name());
+  }
+
+  /**
+   * Refuses a write to {@code root}, the variable an assignment writes or whose array it writes into, when
+   * it is a record local or an array a record local holds (records are values, read-only here).
+   */
+  void checkWrite(Expr.Var root, Tree at) {
+    if (root != null && locals.containsKey(root.name())) {
+      throw new Unsupported(at, "reassigning the record local '" + at + "' is not supported yet: declare another"
+          + " local for the new record");
+    }
+    if (root != null && readOnly.contains(root.name())) {
+      throw new Unsupported(at, "writing into an array a record holds is not supported (records are read-only in a"
+          + " @Differentiable method): copy it first, for example double[] c = q.w().clone();");
+    }
+  }
+
+  /**
+   * Reads a local declaration of record type into {@code out}: its components become locals (or stay the
+   * variables they came from, for a record value or an array parameter), and the record local is a marker
+   * in the reader's scope. False when {@code v} does not declare a record.
+   */
+  boolean declaration(com.sun.source.tree.VariableTree v, List<dev.adjoint.processor.ir.Stmt> out,
+      dev.adjoint.processor.ir.Origin origin) {
+    ExpressionTree init = v.getInitializer();
+    TypeElement type = null;
+    boolean inferred = v.getType() == null
+        || v.getType() instanceof IdentifierTree id && id.getName().contentEquals("var");
+    if (!inferred && v.getType() instanceof ExpressionTree named) {
+      type = reader.resolveType(named);
+    } else if (init != null && MethodReader.unparen(init) instanceof com.sun.source.tree.NewClassTree nc) {
+      type = reader.resolveType((ExpressionTree) nc.getIdentifier());
+    } else if (init != null) {
+      Value value = valueOrNull(MethodReader.unparen(init));
+      if (value != null && value.isRecord()) {
+        type = reader.elements.getTypeElement(((Shape.Composite) value.node()).javaType());
+      }
+    }
+    if (type == null || type.getKind() != ElementKind.RECORD) {
+      return false;
+    }
+    String name = v.getName().toString();
+    if (init == null) {
+      throw new Unsupported(v, "a record local needs an initializer: declare '" + name + "' where its value is known");
+    }
+    Shape.Node node;
+    try {
+      node = recordNode(type, "", true, reader.method, new ArrayList<>());
+    } catch (Refused r) {
+      throw new Unsupported(v, r.getMessage());
+    }
+    Value value = valueOf(init, (Shape.Composite) node, name, out, origin);
+    Expr.Var marker = reader.declare(name, new Type.Named("record " + type.getQualifiedName()), v);
+    locals.put(marker.name(), value);
+    return true;
+  }
+
+  /** The value {@code init} gives a record of {@code node}'s type, its components' statements into {@code out}. */
+  private Value valueOf(ExpressionTree tree, Shape.Composite node, String display,
+      List<dev.adjoint.processor.ir.Stmt> out, dev.adjoint.processor.ir.Origin origin) {
+    ExpressionTree init = MethodReader.unparen(tree);
+    Value existing = valueOrNull(init);
+    if (existing != null) {
+      if (!(existing.node() instanceof Shape.Composite c) || !c.javaType().equals(node.javaType())) {
+        throw new Unsupported(tree, "expected a " + simple(node.javaType()) + " here");
+      }
+      return existing; // records are values: the same components, read-only on both sides
+    }
+    if (!(init instanceof com.sun.source.tree.NewClassTree nc)) {
+      throw new Unsupported(tree, "a record local must be initialised with new " + simple(node.javaType())
+          + "(...) or with a record value (a record parameter, one of its record components, another record"
+          + " local)");
+    }
+    TypeElement type = reader.resolveType((ExpressionTree) nc.getIdentifier());
+    if (type == null || !type.getQualifiedName().contentEquals(node.javaType()) || nc.getClassBody() != null) {
+      throw new Unsupported(tree, "expected new " + simple(node.javaType()) + "(...) here");
+    }
+    requireImplicitConstructor(type, nc);
+    if (nc.getArguments().size() != node.components().size()) {
+      throw new Unsupported(tree, "call the canonical constructor of " + type.getSimpleName() + ", with one argument"
+          + " per component");
+    }
+    List<Value> children = new ArrayList<>();
+    for (int i = 0; i < node.components().size(); i++) {
+      Shape.Node child = node.components().get(i);
+      ExpressionTree arg = nc.getArguments().get(i);
+      String name = Shape.name(child.access());
+      if (child instanceof Shape.Composite c) {
+        children.add(valueOf(arg, c, display + "." + name + "()", out, origin));
+        continue;
+      }
+      Type t = ((Shape.Leaf) child).type();
+      Expr.Var same = immutableArray(arg, t);
+      if (same != null) {
+        children.add(new Value(child, same, List.of(), display + "." + name + "()"));
+        continue;
+      }
+      if (t instanceof Type.IntArray) {
+        throw new Unsupported(arg, "an int[] component of a record local must be an int[] parameter or a component"
+            + " of a record parameter");
+      }
+      Expr e = t instanceof Type.DoubleArray ? reader.arrayValue(arg, t, false) : reader.convert(reader.expression(arg), t, arg);
+      Expr.Var var = new Expr.Var(reader.fresh(display + "$" + name), t);
+      out.add(new dev.adjoint.processor.ir.Stmt.Declare(var, e, origin));
+      if (t instanceof Type.DoubleArray) {
+        readOnly.add(var.name());
+      }
+      children.add(new Value(child, var, List.of(), display + "." + name + "()"));
+    }
+    return new Value(node, null, children, display);
+  }
+
+  /** The variable of an array argument that never changes (an array parameter, an array a record holds), or null. */
+  private Expr.Var immutableArray(ExpressionTree arg, Type t) {
+    if (t instanceof Type.Scalar) {
+      return null;
+    }
+    Value v = valueOrNull(MethodReader.unparen(arg));
+    if (v != null && v.var() != null && v.var().type().equals(t)) {
+      return v.var();
+    }
+    if (MethodReader.unparen(arg) instanceof IdentifierTree id) {
+      Expr.Var local = reader.local(id.getName().toString());
+      if (local != null && local.type().equals(t) && (reader.isParameter(local.name()) || readOnly.contains(local.name()))) {
+        return local;
+      }
+    }
+    return null;
+  }
+
+  /** Refuses constructing a record whose canonical constructor is the user's own (it would not run here). */
+  private void requireImplicitConstructor(TypeElement record, Tree at) {
+    for (ExecutableElement c : ElementFilter.constructorsIn(record.getEnclosedElements())) {
+      boolean canonical = c.getParameters().size() == record.getRecordComponents().size();
+      for (int i = 0; canonical && i < c.getParameters().size(); i++) {
+        canonical = c.getParameters().get(i).asType().toString()
+            .equals(record.getRecordComponents().get(i).asType().toString());
+      }
+      if (canonical && reader.elements.getOrigin(c) != javax.lang.model.util.Elements.Origin.MANDATED) {
+        throw new Unsupported(at, "the record " + record.getSimpleName() + " has a canonical constructor of its own"
+            + " (or one Adjoint cannot see), which a @Differentiable method would not run: build the record in the"
+            + " caller, or drop the constructor");
+      }
+    }
+  }
+
   /** A leaf read, or null when {@code t} is not about a record or object; refuses a whole record. */
   Expr read(ExpressionTree t) {
     Value v = value(t);
@@ -392,17 +560,17 @@ public final class Records {
       return null;
     }
     if (v.node() instanceof Shape.Leaf l) {
-      return new Expr.Var(v.flat(), l.type());
+      return v.var();
     }
     throw new Unsupported(t, "'" + t + "' is a " + (v.isRecord() ? "record" : "object") + ": a @Differentiable"
-        + " method reads its components through their accessors (" + example(v) + ") or passes it to a"
-        + " @Differentiable method; records are not supported as locals or results yet");
+        + " method reads its components through their accessors (" + example(v) + "), passes it to a"
+        + " @Differentiable method or declares a record local with it; records are not supported as results yet");
   }
 
   private static String example(Value v) {
     Shape.Composite c = (Shape.Composite) v.node();
     String first = c.components().isEmpty() ? "x" : Shape.name(c.components().get(0).access());
-    return sourceName(v.flat()) + "." + first + (c.record() ? "()" : "");
+    return v.display() + "." + first + (c.record() ? "()" : "");
   }
 
   /**
@@ -545,8 +713,9 @@ public final class Records {
       if (node instanceof Shape.Composite c) {
         Value v = valueOrNull(MethodReader.unparen(argTree));
         if (v == null || !(v.node() instanceof Shape.Composite vc) || !vc.javaType().equals(c.javaType())) {
-          throw new Unsupported(argTree, "pass a record parameter of type " + simple(c.javaType()) + " (or one of"
-              + " its record components) here: records are not supported as locals or results yet");
+          throw new Unsupported(argTree, "pass a record of type " + simple(c.javaType()) + " here: a record"
+              + " parameter, a record local or a record component (declare a local for a new record:"
+              + " P q = new P(...);)");
         }
         v.leaves(args);
         continue;

@@ -139,20 +139,72 @@ final class CatalogueRecordCases {
         }
         """, "'P.norm' is not @Differentiable: a @Differentiable method calls a record's accessors, and other methods"
         + " of a record or object only when they are @Differentiable"));
-    row("a record local variable", refused("""
+    row("a record local without a value, or initialised with something else than `new P(...)` or a record value",
+        refused("""
+            record P(double a, double b) {}
+            @Differentiable static double f(P p, boolean c) {
+              P q = c ? p : p; // ERROR
+              return q.a();
+            }
+            """, "a record local must be initialised with new P(...) or with a record value"),
+        refused("""
+            record P(double a, double b) {}
+            @Differentiable static double f(P p) {
+              P q; // ERROR
+              q = p;
+              return q.a();
+            }
+            """, "a record local needs an initializer"));
+    row("reassigning a record local", refused("""
         record P(double a, double b) {}
-        @Differentiable static double f(P p) {
-          P q = p; // ERROR
+        @Differentiable static double f(P p, double x) {
+          P q = new P(x, x);
+          q = p; // ERROR
           return q.a();
         }
-        """, "records are not supported as local variables yet"));
+        """, "reassigning the record local 'q' is not supported yet: declare another local for the new record"));
+    row("writing into an array a record local holds", refused("""
+        record P(double a, double[] w) {}
+        @Differentiable static double f(double x) {
+          P q = new P(x, new double[] {x, 2 * x});
+          q.w()[0] = 1; // ERROR
+          return q.w()[0] * q.a();
+        }
+        """, "writing into an array a record holds is not supported (records are read-only in a @Differentiable"
+        + " method)"));
+    row("a new record whose class has a canonical or compact constructor of its own", refused("""
+        record P(double a, double b) {
+          P {
+            a = Math.abs(a);
+          }
+        }
+        @Differentiable static double f(double x) {
+          P q = new P(x, x); // ERROR
+          return q.a() * q.b();
+        }
+        """, "the record P has a canonical constructor of its own (or one Adjoint cannot see), which a"
+        + " @Differentiable method would not run"));
+    row("an `int[]` component of a new record that is not a parameter's", refused("""
+        record P(double a, int[] k) {}
+        @Differentiable static double f(double x) {
+          P q = new P(x, new int[] {1}); // ERROR
+          return q.a() * q.k()[0];
+        }
+        """, "an int[] component of a record local must be an int[] parameter or a component of a record parameter"));
+    row("a record elsewhere (arrays of records, casts)", refused("""
+        record P(double a, double b) {}
+        @Differentiable static double f(P p) {
+          P[] ps = {p}; // ERROR
+          return ps[0].a();
+        }
+        """, "a record is supported here only as a local variable declared with its value"));
     row("creating a record", refused("""
         record P(double a, double b) {}
         @Differentiable static double g(P p) { return p.a() * p.b(); }
         @Differentiable static double f(double x) {
-          return new P(x, x).a(); // ERROR
+          return g(new P(x, x)); // ERROR
         }
-        """, "creating a record is not supported in a @Differentiable method yet"));
+        """, "a new record can only initialise a record local here (P q = new P(a, b);)"));
     row("a record result", refused("""
         record P(double a, double b) {}
         @Differentiable static P f(double x) { // ERROR
@@ -167,7 +219,7 @@ final class CatalogueRecordCases {
             @Differentiable static double f(P p, P q, boolean first) {
               return g(p, first ? p : q); // ERROR
             }
-            """, "pass a record parameter of type P (or one of its record components) here"));
+            """, "pass a record of type P here: a record parameter, a record local or a record component"));
     row("an overloaded method called with a record, or as an instance method", refused("""
         record P(double a, double b) {}
         @Differentiable static double g(P p, double x) { return p.a() * x; }

@@ -109,6 +109,97 @@ class InstanceMethodGradientTest {
     }
   }
 
+  private static final CompiledCompanion CHAIN = CompiledCompanion.compile("demo.Chain", """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public class Chain {
+        final int[] order;
+        final double decay;
+
+        public Chain(int[] order, double decay) {
+          this.order = order;
+          this.decay = decay;
+        }
+
+        @Differentiable
+        public double power(double x, int n) {
+          return n == 0 ? 1 : x * this.power(x, n - 1);
+        }
+
+        @Differentiable
+        public double[] permuted(double[] x) {
+          double[] y = new double[order.length];
+          for (int i = 0; i < order.length; i++) {
+            y[i] = x[order[i]] * power(decay, i);
+          }
+          return y;
+        }
+
+        @Differentiable
+        public double energy(double[] x, Picked picked) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += power(x[i], 3) * picked.weight();
+          }
+          for (int k = 0; k < picked.at().length; k++) {
+            s += x[picked.at()[k]] * picked.weight();
+          }
+          return s;
+        }
+
+        public record Picked(int[] at, double weight) {}
+      }
+      """);
+
+  private static Object chain() {
+    try {
+      return CHAIN.load("demo.Chain").getConstructor(int[].class, double.class).newInstance(new int[] {2, 0, 1}, 0.9);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void recursionArrayResultsAndCallsInLoops() {
+    Object chain = chain();
+    Method power = CompiledCompanion.method(CHAIN.load("demo.Chain"), "power");
+    Method permuted = CompiledCompanion.method(CHAIN.load("demo.Chain"), "permuted");
+    Method energy = CompiledCompanion.method(CHAIN.load("demo.Chain"), "energy");
+    Class<?> picked = CHAIN.load("demo.Chain$Picked");
+    for (int trial = 0; trial < 5; trial++) {
+      Object[] args = {chain, GradCheck.uniform(RANDOM, -1.5, 1.5), 4};
+      RecordCheck.check(a -> (Double) CompiledCompanion.invoke(power, a[0], a[1], a[2]), args,
+          new String[] {null, "x", null}, CHAIN.callStatic("demo.ChainGrad", "powerGradient", args));
+      double[] x = GradCheck.vector(RANDOM, 3, -1, 1);
+      double[] upstream = GradCheck.vector(RANDOM, 3, -1, 1);
+      Object g = CompiledCompanion.invoke(CompiledCompanion.method(CHAIN.load("demo.ChainGrad"), "permutedVjp"), null,
+          chain, x, upstream);
+      RecordCheck.check(a -> RecordGradientTest.dot(upstream, (double[]) CompiledCompanion.invoke(permuted, a[0], a[1])),
+          new Object[] {chain, x}, new String[] {null, "x"}, g);
+      Object pick = RecordCheck.construct(picked, new int[] {0, 2, 2}, GradCheck.uniform(RANDOM, -1, 1));
+      Object[] e = {chain, x, pick};
+      RecordCheck.check(a -> (Double) CompiledCompanion.invoke(energy, a[0], a[1], a[2]), e,
+          new String[] {null, "x", "picked"}, CHAIN.callStatic("demo.ChainGrad", "energyGradient", e));
+    }
+  }
+
+  @Test
+  void aRetainedTapeOfAnInstanceMethodGivesTheSameGradientTwice() {
+    Object chain = chain();
+    double[] x = {0.3, -0.2, 0.5};
+    Object tape = CompiledCompanion.invoke(CompiledCompanion.method(CHAIN.load("demo.ChainGrad"), "permutedForward"),
+        null, chain, x);
+    double[] upstream = {1, 2, 3};
+    Object first = CompiledCompanion.call(tape, "backward", upstream, true);
+    Object second = CompiledCompanion.call(tape, "backward", upstream, false);
+    assertEquals(Arrays.toString(RecordCheck.slots(first)), Arrays.toString(RecordCheck.slots(second)));
+    assertEquals(Arrays.toString((double[]) CompiledCompanion.invoke(CompiledCompanion.method(
+        CHAIN.load("demo.Chain"), "permuted"), chain, (Object) x)), Arrays.toString(RecordCheck.slots(
+        CompiledCompanion.call(tape, "value"))));
+  }
+
   @Test
   void aNonFinalFieldIsReadWhenTheCompanionIsCalled() throws ReflectiveOperationException {
     Object model = model();

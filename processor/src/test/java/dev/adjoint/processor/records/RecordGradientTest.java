@@ -96,6 +96,27 @@ class RecordGradientTest {
         }
 
         @Differentiable
+        static double locals(Net net, double[] x, Params p) {
+          var h = net.hidden();
+          Layer o = net.out();
+          double s = layer(h, x) + layer(o, x);
+          Params q = new Params(p.bias() * 2, p.w(), p.n());
+          double[] fresh = new double[p.n()];
+          for (int j = 0; j < p.n(); j++) {
+            fresh[j] = q.w()[j] * q.bias();
+          }
+          Params r = new Params(Math.exp(q.bias()), fresh.clone(), 2);
+          fresh[0] = 100;
+          Layer l2 = new Layer(new double[][] {{q.bias(), 1}, {2, q.w()[0]}}, new double[] {x[0], x[1]});
+          for (int k = 0; k < 3; k++) {
+            Params inLoop = new Params(s * k, r.w(), k);
+            Net n2 = new Net(l2, h, inLoop.bias(), k == 1);
+            s += inLoop.bias() * r.w()[0] + layer(n2.hidden(), x) * n2.scale() + loss(inLoop, h.w(), x);
+          }
+          return s + r.bias() * r.w()[1] + fresh[0];
+        }
+
+        @Differentiable
         static double obscuring(Params Math, Params upstream, Params demo, double x) {
           return java.lang.Math.sin(Math.bias() * x) * upstream.bias() + demo.w()[0];
         }
@@ -173,6 +194,23 @@ class RecordGradientTest {
       Object[] two = {n, GradCheck.vector(RANDOM, 2, -1, 1)};
       Object g2 = COMPILED.callStatic("demo.FitGrad", "twoLayersGradient", two);
       RecordCheck.check(original("demo.Fit", "twoLayers"), two, new String[] {"net", "x"}, g2);
+    }
+  }
+
+  @Test
+  void recordLocalsFromRecordValuesAndFromCanonicalConstruction() {
+    Class<?> layer = COMPILED.load("demo.Fit$Layer");
+    Class<?> net = COMPILED.load("demo.Fit$Net");
+    Class<?> params = COMPILED.load("demo.Fit$Params");
+    for (int trial = 0; trial < 5; trial++) {
+      Object n = RecordCheck.construct(net,
+          RecordCheck.construct(layer, GradCheck.matrix(RANDOM, 3, 2, -1, 1), GradCheck.vector(RANDOM, 3, -1, 1)),
+          RecordCheck.construct(layer, GradCheck.matrix(RANDOM, 1, 2, -0.5, 0.5), GradCheck.vector(RANDOM, 1, -1, 1)),
+          GradCheck.uniform(RANDOM, 0.5, 2), false);
+      Object[] args = {n, GradCheck.vector(RANDOM, 2, -0.5, 0.5), RecordCheck.construct(params,
+          GradCheck.uniform(RANDOM, -0.5, 0.5), GradCheck.vector(RANDOM, 2, -0.5, 0.5), 2)};
+      RecordCheck.check(original("demo.Fit", "locals"), args, new String[] {"net", "x", "p"},
+          COMPILED.callStatic("demo.FitGrad", "localsGradient", args));
     }
   }
 
