@@ -140,10 +140,6 @@ public final class Records {
         boolean differentiable = type.get().differentiable() && !noGrad;
         parts.add(new Shape.Part(name, new Shape.Leaf("", type.get(), differentiable), differentiable));
       } else if (record != null) {
-        if (instance && name.equals("self")) {
-          throw new Refused(p, "a parameter of an instance @Differentiable method cannot be named 'self': the"
-              + " companion's members take the object as 'self' first; rename the parameter");
-        }
         Shape.Node node = recordNode(record, "", !noGrad, p, new ArrayList<>());
         parts.add(new Shape.Part(name, node, anyDifferentiable(node)));
       } else {
