@@ -18,23 +18,23 @@ import java.util.function.Function;
  * an array element, a record component, recursively) is perturbed in turn, records rebuilt through their
  * canonical constructors. Everything else (int, long, boolean, int[]) is a constant the gradient copies.
  */
-final class RecordCheck {
+public final class RecordCheck {
   private RecordCheck() {}
 
   /** The number of double slots of {@code v}. */
-  static int doubles(Object v) {
+  public static int doubles(Object v) {
     return slots(v).length;
   }
 
   /** The double slots of {@code v}, depth first. */
-  static double[] slots(Object v) {
+  public static double[] slots(Object v) {
     List<Double> out = new ArrayList<>();
     collect(v, out, new ArrayList<>());
     return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** The other leaves of {@code v}, depth first, printed. */
-  static List<String> constants(Object v) {
+  public static List<String> constants(Object v) {
     List<String> out = new ArrayList<>();
     collect(v, new ArrayList<>(), out);
     return out;
@@ -61,7 +61,7 @@ final class RecordCheck {
   }
 
   /** A deep copy of {@code v} with double slot {@code k} moved by {@code h}. */
-  static Object shifted(Object v, int k, double h) {
+  public static Object shifted(Object v, int k, double h) {
     return shift(v, new int[] {k}, h);
   }
 
@@ -97,7 +97,7 @@ final class RecordCheck {
     return v;
   }
 
-  static Object construct(Class<?> record, Object... values) {
+  public static Object construct(Class<?> record, Object... values) {
     Class<?>[] types = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getType)
         .toArray(Class<?>[]::new);
     try {
@@ -114,7 +114,7 @@ final class RecordCheck {
    * {@code names[i]} is the component of argument {@code i}, null for an argument without one. A record
    * component's other leaves must equal the argument's.
    */
-  static void check(Function<Object[], Double> f, Object[] args, String[] names, Object gradient) {
+  public static void check(Function<Object[], Double> f, Object[] args, String[] names, Object gradient) {
     Map<String, Object> g = CompiledCompanion.components(gradient);
     assertEquals(Arrays.stream(names).filter(n -> n != null).toList(), new ArrayList<>(g.keySet()),
         "gradient components");
