@@ -117,6 +117,24 @@ class RecordGradientTest {
         }
 
         @Differentiable
+        static double loops(Params p, Layer l) {
+          double s = 0;
+          for (double v : p.w()) {
+            s += v * v;
+          }
+          for (double[] row : l.w()) {
+            s += row[0] * p.bias();
+          }
+          double[] c = p.w().clone();
+          c[0] = 3 * c[0];
+          double t = 0;
+          for (int j = 0; j < c.length; j++) {
+            t += c[j] * l.b()[j];
+          }
+          return s * t;
+        }
+
+        @Differentiable
         static double obscuring(Params Math, Params upstream, Params demo, double x) {
           return java.lang.Math.sin(Math.bias() * x) * upstream.bias() + demo.w()[0];
         }
@@ -211,6 +229,21 @@ class RecordGradientTest {
           GradCheck.uniform(RANDOM, -0.5, 0.5), GradCheck.vector(RANDOM, 2, -0.5, 0.5), 2)};
       RecordCheck.check(original("demo.Fit", "locals"), args, new String[] {"net", "x", "p"},
           COMPILED.callStatic("demo.FitGrad", "localsGradient", args));
+    }
+  }
+
+  @Test
+  void enhancedForLoopsAndCopiesOfARecordsArrays() {
+    Class<?> params = COMPILED.load("demo.Fit$Params");
+    Class<?> layer = COMPILED.load("demo.Fit$Layer");
+    for (int trial = 0; trial < 3; trial++) {
+      Object[] args = {params(params, 3),
+          RecordCheck.construct(layer, GradCheck.matrix(RANDOM, 2, 2, -1, 1), GradCheck.vector(RANDOM, 3, -1, 1))};
+      String before = Arrays.toString(RecordCheck.slots(args[0])) + Arrays.toString(RecordCheck.slots(args[1]));
+      RecordCheck.check(original("demo.Fit", "loops"), args, new String[] {"p", "l"},
+          COMPILED.callStatic("demo.FitGrad", "loopsGradient", args));
+      assertEquals(before, Arrays.toString(RecordCheck.slots(args[0])) + Arrays.toString(RecordCheck.slots(args[1])),
+          "the records are not changed");
     }
   }
 
