@@ -252,7 +252,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<String, dev.adjoint.processor.ir.Shape> shapes = new HashMap<>();
     for (Read r : work.reads) {
       // read without problems, so the shape is not refused
-      dev.adjoint.processor.read.Records.shape(r.method)
+      dev.adjoint.processor.read.RecordShapes.shape(r.method)
           .ifPresent(s -> shapes.put(r.method.getSimpleName().toString(), s));
       try {
         Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries);
@@ -390,7 +390,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       error(method, "@Differentiable method '" + name + "' returns "
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
           + ": its result must be double, double[], double[][] or Tensor"
-          + (dev.adjoint.processor.read.Records.recordType(method.getReturnType()) != null
+          + (dev.adjoint.processor.read.RecordShapes.recordType(method.getReturnType()) != null
               ? " (records are not supported as results yet: return the components as a double[] and build the"
               + " record in the caller)" : ""));
       ok = false;
@@ -406,7 +406,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
     }
     boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter)
-        || dev.adjoint.processor.read.Records.anyDifferentiable(method);
+        || dev.adjoint.processor.read.RecordShapes.anyDifferentiable(method);
     if (!anyDifferentiable) {
       error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
           + " double, double[], double[][] or Tensor (or a record with such a component), and not @NoGrad");

@@ -146,8 +146,8 @@ public final class MethodReader {
     Map<String, Expr.Var> parameterScope = new LinkedHashMap<>();
     Optional<dev.adjoint.processor.ir.Shape> shape;
     try {
-      shape = Records.shape(method);
-    } catch (Records.Refused r) {
+      shape = RecordShapes.shape(method);
+    } catch (RecordShapes.Refused r) {
       problems.add(new Problem(trees.getTree(r.at) != null ? trees.getTree(r.at) : tree, r.getMessage()));
       return Optional.empty();
     }
@@ -1127,7 +1127,7 @@ public final class MethodReader {
     return elementAliases.containsKey(name) ? null : lookup(name);
   }
 
-  /** Whether {@code irName} is a parameter (never an enhanced for loop's element). */
+  /** Whether {@code irName} is a parameter (the leaves of record parameters and of {@code this} included). */
   boolean isParameter(String irName) {
     return parameterNames.contains(irName);
   }
