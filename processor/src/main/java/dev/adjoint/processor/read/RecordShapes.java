@@ -104,11 +104,18 @@ public final class RecordShapes {
     }
     List<Shape.Node> fields = new ArrayList<>();
     for (VariableElement f : ElementFilter.fieldsIn(owner.getEnclosedElements())) {
-      if (selfField(f)) {
-        Optional<Type> type = ModelTypes.of(f.asType());
-        fields.add(type.isPresent()
-            ? new Shape.Leaf("." + f.getSimpleName(), type.get(), false)
-            : recordNode(recordType(f.asType()), "." + f.getSimpleName(), false, method, new ArrayList<>()));
+      if (!selfField(f)) {
+        continue;
+      }
+      Optional<Type> type = ModelTypes.of(f.asType());
+      if (type.isPresent()) {
+        fields.add(new Shape.Leaf("." + f.getSimpleName(), type.get(), false));
+        continue;
+      }
+      try {
+        fields.add(recordNode(recordType(f.asType()), "." + f.getSimpleName(), false, f, new ArrayList<>()));
+      } catch (Refused r) {
+        // a record field the companion cannot pass on: not read, so that reading it is refused on the read
       }
     }
     return new Shape.Part("self", new Shape.Composite("", owner.getQualifiedName().toString(), false, fields), false);

@@ -222,6 +222,14 @@ final class Records {
             + " make '" + name + "' package-private (its value is a constant of the derivative), or pass it as a"
             + " parameter");
       }
+      TypeElement record = RecordShapes.recordType(f.asType());
+      if (record != null) {
+        try {
+          RecordShapes.recordNode(record, "", false, f, new ArrayList<>());
+        } catch (RecordShapes.Refused r) {
+          throw new Unsupported(at, "the field '" + name + "' cannot be read: " + r.getMessage());
+        }
+      }
       throw new Unsupported(at, "the field '" + name + "' has type " + f.asType() + ", which a @Differentiable"
           + " method cannot read: fields of 'this' may be double, double[], double[][], int, long, boolean,"
           + " int[] or records of those; pass what it needs as a parameter");

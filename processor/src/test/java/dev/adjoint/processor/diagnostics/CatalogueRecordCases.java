@@ -114,7 +114,15 @@ final class CatalogueRecordCases {
         @Differentiable double f(double x) {
           return name.length() * x; // ERROR
         }
-        """, "the field 'name' has type java.lang.String, which a @Differentiable method cannot read"));
+        """, "the field 'name' has type java.lang.String, which a @Differentiable method cannot read"),
+        refused("""
+            record Label(double a, String text) {}
+            final Label label = new Label(1, "n");
+            @Differentiable double f(double x) {
+              return label.a() * x; // ERROR
+            }
+            """, "the field 'label' cannot be read: the record Label has the component 'text' of type"
+            + " java.lang.String"));
     row("a record or `this` as a value (not through an accessor, not as an argument)",
         refused("""
             record P(double a, double b) {}

@@ -30,6 +30,10 @@ class InstanceMethodGradientTest {
         double scale;
         final int n;
         final Quad prior;
+        final Label label = new Label("a model");
+        private final double[] unread = {1, 2};
+
+        record Label(String text) {}
 
         public Model(double[] w, double scale, Quad prior) {
           this.w = w;
