@@ -135,6 +135,13 @@ class RecordGradientTest {
         }
 
         @Differentiable
+        static double plain(double x, double[] w) {
+          Params q = new Params(x * x, w, w.length);
+          Layer l = new Layer(new double[][] {{x, 1}, {w[0], x}}, new double[] {x, w[1]});
+          return loss(q, l.w(), l.b()) + layer(l, w) + q.w()[0] * x;
+        }
+
+        @Differentiable
         static double obscuring(Params Math, Params upstream, Params demo, double x) {
           return java.lang.Math.sin(Math.bias() * x) * upstream.bias() + demo.w()[0];
         }
@@ -245,6 +252,13 @@ class RecordGradientTest {
       assertEquals(before, Arrays.toString(RecordCheck.slots(args[0])) + Arrays.toString(RecordCheck.slots(args[1])),
           "the records are not changed");
     }
+  }
+
+  @Test
+  void aPlainMethodWithRecordLocalsKeepsEveryModeOfItsCompanion() {
+    // GradCheck also checks mJvp and mJacobian, here computed by reverse mode through the record calls
+    GradCheck.of(COMPILED, "demo.Fit", "plain").atRandomPoints(4, r -> new Object[] {GradCheck.uniform(r, -1, 1),
+        GradCheck.vector(r, 2, -1, 1)});
   }
 
   @Test
