@@ -84,7 +84,7 @@ public final class Autograd {
     for (int i = 0; i < inputs.length; i++) {
       Tensor g = captured[i];
       if (g != null) {
-        result[i] = createGraph ? g : Tensor.wrap(g.data.clone(), g.shapeRef().clone());
+        result[i] = createGraph ? g : Tensor.wrap(g.toArray(), g.shapeRef().clone());
       }
     }
     return result;
@@ -112,7 +112,7 @@ public final class Autograd {
         double[] onehot = new double[m];
         onehot[i] = 1;
         Tensor row = grad(y, new Tensor[] {leaf}, Tensor.fromArray(onehot, y.shapeRef()), i < m - 1)[0];
-        System.arraycopy(row.data, 0, j, i * n, n);
+        System.arraycopy(row.values(), 0, j, i * n, n);
       }
     }
     return Tensor.wrap(j, new int[] {m, n});
@@ -144,7 +144,7 @@ public final class Autograd {
           double[] onehot = new double[n];
           onehot[i] = 1;
           Tensor row = grad(g, new Tensor[] {leaf}, Tensor.fromArray(onehot, g.shapeRef()), i < n - 1)[0];
-          System.arraycopy(row.data, 0, h, i * n, n);
+          System.arraycopy(row.values(), 0, h, i * n, n);
         }
       }
     }

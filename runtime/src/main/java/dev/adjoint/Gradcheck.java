@@ -43,7 +43,7 @@ public final class Gradcheck {
     Tensor[] leaves = new Tensor[k];
     int differentiable = 0;
     for (int i = 0; i < k; i++) {
-      leaves[i] = Tensor.wrap(inputs[i].data.clone(), inputs[i].shapeRef().clone());
+      leaves[i] = Tensor.wrap(inputs[i].toArray(), inputs[i].shapeRef().clone());
       if (inputs[i].isRequiresGrad()) {
         leaves[i].requiresGrad();
         differentiable++;
@@ -76,7 +76,7 @@ public final class Gradcheck {
     }
     for (int j = 0; j < differentiable; j++) {
       int i = position[j];
-      double[] x = inputs[i].data;
+      double[] x = inputs[i].values();
       for (int e = 0; e < x.length; e++) {
         double[] plus = evaluate(f, inputs, i, e, x[e] + eps);
         double[] minus = evaluate(f, inputs, i, e, x[e] - eps);
@@ -187,7 +187,7 @@ public final class Gradcheck {
         }
       }
       for (int j = 0; j < wrt.length; j++) {
-        a[j][o] = g[j].data;
+        a[j][o] = g[j].values();
       }
     }
     return a;
@@ -196,10 +196,10 @@ public final class Gradcheck {
   private static double[] evaluate(Function<Tensor[], Tensor> f, Tensor[] inputs, int which, int entry, double v) {
     Tensor[] args = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
-      args[i] = Tensor.wrap(inputs[i].data.clone(), inputs[i].shapeRef().clone());
+      args[i] = Tensor.wrap(inputs[i].toArray(), inputs[i].shapeRef().clone());
     }
-    args[which].data[entry] = v;
-    return Tensor.noGrad(() -> f.apply(args)).data.clone();
+    args[which].storage[entry] = v;
+    return Tensor.noGrad(() -> f.apply(args)).toArray();
   }
 
   private static int[] unflatten(int flat, int[] shape) {

@@ -46,7 +46,7 @@ public final class Losses {
   /** {@link #binaryCrossEntropy(Tensor, Tensor)} with a reduction. */
   public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Reduction reduction) {
     sameShape("binaryCrossEntropy", input, target);
-    for (double p : input.data) {
+    for (double p : input.values()) {
       if (!(p >= 0 && p <= 1)) {
         throw new IllegalArgumentException("binaryCrossEntropy: all elements of input should be between 0 and 1,"
             + " found " + p + " (for scores use binaryCrossEntropyWithLogits)");
@@ -70,8 +70,8 @@ public final class Losses {
   /** {@link #binaryCrossEntropyWithLogits(Tensor, Tensor)} with a reduction. */
   public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Reduction reduction) {
     sameShape("binaryCrossEntropyWithLogits", input, target);
-    double[] x = input.data;
-    double[] y = target.data;
+    double[] x = input.values();
+    double[] y = target.values();
     double[] r = new double[x.length];
     for (int i = 0; i < r.length; i++) {
       r[i] = Math.max(x[i], 0) - x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
@@ -95,24 +95,7 @@ public final class Losses {
 
   /** {@code -input[i, target[i]]} reduced, as {@code F.nll_loss(input, target, reduction=...)}. */
   public static Tensor nllLoss(Tensor input, int[] target, Reduction reduction) {
-    if (input.dim() != 2) {
-      throw new IllegalArgumentException("nllLoss expects input of shape [N, C], got " + Shapes.str(input.shapeRef()));
-    }
-    int batch = input.size(0);
-    int classes = input.size(1);
-    if (target.length != batch) {
-      throw new IllegalArgumentException("nllLoss: " + target.length + " targets for a batch of " + batch);
-    }
-    double[] idx = new double[batch];
-    for (int i = 0; i < batch; i++) {
-      if (target[i] < 0 || target[i] >= classes) {
-        throw new IndexOutOfBoundsException("target " + target[i] + " at position " + i + " is out of bounds for "
-            + classes + " classes");
-      }
-      idx[i] = target[i];
-    }
-    Tensor picked = input.gather(1, Tensor.wrap(idx, new int[] {batch, 1})).squeeze(1);
-    return reduction.apply(picked.neg());
+    return nllLoss(input, target, null, IGNORE_INDEX, reduction);
   }
 
   /** PyTorch's default {@code ignore_index}: a target that is never a class. */
@@ -125,7 +108,9 @@ public final class Losses {
 
   /**
    * {@code F.cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)} for logits
-   * {@code input} of shape {@code [N, C]} and class indices {@code target}: with {@code lp = logSoftmax(input)},
+   * {@code input} of shape {@code [N, C]} and class indices {@code target}, or K-dimensional input {@code [N, C,
+   * d1, ..., dK]} with the {@code N·d1·...·dK} targets in row-major order (the loss of every position; {@link
+   * Reduction#NONE} gives shape {@code [N, d1, ..., dK]}): with {@code lp = logSoftmax(input)},
    * sample {@code i} (unless {@code target[i] == ignoreIndex}) loses
    * {@code (1 - ε)·(-w[t_i]·lp[i, t_i]) + ε/C·(-Σ_c w[c]·lp[i, c])}; {@link Reduction#MEAN} divides the sum by
    * {@code Σ w[t_i]} over the samples not ignored (their number without weights), exactly as PyTorch (all
@@ -140,6 +125,11 @@ public final class Losses {
    */
   public static Tensor crossEntropy(Tensor input, int[] target, Tensor weight, int ignoreIndex,
       double labelSmoothing, Reduction reduction) {
+    if (input.dim() > 2) {
+      checkTargetCount("crossEntropy", input, target);
+      return unflatten(crossEntropy(classesLast(input), target, weight, ignoreIndex, labelSmoothing, reduction),
+          input, reduction);
+    }
     int classes = checkLogits("crossEntropy", input, weight, labelSmoothing);
     Tensor logp = input.logSoftmax(1);
     Tensor nll = nllLoss(logp, target, weight, ignoreIndex, reduction);
@@ -153,7 +143,7 @@ public final class Losses {
       if (target[i] == ignoreIndex) {
         ignoredMask[i] = 1;
       } else {
-        denominator += weight == null ? 1 : weight.data[target[i]];
+        denominator += weight == null ? 1 : weight.get(target[i]);
       }
     }
     Tensor weighted = weight == null ? logp : logp.mul(weight.detach().reshape(1, classes));
@@ -165,13 +155,18 @@ public final class Losses {
 
   /**
    * {@code F.cross_entropy(input, target, weight, reduction, label_smoothing)} for class probabilities
-   * {@code target} of the input's shape {@code [N, C]}: with {@code lp = logSoftmax(input)} and
+   * {@code target} of the input's shape {@code [N, C]} (or {@code [N, C, d1, ..., dK]}, position by position): with {@code lp = logSoftmax(input)} and
    * {@code q = (1 - ε)·target + ε/C}, sample {@code i} loses {@code -Σ_c w[c]·q[i, c]·lp[i, c]};
    * {@link Reduction#MEAN} divides by {@code N} (not by the weights), as PyTorch. Gradients flow to the input
    * and to the target. PyTorch has no {@code ignore_index} for probability targets, and neither has this.
    */
   public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, double labelSmoothing,
       Reduction reduction) {
+    if (input.dim() > 2) {
+      sameShape("crossEntropy (class probabilities)", input, target);
+      return unflatten(crossEntropy(classesLast(input), classesLast(target), weight, labelSmoothing, reduction),
+          input, reduction);
+    }
     int classes = checkLogits("crossEntropy", input, weight, labelSmoothing);
     sameShape("crossEntropy (class probabilities)", input, target);
     Tensor q = labelSmoothing == 0 ? target : target.mul(1 - labelSmoothing).add(labelSmoothing / classes);
@@ -191,6 +186,10 @@ public final class Losses {
    * @param weight per-class weights of shape {@code [C]}, or {@code null}; no gradient flows to them
    */
   public static Tensor nllLoss(Tensor input, int[] target, Tensor weight, int ignoreIndex, Reduction reduction) {
+    if (input.dim() > 2) {
+      checkTargetCount("nllLoss", input, target);
+      return unflatten(nllLoss(classesLast(input), target, weight, ignoreIndex, reduction), input, reduction);
+    }
     int classes = checkLogits("nllLoss", input, weight, 0);
     int batch = input.size(0);
     if (target.length != batch) {
@@ -210,7 +209,7 @@ public final class Losses {
             + classes + " classes");
       }
       idx[i] = target[i];
-      w[i] = weight == null ? 1 : weight.data[target[i]];
+      w[i] = weight == null ? 1 : weight.get(target[i]);
       denominator += w[i];
     }
     Tensor picked = input.gather(1, Tensor.wrap(idx, new int[] {batch, 1})).squeeze(1);
@@ -225,11 +224,41 @@ public final class Losses {
     }
   }
 
+  /**
+   * A K-dimensional input {@code [N, C, d1, ..., dK]} as {@code [N·d1·...·dK, C]}: the class dimension moved
+   * last, the others flattened in row-major order (PyTorch's K-dimensional losses are this 2-D loss over
+   * every position).
+   */
+  private static Tensor classesLast(Tensor input) {
+    int r = input.dim();
+    int[] dims = new int[r];
+    dims[0] = 0;
+    for (int i = 1; i < r - 1; i++) {
+      dims[i] = i + 1;
+    }
+    dims[r - 1] = 1;
+    return input.permute(dims).reshape(-1, input.size(1));
+  }
+
+  /** A per-position loss of a K-dimensional input back in shape {@code [N, d1, ..., dK]}; reduced ones as they are. */
+  private static Tensor unflatten(Tensor loss, Tensor input, Reduction reduction) {
+    return reduction == Reduction.NONE ? loss.reshape(Shapes.without(input.shapeRef(), 1)) : loss;
+  }
+
+  private static void checkTargetCount(String op, Tensor input, int[] target) {
+    int[] positions = Shapes.without(input.shapeRef(), 1);
+    if (target.length != Shapes.numel(positions)) {
+      throw new IllegalArgumentException(op + ": input of shape " + Shapes.str(input.shapeRef()) + " needs "
+          + Shapes.numel(positions) + " targets (shape " + Shapes.str(positions) + " in row-major order), got "
+          + target.length);
+    }
+  }
+
   /** Checks an {@code [N, C]} input, an optional {@code [C]} weight and {@code ε}; returns {@code C}. */
   private static int checkLogits(String op, Tensor input, Tensor weight, double labelSmoothing) {
     if (input.dim() != 2) {
-      throw new IllegalArgumentException(op + " expects input of shape [N, C], got " + Shapes.str(input.shapeRef())
-          + " (K-dimensional input is not supported yet: move the class dimension last and reshape to [N, C])");
+      throw new IllegalArgumentException(op + " expects input of shape [N, C] or [N, C, d1, ..., dK], got "
+          + Shapes.str(input.shapeRef()));
     }
     int classes = input.size(1);
     if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {

@@ -127,13 +127,18 @@ final class ShapeKernels {
    * by the index value, which must lie in {@code [0, xs[d])}.
    */
   static int[] gatherOffsets(double[] index, int[] is, int[] xs, int d) {
+    return gatherOffsets(index, is, xs, d, "gather");
+  }
+
+  /** {@link #gatherOffsets(double[], int[], int[], int)} naming {@code op} in its errors. */
+  static int[] gatherOffsets(double[] index, int[] is, int[] xs, int d, String op) {
     if (is.length != xs.length) {
-      throw new IllegalArgumentException("gather: index of shape " + Shapes.str(is) + " and input of shape "
+      throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(is) + " and input of shape "
           + Shapes.str(xs) + " need the same number of dimensions");
     }
     for (int k = 0; k < is.length; k++) {
       if (k != d && is[k] > xs[k]) {
-        throw new IllegalArgumentException("gather: index of shape " + Shapes.str(is) + " is larger than input"
+        throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(is) + " is larger than input"
             + " of shape " + Shapes.str(xs) + " apart from dimension " + d);
       }
     }
@@ -144,7 +149,7 @@ final class ShapeKernels {
       double v = index[p];
       int k = (int) v;
       if (k != v || k < 0 || k >= xs[d]) {
-        throw new IndexOutOfBoundsException("gather: index " + v + " is out of bounds for dimension " + d
+        throw new IndexOutOfBoundsException(op + ": index " + v + " is out of bounds for dimension " + d
             + " with size " + xs[d]);
       }
       int o = 0;

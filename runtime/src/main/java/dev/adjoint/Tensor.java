@@ -16,11 +16,15 @@ import java.util.function.Supplier;
  * #backward(Tensor, boolean)} runs the reverse pass and <em>accumulates</em> into the leaves'
  * {@link #grad()} until {@link #zeroGrad()}. Inside {@link #noGrad(Runnable)} nothing is recorded.
  *
- * <p><b>Values.</b> Operations never modify their operands. Only the explicit in-place updates
- * ({@link #addInPlace}, {@link #subInPlace}, {@link #mulInPlace}) change a tensor; each bumps its
- * version counter, and a reverse pass that needs a value changed since it was saved throws instead of
- * returning a wrong gradient. {@link #reshape}, {@link #view}, {@link #detach()} share storage (and the
- * version counter) with their source; every other operation copies.
+ * <p><b>Storage and views.</b> A tensor is a strided view of a {@code double[]} storage: its element at an
+ * index is at {@code storageOffset() + Σ index[d]·stride()[d]}. Views ({@link #t}, {@link #transpose}, {@link
+ * #permute}, {@link #select}, {@link #slice}, {@link #narrow}, {@link #expand}, {@link #unsqueeze}, {@link
+ * #squeeze}, {@link #view}, {@link #reshape} when the strides allow, {@link #split}, {@link #detach()}) share
+ * storage and the version counter with their base; every other operation returns a fresh contiguous tensor
+ * and never modifies its operands. Only the in-place operations ({@link #addInPlace}, {@link #subInPlace},
+ * {@link #mulInPlace}, {@link #copy_}, {@link #fill_}, {@link #zero_}) change values: through a view they
+ * change the base, each bumps the shared version counter, and a reverse pass that needs a value changed since
+ * it was saved throws instead of returning a wrong gradient.
  *
  * <p><b>Shapes.</b> Element-wise operations broadcast as NumPy does; the gradient of a broadcast
  * operand is summed back to the operand's shape. A 0-dimensional tensor (shape {@code []}) is a scalar.
@@ -32,25 +36,65 @@ public final class Tensor {
   /** A version counter shared by tensors that share storage. */
   static final class Version {
     int value;
+    /** Whether a view of the storage was taken (an in-place change of a non-leaf then is not recorded). */
+    boolean viewed;
   }
 
-  final double[] data;
+  /** The storage, shared by views; this tensor's elements are at {@code offset + Σ index[d]·strides[d]}. */
+  final double[] storage;
+  final int offset;
   private final int[] shape;
+  final int[] strides;
+  private final int numel;
+  /** Whether the elements are exactly {@code storage}, in row-major order (the kernels' fast path). */
+  private final boolean plain;
   final Version version;
+  /** For a view, the tensor that owns the storage (views of views name the first owner); else null. */
+  final Tensor base;
   private boolean requiresGrad;
   private Node gradFn;
   private Tensor grad;
   private Node accumulator;
 
-  private Tensor(double[] data, int[] shape, Version version) {
-    this.data = data;
+  private Tensor(double[] storage, int offset, int[] shape, int[] strides, Version version, Tensor base) {
+    this.storage = storage;
+    this.offset = offset;
     this.shape = shape;
+    this.strides = strides;
+    this.numel = Shapes.numel(shape);
+    this.plain = offset == 0 && storage.length == numel && StridedKernels.isContiguous(shape, strides);
     this.version = version;
+    this.base = base;
   }
 
-  /** A fresh leaf owning {@code data} (not copied) with {@code shape} (not copied). */
+  /** A fresh leaf owning {@code data} (not copied, row-major) with {@code shape} (not copied). */
   static Tensor wrap(double[] data, int[] shape) {
-    return new Tensor(data, shape, new Version());
+    return new Tensor(data, 0, shape, Shapes.contiguousStrides(shape), new Version(), null);
+  }
+
+  /** A view of this tensor's storage with another geometry (sharing the version counter), without graph state. */
+  Tensor viewOfStorage(int newOffset, int[] newShape, int[] newStrides) {
+    version.viewed = true;
+    return new Tensor(storage, newOffset, newShape, newStrides, version, base != null ? base : this);
+  }
+
+  /**
+   * The elements in row-major order: the storage itself when this tensor is plain (so callers must not
+   * write into it), else a fresh copy. Kernels read their operands through this.
+   */
+  double[] values() {
+    return plain ? storage : StridedKernels.gather(storage, offset, shape, strides);
+  }
+
+  /** Overwrites the elements with {@code v} (row-major, {@code numel()} values), through the strides. */
+  void assign(double[] v) {
+    if (plain) {
+      if (v != storage) {
+        System.arraycopy(v, 0, storage, 0, numel);
+      }
+    } else {
+      StridedKernels.scatter(v, storage, offset, shape, strides);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -219,7 +263,7 @@ public final class Tensor {
 
   /** {@code base^linspace(start, end, steps)}, as {@code torch.logspace(start, end, steps, base)}. */
   public static Tensor logspace(double start, double end, int steps, double base) {
-    double[] d = linspace(start, end, steps).data;
+    double[] d = linspace(start, end, steps).storage;
     for (int i = 0; i < d.length; i++) {
       d[i] = Math.pow(base, d[i]);
     }
@@ -257,7 +301,7 @@ public final class Tensor {
   public static Tensor eye(int n) {
     Tensor t = zeros(n, n);
     for (int i = 0; i < n; i++) {
-      t.data[i * n + i] = 1;
+      t.storage[i * n + i] = 1;
     }
     return t;
   }
@@ -267,17 +311,17 @@ public final class Tensor {
 
   /** The value of a one-element tensor, as PyTorch's {@code item()}. */
   public double item() {
-    if (data.length != 1) {
-      throw new IllegalStateException("a Tensor with " + data.length
+    if (numel != 1) {
+      throw new IllegalStateException("a Tensor with " + numel
           + " elements cannot be converted to a scalar (item() needs exactly one element; shape "
           + Shapes.str(shape) + ")");
     }
-    return data[0];
+    return storage[offset];
   }
 
   /** A row-major copy of the values. */
   public double[] toArray() {
-    return data.clone();
+    return plain ? storage.clone() : values();
   }
 
   /** The values of a 2-dimensional tensor as a fresh nested array. */
@@ -287,8 +331,9 @@ public final class Tensor {
           + Shapes.str(shape));
     }
     double[][] out = new double[shape[0]][];
+    double[] v = values();
     for (int i = 0; i < shape[0]; i++) {
-      out[i] = Arrays.copyOfRange(data, i * shape[1], (i + 1) * shape[1]);
+      out[i] = Arrays.copyOfRange(v, i * shape[1], (i + 1) * shape[1]);
     }
     return out;
   }
@@ -300,6 +345,20 @@ public final class Tensor {
 
   int[] shapeRef() {
     return shape;
+  }
+
+  /**
+   * A copy of the strides: how many storage elements apart neighbours along each dimension are, as PyTorch's
+   * {@code stride()} (row-major for a fresh tensor; views such as {@link #t()} permute them, {@link #expand}
+   * sets 0).
+   */
+  public int[] stride() {
+    return strides.clone();
+  }
+
+  /** Where this tensor's first element is in its storage, as PyTorch's {@code storage_offset()}. */
+  public int storageOffset() {
+    return offset;
   }
 
   /** The size of dimension {@code dim} (negative counts from the end). */
@@ -314,7 +373,7 @@ public final class Tensor {
 
   /** The number of elements. */
   public int numel() {
-    return data.length;
+    return numel;
   }
 
   /** The element at a full index (one index per dimension; negative counts from the end). */
@@ -323,11 +382,11 @@ public final class Tensor {
       throw new IllegalArgumentException("get needs " + shape.length + " indices for shape "
           + Shapes.str(shape) + ", got " + index.length);
     }
-    int off = 0;
+    int off = offset;
     for (int i = 0; i < index.length; i++) {
-      off = off * shape[i] + checkIndex(index[i], i);
+      off += checkIndex(index[i], i) * strides[i];
     }
-    return data[off];
+    return storage[off];
   }
 
   private int checkIndex(int index, int dim) {
@@ -424,14 +483,14 @@ public final class Tensor {
           + " after retainGrad()) accumulate gradients (this one was produced by " + gradFn.name + ")");
     }
     if (grad != null) {
-      Arrays.fill(grad.data, 0.0);
+      grad.assign(new double[grad.numel]);
       grad.version.value++;
     }
   }
 
   /** A leaf sharing this tensor's storage that does not require grad (cuts the graph). */
   public Tensor detach() {
-    return new Tensor(data, shape, version);
+    return new Tensor(storage, offset, shape, strides, version, null);
   }
 
   /** Runs {@code body} with recording disabled on this thread (PyTorch's {@code with torch.no_grad()}). */
@@ -508,9 +567,14 @@ public final class Tensor {
       // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
       grad = grad == null ? g : grad.add(g);
     } else if (grad == null) {
-      grad = wrap(g.data.clone(), shape);
+      grad = wrap(g.toArray(), shape);
+    } else if (grad.plain) {
+      PointwiseKernels.addInto(grad.storage, g.values());
+      grad.version.value++;
     } else {
-      PointwiseKernels.addInto(grad.data, g.data);
+      double[] sum = grad.values();
+      PointwiseKernels.addInto(sum, g.values());
+      grad.assign(sum);
       grad.version.value++;
     }
   }
@@ -560,7 +624,7 @@ public final class Tensor {
   Tensor checkedUpstream(Tensor upstream) {
     Tensor up;
     if (upstream == null) {
-      if (data.length != 1) {
+      if (numel != 1) {
         throw Backward.implicitUpstream(shape);
       }
       up = ones(shape);
@@ -631,7 +695,7 @@ public final class Tensor {
 
   /** A tensor sharing this one's storage, shape and version counter, without graph state. */
   Tensor shareStorage() {
-    return new Tensor(data, shape, version);
+    return new Tensor(storage, offset, shape, strides, version, null);
   }
 
   /** Makes this tensor the output of {@code node} (a non-leaf that requires grad). */
@@ -646,49 +710,62 @@ public final class Tensor {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // In-place updates (optimizer steps)
+  // In-place updates (see InPlaceOps for the rules)
 
-  /** {@code this += other} (other broadcast to this shape), for optimizer steps; returns this. */
+  /**
+   * {@code this += other} (other broadcast to this shape), as {@code add_}; returns this. Writes through a
+   * view into its base and bumps the version counter the view shares with it. Recorded in the graph on a
+   * non-leaf (or when {@code other} requires grad), as PyTorch does; refused on a leaf that requires grad
+   * outside {@link #noGrad()}, on an expanded view, and (when recording) on a view or a viewed tensor.
+   */
   public Tensor addInPlace(Tensor other) {
-    return inPlace(other, Double::sum, "addInPlace");
+    return InPlaceOps.binary(this, other, PointwiseKernels.ADD, "addInPlace");
   }
 
-  /** {@code this -= other} (other broadcast to this shape), e.g. {@code w.subInPlace(w.grad().mul(lr))}. */
+  /**
+   * {@code this -= other} (other broadcast to this shape), as {@code sub_}; e.g. {@code
+   * w.subInPlace(w.grad().mul(lr))}.
+   */
   public Tensor subInPlace(Tensor other) {
-    return inPlace(other, (a, b) -> a - b, "subInPlace");
+    return InPlaceOps.binary(this, other, PointwiseKernels.SUB, "subInPlace");
   }
 
-  /** {@code this *= factor}; returns this. */
+  /** {@code this *= factor}, as {@code mul_}; returns this. */
   public Tensor mulInPlace(double factor) {
-    checkInPlace(null, "mulInPlace");
-    PointwiseKernels.scale(data, factor);
-    version.value++;
-    return this;
+    return InPlaceOps.scale(this, factor);
   }
 
-  private Tensor inPlace(Tensor other, DoubleBinaryOperator f, String op) {
-    checkInPlace(other, op);
-    if (!Shapes.broadcastsTo(other.shape, shape)) {
-      throw new IllegalArgumentException(op + ": operand of shape " + Shapes.str(other.shape)
-          + " does not broadcast to this tensor's shape " + Shapes.str(shape));
-    }
-    PointwiseKernels.inPlace(data, shape, other.data, other.shape, f);
-    version.value++;
-    return this;
+  /**
+   * Copies {@code src} (broadcast to this shape) into this tensor, as PyTorch's {@code copy_}; returns this.
+   * The gradient goes to {@code src}, summed back to its shape.
+   */
+  public Tensor copy_(Tensor src) {
+    return InPlaceOps.copy(this, src);
   }
 
-  private void checkInPlace(Tensor other, String op) {
-    if (!GradMode.isEnabled()) {
-      return;
+  /** Sets every element to {@code value}, as PyTorch's {@code fill_}; returns this. */
+  public Tensor fill_(double value) {
+    return InPlaceOps.fill(this, value, "fill_");
+  }
+
+  /** Sets every element to zero, as PyTorch's {@code zero_}; returns this. */
+  public Tensor zero_() {
+    return InPlaceOps.fill(this, 0.0, "zero_");
+  }
+
+  /** The node this tensor's gradient flows into, or null for a leaf. */
+  Node gradFn() {
+    return gradFn;
+  }
+
+  /** Moves a non-leaf onto {@code node} after an in-place change, keeping a retainGrad() request. */
+  void rebase(Node node) {
+    if (gradFn != null && gradFn.retainer == this) {
+      gradFn.retainer = null;
+      node.retainer = this;
     }
-    if (requiresGrad && gradFn == null) {
-      throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place"
-          + " operation (" + op + "): do optimizer updates inside Tensor.noGrad(...)");
-    }
-    if (requiresGrad || other != null && other.requiresGrad) {
-      throw new IllegalStateException(op + " is not recorded in the graph: use the out-of-place operation,"
-          + " or run it inside Tensor.noGrad(...)");
-    }
+    gradFn = node;
+    requiresGrad = true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -757,61 +834,40 @@ public final class Tensor {
 
   /** {@code -this}. */
   public Tensor neg() {
-    return record(wrap(PointwiseKernels.neg(data), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+    return record(wrap(PointwiseKernels.neg(values()), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
   }
 
-  private static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
+  static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.binary(a.data, a.shape, b.data, b.shape, s, f), s);
+    return wrap(PointwiseKernels.binary(a.values(), a.shape, b.values(), b.shape, s, f), s);
   }
 
   private static Tensor arith(Tensor a, Tensor b, int op) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.arith(a.data, a.shape, b.data, b.shape, s, op), s);
+    return wrap(PointwiseKernels.arith(a.values(), a.shape, b.values(), b.shape, s, op), s);
   }
 
   private Tensor scalar(double c, int op) {
-    return wrap(PointwiseKernels.arithScalar(data, c, op), shape);
+    return wrap(PointwiseKernels.arithScalar(values(), c, op), shape);
   }
 
-  private Tensor map(DoubleUnaryOperator f) {
-    return wrap(PointwiseKernels.map(data, f), shape);
+  Tensor map(DoubleUnaryOperator f) {
+    return wrap(PointwiseKernels.map(values(), f), shape);
   }
 
-  /** Broadcasts this tensor to {@code target} (PyTorch's {@code expand}); the gradient is summed back. */
+  /**
+   * This tensor broadcast to {@code target} (PyTorch's {@code expand}; {@code -1} keeps a size): a view in
+   * which the repeated entries share storage (stride 0), so it cannot be written in place. The gradient is
+   * summed back.
+   */
   public Tensor expand(int... target) {
-    int[] t = target.clone();
-    int off = t.length - shape.length;
-    if (off < 0) {
-      throw new IllegalArgumentException("expand: target " + Shapes.str(target) + " has fewer dimensions than "
-          + Shapes.str(shape));
-    }
-    for (int i = 0; i < t.length; i++) {
-      if (t[i] == -1) {
-        if (i < off) {
-          throw new IllegalArgumentException("expand: -1 is not allowed for a new leading dimension");
-        }
-        t[i] = shape[i - off];
-      }
-    }
-    if (!Shapes.broadcastsTo(shape, t)) {
-      throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot be expanded to "
-          + Shapes.str(t));
-    }
-    return expandTo(Shapes.checked(t));
+    return Views.expand(this, target);
   }
 
-  private Tensor expandTo(int[] target) {
-    if (Arrays.equals(shape, target)) {
-      return this;
-    }
-    double[] r = ShapeKernels.expand(data, shape, target);
-    int[] in = shape;
-    return record(wrap(r, target), "ExpandBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.sumTo(in)});
+  Tensor expandTo(int[] target) {
+    return Views.expandTo(this, target);
   }
 
-  /** Sums this (broadcast) gradient back to {@code target}, the shape of the operand it came from. */
   /**
    * Sums this tensor down to {@code shape}, to which it must broadcast (PyTorch's {@code sum_to_size}): the
    * gradient of a broadcast input.
@@ -824,15 +880,15 @@ public final class Tensor {
     if (Arrays.equals(shape, target)) {
       return this;
     }
-    double[] r = ShapeKernels.sumTo(data, shape, target);
+    double[] r = ShapeKernels.sumTo(values(), shape, target);
     int[] in = shape;
     return record(wrap(r, target.clone()), "SumToSizeBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.expandTo(in)});
   }
 
   /** Zeroes the entries where {@code mask} is true (a differentiable {@code masked_fill(mask, 0)}). */
-  private Tensor maskZero(boolean[] mask) {
-    double[] r = PointwiseKernels.maskZero(data, mask);
+  Tensor maskZero(boolean[] mask) {
+    double[] r = PointwiseKernels.maskZero(values(), mask);
     return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.maskZero(mask)});
   }
@@ -842,34 +898,22 @@ public final class Tensor {
 
   /** {@code e^x}; gradient {@code g·y}. */
   public Tensor exp() {
-    Tensor out = map(Math::exp);
-    return record(out, "ExpBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(n.saved(0))}, out);
+    return PointwiseOps.exp(this);
   }
 
   /** Natural logarithm; gradient {@code g/x}. */
   public Tensor log() {
-    return record(map(Math::log), "LogBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(n.saved(0))}, this);
+    return PointwiseOps.log(this);
   }
 
   /** Square root; gradient {@code g/(2y)}, {@code +inf} at 0 as in PyTorch. */
   public Tensor sqrt() {
-    Tensor out = map(Math::sqrt);
-    return record(out, "SqrtBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(n.saved(0).mul(2))}, out);
+    return PointwiseOps.sqrt(this);
   }
 
   /** {@code x^p}; gradient {@code g·p·x^(p-1)}, and 0 everywhere for {@code p == 0}. */
   public Tensor pow(double p) {
-    int[] s = shape;
-    // x * x is Math.pow(x, 2.0) to the bit (the JDK computes it so), at a quarter of the cost.
-    Tensor out = p == 2.0 ? map(v -> v * v) : map(v -> Math.pow(v, p));
-    return record(out, "PowBackward", new Tensor[] {this}, (g, n) -> {
-      if (p == 0) {
-        return new Tensor[] {zeros(s)};
-      }
-      return new Tensor[] {g.mul(n.saved(0).pow(p - 1).mul(p))};
-    }, this);
+    return PointwiseOps.pow(this, p);
   }
 
   /**
@@ -877,241 +921,124 @@ public final class Tensor {
    * and {@code g·y·ln x} (0 where {@code x == 0} and {@code e >= 0}), as PyTorch masks them.
    */
   public Tensor pow(Tensor exponent) {
-    int[] as = shape;
-    int[] bs = exponent.shape;
-    Tensor out = binary(this, exponent, Math::pow);
-    int[] os = out.shape;
-    return record(out, "PowBackward", new Tensor[] {this, exponent}, (g, n) -> {
-      Tensor x = n.saved(0);
-      Tensor e = n.saved(1);
-      Tensor gx = null;
-      Tensor ge = null;
-      if (n.needs(0)) {
-        Tensor ex = e.expandTo(os);
-        boolean[] mask = new boolean[ex.data.length];
-        for (int i = 0; i < mask.length; i++) {
-          mask[i] = ex.data[i] == 0;
-        }
-        gx = g.mul(e).mul(x.pow(e.sub(1))).maskZero(mask).sumTo(as);
-      }
-      if (n.needs(1)) {
-        Tensor xx = x.expandTo(os);
-        Tensor ex = e.expandTo(os);
-        boolean[] mask = new boolean[xx.data.length];
-        for (int i = 0; i < mask.length; i++) {
-          mask[i] = xx.data[i] == 0 && ex.data[i] >= 0;
-        }
-        ge = g.mul(n.saved(2)).mul(x.log()).maskZero(mask).sumTo(bs);
-      }
-      return new Tensor[] {gx, ge};
-    }, this, exponent, out);
+    return PointwiseOps.pow(this, exponent);
   }
 
   /** {@code x²}; gradient {@code 2xg}. */
   public Tensor square() {
-    return record(wrap(PointwiseKernels.square(data), shape), "PowBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.mul(n.saved(0).mul(2))}, this);
+    return PointwiseOps.square(this);
   }
 
   /** Hyperbolic tangent; gradient {@code g(1 - y²)}. */
   public Tensor tanh() {
-    Tensor out = map(Math::tanh);
-    return record(out, "TanhBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
-    }, out);
+    return PointwiseOps.tanh(this);
   }
 
   /** The logistic function {@code 1/(1+e^-x)}; gradient {@code g·y(1-y)}. */
   public Tensor sigmoid() {
-    Tensor out = map(v -> v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-    return record(out, "SigmoidBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
-    }, out);
+    return PointwiseOps.sigmoid(this);
   }
 
   /** {@code max(x, 0)}; the gradient passes where {@code x > 0} only ({@code relu'(0) = 0}). */
   public Tensor relu() {
-    Tensor out = map(v -> v > 0 ? v : 0.0);
-    return record(out, "ReluBackward", new Tensor[] {this}, (g, n) -> {
-      double[] y = n.saved(0).data;
-      boolean[] mask = new boolean[y.length];
-      for (int i = 0; i < mask.length; i++) {
-        mask[i] = !(y[i] > 0);
-      }
-      return new Tensor[] {g.maskZero(mask)};
-    }, out);
+    return PointwiseOps.relu(this);
   }
 
   /** {@code |x|}; gradient {@code g·sign(x)} with {@code abs'(0) = 0}. */
   public Tensor abs() {
-    int[] s = shape;
-    return record(map(Math::abs), "AbsBackward", new Tensor[] {this}, (g, n) -> {
-      return new Tensor[] {g.mul(wrap(PointwiseKernels.sign(n.saved(0).data), s))};
-    }, this);
+    return PointwiseOps.abs(this);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Linear algebra
 
   /**
-   * Matrix product as {@code torch.matmul}: 1-D·1-D is the dot product, 2-D·2-D the matrix product,
-   * 1-D operands are promoted to a row (left) or column (right) and the added dimension removed, and
-   * 3-D operands are batched (a 2-D operand, or a batch of 1, is broadcast over the batch). Gradients
-   * {@code dA = g·Bᵀ}, {@code dB = Aᵀ·g}.
+   * Matrix product as {@code torch.matmul}, for operands of any rank: 1-D·1-D is the dot product, 2-D·2-D the
+   * matrix product, a 1-D operand is promoted to a row (left) or column (right) and the added dimension
+   * removed, and the dimensions before the last two are batch dimensions, broadcast against each other (a
+   * 2-D right operand is applied to every row of a batched left one). Gradients {@code dA = g·Bᵀ}, {@code dB
+   * = Aᵀ·g}, summed over the batch dimensions an operand was broadcast along.
    */
   public Tensor matmul(Tensor other) {
-    int ra = dim();
-    int rb = other.dim();
-    if (ra == 0 || rb == 0) {
-      throw new IllegalArgumentException("both arguments to matmul need to be at least 1D, but they are "
-          + ra + "D and " + rb + "D");
-    }
-    if (ra > 3 || rb > 3) {
-      throw new IllegalArgumentException("matmul supports up to 3 dimensions, got shapes " + Shapes.str(shape)
-          + " and " + Shapes.str(other.shape));
-    }
-    if (ra == 1 && rb == 1) {
-      return dot(other);
-    }
-    if (ra == 2 && rb == 2) {
-      return mm(other);
-    }
-    if (ra == 1) {
-      return unsqueeze(0).matmul(other).squeeze(-2);
-    }
-    if (rb == 1) {
-      return matmul(other.unsqueeze(1)).squeeze(-1);
-    }
-    if (ra == 3 && rb == 2) {
-      int b = shape[0];
-      int n = shape[1];
-      return reshape(b * n, shape[2]).mm(other).reshape(b, n, other.shape[1]);
-    }
-    if (ra == 2) {
-      return expand(other.shape[0], shape[0], shape[1]).bmm(other);
-    }
-    int ba = shape[0];
-    int bb = other.shape[0];
-    if (ba == bb) {
-      return bmm(other);
-    }
-    if (ba == 1) {
-      return expand(bb, shape[1], shape[2]).bmm(other);
-    }
-    if (bb == 1) {
-      return bmm(other.expand(ba, other.shape[1], other.shape[2]));
-    }
-    throw new IllegalArgumentException("matmul: batch sizes " + ba + " and " + bb + " do not broadcast");
+    return MatmulOps.matmul(this, other);
   }
 
   /** The dot product of two 1-D tensors of equal length (a scalar). */
   public Tensor dot(Tensor other) {
-    if (dim() != 1 || other.dim() != 1 || shape[0] != other.shape[0]) {
-      throw new IllegalArgumentException("dot needs two 1-D tensors of equal length, got " + Shapes.str(shape)
-          + " and " + Shapes.str(other.shape));
-    }
-    double s = 0;
-    for (int i = 0; i < data.length; i++) {
-      s += data[i] * other.data[i];
-    }
-    return record(of(s), "DotBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? n.saved(1).mul(g) : null, n.needs(1) ? n.saved(0).mul(g) : null}, this, other);
+    return MatmulOps.dot(this, other);
   }
 
-  private Tensor mm(Tensor other) {
-    if (shape[1] != other.shape[0]) {
-      throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + shape[0] + "x"
-          + shape[1] + " and " + other.shape[0] + "x" + other.shape[1] + ")");
-    }
-    double[] r = new double[shape[0] * other.shape[1]];
-    MatmulKernels.mm(data, 0, other.data, 0, r, 0, shape[0], shape[1], other.shape[1]);
-    return record(wrap(r, new int[] {shape[0], other.shape[1]}), "MmBackward", new Tensor[] {this, other},
-        (g, n) -> new Tensor[] {
-            n.needs(0) ? g.mm(n.saved(1).t()) : null, n.needs(1) ? n.saved(0).t().mm(g) : null},
-        this, other);
-  }
-
-  private Tensor bmm(Tensor other) {
-    int b = shape[0];
-    int n = shape[1];
-    int k = shape[2];
-    int m = other.shape[2];
-    if (other.shape[0] != b || other.shape[1] != k) {
-      throw new IllegalArgumentException("bmm: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape)
-          + " cannot be multiplied");
-    }
-    double[] r = new double[b * n * m];
-    for (int i = 0; i < b; i++) {
-      MatmulKernels.mm(data, i * n * k, other.data, i * k * m, r, i * n * m, n, k, m);
-    }
-    return record(wrap(r, new int[] {b, n, m}), "BmmBackward", new Tensor[] {this, other},
-        (g, nd) -> new Tensor[] {
-            nd.needs(0) ? g.bmm(nd.saved(1).transpose(1, 2)) : null,
-            nd.needs(1) ? nd.saved(0).transpose(1, 2).bmm(g) : null},
-        this, other);
-  }
-
-  /** Swaps dimensions {@code d0} and {@code d1} (a copy); the gradient is transposed back. */
+  /** Swaps dimensions {@code d0} and {@code d1} (a view); the gradient is transposed back. */
   public Tensor transpose(int d0, int d1) {
-    int a = Shapes.dim(d0, dim());
-    int b = Shapes.dim(d1, dim());
-    return transposeNamed(a, b, "TransposeBackward");
+    return Views.transpose(this, Shapes.dim(d0, dim()), Shapes.dim(d1, dim()), "TransposeBackward");
   }
 
-  /** The transpose of a matrix ({@code transpose(0, 1)}); tensors of rank below 2 are returned as a view. */
+  /** The transpose of a matrix ({@code transpose(0, 1)}, a view); tensors of rank below 2 are returned as a view. */
   public Tensor t() {
     if (dim() > 2) {
       throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but it has " + dim());
     }
-    return dim() < 2 ? view(shape) : transposeNamed(0, 1, "TBackward");
+    return dim() < 2 ? Views.view(this, shape, "TBackward") : Views.transpose(this, 0, 1, "TBackward");
   }
 
-  private Tensor transposeNamed(int a, int b, String name) {
-    int[] outShape = shape.clone();
-    outShape[a] = shape[b];
-    outShape[b] = shape[a];
-    return record(wrap(ShapeKernels.transpose(data, shape, a, b), outShape), name, new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.transposeNamed(a, b, name)});
+  /** The dimensions reordered (a view), as {@code torch.permute}: result dimension {@code i} is {@code dims[i]}. */
+  public Tensor permute(int... dims) {
+    return Views.permute(this, dims);
+  }
+
+  /** Whether the elements lie in storage in row-major order without gaps, as PyTorch's {@code is_contiguous}. */
+  public boolean isContiguous() {
+    return StridedKernels.isContiguous(shape, strides);
+  }
+
+  /**
+   * This tensor if it is contiguous, else a contiguous copy, as {@code torch.Tensor.contiguous}; the gradient
+   * passes unchanged.
+   */
+  public Tensor contiguous() {
+    return isContiguous() ? this : cloneNamed("CloneBackward");
   }
 
   // ---------------------------------------------------------------------------------------------
   // Shape
 
   /**
-   * The same values with another shape (one entry may be {@code -1}, inferred); shares storage and
-   * the version counter with this tensor, as a view does.
+   * The same values with another shape (one entry may be {@code -1}, inferred), as {@code torch.reshape}: a
+   * view sharing storage and the version counter when the strides allow it (always for a contiguous tensor),
+   * else a copy.
    */
   public Tensor reshape(int... newShape) {
-    return viewNamed(inferShape(newShape), "ViewBackward");
+    int[] s = inferShape(newShape);
+    if (StridedKernels.viewStrides(shape, strides, s) != null) {
+      return Views.view(this, s, "ViewBackward");
+    }
+    return cloneNamed("CloneBackward").view(s);
   }
 
-  /** Same as {@link #reshape}: tensors are always contiguous, so every reshape is a view. */
+  /**
+   * The same values with another shape (one entry may be {@code -1}), sharing storage, as {@code
+   * torch.Tensor.view}.
+   *
+   * @throws IllegalStateException when the strides of a non-contiguous tensor do not allow it (PyTorch's
+   *     message; {@link #reshape} copies instead)
+   */
   public Tensor view(int... newShape) {
-    return reshape(newShape);
+    return Views.view(this, inferShape(newShape), "ViewBackward");
   }
 
   /** Inserts a dimension of size 1 at {@code dim} (a view). */
   public Tensor unsqueeze(int dim) {
-    int d = Shapes.dim(dim, dim() + 1);
-    return viewNamed(Shapes.with(shape, d, 1), "UnsqueezeBackward");
+    return Views.unsqueeze(this, Shapes.dim(dim, dim() + 1));
   }
 
   /** Removes dimension {@code dim} if its size is 1 (a view); otherwise returns a view of the same shape. */
   public Tensor squeeze(int dim) {
     int d = Shapes.dim(dim, dim());
-    return viewNamed(shape[d] == 1 ? Shapes.without(shape, d) : shape, "SqueezeBackward");
-  }
-
-  private Tensor viewNamed(int[] newShape, String name) {
-    Tensor out = new Tensor(data, newShape, version);
-    int[] in = shape;
-    return record(out, name, new Tensor[] {this}, (g, n) -> new Tensor[] {g.viewNamed(in, name)});
+    return Views.view(this, shape[d] == 1 ? Shapes.without(shape, d) : shape, "SqueezeBackward");
   }
 
   private int[] inferShape(int[] newShape) {
-    return ShapeKernels.inferShape(newShape, data.length, shape);
+    return ShapeKernels.inferShape(newShape, numel, shape);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1119,67 +1046,32 @@ public final class Tensor {
 
   /** The sum of all elements (a scalar); the gradient is {@code g} expanded. */
   public Tensor sum() {
-    double s = ReductionKernels.sum(data);
-    int[] in = shape;
-    return record(of(s), "SumBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.expandTo(in)});
+    return ReductionOps.sum(this);
   }
 
   /** The sum along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor sum(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    double[] r = ReductionKernels.sum(data, shape, d);
-    int[] in = shape;
-    int[] outShape = keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d);
-    return record(wrap(r, outShape), "SumBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in)});
+    return ReductionOps.sum(this, dim, keepDim);
   }
 
   /** The mean of all elements (a scalar); gradient {@code g/n} expanded. */
   public Tensor mean() {
-    double s = ReductionKernels.sum(data);
-    int count = data.length;
-    int[] in = shape;
-    return record(of(s / count), "MeanBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(count).expandTo(in)});
+    return ReductionOps.mean(this);
   }
 
   /** The mean along {@code dim}, keeping it as size 1 if {@code keepDim}. */
   public Tensor mean(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    int len = shape[d];
-    int[] in = shape;
-    Tensor s;
-    boolean previous = GradMode.set(false);
-    try {
-      s = sum(d, keepDim).div(len);
-    } finally {
-      GradMode.set(previous);
-    }
-    return record(s, "MeanBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {(keepDim ? g : g.unsqueeze(d)).div(len).expandTo(in)});
+    return ReductionOps.mean(this, dim, keepDim);
   }
 
   /** The largest element (a scalar); the gradient is split evenly among ties, as PyTorch's {@code amax}. */
   public Tensor max() {
-    return extremum(true);
+    return ReductionOps.extremum(this, true);
   }
 
   /** The smallest element (a scalar); the gradient is split evenly among ties. */
   public Tensor min() {
-    return extremum(false);
-  }
-
-  private Tensor extremum(boolean isMax) {
-    if (data.length == 0) {
-      throw new IllegalStateException((isMax ? "max" : "min") + "() of an empty tensor");
-    }
-    double best = ReductionKernels.extremum(data, isMax);
-    int[] in = shape;
-    Tensor out = of(best);
-    return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data[0]);
-      return new Tensor[] {g.mul(wrap(w, in))};
-    }, this, out);
+    return ReductionOps.extremum(this, false);
   }
 
   /**
@@ -1205,29 +1097,22 @@ public final class Tensor {
    * the index along {@code dim} of each (a tensor of integral doubles that does not require grad).
    */
   public ValuesIndices maxWithIndices(int dim, boolean keepDim) {
-    return selectExtremum(dim, keepDim, true);
+    return ReductionOps.selectExtremum(this, dim, keepDim, true);
   }
 
   /** {@code values, indices = torch.min(x, dim, keepdim)}. */
   public ValuesIndices minWithIndices(int dim, boolean keepDim) {
-    return selectExtremum(dim, keepDim, false);
-  }
-
-  private ValuesIndices selectExtremum(int dim, boolean keepDim, boolean isMax) {
-    int d = Shapes.dim(dim, dim());
-    Tensor indices = argExtremum(d, true, isMax);
-    Tensor values = gather(d, indices);
-    return keepDim ? new ValuesIndices(values, indices) : new ValuesIndices(values.squeeze(d), indices.squeeze(d));
+    return ReductionOps.selectExtremum(this, dim, keepDim, false);
   }
 
   /** The largest values along {@code dim}, as {@code torch.amax}: the gradient is split evenly among ties. */
   public Tensor amax(int dim, boolean keepDim) {
-    return extremum(dim, keepDim, true);
+    return ReductionOps.extremum(this, dim, keepDim, true);
   }
 
   /** The smallest values along {@code dim}, as {@code torch.amin} (gradient split among ties). */
   public Tensor amin(int dim, boolean keepDim) {
-    return extremum(dim, keepDim, false);
+    return ReductionOps.extremum(this, dim, keepDim, false);
   }
 
   /** The largest element (the same as {@link #max()}). */
@@ -1242,12 +1127,12 @@ public final class Tensor {
 
   /** The index of the largest element of the flattened tensor (a scalar; the first, or the first NaN). */
   public Tensor argmax() {
-    return reshape(-1).argExtremum(0, false, true);
+    return ReductionOps.argExtremum(reshape(-1), 0, false, true);
   }
 
   /** The index of the smallest element of the flattened tensor (a scalar). */
   public Tensor argmin() {
-    return reshape(-1).argExtremum(0, false, false);
+    return ReductionOps.argExtremum(reshape(-1), 0, false, false);
   }
 
   /**
@@ -1255,39 +1140,12 @@ public final class Tensor {
    * doubles, not requiring grad.
    */
   public Tensor argmax(int dim, boolean keepDim) {
-    return argExtremum(dim, keepDim, true);
+    return ReductionOps.argExtremum(this, dim, keepDim, true);
   }
 
   /** The indices of the smallest values along {@code dim}. */
   public Tensor argmin(int dim, boolean keepDim) {
-    return argExtremum(dim, keepDim, false);
-  }
-
-  private Tensor argExtremum(int dim, boolean keepDim, boolean isMax) {
-    int d = Shapes.dim(dim, dim());
-    if (shape[d] == 0) {
-      throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
-    }
-    int[] k = ReductionKernels.argExtremum(data, shape, d, isMax);
-    double[] r = new double[k.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = k[i];
-    }
-    return wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
-  }
-
-  private Tensor extremum(int dim, boolean keepDim, boolean isMax) {
-    int d = Shapes.dim(dim, dim());
-    if (shape[d] == 0) {
-      throw new IllegalStateException((isMax ? "max" : "min") + " over an empty dimension");
-    }
-    double[] r = ReductionKernels.extremum(data, shape, d, isMax);
-    int[] in = shape;
-    Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
-    return record(out, isMax ? "MaxBackward" : "MinBackward", new Tensor[] {this}, (g, n) -> {
-      double[] w = ReductionKernels.tieWeights(n.saved(0).data, n.saved(1).data, in, d);
-      return new Tensor[] {(keepDim ? g : g.unsqueeze(d)).expandTo(in).mul(wrap(w, in))};
-    }, this, out);
+    return ReductionOps.argExtremum(this, dim, keepDim, false);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1295,73 +1153,35 @@ public final class Tensor {
 
   /** {@code exp(x) / sum(exp(x))} along {@code dim}, computed stably; gradient {@code y(g - Σ g·y)}. */
   public Tensor softmax(int dim) {
-    int d = Shapes.dim(dim, dim());
-    Tensor out = wrap(softmaxData(d, false), shape);
-    return record(out, "SoftmaxBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {y.mul(g.sub(g.mul(y).sum(d, true)))};
-    }, out);
+    return ReductionOps.softmax(this, dim);
   }
 
   /** {@code x - log(sum(exp(x)))} along {@code dim}, computed stably; gradient {@code g - e^y Σ g}. */
   public Tensor logSoftmax(int dim) {
-    int d = Shapes.dim(dim, dim());
-    Tensor out = wrap(softmaxData(d, true), shape);
-    return record(out, "LogSoftmaxBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor y = n.saved(0);
-      return new Tensor[] {g.sub(y.exp().mul(g.sum(d, true)))};
-    }, out);
-  }
-
-  private double[] softmaxData(int d, boolean log) {
-    return ReductionKernels.softmax(data, shape, d, log);
+    return ReductionOps.logSoftmax(this, dim);
   }
 
   /**
    * The cross-entropy loss of {@code logits} ({@code [N, C]}, unnormalized scores) against class
    * indices {@code targets} ({@code N} values in {@code [0, C)}), averaged over the batch, as
    * {@code torch.nn.functional.cross_entropy}. One fused node; gradient {@code (softmax(x) - onehot)·g/N}.
+   * K-dimensional logits {@code [N, C, d1, ..., dK]} take their {@code N·d1·...·dK} targets in row-major order
+   * ({@link Losses#crossEntropy(Tensor, int[])}).
    */
   public static Tensor crossEntropy(Tensor logits, int[] targets) {
-    if (logits.dim() != 2) {
-      throw new IllegalArgumentException("crossEntropy expects logits of shape [N, C], got "
-          + Shapes.str(logits.shape));
-    }
-    int batch = logits.shape[0];
-    int classes = logits.shape[1];
-    if (targets.length != batch) {
-      throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for a batch of " + batch);
-    }
-    double[] onehot = new double[batch * classes];
-    for (int i = 0; i < batch; i++) {
-      if (targets[i] < 0 || targets[i] >= classes) {
-        throw new IndexOutOfBoundsException("target " + targets[i] + " at position " + i
-            + " is out of bounds for " + classes + " classes");
-      }
-      onehot[i * classes + targets[i]] = 1;
-    }
-    double[] logp = logits.softmaxData(1, true);
-    double loss = 0;
-    for (int i = 0; i < batch; i++) {
-      loss -= logp[i * classes + targets[i]];
-    }
-    Tensor target = wrap(onehot, logits.shape);
-    return record(of(loss / batch), "CrossEntropyBackward", new Tensor[] {logits}, (g, n) ->
-        new Tensor[] {n.saved(0).softmax(1).sub(target).mul(g.div(batch))}, logits);
+    return ReductionOps.crossEntropy(logits, targets);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Indexing, slicing, joining
 
-  /** The slice at {@code index} along {@code dim}, with that dimension removed (negative counts from the end). */
+  /**
+   * The slice at {@code index} along {@code dim}, with that dimension removed (negative counts from the end):
+   * a view, so an in-place change of it reaches this tensor.
+   */
   public Tensor select(int dim, int index) {
     int d = Shapes.dim(dim, dim());
-    int k = checkIndex(index, d);
-    Tensor s = sliceData(d, k, k + 1);
-    int[] in = shape;
-    Tensor out = wrap(s.data, Shapes.without(shape, d));
-    return record(out, "SelectBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.unsqueeze(d).unslice(in, d, k)});
+    return Views.select(this, d, checkIndex(index, d));
   }
 
   /** Indexes the leading dimensions, {@code t.index(i, j)} being {@code t[i][j]} (of lower rank). */
@@ -1379,100 +1199,47 @@ public final class Tensor {
 
   /**
    * The entries {@code start <= i < end} along {@code dim} (Python slice rules: negative bounds count
-   * from the end, bounds are clamped).
+   * from the end, bounds are clamped), as {@code x[..., start:end]}: a view.
    */
   public Tensor slice(int dim, int start, int end) {
+    return slice(dim, start, end, 1);
+  }
+
+  /**
+   * The entries {@code start, start + step, ...} below {@code end} along {@code dim}, as {@code
+   * x[..., start:end:step]} (a view; {@code step} must be positive, as in PyTorch).
+   */
+  public Tensor slice(int dim, int start, int end, int step) {
     int d = Shapes.dim(dim, dim());
+    if (step <= 0) {
+      throw new IllegalArgumentException("slice step must be positive, got " + step);
+    }
     int n = shape[d];
     int s = Math.max(0, Math.min(n, start < 0 ? start + n : start));
     int e = Math.max(s, Math.min(n, end < 0 ? end + n : end));
-    int[] in = shape;
-    return record(sliceData(d, s, e), "SliceBackward", new Tensor[] {this},
-        (g, nd) -> new Tensor[] {g.unslice(in, d, s)});
+    return Views.slice(this, d, s, e, step);
   }
 
-  private Tensor sliceData(int d, int s, int e) {
-    return wrap(ShapeKernels.slice(data, shape, d, s, e), Shapes.replaced(shape, d, e - s));
-  }
-
-  /** Places this tensor at {@code start} along {@code d} in zeros of shape {@code full} (slice's adjoint). */
-  private Tensor unslice(int[] full, int d, int start) {
-    int w = shape[d];
-    double[] r = ShapeKernels.unslice(data, shape, full, d, start);
-    return record(wrap(r, full.clone()), "SliceBackwardBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.slice(d, start, start + w)});
+  /** {@code length} entries from {@code start} along {@code dim} (a view), as {@code torch.narrow}. */
+  public Tensor narrow(int dim, int start, int length) {
+    int d = Shapes.dim(dim, dim());
+    int n = shape[d];
+    int s = start < 0 ? start + n : start;
+    if (s < 0 || length < 0 || s + length > n) {
+      throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
+          + " are out of range for dimension " + d + " of size " + n);
+    }
+    return Views.slice(this, d, s, s + length, 1);
   }
 
   /** Joins tensors of equal shape along a new dimension {@code dim}. */
   public static Tensor stack(int dim, Tensor... tensors) {
-    if (tensors.length == 0) {
-      throw new IllegalArgumentException("stack expects a non-empty list of tensors");
-    }
-    int[] s = tensors[0].shape;
-    for (int i = 1; i < tensors.length; i++) {
-      if (!Arrays.equals(tensors[i].shape, s)) {
-        throw new IllegalArgumentException("stack expects each tensor to be equal size, but got "
-            + Shapes.str(s) + " at entry 0 and " + Shapes.str(tensors[i].shape) + " at entry " + i);
-      }
-    }
-    int d = Shapes.dim(dim, s.length + 1);
-    int[] sizes = new int[tensors.length];
-    Arrays.fill(sizes, 1);
-    int[] outShape = Shapes.with(s, d, tensors.length);
-    Tensor out = wrap(catData(tensors, outShape, d, sizes), outShape);
-    return record(out, "StackBackward", tensors.clone(), (g, n) -> {
-      Tensor[] r = new Tensor[sizes.length];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = n.needs(i) ? g.select(d, i) : null;
-      }
-      return r;
-    });
+    return JoinSplitOps.stack(dim, tensors);
   }
 
   /** Joins tensors along the existing dimension {@code dim}; other dimensions must agree. */
   public static Tensor cat(int dim, Tensor... tensors) {
-    if (tensors.length == 0) {
-      throw new IllegalArgumentException("cat expects a non-empty list of tensors");
-    }
-    int[] s = tensors[0].shape;
-    if (s.length == 0) {
-      throw new IllegalArgumentException("zero-dimensional tensor cannot be concatenated");
-    }
-    int d = Shapes.dim(dim, s.length);
-    int[] sizes = new int[tensors.length];
-    int total = 0;
-    for (int i = 0; i < tensors.length; i++) {
-      int[] t = tensors[i].shape;
-      boolean ok = t.length == s.length;
-      for (int k = 0; ok && k < s.length; k++) {
-        ok = k == d || t[k] == s[k];
-      }
-      if (!ok) {
-        throw new IllegalArgumentException("cat: sizes of tensors must match except in dimension " + d
-            + "; got " + Shapes.str(s) + " at entry 0 and " + Shapes.str(t) + " at entry " + i);
-      }
-      sizes[i] = t[d];
-      total += t[d];
-    }
-    int[] outShape = Shapes.replaced(s, d, total);
-    Tensor out = wrap(catData(tensors, outShape, d, sizes), outShape);
-    return record(out, "CatBackward", tensors.clone(), (g, n) -> {
-      Tensor[] r = new Tensor[sizes.length];
-      int off = 0;
-      for (int i = 0; i < r.length; i++) {
-        r[i] = n.needs(i) ? g.slice(d, off, off + sizes[i]) : null;
-        off += sizes[i];
-      }
-      return r;
-    });
-  }
-
-  private static double[] catData(Tensor[] tensors, int[] outShape, int d, int[] sizes) {
-    double[][] parts = new double[tensors.length][];
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = tensors[i].data;
-    }
-    return ShapeKernels.cat(parts, outShape, d, sizes);
+    return JoinSplitOps.cat(dim, tensors);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1535,22 +1302,7 @@ public final class Tensor {
    * none.
    */
   public static Tensor where(Tensor condition, Tensor x, Tensor y) {
-    int[] s = Shapes.broadcast(Shapes.broadcast(condition.shape, x.shape), y.shape);
-    double[] c = ShapeKernels.expand(condition.data, condition.shape, s);
-    double[] xv = ShapeKernels.expand(x.data, x.shape, s);
-    double[] yv = ShapeKernels.expand(y.data, y.shape, s);
-    double[] r = new double[c.length];
-    boolean[] fromX = new boolean[c.length];
-    boolean[] fromY = new boolean[c.length];
-    for (int i = 0; i < r.length; i++) {
-      fromX[i] = c[i] != 0;
-      fromY[i] = !fromX[i];
-      r[i] = fromX[i] ? xv[i] : yv[i];
-    }
-    int[] xs = x.shape;
-    int[] ys = y.shape;
-    return record(wrap(r, s), "WhereBackward", new Tensor[] {x, y}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.maskZero(fromY).sumTo(xs) : null, n.needs(1) ? g.maskZero(fromX).sumTo(ys) : null});
+    return PointwiseOps.where(condition, x, y);
   }
 
   /** {@code where(condition, this, other)}, as PyTorch's {@code x.where(condition, y)}. */
@@ -1563,21 +1315,7 @@ public final class Tensor {
    * masked_fill}; the gradient passes only where the mask is zero.
    */
   public Tensor maskedFill(Tensor mask, double value) {
-    if (!Shapes.broadcastsTo(mask.shape, shape)) {
-      throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.str(mask.shape)
-          + " does not broadcast to the tensor's shape " + Shapes.str(shape));
-    }
-    double[] m = ShapeKernels.expand(mask.data, mask.shape, shape);
-    boolean[] fill = new boolean[m.length];
-    double[] r = data.clone();
-    for (int i = 0; i < r.length; i++) {
-      fill[i] = m[i] != 0;
-      if (fill[i]) {
-        r[i] = value;
-      }
-    }
-    return record(wrap(r, shape), "MaskedFillBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.maskZero(fill)});
+    return PointwiseOps.maskedFill(this, mask, value);
   }
 
   /**
@@ -1585,13 +1323,7 @@ public final class Tensor {
    * {@code torch.clamp}; the gradient passes where {@code min <= x <= max}, as PyTorch's.
    */
   public Tensor clamp(double min, double max) {
-    double[] r = PointwiseKernels.map(data, v -> Double.isNaN(v) ? v : Math.min(Math.max(v, min), max));
-    boolean[] blocked = new boolean[r.length];
-    for (int i = 0; i < r.length; i++) {
-      blocked[i] = !(data[i] >= min && data[i] <= max);
-    }
-    return record(wrap(r, shape), "ClampBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.maskZero(blocked)});
+    return PointwiseOps.clamp(this, min, max);
   }
 
   /** {@code clamp(min, +inf)}. */
@@ -1609,43 +1341,41 @@ public final class Tensor {
 
   /** Sine; gradient {@code g·cos x}. */
   public Tensor sin() {
-    return record(map(Math::sin), "SinBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.mul(n.saved(0).cos())}, this);
+    return PointwiseOps.sin(this);
   }
 
   /** Cosine; gradient {@code -g·sin x}. */
   public Tensor cos() {
-    return record(map(Math::cos), "CosBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.mul(n.saved(0).sin().neg())}, this);
+    return PointwiseOps.cos(this);
   }
 
   /** {@code ln(1 + x)}, accurate near 0; gradient {@code g/(1 + x)}. */
   public Tensor log1p() {
-    return record(map(Math::log1p), "Log1PBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.div(n.saved(0).add(1))}, this);
+    return PointwiseOps.log1p(this);
   }
 
   /** {@code e^x - 1}, accurate near 0; gradient {@code g·(y + 1)}. */
   public Tensor expm1() {
-    Tensor out = map(Math::expm1);
-    return record(out, "Expm1Backward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(n.saved(0).add(1))},
-        out);
+    return PointwiseOps.expm1(this);
   }
 
   /** {@code -1}, {@code 0} or {@code 1} by sign (NaN stays NaN); the gradient is zero, as PyTorch's. */
   public Tensor sign() {
-    return record(wrap(PointwiseKernels.sign(data), shape), "SignBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {zerosLike(g)});
+    return PointwiseOps.sign(this);
   }
 
   /** The largest integer not above each entry; the gradient is zero, as PyTorch's. */
   public Tensor floor() {
-    return record(map(Math::floor), "FloorBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {zerosLike(g)});
+    return PointwiseOps.floor(this);
   }
 
-  /** A copy (not sharing storage), as {@code torch.clone}; the gradient passes unchanged. */
+  /** A contiguous copy (not sharing storage), as {@code torch.clone}; the gradient passes unchanged. */
   public Tensor clone() {
-    return record(wrap(data.clone(), shape), "CloneBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return cloneNamed("CloneBackward");
+  }
+
+  private Tensor cloneNamed(String name) {
+    return record(wrap(toArray(), shape), name, new Tensor[] {this}, (g, n) -> new Tensor[] {g});
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1662,38 +1392,12 @@ public final class Tensor {
    * is refused.
    */
   public Tensor prod(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    int[] in = shape;
-    int[] keptShape = Shapes.replaced(shape, d, 1);
-    Tensor out = wrap(ReductionKernels.prod(data, shape, d), keepDim ? keptShape : Shapes.without(shape, d));
-    return record(out, "ProdBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor x = n.saved(0);
-      Tensor gk = keepDim ? g : g.unsqueeze(d);
-      boolean zeros = false;
-      for (double v : x.data) {
-        zeros |= v == 0;
-      }
-      if (!zeros) {
-        Tensor y = n.saved(1);
-        return new Tensor[] {gk.mul(keepDim ? y : y.unsqueeze(d)).div(x)};
-      }
-      if (GradMode.isEnabled() && (x.requiresGrad || gk.requiresGrad)) {
-        throw new UnsupportedOperationException("a second derivative of prod() through a slice holding a zero"
-            + " is not supported: the reverse pass computes the products of the other entries as numbers."
-            + " Use createGraph only where no product factor is zero.");
-      }
-      return new Tensor[] {gk.expandTo(in).mul(wrap(ReductionKernels.prodOfOthers(x.data, in, d), in))};
-    }, this, out);
+    return ReductionOps.prod(this, dim, keepDim);
   }
 
   /** Inclusive prefix sums along {@code dim}, as {@code torch.cumsum}; the gradient is the reversed cumsum. */
   public Tensor cumsum(int dim) {
-    return cumsum(Shapes.dim(dim, dim()), false);
-  }
-
-  private Tensor cumsum(int d, boolean reverse) {
-    return record(wrap(ReductionKernels.cumsum(data, shape, d, reverse), shape), "CumsumBackward",
-        new Tensor[] {this}, (g, n) -> new Tensor[] {g.cumsum(d, !reverse)});
+    return ReductionOps.cumsum(this, Shapes.dim(dim, dim()), false);
   }
 
   /** The unbiased variance of all elements (divides by {@code n - 1}), as {@code torch.var}. */
@@ -1716,10 +1420,7 @@ public final class Tensor {
    * (one element with {@code unbiased} gives NaN, as in PyTorch). Differentiated through its definition.
    */
   public Tensor var(int dim, boolean unbiased, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    int count = shape[d] - (unbiased ? 1 : 0);
-    Tensor centered = sub(mean(d, true));
-    return centered.mul(centered).sum(d, keepDim).div(Math.max(count, 0));
+    return ReductionOps.var(this, dim, unbiased, keepDim);
   }
 
   /** The unbiased standard deviation of all elements, {@code sqrt(var())}. */
@@ -1747,19 +1448,7 @@ public final class Tensor {
    * as {@code torch.logsumexp}; the gradient is {@code g·softmax(x)}.
    */
   public Tensor logsumexp(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    if (shape[d] == 0) {
-      throw new IllegalStateException("logsumexp over an empty dimension");
-    }
-    double[] m = ReductionKernels.extremum(data, shape, d, true);
-    for (int i = 0; i < m.length; i++) {
-      if (Double.isInfinite(m[i]) || Double.isNaN(m[i])) {
-        m[i] = 0;
-      }
-    }
-    Tensor shift = wrap(m, Shapes.replaced(shape, d, 1));
-    Tensor out = sub(shift).exp().sum(d, true).log().add(shift);
-    return keepDim ? out : out.squeeze(d);
+    return ReductionOps.logsumexp(this, dim, keepDim);
   }
 
   /** The Euclidean (2-) norm of all elements, as {@code torch.linalg.norm} of the flattened tensor. */
@@ -1771,33 +1460,21 @@ public final class Tensor {
    * The Euclidean norm along {@code dim}; gradient {@code g·x/‖x‖}, and 0 where the norm is 0 (as PyTorch's).
    */
   public Tensor norm(int dim, boolean keepDim) {
-    int d = Shapes.dim(dim, dim());
-    double[] sq = PointwiseKernels.map(data, v -> v * v);
-    double[] r = PointwiseKernels.map(ReductionKernels.sum(sq, shape, d), Math::sqrt);
-    int[] in = shape;
-    Tensor out = wrap(r, keepDim ? Shapes.replaced(shape, d, 1) : Shapes.without(shape, d));
-    return record(out, "NormBackward", new Tensor[] {this}, (g, n) -> {
-      Tensor x = n.saved(0);
-      Tensor y = keepDim ? n.saved(1) : n.saved(1).unsqueeze(d);
-      Tensor gk = keepDim ? g : g.unsqueeze(d);
-      boolean[] zero = new boolean[x.data.length];
-      double[] ye = ShapeKernels.expand(y.data, y.shape, in);
-      for (int i = 0; i < zero.length; i++) {
-        zero[i] = ye[i] == 0;
-      }
-      return new Tensor[] {x.mul(gk.div(y)).maskZero(zero)};
-    }, this, out);
+    return ReductionOps.norm(this, dim, keepDim);
   }
 
   // ---------------------------------------------------------------------------------------------
   // More shape and indexing
 
-  /** All dimensions flattened into one (a view), as {@code torch.flatten}. */
+  /** All dimensions flattened into one, as {@code torch.flatten} (a view when the strides allow, as reshape). */
   public Tensor flatten() {
     return flatten(0, -1);
   }
 
-  /** Dimensions {@code startDim..endDim} (inclusive, negative counts from the end) flattened into one (a view). */
+  /**
+   * Dimensions {@code startDim..endDim} (inclusive, negative counts from the end) flattened into one (a view when
+   * the strides allow, else a copy, as {@link #reshape}).
+   */
   public Tensor flatten(int startDim, int endDim) {
     if (shape.length == 0) {
       return reshape(1);
@@ -1815,7 +1492,7 @@ public final class Tensor {
     System.arraycopy(shape, 0, s, 0, a);
     s[a] = merged;
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
-    return viewNamed(s, "ViewBackward");
+    return reshape(s);
   }
 
   /** Every dimension of size 1 removed (a view), as {@code squeeze()}. */
@@ -1831,7 +1508,7 @@ public final class Tensor {
         s[j++] = v;
       }
     }
-    return viewNamed(s, "SqueezeBackward");
+    return Views.view(this, s, "SqueezeBackward");
   }
 
   /**
@@ -1841,20 +1518,74 @@ public final class Tensor {
    */
   public Tensor gather(int dim, Tensor index) {
     int d = Shapes.dim(dim, dim());
-    int[] off = ShapeKernels.gatherOffsets(index.data, index.shape, shape, d);
+    int[] off = ShapeKernels.gatherOffsets(index.values(), index.shape, shape, d);
     return gatherAt(off, index.shape.clone());
   }
 
   private Tensor gatherAt(int[] off, int[] outShape) {
     int[] in = shape;
-    return record(wrap(ShapeKernels.gather(data, off), outShape), "GatherBackward", new Tensor[] {this},
+    return record(wrap(ShapeKernels.gather(values(), off), outShape), "GatherBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.scatterAddAt(off, in)});
   }
 
   private Tensor scatterAddAt(int[] off, int[] full) {
     int[] in = shape;
-    return record(wrap(ShapeKernels.scatterAdd(data, off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
+    return record(wrap(ShapeKernels.scatterAdd(values(), off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
         new Tensor[] {this}, (g, n) -> new Tensor[] {g.gatherAt(off, in)});
+  }
+
+  /**
+   * A copy of this tensor with {@code src}'s entries written where {@code index} (integral values, this
+   * tensor's rank) points along {@code dim}, as {@code torch.scatter}: {@code out[...][index[i][j]][...] =
+   * src[i][j]} for {@code dim} in the middle. {@code src} may be larger than {@code index}. With repeated
+   * indices the last write wins (PyTorch leaves the choice unspecified). Gradients: to this tensor where
+   * nothing was written, to {@code src} gathered back at {@code index} (none to a write that was overwritten).
+   */
+  public Tensor scatter(int dim, Tensor index, Tensor src) {
+    return JoinSplitOps.scatter(this, Shapes.dim(dim, dim()), index, src, false);
+  }
+
+  /** {@link #scatter(int, Tensor, Tensor)} writing {@code value} everywhere {@code index} points. */
+  public Tensor scatter(int dim, Tensor index, double value) {
+    return scatter(dim, index, full(index.shape, value));
+  }
+
+  /**
+   * A copy of this tensor with {@code src}'s entries added where {@code index} points along {@code dim}
+   * (repeats add up), as {@code torch.scatter_add}; gradients: {@code g} to this tensor, {@code g} gathered at
+   * {@code index} to {@code src}.
+   */
+  public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+    return JoinSplitOps.scatter(this, Shapes.dim(dim, dim()), index, src, true);
+  }
+
+  /**
+   * This tensor tiled {@code repeats[i]} times along dimension {@code i} (leading repeats add dimensions), as
+   * {@code torch.Tensor.repeat}: a copy; the gradient sums the tiles.
+   */
+  public Tensor repeat(int... repeats) {
+    return JoinSplitOps.repeat(this, repeats.clone());
+  }
+
+  /**
+   * Consecutive pieces of {@code splitSize} entries along {@code dim} (the last may be smaller), as views, as
+   * {@code torch.split(x, splitSize, dim)}.
+   */
+  public Tensor[] split(int splitSize, int dim) {
+    return JoinSplitOps.split(this, splitSize, Shapes.dim(dim, dim()));
+  }
+
+  /** Consecutive pieces of the given sizes (summing to the size of {@code dim}) as views, as {@code torch.split}. */
+  public Tensor[] split(int[] sizes, int dim) {
+    return JoinSplitOps.split(this, sizes.clone(), Shapes.dim(dim, dim()));
+  }
+
+  /**
+   * At most {@code chunks} views of {@code ceil(size(dim) / chunks)} entries along {@code dim} (the last may be
+   * smaller), as {@code torch.chunk}.
+   */
+  public Tensor[] chunk(int chunks, int dim) {
+    return JoinSplitOps.chunk(this, chunks, Shapes.dim(dim, dim()));
   }
 
   /**
@@ -1868,7 +1599,7 @@ public final class Tensor {
       idx[i] = checkIndex(idx[i], d);
     }
     int[] in = shape;
-    Tensor out = wrap(ShapeKernels.indexSelect(data, shape, d, idx), Shapes.replaced(shape, d, idx.length));
+    Tensor out = wrap(ShapeKernels.indexSelect(values(), shape, d, idx), Shapes.replaced(shape, d, idx.length));
     return record(out, "IndexSelectBackward", new Tensor[] {this},
         (g, n) -> new Tensor[] {g.indexAdd(in, d, idx)});
   }
@@ -1878,18 +1609,19 @@ public final class Tensor {
     if (index.dim() > 1) {
       throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Shapes.str(index.shape));
     }
-    int[] idx = new int[index.data.length];
+    double[] iv = index.values();
+    int[] idx = new int[iv.length];
     for (int i = 0; i < idx.length; i++) {
-      idx[i] = (int) index.data[i];
-      if (idx[i] != index.data[i]) {
-        throw new IllegalArgumentException("indexSelect: index " + index.data[i] + " is not an integer");
+      idx[i] = (int) iv[i];
+      if (idx[i] != iv[i]) {
+        throw new IllegalArgumentException("indexSelect: index " + iv[i] + " is not an integer");
       }
     }
     return indexSelect(dim, idx);
   }
 
   private Tensor indexAdd(int[] full, int d, int[] idx) {
-    return record(wrap(ShapeKernels.indexAdd(data, full, d, idx), full.clone()), "IndexAddBackward",
+    return record(wrap(ShapeKernels.indexAdd(values(), full, d, idx), full.clone()), "IndexAddBackward",
         new Tensor[] {this}, (g, n) -> new Tensor[] {g.indexSelect(d, idx)});
   }
 
@@ -1903,7 +1635,7 @@ public final class Tensor {
   @Override
   public String toString() {
     String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
-    return TensorFormat.format(data, shape, suffix);
+    return TensorFormat.format(values(), shape, suffix);
   }
 
   /** Equal shape and equal values ({@code 0.0 == -0.0}, NaN equals NaN); grad state is ignored. */
@@ -1919,9 +1651,11 @@ public final class Tensor {
     if (!Arrays.equals(shape, t.shape)) {
       return false;
     }
-    for (int i = 0; i < data.length; i++) {
-      double a = data[i];
-      double b = t.data[i];
+    double[] x = values();
+    double[] y = t.values();
+    for (int i = 0; i < x.length; i++) {
+      double a = x[i];
+      double b = y[i];
       if (!(a == b || Double.isNaN(a) && Double.isNaN(b))) {
         return false;
       }
@@ -1933,7 +1667,7 @@ public final class Tensor {
   @Override
   public int hashCode() {
     int h = Arrays.hashCode(shape);
-    for (double v : data) {
+    for (double v : values()) {
       h = 31 * h + Double.hashCode(v == 0 ? 0.0 : v);
     }
     return h;
@@ -1947,9 +1681,11 @@ public final class Tensor {
     if (!Arrays.equals(shape, other.shape)) {
       return false;
     }
-    for (int i = 0; i < data.length; i++) {
-      double a = data[i];
-      double b = other.data[i];
+    double[] x = values();
+    double[] y = other.values();
+    for (int i = 0; i < x.length; i++) {
+      double a = x[i];
+      double b = y[i];
       if (a == b) {
         continue;
       }

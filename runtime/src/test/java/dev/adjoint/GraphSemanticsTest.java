@@ -287,11 +287,13 @@ class GraphSemanticsTest {
     assertTrue(e.getMessage().contains("leaf Variable that requires grad"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> w.mulInPlace(2));
     Tensor y = w.mul(2);
-    assertThrows(IllegalStateException.class, () -> y.addInPlace(Tensor.of(1.0)));
+    y.addInPlace(Tensor.of(1.0)); // a non-leaf: recorded, as in PyTorch
+    assertEquals("AddBackward", y.gradFnName());
     Tensor plain = Tensor.of(1, 2);
-    assertThrows(IllegalStateException.class, () -> plain.addInPlace(w), "would need recording");
     plain.addInPlace(Tensor.of(1.0)).mulInPlace(3); // tensors outside any graph may change freely
     assertValues(new double[] {6, 9}, plain);
+    plain.addInPlace(w); // now recorded: plain becomes a non-leaf
+    assertFalse(plain.isLeaf());
     assertThrows(IllegalArgumentException.class,
         () -> Tensor.noGrad(() -> plain.addInPlace(Tensor.ones(3))), "shape must broadcast to this");
   }

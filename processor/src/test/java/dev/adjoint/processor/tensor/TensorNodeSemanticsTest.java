@@ -219,6 +219,30 @@ class TensorNodeSemanticsTest {
   }
 
   @Test
+  void stridedViewArgumentsGiveEagerGradients() {
+    // Non-contiguous leaves: a transpose, a slice with a step, an expansion (stride 0), a select at an offset.
+    sameAsEager("product", xs -> new Object[] {xs[0], xs[1]}, leaf(40, 4, 3).t(), leaf(41, 8, 2).slice(0, 0, 8, 2));
+    sameAsEager("mulSum", xs -> new Object[] {xs[0], xs[1]}, leaf(42, 3, 1).expand(3, 4),
+        leaf(43, 2, 4).select(0, 1));
+    // Views taken inside the call, of a non-leaf argument.
+    Tensor a = leaf(44, 3, 4);
+    Tensor viaNode = node("product", a.mul(2.0).t().t(), a.t().slice(1, 0, 3, 2));
+    viaNode.backward();
+    Tensor b = a.detach().requiresGrad();
+    original("product", b.mul(2.0).t().t(), b.t().slice(1, 0, 3, 2)).backward();
+    assertTrue(a.grad().allClose(b.grad(), 1e-12, 1e-12), a.grad() + " vs " + b.grad());
+  }
+
+  @Test
+  void changeThroughAnotherViewOfASavedViewArgumentThrows() {
+    Tensor base = Tensor.randn(new Generator().manualSeed(46), 3, 4);
+    Tensor out = node("mulSum", leaf(47, 4, 3), base.t());
+    base.select(0, 0).fill_(1.0); // the saved argument is base's transpose: same storage and version counter
+    IllegalStateException e = assertThrows(IllegalStateException.class, out::backward);
+    assertTrue(e.getMessage().contains("modified by an inplace operation"), e.getMessage());
+  }
+
+  @Test
   void unchangedTensorsStillGiveEagerGradients() {
     sameAsEager("mulSum", xs -> new Object[] {xs[0], xs[1]}, leaf(7, 2, 3), leaf(8, 3));
   }
