@@ -69,9 +69,10 @@ public final class GradBench {
   /**
    * The determinant of the minor of {@code a} made of rows {@code row..ell-1} and the columns not in the bit set
    * {@code removed}. cmpad keeps the remaining rows and columns in two linked lists of {@code size_t} that every
-   * level edits and restores; allocated as {@code int[]} locals they are refused by the processor today, so the
-   * removed columns are an {@code int} bit set (rows are always removed in order, so the first remaining row is
-   * {@code row}). Same expansion, same operation count.
+   * level edits and restores; the processor refuses writes into an {@code int[]} parameter (inputs are never
+   * mutated), and a new {@code int[]} per level would allocate, so the removed columns are an {@code int} bit set
+   * (rows are always removed in order, so the first remaining row is {@code row}). Same expansion, same operation
+   * count.
    */
   @Differentiable
   static double detOfMinor(double[] a, int ell, int row, int removed) {

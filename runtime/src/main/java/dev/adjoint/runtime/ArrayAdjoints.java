@@ -56,4 +56,49 @@ public final class ArrayAdjoints {
     }
     return copy;
   }
+
+  /**
+   * The adjoint of {@code Arrays.copyOfRange(a, from, to)}: {@code target[from + k] += source[k]} for every
+   * {@code k} with {@code from + k < target.length} (the copy's elements past {@code a}'s end were zeros).
+   */
+  public static void addRangeInto(double[] target, int from, double[] source) {
+    int n = Math.min(source.length, target.length - from);
+    for (int k = 0; k < n; k++) {
+      target[from + k] += source[k];
+    }
+  }
+
+  /**
+   * Throws what {@code System.arraycopy(src, srcPos, dst, dstPos, length)} throws for these bounds
+   * ({@link ArrayIndexOutOfBoundsException}), before a generated element-by-element copy starts.
+   */
+  public static void checkArraycopy(int srcLength, int srcPos, int dstLength, int dstPos, int length) {
+    if (length < 0) {
+      throw new ArrayIndexOutOfBoundsException("arraycopy: length " + length + " is negative");
+    }
+    if (srcPos < 0 || srcPos > srcLength - length) {
+      throw new ArrayIndexOutOfBoundsException("arraycopy: source index " + srcPos + " with length " + length
+          + " out of bounds for length " + srcLength);
+    }
+    if (dstPos < 0 || dstPos > dstLength - length) {
+      throw new ArrayIndexOutOfBoundsException("arraycopy: destination index " + dstPos + " with length " + length
+          + " out of bounds for length " + dstLength);
+    }
+  }
+
+  /**
+   * Throws what {@code Arrays.fill(a, from, to, v)} throws for these bounds, before a generated loop starts:
+   * {@link IllegalArgumentException} when {@code from > to}, else {@link ArrayIndexOutOfBoundsException}.
+   */
+  public static void checkFill(int length, int from, int to) {
+    if (from > to) {
+      throw new IllegalArgumentException("fromIndex(" + from + ") > toIndex(" + to + ")");
+    }
+    if (from < 0) {
+      throw new ArrayIndexOutOfBoundsException("Array index out of range: " + from);
+    }
+    if (to > length) {
+      throw new ArrayIndexOutOfBoundsException("Array index out of range: " + to);
+    }
+  }
 }

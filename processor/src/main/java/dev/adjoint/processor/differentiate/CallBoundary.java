@@ -339,7 +339,7 @@ final class CallBoundary {
       return new Expr.ArrayInit(a.type(), a.elements().stream().map(f).toList());
     }
     if (e instanceof Expr.Clone c) {
-      return new Expr.Clone(f.apply(c.array()));
+      return c.map(f::apply);
     }
     return e;
   }

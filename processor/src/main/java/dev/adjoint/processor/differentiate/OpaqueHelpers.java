@@ -78,6 +78,13 @@ public final class OpaqueHelpers {
                 + " in Adjoint, and this passes it a value that depends on the differentiable inputs: compute the"
                 + " value with Math functions and loops in this method");
           }
+          if (helper.library()) {
+            // Compiled elsewhere: marking it is no way out either, a derivative supplied for it is.
+            throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is a library method with no derivative"
+                + " in Adjoint, and this passes it a value that depends on the differentiable inputs: call it from a"
+                + " @Differentiable method of your own with a @DerivativeOf derivative, or compute the value with"
+                + " Math functions and loops");
+          }
           throw new Refusal(origin, "'" + owner + "." + helper.name() + "' is not @Differentiable, and this passes"
               + " it a value that depends on the differentiable inputs, so Adjoint cannot differentiate through"
               + " it: mark it @Differentiable, or pass it values that do not depend on the inputs");

@@ -434,7 +434,8 @@ public final class ReverseSweep {
         forward.add(forward.size() - 1, new Stmt.Assign(slot, index, origin));
       } else {
         tapes.add(TapeKind.INTS);
-        forward.add(forward.size() - 1, new Stmt.Push(TapeKind.INTS, index, origin));
+        // After the save: an int[] element's save is on the int tape too, and the restore pops the slot first.
+        forward.add(new Stmt.Push(TapeKind.INTS, index, origin));
         pops.add(new Stmt.Declare(slot, new Expr.Pop(TapeKind.INTS, Type.INT), origin));
       }
       index = slot;
@@ -473,6 +474,10 @@ public final class ReverseSweep {
     } else if (value instanceof Expr.Clone c && c.array() instanceof Expr.Call call && activity.isActive(call)) {
       // f(x).clone(): the copy's adjoint is the call's.
       pullback(call, adjoint, reverse, new HashMap<>(), origin);
+    } else if (value instanceof Expr.Clone c && !c.whole() && activity.isActive(c.array())) {
+      // Arrays.copyOfRange(a, from, to): the copy's adjoint goes back to a[from..], none past a's end.
+      reverse.add(new Stmt.Effect(new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "addRangeInto"),
+          List.of(adjointOf(c.array()), c.start(), adjoint), Type.INT), origin));
     } else if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {

@@ -249,7 +249,23 @@ public final class TangentSweep {
     }
     if (e instanceof Expr.Clone c) {
       Dual d = dual(c.array(), out, origin);
-      return new Dual(new Expr.Clone(d.primal), new Expr.Clone(d.tangent));
+      if (c.whole()) {
+        return new Dual(new Expr.Clone(d.primal), d.tangent == null ? null : new Expr.Clone(d.tangent));
+      }
+      // Arrays.copyOfRange: the tangent is the same range of the tangent (zero past the end).
+      Expr from = c.from() == null ? null : dual(c.from(), out, origin).primal;
+      Expr to = dual(c.to(), out, origin).primal;
+      if (from != null && !(from instanceof Expr.Var || from instanceof Expr.Literal)) {
+        Expr.Var t = temp("_from", Type.INT);
+        out.add(new Stmt.Declare(t, from, origin));
+        from = t;
+      }
+      if (!(to instanceof Expr.Var || to instanceof Expr.Literal)) {
+        Expr.Var t = temp("_to", Type.INT);
+        out.add(new Stmt.Declare(t, to, origin));
+        to = t;
+      }
+      return new Dual(new Expr.Clone(d.primal, from, to), d.tangent == null ? null : new Expr.Clone(d.tangent, from, to));
     }
     if (e instanceof Expr.ArrayInit init) {
       List<Expr> primals = new ArrayList<>();

@@ -851,8 +851,8 @@ public final class CompanionWriter {
     if (type == Type.MATRIX) {
       return com.palantir.javapoet.ArrayTypeName.of(com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE));
     }
-    if (type instanceof Type.IntArray) {
-      return com.palantir.javapoet.ArrayTypeName.of(TypeName.INT);
+    if (type instanceof Type.IntArray a) {
+      return com.palantir.javapoet.ArrayTypeName.of(a.element() == Type.BOOLEAN ? TypeName.BOOLEAN : TypeName.INT);
     }
     if (type == Type.TENSOR) {
       return TENSOR;

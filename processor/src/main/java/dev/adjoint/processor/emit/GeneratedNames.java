@@ -308,6 +308,10 @@ public final class GeneratedNames {
       if (s instanceof Stmt.Restore r) {
         return new Stmt.Restore(r.tape(), expr(r.target()), r.origin());
       }
+      if (s instanceof Stmt.Forward f) {
+        // The text spells only qualified names whose roots (java, dev) are always reached: holes are renamed.
+        return new Stmt.Forward(f.text(), f.holes().stream().map(this::expr).toList(), f.origin());
+      }
       if (s instanceof Stmt.Break || s instanceof Stmt.Continue || s instanceof Stmt.Comment) {
         return s;
       }
@@ -350,7 +354,7 @@ public final class GeneratedNames {
         return new Expr.ArrayInit(a.type(), a.elements().stream().map(this::expr).toList());
       }
       if (e instanceof Expr.Clone c) {
-        return new Expr.Clone(expr(c.array()));
+        return c.map(this::expr);
       }
       if (e instanceof Expr.Component c) {
         return new Expr.Component(expr(c.target()), c.name(), c.type());

@@ -114,6 +114,9 @@ public final class JavaCode {
       return CodeBlock.of("($L) $L", c.type().java(), expression(c.operand(), UNARY));
     }
     if (e instanceof Expr.NewArray n) {
+      if (n.type() instanceof Type.IntArray ints) {
+        return CodeBlock.of("new $L[$L]", ints.element().java(), expression(n.dimensions().get(0)));
+      }
       CodeBlock.Builder b = CodeBlock.builder().add("new double");
       for (Expr d : n.dimensions()) {
         b.add("[$L]", expression(d));
@@ -127,6 +130,13 @@ public final class JavaCode {
       return CodeBlock.of("new $L $L", a.type().java(), initializer(a));
     }
     if (e instanceof Expr.Clone c) {
+      if (c.from() != null) {
+        return CodeBlock.of("java.util.Arrays.copyOfRange($L, $L, $L)", expression(c.array()), expression(c.from()),
+            expression(c.to()));
+      }
+      if (c.to() != null) {
+        return CodeBlock.of("java.util.Arrays.copyOf($L, $L)", expression(c.array()), expression(c.to()));
+      }
       return CodeBlock.of("$L.clone()", expression(c.array(), POSTFIX));
     }
     if (e instanceof Expr.Pop p) {

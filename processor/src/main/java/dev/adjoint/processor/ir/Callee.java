@@ -65,8 +65,16 @@ public sealed interface Callee {
     }
   }
 
-  /** A static helper of the runtime or of a generated class, called as {@code owner.name(args)}. */
-  record Static(String owner, String name) implements Callee {}
+  /**
+   * A static helper, called as {@code owner.name(args)}: of the runtime or a generated class, or a method of the
+   * user's that is not differentiated; {@code library} when its source is not in the compilation (a JDK or
+   * library method, which the user cannot mark {@code @Differentiable}).
+   */
+  record Static(String owner, String name, boolean library) implements Callee {
+    public Static(String owner, String name) {
+      this(owner, name, false);
+    }
+  }
 
   /**
    * A generated member of a callee's tape ({@code result$}, {@code reverse$}), called on the first argument

@@ -77,8 +77,38 @@ public sealed interface Expr {
     }
   }
 
-  /** {@code array.clone()} of a {@code double[]}: a fresh copy. */
-  record Clone(Expr array) implements Expr {
+  /**
+   * A fresh copy of a rank-1 array: {@code array.clone()} when {@code to} is null, {@code Arrays.copyOf(array,
+   * to)} when only {@code from} is null, else {@code Arrays.copyOfRange(array, from, to)} (elements past
+   * {@code array.length} are zero or false).
+   */
+  record Clone(Expr array, Expr from, Expr to) implements Expr {
+    public Clone {
+      if (from != null && to == null) {
+        throw new IllegalArgumentException("a range needs its end");
+      }
+    }
+
+    /** {@code array.clone()}. */
+    public Clone(Expr array) {
+      this(array, null, null);
+    }
+
+    /** Whether this copies the whole array ({@code clone()}). */
+    public boolean whole() {
+      return to == null;
+    }
+
+    /** The first element copied: {@code from}, or the literal 0. */
+    public Expr start() {
+      return from != null ? from : Literal.ofInt(0);
+    }
+
+    /** The same copy of another array expression, with the range ends mapped by {@code f} too. */
+    public Clone map(java.util.function.UnaryOperator<Expr> f) {
+      return new Clone(f.apply(array), from == null ? null : f.apply(from), to == null ? null : f.apply(to));
+    }
+
     @Override
     public Type type() {
       return array.type();

@@ -38,7 +38,8 @@ public final class ExprWalk {
       return a.elements();
     }
     if (e instanceof Expr.Clone c) {
-      return List.of(c.array());
+      return c.whole() ? List.of(c.array()) : c.from() == null ? List.of(c.array(), c.to())
+          : List.of(c.array(), c.from(), c.to());
     }
     if (e instanceof Expr.Component c) {
       return List.of(c.target());

@@ -63,11 +63,25 @@ public sealed interface Type permits Type.Scalar, Type.DoubleArray, Type.IntArra
     }
   }
 
-  /** {@code int[]}: read-only index data, never differentiated. */
-  record IntArray() implements Type {
+  /**
+   * {@code int[]} or {@code boolean[]} (by {@code element}): index data and flags, never differentiated.
+   * Parameters are read-only; locals are written freely.
+   */
+  record IntArray(Scalar element) implements Type {
+    public IntArray {
+      if (element != Scalar.INT && element != Scalar.BOOLEAN) {
+        throw new IllegalArgumentException("element " + element);
+      }
+    }
+
+    /** {@code int[]}. */
+    public IntArray() {
+      this(Scalar.INT);
+    }
+
     @Override
     public String java() {
-      return "int[]";
+      return element.java() + "[]";
     }
   }
 
@@ -101,6 +115,7 @@ public sealed interface Type permits Type.Scalar, Type.DoubleArray, Type.IntArra
   Scalar BOOLEAN = Scalar.BOOLEAN;
   DoubleArray VECTOR = new DoubleArray(1);
   DoubleArray MATRIX = new DoubleArray(2);
-  IntArray INT_VECTOR = new IntArray();
+  IntArray INT_VECTOR = new IntArray(Scalar.INT);
+  IntArray BOOLEAN_VECTOR = new IntArray(Scalar.BOOLEAN);
   TensorType TENSOR = new TensorType();
 }

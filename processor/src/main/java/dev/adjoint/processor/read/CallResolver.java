@@ -86,6 +86,9 @@ final class CallResolver {
         && name.equals("stream")) {
       throw new Unsupported(call, "streams are not supported in a @Differentiable method: write a for loop");
     }
+    if (candidateOwner.equals(JdkCalls.ARRAYS) && (name.equals("copyOf") || name.equals("copyOfRange"))) {
+      return reader.jdkCalls.copy(call, name, arguments(call));
+    }
     List<Expr> args = arguments(call);
     List<String> argTypes = new ArrayList<>();
     for (ExpressionTree a : call.getArguments()) {
@@ -161,6 +164,7 @@ final class CallResolver {
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable, so Adjoint"
           + " cannot differentiate through it: mark it @Differentiable, or use Math functions");
     }
+    IntArrays.requireReadOnly(reader.trees, call, target, parameterTypes);
     return opaqueCall(call, type, target, parameterTypes, args);
   }
 
@@ -206,6 +210,9 @@ final class CallResolver {
       args.add(receiver);
       args.addAll(arguments(call));
       return TensorCalls.method(call, name, args);
+    }
+    if (name.equals("clone") && call.getArguments().isEmpty() && receiver.type() instanceof Type.IntArray) {
+      return new Expr.Clone(receiver);
     }
     if (name.equals("clone") && call.getArguments().isEmpty() && receiver.type() instanceof Type.DoubleArray d) {
       if (d.rank() != 1) {
@@ -256,8 +263,8 @@ final class CallResolver {
           + target.getReturnType() + "; a helper that is not @Differentiable may return double, int, long,"
           + " boolean or int[]: compute the value in this method, or pass it in as a parameter");
     }
-    return new Expr.Call(new Callee.Static(type.getQualifiedName().toString(), target.getSimpleName().toString()),
-        convertArguments(call, parameterTypes, args), result.get());
+    return new Expr.Call(new Callee.Static(type.getQualifiedName().toString(), target.getSimpleName().toString(),
+        reader.trees.getTree(target) == null), convertArguments(call, parameterTypes, args), result.get());
   }
 
   /**

@@ -163,8 +163,9 @@ final class ImpureCalls {
     if (e instanceof Expr.ArrayInit a) {
       return new Expr.ArrayInit(a.type(), c);
     }
-    if (e instanceof Expr.Clone) {
-      return new Expr.Clone(c.get(0));
+    if (e instanceof Expr.Clone x) {
+      return x.whole() ? new Expr.Clone(c.get(0)) : x.from() == null ? new Expr.Clone(c.get(0), null, c.get(1))
+          : new Expr.Clone(c.get(0), c.get(1), c.get(2));
     }
     if (e instanceof Expr.Component x) {
       return new Expr.Component(c.get(0), x.name(), x.type());

@@ -83,6 +83,9 @@ public final class MethodReader {
   final Jumps jumps = new Jumps();
   private final Switches switches = new Switches(this);
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
+  final JdkCalls jdkCalls = new JdkCalls(this);
+  private final IntArrays intArrays = new IntArrays(this);
+  final ArrayValues arrays = new ArrayValues(this, intArrays);
   private final Records records = new Records(this);
   private ExecutableElement derivative;
 
@@ -174,12 +177,13 @@ public final class MethodReader {
         problems.add(new Problem(at, "parameter '" + name + "' has type " + p.asType()
             + ", which Adjoint does not support: use double, double[] or double[][] for differentiable values"
             + " and int, long, boolean or int[] for the rest"));
+        refusedNames.add(name);
         continue;
       }
       try {
         checkName(at, name);
       } catch (Unsupported u) {
-        problems.add(new Problem(u.tree, u.getMessage()));
+        report(u);
       }
       parameters.add(new MethodIr.Parameter(name, type.get(), ModelTypes.isNoGrad(p)));
       parameterScope.put(name, new Expr.Var(name, type.get()));
@@ -220,12 +224,19 @@ public final class MethodReader {
     return new Stmt.Block(out, origin);
   }
 
+  /** A refusal becomes a problem, unless its cause was reported already. */
+  private void report(Unsupported u) {
+    if (!u.reported) {
+      problems.add(new Problem(u.tree, u.getMessage()));
+    }
+  }
+
   /** Reads {@code s} into {@code out} in the current scope; a refusal becomes a problem. */
   void statementInto(StatementTree s, List<Stmt> out) {
     try {
       statement(s, out);
     } catch (Unsupported u) {
-      problems.add(new Problem(u.tree, u.getMessage()));
+      report(u);
     }
   }
 
@@ -234,7 +245,7 @@ public final class MethodReader {
     try {
       expressionStatement(e, origin(e), out);
     } catch (Unsupported u) {
-      problems.add(new Problem(u.tree, u.getMessage()));
+      report(u);
     }
   }
 
@@ -321,7 +332,7 @@ public final class MethodReader {
         }
         Type returnType = ModelTypes.of(method.getReturnType()).orElse(Type.DOUBLE);
         Expr value = returnType instanceof Type.DoubleArray
-            ? arrayValue(e, returnType, true) : convert(expression(e), returnType, e);
+            ? arrays.value(e, returnType, true) : convert(expression(e), returnType, e);
         out.add(new Stmt.Return(value, origin));
       }
       case TRY -> throw new Unsupported(s,
@@ -374,14 +385,15 @@ public final class MethodReader {
   private void enhancedFor(EnhancedForLoopTree t, String label, Origin origin, List<Stmt> out) {
     Expr array = expression(t.getExpression());
     if (!(array.type() instanceof Type.DoubleArray || array.type() instanceof Type.IntArray)) {
-      throw new Unsupported(t.getExpression(), "enhanced for loops must iterate over a double[], double[][] or int[]");
+      throw new Unsupported(t.getExpression(),
+          "enhanced for loops must iterate over a double[], double[][], int[] or boolean[]");
     }
     if (!(array instanceof Expr.Var || array instanceof Expr.StaticField
         || array instanceof Expr.Index i && i.array() instanceof Expr.Var)) {
       throw new Unsupported(t.getExpression(),
           "iterate over a variable: assign the array to a local first, or use an indexed for loop");
     }
-    Type element = array.type() instanceof Type.DoubleArray d ? d.element() : Type.INT;
+    Type element = array.type() instanceof Type.DoubleArray d ? d.element() : ((Type.IntArray) array.type()).element();
     VariableTree v = t.getVariable();
     Type declared = v.getType() == null || isVar(v.getType()) ? element : typeOf(v.getType());
     if (!declared.equals(element) && !(declared == Type.DOUBLE && element == Type.INT)
@@ -443,6 +455,36 @@ public final class MethodReader {
     }
     ExpressionTree init = v.getInitializer();
     Type type;
+    try {
+      type = declaredType(v, name, init);
+    } catch (Unsupported u) {
+      // Later uses of the variable are not reported again ("cannot resolve"): one error per problem.
+      refusedNames.add(name);
+      throw u;
+    }
+    // Declared before its initializer is read, so that a refused initializer is reported once and later
+    // uses of the variable are still checked (Java itself forbids an initializer that reads the variable).
+    Expr.Var variable = declare(name, type, v);
+    assignedNames.add(variable.name());
+    Expr value = null;
+    if (init != null) {
+      value = type instanceof Type.DoubleArray ? arrays.value(init, type, false)
+          : type instanceof Type.IntArray ints ? intArrays.value(init, ints) : convert(expression(init), type, init);
+    }
+    out.add(new Stmt.Declare(variable, value, origin(v)));
+  }
+
+  /** The names of parameters and locals whose declaration was refused (and reported). */
+  private final Set<String> refusedNames = new HashSet<>();
+
+  private Type declaredType(VariableTree v, String name, ExpressionTree init) {
+    Type type;
+    ExpressionTree value = init == null ? null : unparen(init);
+    if (value != null && (value.getKind() == Tree.Kind.LAMBDA_EXPRESSION
+        || value.getKind() == Tree.Kind.MEMBER_REFERENCE)) {
+      // A functional interface local: the lambda's own message, which says what to write instead.
+      expression(value);
+    }
     if (v.getType() == null || isVar(v.getType())) {
       if (init == null) {
         throw new Unsupported(v, "'var' needs an initializer");
@@ -458,18 +500,7 @@ public final class MethodReader {
     } else {
       type = typeOf(v.getType());
     }
-    if (type instanceof Type.IntArray) {
-      throw new Unsupported(v, "int[] locals are not supported: int[] may only be a parameter");
-    }
-    // Declared before its initializer is read, so that a refused initializer is reported once and later
-    // uses of the variable are still checked (Java itself forbids an initializer that reads the variable).
-    Expr.Var variable = declare(name, type, v);
-    assignedNames.add(variable.name());
-    Expr value = null;
-    if (init != null) {
-      value = type instanceof Type.DoubleArray ? arrayValue(init, type, false) : convert(expression(init), type, init);
-    }
-    out.add(new Stmt.Declare(variable, value, origin(v)));
+    return type;
   }
 
   Expr.Var declare(String name, Type type, Tree at) {
@@ -503,7 +534,8 @@ public final class MethodReader {
         boolean fresh = rhs instanceof NewArrayTree || rhs instanceof MethodInvocationTree;
         Expr target = assignmentTarget(a.getVariable(), fresh);
         Expr value = target.type() instanceof Type.DoubleArray
-            ? arrayValue(a.getExpression(), target.type(), false)
+            ? arrays.value(a.getExpression(), target.type(), false)
+            : target.type() instanceof Type.IntArray ints ? intArrays.value(a.getExpression(), ints)
             : convert(expression(a.getExpression()), target.type(), a.getExpression());
         expressionTypes.put(e, target.type().java());
         out.add(new Stmt.Assign(target, value, origin));
@@ -534,11 +566,13 @@ public final class MethodReader {
         out.add(new Stmt.Assign(target, value, origin));
       }
       case METHOD_INVOCATION -> {
-        if (!ForwardStatements.isPrint((MethodInvocationTree) e)) {
-          throw new Unsupported(e,
-              "a call whose result is unused has no effect in a @Differentiable method: use its result or remove it");
+        MethodInvocationTree call = (MethodInvocationTree) e;
+        if (ForwardStatements.isPrint(call)) {
+          out.add(forwardStatements.print(call, origin));
+        } else if (!jdkCalls.statement(call, origin, out)) {
+          throw new Unsupported(e, "a call as a statement is not supported here (its result would be unused): only"
+              + " System.arraycopy, Arrays.fill and printing are statements; use the call's result, or remove it");
         }
-        out.add(forwardStatements.print((MethodInvocationTree) e, origin));
       }
       default -> throw new Unsupported(e, "this expression statement is not supported");
     }
@@ -546,6 +580,38 @@ public final class MethodReader {
 
   private Expr assignmentTarget(ExpressionTree t) {
     return assignmentTarget(t, false);
+  }
+
+  /** Whether {@code name} is a parameter or local in scope here (it hides a class of that name). */
+  boolean isVariable(String name) {
+    return lookup(name) != null || elementAliases.containsKey(name);
+  }
+
+  /**
+   * The array {@code t} that the JDK method {@code method} writes into ({@code System.arraycopy}'s
+   * destination, {@code Arrays.fill}'s array): a local array or a row of one, never a parameter or a constant.
+   */
+  Expr writableArray(ExpressionTree t, String method) {
+    Expr target = expression(t);
+    if (!(target.type() instanceof Type.DoubleArray || target.type() instanceof Type.IntArray)) {
+      throw new Unsupported(t, method + " needs an array here");
+    }
+    Expr root = target;
+    while (root instanceof Expr.Index i) {
+      root = i.array();
+    }
+    records.checkWrite(root instanceof Expr.Var rv ? rv : null, t);
+    if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
+      String source = Records.sourceName(v.name());
+      throw new Unsupported(t, method + " would write into the parameter array '" + source + "', which is not"
+          + " supported (inputs are never mutated): copy it first, for example " + v.type().java() + " y = "
+          + source + ".clone();");
+    }
+    if (!(root instanceof Expr.Var v)) {
+      throw new Unsupported(t, method + " can only write into a local array: copy the array into a local first");
+    }
+    assignedNames.add(v.name());
+    return target;
   }
 
   /** {@code freshRow}: the value is a new array, so a matrix row may be its target. */
@@ -563,7 +629,7 @@ public final class MethodReader {
         throw new Unsupported(t, "assignment to '" + name + "', which is not a local variable: field writes are"
             + " not supported in a @Differentiable method; return the value instead");
       }
-      if (parameterNames.contains(name) && v.type() instanceof Type.DoubleArray) {
+      if (parameterNames.contains(name) && (v.type() instanceof Type.DoubleArray || v.type() instanceof Type.IntArray)) {
         throw new Unsupported(t, "reassigning the array parameter '" + name
             + "' is not supported: assign to a new local array instead");
       }
@@ -596,56 +662,6 @@ public final class MethodReader {
       throw new Unsupported(t, "field writes are not supported in a @Differentiable method: return the value instead");
     }
     throw new Unsupported(t, "this assignment target is not supported");
-  }
-
-  /**
-   * The value assigned to an array variable: a new array ({@code new}, an initializer, {@code clone()}) or a
-   * {@code @Differentiable} call, whose result may still share an argument or a constant: that is decided
-   * from the callee's summary by {@code analyze.AliasPolicy}. Another array variable would alias and is
-   * refused; {@code return} may return any array expression since nothing writes to it afterwards.
-   */
-  Expr arrayValue(ExpressionTree t, Type type, boolean isReturn) {
-    ExpressionTree e = unparen(t);
-    Expr value;
-    if (e instanceof NewArrayTree na && na.getType() == null) {
-      value = arrayInitializer(na, (Type.DoubleArray) type);
-    } else {
-      value = expression(e);
-    }
-    if (!value.type().equals(type)) {
-      throw new Unsupported(t, "expected " + type.java() + " but this is " + value.type().java());
-    }
-    boolean fresh = value instanceof Expr.NewArray || value instanceof Expr.ArrayInit || value instanceof Expr.Clone
-        || value instanceof Expr.Call;
-    if (!fresh && !isReturn) {
-      throw new Unsupported(t, "assigning an existing array to another variable makes an alias, which Adjoint"
-          + " does not support: copy it with .clone() or write its elements into a new array");
-    }
-    if (!fresh && !(value instanceof Expr.Var || value instanceof Expr.Index)) {
-      throw new Unsupported(t, "return a local array variable, a new array or a call");
-    }
-    return value;
-  }
-
-  private Expr arrayInitializer(NewArrayTree na, Type.DoubleArray type) {
-    List<Expr> elements = new ArrayList<>();
-    for (ExpressionTree init : na.getInitializers()) {
-      if (type.rank() == 2) {
-        ExpressionTree row = unparen(init);
-        if (row instanceof NewArrayTree r && r.getType() == null) {
-          elements.add(arrayInitializer(r, Type.VECTOR));
-        } else {
-          Expr rowValue = expression(row);
-          if (!(rowValue instanceof Expr.ArrayInit || rowValue instanceof Expr.NewArray)) {
-            throw new Unsupported(init, "matrix rows must be written out here ({a, b}) so that no row is shared");
-          }
-          elements.add(rowValue);
-        }
-      } else {
-        elements.add(convert(expression(init), Type.DOUBLE, init));
-      }
-    }
-    return new Expr.ArrayInit(type, elements);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -745,8 +761,8 @@ public final class MethodReader {
         if (array.type() instanceof Type.DoubleArray d) {
           return new Expr.Index(array, index, d.element());
         }
-        if (array.type() instanceof Type.IntArray) {
-          return new Expr.Index(array, index, Type.INT);
+        if (array.type() instanceof Type.IntArray ints) {
+          return new Expr.Index(array, index, ints.element());
         }
         throw new Unsupported(t, "indexing needs an array");
       }
@@ -797,7 +813,7 @@ public final class MethodReader {
         if (a.type() == Type.TENSOR && b.type() == Type.TENSOR) {
           return new Expr.Conditional(cond, a, b, Type.TENSOR);
         }
-        if (isNewArray(a) && isNewArray(b)) {
+        if (ArrayValues.isNew(a) && ArrayValues.isNew(b)) {
           // Two copies share nothing, but the reverse sweep has no array-valued ?: either.
           throw new Unsupported(t, "?: between two new arrays is not supported: use if/else and assign the array"
               + " in each branch");
@@ -819,7 +835,7 @@ public final class MethodReader {
         return own != null ? own : calls.call((MethodInvocationTree) t);
       }
       case NEW_ARRAY:
-        return newArray((NewArrayTree) t);
+        return arrays.newArray((NewArrayTree) t);
       case NEW_CLASS:
         Records.refuseConstruction((com.sun.source.tree.NewClassTree) t, resolveType(
             (ExpressionTree) ((com.sun.source.tree.NewClassTree) t).getIdentifier()));
@@ -829,8 +845,8 @@ public final class MethodReader {
         throw new Unsupported(t, "lambdas are not supported in a @Differentiable method: write a for loop, or move the"
             + " function into another @Differentiable method and call it");
       case MEMBER_REFERENCE:
-        throw new Unsupported(t, "method references are not supported in a @Differentiable method: call a"
-            + " @Differentiable method directly");
+        throw new Unsupported(t, "method references are not supported in a @Differentiable method: call the method"
+            + " directly, in a for loop");
       case INSTANCE_OF:
         throw new Unsupported(t, "instanceof is not supported in a @Differentiable method");
       case SWITCH_EXPRESSION:
@@ -843,42 +859,6 @@ public final class MethodReader {
         throw new Unsupported(t, "this expression (" + t.getKind().name().toLowerCase().replace('_', ' ')
             + ") is not supported in a @Differentiable method");
     }
-  }
-
-  private static boolean isNewArray(Expr e) {
-    return e instanceof Expr.Clone || e instanceof Expr.NewArray || e instanceof Expr.ArrayInit;
-  }
-
-  private Expr newArray(NewArrayTree na) {
-    if (na.getType() == null) {
-      throw new Unsupported(na, "an array initializer needs its type here: new double[] {...}");
-    }
-    int rank = 1;
-    Tree elementType = na.getType();
-    while (elementType instanceof ArrayTypeTree at) {
-      rank++;
-      elementType = at.getType();
-    }
-    rank = Math.max(rank, na.getDimensions().size());
-    if (!(elementType instanceof PrimitiveTypeTree p) || p.getPrimitiveTypeKind() != javax.lang.model.type.TypeKind.DOUBLE) {
-      throw new Unsupported(na, "only double arrays can be created in a @Differentiable method");
-    }
-    if (rank > 2) {
-      throw new Unsupported(na, "arrays of rank above 2 are not supported: use double[] or double[][]");
-    }
-    Type.DoubleArray type = new Type.DoubleArray(rank);
-    if (na.getInitializers() != null) {
-      return arrayInitializer(na, type);
-    }
-    List<Expr> dims = new ArrayList<>();
-    for (ExpressionTree d : na.getDimensions()) {
-      Expr dim = expression(d);
-      if (dim.type() != Type.INT) {
-        throw new Unsupported(d, "an array dimension must be an int");
-      }
-      dims.add(dim);
-    }
-    return new Expr.NewArray(type, dims);
   }
 
   private Expr identifier(IdentifierTree id) {
@@ -905,6 +885,9 @@ public final class MethodReader {
     VariableElement imported = staticallyImportedField(name);
     if (imported != null) {
       return fieldRead(id, (TypeElement) imported.getEnclosingElement(), imported);
+    }
+    if (refusedNames.contains(name)) {
+      throw Unsupported.alreadyReported(id);
     }
     throw new Unsupported(id, "cannot resolve '" + name + "': a @Differentiable method may read its parameters,"
         + " its locals and static final constants");
@@ -1000,6 +983,10 @@ public final class MethodReader {
 
   /** The expression {@code t} denotes, or null when it names a type or a package instead. */
   Expr tryExpression(ExpressionTree t) {
+    if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
+        && refusedNames.contains(id.getName().toString())) {
+      throw Unsupported.alreadyReported(t);
+    }
     if (t instanceof IdentifierTree id && lookup(id.getName().toString()) == null
         && !elementAliases.containsKey(id.getName().toString())) {
       // Not a local: a constant field if one is visible under this name, else a type or package name.
@@ -1165,13 +1152,26 @@ public final class MethodReader {
       if (element == Type.INT) {
         return Type.INT_VECTOR;
       }
+      if (element == Type.BOOLEAN) {
+        return Type.BOOLEAN_VECTOR;
+      }
+      if (element instanceof Type.IntArray) {
+        throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use "
+            + (element == Type.INT_VECTOR ? "an " : "a ") + element.java() + " and index it i * n + j");
+      }
     }
-    if (typeTree instanceof ExpressionTree named) {
+    Tree raw = typeTree instanceof com.sun.source.tree.ParameterizedTypeTree p ? p.getType() : typeTree;
+    if (raw instanceof ExpressionTree named) {
       TypeElement type = resolveType(named);
       if (type != null && type.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
         return Type.TENSOR;
       }
       Records.refuseLocal(typeTree, type);
+      String q = type == null ? "" : type.getQualifiedName().toString();
+      if (q.startsWith("java.util.stream.") || q.startsWith("java.util.function.")) {
+        throw new Unsupported(typeTree, "streams and lambdas are not supported in a @Differentiable method: write a"
+            + " for loop");
+      }
     }
     throw new Unsupported(typeTree, "type " + typeTree + " is not supported in a @Differentiable method: use"
         + " double, double[], double[][], Tensor, int, long or boolean");

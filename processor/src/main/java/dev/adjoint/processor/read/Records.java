@@ -343,7 +343,7 @@ final class Records {
         throw new Unsupported(arg, "an int[] component of a record local must be an int[] parameter or a component"
             + " of a record parameter");
       }
-      Expr e = t instanceof Type.DoubleArray ? reader.arrayValue(arg, t, false) : reader.convert(reader.expression(arg), t, arg);
+      Expr e = t instanceof Type.DoubleArray ? reader.arrays.value(arg, t, false) : reader.convert(reader.expression(arg), t, arg);
       Expr.Var var = new Expr.Var(reader.fresh(display + "$" + name), t);
       out.add(new dev.adjoint.processor.ir.Stmt.Declare(var, e, origin));
       if (t instanceof Type.DoubleArray) {

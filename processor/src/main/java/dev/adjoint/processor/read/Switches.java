@@ -236,7 +236,8 @@ final class Switches {
 
   private Expr selector(ExpressionTree t) {
     Expr e = reader.expression(t);
-    if (e.type() != Type.INT || !reader.javaType(t).equals("int")) {
+    // A char selector is the int the reader holds it as, compared with char or int labels as Java does.
+    if (e.type() != Type.INT || !(reader.javaType(t).equals("int") || reader.javaType(t).equals("char"))) {
       throw new Unsupported(t, "switch is supported over int only (this selector is " + reader.javaType(t)
           + "): use if/else");
     }

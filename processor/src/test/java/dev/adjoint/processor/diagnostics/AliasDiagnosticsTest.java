@@ -50,6 +50,23 @@ class AliasDiagnosticsTest {
 
   static Stream<Arguments> refusals() {
     return Stream.of(
+        Arguments.of("System.arraycopy into a call result that may be the argument", """
+            @Differentiable static double f(double[] x) {
+              double[] z = x.clone();
+              double[] y = id(z);
+              System.arraycopy(x, 0, y, 0, 1); // ERROR
+              return y[0] + z[0];
+            }
+            """, "'y' may be the same array as 'z' (id may return its argument or a row of it), and a write through"
+            + " one would change the other"),
+        Arguments.of("Arrays.fill into an array that a call result may share", """
+            @Differentiable static double f(double[] x) {
+              double[] z = x.clone();
+              double[] y = id(z);
+              java.util.Arrays.fill(z, 1, 2, x[0]); // ERROR
+              return y[1];
+            }
+            """, "writing into 'z' would also change 'y', which may be the same array"),
         Arguments.of("write through a call result that may be the argument", """
             @Differentiable static double f(double[] x) {
               double[] y = id(x);

@@ -253,13 +253,21 @@ class CatalogueDiagnosticsTest {
           return x * x;
         }
         """, "local classes are not supported in a @Differentiable method"));
-    row("a call as a statement", refused("""
+    row("a call as a statement (other than `System.arraycopy`, `Arrays.fill`, printing)", refused("""
         @Differentiable static double g(double x) { return x; }
         @Differentiable static double f(double x) {
           g(x); // ERROR
           return x;
         }
-        """, "a call whose result is unused has no effect in a @Differentiable method"));
+        """, "a call as a statement is not supported here (its result would be unused): only System.arraycopy,"
+        + " Arrays.fill and printing are statements"),
+        refused("""
+            @Differentiable static double f(double[] x) {
+              double[] y = x.clone();
+              java.util.Arrays.sort(y); // ERROR
+              return y[0];
+            }
+            """, "a call as a statement is not supported here (its result would be unused)"));
     row("field write", refused("""
         static double last;
         @Differentiable static double f(double x) {
@@ -280,12 +288,19 @@ class CatalogueDiagnosticsTest {
           return x[0];
         }
         """, "reassigning the array parameter 'x' is not supported: assign to a new local array instead"));
-    row("array alias `double[] b = a;`", refused("""
+    row("array alias `double[] b = a;` (also `int[]`, `boolean[]`)", refused("""
         @Differentiable static double f(double[] a) {
           double[] b = a; // ERROR
           return b[0];
         }
-        """, "assigning an existing array to another variable makes an alias, which Adjoint does not support"));
+        """, "assigning an existing array to another variable makes an alias, which Adjoint does not support"),
+        refused("""
+            @Differentiable static double f(double[] a, int[] k) {
+              int[] b = new int[2];
+              b = k; // ERROR
+              return a[b[0]];
+            }
+            """, "assigning an existing array to another variable makes an alias, which Adjoint does not support"));
     row("an existing array as a matrix row", refused("""
         @Differentiable static double f(double[][] m) {
           double[][] c = new double[2][2];
@@ -320,12 +335,6 @@ class CatalogueDiagnosticsTest {
           return s;
         }
         """, "the enhanced for loop variable 'v' is read-only here"));
-    row("`int[]` local", refused("""
-        @Differentiable static double f(double x) {
-          int[] counts = new int[3]; // ERROR
-          return x;
-        }
-        """, "int[] locals are not supported: int[] may only be a parameter"));
     row("a local of another type (`Object`, `float`, `double[][][]`, …)",
         refused("""
             @Differentiable static double f(double x) {
@@ -354,6 +363,7 @@ class CatalogueDiagnosticsTest {
             """, "names containing '$' are reserved for generated code"));
     CatalogueExpressionCases.register();
     CatalogueCallCases.register();
+    CatalogueArrayCases.register();
     CatalogueNameCases.register();
     CatalogueRecordCases.register();
   }

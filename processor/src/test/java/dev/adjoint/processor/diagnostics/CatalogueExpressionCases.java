@@ -154,7 +154,7 @@ final class CatalogueExpressionCases {
               return k * x;
             }
             """, "type short is not supported: use double, int, long or boolean"));
-    row("arrays of rank 3+, non-`double` arrays",
+    row("arrays of rank 3+, arrays of other elements than `double`, `int`, `boolean`",
         refused("""
             @Differentiable static double f(double x) {
               double[][] m = new double[2][2][2][0]; // ERROR
@@ -165,7 +165,7 @@ final class CatalogueExpressionCases {
             @Differentiable static double f(double x) {
               return x * new long[3].length; // ERROR
             }
-            """, "only double arrays can be created"));
+            """, "only double, int and boolean arrays can be created"));
     row("indexing a call result", refused("""
         @Differentiable static double[] h(double[] v) {
           double[] out = v.clone();

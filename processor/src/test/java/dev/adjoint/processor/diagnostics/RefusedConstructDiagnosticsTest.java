@@ -268,7 +268,7 @@ class RefusedConstructDiagnosticsTest {
               g(x); // ERROR
               return x;
             }
-            """, "a call whose result is unused"),
+            """, "a call as a statement is not supported here (its result would be unused)"),
         c("narrowing a double without a cast", """
             @Differentiable static double f(double x) {
               int k = x * 2; // ERROR
@@ -513,5 +513,49 @@ class RefusedConstructDiagnosticsTest {
     Compilation compilation = CompiledCompanion.compilation(List.of(gf, ff), List.of());
     assertThat(compilation).hadErrorContaining("try statements").inFile(gf).onLine(markedLine(g));
     assertThat(compilation).hadErrorContaining("float is not supported").inFile(ff).onLine(markedLine(f));
+  }
+
+  /**
+   * One error per problem: a refused declaration (its type, a lambda, a parameter's type) is reported on its
+   * own line, and the later uses of its variable are not reported again as "cannot resolve".
+   */
+  @Test
+  void usesOfARefusedVariableAreNotReportedAgain() {
+    String source = wrap("""
+        @Differentiable static double f(double x, String label) {
+          float y = 2;
+          java.util.function.DoubleUnaryOperator g = t -> t * t;
+          int[][] grid = new int[2][2];
+          double z = x * y + g.applyAsDouble(x) + grid[0][0] + label.length();
+          double w = x > 0 ? y : z;
+          for (int i = 0; i < 3; i++) {
+            z += y * i + grid[i][0];
+          }
+          return z + w + Math.sin(y);
+        }
+        """);
+    Compilation compilation = CompiledCompanion.compilation(
+        List.of(JavaFileObjects.forSourceString("demo.F", source)), List.of());
+    List<String> errors = compilation.errors().stream().map(d -> d.getLineNumber() + ": " + d.getMessage(null))
+        .toList();
+    assertEquals(4, errors.size(), String.join("\n", errors));
+    assertTrue(errors.get(0).startsWith("4: parameter 'label' has type java.lang.String"), errors.get(0));
+    assertTrue(errors.get(1).startsWith("5: float is not supported"), errors.get(1));
+    assertTrue(errors.get(2).startsWith("6: lambdas are not supported in a @Differentiable method: write a for loop"),
+        errors.get(2));
+    assertTrue(errors.get(3).startsWith("7: type int[][] is not supported"), errors.get(3));
+    assertNoInternalError(compilation);
+  }
+
+  /** A ?: between two copies (clone, Arrays.copyOf) shares nothing: it is not called an alias. */
+  @Test
+  void conditionalBetweenTwoCopiesIsNotCalledAnAlias() {
+    Compilation compilation = assertRefused("demo.F", wrap("""
+        @Differentiable static double f(double[] a, double[] b) {
+          double[] c = a[0] > 0 ? java.util.Arrays.copyOf(a, 2) : b.clone(); // ERROR
+          return c[0];
+        }
+        """), "?: between two new arrays is not supported: use if/else and assign the array in each branch");
+    assertFalse(CompiledCompanion.describe(compilation).contains("alias"), CompiledCompanion.describe(compilation));
   }
 }

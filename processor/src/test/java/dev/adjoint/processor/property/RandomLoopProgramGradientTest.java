@@ -25,8 +25,9 @@ import org.junit.jupiter.api.TestFactory;
  * Property: random programs with the control flow and data flow the reverse sweep finds hardest, compiled
  * through the processor, pass the gradient check: nested loops that overwrite a local array in place, a
  * scalar carried and overwritten across iterations, int index arithmetic, {@code break}, {@code continue}
- * and {@code return} inside loops, branches, and calls to other {@code @Differentiable} methods (scalar
- * and array), and calls of every supported {@code Math} function with variable arguments ({@link MathCalls};
+ * and {@code return} inside loops, branches, calls to other {@code @Differentiable} methods (scalar
+ * and array), {@code int[]} index vectors and {@code System.arraycopy}, {@code Arrays.fill},
+ * {@code Arrays.copyOfRange} on the local array, and calls of every supported {@code Math} function with variable arguments ({@link MathCalls};
  * program {@code k} starts from three featured functions {@code (k + 10 j) % 29} of its inputs, which every
  * later value depends on). Each program is checked at 3 points drawn from its
  * own seed, with loop bounds from 0 to 5 (one point runs the counted loops 0 times). Fixed seeds;
@@ -273,6 +274,7 @@ class RandomLoopProgramGradientTest {
           line("  s = s - Math.cos(y[" + r.nextInt(LENGTH) + "]);");
           line("}");
         }
+        case 3 -> jdkArrays();
         case 4 -> aliasingCall();
         case 5 -> {
           // An element write whose index reads the array written.
@@ -304,6 +306,48 @@ class RandomLoopProgramGradientTest {
           indent--;
           line("} while (" + m + " < n);");
         }
+      }
+    }
+
+    /**
+     * An {@code int[]} index vector written and read as indices, and the JDK array methods on {@code y}:
+     * {@code System.arraycopy} (overlapping, or from {@code x}), {@code Arrays.fill} of a range,
+     * {@code Arrays.copyOfRange} (padded past the end), sometimes inside a loop, so that the reverse sweep must
+     * restore what each overwrites.
+     */
+    void jdkArrays() {
+      String perm = "perm" + (counter++);
+      line("int[] " + perm + " = new int[y.length];");
+      line("for (int k = 0; k < " + perm + ".length; k++) {");
+      line("  " + perm + "[k] = (k + " + (1 + r.nextInt(3)) + ") % y.length;");
+      line("}");
+      line(perm + "[" + r.nextInt(LENGTH) + "] = " + perm + "[" + r.nextInt(LENGTH) + "];");
+      boolean loop = r.nextBoolean();
+      if (loop) {
+        line("for (int i = 0; i < n; i++) {");
+        indent++;
+      }
+      String index = loop ? "i" : "1";
+      int a = r.nextInt(LENGTH);
+      int b = r.nextInt(LENGTH);
+      int length = r.nextInt(LENGTH - Math.max(a, b) + 1);
+      switch (r.nextInt(4)) {
+        case 0 -> writeY("System.arraycopy(y, " + a + ", y, " + b + ", " + length + ");");
+        case 1 -> writeY("System.arraycopy(x, " + a + ", y, " + b + ", " + length + ");");
+        case 2 -> writeY("java.util.Arrays.fill(y, " + Math.min(a, b) + ", " + Math.max(a, b) + ", "
+            + scalar(1, index) + ");");
+        default -> {
+          String c = "c" + (counter++);
+          line("double[] " + c + " = java.util.Arrays.copyOfRange(y, " + a + ", " + (a + r.nextInt(4)) + ");");
+          line("s = s + (" + c + ".length > 0 ? " + c + "[0] : 0.5) * " + scalar(1, index) + ";");
+        }
+      }
+      line("s = s * 0.6 + Math.tanh(y[" + perm + "[" + index + " % " + perm + ".length]] * " + scalar(1, index)
+          + ");");
+      line(perm + "[" + index + " % " + perm + ".length] = " + perm + "[(" + index + " + 1) % " + perm + ".length];");
+      if (loop) {
+        indent--;
+        line("}");
       }
     }
 
