@@ -106,6 +106,30 @@ def get(jmh, cls, n, method, field="median"):
     return None if row is None else row[field]
 
 
+def blas_table(jmh, pt, w):
+    """Runtime alone against runtime + adjoint-blas (native BLAS through netlib) and PyTorch, one run."""
+    rows = [(cls, label) for cls, label in TENSORS if (cls + "Blas", None, "tensorGrad") in jmh]
+    if not rows:
+        return
+    w("### Runtime alone and with `adjoint-blas` (native BLAS), against PyTorch")
+    w("")
+    w("*+blas* is the same benchmark class (`*BlasBench`) with the runtime's matrix products routed to the "
+      "system BLAS through `adjoint-blas` (netlib JNI); PyTorch links the same `libblas.so.3`.")
+    w("")
+    w("| workload | Tensor grad | Tensor grad +blas | generated grad | generated grad +blas | PyTorch grad "
+      "| Tensor +blas ÷ PyTorch | generated +blas ÷ PyTorch |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for cls, label in rows:
+        grad = get(jmh, cls, None, "tensorGrad")
+        gen = get(jmh, cls, None, "generatedGrad")
+        bgrad = get(jmh, cls + "Blas", None, "tensorGrad")
+        bgen = get(jmh, cls + "Blas", None, "generatedGrad")
+        pg = pt.get(cls, {}).get("grad_ns")
+        w(f"| {label} | {fmt_time(grad)} | {fmt_time(bgrad)} | {fmt_time(gen)} | {fmt_time(bgen)} "
+          f"| {fmt_time(pg)} | {fmt_ratio(bgrad, pg)} | {fmt_ratio(bgen, pg)} |")
+    w("")
+
+
 def gradbench_table(jmh, w):
     """The GradBench evals (issue 10): gradient ÷ objective for Adjoint and the hand-written Java gradient."""
     w("## GradBench evals (issue 10)")
@@ -248,6 +272,7 @@ def main():
     w("")
     w("The ÷ PyTorch columns are Java time ÷ PyTorch time here (below 1: Java is faster).")
     w("")
+    blas_table(jmh, pt, w)
     gradbench_table(jmh, w)
     w("## PyTorch forward passes (for reference)")
     w("")

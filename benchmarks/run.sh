@@ -54,7 +54,9 @@ fi
 log "JMH (${jmh_opts[*]} -prof gc)"
 started=$(date -u +'%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-java -jar "$jar" "${jmh_opts[@]}" -prof gc -rf json -rff "$raw/jmh.json" ${JMH_FILTER:+"$JMH_FILTER"} \
+# -Dadjoint.matmul=java: the runtime's own kernels everywhere except the *BlasBench variants, which install
+# adjoint-blas's native backend themselves (the jar carries adjoint-blas, which discovery would otherwise pick).
+java -Dadjoint.matmul=java -jar "$jar" "${jmh_opts[@]}" -jvmArgsAppend -Dadjoint.matmul=java -prof gc -rf json -rff "$raw/jmh.json" ${JMH_FILTER:+"$JMH_FILTER"} \
   | tee "$raw/jmh.log" | grep -E '^# Benchmark:|^Result|ns/op$' >&2 || { echo "JMH failed; see $raw/jmh.log" >&2; exit 1; }
 grep -q 'ERROR\|Exception' "$raw/jmh.log" && { echo "JMH reported an error; see $raw/jmh.log" >&2; exit 1; }
 

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * {@link Tensor#matmul} and {@link Tensor#dot}: the rank cases of {@code torch.matmul} reduced to one matrix
  * product ({@code mm}) or a batch of them ({@code bmm}), each recorded with its adjoint. The products
- * themselves are {@link MatmulKernels}'.
+ * themselves are {@link MatmulKernels}', or the active {@link dev.adjoint.spi.MatmulBackend}'s for large ones
+ * ({@link BackendGemm}).
  */
 final class MatmulOps {
   private MatmulOps() {}
@@ -89,7 +90,9 @@ final class MatmulOps {
           + " and " + os[0] + "x" + os[1] + ")");
     }
     double[] r = new double[s[0] * os[1]];
-    MatmulKernels.mm(a.values(), 0, other.values(), 0, r, 0, s[0], s[1], os[1]);
+    if (!BackendGemm.mm(a, other, r, s[0], s[1], os[1])) {
+      MatmulKernels.mm(a.values(), 0, other.values(), 0, r, 0, s[0], s[1], os[1]);
+    }
     return GraphRecorder.record(Tensor.wrap(r, new int[] {s[0], os[1]}), "MmBackward", new Tensor[] {a, other},
         (g, n) -> new Tensor[] {
             n.needs(0) ? mm(g, n.saved(1).t()) : null, n.needs(1) ? mm(n.saved(0).t(), g) : null},
@@ -109,10 +112,12 @@ final class MatmulOps {
           + " cannot be multiplied");
     }
     double[] r = new double[b * n * m];
-    double[] av = a.values();
-    double[] bv = other.values();
-    for (int i = 0; i < b; i++) {
-      MatmulKernels.mm(av, i * n * k, bv, i * k * m, r, i * n * m, n, k, m);
+    if (!BackendGemm.bmm(a, other, r, b, n, k, m)) {
+      double[] av = a.values();
+      double[] bv = other.values();
+      for (int i = 0; i < b; i++) {
+        MatmulKernels.mm(av, i * n * k, bv, i * k * m, r, i * n * m, n, k, m);
+      }
     }
     return GraphRecorder.record(Tensor.wrap(r, new int[] {b, n, m}), "BmmBackward", new Tensor[] {a, other},
         (g, nd) -> new Tensor[] {

@@ -167,6 +167,69 @@ final class PointwiseKernels {
     return r;
   }
 
+  /** Operation codes of {@link #unary}: one loop each, the same {@code Math} function as the named method. */
+  static final int EXP = 0;
+  static final int LOG = 1;
+  static final int SQRT = 2;
+  static final int TANH = 3;
+  static final int SIGMOID = 4;
+  static final int RELU = 5;
+  static final int ABS = 6;
+  static final int SIN = 7;
+  static final int COS = 8;
+  static final int LOG1P = 9;
+  static final int EXPM1 = 10;
+  static final int FLOOR = 11;
+
+  /**
+   * {@code f(x)} element-wise for the function with code {@code op}, into a fresh array: a plain loop per
+   * function, with no {@code DoubleUnaryOperator} per element ({@link #map}'s call site sees every function and
+   * is not inlined by the JIT).
+   */
+  static double[] unary(double[] x, int op) {
+    double[] r = new double[x.length];
+    int n = r.length;
+    switch (op) {
+      case EXP: for (int i = 0; i < n; i++) { r[i] = Math.exp(x[i]); } break;
+      case LOG: for (int i = 0; i < n; i++) { r[i] = Math.log(x[i]); } break;
+      case SQRT: for (int i = 0; i < n; i++) { r[i] = Math.sqrt(x[i]); } break;
+      case TANH: for (int i = 0; i < n; i++) { r[i] = Math.tanh(x[i]); } break;
+      case SIGMOID: for (int i = 0; i < n; i++) { r[i] = sigmoid(x[i]); } break;
+      case RELU: for (int i = 0; i < n; i++) { r[i] = x[i] > 0 ? x[i] : 0.0; } break;
+      case ABS: for (int i = 0; i < n; i++) { r[i] = Math.abs(x[i]); } break;
+      case SIN: for (int i = 0; i < n; i++) { r[i] = Math.sin(x[i]); } break;
+      case COS: for (int i = 0; i < n; i++) { r[i] = Math.cos(x[i]); } break;
+      case LOG1P: for (int i = 0; i < n; i++) { r[i] = Math.log1p(x[i]); } break;
+      case EXPM1: for (int i = 0; i < n; i++) { r[i] = Math.expm1(x[i]); } break;
+      case FLOOR: for (int i = 0; i < n; i++) { r[i] = Math.floor(x[i]); } break;
+      default: throw new IllegalArgumentException("unknown unary operation " + op);
+    }
+    return r;
+  }
+
+  /** The logistic function, without overflow for large {@code |v|}. */
+  static double sigmoid(double v) {
+    return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+  }
+
+  /** {@code g·(1 − y²)}, tanh's adjoint from its output {@code y}: bitwise {@code g.mul(y.mul(y).neg().add(1))}. */
+  static double[] tanhBackward(double[] g, double[] y) {
+    double[] r = new double[y.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = g[i] * (1 - y[i] * y[i]);
+    }
+    return r;
+  }
+
+  /** {@code g·(y·(1 − y))}, the sigmoid's adjoint from its output {@code y}: bitwise the unfused chain. */
+  static double[] sigmoidBackward(double[] g, double[] y) {
+    double[] r = new double[y.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = g[i] * (y[i] * (1 - y[i]));
+    }
+    return r;
+  }
+
   /** {@code f(x)} element-wise, into a fresh array. */
   static double[] map(double[] x, DoubleUnaryOperator f) {
     double[] r = new double[x.length];

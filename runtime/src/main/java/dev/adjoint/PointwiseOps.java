@@ -12,18 +12,30 @@ final class PointwiseOps {
     return GraphRecorder.record(out, name, inputs, fn, saved, null);
   }
 
+  private static Tensor unary(Tensor self, int op) {
+    return Tensor.wrap(PointwiseKernels.unary(self.values(), op), self.shapeRef());
+  }
+
+  /**
+   * Whether a backward formula over {@code g} and {@code y} would record no graph (no {@code createGraph}, or
+   * neither requires a gradient), so that one fused loop can replace the differentiable chain of operations.
+   */
+  private static boolean recordsNothing(Tensor g, Tensor y) {
+    return !GradMode.isEnabled() || !(g.isRequiresGrad() || y.isRequiresGrad());
+  }
+
   static Tensor exp(Tensor self) {
-    Tensor out = self.map(Math::exp);
+    Tensor out = unary(self, PointwiseKernels.EXP);
     return rec(out, "ExpBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {g.mul(n.saved(0))}, out);
   }
 
   static Tensor log(Tensor self) {
-    return rec(self.map(Math::log), "LogBackward", new Tensor[] {self},
+    return rec(unary(self, PointwiseKernels.LOG), "LogBackward", new Tensor[] {self},
         (g, n) -> new Tensor[] {g.div(n.saved(0))}, self);
   }
 
   static Tensor sqrt(Tensor self) {
-    Tensor out = self.map(Math::sqrt);
+    Tensor out = unary(self, PointwiseKernels.SQRT);
     return rec(out, "SqrtBackward", new Tensor[] {self},
         (g, n) -> new Tensor[] {g.div(n.saved(0).mul(2))}, out);
   }
@@ -31,7 +43,9 @@ final class PointwiseOps {
   static Tensor pow(Tensor self, double p) {
     int[] s = self.shapeRef();
     // x * x is Math.pow(x, 2.0) to the bit (the JDK computes it so), at a quarter of the cost.
-    Tensor out = p == 2.0 ? self.map(v -> v * v) : self.map(v -> Math.pow(v, p));
+    Tensor out = p == 2.0
+        ? Tensor.wrap(PointwiseKernels.square(self.values()), s)
+        : self.map(v -> Math.pow(v, p));
     return rec(out, "PowBackward", new Tensor[] {self}, (g, n) -> {
       if (p == 0) {
         return new Tensor[] {Tensor.zeros(s)};
@@ -81,23 +95,29 @@ final class PointwiseOps {
   }
 
   static Tensor tanh(Tensor self) {
-    Tensor out = self.map(Math::tanh);
+    Tensor out = unary(self, PointwiseKernels.TANH);
     return rec(out, "TanhBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
+      if (recordsNothing(g, y)) {
+        return new Tensor[] {Tensor.wrap(PointwiseKernels.tanhBackward(g.values(), y.values()), y.shapeRef())};
+      }
       return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
     }, out);
   }
 
   static Tensor sigmoid(Tensor self) {
-    Tensor out = self.map(v -> v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+    Tensor out = unary(self, PointwiseKernels.SIGMOID);
     return rec(out, "SigmoidBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
+      if (recordsNothing(g, y)) {
+        return new Tensor[] {Tensor.wrap(PointwiseKernels.sigmoidBackward(g.values(), y.values()), y.shapeRef())};
+      }
       return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
     }, out);
   }
 
   static Tensor relu(Tensor self) {
-    Tensor out = self.map(v -> v > 0 ? v : 0.0);
+    Tensor out = unary(self, PointwiseKernels.RELU);
     return rec(out, "ReluBackward", new Tensor[] {self}, (g, n) -> {
       double[] y = n.saved(0).values();
       boolean[] mask = new boolean[y.length];
@@ -110,7 +130,7 @@ final class PointwiseOps {
 
   static Tensor abs(Tensor self) {
     int[] s = self.shapeRef();
-    return rec(self.map(Math::abs), "AbsBackward", new Tensor[] {self}, (g, n) -> {
+    return rec(unary(self, PointwiseKernels.ABS), "AbsBackward", new Tensor[] {self}, (g, n) -> {
       return new Tensor[] {g.mul(Tensor.wrap(PointwiseKernels.sign(n.saved(0).values()), s))};
     }, self);
   }
@@ -164,22 +184,22 @@ final class PointwiseOps {
   }
 
   static Tensor sin(Tensor self) {
-    return rec(self.map(Math::sin), "SinBackward", new Tensor[] {self},
+    return rec(unary(self, PointwiseKernels.SIN), "SinBackward", new Tensor[] {self},
         (g, n) -> new Tensor[] {g.mul(n.saved(0).cos())}, self);
   }
 
   static Tensor cos(Tensor self) {
-    return rec(self.map(Math::cos), "CosBackward", new Tensor[] {self},
+    return rec(unary(self, PointwiseKernels.COS), "CosBackward", new Tensor[] {self},
         (g, n) -> new Tensor[] {g.mul(n.saved(0).sin().neg())}, self);
   }
 
   static Tensor log1p(Tensor self) {
-    return rec(self.map(Math::log1p), "Log1PBackward", new Tensor[] {self},
+    return rec(unary(self, PointwiseKernels.LOG1P), "Log1PBackward", new Tensor[] {self},
         (g, n) -> new Tensor[] {g.div(n.saved(0).add(1))}, self);
   }
 
   static Tensor expm1(Tensor self) {
-    Tensor out = self.map(Math::expm1);
+    Tensor out = unary(self, PointwiseKernels.EXPM1);
     return rec(out, "Expm1Backward", new Tensor[] {self}, (g, n) -> new Tensor[] {g.mul(n.saved(0).add(1))},
         out);
   }
@@ -191,7 +211,7 @@ final class PointwiseOps {
   }
 
   static Tensor floor(Tensor self) {
-    return rec(self.map(Math::floor), "FloorBackward", new Tensor[] {self},
+    return rec(unary(self, PointwiseKernels.FLOOR), "FloorBackward", new Tensor[] {self},
         (g, n) -> new Tensor[] {Tensor.zerosLike(g)});
   }
 }

@@ -1,6 +1,8 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.spi.Backends;
+import dev.adjoint.spi.MatmulBackend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,8 +25,17 @@ public class MatmulBench {
   Tensor b;
   Tensor g;
 
+  /**
+   * The matrix-product backend this benchmark measures: none (the runtime's own kernels) here, whatever the
+   * class path holds; {@code *BlasBench} overrides it with the native one.
+   */
+  MatmulBackend matmulBackend() {
+    return null;
+  }
+
   @Setup
   public void setup() {
+    Backends.useMatmul(matmulBackend());
     ad = Inputs.normal(30, N * N);
     bd = Inputs.normal(31, N * N);
     gd = Inputs.normal(32, N * N);

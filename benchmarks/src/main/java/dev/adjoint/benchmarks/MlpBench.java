@@ -1,6 +1,8 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.spi.Backends;
+import dev.adjoint.spi.MatmulBackend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,8 +33,17 @@ public class MlpBench {
   Tensor w2;
   Tensor b2;
 
+  /**
+   * The matrix-product backend this benchmark measures: none (the runtime's own kernels) here, whatever the
+   * class path holds; {@code *BlasBench} overrides it with the native one.
+   */
+  MatmulBackend matmulBackend() {
+    return null;
+  }
+
   @Setup
   public void setup() {
+    Backends.useMatmul(matmulBackend());
     xd = Inputs.uniform(20, BATCH * IN, 0, 1);
     w1d = Inputs.normal(21, IN * HIDDEN, 1 / Math.sqrt(IN));
     b1d = Inputs.normal(22, HIDDEN, 0.1);
