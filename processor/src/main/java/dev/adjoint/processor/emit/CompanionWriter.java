@@ -206,7 +206,7 @@ public final class CompanionWriter {
       }
 
       CodeBlock copies = shape != null ? shape.flatCopies() : method.parameters().stream()
-          .map(p -> p.type() instanceof Type.Scalar ? CodeBlock.of("$L", p.name())
+          .map(p -> p.type() instanceof Type.Scalar || p.type() instanceof Type.EnumType ? CodeBlock.of("$L", p.name())
               : p.type() instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", p.name(), p.name())
               : p.type() == Type.TENSOR ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, p.name(), p.name())
               : CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, p.name()))
@@ -856,6 +856,10 @@ public final class CompanionWriter {
     }
     if (type == Type.TENSOR) {
       return TENSOR;
+    }
+    if (type instanceof Type.EnumType e) {
+      String[] names = e.simpleNames().split("\\.");
+      return ClassName.get(e.packageName(), names[0], java.util.Arrays.copyOfRange(names, 1, names.length));
     }
     if (type instanceof Type.Named n) {
       // A member of a companion, a top-level class: pkg.CompanionGrad.Member.

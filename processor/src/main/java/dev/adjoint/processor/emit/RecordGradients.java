@@ -150,7 +150,7 @@ final class RecordGradients {
     for (int k = 0; k < leaves.size(); k++) {
       String path = plain(leaves.get(k).part()) ? flat(k).name() : path(k);
       Type type = flat(k).type();
-      out.add(type instanceof Type.Scalar ? CodeBlock.of("$L", path)
+      out.add(type instanceof Type.Scalar || type instanceof Type.EnumType ? CodeBlock.of("$L", path)
           : type instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", path, path)
           : CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, path));
     }

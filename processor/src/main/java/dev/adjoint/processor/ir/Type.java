@@ -1,7 +1,8 @@
 package dev.adjoint.processor.ir;
 
 /** The types the intermediate representation knows: the supported Java subset plus generated helpers. */
-public sealed interface Type permits Type.Scalar, Type.DoubleArray, Type.IntArray, Type.TensorType, Type.Named {
+public sealed interface Type permits Type.Scalar, Type.DoubleArray, Type.IntArray, Type.TensorType, Type.Named,
+    Type.EnumType {
   /** Java source spelling of the type. */
   String java();
 
@@ -106,6 +107,17 @@ public sealed interface Type permits Type.Scalar, Type.DoubleArray, Type.IntArra
     @Override
     public String java() {
       return canonicalName;
+    }
+  }
+
+  /**
+   * A user enum ({@code packageName} empty for the unnamed package, {@code simpleNames} the dotted chain of
+   * simple names from the top-level class): an inactive, opaque value, compared with {@code ==} and switched on.
+   */
+  record EnumType(String packageName, String simpleNames) implements Type {
+    @Override
+    public String java() {
+      return packageName.isEmpty() ? simpleNames : packageName + "." + simpleNames;
     }
   }
 

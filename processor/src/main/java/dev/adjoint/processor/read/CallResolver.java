@@ -140,6 +140,7 @@ final class CallResolver {
     for (int i = 0; i < target.getParameters().size(); i++) {
       VariableElement p = target.getParameters().get(i);
       Optional<Type> pt = ModelTypes.of(p.asType());
+      pt = pt.isPresent() ? pt : Enums.type(p.asType(), call, ModelTypes.packageOf(reader.owner));
       if (pt.isEmpty()) {
         throw new Unsupported(call, "javac calls " + describe(target) + " here, whose parameter '"
             + p.getSimpleName() + "' has type " + p.asType() + ", which Adjoint does not support: use double,"

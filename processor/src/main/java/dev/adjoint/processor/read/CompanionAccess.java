@@ -48,6 +48,17 @@ final class CompanionAccess {
     return null;
   }
 
+  /** Why the companion in {@code companionPackage} cannot name {@code type}, or null when it can. */
+  static String whyNotType(TypeElement type, String companionPackage) {
+    for (Element t = type; t instanceof TypeElement enclosing; t = t.getEnclosingElement()) {
+      String reason = whyNotMember(enclosing, enclosing, companionPackage);
+      if (reason != null) {
+        return "'" + enclosing.getQualifiedName() + "' is " + reason;
+      }
+    }
+    return null;
+  }
+
   private static String whyNotMember(Element e, TypeElement type, String companionPackage) {
     if (e.getModifiers().contains(Modifier.PRIVATE)) {
       return "private";

@@ -173,6 +173,13 @@ public final class MethodReader {
       Tree at = i < tree.getParameters().size() ? tree.getParameters().get(i) : tree;
       String name = p.getSimpleName().toString();
       Optional<Type> type = ModelTypes.of(p.asType());
+      try {
+        type = type.isPresent() ? type : Enums.type(p.asType(), at, ModelTypes.packageOf(owner));
+      } catch (Unsupported u) {
+        report(u);
+        refusedNames.add(name);
+        continue;
+      }
       if (type.isEmpty()) {
         problems.add(new Problem(at, "parameter '" + name + "' has type " + p.asType()
             + ", which Adjoint does not support: use double, double[] or double[][] for differentiable values"
@@ -810,8 +817,8 @@ public final class MethodReader {
           Type type = promote(sa, sb);
           return new Expr.Conditional(cond, convert(a, type, t), convert(b, type, t), type);
         }
-        if (a.type() == Type.TENSOR && b.type() == Type.TENSOR) {
-          return new Expr.Conditional(cond, a, b, Type.TENSOR);
+        if ((a.type() == Type.TENSOR || a.type() instanceof Type.EnumType) && a.type().equals(b.type())) {
+          return new Expr.Conditional(cond, a, b, a.type());
         }
         if (ArrayValues.isNew(a) && ArrayValues.isNew(b)) {
           // Two copies share nothing, but the reverse sweep has no array-valued ?: either.
@@ -911,6 +918,7 @@ public final class MethodReader {
           + " read static final fields (it must be a pure function of its arguments)");
     }
     Optional<Type> type1 = ModelTypes.of(field.asType());
+    type1 = type1.isPresent() ? type1 : Enums.type(field.asType(), at, ModelTypes.packageOf(owner));
     if (type1.isEmpty()) {
       throw new Unsupported(at, "the constant '" + name + "' has an unsupported type " + field.asType());
     }
@@ -999,6 +1007,10 @@ public final class MethodReader {
   }
 
   private Expr binary(BinaryOp op, Expr left, Expr right, Tree at) {
+    if ((op == BinaryOp.EQ || op == BinaryOp.NE) && left.type() instanceof Type.EnumType
+        && left.type().equals(right.type())) {
+      return new Expr.Binary(op, left, right, Type.BOOLEAN); // enums compare by identity, as in Java
+    }
     if (!(left.type() instanceof Type.Scalar l) || !(right.type() instanceof Type.Scalar r)) {
       throw new Unsupported(at, "operator " + op.java + " needs scalar operands; arrays have no arithmetic in plain"
           + " Java: write a loop over the elements");
@@ -1167,6 +1179,9 @@ public final class MethodReader {
         return Type.TENSOR;
       }
       Records.refuseLocal(typeTree, type);
+      if (type != null && Enums.element(type.asType()) != null) {
+        return Enums.type(type.asType(), typeTree, ModelTypes.packageOf(owner)).orElseThrow();
+      }
       String q = type == null ? "" : type.getQualifiedName().toString();
       if (q.startsWith("java.util.stream.") || q.startsWith("java.util.function.")) {
         throw new Unsupported(typeTree, "streams and lambdas are not supported in a @Differentiable method: write a"

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code switch} over an {@code int}, lowered to {@code if}s with Java's exact semantics. A switch statement
+ * {@code switch} over an {@code int}, a {@code char} or an enum (its {@link Enums#ordinal ordinal}), lowered to {@code if}s with Java's exact semantics. A switch statement
  * whose groups never fall through becomes an {@code if}/{@code else} chain; otherwise every group runs when
  * a flag says that the previous group fell into it or its labels match: {@code if (fallthrough$N || s == 1)
  * { fallthrough$N = <the group can complete normally>; ... }}, and {@code default} matches when no other
@@ -39,8 +39,19 @@ final class Switches {
   /** A group of labels and the statements they start ({@code default} when {@code isDefault}). */
   private record Group(List<Integer> labels, boolean isDefault, List<Stmt> body, boolean completes, Tree at) {}
 
+  /**
+   * A switch's selector as the int it tests, and its labels: ints, or for an enum ({@code enumType} not null)
+   * the indices of {@code constants}, tested as {@code Mode.LABEL.ordinal()}.
+   */
+  private record Selector(Expr value, Type.EnumType enumType, List<String> constants) {
+    Expr label(int k) {
+      return enumType == null ? Expr.Literal.ofInt(k) : Enums.labelOrdinal(enumType, constants.get(k));
+    }
+  }
+
   void statement(SwitchTree s, String label, Origin origin, List<Stmt> out) {
-    Expr selector = selector(s.getExpression());
+    Selector sel = selector(s.getExpression());
+    Expr selector = sel.value();
     int position = out.size();
     Jumps.Target target = reader.jumps.enter(label, false);
     List<Group> groups = new ArrayList<>();
@@ -50,7 +61,7 @@ final class Switches {
     reader.pushScope();
     try {
       for (CaseTree c : s.getCases()) {
-        pendingDefault |= labels(c, pendingLabels, seen);
+        pendingDefault |= labels(c, sel, pendingLabels, seen);
         List<Stmt> body = new ArrayList<>();
         boolean completes;
         if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
@@ -113,7 +124,7 @@ final class Switches {
       for (int i = groups.size() - 1; i >= 0; i--) {
         Group g = groups.get(i);
         if (g != fallback) {
-          chain = Stmt.Block.of(List.of(new Stmt.If(matches(value, g.labels()), Stmt.Block.of(g.body()), chain,
+          chain = Stmt.Block.of(List.of(new Stmt.If(matches(sel, value, g.labels()), Stmt.Block.of(g.body()), chain,
               origin)));
         }
       }
@@ -130,8 +141,8 @@ final class Switches {
           }
         }
         Expr match = g.isDefault()
-            ? (others.isEmpty() ? bool(true) : new Expr.Unary(Expr.UnaryOp.NOT, matches(value, others), Type.BOOLEAN))
-            : matches(value, g.labels());
+            ? (others.isEmpty() ? bool(true) : new Expr.Unary(Expr.UnaryOp.NOT, matches(sel, value, others), Type.BOOLEAN))
+            : matches(sel, value, g.labels());
         Expr condition = i == 0 ? match : new Expr.Binary(BinaryOp.OR, fall, match, Type.BOOLEAN);
         List<Stmt> then = new ArrayList<>();
         if (i < groups.size() - 1) {
@@ -151,7 +162,8 @@ final class Switches {
 
   /** A switch expression whose cases are expressions, or a single {@code yield}: a {@code ?:} chain. */
   Expr expression(SwitchExpressionTree s) {
-    Expr selector = selector(s.getExpression());
+    Selector sel = selector(s.getExpression());
+    Expr selector = sel.value();
     if (!(selector instanceof Expr.Var || selector instanceof Expr.Literal) && !pure(selector)) {
       throw new Unsupported(s.getExpression(), "the selector of this switch expression calls a method: assign it to"
           + " a local first (int k = ...;) and switch on the local");
@@ -163,7 +175,7 @@ final class Switches {
     List<Integer> pending = new ArrayList<>();
     boolean pendingDefault = false;
     for (CaseTree c : s.getCases()) {
-      pendingDefault |= labels(c, pending, seen);
+      pendingDefault |= labels(c, sel, pending, seen);
       ExpressionTree result;
       if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
         result = resultOf(c.getBody(), c);
@@ -187,6 +199,11 @@ final class Switches {
       pending.clear();
       pendingDefault = false;
     }
+    if (fallback == null && sel.enumType() != null && seen.size() == sel.constants().size() && !values.isEmpty()) {
+      // javac checked that the cases cover every constant: the last case is what remains.
+      fallback = values.remove(values.size() - 1);
+      labels.remove(labels.size() - 1);
+    }
     if (fallback == null) {
       throw new Unsupported(s, "a switch expression over an int needs a default case");
     }
@@ -195,7 +212,7 @@ final class Switches {
     Type type = resultType(all, s);
     Expr chain = reader.convert(fallback, type, s);
     for (int i = values.size() - 1; i >= 0; i--) {
-      chain = new Expr.Conditional(matches(selector, labels.get(i)), reader.convert(values.get(i), type, s), chain,
+      chain = new Expr.Conditional(matches(sel, selector, labels.get(i)), reader.convert(values.get(i), type, s), chain,
           type);
     }
     return chain;
@@ -234,22 +251,32 @@ final class Switches {
     return type;
   }
 
-  private Expr selector(ExpressionTree t) {
+  private Selector selector(ExpressionTree t) {
     Expr e = reader.expression(t);
+    if (e.type() instanceof Type.EnumType enumType) {
+      return new Selector(Enums.ordinal(e), enumType, Enums.constants(enumType, reader.elements));
+    }
     // A char selector is the int the reader holds it as, compared with char or int labels as Java does.
     if (e.type() != Type.INT || !(reader.javaType(t).equals("int") || reader.javaType(t).equals("char"))) {
-      throw new Unsupported(t, "switch is supported over int only (this selector is " + reader.javaType(t)
-          + "): use if/else");
+      throw new Unsupported(t, "switch is supported over int, char and enums only (this selector is "
+          + reader.javaType(t) + "): use if/else");
     }
-    return e;
+    return new Selector(e, null, List.of());
   }
 
   /** Adds {@code c}'s labels to {@code into}; true when it is {@code default}. */
-  private boolean labels(CaseTree c, List<Integer> into, Set<Integer> seen) {
+  private boolean labels(CaseTree c, Selector sel, List<Integer> into, Set<Integer> seen) {
     if (c.getExpressions().isEmpty()) {
       return true;
     }
     for (ExpressionTree label : c.getExpressions()) {
+      if (sel.enumType() != null) {
+        int k = Enums.label(label, sel.enumType(), sel.constants());
+        if (seen.add(k)) {
+          into.add(k);
+        }
+        continue;
+      }
       Expr e = reader.expression(label);
       if (!(e instanceof Expr.Literal l) || l.type() != Type.INT) {
         throw new Unsupported(label, "a case label must be an int constant");
@@ -262,10 +289,10 @@ final class Switches {
     return false;
   }
 
-  private static Expr matches(Expr value, List<Integer> labels) {
+  private static Expr matches(Selector sel, Expr value, List<Integer> labels) {
     Expr e = null;
     for (int v : labels) {
-      Expr eq = new Expr.Binary(BinaryOp.EQ, value, Expr.Literal.ofInt(v), Type.BOOLEAN);
+      Expr eq = new Expr.Binary(BinaryOp.EQ, value, sel.label(v), Type.BOOLEAN);
       e = e == null ? eq : new Expr.Binary(BinaryOp.OR, e, eq, Type.BOOLEAN);
     }
     return e == null ? bool(false) : e;

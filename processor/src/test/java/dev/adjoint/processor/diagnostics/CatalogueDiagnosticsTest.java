@@ -236,6 +236,23 @@ class CatalogueDiagnosticsTest {
           return switch (pick(k)) { case 0 -> x; default -> x * x; }; // ERROR
         }
         """, "the selector of this switch expression calls a method: assign it to a local first"));
+    row("an enum the companion cannot name (a `private` nested enum, or one nested in a private class) as a"
+        + " parameter, local or constant", refused("""
+        private enum Mode { A, B }
+        @Differentiable static double f(double x, Mode mode) { // ERROR
+          return mode == Mode.A ? x : x * x;
+        }
+        """, "the enum 'demo.F.Mode' is private, so the generated companion (a separate class in package demo)"
+            + " cannot name it: make it package-private or public"), refused("""
+        private static final class Hidden {
+          enum Mode { A, B }
+        }
+        @Differentiable static double f(double x) {
+          Hidden.Mode m = Hidden.Mode.B; // ERROR
+          return switch (m) { case A -> x; case B -> x * x; };
+        }
+        """, "the enum 'demo.F.Hidden' is private, so the generated companion (a separate class in package demo)"
+            + " cannot name it"));
     row("a label on a block or another statement", refused("""
         @Differentiable static double f(double x) {
           double s = x;
