@@ -373,11 +373,15 @@ public final class AdjointProcessor extends AbstractProcessor {
       program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
       program.ifPresentOrElse(helperPrograms::add, () -> brokenHelpers.add(member));
     });
+    Map<String, dev.adjoint.processor.ir.Shape> shapes = new HashMap<>();
     for (Read r : work.reads) {
       if (reachesAny(work, r.requests, brokenHelpers, new java.util.HashSet<>())) {
         failed = true;
         continue;
       }
+      // read without problems, so the shape is not refused
+      dev.adjoint.processor.read.RecordShapes.shape(r.method)
+          .ifPresent(s -> shapes.put(r.method.getSimpleName().toString(), s));
       try {
         Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries);
         program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
@@ -397,7 +401,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
           GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
-          new java.util.HashSet<>(work.helpers.keySet()), this::hasHvp);
+          new java.util.HashSet<>(work.helpers.keySet()), this::hasHvp, shapes);
       // (Checked helpers have no program: only differentiated ones are among the programs.)
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
@@ -562,11 +566,6 @@ public final class AdjointProcessor extends AbstractProcessor {
   private boolean checkSignature(TypeElement owner, ExecutableElement method) {
     String name = method.getSimpleName().toString();
     boolean ok = true;
-    if (!method.getModifiers().contains(Modifier.STATIC)) {
-      error(method, "@Differentiable method '" + name + "' must be static: Adjoint differentiates pure functions"
-          + " of their arguments; pass what it reads from the object as parameters");
-      ok = false;
-    }
     if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
       error(method, "@Differentiable method '" + name + "' must have a body");
       return false;
@@ -597,7 +596,10 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (result.isEmpty() || !result.get().differentiable()) {
       error(method, "@Differentiable method '" + name + "' returns "
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
-          + ": its result must be double, double[], double[][] or Tensor");
+          + ": its result must be double, double[], double[][] or Tensor"
+          + (dev.adjoint.processor.read.RecordShapes.recordType(method.getReturnType()) != null
+              ? " (records are not supported as results yet: return the components as a double[] and build the"
+              + " record in the caller)" : ""));
       ok = false;
     }
     for (Element p : method.getParameters()) {
@@ -610,10 +612,11 @@ public final class AdjointProcessor extends AbstractProcessor {
         ok = false;
       }
     }
-    boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter);
+    boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter)
+        || dev.adjoint.processor.read.RecordShapes.anyDifferentiable(method);
     if (!anyDifferentiable) {
       error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
-          + " double, double[], double[][] or Tensor, and not @NoGrad");
+          + " double, double[], double[][] or Tensor (or a record with such a component), and not @NoGrad");
       ok = false;
     }
     return ok;

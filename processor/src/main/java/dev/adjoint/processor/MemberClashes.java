@@ -53,8 +53,20 @@ final class MemberClashes {
     String name = method.getSimpleName().toString();
     List<String> parameters = method.getParameters().stream()
         .map(VariableElement::asType).map(t -> types.erasure(t).toString()).collect(Collectors.toList());
+    Optional<dev.adjoint.processor.ir.Shape> shape;
+    try {
+      shape = dev.adjoint.processor.read.RecordShapes.shape(method);
+    } catch (dev.adjoint.processor.read.RecordShapes.Refused e) {
+      shape = Optional.empty(); // refused when the method is read
+    }
+    if (shape.isPresent() && shape.get().instance()) {
+      // an instance method's members take the object first, as self
+      parameters.add(0, types.erasure(method.getEnclosingElement().asType()).toString());
+    }
     List<Member> out = new ArrayList<>();
     out.add(new Member(method, name, parameters, "the forward pass"));
+    shape.ifPresent(s -> out.add(new Member(method, name, s.leaves().stream().map(l -> l.leaf().type().java())
+        .collect(Collectors.toList()), "the forward pass on the records' components")));
     out.add(new Member(method, name + "Forward", parameters, "the recording forward pass"));
     Optional<dev.adjoint.processor.ir.Type> result = ModelTypes.of(method.getReturnType());
     if (result.isPresent() && (result.get() == dev.adjoint.processor.ir.Type.DOUBLE
@@ -69,7 +81,7 @@ final class MemberClashes {
     boolean tensor = result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.TENSOR
         || method.getParameters().stream().anyMatch(p -> ModelTypes.of(p.asType())
             .filter(t -> t == dev.adjoint.processor.ir.Type.TENSOR).isPresent());
-    if (!tensor) {
+    if (!tensor && shape.isEmpty()) {
       List<String> tangents = new ArrayList<>(parameters);
       for (VariableElement p : method.getParameters()) {
         if (ModelTypes.isDifferentiableParameter(p)) {

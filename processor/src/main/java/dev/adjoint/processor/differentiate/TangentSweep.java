@@ -459,6 +459,10 @@ public final class TangentSweep {
   }
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
+    if (m.flattened()) {
+      throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method, which have no forward"
+          + " mode yet");
+    }
     if (m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
         .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
             || m.parameterTypes().get(k) == Type.DOUBLE)) {

@@ -13,6 +13,7 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Shape;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.summary.ResultAlias;
@@ -96,19 +97,22 @@ public final class CompanionWriter {
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify) {
     return write(packageName, simpleName, ownerCanonicalName, programs, origins, aliases, qualify, java.util.Set.of(),
-        m -> false);
+        m -> false, Map.of());
   }
 
   /**
    * As above; the programs named in {@code helpers} are plain helpers differentiated for this companion's
    * methods ({@code read.HelperCalls}): they get only the call boundary's members, package-private (the
    * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp});
-   * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter).
+   * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter); a method
+   * named in {@code shapes} (an instance method, or one with record parameters) gets members that take its
+   * public signature ({@link RecordGradients}) and no forward-mode members.
    */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
       java.util.Set<String> qualify, java.util.Set<String> helpers,
-      java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> calleesWithHvp) {
+      java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> calleesWithHvp,
+      Map<String, Shape> shapes) {
     TypeSpec.Builder companion = TypeSpec.classBuilder(simpleName)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
@@ -128,9 +132,12 @@ public final class CompanionWriter {
     companion.alwaysQualify(qualify.toArray(String[]::new));
     for (AdjointProgram program : programs) {
       boolean helper = helpers.contains(program.method().name());
-      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper)
-          .addTo(companion);
-      ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
+      Shape shape = shapes.get(program.method().name());
+      new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper,
+          shape == null ? null : new RecordGradients(shape, program.method())).addTo(companion);
+      if (shape == null) {
+        ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
+      }
     }
     addArrayStrings(companion, programs);
     return JavaFile.builder(packageName, companion.build())
@@ -157,11 +164,15 @@ public final class CompanionWriter {
     final boolean helper;
     /** The method's name in its source: a helper's members carry its activity pattern as well. */
     final String sourceName;
+    /** The public signature of an instance method or one with record parameters; null for the rest. */
+    final RecordGradients shape;
 
-    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias, boolean helper) {
+    MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias, boolean helper,
+        RecordGradients shape) {
       this.alias = alias;
       this.helper = helper;
       this.sourceName = helper ? sourceName(program.method()) : program.method().name();
+      this.shape = shape;
       this.program = program;
       this.method = program.method();
       this.tapeClass = ClassName.get(packageName, companion, method.capitalized() + "Tape");
@@ -172,12 +183,18 @@ public final class CompanionWriter {
       this.tensorMode = tensorResult || method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
       this.upstream = method.parameters().stream().anyMatch(p -> p.name().equals("upstream"))
           ? "upstream$" : "upstream";
-      this.source = "{@link " + method.ownerCanonicalName() + "#" + sourceName + "("
-          + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
+      this.source = shape != null ? shape.source() : "{@link " + method.ownerCanonicalName() + "#" + sourceName
+          + "(" + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
     }
 
     void addTo(TypeSpec.Builder companion) {
-      String args = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
+      String flatArgs = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
+      // the members' own arguments, and the tape's (the IR's parameters, unpacked from records and self)
+      String args = shape != null ? shape.arguments() : flatArgs;
+      String tapeArgs = shape != null ? shape.flatArguments() : flatArgs;
+      if (shape != null) {
+        companion.addMethod(shape.flatPrimal(visibility(), resultType));
+      }
       if (tensorResult) {
         companion.addMethod(tensorPrimal(args));
       } else {
@@ -186,10 +203,11 @@ public final class CompanionWriter {
                 : "The forward pass of $L alone: the same result as the original.\n", source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
-            .addParameters(parameters())
+            .addParameters(api())
             .addStatement(helper ? CodeBlock.of("return $L$$record($L).result$$()", method.name(), args)
-                : CodeBlock.of("return $L.$L($L)", method.ownerCanonicalName(), method.name(), args));
-        if (alias != null && method.returnType() instanceof Type.DoubleArray) {
+                : CodeBlock.of("return $L", shape != null ? shape.originalCall()
+                    : CodeBlock.of("$L.$L($L)", method.ownerCanonicalName(), method.name(), args)));
+        if (alias != null && shape == null && method.returnType() instanceof Type.DoubleArray) {
           // What the array result may share storage with, for callers compiled later.
           AnnotationSpec.Builder summary = AnnotationSpec.builder(ClassName.get(RUNTIME, "ResultAlias"));
           if (!alias.parameters().isEmpty()) {
@@ -204,7 +222,7 @@ public final class CompanionWriter {
         companion.addMethod(primal.build());
       }
 
-      CodeBlock copies = method.parameters().stream()
+      CodeBlock copies = shape != null ? shape.flatCopies() : method.parameters().stream()
           .map(p -> p.type() instanceof Type.Scalar || p.type() instanceof Type.EnumType ? CodeBlock.of("$L", p.name())
               : p.type() instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", p.name(), p.name())
               : p.type() == Type.TENSOR ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, p.name(), p.name())
@@ -218,7 +236,7 @@ public final class CompanionWriter {
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(tapeClass)
           .addParameters(parameters())
-          .addStatement("return new $T($L)", tapeClass, args)
+          .addStatement("return new $T($L)", tapeClass, flatArgs)
           .build());
       if (helper) {
         companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
@@ -231,7 +249,7 @@ public final class CompanionWriter {
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(tapeClass)
-          .addParameters(parameters())
+          .addParameters(api())
           .addStatement("return new $T($L)", tapeClass, copies)
           .build());
 
@@ -244,12 +262,13 @@ public final class CompanionWriter {
                 + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(gradientClass)
-            .addParameters(parameters())
+            .addParameters(api())
             .addStatement(body)
             .build());
       }
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
-      if (!tensorMode && Recomputable.of(program)) {
+      if (!tensorMode && shape == null && Recomputable.of(program)) {
+        // (Instance methods and methods of records are called through their flat members: never recomputed.)
         companion.addMethod(MethodSpec.methodBuilder(Recomputable.pullbackName(method.name()))
             .addJavadoc("Generated plumbing of the split-mode call boundary, not API: $L is O(1), pure and"
                 + " tape-free, so a caller recomputes it in its reverse sweep from the arguments' values instead of"
@@ -262,7 +281,7 @@ public final class CompanionWriter {
             .build());
       }
       if (scalarResult || tensorResult) {
-        addValueAndGradient(companion, args);
+        addValueAndGradient(companion, tapeArgs);
       }
 
       companion.addType(gradientRecord());
@@ -362,6 +381,11 @@ public final class CompanionWriter {
           .build();
     }
 
+    /** The parameters of the public members: the IR's, or the shape's ({@code self}, records). */
+    private List<ParameterSpec> api() {
+      return shape != null ? shape.parameters() : parameters();
+    }
+
     private List<ParameterSpec> parameters() {
       List<ParameterSpec> out = new ArrayList<>();
       for (MethodIr.Parameter p : method.parameters()) {
@@ -382,7 +406,7 @@ public final class CompanionWriter {
               + (tensorResult ? " (the result must have one element).\n" : ".\n"), source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(pair)
-          .addParameters(parameters())
+          .addParameters(api())
           .addStatement("return $T.of(new $T($L))", pair, tapeClass, args)
           .build());
       companion.addType(TypeSpec.recordBuilder(pair.simpleName())
@@ -406,6 +430,14 @@ public final class CompanionWriter {
 
     /** {@code MGradient[x=[1.0, 2.0], y=3.0]}: arrays print their values. */
     private MethodSpec gradientToString() {
+      if (shape != null) {
+        return MethodSpec.methodBuilder("toString")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $L", shape.toStringBody(gradientClass.simpleName()))
+            .build();
+      }
       CodeBlock.Builder text = CodeBlock.builder().add("$S", gradientClass.simpleName() + "[");
       List<MethodIr.Parameter> ps = method.differentiableParameters();
       for (int i = 0; i < ps.size(); i++) {
@@ -431,11 +463,18 @@ public final class CompanionWriter {
       MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
       StringBuilder doc = new StringBuilder("The gradient of " + source + ": one component per differentiable"
           + " parameter, with its name and type.\n");
-      for (MethodIr.Parameter p : method.differentiableParameters()) {
+      for (MethodIr.Parameter p : shape != null ? List.<MethodIr.Parameter>of() : method.differentiableParameters()) {
         // Components keep the source names (design.md §1), even where generated code renamed a parameter.
         constructor.addParameter(typeName(p.type()), p.sourceName());
         doc.append("\n@param ").append(p.sourceName()).append(" the derivative with respect to {@code ")
             .append(p.sourceName()).append("}");
+      }
+      if (shape != null) {
+        for (ParameterSpec component : shape.gradientComponents()) {
+          constructor.addParameter(component);
+          doc.append("\n@param ").append(component.name()).append(" the derivative with respect to {@code ")
+              .append(component.name()).append("}");
+        }
       }
       return TypeSpec.recordBuilder(gradientClass.simpleName())
           .addModifiers(visibility())
@@ -642,6 +681,9 @@ public final class CompanionWriter {
 
     /** {@code new MGradient(_d_a, _d_b, ...)}, tensors copied so that no gradient aliases an upstream. */
     private CodeBlock newGradient() {
+      if (shape != null) {
+        return shape.newGradient(gradientClass);
+      }
       CodeBlock components = method.differentiableParameters().stream()
           .map(p -> p.type() == Type.TENSOR
               // null where no gradient arrived; backward() turns it into zeros of the parameter's entry shape
@@ -657,6 +699,9 @@ public final class CompanionWriter {
      */
     private MethodSpec fusedVjp() {
       CodeBlock.Builder code = CodeBlock.builder();
+      if (shape != null) {
+        shape.unpack(code);
+      }
       forwardSweep(code, false);
       if (!scalarResult) {
         code.addStatement("$T.requireSameShape(upstream, $L)", BACKWARD, program.result().name());
@@ -672,7 +717,7 @@ public final class CompanionWriter {
               source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(gradientClass)
-          .addParameters(parameters())
+          .addParameters(api())
           .addParameter(resultType, "upstream")
           .addCode(code.build())
           .build();

@@ -135,6 +135,11 @@ public final class GeneratedNames {
     return dot < 0 ? spelled : spelled.substring(0, dot);
   }
 
+  /** Whether generated code always reaches {@code name} ({@code upstream}, {@code java}, {@code Math}, ...). */
+  public static boolean alwaysReached(String name) {
+    return ALWAYS.contains(name);
+  }
+
   /** Whether a variable named {@code name} would shadow something generated code reaches. */
   public boolean clashes(String name) {
     return reached.contains(name);

@@ -43,6 +43,15 @@ public sealed interface Callee {
       this(owner, companion, name, parameterTypes, gradientComponents, returnType, name);
     }
 
+    /**
+     * Whether the call passes the leaves of records or of an object (an instance method, or record
+     * parameters, design.md §7): its companion's flat overload stands in for the method ({@code owner} is
+     * the companion), and it has no forward-mode members.
+     */
+    public boolean flattened() {
+      return owner.equals(companion);
+    }
+
     /** {@code member} with a capital first letter, as companions name their member classes. */
     public String capitalized() {
       return Character.toUpperCase(member.charAt(0)) + member.substring(1);

@@ -85,7 +85,8 @@ public final class MethodReader {
   private final ForwardStatements forwardStatements = new ForwardStatements(this);
   final JdkCalls jdkCalls = new JdkCalls(this);
   private final IntArrays intArrays = new IntArrays(this);
-  private final ArrayValues arrays = new ArrayValues(this, intArrays);
+  final ArrayValues arrays = new ArrayValues(this, intArrays);
+  private final Records records = new Records(this);
   private ExecutableElement derivative;
   /** Plain helper calls with differentiable arguments, or null: then they are refused as before. */
   HelperCalls helpers;
@@ -158,7 +159,28 @@ public final class MethodReader {
     Type returnType = ModelTypes.of(method.getReturnType()).orElse(null);
     List<MethodIr.Parameter> parameters = new ArrayList<>();
     Map<String, Expr.Var> parameterScope = new LinkedHashMap<>();
-    for (int i = 0; i < method.getParameters().size(); i++) {
+    Optional<dev.adjoint.processor.ir.Shape> shape;
+    try {
+      shape = RecordShapes.shape(method);
+    } catch (RecordShapes.Refused r) {
+      problems.add(new Problem(trees.getTree(r.at) != null ? trees.getTree(r.at) : tree, r.getMessage()));
+      return Optional.empty();
+    }
+    if (shape.isPresent() && derivative != null) {
+      problems.add(new Problem(tree, "@DerivativeOf is not supported for an instance method or one with record"
+          + " parameters yet: make '" + method.getSimpleName() + "' static, with double and array parameters"));
+      return Optional.empty();
+    }
+    for (MethodIr.Parameter p : shape.map(records::flatParameters).orElse(List.of())) {
+      // a record parameter's or the object's leaf: reached through accessors, never by its flat name
+      parameters.add(p);
+      declaredTypes.put(p.name(), p.type());
+      parameterNames.add(p.name());
+      if (!p.name().contains("$")) {
+        parameterScope.put(p.name(), p.variable());
+      }
+    }
+    for (int i = 0; shape.isEmpty() && i < method.getParameters().size(); i++) {
       VariableElement p = method.getParameters().get(i);
       Tree at = i < tree.getParameters().size() ? tree.getParameters().get(i) : tree;
       String name = p.getSimpleName().toString();
@@ -447,6 +469,9 @@ public final class MethodReader {
   private void declaration(VariableTree v, List<Stmt> out) {
     String name = v.getName().toString();
     checkName(v, name);
+    if (records.declaration(v, out, origin(v))) {
+      return;
+    }
     ExpressionTree init = v.getInitializer();
     Type type;
     try {
@@ -497,7 +522,7 @@ public final class MethodReader {
     return type;
   }
 
-  private Expr.Var declare(String name, Type type, Tree at) {
+  Expr.Var declare(String name, Type type, Tree at) {
     String irName = name;
     Type previous = declaredTypes.get(name);
     if (previous != null && !previous.equals(type)) {
@@ -594,10 +619,12 @@ public final class MethodReader {
     while (root instanceof Expr.Index i) {
       root = i.array();
     }
+    records.checkWrite(root instanceof Expr.Var rv ? rv : null, t);
     if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
-      throw new Unsupported(t, method + " would write into the parameter array '" + v.name() + "', which is not"
+      String source = Records.sourceName(v.name());
+      throw new Unsupported(t, method + " would write into the parameter array '" + source + "', which is not"
           + " supported (inputs are never mutated): copy it first, for example " + v.type().java() + " y = "
-          + v.name() + ".clone();");
+          + source + ".clone();");
     }
     if (!(root instanceof Expr.Var v)) {
       throw new Unsupported(t, method + " can only write into a local array: copy the array into a local first");
@@ -616,6 +643,7 @@ public final class MethodReader {
             + "' is read-only here: use an indexed for loop to change it");
       }
       Expr.Var v = lookup(name);
+      records.checkWrite(v, t);
       if (v == null) {
         throw new Unsupported(t, "assignment to '" + name + "', which is not a local variable: field writes are"
             + " not supported in a @Differentiable method; return the value instead");
@@ -637,9 +665,11 @@ public final class MethodReader {
         throw new Unsupported(t, "assigning an existing array as a row makes an alias, which Adjoint does not"
             + " support: assign a new row (new double[n] or {a, b}) or copy it with .clone()");
       }
+      records.checkWrite(root instanceof Expr.Var rv ? rv : null, t);
       if (root instanceof Expr.Var v && parameterNames.contains(v.name())) {
-        throw new Unsupported(t, "writing into the parameter array '" + v.name() + "' is not supported (inputs are"
-            + " never mutated): copy it first, for example double[] y = " + v.name() + ".clone();");
+        String source = Records.sourceName(v.name());
+        throw new Unsupported(t, "writing into the parameter array '" + source + "' is not supported (inputs are"
+            + " never mutated): copy it first, for example double[] y = " + source + ".clone();");
       }
       if (!(root instanceof Expr.Var)) {
         throw new Unsupported(t, "only elements of local arrays can be written");
@@ -819,11 +849,15 @@ public final class MethodReader {
         }
         return operand.type() == target ? operand : new Expr.Cast(target, operand);
       }
-      case METHOD_INVOCATION:
-        return calls.call((MethodInvocationTree) t);
+      case METHOD_INVOCATION: {
+        Expr own = records.call((MethodInvocationTree) t);
+        return own != null ? own : calls.call((MethodInvocationTree) t);
+      }
       case NEW_ARRAY:
         return arrays.newArray((NewArrayTree) t);
       case NEW_CLASS:
+        Records.refuseConstruction((com.sun.source.tree.NewClassTree) t, resolveType(
+            (ExpressionTree) ((com.sun.source.tree.NewClassTree) t).getIdentifier()));
         throw new Unsupported(t, "creating objects is not supported in a @Differentiable method: only arrays"
             + " (new double[n]) can be created");
       case LAMBDA_EXPRESSION:
@@ -853,8 +887,12 @@ public final class MethodReader {
       return alias;
     }
     Expr.Var v = lookup(name);
-    if (v != null) {
+    if (v != null && !records.isRecordLocal(v)) {
       return v;
+    }
+    Expr own = records.read(id);
+    if (own != null) {
+      return own;
     }
     for (TypeElement type = owner; type != null; type = enclosingType(type)) {
       for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
@@ -935,6 +973,10 @@ public final class MethodReader {
   }
 
   private Expr memberSelect(MemberSelectTree m) {
+    Expr own = records.read(m);
+    if (own != null) {
+      return own;
+    }
     String member = m.getIdentifier().toString();
     ExpressionTree target = unparen(m.getExpression());
     if (member.equals("length")) {
@@ -1091,6 +1133,16 @@ public final class MethodReader {
 
   // ---------------------------------------------------------------- names and types
 
+  /** The local variable or parameter {@code name} names here, or null. */
+  Expr.Var local(String name) {
+    return elementAliases.containsKey(name) ? null : lookup(name);
+  }
+
+  /** Whether {@code irName} is a parameter (the leaves of record parameters and of {@code this} included). */
+  boolean isParameter(String irName) {
+    return parameterNames.contains(irName);
+  }
+
   private Expr.Var lookup(String name) {
     for (Map<String, Expr.Var> scope : scopes) {
       Expr.Var v = scope.get(name);
@@ -1138,6 +1190,7 @@ public final class MethodReader {
       if (type != null && type.getQualifiedName().contentEquals(Type.TensorType.CLASS)) {
         return Type.TENSOR;
       }
+      Records.refuseLocal(typeTree, type);
       if (type != null && Enums.element(type.asType()) != null) {
         return Enums.type(type.asType(), typeTree, ModelTypes.packageOf(owner)).orElseThrow();
       }

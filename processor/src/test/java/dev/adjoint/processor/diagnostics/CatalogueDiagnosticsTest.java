@@ -52,11 +52,6 @@ class CatalogueDiagnosticsTest {
 
   static {
     // ---------------------------------------------------------------- On the method
-    row("instance method", refused("""
-        @Differentiable double f(double x) { // ERROR
-          return x * x;
-        }
-        """, "@Differentiable method 'f' must be static: Adjoint differentiates pure functions of their arguments"));
     row("abstract or native method",
         source("demo.A", """
             package demo;
@@ -387,6 +382,7 @@ class CatalogueDiagnosticsTest {
     CatalogueCallCases.register();
     CatalogueArrayCases.register();
     CatalogueNameCases.register();
+    CatalogueRecordCases.register();
   }
 
   @TestFactory

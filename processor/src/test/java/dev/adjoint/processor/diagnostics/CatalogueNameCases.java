@@ -46,7 +46,19 @@ final class CatalogueNameCases {
             @Differentiable static double lossGradient(double x) { // ERROR
               return 2 * x;
             }
-            """, "the companion would declare lossGradient(double) twice"));
+            """, "the companion would declare lossGradient(double) twice"),
+        source("demo.R", """
+            package demo;
+            import dev.adjoint.Differentiable;
+            record R(double a) {
+              @Differentiable double loss(double x) {
+                return a * x;
+              }
+              @Differentiable static double lossGradient(R r, double x) { // ERROR
+                return r.a() * x;
+              }
+            }
+            """, "the companion would declare lossGradient(demo.R, double) twice"));
     row("a method whose generated sweeps would exceed the JVM's 64 KiB limit on a method's code (javac's"
         + " `code too large`; about 600 straight-line statements with `Math` calls)", refused(
             "@Differentiable static double f(double x) { // ERROR\n  double s = x;\n"

@@ -55,7 +55,7 @@ class ProcessorRobustnessTest {
             return x * x;
           }
         }
-        """, "must be static");
+        """, "must be in a class or a record, not in an interface");
   }
 
   @Test

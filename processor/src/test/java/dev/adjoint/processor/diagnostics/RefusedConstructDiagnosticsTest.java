@@ -359,12 +359,35 @@ class RefusedConstructDiagnosticsTest {
   // ---------------------------------------------------------------- method-level rules
 
   @Test
-  void nonStaticMethod() {
+  void instanceMethodWritingAFieldOrItsArray() {
     assertRefused("demo.F", wrap("""
-        @Differentiable double f(double x) { // ERROR
+        double scale = 1;
+        @Differentiable double f(double x) {
+          scale = 2; // ERROR
           return x * x;
         }
-        """), "@Differentiable method 'f' must be static");
+        """), "assignment to 'scale', which is not a local variable: field writes are not supported");
+    assertRefused("demo.F", wrap("""
+        final double[] w = {1, 2};
+        @Differentiable double f(double x) {
+          w[0] = x; // ERROR
+          return x * x;
+        }
+        """), "writing into the parameter array 'this.w' is not supported (inputs are never mutated)");
+    assertRefused("demo.F", wrap("""
+        final double[] w = {1, 2};
+        @Differentiable double f(double x) {
+          this.w[0] = x; // ERROR
+          return x * x;
+        }
+        """), "writing into the parameter array 'this.w' is not supported (inputs are never mutated)");
+    assertRefused("demo.F", wrap("""
+        record P(double a, double[] w) {}
+        @Differentiable static double f(P p) {
+          p.w()[0] = 1; // ERROR
+          return p.a();
+        }
+        """), "writing into the parameter array 'p.w()' is not supported (inputs are never mutated)");
   }
 
   @Test

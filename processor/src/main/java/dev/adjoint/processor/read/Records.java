@@ -1,0 +1,629 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Shape;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Records and instance methods in a {@code @Differentiable} body (design.md §7 "Records and objects").
+ *
+ * <p>The IR knows only scalars and arrays, so a record parameter and the object of an instance method are
+ * flattened into one IR parameter per leaf ({@link Shape}): {@code p.w()} reads the parameter {@code p$w},
+ * a field {@code scale} of {@code this} reads {@code self$scale}. The companion takes the record or object
+ * and unpacks it ({@code emit.RecordGradients}). The fields of an object that is not a record are constants
+ * of the derivative, read once when the companion is called (final or not); records are differentiable
+ * values whose gradient is a record of the same type. A call that passes a record, or calls an instance
+ * method, passes the leaves. Record locals are values too: one initialised with a record value holds the
+ * same leaves, one built with the canonical constructor gets locals for its leaves; neither is written.
+ * {@link RecordShapes} builds the shapes.
+ */
+final class Records {
+  /**
+   * A record or object value of the body, or one of its leaves: a node of a shape with, for a leaf, the
+   * variable that holds it, for a record or object, its components' values; {@code display} is how the
+   * source names it, for messages.
+   */
+  private record Value(Shape.Node node, Expr.Var var, List<Value> children, String display) {
+    /** The value of a parameter or of {@code this}: its leaves are the flat parameters {@code flat$...}. */
+    static Value of(Shape.Node node, String flat, String display) {
+      if (node instanceof Shape.Leaf l) {
+        return new Value(node, new Expr.Var(flat, l.type()), List.of(), display);
+      }
+      List<Value> children = new ArrayList<>();
+      for (Shape.Node c : ((Shape.Composite) node).components()) {
+        children.add(of(c, Shape.flatName(flat, List.of(Shape.name(c.access()))), display + c.access()));
+      }
+      return new Value(node, null, children, display);
+    }
+
+    Value component(String name) {
+      if (node instanceof Shape.Composite c) {
+        for (int i = 0; i < c.components().size(); i++) {
+          if (Shape.name(c.components().get(i).access()).equals(name)) {
+            return children.get(i);
+          }
+        }
+      }
+      return null;
+    }
+
+    boolean isRecord() {
+      return node instanceof Shape.Composite c && c.record();
+    }
+
+    void leaves(List<Expr> out) {
+      if (var != null) {
+        out.add(var);
+        return;
+      }
+      for (Value c : children) {
+        c.leaves(out);
+      }
+    }
+  }
+
+  private final MethodReader reader;
+  private final Map<String, Value> parameters = new HashMap<>();
+  /** Record locals, by the name of the marker variable the reader's scopes hold for them. */
+  private final Map<String, Value> locals = new HashMap<>();
+  /** The arrays record locals hold that were created for them: read-only, as parameters are. */
+  private final java.util.Set<String> readOnly = new java.util.HashSet<>();
+  /** {@code this} of an instance method; null in a static method. */
+  private Value self;
+
+  Records(MethodReader reader) {
+    this.reader = reader;
+  }
+
+  // ---------------------------------------------------------------- parameters
+
+  /**
+   * The flat IR parameters of {@code shape}, in order; remembers the record parameters and {@code this} so
+   * that the body's accessors find their leaves.
+   */
+  List<MethodIr.Parameter> flatParameters(Shape shape) {
+    List<MethodIr.Parameter> out = new ArrayList<>();
+    for (Shape.Located l : shape.leaves()) {
+      String name = Shape.flatName(l.part().name(), l.components());
+      out.add(new MethodIr.Parameter(name, l.leaf().type(), !l.leaf().differentiable()));
+    }
+    for (int i = 0; i < shape.parts().size(); i++) {
+      Shape.Part part = shape.parts().get(i);
+      if (shape.instance() && i == 0) {
+        self = Value.of(part.node(), part.name(), "this");
+      } else if (part.node() instanceof Shape.Composite) {
+        parameters.put(part.name(), Value.of(part.node(), part.name(), part.name()));
+      }
+    }
+    return out;
+  }
+
+  /** The name a flat parameter has in the source ({@code p.w()}, {@code this.scale}), for messages. */
+  static String sourceName(String flat) {
+    int dollar = flat.indexOf('$');
+    if (dollar < 0) {
+      return flat;
+    }
+    String[] parts = flat.split("\\$");
+    StringBuilder b = new StringBuilder(parts[0].equals("self") ? "this" : parts[0]);
+    for (int i = 1; i < parts.length; i++) {
+      b.append('.').append(parts[i]).append(parts[0].equals("self") && i == 1 ? "" : "()");
+    }
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Refuses a local variable of record type {@code type} (null: not a record). */
+  static void refuseLocal(Tree at, TypeElement type) {
+    if (type != null && type.getKind() == ElementKind.RECORD) {
+      throw new Unsupported(at, "a record is supported here only as a local variable declared with its value (P q ="
+          + " new P(...); var h = net.hidden();), a parameter or an argument: read the components you need into"
+          + " locals");
+    }
+  }
+
+  /** Refuses {@code new R(...)} of a record type {@code type} (null: not a record). */
+  static void refuseConstruction(Tree at, TypeElement type) {
+    if (type != null && type.getKind() == ElementKind.RECORD) {
+      throw new Unsupported(at, "a new record can only initialise a record local here (P q = new P(a, b);): declare"
+          + " one and use it; records are not supported as results yet");
+    }
+  }
+
+  /**
+   * The record or object value {@code t} denotes (a record parameter, {@code this}, an accessor or field of
+   * one), or null when it denotes none; throws for a field of {@code this} the companion cannot read.
+   */
+  private Value value(ExpressionTree tree) {
+    ExpressionTree t = MethodReader.unparen(tree);
+    if (t instanceof IdentifierTree id) {
+      String name = id.getName().toString();
+      if (name.equals("this")) {
+        return self;
+      }
+      Expr.Var local = reader.local(name);
+      if (local != null) {
+        return locals.get(local.name());
+      }
+      Value v = parameters.get(name);
+      return v != null ? v : field(t, name);
+    }
+    if (t instanceof MemberSelectTree ms) {
+      ExpressionTree target = MethodReader.unparen(ms.getExpression());
+      if (target instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+        return self == null ? null : field(t, ms.getIdentifier().toString());
+      }
+      Value owner = valueOrNull(target);
+      return owner == null ? null : owner.component(ms.getIdentifier().toString());
+    }
+    if (t instanceof MethodInvocationTree call && call.getArguments().isEmpty()) {
+      if (call.getMethodSelect() instanceof MemberSelectTree ms) {
+        Value owner = valueOrNull(MethodReader.unparen(ms.getExpression()));
+        return owner != null && owner.isRecord() ? owner.component(ms.getIdentifier().toString()) : null;
+      }
+      if (call.getMethodSelect() instanceof IdentifierTree id && self != null && self.isRecord()) {
+        return self.component(id.getName().toString());
+      }
+    }
+    return null;
+  }
+
+  private Value valueOrNull(ExpressionTree t) {
+    if (t instanceof IdentifierTree || t instanceof MemberSelectTree || t instanceof MethodInvocationTree) {
+      return value(t);
+    }
+    return null;
+  }
+
+  /** The field {@code name} of {@code this}, or null when the owner has no instance field of that name. */
+  private Value field(Tree at, String name) {
+    if (self == null) {
+      return null;
+    }
+    for (VariableElement f : ElementFilter.fieldsIn(reader.owner.getEnclosedElements())) {
+      if (!f.getSimpleName().contentEquals(name) || f.getModifiers().contains(Modifier.STATIC)) {
+        continue;
+      }
+      Value v = self.component(name);
+      if (v != null && self.isRecord()) {
+        for (RecordComponentElement rc : reader.owner.getRecordComponents()) {
+          if (rc.getSimpleName().contentEquals(name) && reader.trees.getTree(rc.getAccessor()) != null) {
+            throw new Unsupported(at, "the record " + reader.owner.getSimpleName() + " declares its own accessor "
+                + name + "(), which the companion reads for the component: read '" + name + "()' here instead of"
+                + " the field");
+          }
+        }
+      }
+      if (v != null) {
+        return v;
+      }
+      if (f.getModifiers().contains(Modifier.PRIVATE)) {
+        throw new Unsupported(at, "the field '" + name + "' is private: the companion "
+            + ModelTypes.companionSimpleName(reader.owner) + " reads the fields of 'this' when it is called, so"
+            + " make '" + name + "' package-private (its value is a constant of the derivative), or pass it as a"
+            + " parameter");
+      }
+      TypeElement record = RecordShapes.recordType(f.asType());
+      if (record != null) {
+        try {
+          RecordShapes.recordNode(record, "", false, f, new ArrayList<>());
+        } catch (RecordShapes.Refused r) {
+          throw new Unsupported(at, "the field '" + name + "' cannot be read: " + r.getMessage());
+        }
+      }
+      throw new Unsupported(at, "the field '" + name + "' has type " + f.asType() + ", which a @Differentiable"
+          + " method cannot read: fields of 'this' may be double, double[], double[][], int, long, boolean,"
+          + " int[] or records of those; pass what it needs as a parameter");
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- record locals
+
+  /** Whether {@code v}, as the reader's scopes hold it, stands for a record local. */
+  boolean isRecordLocal(Expr.Var v) {
+    return locals.containsKey(v.name());
+  }
+
+  /**
+   * Refuses a write to {@code root}, the variable an assignment writes or whose array it writes into, when
+   * it is a record local or an array a record local holds (records are values, read-only here).
+   */
+  void checkWrite(Expr.Var root, Tree at) {
+    if (root != null && locals.containsKey(root.name())) {
+      throw new Unsupported(at, "reassigning the record local '" + at + "' is not supported yet: declare another"
+          + " local for the new record");
+    }
+    if (root != null && readOnly.contains(root.name())) {
+      throw new Unsupported(at, "writing into an array a record holds is not supported (records are read-only in a"
+          + " @Differentiable method): copy it first, for example double[] c = q.w().clone();");
+    }
+  }
+
+  /**
+   * Reads a local declaration of record type into {@code out}: its components become locals (or stay the
+   * variables they came from, for a record value or an array parameter), and the record local is a marker
+   * in the reader's scope. False when {@code v} does not declare a record.
+   */
+  boolean declaration(com.sun.source.tree.VariableTree v, List<dev.adjoint.processor.ir.Stmt> out,
+      dev.adjoint.processor.ir.Origin origin) {
+    ExpressionTree init = v.getInitializer();
+    TypeElement type = null;
+    boolean inferred = v.getType() == null
+        || v.getType() instanceof IdentifierTree id && id.getName().contentEquals("var");
+    if (!inferred && v.getType() instanceof ExpressionTree named) {
+      type = reader.resolveType(named);
+    } else if (init != null && MethodReader.unparen(init) instanceof com.sun.source.tree.NewClassTree nc) {
+      type = reader.resolveType((ExpressionTree) nc.getIdentifier());
+    } else if (init != null) {
+      Value value = valueOrNull(MethodReader.unparen(init));
+      if (value != null && value.isRecord()) {
+        type = reader.elements.getTypeElement(((Shape.Composite) value.node()).javaType());
+      }
+    }
+    if (type == null || type.getKind() != ElementKind.RECORD) {
+      return false;
+    }
+    String name = v.getName().toString();
+    if (init == null) {
+      throw new Unsupported(v, "a record local needs an initializer: declare '" + name + "' where its value is known");
+    }
+    Shape.Node node;
+    try {
+      node = RecordShapes.recordNode(type, "", true, reader.method, new ArrayList<>());
+    } catch (RecordShapes.Refused r) {
+      throw new Unsupported(v, r.getMessage());
+    }
+    Value value = valueOf(init, (Shape.Composite) node, name, out, origin);
+    Expr.Var marker = reader.declare(name, new Type.Named("record " + type.getQualifiedName()), v);
+    locals.put(marker.name(), value);
+    return true;
+  }
+
+  /** The value {@code init} gives a record of {@code node}'s type, its components' statements into {@code out}. */
+  private Value valueOf(ExpressionTree tree, Shape.Composite node, String display,
+      List<dev.adjoint.processor.ir.Stmt> out, dev.adjoint.processor.ir.Origin origin) {
+    ExpressionTree init = MethodReader.unparen(tree);
+    Value existing = valueOrNull(init);
+    if (existing != null) {
+      if (!(existing.node() instanceof Shape.Composite c) || !c.javaType().equals(node.javaType())) {
+        throw new Unsupported(tree, "expected a " + simple(node.javaType()) + " here");
+      }
+      return existing; // records are values: the same components, read-only on both sides
+    }
+    if (!(init instanceof com.sun.source.tree.NewClassTree nc)) {
+      throw new Unsupported(tree, "a record local must be initialised with new " + simple(node.javaType())
+          + "(...) or with a record value (a record parameter, one of its record components, another record"
+          + " local)");
+    }
+    TypeElement type = reader.resolveType((ExpressionTree) nc.getIdentifier());
+    if (type == null || !type.getQualifiedName().contentEquals(node.javaType()) || nc.getClassBody() != null) {
+      throw new Unsupported(tree, "expected new " + simple(node.javaType()) + "(...) here");
+    }
+    requireImplicitConstructor(type, nc);
+    if (nc.getArguments().size() != node.components().size()) {
+      throw new Unsupported(tree, "call the canonical constructor of " + type.getSimpleName() + ", with one argument"
+          + " per component");
+    }
+    List<Value> children = new ArrayList<>();
+    for (int i = 0; i < node.components().size(); i++) {
+      Shape.Node child = node.components().get(i);
+      ExpressionTree arg = nc.getArguments().get(i);
+      String name = Shape.name(child.access());
+      if (child instanceof Shape.Composite c) {
+        children.add(valueOf(arg, c, display + "." + name + "()", out, origin));
+        continue;
+      }
+      Type t = ((Shape.Leaf) child).type();
+      Expr.Var same = immutableArray(arg, t);
+      if (same != null) {
+        children.add(new Value(child, same, List.of(), display + "." + name + "()"));
+        continue;
+      }
+      if (t instanceof Type.IntArray) {
+        throw new Unsupported(arg, "an int[] component of a record local must be an int[] parameter or a component"
+            + " of a record parameter");
+      }
+      Expr e = t instanceof Type.DoubleArray ? reader.arrays.value(arg, t, false) : reader.convert(reader.expression(arg), t, arg);
+      Expr.Var var = new Expr.Var(reader.fresh(display + "$" + name), t);
+      out.add(new dev.adjoint.processor.ir.Stmt.Declare(var, e, origin));
+      if (t instanceof Type.DoubleArray) {
+        readOnly.add(var.name());
+      }
+      children.add(new Value(child, var, List.of(), display + "." + name + "()"));
+    }
+    return new Value(node, null, children, display);
+  }
+
+  /** The variable of an array argument that never changes (an array parameter, an array a record holds), or null. */
+  private Expr.Var immutableArray(ExpressionTree arg, Type t) {
+    if (t instanceof Type.Scalar) {
+      return null;
+    }
+    Value v = valueOrNull(MethodReader.unparen(arg));
+    if (v != null && v.var() != null && v.var().type().equals(t)) {
+      return v.var();
+    }
+    if (MethodReader.unparen(arg) instanceof IdentifierTree id) {
+      Expr.Var local = reader.local(id.getName().toString());
+      if (local != null && local.type().equals(t) && (reader.isParameter(local.name()) || readOnly.contains(local.name()))) {
+        return local;
+      }
+    }
+    return null;
+  }
+
+  /** Refuses constructing a record whose canonical constructor is the user's own (it would not run here). */
+  private void requireImplicitConstructor(TypeElement record, Tree at) {
+    for (ExecutableElement c : ElementFilter.constructorsIn(record.getEnclosedElements())) {
+      boolean canonical = c.getParameters().size() == record.getRecordComponents().size();
+      for (int i = 0; canonical && i < c.getParameters().size(); i++) {
+        canonical = c.getParameters().get(i).asType().toString()
+            .equals(record.getRecordComponents().get(i).asType().toString());
+      }
+      if (canonical && reader.elements.getOrigin(c) != javax.lang.model.util.Elements.Origin.MANDATED) {
+        throw new Unsupported(at, "the record " + record.getSimpleName() + " has a canonical constructor of its own"
+            + " (or one Adjoint cannot see), which a @Differentiable method would not run: build the record in the"
+            + " caller, or drop the constructor");
+      }
+    }
+  }
+
+  /** A leaf read, or null when {@code t} is not about a record or object; refuses a whole record. */
+  Expr read(ExpressionTree t) {
+    Value v = value(t);
+    if (v == null) {
+      return null;
+    }
+    if (v.node() instanceof Shape.Leaf l) {
+      return v.var();
+    }
+    throw new Unsupported(t, "'" + t + "' is a " + (v.isRecord() ? "record" : "object") + ": a @Differentiable"
+        + " method reads its components through their accessors (" + example(v) + "), passes it to a"
+        + " @Differentiable method or declares a record local with it; records are not supported as results yet");
+  }
+
+  private static String example(Value v) {
+    Shape.Composite c = (Shape.Composite) v.node();
+    String first = c.components().isEmpty() ? "x" : Shape.name(c.components().get(0).access());
+    return v.display() + "." + first + (c.record() ? "()" : "");
+  }
+
+  /**
+   * A call this class reads: an accessor of a record value, an instance {@code @Differentiable} method (of
+   * {@code this} or of a record), or a {@code @Differentiable} method given a record; null for any other.
+   */
+  Expr call(MethodInvocationTree call) {
+    Expr accessor = call.getArguments().isEmpty() ? leafOrNull(call) : null;
+    if (accessor != null) {
+      return accessor;
+    }
+    ExpressionTree select = call.getMethodSelect();
+    String name;
+    Value receiver = null;
+    TypeElement type;
+    if (select instanceof MemberSelectTree ms) {
+      name = ms.getIdentifier().toString();
+      ExpressionTree target = MethodReader.unparen(ms.getExpression());
+      receiver = valueOrNull(target);
+      if (receiver != null) {
+        if (receiver.node() instanceof Shape.Leaf) {
+          return null; // an array's clone(): the reader's
+        }
+        type = reader.elements.getTypeElement(((Shape.Composite) receiver.node()).javaType());
+      } else {
+        if (!anyRecordArgument(call)) {
+          return null;
+        }
+        type = reader.resolveType(target);
+        if (type == null) {
+          return null;
+        }
+      }
+    } else if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+      type = reader.owner;
+      ExecutableElement only = single(type, name, call.getArguments().size());
+      if (only != null && !only.getModifiers().contains(Modifier.STATIC)) {
+        if (self == null) {
+          return null; // javac refuses an instance call from a static context
+        }
+        receiver = self;
+      } else if (!anyRecordArgument(call)) {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    List<ExecutableElement> candidates = candidates(type, name, call.getArguments().size());
+    if (candidates.isEmpty()) {
+      if (receiver != null && receiver.isRecord()) {
+        throw new Unsupported(call, "'" + name + "' is not an accessor of the record " + type.getSimpleName()
+            + ": a @Differentiable method reads a record through its components' accessors");
+      }
+      throw new Unsupported(call, "cannot resolve the method '" + name + "' for these arguments");
+    }
+    if (candidates.size() > 1) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is overloaded, and Adjoint resolves"
+          + " calls that pass records or call instance methods by name and arity: give the overloads distinct"
+          + " names");
+    }
+    ExecutableElement target = candidates.get(0);
+    boolean instanceTarget = !target.getModifiers().contains(Modifier.STATIC);
+    if (instanceTarget && receiver == null) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is an instance method: a"
+          + " @Differentiable method calls instance methods of 'this' or of a record parameter");
+    }
+    if (!ModelTypes.isDifferentiable(target)) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is not @Differentiable: a"
+          + " @Differentiable method calls a record's accessors, and other methods"
+          + (instanceTarget ? " of a record or object" : " given a record") + " only when they are @Differentiable;"
+          + " mark it @Differentiable" + (instanceTarget ? " (the companion then takes the object as 'self')" : "")
+          + ", or compute the value here from the components");
+    }
+    if (instanceTarget && receiver == self && !target.getEnclosingElement().equals(reader.owner)) {
+      throw new Unsupported(call, "'" + name + "' is inherited: a @Differentiable method calls instance methods"
+          + " declared in its own class");
+    }
+    reader.recordCall(call, target);
+    return differentiableCall(call, type, target, receiver);
+  }
+
+  private Expr leafOrNull(MethodInvocationTree call) {
+    Value v = value(call);
+    if (v == null) {
+      return null;
+    }
+    return read(call);
+  }
+
+  private boolean anyRecordArgument(MethodInvocationTree call) {
+    for (ExpressionTree a : call.getArguments()) {
+      Value v = valueOrNull(MethodReader.unparen(a));
+      if (v != null && v.node() instanceof Shape.Composite) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ExecutableElement single(TypeElement type, String name, int arity) {
+    List<ExecutableElement> c = candidates(type, name, arity);
+    return c.size() == 1 ? c.get(0) : null;
+  }
+
+  private List<ExecutableElement> candidates(TypeElement type, String name, int arity) {
+    List<ExecutableElement> out = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(reader.elements.getAllMembers(type))) {
+      if (m.getSimpleName().contentEquals(name) && m.getParameters().size() == arity) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The call with the receiver's and every record argument's leaves in place of the values. */
+  private Expr differentiableCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
+      Value receiver) {
+    Shape shape;
+    try {
+      shape = RecordShapes.shape(target).orElseThrow();
+    } catch (RecordShapes.Refused r) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' cannot be"
+          + " called: " + r.getMessage());
+    }
+    List<Expr> args = new ArrayList<>();
+    int part = 0;
+    if (shape.instance()) {
+      Shape.Composite expected = (Shape.Composite) shape.parts().get(0).node();
+      if (!(receiver.node() instanceof Shape.Composite c) || !c.javaType().equals(expected.javaType())) {
+        throw new Unsupported(call, "'" + target.getSimpleName() + "' is an instance method of another class: a"
+            + " @Differentiable method calls instance methods of 'this' or of a record parameter");
+      }
+      receiver.leaves(args);
+      part = 1;
+    }
+    for (int i = 0; i < target.getParameters().size(); i++, part++) {
+      ExpressionTree argTree = call.getArguments().get(i);
+      Shape.Node node = shape.parts().get(part).node();
+      if (node instanceof Shape.Composite c) {
+        Value v = valueOrNull(MethodReader.unparen(argTree));
+        if (v == null || !(v.node() instanceof Shape.Composite vc) || !vc.javaType().equals(c.javaType())) {
+          throw new Unsupported(argTree, "pass a record of type " + simple(c.javaType()) + " here: a record"
+              + " parameter, a record local or a record component (declare a local for a new record:"
+              + " P q = new P(...);)");
+        }
+        v.leaves(args);
+        continue;
+      }
+      Type pt = ((Shape.Leaf) node).type();
+      Expr a = reader.expression(argTree);
+      if (pt instanceof Type.Scalar) {
+        a = reader.convert(a, pt, argTree);
+      } else if (!a.type().equals(pt)) {
+        throw new Unsupported(argTree, "expected " + pt.java() + " but this is " + a.type().java());
+      } else if (pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
+          || a instanceof Expr.StaticField)) {
+        throw new Unsupported(argTree, "pass an array argument through a local variable so that its gradient has"
+            + " somewhere to go");
+      }
+      args.add(a);
+    }
+    Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
+        "'" + target.getSimpleName() + "' returns an unsupported type"));
+    if (reader.trees.getTree(target) == null
+        && reader.elements.getTypeElement(ModelTypes.companionName(type)) == null) {
+      throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is @Differentiable"
+          + " but its companion " + ModelTypes.companionName(type) + " is not on the class path: compile "
+          + type.getSimpleName() + " with the Adjoint processor");
+    }
+    if (reader.trees.getTree(target) == null) {
+      shape = withCompiledNames(shape, type, target);
+    }
+    List<Type> types = new ArrayList<>();
+    List<String> components = new ArrayList<>();
+    for (Shape.Located l : shape.leaves()) {
+      types.add(l.leaf().type());
+      components.add(Shape.gradientComponent(l));
+    }
+    String companion = ModelTypes.companionName(type);
+    // The companion's flat overload of the method (owner = companion) stands in for the source method.
+    return new Expr.Call(new Callee.DifferentiableMethod(companion, companion, target.getSimpleName().toString(),
+        types, components, result), args, result);
+  }
+
+  /**
+   * A compiled callee's shape with the parts named like its gradient record's components (class files may
+   * lack parameter names).
+   */
+  private Shape withCompiledNames(Shape shape, TypeElement type, ExecutableElement target) {
+    String capitalized = Character.toUpperCase(target.getSimpleName().charAt(0))
+        + target.getSimpleName().toString().substring(1);
+    TypeElement record = reader.elements.getTypeElement(ModelTypes.companionName(type) + "." + capitalized
+        + "Gradient");
+    List<String> names = new ArrayList<>();
+    if (record != null) {
+      for (RecordComponentElement rc : record.getRecordComponents()) {
+        names.add(rc.getSimpleName().toString());
+      }
+    }
+    List<Shape.Part> parts = new ArrayList<>();
+    int next = 0;
+    for (Shape.Part p : shape.parts()) {
+      if (p.gradient()) {
+        if (next >= names.size()) {
+          throw new Unsupported(reader.trees.getTree(reader.method), "'" + type.getSimpleName() + "."
+              + target.getSimpleName() + "' has a companion " + ModelTypes.companionName(type) + " that does not"
+              + " match it: recompile " + type.getSimpleName() + " with this version of Adjoint");
+        }
+        parts.add(new Shape.Part(names.get(next++), p.node(), true));
+      } else {
+        parts.add(p);
+      }
+    }
+    return new Shape(shape.owner(), shape.instance(), parts);
+  }
+
+  private static String simple(String canonical) {
+    return canonical.substring(canonical.lastIndexOf('.') + 1);
+  }
+}
