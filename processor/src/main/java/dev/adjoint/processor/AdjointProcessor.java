@@ -438,12 +438,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       if (!aliasing.isEmpty()) {
         return Optional.empty();
       }
-      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
-      MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
-      AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
-      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
-        program = ReverseSweep.differentiate(renamed, this::isRecomputed, false);
-      }
+      AdjointProgram program = reverseProgram(ir);
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
         reportHelper(null, h.helper, h.chain, "'" + h.helper.getSimpleName() + "' is too large to differentiate:"
             + " its generated sweeps come to about " + MethodSize.estimate(program) + " bytes of bytecode in one"
@@ -520,13 +515,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     try {
       MethodIr ir = read.method().get();
-      dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
-      MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
-      AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
-      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
-        // Checkpointing copies loop bodies into the reverse sweep: without it the method may still fit.
-        program = ReverseSweep.differentiate(renamed, this::isRecomputed, false);
-      }
+      AdjointProgram program = reverseProgram(ir);
       if (MethodSize.estimate(program) > MethodSize.LIMIT) {
         error(method, "'" + method.getSimpleName() + "' is too large to differentiate: its generated sweeps come to"
             + " about " + MethodSize.estimate(program) + " bytes of bytecode in one method, over the JVM's limit of"
@@ -538,6 +527,21 @@ public final class AdjointProcessor extends AbstractProcessor {
       report(read.originTrees().get(r.origin().id()), method, r.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * The reverse-mode program of {@code ir} (a {@code @Differentiable} method or a helper specialisation),
+   * checked for calls it cannot differentiate, with generated names renamed away from the user's.
+   */
+  private AdjointProgram reverseProgram(MethodIr ir) {
+    dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
+    MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
+    AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
+    if (MethodSize.estimate(program) > MethodSize.LIMIT) {
+      // Checkpointing copies loop bodies into the reverse sweep: without it the method may still fit.
+      program = ReverseSweep.differentiate(renamed, this::isRecomputed, false);
+    }
+    return program;
   }
 
   /**
