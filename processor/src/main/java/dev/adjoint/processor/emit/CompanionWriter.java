@@ -106,7 +106,7 @@ public final class CompanionWriter {
    * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp});
    * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter); a method
    * named in {@code shapes} (an instance method, or one with record parameters) gets members that take its
-   * public signature ({@link RecordGradients}) and no forward-mode members.
+   * public signature ({@link RecordGradients}), forward-mode members among them ({@link ShapedForwardModes}).
    */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
@@ -133,10 +133,13 @@ public final class CompanionWriter {
     for (AdjointProgram program : programs) {
       boolean helper = helpers.contains(program.method().name());
       Shape shape = shapes.get(program.method().name());
+      RecordGradients shaped = shape == null ? null : new RecordGradients(shape, program.method());
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper,
-          shape == null ? null : new RecordGradients(shape, program.method())).addTo(companion);
+          shaped).addTo(companion);
       if (shape == null) {
         ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
+      } else if (!helper) {
+        ShapedForwardModes.addTo(companion, program, shaped, packageName, simpleName);
       }
     }
     addArrayStrings(companion, programs);
