@@ -107,6 +107,11 @@ final class RecordGradients {
         : ClassName.bestGuess(((Shape.Composite) part.node()).javaType());
   }
 
+  /** The record the method returns, or null ({@link Shape#result}). */
+  Shape.Composite result() {
+    return shape.result();
+  }
+
   /** The leaves of the shape, in the IR's parameter order. */
   List<Shape.Located> leaves() {
     return leaves;

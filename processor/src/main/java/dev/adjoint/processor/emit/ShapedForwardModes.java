@@ -46,7 +46,14 @@ final class ShapedForwardModes {
   private final ClassName jvpClass;
   private final ClassName jacobianClass;
   private final ClassName gradientClass;
+  /** The record the method returns, or null: the IR's result is then the record packed. */
+  private final Shape.Composite result;
+  /** The public result type: the record, or the IR's result type. */
   private final TypeName resultType;
+  /** The IR's result type (a record result's packed {@code double[]}). */
+  private final TypeName packedType;
+  /** The VJP the reverse-mode members call: the public one, or for a record result the packed one. */
+  private final String vjp;
   private final Modifier[] visibility;
 
   private ShapedForwardModes(MethodIr method, RecordGradients shape, String packageName, String companion) {
@@ -55,7 +62,10 @@ final class ShapedForwardModes {
     this.jvpClass = ClassName.get(packageName, companion, TangentSweep.jvpRecord(method.capitalized()));
     this.jacobianClass = ClassName.get(packageName, companion, method.capitalized() + "Jacobian");
     this.gradientClass = ClassName.get(packageName, companion, method.capitalized() + "Gradient");
-    this.resultType = CompanionWriter.typeName(method.returnType());
+    this.result = shape.result();
+    this.resultType = result != null ? ClassName.bestGuess(result.javaType()) : CompanionWriter.typeName(method.returnType());
+    this.packedType = CompanionWriter.typeName(method.returnType());
+    this.vjp = result != null ? RecordResultMembers.packedVjp(method) : method.name() + "Vjp";
     this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
   }
 
@@ -175,6 +185,17 @@ final class ShapedForwardModes {
       }
       code.add("// tangent sweep: each varied value with its directional derivative\n");
       JavaCode.statements(program.body().statements(), code);
+      if (result != null) {
+        code.add("// the record: the original's value, and the packed tangent unpacked into a record like it\n");
+        code.addStatement("$T f$$value = $L", resultType, shape.originalCall());
+        code.addStatement("double[] f$$tangent = $L", program.resultTangent() == null
+            ? CodeBlock.of("new double[$L.length]", program.result().name())
+            : CodeBlock.of("$L", program.resultTangent().name()));
+        RecordResultMembers.unpack(code, result, "f$tangent", "f$value", "f$record");
+        code.addStatement("return new $T(f$$value, f$$record)", jvpClass);
+        return jvpMethod(code, "Forward mode: the value of $L and the Jacobian-vector product {@code J v} for the"
+            + " tangents {@code v}, in one sweep (the value is the original's; the tangent a record of its type).\n");
+      }
       String result = program.result().name();
       CodeBlock tangent = program.resultTangent() == null
           ? (scalar ? CodeBlock.of("0.0") : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, result))
@@ -185,11 +206,15 @@ final class ShapedForwardModes {
       doc = "Forward mode: the value of $L and the Jacobian-vector product {@code J v} for the tangents {@code v},"
           + " in one sweep.\n";
     } else {
-      code.addStatement("$T f$$value = $L($L)", resultType, method.name(), shape.arguments());
-      code.addStatement("$T f$$tangent = $L", resultType,
-          scalar ? "0.0" : CodeBlock.of("$T.zerosLike(f$$value)", ARRAY_ADJOINTS));
-      code.beginControlFlow("for (int f$$k = 0, f$$n = $T.count(f$$value); f$$k < f$$n; f$$k++)", JACOBIANS);
-      code.addStatement("$T f$$row = $LVjp($L, $T.oneHot(f$$value, f$$k))", gradientClass, method.name(),
+      if (result != null) {
+        code.addStatement("double[] f$$packed = $L($L)", method.name(), shape.flatArguments());
+      } else {
+        code.addStatement("$T f$$packed = $L($L)", resultType, method.name(), shape.arguments());
+      }
+      code.addStatement("$T f$$tangent = $L", packedType,
+          scalar ? "0.0" : CodeBlock.of("$T.zerosLike(f$$packed)", ARRAY_ADJOINTS));
+      code.beginControlFlow("for (int f$$k = 0, f$$n = $T.count(f$$packed); f$$k < f$$n; f$$k++)", JACOBIANS);
+      code.addStatement("$T f$$row = $L($L, $T.oneHot(f$$packed, f$$k))", gradientClass, vjp,
           shape.arguments(), JACOBIANS);
       CodeBlock dot = differentiableLeaves().stream()
           .map(k -> CodeBlock.of("$T.dot(f$$row.$L(), $L)", JACOBIANS,
@@ -204,11 +229,21 @@ final class ShapedForwardModes {
         code.addStatement("$T.set(f$$tangent, f$$k, $L)", JACOBIANS, dot);
       }
       code.endControlFlow();
-      code.addStatement("return new $T(f$$value, f$$tangent)", jvpClass);
+      if (result != null) {
+        code.addStatement("$T f$$value = $L", resultType, shape.originalCall());
+        RecordResultMembers.unpack(code, result, "f$tangent", "f$value", "f$record");
+        code.addStatement("return new $T(f$$value, f$$record)", jvpClass);
+      } else {
+        code.addStatement("return new $T(f$$packed, f$$tangent)", jvpClass);
+      }
       doc = "The value of $L and the Jacobian-vector product {@code J v}, computed by reverse mode (one reverse"
           + " sweep per result element): there is no tangent program because " + noTangent.replace("$", "$$")
           + ".\n";
     }
+    return jvpMethod(code, doc);
+  }
+
+  private MethodSpec jvpMethod(CodeBlock.Builder code, String doc) {
     return MethodSpec.methodBuilder(method.name() + "Jvp")
         .addJavadoc(doc + "$L\n@throws IllegalArgumentException if a tangent is not shaped like its parameter\n",
             shape.source(), tangentDoc("tangent", TANGENT))
@@ -224,7 +259,8 @@ final class ShapedForwardModes {
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
     StringBuilder doc = new StringBuilder("The Jacobian of " + shape.source() + ": one matrix per differentiable"
         + " component of the arguments, named by its path ({@code p$w} for {@code p.w()}), rows the result's"
-        + " elements, columns the component's (row by row; a double is one element).\n");
+        + " elements (a record result's double slots, depth first), columns the component's (row by row; a"
+        + " double is one element).\n");
     for (int k : differentiableLeaves()) {
       constructor.addParameter(double[][].class, flatSourceName(k));
       doc.append("\n@param ").append(flatSourceName(k)).append(" {@code ∂result/∂").append(display(k)).append("}");
@@ -240,7 +276,12 @@ final class ShapedForwardModes {
   private MethodSpec jacobian() {
     CodeBlock.Builder code = CodeBlock.builder();
     shape.unpack(code);
-    code.addStatement("$T f$$value = $L($L)", resultType, method.name(), shape.arguments());
+    if (result != null) {
+      code.add("// rows: the record's double slots, depth first, arrays element by element\n");
+      code.addStatement("double[] f$$value = $L($L)", method.name(), shape.flatArguments());
+    } else {
+      code.addStatement("$T f$$value = $L($L)", resultType, method.name(), shape.arguments());
+    }
     code.addStatement("int f$$rows = $T.count(f$$value)", JACOBIANS);
     List<Integer> leaves = differentiableLeaves();
     for (int k : leaves) {
@@ -249,7 +290,7 @@ final class ShapedForwardModes {
     }
     code.add("// one reverse sweep per result element\n");
     code.beginControlFlow("for (int f$$k = 0; f$$k < f$$rows; f$$k++)");
-    code.addStatement("$T f$$row = $LVjp($L, $T.oneHot(f$$value, f$$k))", gradientClass, method.name(),
+    code.addStatement("$T f$$row = $L($L, $T.oneHot(f$$value, f$$k))", gradientClass, vjp,
         shape.arguments(), JACOBIANS);
     for (int k : leaves) {
       code.addStatement("$T.row(j$$$L, f$$k, f$$row.$L())", JACOBIANS, shape.flatParameter(k).name(),

@@ -31,6 +31,12 @@ public final class RecordModeCheck {
    */
   public static void check(CompiledCompanion compiled, String companion, String name, Function<Object[], Object> f,
       Object[] args, boolean[] gradient, Random r) {
+    check(compiled, companion, name, f, args, gradient, r, true);
+  }
+
+  /** As above; {@code hvp} says whether a {@code double} result has {@code mHvp} (its absence is asserted). */
+  public static void check(CompiledCompanion compiled, String companion, String name, Function<Object[], Object> f,
+      Object[] args, boolean[] gradient, Random r, boolean hvp) {
     String before = Arrays.deepToString(Arrays.stream(args).map(RecordCheck::slots).toArray());
     Object value = f.apply(args);
     // mJvp
@@ -101,11 +107,14 @@ public final class RecordModeCheck {
     if (rows > 0) {
       assertEquals(column, columns.size(), name + "Jacobian: columns");
     }
-    if (value instanceof Double) {
-      Object hvp = compiled.callStatic(companion, name + "Hvp", jvpArgs.toArray());
+    boolean hasHvp = Arrays.stream(compiled.load(companion).getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals(name + "Hvp"));
+    assertEquals(hvp && value instanceof Double, hasHvp, name + "Hvp: present");
+    if (hasHvp) {
+      Object product = compiled.callStatic(companion, name + "Hvp", jvpArgs.toArray());
       double[] up = RecordCheck.slots(compiled.callStatic(companion, name + "Gradient", moved(args, tangents, H)));
       double[] down = RecordCheck.slots(compiled.callStatic(companion, name + "Gradient", moved(args, tangents, -H)));
-      double[] analytic = RecordCheck.slots(hvp);
+      double[] analytic = RecordCheck.slots(product);
       assertEquals(up.length, analytic.length, name + "Hvp: slots");
       for (int k = 0; k < analytic.length; k++) {
         double numeric = (up[k] - down[k]) / (2 * H);
