@@ -338,7 +338,8 @@ final class Records {
       // (a returned record is packed into a new array at once: it may hold any array, as return may)
       Expr e = t instanceof Type.DoubleArray ? reader.arrays.value(arg, t, results.returning())
           : reader.convert(reader.expression(arg), t, arg);
-      Expr.Var var = new Expr.Var(reader.fresh(display + "$" + name), t);
+      // (display is how the source names the record, p.q() for a nested one: variable names keep p$q)
+      Expr.Var var = new Expr.Var(reader.fresh(display.replace("()", "").replace('.', '$') + "$" + name), t);
       out.add(new dev.adjoint.processor.ir.Stmt.Declare(var, e, origin));
       if (t instanceof Type.DoubleArray) {
         readOnly.add(var.name());

@@ -34,9 +34,12 @@ public final class RecordModeCheck {
     check(compiled, companion, name, f, args, gradient, r, true);
   }
 
-  /** As above; {@code hvp} says whether a {@code double} result has {@code mHvp} (its absence is asserted). */
+  /**
+   * As above; {@code hvp} says whether a {@code double} result has {@code mHvp} (its absence is asserted),
+   * null to check it only where the companion has it.
+   */
   public static void check(CompiledCompanion compiled, String companion, String name, Function<Object[], Object> f,
-      Object[] args, boolean[] gradient, Random r, boolean hvp) {
+      Object[] args, boolean[] gradient, Random r, Boolean hvp) {
     String before = Arrays.deepToString(Arrays.stream(args).map(RecordCheck::slots).toArray());
     Object value = f.apply(args);
     // mJvp
@@ -109,7 +112,9 @@ public final class RecordModeCheck {
     }
     boolean hasHvp = Arrays.stream(compiled.load(companion).getDeclaredMethods())
         .anyMatch(m -> m.getName().equals(name + "Hvp"));
-    assertEquals(hvp && value instanceof Double, hasHvp, name + "Hvp: present");
+    if (hvp != null) {
+      assertEquals(hvp && value instanceof Double, hasHvp, name + "Hvp: present");
+    }
     if (hasHvp) {
       Object product = compiled.callStatic(companion, name + "Hvp", jvpArgs.toArray());
       double[] up = RecordCheck.slots(compiled.callStatic(companion, name + "Gradient", moved(args, tangents, H)));
@@ -124,6 +129,32 @@ public final class RecordModeCheck {
     }
     assertEquals(before, Arrays.deepToString(Arrays.stream(args).map(RecordCheck::slots).toArray()),
         "the arguments are not changed");
+  }
+
+  /**
+   * Checks {@code companion.nameVjp(args..., upstream)} of a method with a record result {@code f} for a random
+   * upstream record, against central differences of {@code upstream · f(args)}; {@code components} as in
+   * {@link RecordCheck#check}.
+   */
+  public static void checkVjp(CompiledCompanion compiled, String companion, String name, Function<Object[], Object> f,
+      Object[] args, String[] components, Random r) {
+    Object value = f.apply(args);
+    double[] u = new double[RecordCheck.doubles(value)];
+    for (int k = 0; k < u.length; k++) {
+      u[k] = GradCheck.uniform(r, -1, 1);
+    }
+    Object upstream = RecordCheck.withSlots(value, u);
+    Object[] vjpArgs = Arrays.copyOf(args, args.length + 1);
+    vjpArgs[args.length] = upstream;
+    Object gradient = compiled.callStatic(companion, name + "Vjp", vjpArgs);
+    RecordCheck.check(a -> {
+      double[] slots = RecordCheck.slots(f.apply(a));
+      double s = 0;
+      for (int k = 0; k < slots.length; k++) {
+        s += u[k] * slots[k];
+      }
+      return s;
+    }, args, components, gradient);
   }
 
   /** The arguments moved by {@code h} times their tangents (arguments without one unchanged). */

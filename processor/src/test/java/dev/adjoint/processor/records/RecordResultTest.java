@@ -89,6 +89,12 @@ class RecordResultTest {
         }
 
         @Differentiable
+        public static double nestedLocal(double x, State s) {
+          Pair p = new Pair(new State(x * x, Math.sin(x)), s);
+          return p.a().x() * p.b().v() + p.a().v();
+        }
+
+        @Differentiable
         public static double[] trajectory(double x0, double v0, double dt) {
           State s = start(x0, v0);
           State t = step(s, dt);
@@ -114,26 +120,9 @@ class RecordResultTest {
     return args -> CompiledCompanion.invoke(m, args[0], Arrays.copyOfRange(args, 1, args.length));
   }
 
-  /** The VJP of {@code f} for a random upstream record, against the gradient of {@code upstream · f(args)}. */
   private static void checkVjp(String companion, String name, Function<Object[], Object> f, Object[] args,
       String[] components) {
-    Object value = f.apply(args);
-    double[] u = new double[RecordCheck.doubles(value)];
-    for (int k = 0; k < u.length; k++) {
-      u[k] = GradCheck.uniform(RANDOM, -1, 1);
-    }
-    Object upstream = RecordCheck.withSlots(value, u);
-    Object[] vjpArgs = Arrays.copyOf(args, args.length + 1);
-    vjpArgs[args.length] = upstream;
-    Object gradient = COMPILED.callStatic(companion, name + "Vjp", vjpArgs);
-    RecordCheck.check(a -> {
-      double[] slots = RecordCheck.slots(f.apply(a));
-      double s = 0;
-      for (int k = 0; k < slots.length; k++) {
-        s += u[k] * slots[k];
-      }
-      return s;
-    }, args, components, gradient);
+    RecordModeCheck.checkVjp(COMPILED, companion, name, f, args, components, RANDOM);
   }
 
   @Test
@@ -214,6 +203,15 @@ class RecordResultTest {
           new String[] {"s0", "dt", "k", null}, COMPILED.callStatic("demo.OdeGrad", "integrateGradient", args));
       RecordModeCheck.check(COMPILED, "demo.OdeGrad", "integrate", staticMethod("integrate"), args,
           new boolean[] {true, true, true, false}, RANDOM, false);
+    }
+  }
+
+  @Test
+  void aRecordLocalBuiltWithANestedNewRecord() {
+    for (int trial = 0; trial < 3; trial++) {
+      Object[] args = {GradCheck.uniform(RANDOM, -1, 1), state()};
+      RecordCheck.check(a -> (Double) staticMethod("nestedLocal").apply(a), args, new String[] {"x", "s"},
+          COMPILED.callStatic("demo.OdeGrad", "nestedLocalGradient", args));
     }
   }
 
