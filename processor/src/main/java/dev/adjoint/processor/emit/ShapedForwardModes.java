@@ -165,8 +165,8 @@ final class ShapedForwardModes {
     StringBuilder doc = new StringBuilder();
     for (var spec : shape.prefixedGradientParts(prefix)) {
       doc.append("\n@param ").append(spec.name()).append(" the ").append(what).append(" for {@code ")
-          .append(spec.name().substring(prefix.length())).append("}, shaped like it (its components that are not"
-              + " differentiated are ignored)");
+          .append(spec.name().substring(prefix.length())).append("}, shaped like it")
+          .append(spec.type() instanceof ClassName ? " (its components that are not differentiated are ignored)" : "");
     }
     return doc.toString();
   }
@@ -186,15 +186,20 @@ final class ShapedForwardModes {
       code.add("// tangent sweep: each varied value with its directional derivative\n");
       JavaCode.statements(program.body().statements(), code);
       if (result != null) {
-        code.add("// the record: the original's value, and the packed tangent unpacked into a record like it\n");
-        code.addStatement("$T f$$value = $L", resultType, shape.originalCall());
+        code.add("// the record (the original's value when it holds arrays, whose lengths the tangent needs), and the"
+            + " packed tangent unpacked into a record like it\n");
+        if (RecordResultMembers.hasArrays(result)) {
+          code.addStatement("$T f$$value = $L", resultType, shape.originalCall());
+        } else {
+          RecordResultMembers.unpack(code, result, program.result().name(), null, "f$value");
+        }
         code.addStatement("double[] f$$tangent = $L", program.resultTangent() == null
             ? CodeBlock.of("new double[$L.length]", program.result().name())
             : CodeBlock.of("$L", program.resultTangent().name()));
         RecordResultMembers.unpack(code, result, "f$tangent", "f$value", "f$record");
         code.addStatement("return new $T(f$$value, f$$record)", jvpClass);
         return jvpMethod(code, "Forward mode: the value of $L and the Jacobian-vector product {@code J v} for the"
-            + " tangents {@code v}, in one sweep (the value is the original's; the tangent a record of its type).\n");
+            + " tangents {@code v}, in one sweep (the tangent a record of the result's type).\n");
       }
       String result = program.result().name();
       CodeBlock tangent = program.resultTangent() == null
