@@ -89,6 +89,20 @@ class RecordResultTest {
         }
 
         @Differentiable
+        public static State kick(State s, double[] f) {
+          return new State(s.x() + f[0], s.v() * f[1]);
+        }
+
+        @Differentiable
+        public static double kicked(State s, double x) {
+          double[] f = {x, x * x};
+          State s2 = kick(s, f);
+          f[0] = 3 * s2.v();
+          State s3 = kick(s2, f);
+          return s3.x() + f[0] * s3.v();
+        }
+
+        @Differentiable
         public static double nestedLocal(double x, State s) {
           Pair p = new Pair(new State(x * x, Math.sin(x)), s);
           return p.a().x() * p.b().v() + p.a().v();
@@ -203,6 +217,15 @@ class RecordResultTest {
           new String[] {"s0", "dt", "k", null}, COMPILED.callStatic("demo.OdeGrad", "integrateGradient", args));
       RecordModeCheck.check(COMPILED, "demo.OdeGrad", "integrate", staticMethod("integrate"), args,
           new boolean[] {true, true, true, false}, RANDOM, false);
+    }
+  }
+
+  @Test
+  void aLocalArrayPassedToAMethodReturningARecordMayBeWrittenAfterTheCall() {
+    for (int trial = 0; trial < 3; trial++) {
+      Object[] args = {state(), GradCheck.uniform(RANDOM, -1, 1)};
+      RecordCheck.check(a -> (Double) staticMethod("kicked").apply(a), args, new String[] {"s", "x"},
+          COMPILED.callStatic("demo.OdeGrad", "kickedGradient", args));
     }
   }
 
