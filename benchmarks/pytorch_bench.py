@@ -117,6 +117,12 @@ def workloads():
     w.append(("Mlp", mlp_leaves,
               lambda w1, b1, w2, b2: F.cross_entropy(torch.tanh(Xm @ w1 + b1) @ w2 + b2, tm), None))
 
+    # PointwiseBench: sum(sigmoid(tanh(x)*y + z)) over 10^6 elements
+    npw = 1000000
+    zp = t(normal(42, npw))
+    w.append(("Pointwise", [t(normal(40, npw), True), t(normal(41, npw), True)],
+              lambda x, y: torch.sigmoid(torch.tanh(x) * y + zp).sum(), None))
+
     N = 256
     A = t(normal(30, N * N).reshape(N, N), True)
     B = t(normal(31, N * N).reshape(N, N), True)

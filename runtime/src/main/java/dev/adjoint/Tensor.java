@@ -319,6 +319,29 @@ public final class Tensor {
     return storage[offset];
   }
 
+  /**
+   * Writes the values to {@code file} in NumPy's {@code .npy} format (little-endian {@code float64}, C order),
+   * as {@code numpy.save} does: {@code numpy.load(file)} and {@code torch.from_numpy(numpy.load(file))} read it
+   * back. Graph state is not saved.
+   *
+   * @throws java.io.IOException when the file cannot be written
+   */
+  public void save(java.nio.file.Path file) throws java.io.IOException {
+    NpyFormat.save(this, file);
+  }
+
+  /**
+   * Reads a NumPy {@code .npy} file (as {@code numpy.save} writes it) into a fresh leaf: {@code float64},
+   * {@code float32}, integer and {@code bool} arrays in either byte order and C or Fortran order, converted to
+   * {@code double}.
+   *
+   * @throws java.io.IOException when the file cannot be read, is not {@code .npy}, or holds another dtype
+   *     (complex, strings, records, Python objects)
+   */
+  public static Tensor load(java.nio.file.Path file) throws java.io.IOException {
+    return NpyFormat.load(file);
+  }
+
   /** A row-major copy of the values. */
   public double[] toArray() {
     return plain ? storage.clone() : values();
