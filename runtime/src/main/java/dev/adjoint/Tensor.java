@@ -36,8 +36,12 @@ public final class Tensor {
   /** A version counter shared by tensors that share storage. */
   static final class Version {
     int value;
-    /** Whether a view of the storage was taken (an in-place change of a non-leaf then is not recorded). */
+    /** Whether a view of the storage was taken. */
     boolean viewed;
+    /** The tensor the views of this storage were taken from (their {@code base}), see {@link CopySlices}. */
+    Tensor viewRoot;
+    /** Whether views of this storage were taken from two different roots (in-place changes are then not recorded). */
+    boolean mixedRoots;
   }
 
   /** The storage, shared by views; this tensor's elements are at {@code offset + Σ index[d]·strides[d]}. */
@@ -55,6 +59,10 @@ public final class Tensor {
   private Node gradFn;
   private Tensor grad;
   private Node accumulator;
+  /** On a base: bumped when an in-place change moves it onto a new node (its views' nodes are then stale). */
+  int graphEpoch;
+  /** On a view: the base's {@link #graphEpoch} its node was made for (see {@link CopySlices#refresh}). */
+  int seenEpoch;
 
   private Tensor(double[] storage, int offset, int[] shape, int[] strides, Version version, Tensor base) {
     this.storage = storage;
@@ -74,8 +82,24 @@ public final class Tensor {
 
   /** A view of this tensor's storage with another geometry (sharing the version counter), without graph state. */
   Tensor viewOfStorage(int newOffset, int[] newShape, int[] newStrides) {
+    Tensor root = base != null ? base : this;
     version.viewed = true;
-    return new Tensor(storage, newOffset, newShape, newStrides, version, base != null ? base : this);
+    if (version.viewRoot == null) {
+      version.viewRoot = root;
+    } else if (version.viewRoot != root) {
+      version.mixedRoots = true;
+    }
+    Tensor view = new Tensor(storage, newOffset, newShape, newStrides, version, root);
+    view.seenEpoch = root.graphEpoch;
+    return view;
+  }
+
+  /** On a view whose base was changed in place since its node was made, remakes that node from the base's. */
+  private void sync() {
+    if (base != null && seenEpoch != base.graphEpoch) {
+      seenEpoch = base.graphEpoch;
+      CopySlices.refresh(this);
+    }
   }
 
   /**
@@ -436,6 +460,7 @@ public final class Tensor {
    * PyTorch's message.
    */
   public Tensor requiresGrad(boolean flag) {
+    sync();
     if (gradFn != null) {
       if (flag) {
         return this;
@@ -455,6 +480,7 @@ public final class Tensor {
    * @throws IllegalStateException on a tensor that does not require grad (PyTorch's message)
    */
   public Tensor retainGrad() {
+    sync();
     if (!requiresGrad) {
       throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
     }
@@ -466,21 +492,25 @@ public final class Tensor {
 
   /** Whether {@link #grad()} is filled by reverse passes: a leaf that requires grad, or after {@link #retainGrad()}. */
   public boolean retainsGrad() {
+    sync();
     return gradFn != null && gradFn.retainer == this;
   }
 
   /** Whether gradients flow to this tensor (a leaf marked so, or the result of a recorded operation). */
   public boolean isRequiresGrad() {
+    sync();
     return requiresGrad;
   }
 
   /** Whether this tensor is a leaf (not produced by a recorded operation). */
   public boolean isLeaf() {
+    sync();
     return gradFn == null;
   }
 
   /** The name of the node that produced this tensor ({@code "MulBackward"}), or null for a leaf. */
   public String gradFnName() {
+    sync();
     return gradFn == null ? null : gradFn.name;
   }
 
@@ -566,6 +596,7 @@ public final class Tensor {
 
   /** The node gradients of this tensor flow into; creates a leaf's accumulator on first use. */
   Node gradEdge() {
+    sync();
     if (gradFn != null) {
       return gradFn;
     }
@@ -577,6 +608,7 @@ public final class Tensor {
 
   /** Like {@link #gradEdge()} but without creating an accumulator (a leaf never used has none). */
   Node gradEdgeIfAny() {
+    sync();
     return gradFn != null ? gradFn : accumulator;
   }
 
@@ -657,6 +689,7 @@ public final class Tensor {
       }
       up = upstream;
     }
+    sync();
     if (!requiresGrad) {
       throw new IllegalStateException("element 0 of tensors does not require grad and does not have a"
           + " grad_fn: this tensor of shape " + Shapes.str(shape) + " was not computed from a leaf that"
@@ -778,6 +811,7 @@ public final class Tensor {
 
   /** The node this tensor's gradient flows into, or null for a leaf. */
   Node gradFn() {
+    sync();
     return gradFn;
   }
 
@@ -1657,6 +1691,7 @@ public final class Tensor {
    */
   @Override
   public String toString() {
+    sync();
     String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
     return TensorFormat.format(values(), shape, suffix);
   }
