@@ -830,82 +830,52 @@ public final class Tensor {
 
   /** {@code this + other}, broadcast. */
   public Tensor add(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.ADD);
-    return record(out, "AddBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.sumTo(bs) : null});
+    return ArithOps.add(this, other);
   }
 
   /** {@code this + c}. */
   public Tensor add(double c) {
-    return record(scalar(c, PointwiseKernels.ADD), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return ArithOps.add(this, c);
   }
 
   /** {@code this - other}, broadcast. */
   public Tensor sub(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.SUB);
-    return record(out, "SubBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.neg().sumTo(bs) : null});
+    return ArithOps.sub(this, other);
   }
 
   /** {@code this - c}. */
   public Tensor sub(double c) {
-    return record(scalar(c, PointwiseKernels.SUB), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return ArithOps.sub(this, c);
   }
 
   /** {@code this * other} element-wise, broadcast. */
   public Tensor mul(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.MUL);
-    return record(out, "MulBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.mul(n.saved(1)).sumTo(as) : null,
-        n.needs(1) ? g.mul(n.saved(0)).sumTo(bs) : null}, this, other);
+    return ArithOps.mul(this, other);
   }
 
   /** {@code this * c}. */
   public Tensor mul(double c) {
-    return record(scalar(c, PointwiseKernels.MUL), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
+    return ArithOps.mul(this, c);
   }
 
   /** {@code this / other} element-wise, broadcast; gradients {@code g/b} and {@code -g·a/b²}. */
   public Tensor div(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.DIV);
-    return record(out, "DivBackward", new Tensor[] {this, other}, (g, n) -> {
-      Tensor b = n.saved(1);
-      return new Tensor[] {
-          n.needs(0) ? g.div(b).sumTo(as) : null,
-          n.needs(1) ? g.neg().mul(n.saved(0)).div(b.mul(b)).sumTo(bs) : null};
-    }, this, other);
+    return ArithOps.div(this, other);
   }
 
   /** {@code this / c}. */
   public Tensor div(double c) {
-    return record(scalar(c, PointwiseKernels.DIV), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
+    return ArithOps.div(this, c);
   }
 
   /** {@code -this}. */
   public Tensor neg() {
-    return record(wrap(PointwiseKernels.neg(values()), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+    return ArithOps.neg(this);
   }
 
   static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
     return wrap(PointwiseKernels.binary(a.values(), a.shape, b.values(), b.shape, s, f), s);
-  }
-
-  private static Tensor arith(Tensor a, Tensor b, int op) {
-    int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.arith(a.values(), a.shape, b.values(), b.shape, s, op), s);
-  }
-
-  private Tensor scalar(double c, int op) {
-    return wrap(PointwiseKernels.arithScalar(values(), c, op), shape);
   }
 
   Tensor map(DoubleUnaryOperator f) {
