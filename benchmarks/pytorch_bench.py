@@ -5,7 +5,7 @@ Each function is written the way a PyTorch user would write it (vectorized where
 workload it times the forward pass alone (under torch.no_grad()) and the gradient (forward + backward, leaf
 grads reset to None first), and writes the medians in nanoseconds per call as JSON:
 
-    python3 pytorch_bench.py OUT.json [--quick]
+    python3 pytorch_bench.py OUT.json [--quick] [--only=Pointwise,Mlp,...]
 
 Inputs are generated exactly as dev.adjoint.benchmarks.Inputs does (SplitMix64 + Box-Muller), so both sides
 see the same numbers.
@@ -170,8 +170,12 @@ def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else "pytorch.json"
     quick = "--quick" in sys.argv
     budget, repeats = (0.02, 3) if quick else (0.2, 7)
+    only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")]
+    only = set(only[0].split(",")) if only else None
     results = {}
     for name, leaves, f, upstream in workloads():
+        if only is not None and name not in only:
+            continue
         def forward():
             with torch.no_grad():
                 return f(*leaves)
