@@ -5,7 +5,7 @@ Each function is written the way a PyTorch user would write it (vectorized where
 workload it times the forward pass alone (under torch.no_grad()) and the gradient (forward + backward, leaf
 grads reset to None first), and writes the medians in nanoseconds per call as JSON:
 
-    python3 pytorch_bench.py OUT.json [--quick] [--only=Pointwise,Mlp,...]
+    python3 pytorch_bench.py OUT.json [--quick] [--only=Pointwise,Mlp,...] [--cpu]
 
 Inputs are generated exactly as dev.adjoint.benchmarks.Inputs does (SplitMix64 + Box-Muller), so both sides
 see the same numbers.
@@ -131,25 +131,30 @@ def workloads():
     return w
 
 
+# --cpu: process CPU time (time.process_time) instead of wall-clock time, for a shared machine whose load
+# inflates wall-clock times of both sides (CpuTimeCompare.java measures the JVM's process CPU time alike).
+CLOCK = time.process_time if "--cpu" in sys.argv else time.perf_counter
+
+
 def median_ns(fn, budget_s, repeats):
     """Median over `repeats` runs of the mean time per call, each run looping long enough to be timed."""
     fn()
     fn()
     loops = 1
     while True:
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(loops):
             fn()
-        elapsed = time.perf_counter() - t0
+        elapsed = CLOCK() - t0
         if elapsed >= budget_s or loops >= 1 << 24:
             break
         loops = max(loops * 2, int(loops * budget_s / max(elapsed, 1e-9) * 1.1))
     samples = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(loops):
             fn()
-        samples.append((time.perf_counter() - t0) / loops * 1e9)
+        samples.append((CLOCK() - t0) / loops * 1e9)
     return statistics.median(samples), samples
 
 
@@ -209,6 +214,7 @@ def main():
         "threads": torch.get_num_threads(),
         "dtype": "float64",
         "blas": blas_library(),
+        "clock": "process CPU time" if CLOCK is time.process_time else "wall clock",
     }
     if "openblas" not in meta["blas"].lower():
         print(f"warning: PyTorch runs on {meta['blas']}, not OpenBLAS: its matmul timings are not representative",
