@@ -82,7 +82,7 @@ public final class CpuTimeCompare {
 
   private static double[] measure(Supplier<Object> call) {
     long warm = cpu();
-    while (cpu() - warm < 3_000_000_000L) {
+    while (cpu() - warm < 2_000_000_000L) {
       call.get();
     }
     int loops = 1;
@@ -95,7 +95,10 @@ public final class CpuTimeCompare {
       if (elapsed >= 300_000_000L) {
         break;
       }
-      loops = Math.max(loops * 2, (int) (loops * 300_000_000.0 / Math.max(elapsed, 1) * 1.1));
+      // process CPU time may advance in clock ticks (10 ms): a run below one tick reads as 0, so grow by at
+      // most 10x per step instead of extrapolating from it
+      loops = elapsed < 20_000_000L ? loops * 10
+          : Math.max(loops * 2, (int) Math.min(loops * 10L, (long) (loops * 300_000_000.0 / elapsed * 1.1)));
     }
     double[] samples = new double[7];
     for (int r = 0; r < samples.length; r++) {
