@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * The second reverse rule of a tensor method's graph node: the original method, called on the node's input
  * aliases, which the runtime differentiates with recorded operations when a reverse pass records a graph
- * ({@code Tensor.fromGeneratedPullback} with an {@code original}). Only for static methods the companion can
- * call by name; the nodes of helpers (which may be private) and of instance or record methods stay
- * differentiable once and say so at run time.
+ * ({@code Tensor.fromGeneratedPullback} with an {@code original}). Only for methods the companion can call by
+ * name with the node's arguments; the nodes of helper specialisations (which may be private) and of methods with
+ * a record or instance shape stay differentiable once and say so at run time.
  */
 final class TensorRecompute {
   private static final TypeName FUNCTION = ParameterizedTypeName.get(ClassName.get("java.util.function", "Function"),
