@@ -375,11 +375,16 @@ public final class CompanionWriter {
       }
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
       // Generated locals are node$...: user names have no '$', and a parameter GeneratedNames renames ends in it.
-      return m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
-              + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build())
-          .addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
-              + " new $T[] {$L}, $L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
-              CodeBlock.join(saved, ", "), inputs)
+      m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
+          + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build());
+      boolean twice = TensorRecompute.applies(helper, shape != null);
+      if (twice) {
+        m.addComment("a reverse pass that records a graph differentiates the original method again");
+        m.addStatement(TensorRecompute.declaration(method, checks.build()));
+      }
+      return m.addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
+              + " new $T[] {$L}, $L$L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
+              CodeBlock.join(saved, ", "), twice ? "node$original, " : "", inputs)
           .build();
     }
 
