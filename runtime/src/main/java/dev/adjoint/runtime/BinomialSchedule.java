@@ -27,6 +27,7 @@ import java.util.Arrays;
  */
 final class BinomialSchedule {
   private static final int RELEASE = -1;
+  private static final int REBUILD = -2;
 
   private final int slots;
   // Snapshots kept online, by step: step, level and slot of each, sorted by step.
@@ -41,6 +42,7 @@ final class BinomialSchedule {
   // Reversal: a stack of tasks, each (first step, end step, slots, slot of the first step) or a release.
   private int[] tasks = new int[64];
   private int taskCount;
+  private int reversals;
   /** The step the restored state is at and may be advanced from, or -1 (after a reverse). */
   private int position = -1;
 
@@ -135,10 +137,24 @@ final class BinomialSchedule {
     return slotOf[0];
   }
 
-  /** Ends the forward: {@code n >= 1} steps ran, step 0 was stored; the reversal starts. */
+  /**
+   * Starts a reversal of the {@code n >= 1} steps that ran (step 0 was stored). A reversal after the first (a
+   * retained graph's second backward) first advances from step 0 again to refill the snapshots kept online,
+   * whose slots the first reversal gave to others.
+   */
   void finish(int n) {
     if (kept == 0 || steps[0] != 0) {
       throw new IllegalStateException("step 0 was not stored");
+    }
+    freeCount = 0;
+    for (int slot = slots - 1; slot >= 0; slot--) {
+      boolean held = false;
+      for (int j = 0; j < kept && !held; j++) {
+        held = slotOf[j] == slot;
+      }
+      if (!held) {
+        free[freeCount++] = slot;
+      }
     }
     taskCount = 0;
     for (int j = 0; j < kept; j++) {
@@ -148,6 +164,12 @@ final class BinomialSchedule {
       int end = j + 1 < kept ? steps[j + 1] : n;
       push(steps[j], end, slots - j, slotOf[j]);
     }
+    if (reversals > 0) {
+      for (int j = kept - 1; j > 0; j--) {
+        push(REBUILD, steps[j], 0, slotOf[j]);
+      }
+    }
+    reversals++;
     position = -1;
   }
 
@@ -183,6 +205,16 @@ final class BinomialSchedule {
       if (first == RELEASE) {
         free[freeCount++] = slot;
         continue;
+      }
+      if (first == REBUILD) {
+        if (position < 0 || position > end) {
+          restore = slotOf[0];
+          position = 0;
+        }
+        advance = end - position;
+        keep = slot;
+        position = end;
+        return true;
       }
       int length = end - first;
       if (position != first) {

@@ -246,6 +246,8 @@ public final class Checkpoints {
     replaying = 0;
     reversing = 0;
     if (done) {
+      done = false; // ready for another reversal (a retained graph's second backward)
+      started = false;
       return false;
     }
     if (taping) {

@@ -31,6 +31,15 @@ class BinomialScheduleTest {
         }
       }
     }
+    Cost first = reverse(schedule, n, held);
+    Cost second = reverse(schedule, n, held);
+    int kept = schedule.keptSteps().length;
+    assertTrue(second.advanced() <= first.advanced() + n, "a second reversal refills the online snapshots first");
+    assertEquals(first.advanced() + (kept > 1 ? schedule.keptSteps()[kept - 1] : 0), second.advanced());
+    return first;
+  }
+
+  private static Cost reverse(BinomialSchedule schedule, int n, int[] held) {
     schedule.finish(n);
     int[] advancedPerStep = new int[n];
     long advanced = 0;
