@@ -282,7 +282,10 @@ final class BinomialSchedule {
     return r;
   }
 
-  /** {@code C(s + r, s)}, the most steps {@code s} snapshots reverse advancing none more than {@code r} times; saturates. */
+  /**
+   * {@code C(s + r, s)}, the most steps {@code s} snapshots reverse advancing none more than {@code r} times
+   * (saturates past {@code Integer.MAX_VALUE}).
+   */
   static long beta(int s, int r) {
     if (r < 0 || s < 0) {
       return r < 0 ? 0 : 1;

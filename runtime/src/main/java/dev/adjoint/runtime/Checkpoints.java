@@ -27,6 +27,12 @@ public final class Checkpoints {
   /** The system property that sets the default budget in bytes ({@code -Dadjoint.checkpoint.budget=16m}). */
   public static final String BUDGET_PROPERTY = "adjoint.checkpoint.budget";
 
+  /** The system property that caps the number of snapshots of one loop ({@code -Dadjoint.checkpoint.snapshots=64}). */
+  public static final String SNAPSHOTS_PROPERTY = "adjoint.checkpoint.snapshots";
+
+  /** Bytes counted per array header. */
+  private static final int ARRAY_BYTES = 16;
+
   /** Bytes counted per reference a tape holds (arrays and callees' tapes count as a small object each). */
   private static final int REF_BYTES = 64;
 
@@ -190,13 +196,34 @@ public final class Checkpoints {
     return schedule;
   }
 
-  /** Snapshots that fit the budget, at least two (the first segment's and one more), at most 65,536. */
+  /**
+   * Snapshots that fit the budget, at least two (the first segment's and one more), at most {@value
+   * #SNAPSHOTS_PROPERTY} (default 65,536).
+   */
   private int slotCount(long snapshotBytes) {
     if (slotLimit > 0) {
       return slotLimit;
     }
     long fit = Math.max(budget, 0) / Math.max(1, snapshotBytes);
-    return (int) Math.max(2, Math.min(1 << 16, fit));
+    return (int) Math.max(2, Math.min(maxSnapshots(), fit));
+  }
+
+  /** The cap on snapshots from {@value #SNAPSHOTS_PROPERTY}, else 65,536. */
+  static int maxSnapshots() {
+    String text = System.getProperty(SNAPSHOTS_PROPERTY);
+    if (text == null || text.isBlank()) {
+      return 1 << 16;
+    }
+    try {
+      int count = Integer.parseInt(text.trim());
+      if (count >= 2) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(SNAPSHOTS_PROPERTY + " must be a whole number of at least 2, not '" + text
+        + "'");
   }
 
   /** Limits the snapshots of this loop to {@code count >= 1} (tests); call before the loop starts. */
@@ -393,18 +420,21 @@ public final class Checkpoints {
   public void put(double[] value) {
     writing.putRef(value);
     writing.putRef(value == null ? null : value.clone());
+    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 8L;
   }
 
   /** The array and a copy of its elements. */
   public void put(int[] value) {
     writing.putRef(value);
     writing.putRef(value == null ? null : value.clone());
+    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 4L;
   }
 
   /** The array and a copy of its elements. */
   public void put(boolean[] value) {
     writing.putRef(value);
     writing.putRef(value == null ? null : value.clone());
+    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length;
   }
 
   /** The matrix, its rows and a copy of each row. */
@@ -416,8 +446,10 @@ public final class Checkpoints {
       return;
     }
     double[][] copies = new double[value.length][];
+    writing.bytes += 2 * (ARRAY_BYTES + value.length * 8L);
     for (int r = 0; r < value.length; r++) {
       copies[r] = value[r] == null ? null : value[r].clone();
+      writing.bytes += value[r] == null ? 0 : ARRAY_BYTES + value[r].length * 8L;
     }
     writing.putRef(value.clone());
     writing.putRef(copies);
@@ -500,9 +532,12 @@ public final class Checkpoints {
     int doubleRead;
     int intRead;
     int refRead;
+    /** Bytes of the arrays' copies. */
+    long bytes;
 
     void clear() {
       Arrays.fill(refs, 0, refCount, null);
+      bytes = 0;
       doubleCount = 0;
       intCount = 0;
       refCount = 0;
@@ -537,23 +572,7 @@ public final class Checkpoints {
 
     /** About the memory the snapshot holds: its values and the copies of arrays' elements. */
     long bytes() {
-      long b = 16L * 3 + doubleCount * 8L + intCount * 4L + refCount * 8L;
-      for (int r = 0; r < refCount; r++) {
-        Object o = refs[r];
-        if (o instanceof double[] d) {
-          b += 16 + d.length * 8L;
-        } else if (o instanceof int[] i) {
-          b += 16 + i.length * 4L;
-        } else if (o instanceof boolean[] z) {
-          b += 16 + z.length;
-        } else if (o instanceof double[][] m) {
-          b += 16 + m.length * 8L;
-          for (double[] row : m) {
-            b += row == null ? 0 : 16 + row.length * 8L;
-          }
-        }
-      }
-      return b;
+      return 3 * ARRAY_BYTES + doubleCount * 8L + intCount * 4L + refCount * 8L + bytes;
     }
   }
 }

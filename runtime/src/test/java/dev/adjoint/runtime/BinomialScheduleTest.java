@@ -70,7 +70,10 @@ class BinomialScheduleTest {
     return new Cost(advanced, Arrays.stream(advancedPerStep).max().orElse(0));
   }
 
-  /** Revolve's minimum by brute force: T(1, c) = 0, T(l, 1) = l(l - 1) / 2, else min over m of m + T(l - m, c - 1) + T(m, c). */
+  /**
+   * Revolve's minimum by brute force: T(1, c) = 0, T(l, 1) = l(l - 1) / 2, else the minimum over m of
+   * m + T(l - m, c - 1) + T(m, c).
+   */
   static long[][] bruteForce(int maxLength, int maxSlots) {
     long[][] t = new long[maxLength + 1][maxSlots + 1];
     for (int l = 2; l <= maxLength; l++) {

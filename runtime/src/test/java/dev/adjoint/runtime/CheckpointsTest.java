@@ -211,6 +211,28 @@ class CheckpointsTest {
   }
 
   @Test
+  void theSnapshotCapIsAWholeNumberOfAtLeastTwo() {
+    String before = System.getProperty(Checkpoints.SNAPSHOTS_PROPERTY);
+    try {
+      System.clearProperty(Checkpoints.SNAPSHOTS_PROPERTY);
+      assertEquals(1 << 16, Checkpoints.maxSnapshots());
+      System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, "12");
+      assertEquals(12, Checkpoints.maxSnapshots());
+      for (String wrong : new String[] {"1", "many"}) {
+        System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, wrong);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Checkpoints::maxSnapshots);
+        assertTrue(e.getMessage().contains("at least 2, not '" + wrong + "'"), e.getMessage());
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty(Checkpoints.SNAPSHOTS_PROPERTY);
+      } else {
+        System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void budgetsAreBytesWithOptionalUnits() {
     assertEquals(123, Checkpoints.parseBytes("123"));
     assertEquals(64L << 10, Checkpoints.parseBytes("64k"));

@@ -99,8 +99,8 @@ public final class TangentSweep {
 
   /**
    * The tangent program of {@code method}, in which a call of a method that {@code throughGradient} accepts
-   * (a {@code double} result and {@code double} differentiable parameters) gets its tangent from that
-   * method's gradient, {@code Σ ∂m/∂a_k · ȧ_k}, instead of its {@code mJvp}: the reverse mode can
+   * (a {@code double} result and {@code double} or {@code double[]} differentiable parameters) gets its
+   * tangent from that method's gradient, {@code Σ ∂m/∂a_k · ȧ_k}, instead of its {@code mJvp}: the reverse mode can
    * differentiate that again (through the callee's {@code mHvp}), so the program serves for {@code mHvp}.
    */
   public static TangentProgram differentiate(MethodIr method,
@@ -465,7 +465,7 @@ public final class TangentSweep {
     }
     if (m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
         .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
-            || m.parameterTypes().get(k) == Type.DOUBLE)) {
+            || ArrayDirections.supported(m.parameterTypes().get(k)))) {
       return callThroughGradient(c, m, out, origin);
     }
     List<Expr> primals = new ArrayList<>();
@@ -496,7 +496,10 @@ public final class TangentSweep {
         new Expr.Component(jvp, "tangent", m.returnType()));
   }
 
-  /** {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied scalar arguments. */
+  /**
+   * {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied arguments (a dot
+   * product for a {@code double[]} one, see {@link ArrayDirections}).
+   */
   private Dual callThroughGradient(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     List<Expr> primals = new ArrayList<>();
     List<Expr> tangents = new ArrayList<>();
@@ -514,7 +517,11 @@ public final class TangentSweep {
     Expr tangent = null;
     for (int k = 0; k < tangents.size(); k++) {
       if (tangents.get(k) != null) {
-        Expr term = mul(tangents.get(k), new Expr.Component(gradient, m.gradientComponents().get(k), Type.DOUBLE));
+        Type type = m.parameterTypes().get(k);
+        Expr term = type == Type.DOUBLE
+            ? mul(tangents.get(k), new Expr.Component(gradient, m.gradientComponents().get(k), Type.DOUBLE))
+            : ArrayDirections.dot(new Expr.Component(gradient, m.gradientComponents().get(k), type), tangents.get(k),
+                out, origin, this::temp);
         tangent = tangent == null ? term : new Expr.Binary(Expr.BinaryOp.ADD, tangent, term, Type.DOUBLE);
       }
     }
