@@ -18,10 +18,10 @@ import java.util.List;
  * runs out of memory: the tape is 160 MB), and the default budget in {@code -Xmx16m}.
  *
  * <p>Then the binomial schedule's trade of time for memory on a loop whose snapshots are large: {@link
- * LongLoops#heat} (10^5 steps over 1,000 cells, a 16 KB state, 800 MB of tape if stored) in {@code
- * -Xmx64m} (every segment start fits a snapshot: each segment is advanced once more), {@code -Xmx16m}
- * (fewer snapshots than segments: advanced up to twice), {@code -Xmx16m} with at most 8 snapshots
- * ({@code -Dadjoint.checkpoint.snapshots=8}) and store-all in {@code -Xmx2g}.
+ * LongLoops#heat} (30,000 steps over 1,000 cells, a 16 KB state, 240 MB of tape if stored) in {@code
+ * -Xmx64m} (every segment start fits a snapshot: each segment is advanced once more), {@code -Xmx8m}
+ * (fewer snapshots than segments: advanced up to twice), {@code -Xmx8m} with at most 4 snapshots
+ * ({@code -Dadjoint.checkpoint.snapshots=4}: up to 7 times) and store-all in {@code -Xmx2g}.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.CheckpointScaling [n | euler n |
  * heat steps]}
@@ -49,7 +49,7 @@ public final class CheckpointScaling {
       euler(n);
     }
     if (both || args[0].equals("heat")) {
-      heat(args.length > 1 && !both ? Integer.parseInt(args[1]) : 100_000);
+      heat(args.length > 1 && !both ? Integer.parseInt(args[1]) : 30_000);
     }
   }
 
@@ -59,11 +59,11 @@ public final class CheckpointScaling {
     System.out.printf("%-60s %12s %12s  %s%n", "configuration", "median ms", "forward ms", "gradient");
     String[][] runs = {
         run("heatChild", steps, "-Xmx64m"),
-        run("heatChild", steps, "-Xmx16m"),
-        run("heatChild", steps, "-Xmx16m", "-D" + Checkpoints.SNAPSHOTS_PROPERTY + "=8"),
+        run("heatChild", steps, "-Xmx8m"),
+        run("heatChild", steps, "-Xmx8m", "-D" + Checkpoints.SNAPSHOTS_PROPERTY + "=4"),
         run("heatChild", steps, "-Xmx2g", "-Dadjoint.checkpoint.budget=-1")};
-    String[] names = {"-Xmx64m, default budget (checkpointed)", "-Xmx16m, default budget (checkpointed)",
-        "-Xmx16m, at most 8 snapshots (checkpointed)", "-Xmx2g, budget -1 (store-all)"};
+    String[] names = {"-Xmx64m, default budget (checkpointed)", "-Xmx8m, default budget (checkpointed)",
+        "-Xmx8m, at most 4 snapshots (checkpointed)", "-Xmx2g, budget -1 (store-all)"};
     for (int k = 0; k < runs.length; k++) {
       print(names[k], runs[k]);
     }
