@@ -14,8 +14,9 @@ import java.util.function.BiFunction;
  * like any other,
  *
  * <pre>{@code
- * double[] _gc$1 = FGrad.mGradient(a, x).a();     // its reverse: FGrad.mHvp(a, x, adjoint of _gc$1, 0)
- * double[] _dir$2 = t$a;
+ * double[] _arg$1 = a.clone();                   // never written: the reverse reads the argument as it was
+ * double[] _gc$2 = FGrad.mGradient(_arg$1, x).a(); // its reverse: FGrad.mHvp(_arg$1, x, adjoint of _gc$2, 0)
+ * double[] _dir$3 = t$a.clone();
  * double _dot$3 = 0.0;
  * for (int _k$4 = 0; _k$4 < _gc$1.length; _k$4++) _dot$3 = _dot$3 + _gc$1[_k$4] * _dir$2[_k$4];
  * }</pre>
@@ -25,6 +26,21 @@ import java.util.function.BiFunction;
  */
 final class ArrayDirections {
   private ArrayDirections() {}
+
+  /**
+   * Appends {@code double[] _arg$N = array.clone();} and returns {@code _arg$N}: a copy no later statement
+   * writes into, so that the reverse sweep reads the values the call saw (and no alias of the array).
+   */
+  static Expr.Var copy(Expr array, List<Stmt> out, Origin origin, BiFunction<String, Type, Expr.Var> temp) {
+    return copy(array, "_arg", out, origin, temp);
+  }
+
+  private static Expr.Var copy(Expr array, String prefix, List<Stmt> out, Origin origin,
+      BiFunction<String, Type, Expr.Var> temp) {
+    Expr.Var copy = temp.apply(prefix, Type.VECTOR);
+    out.add(new Stmt.Declare(copy, new Expr.Clone(array), origin));
+    return copy;
+  }
 
   /** Whether the tangent of a call may go through the gradient for a parameter of {@code type}. */
   static boolean supported(Type type) {
@@ -40,8 +56,7 @@ final class ArrayDirections {
       BiFunction<String, Type, Expr.Var> temp) {
     Expr.Var gradient = temp.apply("_gc", Type.VECTOR);
     out.add(new Stmt.Declare(gradient, component, origin));
-    Expr.Var direction = temp.apply("_dir", Type.VECTOR);
-    out.add(new Stmt.Declare(direction, tangent, origin));
+    Expr.Var direction = copy(tangent, "_dir", out, origin, temp);
     Expr.Var dot = temp.apply("_dot", Type.DOUBLE);
     out.add(new Stmt.Declare(dot, DerivativeRules.literal("0.0"), origin));
     Expr.Var k = temp.apply("_k", Type.INT);

@@ -505,7 +505,10 @@ public final class TangentSweep {
     List<Expr> tangents = new ArrayList<>();
     for (int k = 0; k < c.args().size(); k++) {
       Dual d = dual(c.args().get(k), out, origin);
-      primals.add(bind(d.primal, out));
+      // an array argument as a copy: the reverse sweep reads it again for the callee's mHvp, after the caller
+      // may have written into the array
+      primals.add(d.primal.type() == Type.VECTOR ? ArrayDirections.copy(d.primal, out, origin, this::temp)
+          : bind(d.primal, out));
       if (d.tangent != null && m.gradientComponents().get(k) == null) {
         throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter"
             + " of '" + m.name() + "' that is not differentiated (@NoGrad): remove @NoGrad from that parameter");

@@ -87,6 +87,15 @@ class HvpThroughCallsTest {
         static double selfPair(double[] a) { return pair(a, a) * a[0]; }
 
         @Differentiable
+        static double overwrites(double[] v) {
+          double[] w = v.clone();
+          double d = pair(w, v);
+          w[0] = 5 * v[1];
+          w[1] = d * w[0];
+          return d * w[0] + w[1] + pair(w, v);
+        }
+
+        @Differentiable
         static double matrixCallee(double[][] m) { return m[0][0] * m[1][1]; }
 
         @Differentiable
@@ -109,7 +118,7 @@ class HvpThroughCallsTest {
   void callsOfMethodsWithArrayParametersHaveMHvpThroughTheCalleesMHvp() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
     String generated = c.generatedSource("demo.FGrad");
-    for (String name : new String[] {"throughArrays", "relaxed", "twoLevels", "selfPair"}) {
+    for (String name : new String[] {"throughArrays", "relaxed", "twoLevels", "selfPair", "overwrites"}) {
       ModeCheck check = ModeCheck.of(c, "demo.F", name);
       assertTrue(check.has("Hvp"), name + ": " + generated);
       int start = generated.indexOf(" " + name + "Hvp(");
@@ -124,6 +133,8 @@ class HvpThroughCallsTest {
     ModeCheck.of(c, "demo.F", "twoLevels").atRandomPoints(4, r -> new Object[] {vector(r, 3, -1, 1),
         uniform(r, 0.5, 1.5)});
     ModeCheck.of(c, "demo.F", "selfPair").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
+    // the caller writes into the argument array after the call: the callee's mHvp must see it as it was
+    ModeCheck.of(c, "demo.F", "overwrites").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
   }
 
   @Test
