@@ -151,7 +151,7 @@ final class CallResolver {
     }
     // A plain helper differentiated here runs from its specialisation in the companion, which never calls it.
     boolean specialised = reader.helpers != null && !ModelTypes.isDifferentiable(target)
-        && HelperCalls.differentiable(reader.trees, target, parameterTypes)
+        && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes)
         && ModelTypes.packageOf(type).equals(ModelTypes.packageOf(reader.owner));
     if (!specialised && target.getModifiers().contains(Modifier.PRIVATE)) {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
@@ -165,8 +165,9 @@ final class CallResolver {
     if (ModelTypes.isDifferentiable(target)) {
       return differentiableCall(call, type, target, parameterTypes, args);
     }
-    if (reader.helpers != null && HelperCalls.differentiable(reader.trees, target, parameterTypes)) {
-      Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args));
+    if (reader.helpers != null && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes)) {
+      Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args),
+          reader.trees, reader.elements);
       if (helper != null) {
         return helper;
       }

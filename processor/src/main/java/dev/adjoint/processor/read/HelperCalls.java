@@ -95,6 +95,11 @@ public final class HelperCalls {
     this.decisions = decisions;
   }
 
+  /** Whether the method being read is a helper's specialisation (not a {@code @Differentiable} method). */
+  boolean specialising() {
+    return context.active() != null;
+  }
+
   /** Reads {@code method} (with its {@code @DerivativeOf} {@code derivative}, or null) in {@code context}. */
   public static Read read(Trees trees, Elements elements, ExecutableElement method, ExecutableElement derivative,
       Context context) {
@@ -145,12 +150,33 @@ public final class HelperCalls {
    * compilation, it returns and takes a differentiable value, and no {@code Tensor} (tensor helpers are
    * not differentiated yet: they are refused as before).
    */
-  static boolean differentiable(Trees trees, ExecutableElement target, List<Type> parameterTypes) {
+  static boolean differentiable(Trees trees, Elements elements, ExecutableElement target, List<Type> parameterTypes) {
     MethodTree tree = trees.getTree(target);
-    Type result = ModelTypes.of(target.getReturnType()).orElse(null);
+    Type result = resultType(trees, elements, target);
     return tree != null && tree.getBody() != null && result != null && result.differentiable()
         && result != Type.TENSOR && !parameterTypes.contains(Type.TENSOR)
         && parameterTypes.stream().anyMatch(Type::differentiable);
+  }
+
+  /**
+   * The result type of {@code target}'s specialisations: its own, or for a {@code void} helper that writes
+   * into exactly one {@code double[]} parameter ({@link OutParameters}) that array, which the specialisation
+   * returns and the caller copies back; null when Adjoint has no type for it.
+   */
+  static Type resultType(Trees trees, Elements elements, ExecutableElement target) {
+    if (OutParameters.voidWithSource(trees, target)) {
+      return OutParameters.of(trees, elements, target).size() == 1 ? Type.VECTOR : null;
+    }
+    return ModelTypes.of(target.getReturnType()).orElse(null);
+  }
+
+  /** The index of the parameter a {@code void} helper writes into, or -1 for any other method. */
+  static int outParameter(Trees trees, Elements elements, ExecutableElement target) {
+    if (!OutParameters.voidWithSource(trees, target)) {
+      return -1;
+    }
+    List<Integer> written = OutParameters.of(trees, elements, target);
+    return written.size() == 1 ? written.get(0) : -1;
   }
 
   /** Whether the companion, in {@code target}'s package, may call {@code target}: not private, nor in a private class. */
@@ -192,8 +218,9 @@ public final class HelperCalls {
    * reading decides it: a differentiable call, or null for the constant path (no argument active); only
    * for a target that is {@link #differentiable}.
    */
-  Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args) {
-    Type result = ModelTypes.of(target.getReturnType()).orElseThrow();
+  Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args,
+      Trees trees, Elements elements) {
+    Type result = resultType(trees, elements, target);
     TypeElement owner = (TypeElement) target.getEnclosingElement();
     String name = target.getSimpleName().toString();
     if (decisions == null) {
@@ -207,7 +234,8 @@ public final class HelperCalls {
       return c;
     }
     List<Boolean> active = decisions.get(call);
-    boolean hidden = !reachable(target);
+    // A void helper runs through a specialisation even as a constant: it returns the array it writes.
+    boolean hidden = !reachable(target) || OutParameters.voidWithSource(trees, target);
     if (active == null && hidden) {
       // A constant, but the companion cannot call the helper itself: it runs through a specialisation.
       active = new ArrayList<>();

@@ -90,6 +90,9 @@ public final class MethodReader {
   private ExecutableElement derivative;
   /** Plain helper calls with differentiable arguments, or null: then they are refused as before. */
   HelperCalls helpers;
+  /** Reading a void helper's specialisation: the copy of its out-parameter that it writes and returns. */
+  private Expr.Var outCopy;
+  private final OutCalls outCalls = new OutCalls(this);
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -209,6 +212,16 @@ public final class MethodReader {
       declaredTypes.put(name, type.get());
       parameterNames.add(name);
     }
+    int out = OutCalls.outParameter(this, method, tree);
+    List<Stmt> prologue = new ArrayList<>();
+    if (out >= 0 && problems.isEmpty()) {
+      // A void helper writing into this parameter: it writes a copy and returns it (OutCalls).
+      String name = method.getParameters().get(out).getSimpleName().toString();
+      outCopy = new Expr.Var(fresh(name), Type.VECTOR);
+      parameterScope.put(name, outCopy);
+      prologue.add(new Stmt.Declare(outCopy, new Expr.Clone(new Expr.Var(name, Type.VECTOR)), origin));
+      returnType = Type.VECTOR;
+    }
     scopes.push(parameterScope);
     if (tree.getBody() == null) {
       return Optional.empty();
@@ -216,6 +229,11 @@ public final class MethodReader {
     Stmt.Block body = derivative != null
         ? CustomDerivatives.body(method, derivative, parameters, origin(tree.getBody()))
         : block(tree.getBody().getStatements(), origin(tree.getBody()));
+    if (outCopy != null) {
+      prologue.addAll(body.statements());
+      prologue.addAll(OutCalls.ending(body, outCopy, origin));
+      body = new Stmt.Block(prologue, body.origin());
+    }
     if (returnType == null || !problems.isEmpty()) {
       return Optional.empty();
     }
@@ -346,6 +364,10 @@ public final class MethodReader {
       }
       case RETURN -> {
         ExpressionTree e = ((ReturnTree) s).getExpression();
+        if (e == null && outCopy != null) {
+          out.add(new Stmt.Return(outCopy, origin));
+          return;
+        }
         if (e == null) {
           throw new Unsupported(s, "a @Differentiable method must return a value");
         }
@@ -588,7 +610,7 @@ public final class MethodReader {
         MethodInvocationTree call = (MethodInvocationTree) e;
         if (ForwardStatements.isPrint(call)) {
           out.add(forwardStatements.print(call, origin));
-        } else if (!jdkCalls.statement(call, origin, out)) {
+        } else if (!jdkCalls.statement(call, origin, out) && !outCalls.statement(call, origin, out)) {
           throw new Unsupported(e, "a call as a statement is not supported here (its result would be unused): only"
               + " System.arraycopy, Arrays.fill and printing are statements; use the call's result, or remove it");
         }
@@ -707,6 +729,11 @@ public final class MethodReader {
   String javaType(ExpressionTree t) {
     String type = expressionTypes.get(t);
     return type != null ? type : "?";
+  }
+
+  /** The method javac would call at {@code call}, once {@link #expression} resolved it, else null. */
+  ExecutableElement resolved(MethodInvocationTree call) {
+    return resolvedCalls.get(call);
   }
 
   void recordCall(MethodInvocationTree call, ExecutableElement target) {
