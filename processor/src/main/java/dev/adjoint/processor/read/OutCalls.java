@@ -38,28 +38,34 @@ final class OutCalls {
    */
   boolean statement(MethodInvocationTree call, Origin origin, List<Stmt> out) {
     Expr e;
+    Unsupported refused = null;
     try {
       e = reader.expression(call);
     } catch (Unsupported u) {
-      if (isVoidHelper(reader.resolved(call))) {
-        throw u;
-      }
-      return false;
+      e = null;
+      refused = u;
     }
     ExecutableElement target = reader.resolved(call);
     if (!isVoidHelper(target)) {
-      return false;
+      return false; // not a void helper: the caller's own message
     }
     String name = "'" + target.getSimpleName() + "'";
     List<Integer> written = OutParameters.of(reader.trees, reader.elements, target);
-    if (written.size() != 1 || !(e instanceof Expr.Call c) || c.type() != Type.VECTOR) {
-      throw new Unsupported(call, written.isEmpty()
-          ? name + " returns nothing and writes into none of its double[] parameters, so calling it has no"
-              + " effect on the derivative: return its result instead"
-          : written.size() > 1
-              ? name + " writes into " + written.size() + " of its array parameters; Adjoint differentiates a void"
-                  + " helper that writes into one double[] parameter: split it, or return the results"
-              : name + " cannot be differentiated here: return the array it computes instead");
+    if (written.isEmpty()) {
+      throw new Unsupported(call, name + " returns nothing and writes into none of its double[] parameters (Adjoint"
+          + " follows a void helper's writes into one double[] parameter, not into a double[][] or int[] one):"
+          + " return what it computes instead, or write it into a double[] parameter");
+    }
+    if (written.size() > 1) {
+      throw new Unsupported(call, name + " writes into " + written.size() + " of its array parameters; Adjoint"
+          + " differentiates a void helper that writes into one double[] parameter: split it, or return the"
+          + " results");
+    }
+    if (refused != null) {
+      throw refused;
+    }
+    if (!(e instanceof Expr.Call c) || c.type() != Type.VECTOR) {
+      throw new Unsupported(call, name + " cannot be differentiated here: return the array it computes instead");
     }
     int k = written.get(0);
     ExpressionTree argument = call.getArguments().get(k);

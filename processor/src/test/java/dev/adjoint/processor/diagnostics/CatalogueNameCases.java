@@ -133,8 +133,9 @@ final class CatalogueNameCases {
                   }
                 }
                 """));
-    row("a plain helper that writes into its array parameter (Java would change the caller's array; the derivative"
-        + " would not follow)", refused("""
+    row("a plain helper that returns a value and writes into its array parameter (Java would change the caller's"
+        + " array; the derivative would not follow; a `void` helper writing into one `double[]` parameter is"
+        + " differentiated)", refused("""
             static double total(double[] v) {
               v[0] += v[1]; // ERROR
               return v[0];
