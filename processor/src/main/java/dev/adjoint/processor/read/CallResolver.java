@@ -233,6 +233,9 @@ final class CallResolver {
   }
 
   private Expr receiverCall(MethodInvocationTree call, String name, Expr receiver) {
+    if (receiver.type() == Strings.TYPE) {
+      return Strings.method(call, name, receiver, arguments(call));
+    }
     if (receiver.type() == Type.TENSOR) {
       List<Expr> args = new ArrayList<>();
       args.add(receiver);

@@ -198,7 +198,7 @@ public final class MethodReader {
       if (type.isEmpty()) {
         problems.add(new Problem(at, "parameter '" + name + "' has type " + p.asType()
             + ", which Adjoint does not support: use double, double[] or double[][] for differentiable values"
-            + " and int, long, boolean or int[] for the rest"));
+            + " and int, long, boolean, int[], boolean[], String or an enum for the rest"));
         refusedNames.add(name);
         continue;
       }
@@ -736,6 +736,11 @@ public final class MethodReader {
     return resolvedCalls.get(call);
   }
 
+  /** Records {@code type} as the Java type of {@code t} (a call the reader rewrote: a void helper's). */
+  void recordType(Tree t, String type) {
+    expressionTypes.put(t, type);
+  }
+
   void recordCall(MethodInvocationTree call, ExecutableElement target) {
     resolvedCalls.put(call, target);
   }
@@ -788,6 +793,7 @@ public final class MethodReader {
       case CHAR_LITERAL:
         return new Expr.Literal(String.valueOf((int) (Character) ((LiteralTree) t).getValue()), Type.INT);
       case STRING_LITERAL:
+        return Strings.literal((String) ((LiteralTree) t).getValue(), elements);
       case NULL_LITERAL:
         throw new Unsupported(t, "strings and null are not supported in a @Differentiable method");
       case IDENTIFIER:
@@ -973,7 +979,10 @@ public final class MethodReader {
     return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
   }
 
-  private static Expr constantLiteral(Object constant, Type type, Tree at) {
+  private Expr constantLiteral(Object constant, Type type, Tree at) {
+    if (constant instanceof String s) {
+      return Strings.literal(s, elements);
+    }
     if (constant instanceof Double d) {
       if (d.isNaN()) {
         return new Expr.StaticField("java.lang.Double", "NaN", Type.DOUBLE);
@@ -1218,6 +1227,9 @@ public final class MethodReader {
         return Type.TENSOR;
       }
       Records.refuseLocal(typeTree, type);
+      if (type != null && Strings.is(type.asType())) {
+        return Strings.TYPE;
+      }
       if (type != null && Enums.element(type.asType()) != null) {
         return Enums.type(type.asType(), typeTree, ModelTypes.packageOf(owner)).orElseThrow();
       }

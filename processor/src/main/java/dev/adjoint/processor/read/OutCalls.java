@@ -67,6 +67,7 @@ final class OutCalls {
     if (!(e instanceof Expr.Call c) || c.type() != Type.VECTOR) {
       throw new Unsupported(call, name + " cannot be differentiated here: return the array it computes instead");
     }
+    reader.recordType(call, "void"); // as javac types it; the IR's call returns the written copy
     int k = written.get(0);
     ExpressionTree argument = call.getArguments().get(k);
     Expr destination = reader.writableArray(argument, name);
