@@ -795,7 +795,8 @@ public final class MethodReader {
       case STRING_LITERAL:
         return Strings.literal((String) ((LiteralTree) t).getValue(), elements);
       case NULL_LITERAL:
-        throw new Unsupported(t, "strings and null are not supported in a @Differentiable method");
+        throw new Unsupported(t, "null is not supported in a @Differentiable method: give the variable a value (an"
+            + " array, a string) or use a boolean flag");
       case IDENTIFIER:
         return identifier((IdentifierTree) t);
       case MEMBER_SELECT:

@@ -101,16 +101,16 @@ final class CatalogueNameCases {
             @Differentiable static double f(double x) {
               return outer(x);
             }
-            """, "in helper 'inner', called from helper 'outer' at line 10, called from 'f' at line 13: strings and"
-            + " null are not supported"), refused("""
+            """, "in helper 'inner', called from helper 'outer' at line 10, called from 'f' at line 13: null is"
+            + " not supported"), refused("""
             static double mean(double[] v) {
-              String s = "mean"; // ERROR
+              Object s = "mean"; // ERROR
               return v[0];
             }
             @Differentiable static double f(double x, @NoGrad double[] data) {
               return x * mean(data);
             }
-            """, "in helper 'mean', called from 'f' at line 11: type String is not supported"));
+            """, "in helper 'mean', called from 'f' at line 11: type Object is not supported"));
     row("a plain helper of another package called with a differentiable argument (its derivative would be written"
         + " into the caller's companion, which cannot reach what the helper's package reaches)", sources(List.of(),
             "'Util.sq' is not @Differentiable and is in package 'lib': Adjoint differentiates plain helpers of the"
