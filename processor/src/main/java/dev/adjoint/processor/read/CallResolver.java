@@ -141,7 +141,7 @@ final class CallResolver {
     for (int i = 0; i < target.getParameters().size(); i++) {
       VariableElement p = target.getParameters().get(i);
       Optional<Type> pt = ModelTypes.of(p.asType());
-      pt = pt.isPresent() ? pt : Enums.type(p.asType(), call, ModelTypes.packageOf(reader.owner));
+      pt = pt.isPresent() ? pt : Enums.type(p.asType(), call, reader.companionPackage());
       if (pt.isEmpty()) {
         throw new Unsupported(call, "javac calls " + describe(target) + " here, whose parameter '"
             + p.getSimpleName() + "' has type " + p.asType() + ", which Adjoint does not support: use double,"
@@ -151,15 +151,14 @@ final class CallResolver {
     }
     // A plain helper differentiated here runs from its specialisation in the companion, which never calls it.
     boolean specialised = reader.helpers != null && !ModelTypes.isDifferentiable(target)
-        && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes)
-        && ModelTypes.packageOf(type).equals(ModelTypes.packageOf(reader.owner));
+        && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes);
     if (!specialised && target.getModifiers().contains(Modifier.PRIVATE)) {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
           + " companion cannot call it: make it package-private");
     }
     if (!specialised && !companionCanCall(target)) {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which the generated companion (in"
-          + " package '" + ModelTypes.packageOf(reader.owner) + "') cannot access: make the method and its class"
+          + " package '" + reader.companionPackage() + "') cannot access: make the method and its class"
           + " public, or move it to this package");
     }
     if (ModelTypes.isDifferentiable(target)) {
@@ -261,7 +260,7 @@ final class CallResolver {
    * package access, in classes it may name (a protected method of another package is not enough).
    */
   private boolean companionCanCall(ExecutableElement target) {
-    String pkg = ModelTypes.packageOf(reader.owner);
+    String pkg = reader.companionPackage();
     for (Element e = target; e instanceof ExecutableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
       Set<Modifier> mods = e.getModifiers();
       if (mods.contains(Modifier.PRIVATE)

@@ -179,15 +179,27 @@ public final class HelperCalls {
     return written.size() == 1 ? written.get(0) : -1;
   }
 
-  /** Whether the companion, in {@code target}'s package, may call {@code target}: not private, nor in a private class. */
-  private static boolean reachable(ExecutableElement target) {
+  /**
+   * Whether a companion in {@code companionPackage} may call {@code target}: not private, nor in a private
+   * class, and public (in public classes) when it is in another package.
+   */
+  private static boolean reachable(ExecutableElement target, String companionPackage) {
     for (javax.lang.model.element.Element e = target; e instanceof ExecutableElement || e instanceof TypeElement;
         e = e.getEnclosingElement()) {
-      if (e.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+      java.util.Set<javax.lang.model.element.Modifier> mods = e.getModifiers();
+      if (mods.contains(javax.lang.model.element.Modifier.PRIVATE)
+          || !mods.contains(javax.lang.model.element.Modifier.PUBLIC)
+          && !ModelTypes.packageOf(e).equals(companionPackage)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The package of the companion the method read goes into. */
+  String companionPackage() {
+    String companion = context.companion();
+    return companion.contains(".") ? companion.substring(0, companion.lastIndexOf('.')) : "";
   }
 
   /**
@@ -235,7 +247,7 @@ public final class HelperCalls {
     }
     List<Boolean> active = decisions.get(call);
     // A void helper runs through a specialisation even as a constant: it returns the array it writes.
-    boolean hidden = !reachable(target) || OutParameters.voidWithSource(trees, target);
+    boolean hidden = !reachable(target, companionPackage()) || OutParameters.voidWithSource(trees, target);
     if (active == null && hidden) {
       // A constant, but the companion cannot call the helper itself: it runs through a specialisation.
       active = new ArrayList<>();
@@ -245,16 +257,6 @@ public final class HelperCalls {
     }
     if (active == null) {
       return null;
-    }
-    String pkg = ModelTypes.packageOf(owner);
-    String companionPackage = context.companion().contains(".")
-        ? context.companion().substring(0, context.companion().lastIndexOf('.')) : "";
-    if (!pkg.equals(companionPackage)) {
-      // Its body goes into the caller's companion, which reaches what the helper's package reaches only there.
-      throw new Unsupported(call, "'" + owner.getSimpleName() + "." + name + "' is not @Differentiable and is in"
-          + " package '" + pkg + "': Adjoint differentiates plain helpers of the caller's package only (their"
-          + " derivative is written into the caller's companion); mark it @Differentiable, or move it to package '"
-          + companionPackage + "'");
     }
     List<String> components = new ArrayList<>();
     for (int k = 0; k < parameterTypes.size(); k++) {

@@ -189,7 +189,7 @@ public final class MethodReader {
       String name = p.getSimpleName().toString();
       Optional<Type> type = ModelTypes.of(p.asType());
       try {
-        type = type.isPresent() ? type : Enums.type(p.asType(), at, ModelTypes.packageOf(owner));
+        type = type.isPresent() ? type : Enums.type(p.asType(), at, companionPackage());
       } catch (Unsupported u) {
         report(u);
         refusedNames.add(name);
@@ -731,6 +731,15 @@ public final class MethodReader {
     return type != null ? type : "?";
   }
 
+  /**
+   * The package of the companion the code read here goes into: the method's own, or for a plain helper's
+   * specialisation the caller's (a helper of another package is differentiated into the caller's companion,
+   * so what its body names must be accessible from there).
+   */
+  String companionPackage() {
+    return helpers != null ? helpers.companionPackage() : ModelTypes.packageOf(owner);
+  }
+
   /** The method javac would call at {@code call}, once {@link #expression} resolved it, else null. */
   ExecutableElement resolved(MethodInvocationTree call) {
     return resolvedCalls.get(call);
@@ -964,7 +973,7 @@ public final class MethodReader {
           + " read static final fields (it must be a pure function of its arguments)");
     }
     Optional<Type> type1 = ModelTypes.of(field.asType());
-    type1 = type1.isPresent() ? type1 : Enums.type(field.asType(), at, ModelTypes.packageOf(owner));
+    type1 = type1.isPresent() ? type1 : Enums.type(field.asType(), at, companionPackage());
     if (type1.isEmpty()) {
       throw new Unsupported(at, "the constant '" + name + "' has an unsupported type " + field.asType());
     }
@@ -976,7 +985,7 @@ public final class MethodReader {
       throw new Unsupported(at, "the private constant '" + name + "' is not a compile-time constant, so the"
           + " companion cannot read it: make it package-private");
     }
-    CompanionAccess.require(at, field, ModelTypes.packageOf(owner));
+    CompanionAccess.require(at, field, companionPackage());
     return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
   }
 
@@ -1232,7 +1241,7 @@ public final class MethodReader {
         return Strings.TYPE;
       }
       if (type != null && Enums.element(type.asType()) != null) {
-        return Enums.type(type.asType(), typeTree, ModelTypes.packageOf(owner)).orElseThrow();
+        return Enums.type(type.asType(), typeTree, companionPackage()).orElseThrow();
       }
       String q = type == null ? "" : type.getQualifiedName().toString();
       if (q.startsWith("java.util.stream.") || q.startsWith("java.util.function.")) {

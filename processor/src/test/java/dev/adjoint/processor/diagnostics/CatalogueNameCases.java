@@ -111,16 +111,17 @@ final class CatalogueNameCases {
               return x * mean(data);
             }
             """, "in helper 'mean', called from 'f' at line 11: type Object is not supported"));
-    row("a plain helper of another package called with a differentiable argument (its derivative would be written"
-        + " into the caller's companion, which cannot reach what the helper's package reaches)", sources(List.of(),
-            "'Util.sq' is not @Differentiable and is in package 'lib': Adjoint differentiates plain helpers of the"
-            + " caller's package only",
-            "lib.Util", """
+    row("a plain helper of another package whose body reads a constant or calls a method that the caller's"
+        + " package cannot reach (its derivative is written into the caller's companion)", sources(List.of(),
+            "in helper 'scaled', called from 'f' at line 5: 'Hidden.TABLE' is package-private in package lib, which"
+            + " the companion (package demo, not a subclass) cannot reach",
+            "lib.Hidden", """
                 package lib;
-                public final class Util {
-                  private Util() {}
-                  public static double sq(double v) {
-                    return v * v;
+                public final class Hidden {
+                  private Hidden() {}
+                  static final double[] TABLE = {1, 2};
+                  public static double scaled(double x) {
+                    return x * TABLE[0]; // ERROR
                   }
                 }
                 """,
@@ -129,7 +130,7 @@ final class CatalogueNameCases {
                 import dev.adjoint.Differentiable;
                 final class F {
                   @Differentiable static double f(double x) {
-                    return lib.Util.sq(x); // ERROR
+                    return lib.Hidden.scaled(x);
                   }
                 }
                 """));
