@@ -374,7 +374,10 @@ final class CallResolver {
       if (!(pt instanceof Type.Scalar) && pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
           || a instanceof Expr.StaticField)) {
         throw new Unsupported(call.getArguments().get(i),
-            "pass an array argument through a local variable so that its gradient has somewhere to go");
+            parameterTypes.get(i) == Type.TENSOR
+            ? "pass a Tensor argument through a local variable (Tensor t = ...;) so that its gradient has somewhere"
+                + " to go"
+            : "pass an array argument through a local variable so that its gradient has somewhere to go");
       }
     }
     Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,

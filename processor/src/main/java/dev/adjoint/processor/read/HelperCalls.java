@@ -154,7 +154,6 @@ public final class HelperCalls {
     MethodTree tree = trees.getTree(target);
     Type result = resultType(trees, elements, target);
     return tree != null && tree.getBody() != null && result != null && result.differentiable()
-        && result != Type.TENSOR && !parameterTypes.contains(Type.TENSOR)
         && parameterTypes.stream().anyMatch(Type::differentiable);
   }
 
@@ -247,7 +246,9 @@ public final class HelperCalls {
     }
     List<Boolean> active = decisions.get(call);
     // A void helper runs through a specialisation even as a constant: it returns the array it writes.
-    boolean hidden = !reachable(target, companionPackage()) || OutParameters.voidWithSource(trees, target);
+    // (and one on tensors: a constant tensor is still a graph value, which the specialisation handles).
+    boolean hidden = !reachable(target, companionPackage()) || OutParameters.voidWithSource(trees, target)
+        || result == Type.TENSOR || parameterTypes.contains(Type.TENSOR);
     if (active == null && hidden) {
       // A constant, but the companion cannot call the helper itself: it runs through a specialisation.
       active = new ArrayList<>();
@@ -269,7 +270,10 @@ public final class HelperCalls {
       if (active.get(k) && !(parameterTypes.get(k) instanceof Type.Scalar)
           && !(a instanceof Expr.Var || a instanceof Expr.Index || a instanceof Expr.StaticField)) {
         throw new Unsupported(call.getArguments().get(k),
-            "pass an array argument through a local variable so that its gradient has somewhere to go");
+            parameterTypes.get(k) == Type.TENSOR
+            ? "pass a Tensor argument through a local variable (Tensor t = ...;) so that its gradient has somewhere"
+                + " to go"
+            : "pass an array argument through a local variable so that its gradient has somewhere to go");
       }
       components.add(active.get(k) ? target.getParameters().get(k).getSimpleName().toString() : null);
     }

@@ -64,13 +64,13 @@ final class CatalogueNameCases {
             "@Differentiable static double f(double x) { // ERROR\n  double s = x;\n"
             + "  s = s * x + Math.sin(s);\n".repeat(700) + "  return s;\n}\n",
             "'f' is too large to differentiate: its generated sweeps come to about"));
-    row("call of a helper (a static method that is not `@Differentiable`, source in this compilation) that takes or"
-        + " returns a `Tensor`", refused("""
+    row("a `Tensor` argument of a helper or `@Differentiable` callee that is an expression, not a variable", refused("""
             static double total(Tensor v) { return v.sum().item(); }
             @Differentiable static double f(Tensor x) {
-              return 2 * total(x); // ERROR
+              return 2 * total(x.exp()); // ERROR
             }
-            """, "'F.total' is not @Differentiable, so Adjoint cannot differentiate through it"));
+            """, "pass a Tensor argument through a local variable (Tensor t = ...;) so that its gradient has somewhere"
+            + " to go"));
     row("a `double` result of a `native` method (no body to read) that is not `@Differentiable`, with an argument"
         + " depending on the inputs (arguments that do not, such as `0.5 * n`, are constants and accepted)", refused("""
             static native double helper(double v);
