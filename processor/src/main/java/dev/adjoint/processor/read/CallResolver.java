@@ -125,6 +125,13 @@ final class CallResolver {
     ExecutableElement target = choice.method();
     reader.recordCall(call, target);
     TypeElement type = (TypeElement) target.getEnclosingElement();
+    if (choice.phase() == 3 && reader.helpers != null && !ModelTypes.isDifferentiable(target)
+        && target.getModifiers().contains(Modifier.STATIC)) {
+      Expr expanded = Varargs.call(reader, call, target, args);
+      if (expanded != null) {
+        return expanded;
+      }
+    }
     if (choice.phase() == 3) {
       throw new Unsupported(call, "javac calls " + describe(target) + " with variable arity here, which Adjoint"
           + " does not support: pass the arguments as one array");
@@ -349,7 +356,7 @@ final class CallResolver {
    * Each argument converted to its parameter's type, so that the generated call names the chosen method
    * whatever other overloads exist (an argument of exactly the parameter types selects it in phase 1).
    */
-  private List<Expr> convertArguments(MethodInvocationTree call, List<Type> parameterTypes, List<Expr> args) {
+  List<Expr> convertArguments(MethodInvocationTree call, List<Type> parameterTypes, List<Expr> args) {
     List<Expr> out = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       Type pt = parameterTypes.get(i);

@@ -52,12 +52,23 @@ public final class HelperCalls {
 
     /** The base name of the companion members of {@code helper} differentiated for {@code active}. */
     public String member(ExecutableElement helper, List<Boolean> active) {
+      return member(helper, active, -1);
+    }
+
+    /**
+     * As above; with {@code fixed} at least 0, for a call with variable arity whose arguments from index
+     * {@code fixed} on are the elements of the varargs array ({@code sum$1_111}: see {@link Varargs}).
+     */
+    public String member(ExecutableElement helper, List<Boolean> active, int fixed) {
       String suffix = suffixes.computeIfAbsent(helper, h -> {
         int n = byName.merge(h.getSimpleName().toString(), 1, Integer::sum);
         return n == 1 ? "" : "$" + n;
       });
-      return helper.getSimpleName() + "$" + active.stream().map(b -> b ? "1" : "0").collect(Collectors.joining())
-          + suffix;
+      String pattern = active.stream().map(b -> b ? "1" : "0").collect(Collectors.joining());
+      if (fixed >= 0) {
+        pattern = pattern.substring(0, fixed) + Varargs.MARK + pattern.substring(fixed);
+      }
+      return helper.getSimpleName() + "$" + pattern + suffix;
     }
   }
 
@@ -93,6 +104,16 @@ public final class HelperCalls {
   private HelperCalls(Context context, Map<MethodInvocationTree, List<Boolean>> decisions) {
     this.context = context;
     this.decisions = decisions;
+  }
+
+  /** The member name of the specialisation being read, or null for a {@code @Differentiable} method. */
+  String member() {
+    return context.member();
+  }
+
+  /** The number of parameters of the specialisation being read (varargs elements counted one by one). */
+  int arity() {
+    return context.active().size();
   }
 
   /** Whether the method being read is a helper's specialisation (not a {@code @Differentiable} method). */
@@ -231,6 +252,15 @@ public final class HelperCalls {
    */
   Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args,
       Trees trees, Elements elements) {
+    return call(call, target, parameterTypes, args, trees, elements, -1);
+  }
+
+  /**
+   * As above; with {@code fixed} at least 0 a call with variable arity, {@code parameterTypes} and {@code args}
+   * flattened: the arguments from index {@code fixed} on are the elements of the varargs array.
+   */
+  Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args,
+      Trees trees, Elements elements, int fixed) {
     Type result = resultType(trees, elements, target);
     TypeElement owner = (TypeElement) target.getEnclosingElement();
     String name = target.getSimpleName().toString();
@@ -247,8 +277,8 @@ public final class HelperCalls {
     List<Boolean> active = decisions.get(call);
     // A void helper runs through a specialisation even as a constant: it returns the array it writes.
     // (and one on tensors: a constant tensor is still a graph value, which the specialisation handles).
-    boolean hidden = !reachable(target, companionPackage()) || OutParameters.voidWithSource(trees, target)
-        || result == Type.TENSOR || parameterTypes.contains(Type.TENSOR);
+    boolean hidden = fixed >= 0 || !reachable(target, companionPackage())
+        || OutParameters.voidWithSource(trees, target) || result == Type.TENSOR || parameterTypes.contains(Type.TENSOR);
     if (active == null && hidden) {
       // A constant, but the companion cannot call the helper itself: it runs through a specialisation.
       active = new ArrayList<>();
@@ -262,7 +292,9 @@ public final class HelperCalls {
     List<String> components = new ArrayList<>();
     for (int k = 0; k < parameterTypes.size(); k++) {
       Expr a = args.get(k);
-      if (active.get(k) && ModelTypes.isNoGrad(target.getParameters().get(k)) && decisions.get(call) != null) {
+      javax.lang.model.element.VariableElement parameter =
+          target.getParameters().get(fixed >= 0 ? Math.min(k, fixed) : k);
+      if (active.get(k) && ModelTypes.isNoGrad(parameter) && decisions.get(call) != null) {
         throw new Unsupported(call.getArguments().get(k), "this passes a value that depends on the differentiable"
             + " inputs to a parameter of '" + name + "' that is not differentiated (@NoGrad), so its gradient would"
             + " be lost: remove @NoGrad from that parameter, or pass a value that does not depend on the inputs");
@@ -275,9 +307,10 @@ public final class HelperCalls {
                 + " to go"
             : "pass an array argument through a local variable so that its gradient has somewhere to go");
       }
-      components.add(active.get(k) ? target.getParameters().get(k).getSimpleName().toString() : null);
+      components.add(!active.get(k) ? null : fixed >= 0 && k >= fixed ? Varargs.element(parameter, k - fixed)
+          : parameter.getSimpleName().toString());
     }
-    String member = context.names().member(target, active);
+    String member = context.names().member(target, active, fixed);
     requests.add(new Request(target, active, member, call));
     return new Expr.Call(new Callee.DifferentiableMethod(owner.getQualifiedName().toString(),
         context.companion(), name, parameterTypes, components, result, member), args, result);

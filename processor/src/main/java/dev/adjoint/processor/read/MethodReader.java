@@ -183,10 +183,29 @@ public final class MethodReader {
         parameterScope.put(p.name(), p.variable());
       }
     }
+    List<Stmt> prologue = new ArrayList<>();
+    int fixed = helpers != null && helpers.specialising() ? Varargs.fixed(method, helpers.member()) : -1;
     for (int i = 0; shape.isEmpty() && i < method.getParameters().size(); i++) {
       VariableElement p = method.getParameters().get(i);
       Tree at = i < tree.getParameters().size() ? tree.getParameters().get(i) : tree;
       String name = p.getSimpleName().toString();
+      if (i == fixed) {
+        // A call with variable arity: one parameter per element, and the array built from them (Varargs).
+        Type element = Varargs.elementType(p);
+        Type array = ModelTypes.of(p.asType()).orElseThrow();
+        List<Expr> elements = new ArrayList<>();
+        for (int k = 0; k < helpers.arity() - fixed; k++) {
+          Expr.Var e = new Expr.Var(Varargs.element(p, k), element);
+          parameters.add(new MethodIr.Parameter(e.name(), element, ModelTypes.isNoGrad(p)));
+          declaredTypes.put(e.name(), element);
+          parameterNames.add(e.name());
+          elements.add(e);
+        }
+        Expr.Var local = new Expr.Var(fresh(name), array);
+        parameterScope.put(name, local);
+        prologue.add(new Stmt.Declare(local, new Expr.ArrayInit(array, elements), origin));
+        continue;
+      }
       Optional<Type> type = ModelTypes.of(p.asType());
       try {
         type = type.isPresent() ? type : Enums.type(p.asType(), at, companionPackage());
@@ -213,7 +232,6 @@ public final class MethodReader {
       parameterNames.add(name);
     }
     int out = OutCalls.outParameter(this, method, tree);
-    List<Stmt> prologue = new ArrayList<>();
     if (out >= 0 && problems.isEmpty()) {
       // A void helper writing into this parameter: it writes a copy and returns it (OutCalls).
       String name = method.getParameters().get(out).getSimpleName().toString();
@@ -229,9 +247,11 @@ public final class MethodReader {
     Stmt.Block body = derivative != null
         ? CustomDerivatives.body(method, derivative, parameters, origin(tree.getBody()))
         : block(tree.getBody().getStatements(), origin(tree.getBody()));
-    if (outCopy != null) {
+    if (!prologue.isEmpty()) {
       prologue.addAll(body.statements());
-      prologue.addAll(OutCalls.ending(body, outCopy, origin));
+      if (outCopy != null) {
+        prologue.addAll(OutCalls.ending(body, outCopy, origin));
+      }
       body = new Stmt.Block(prologue, body.origin());
     }
     if (returnType == null || !problems.isEmpty()) {
