@@ -125,6 +125,13 @@ final class CallResolver {
     ExecutableElement target = choice.method();
     reader.recordCall(call, target);
     TypeElement type = (TypeElement) target.getEnclosingElement();
+    if (choice.phase() == 3 && reader.helpers != null && !ModelTypes.isDifferentiable(target)
+        && target.getModifiers().contains(Modifier.STATIC)) {
+      Expr expanded = Varargs.call(reader, call, target, args);
+      if (expanded != null) {
+        return expanded;
+      }
+    }
     if (choice.phase() == 3) {
       throw new Unsupported(call, "javac calls " + describe(target) + " with variable arity here, which Adjoint"
           + " does not support: pass the arguments as one array");
@@ -141,7 +148,7 @@ final class CallResolver {
     for (int i = 0; i < target.getParameters().size(); i++) {
       VariableElement p = target.getParameters().get(i);
       Optional<Type> pt = ModelTypes.of(p.asType());
-      pt = pt.isPresent() ? pt : Enums.type(p.asType(), call, ModelTypes.packageOf(reader.owner));
+      pt = pt.isPresent() ? pt : Enums.type(p.asType(), call, reader.companionPackage());
       if (pt.isEmpty()) {
         throw new Unsupported(call, "javac calls " + describe(target) + " here, whose parameter '"
             + p.getSimpleName() + "' has type " + p.asType() + ", which Adjoint does not support: use double,"
@@ -151,22 +158,22 @@ final class CallResolver {
     }
     // A plain helper differentiated here runs from its specialisation in the companion, which never calls it.
     boolean specialised = reader.helpers != null && !ModelTypes.isDifferentiable(target)
-        && HelperCalls.differentiable(reader.trees, target, parameterTypes)
-        && ModelTypes.packageOf(type).equals(ModelTypes.packageOf(reader.owner));
+        && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes);
     if (!specialised && target.getModifiers().contains(Modifier.PRIVATE)) {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which is private, so the generated"
           + " companion cannot call it: make it package-private");
     }
     if (!specialised && !companionCanCall(target)) {
       throw new Unsupported(call, "javac calls " + describe(target) + " here, which the generated companion (in"
-          + " package '" + ModelTypes.packageOf(reader.owner) + "') cannot access: make the method and its class"
+          + " package '" + reader.companionPackage() + "') cannot access: make the method and its class"
           + " public, or move it to this package");
     }
     if (ModelTypes.isDifferentiable(target)) {
       return differentiableCall(call, type, target, parameterTypes, args);
     }
-    if (reader.helpers != null && HelperCalls.differentiable(reader.trees, target, parameterTypes)) {
-      Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args));
+    if (reader.helpers != null && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes)) {
+      Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args),
+          reader.trees, reader.elements);
       if (helper != null) {
         return helper;
       }
@@ -232,6 +239,9 @@ final class CallResolver {
   }
 
   private Expr receiverCall(MethodInvocationTree call, String name, Expr receiver) {
+    if (receiver.type() == Strings.TYPE) {
+      return Strings.method(call, name, receiver, arguments(call));
+    }
     if (receiver.type() == Type.TENSOR) {
       List<Expr> args = new ArrayList<>();
       args.add(receiver);
@@ -257,7 +267,7 @@ final class CallResolver {
    * package access, in classes it may name (a protected method of another package is not enough).
    */
   private boolean companionCanCall(ExecutableElement target) {
-    String pkg = ModelTypes.packageOf(reader.owner);
+    String pkg = reader.companionPackage();
     for (Element e = target; e instanceof ExecutableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
       Set<Modifier> mods = e.getModifiers();
       if (mods.contains(Modifier.PRIVATE)
@@ -346,7 +356,7 @@ final class CallResolver {
    * Each argument converted to its parameter's type, so that the generated call names the chosen method
    * whatever other overloads exist (an argument of exactly the parameter types selects it in phase 1).
    */
-  private List<Expr> convertArguments(MethodInvocationTree call, List<Type> parameterTypes, List<Expr> args) {
+  List<Expr> convertArguments(MethodInvocationTree call, List<Type> parameterTypes, List<Expr> args) {
     List<Expr> out = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       Type pt = parameterTypes.get(i);
@@ -371,7 +381,10 @@ final class CallResolver {
       if (!(pt instanceof Type.Scalar) && pt.differentiable() && !(a instanceof Expr.Var || a instanceof Expr.Index
           || a instanceof Expr.StaticField)) {
         throw new Unsupported(call.getArguments().get(i),
-            "pass an array argument through a local variable so that its gradient has somewhere to go");
+            parameterTypes.get(i) == Type.TENSOR
+            ? "pass a Tensor argument through a local variable (Tensor t = ...;) so that its gradient has somewhere"
+                + " to go"
+            : "pass an array argument through a local variable so that its gradient has somewhere to go");
       }
     }
     Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,

@@ -33,6 +33,9 @@ final class Enums {
    * name; empty when it is no enum; refused on {@code at} when the companion cannot name it.
    */
   static Optional<Type> type(TypeMirror mirror, Tree at, String companionPackage) {
+    if (Strings.is(mirror)) {
+      return Optional.of(Strings.TYPE); // inactive data too (Strings)
+    }
     TypeElement e = element(mirror);
     if (e == null) {
       return Optional.empty();

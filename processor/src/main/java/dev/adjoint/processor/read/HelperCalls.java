@@ -52,12 +52,23 @@ public final class HelperCalls {
 
     /** The base name of the companion members of {@code helper} differentiated for {@code active}. */
     public String member(ExecutableElement helper, List<Boolean> active) {
+      return member(helper, active, -1);
+    }
+
+    /**
+     * As above; with {@code fixed} at least 0, for a call with variable arity whose arguments from index
+     * {@code fixed} on are the elements of the varargs array ({@code sum$1_111}: see {@link Varargs}).
+     */
+    public String member(ExecutableElement helper, List<Boolean> active, int fixed) {
       String suffix = suffixes.computeIfAbsent(helper, h -> {
         int n = byName.merge(h.getSimpleName().toString(), 1, Integer::sum);
         return n == 1 ? "" : "$" + n;
       });
-      return helper.getSimpleName() + "$" + active.stream().map(b -> b ? "1" : "0").collect(Collectors.joining())
-          + suffix;
+      String pattern = active.stream().map(b -> b ? "1" : "0").collect(Collectors.joining());
+      if (fixed >= 0) {
+        pattern = pattern.substring(0, fixed) + Varargs.MARK + pattern.substring(fixed);
+      }
+      return helper.getSimpleName() + "$" + pattern + suffix;
     }
   }
 
@@ -93,6 +104,21 @@ public final class HelperCalls {
   private HelperCalls(Context context, Map<MethodInvocationTree, List<Boolean>> decisions) {
     this.context = context;
     this.decisions = decisions;
+  }
+
+  /** The member name of the specialisation being read, or null for a {@code @Differentiable} method. */
+  String member() {
+    return context.member();
+  }
+
+  /** The number of parameters of the specialisation being read (varargs elements counted one by one). */
+  int arity() {
+    return context.active().size();
+  }
+
+  /** Whether the method being read is a helper's specialisation (not a {@code @Differentiable} method). */
+  boolean specialising() {
+    return context.active() != null;
   }
 
   /** Reads {@code method} (with its {@code @DerivativeOf} {@code derivative}, or null) in {@code context}. */
@@ -145,23 +171,55 @@ public final class HelperCalls {
    * compilation, it returns and takes a differentiable value, and no {@code Tensor} (tensor helpers are
    * not differentiated yet: they are refused as before).
    */
-  static boolean differentiable(Trees trees, ExecutableElement target, List<Type> parameterTypes) {
+  static boolean differentiable(Trees trees, Elements elements, ExecutableElement target, List<Type> parameterTypes) {
     MethodTree tree = trees.getTree(target);
-    Type result = ModelTypes.of(target.getReturnType()).orElse(null);
+    Type result = resultType(trees, elements, target);
     return tree != null && tree.getBody() != null && result != null && result.differentiable()
-        && result != Type.TENSOR && !parameterTypes.contains(Type.TENSOR)
         && parameterTypes.stream().anyMatch(Type::differentiable);
   }
 
-  /** Whether the companion, in {@code target}'s package, may call {@code target}: not private, nor in a private class. */
-  private static boolean reachable(ExecutableElement target) {
+  /**
+   * The result type of {@code target}'s specialisations: its own, or for a {@code void} helper that writes
+   * into exactly one {@code double[]} parameter ({@link OutParameters}) that array, which the specialisation
+   * returns and the caller copies back; null when Adjoint has no type for it.
+   */
+  static Type resultType(Trees trees, Elements elements, ExecutableElement target) {
+    if (OutParameters.voidWithSource(trees, target)) {
+      return OutParameters.of(trees, elements, target).size() == 1 ? Type.VECTOR : null;
+    }
+    return ModelTypes.of(target.getReturnType()).orElse(null);
+  }
+
+  /** The index of the parameter a {@code void} helper writes into, or -1 for any other method. */
+  static int outParameter(Trees trees, Elements elements, ExecutableElement target) {
+    if (!OutParameters.voidWithSource(trees, target)) {
+      return -1;
+    }
+    List<Integer> written = OutParameters.of(trees, elements, target);
+    return written.size() == 1 ? written.get(0) : -1;
+  }
+
+  /**
+   * Whether a companion in {@code companionPackage} may call {@code target}: not private, nor in a private
+   * class, and public (in public classes) when it is in another package.
+   */
+  private static boolean reachable(ExecutableElement target, String companionPackage) {
     for (javax.lang.model.element.Element e = target; e instanceof ExecutableElement || e instanceof TypeElement;
         e = e.getEnclosingElement()) {
-      if (e.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+      java.util.Set<javax.lang.model.element.Modifier> mods = e.getModifiers();
+      if (mods.contains(javax.lang.model.element.Modifier.PRIVATE)
+          || !mods.contains(javax.lang.model.element.Modifier.PUBLIC)
+          && !ModelTypes.packageOf(e).equals(companionPackage)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The package of the companion the method read goes into. */
+  String companionPackage() {
+    String companion = context.companion();
+    return companion.contains(".") ? companion.substring(0, companion.lastIndexOf('.')) : "";
   }
 
   /**
@@ -192,8 +250,18 @@ public final class HelperCalls {
    * reading decides it: a differentiable call, or null for the constant path (no argument active); only
    * for a target that is {@link #differentiable}.
    */
-  Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args) {
-    Type result = ModelTypes.of(target.getReturnType()).orElseThrow();
+  Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args,
+      Trees trees, Elements elements) {
+    return call(call, target, parameterTypes, args, trees, elements, -1);
+  }
+
+  /**
+   * As above; with {@code fixed} at least 0 a call with variable arity, {@code parameterTypes} and {@code args}
+   * flattened: the arguments from index {@code fixed} on are the elements of the varargs array.
+   */
+  Expr call(MethodInvocationTree call, ExecutableElement target, List<Type> parameterTypes, List<Expr> args,
+      Trees trees, Elements elements, int fixed) {
+    Type result = resultType(trees, elements, target);
     TypeElement owner = (TypeElement) target.getEnclosingElement();
     String name = target.getSimpleName().toString();
     if (decisions == null) {
@@ -207,7 +275,10 @@ public final class HelperCalls {
       return c;
     }
     List<Boolean> active = decisions.get(call);
-    boolean hidden = !reachable(target);
+    // A void helper runs through a specialisation even as a constant: it returns the array it writes.
+    // (and one on tensors: a constant tensor is still a graph value, which the specialisation handles).
+    boolean hidden = fixed >= 0 || !reachable(target, companionPackage())
+        || OutParameters.voidWithSource(trees, target) || result == Type.TENSOR || parameterTypes.contains(Type.TENSOR);
     if (active == null && hidden) {
       // A constant, but the companion cannot call the helper itself: it runs through a specialisation.
       active = new ArrayList<>();
@@ -218,20 +289,12 @@ public final class HelperCalls {
     if (active == null) {
       return null;
     }
-    String pkg = ModelTypes.packageOf(owner);
-    String companionPackage = context.companion().contains(".")
-        ? context.companion().substring(0, context.companion().lastIndexOf('.')) : "";
-    if (!pkg.equals(companionPackage)) {
-      // Its body goes into the caller's companion, which reaches what the helper's package reaches only there.
-      throw new Unsupported(call, "'" + owner.getSimpleName() + "." + name + "' is not @Differentiable and is in"
-          + " package '" + pkg + "': Adjoint differentiates plain helpers of the caller's package only (their"
-          + " derivative is written into the caller's companion); mark it @Differentiable, or move it to package '"
-          + companionPackage + "'");
-    }
     List<String> components = new ArrayList<>();
     for (int k = 0; k < parameterTypes.size(); k++) {
       Expr a = args.get(k);
-      if (active.get(k) && ModelTypes.isNoGrad(target.getParameters().get(k)) && decisions.get(call) != null) {
+      javax.lang.model.element.VariableElement parameter =
+          target.getParameters().get(fixed >= 0 ? Math.min(k, fixed) : k);
+      if (active.get(k) && ModelTypes.isNoGrad(parameter) && decisions.get(call) != null) {
         throw new Unsupported(call.getArguments().get(k), "this passes a value that depends on the differentiable"
             + " inputs to a parameter of '" + name + "' that is not differentiated (@NoGrad), so its gradient would"
             + " be lost: remove @NoGrad from that parameter, or pass a value that does not depend on the inputs");
@@ -239,11 +302,15 @@ public final class HelperCalls {
       if (active.get(k) && !(parameterTypes.get(k) instanceof Type.Scalar)
           && !(a instanceof Expr.Var || a instanceof Expr.Index || a instanceof Expr.StaticField)) {
         throw new Unsupported(call.getArguments().get(k),
-            "pass an array argument through a local variable so that its gradient has somewhere to go");
+            parameterTypes.get(k) == Type.TENSOR
+            ? "pass a Tensor argument through a local variable (Tensor t = ...;) so that its gradient has somewhere"
+                + " to go"
+            : "pass an array argument through a local variable so that its gradient has somewhere to go");
       }
-      components.add(active.get(k) ? target.getParameters().get(k).getSimpleName().toString() : null);
+      components.add(!active.get(k) ? null : fixed >= 0 && k >= fixed ? Varargs.element(parameter, k - fixed)
+          : parameter.getSimpleName().toString());
     }
-    String member = context.names().member(target, active);
+    String member = context.names().member(target, active, fixed);
     requests.add(new Request(target, active, member, call));
     return new Expr.Call(new Callee.DifferentiableMethod(owner.getQualifiedName().toString(),
         context.companion(), name, parameterTypes, components, result, member), args, result);

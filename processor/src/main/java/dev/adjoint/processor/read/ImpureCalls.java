@@ -45,7 +45,7 @@ final class ImpureCalls {
   /** Whether {@code c} may have effects or depend on state (a helper other than {@code Math}'s). */
   static boolean impure(Expr.Call c) {
     return c.callee() instanceof Callee.Static s && !s.owner().equals("java.lang.Math")
-        && !s.owner().equals("java.lang.StrictMath")
+        && !s.owner().equals("java.lang.StrictMath") && !s.owner().equals(Strings.RUNTIME)
         && !(s.owner().equals("java.lang.Double") && CallResolver.DOUBLE_TESTS.contains(s.name()));
   }
 

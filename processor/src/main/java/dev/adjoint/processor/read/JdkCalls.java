@@ -212,7 +212,7 @@ final class JdkCalls {
   /**
    * {@code for (int k = start; k < end; k++) body} when {@code up}, else {@code for (int k = start; k >= 0; k--)}.
    */
-  private static Stmt loop(Expr.Var k, Expr start, Expr end, boolean up, Stmt body, Origin origin) {
+  static Stmt loop(Expr.Var k, Expr start, Expr end, boolean up, Stmt body, Origin origin) {
     Expr condition = up ? new Expr.Binary(BinaryOp.LT, k, end, Type.BOOLEAN)
         : new Expr.Binary(BinaryOp.GE, k, Expr.Literal.ofInt(0), Type.BOOLEAN);
     Stmt update = new Stmt.Assign(k, new Expr.Binary(up ? BinaryOp.ADD : BinaryOp.SUB, k, Expr.Literal.ofInt(1),

@@ -90,6 +90,9 @@ public final class MethodReader {
   private ExecutableElement derivative;
   /** Plain helper calls with differentiable arguments, or null: then they are refused as before. */
   HelperCalls helpers;
+  /** Reading a void helper's specialisation: the copy of its out-parameter that it writes and returns. */
+  private Expr.Var outCopy;
+  private final OutCalls outCalls = new OutCalls(this);
 
   private MethodReader(Trees trees, Elements elements, ExecutableElement method) {
     this.trees = trees;
@@ -181,13 +184,32 @@ public final class MethodReader {
         parameterScope.put(p.name(), p.variable());
       }
     }
+    List<Stmt> prologue = new ArrayList<>();
+    int fixed = helpers != null && helpers.specialising() ? Varargs.fixed(method, helpers.member()) : -1;
     for (int i = 0; shape.isEmpty() && i < method.getParameters().size(); i++) {
       VariableElement p = method.getParameters().get(i);
       Tree at = i < tree.getParameters().size() ? tree.getParameters().get(i) : tree;
       String name = p.getSimpleName().toString();
+      if (i == fixed) {
+        // A call with variable arity: one parameter per element, and the array built from them (Varargs).
+        Type element = Varargs.elementType(p);
+        Type array = ModelTypes.of(p.asType()).orElseThrow();
+        List<Expr> elements = new ArrayList<>();
+        for (int k = 0; k < helpers.arity() - fixed; k++) {
+          Expr.Var e = new Expr.Var(Varargs.element(p, k), element);
+          parameters.add(new MethodIr.Parameter(e.name(), element, ModelTypes.isNoGrad(p)));
+          declaredTypes.put(e.name(), element);
+          parameterNames.add(e.name());
+          elements.add(e);
+        }
+        Expr.Var local = new Expr.Var(fresh(name), array);
+        parameterScope.put(name, local);
+        prologue.add(new Stmt.Declare(local, new Expr.ArrayInit(array, elements), origin));
+        continue;
+      }
       Optional<Type> type = ModelTypes.of(p.asType());
       try {
-        type = type.isPresent() ? type : Enums.type(p.asType(), at, ModelTypes.packageOf(owner));
+        type = type.isPresent() ? type : Enums.type(p.asType(), at, companionPackage());
       } catch (Unsupported u) {
         report(u);
         refusedNames.add(name);
@@ -196,7 +218,7 @@ public final class MethodReader {
       if (type.isEmpty()) {
         problems.add(new Problem(at, "parameter '" + name + "' has type " + p.asType()
             + ", which Adjoint does not support: use double, double[] or double[][] for differentiable values"
-            + " and int, long, boolean or int[] for the rest"));
+            + " and int, long, boolean, int[], boolean[], String or an enum for the rest"));
         refusedNames.add(name);
         continue;
       }
@@ -210,6 +232,15 @@ public final class MethodReader {
       declaredTypes.put(name, type.get());
       parameterNames.add(name);
     }
+    int out = OutCalls.outParameter(this, method, tree);
+    if (out >= 0 && problems.isEmpty()) {
+      // A void helper writing into this parameter: it writes a copy and returns it (OutCalls).
+      String name = method.getParameters().get(out).getSimpleName().toString();
+      outCopy = new Expr.Var(fresh(name), Type.VECTOR);
+      parameterScope.put(name, outCopy);
+      prologue.add(new Stmt.Declare(outCopy, new Expr.Clone(new Expr.Var(name, Type.VECTOR)), origin));
+      returnType = Type.VECTOR;
+    }
     scopes.push(parameterScope);
     if (tree.getBody() == null) {
       return Optional.empty();
@@ -217,6 +248,13 @@ public final class MethodReader {
     Stmt.Block body = derivative != null
         ? CustomDerivatives.body(method, derivative, parameters, origin(tree.getBody()))
         : block(tree.getBody().getStatements(), origin(tree.getBody()));
+    if (!prologue.isEmpty()) {
+      prologue.addAll(body.statements());
+      if (outCopy != null) {
+        prologue.addAll(OutCalls.ending(body, outCopy, origin));
+      }
+      body = new Stmt.Block(prologue, body.origin());
+    }
     if (returnType == null || !problems.isEmpty()) {
       return Optional.empty();
     }
@@ -347,6 +385,10 @@ public final class MethodReader {
       }
       case RETURN -> {
         ExpressionTree e = ((ReturnTree) s).getExpression();
+        if (e == null && outCopy != null) {
+          out.add(new Stmt.Return(outCopy, origin));
+          return;
+        }
         if (e == null) {
           throw new Unsupported(s, "a @Differentiable method must return a value");
         }
@@ -596,7 +638,7 @@ public final class MethodReader {
         MethodInvocationTree call = (MethodInvocationTree) e;
         if (ForwardStatements.isPrint(call)) {
           out.add(forwardStatements.print(call, origin));
-        } else if (!jdkCalls.statement(call, origin, out)) {
+        } else if (!jdkCalls.statement(call, origin, out) && !outCalls.statement(call, origin, out)) {
           throw new Unsupported(e, "a call as a statement is not supported here (its result would be unused): only"
               + " System.arraycopy, Arrays.fill and printing are statements; use the call's result, or remove it");
         }
@@ -717,6 +759,25 @@ public final class MethodReader {
     return type != null ? type : "?";
   }
 
+  /**
+   * The package of the companion the code read here goes into: the method's own, or for a plain helper's
+   * specialisation the caller's (a helper of another package is differentiated into the caller's companion,
+   * so what its body names must be accessible from there).
+   */
+  String companionPackage() {
+    return helpers != null ? helpers.companionPackage() : ModelTypes.packageOf(owner);
+  }
+
+  /** The method javac would call at {@code call}, once {@link #expression} resolved it, else null. */
+  ExecutableElement resolved(MethodInvocationTree call) {
+    return resolvedCalls.get(call);
+  }
+
+  /** Records {@code type} as the Java type of {@code t} (a call the reader rewrote: a void helper's). */
+  void recordType(Tree t, String type) {
+    expressionTypes.put(t, type);
+  }
+
   void recordCall(MethodInvocationTree call, ExecutableElement target) {
     resolvedCalls.put(call, target);
   }
@@ -769,8 +830,10 @@ public final class MethodReader {
       case CHAR_LITERAL:
         return new Expr.Literal(String.valueOf((int) (Character) ((LiteralTree) t).getValue()), Type.INT);
       case STRING_LITERAL:
+        return Strings.literal((String) ((LiteralTree) t).getValue(), elements);
       case NULL_LITERAL:
-        throw new Unsupported(t, "strings and null are not supported in a @Differentiable method");
+        throw new Unsupported(t, "null is not supported in a @Differentiable method: give the variable a value (an"
+            + " array, a string) or use a boolean flag");
       case IDENTIFIER:
         return identifier((IdentifierTree) t);
       case MEMBER_SELECT:
@@ -938,7 +1001,7 @@ public final class MethodReader {
           + " read static final fields (it must be a pure function of its arguments)");
     }
     Optional<Type> type1 = ModelTypes.of(field.asType());
-    type1 = type1.isPresent() ? type1 : Enums.type(field.asType(), at, ModelTypes.packageOf(owner));
+    type1 = type1.isPresent() ? type1 : Enums.type(field.asType(), at, companionPackage());
     if (type1.isEmpty()) {
       throw new Unsupported(at, "the constant '" + name + "' has an unsupported type " + field.asType());
     }
@@ -950,11 +1013,14 @@ public final class MethodReader {
       throw new Unsupported(at, "the private constant '" + name + "' is not a compile-time constant, so the"
           + " companion cannot read it: make it package-private");
     }
-    CompanionAccess.require(at, field, ModelTypes.packageOf(owner));
+    CompanionAccess.require(at, field, companionPackage());
     return new Expr.StaticField(type.getQualifiedName().toString(), name, type1.get());
   }
 
-  private static Expr constantLiteral(Object constant, Type type, Tree at) {
+  private Expr constantLiteral(Object constant, Type type, Tree at) {
+    if (constant instanceof String s) {
+      return Strings.literal(s, elements);
+    }
     if (constant instanceof Double d) {
       if (d.isNaN()) {
         return new Expr.StaticField("java.lang.Double", "NaN", Type.DOUBLE);
@@ -1199,8 +1265,11 @@ public final class MethodReader {
         return Type.TENSOR;
       }
       Records.refuseLocal(typeTree, type);
+      if (type != null && Strings.is(type.asType())) {
+        return Strings.TYPE;
+      }
       if (type != null && Enums.element(type.asType()) != null) {
-        return Enums.type(type.asType(), typeTree, ModelTypes.packageOf(owner)).orElseThrow();
+        return Enums.type(type.asType(), typeTree, companionPackage()).orElseThrow();
       }
       String q = type == null ? "" : type.getQualifiedName().toString();
       if (q.startsWith("java.util.stream.") || q.startsWith("java.util.function.")) {

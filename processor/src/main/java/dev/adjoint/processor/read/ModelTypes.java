@@ -38,6 +38,9 @@ public final class ModelTypes {
         if (component.getKind() == TypeKind.INT) {
           return Optional.of(Type.INT_VECTOR);
         }
+        if (component.getKind() == TypeKind.BOOLEAN) {
+          return Optional.of(Type.BOOLEAN_VECTOR);
+        }
         if (component.getKind() == TypeKind.ARRAY
             && ((ArrayType) component).getComponentType().getKind() == TypeKind.DOUBLE) {
           return Optional.of(Type.MATRIX);

@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code switch} over an {@code int}, a {@code char} or an enum (its {@link Enums#ordinal ordinal}), lowered to {@code if}s with Java's exact semantics. A switch statement
+ * {@code switch} over an {@code int}, a {@code char}, an enum (its {@link Enums#ordinal ordinal}) or a
+ * {@code String} (each label tested with {@code equals}, {@link Strings}), lowered to {@code if}s with Java's exact semantics. A switch statement
  * whose groups never fall through becomes an {@code if}/{@code else} chain; otherwise every group runs when
  * a flag says that the previous group fell into it or its labels match: {@code if (fallthrough$N || s == 1)
  * { fallthrough$N = <the group can complete normally>; ... }}, and {@code default} matches when no other
@@ -44,8 +45,19 @@ final class Switches {
    * the indices of {@code constants}, tested as {@code Mode.LABEL.ordinal()}.
    */
   private record Selector(Expr value, Type.EnumType enumType, List<String> constants) {
+    /** Whether this is a switch over a {@code String}: {@code constants} are its labels as Java literals. */
+    boolean strings() {
+      return enumType == Strings.TYPE;
+    }
+
     Expr label(int k) {
       return enumType == null ? Expr.Literal.ofInt(k) : Enums.labelOrdinal(enumType, constants.get(k));
+    }
+
+    /** {@code selector} matches the label {@code k}. */
+    Expr test(Expr selector, int k) {
+      return strings() ? Strings.equalsCall(selector, new Expr.Literal(constants.get(k), Strings.TYPE))
+          : new Expr.Binary(BinaryOp.EQ, selector, label(k), Type.BOOLEAN);
     }
   }
 
@@ -111,7 +123,7 @@ final class Switches {
       value = v;
     } else {
       // Groups test the selector after earlier groups ran, which may assign its variable: test a copy.
-      value = new Expr.Var(reader.fresh("selector"), Type.INT);
+      value = new Expr.Var(reader.fresh("selector"), selector.type());
       out.add(position, new Stmt.Declare(value, selector, origin));
     }
     List<Stmt> lowered = new ArrayList<>();
@@ -199,7 +211,7 @@ final class Switches {
       pending.clear();
       pendingDefault = false;
     }
-    if (fallback == null && sel.enumType() != null && seen.size() == sel.constants().size() && !values.isEmpty()) {
+    if (fallback == null && sel.enumType() != null && !sel.strings() && seen.size() == sel.constants().size() && !values.isEmpty()) {
       // javac checked that the cases cover every constant: the last case is what remains.
       fallback = values.remove(values.size() - 1);
       labels.remove(labels.size() - 1);
@@ -253,6 +265,10 @@ final class Switches {
 
   private Selector selector(ExpressionTree t) {
     Expr e = reader.expression(t);
+    if (e.type() == Strings.TYPE) {
+      // Labels are collected as they are read (a growing list): each is tested with equals, in order.
+      return new Selector(e, Strings.TYPE, new ArrayList<>());
+    }
     if (e.type() instanceof Type.EnumType enumType) {
       return new Selector(Enums.ordinal(e), enumType, Enums.constants(enumType, reader.elements));
     }
@@ -270,6 +286,18 @@ final class Switches {
       return true;
     }
     for (ExpressionTree label : c.getExpressions()) {
+      if (sel.strings()) {
+        String text = Strings.label(reader.expression(label), label);
+        int k = sel.constants().indexOf(text);
+        if (k < 0) {
+          k = sel.constants().size();
+          sel.constants().add(text);
+        }
+        if (seen.add(k)) {
+          into.add(k);
+        }
+        continue;
+      }
       if (sel.enumType() != null) {
         int k = Enums.label(label, sel.enumType(), sel.constants());
         if (seen.add(k)) {
@@ -292,7 +320,7 @@ final class Switches {
   private static Expr matches(Selector sel, Expr value, List<Integer> labels) {
     Expr e = null;
     for (int v : labels) {
-      Expr eq = new Expr.Binary(BinaryOp.EQ, value, sel.label(v), Type.BOOLEAN);
+      Expr eq = sel.test(value, v);
       e = e == null ? eq : new Expr.Binary(BinaryOp.OR, e, eq, Type.BOOLEAN);
     }
     return e == null ? bool(false) : e;

@@ -21,6 +21,66 @@ final class CatalogueCallCases {
   private CatalogueCallCases() {}
 
   static void register() {
+    row("a call of a `void` helper that writes into none of its `double[]` parameters (it only prints or checks,"
+        + " or writes into a `double[][]` or `int[]` parameter)", refused("""
+            static void show(double[] v) {
+              System.out.println(v[0]);
+            }
+            @Differentiable static double f(double[] x) {
+              show(x); // ERROR
+              return x[0];
+            }
+            """, "'show' returns nothing and writes into none of its double[] parameters"), refused("""
+            static void scale(double[][] m, double a) {
+              m[0][0] *= a;
+            }
+            @Differentiable static double f(double x) {
+              double[][] m = {{x}};
+              scale(m, 2); // ERROR
+              return m[0][0];
+            }
+            """, "'scale' returns nothing and writes into none of its double[] parameters"));
+    row("a call of a `void` helper that writes into two or more of its array parameters", refused("""
+        static void split(double[] x, double[] lo, double[] hi) {
+          for (int i = 0; i < x.length; i++) {
+            lo[i] = Math.min(x[i], 0);
+            hi[i] = Math.max(x[i], 0);
+          }
+        }
+        @Differentiable static double f(double[] x) {
+          double[] a = new double[x.length];
+          double[] b = new double[x.length];
+          split(x, a, b); // ERROR
+          return a[0] + b[0];
+        }
+        """, "'split' writes into 2 of its array parameters; Adjoint differentiates a void helper that writes into"
+        + " one double[] parameter"));
+    row("a call of a `void` helper that passes the array it writes into again as another argument (Java's reads"
+        + " would see the writes; the derivative writes a copy)", refused("""
+            static void axpy(double a, double[] x, double[] y) {
+              for (int i = 0; i < x.length; i++) {
+                y[i] += a * x[i];
+              }
+            }
+            @Differentiable static double f(double a, double[] x) {
+              double[] v = x.clone();
+              axpy(a, v, v); // ERROR
+              return v[0];
+            }
+            """, "'axpy' writes into its parameter 'y' while it reads 'x', and here both may be the same array 'v'"),
+        refused("""
+            static void axpy(double a, double[] x, double[] y) {
+              for (int i = 0; i < x.length; i++) {
+                y[i] += a * x[i];
+              }
+            }
+            @Differentiable static double f(double a, double[] x) {
+              double[][] m = {x.clone(), x.clone()};
+              int j = x.length > 5 ? 1 : 0;
+              axpy(a, m[0], m[j]); // ERROR
+              return m[1][0];
+            }
+            """, "'axpy' writes into its parameter 'y' while it reads 'x', and here both may be the same array 'm'"));
     row("a write through a local that a call result may share with an argument, a row of one, or a `static final`"
         + " array (from the callee's alias summary; a companion without one counts as \"may alias anything\")",
         refused(ID + """

@@ -113,18 +113,20 @@ final class CatalogueExpressionCases {
               return x * y;
             }
             """, "float is not supported: use double"));
-    row("strings, `null`",
-        refused("""
-            @Differentiable static double f(double x) {
-              return x * "ab".length(); // ERROR
-            }
-            """, "strings and null are not supported in a @Differentiable method"),
+    row("`null`",
         refused("""
             @Differentiable static double f(double[] x) {
               double[] y = null; // ERROR
               return x[0];
             }
-            """, "strings and null are not supported in a @Differentiable method"));
+            """, "null is not supported in a @Differentiable method"));
+    row("a `String` method other than `equals`, `length` and `isEmpty` (strings are inactive data)",
+        refused("""
+            @Differentiable static double f(double x, String s) {
+              return x * s.charAt(0); // ERROR
+            }
+            """, "String.charAt is not supported in a @Differentiable method (a string there is data: equals, length,"
+            + " isEmpty, ==, switch and printing)"));
     row("`++`/`--` or `=` inside an expression",
         refused("""
             @Differentiable static double f(double[] x) {

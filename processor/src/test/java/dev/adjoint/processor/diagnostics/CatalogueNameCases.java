@@ -64,13 +64,13 @@ final class CatalogueNameCases {
             "@Differentiable static double f(double x) { // ERROR\n  double s = x;\n"
             + "  s = s * x + Math.sin(s);\n".repeat(700) + "  return s;\n}\n",
             "'f' is too large to differentiate: its generated sweeps come to about"));
-    row("call of a helper (a static method that is not `@Differentiable`, source in this compilation) that takes or"
-        + " returns a `Tensor`", refused("""
+    row("a `Tensor` argument of a helper or `@Differentiable` callee that is an expression, not a variable", refused("""
             static double total(Tensor v) { return v.sum().item(); }
             @Differentiable static double f(Tensor x) {
-              return 2 * total(x); // ERROR
+              return 2 * total(x.exp()); // ERROR
             }
-            """, "'F.total' is not @Differentiable, so Adjoint cannot differentiate through it"));
+            """, "pass a Tensor argument through a local variable (Tensor t = ...;) so that its gradient has somewhere"
+            + " to go"));
     row("a `double` result of a `native` method (no body to read) that is not `@Differentiable`, with an argument"
         + " depending on the inputs (arguments that do not, such as `0.5 * n`, are constants and accepted)", refused("""
             static native double helper(double v);
@@ -101,26 +101,27 @@ final class CatalogueNameCases {
             @Differentiable static double f(double x) {
               return outer(x);
             }
-            """, "in helper 'inner', called from helper 'outer' at line 10, called from 'f' at line 13: strings and"
-            + " null are not supported"), refused("""
+            """, "in helper 'inner', called from helper 'outer' at line 10, called from 'f' at line 13: null is"
+            + " not supported"), refused("""
             static double mean(double[] v) {
-              String s = "mean"; // ERROR
+              Object s = "mean"; // ERROR
               return v[0];
             }
             @Differentiable static double f(double x, @NoGrad double[] data) {
               return x * mean(data);
             }
-            """, "in helper 'mean', called from 'f' at line 11: type String is not supported"));
-    row("a plain helper of another package called with a differentiable argument (its derivative would be written"
-        + " into the caller's companion, which cannot reach what the helper's package reaches)", sources(List.of(),
-            "'Util.sq' is not @Differentiable and is in package 'lib': Adjoint differentiates plain helpers of the"
-            + " caller's package only",
-            "lib.Util", """
+            """, "in helper 'mean', called from 'f' at line 11: type Object is not supported"));
+    row("a plain helper of another package whose body reads a constant or calls a method that the caller's"
+        + " package cannot reach (its derivative is written into the caller's companion)", sources(List.of(),
+            "in helper 'scaled', called from 'f' at line 5: 'Hidden.TABLE' is package-private in package lib, which"
+            + " the companion (package demo, not a subclass) cannot reach",
+            "lib.Hidden", """
                 package lib;
-                public final class Util {
-                  private Util() {}
-                  public static double sq(double v) {
-                    return v * v;
+                public final class Hidden {
+                  private Hidden() {}
+                  static final double[] TABLE = {1, 2};
+                  public static double scaled(double x) {
+                    return x * TABLE[0]; // ERROR
                   }
                 }
                 """,
@@ -129,12 +130,13 @@ final class CatalogueNameCases {
                 import dev.adjoint.Differentiable;
                 final class F {
                   @Differentiable static double f(double x) {
-                    return lib.Util.sq(x); // ERROR
+                    return lib.Hidden.scaled(x);
                   }
                 }
                 """));
-    row("a plain helper that writes into its array parameter (Java would change the caller's array; the derivative"
-        + " would not follow)", refused("""
+    row("a plain helper that returns a value and writes into its array parameter (Java would change the caller's"
+        + " array; the derivative would not follow; a `void` helper writing into one `double[]` parameter is"
+        + " differentiated)", refused("""
             static double total(double[] v) {
               v[0] += v[1]; // ERROR
               return v[0];

@@ -111,31 +111,6 @@ class HelperDiagnosticsTest {
   }
 
   @Test
-  void aHelperOfAnotherPackageIsRefusedOnTheCall() {
-    JavaFileObject lib = JavaFileObjects.forSourceString("lib.Util", """
-        package lib;
-        public final class Util {
-          private Util() {}
-          public static double sq(double v) {
-            return v * v;
-          }
-        }
-        """);
-    String caller = wrap("""
-        @Differentiable static double f(double x) {
-          return lib.Util.sq(x); // ERROR
-        }
-        """);
-    JavaFileObject file = JavaFileObjects.forSourceString("demo.F", caller);
-    Compilation c = CompiledCompanion.compilation(List.of(lib, file), List.of());
-    assertThat(c).failed();
-    assertThat(c).hadErrorContaining("'Util.sq' is not @Differentiable and is in package 'lib': Adjoint"
-        + " differentiates plain helpers of the caller's package only").inFile(file)
-        .onLine(RefusedConstructDiagnosticsTest.markedLine(caller));
-    assertEquals(1, c.errors().size(), CompiledCompanion.describe(c));
-  }
-
-  @Test
   void aParameterTheGradientRecordCannotName() {
     assertRefused("demo.F", wrap("""
         static double helper(double wait) { // ERROR
