@@ -1112,6 +1112,21 @@ public final class Tensor {
     return ReductionOps.mean(this, dim, keepDim);
   }
 
+  /**
+   * The sum over the dimensions {@code dims} (negative counts from the end; each at most once), keeping
+   * them as size 1 if {@code keepDim}, as PyTorch's {@code x.sum(dim=(0, 2), keepdim=...)}; an empty
+   * {@code dims} sums over all dimensions (as PyTorch 1.13 reads {@code dim=()}). The gradient is {@code g}
+   * broadcast back.
+   */
+  public Tensor sum(int[] dims, boolean keepDim) {
+    return MultiDimReductions.sum(this, dims, keepDim);
+  }
+
+  /** The mean over the dimensions {@code dims}, as {@link #sum(int[], boolean)} divided by their count. */
+  public Tensor mean(int[] dims, boolean keepDim) {
+    return MultiDimReductions.mean(this, dims, keepDim);
+  }
+
   /** The largest element (a scalar); the gradient is split evenly among ties, as PyTorch's {@code amax}. */
   public Tensor max() {
     return ReductionOps.extremum(this, true);

@@ -168,13 +168,14 @@ public final class DerivativeRules {
     tensor("item()", (v, g) -> new Expr.Call(new Callee.Static(TENSOR_ADJOINTS, "fill"), List.of(g, v.arg(0)),
         Type.TENSOR));
     tensor("crossEntropy(T,V)", (v, g) -> kernel("crossEntropy", g, v.arg(0), v.arg(1)), null);
+    IndexingRules.register(TENSOR);
   }
 
   private DerivativeRules() {}
 
   /** The reverse rule of tensor operation {@code name} applied to arguments of {@code types} (receiver first). */
   public static Optional<TensorRule> tensor(String name, List<Type> types, boolean isMethod) {
-    if (name.equals("reshape") || name.equals("view")) {
+    if (name.equals("reshape") || name.equals("view") || name.equals("expand")) {
       return Optional.of(TENSOR.get(name));
     }
     StringBuilder key = new StringBuilder(name).append('(');

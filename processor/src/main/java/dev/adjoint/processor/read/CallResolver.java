@@ -65,6 +65,7 @@ final class CallResolver {
           return component;
         }
       }
+      AutogradFunctionCalls.refuse(reader, call, target);
       Expr receiver = reader.tryExpression(target);
       if (receiver != null) {
         return receiverCall(call, name, receiver);

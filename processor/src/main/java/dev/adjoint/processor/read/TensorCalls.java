@@ -50,6 +50,7 @@ final class TensorCalls {
     FUNCTIONS.put("zeros", List.of(List.of(INTS)));
     FUNCTIONS.put("ones", List.of(List.of(INTS)));
     FUNCTIONS.put("eye", List.of(List.of(I)));
+    IndexingCalls.register(METHODS, FUNCTIONS);
   }
 
   /** {@code receiver.name(args)}; {@code args} starts with the receiver. */

@@ -222,11 +222,41 @@ final class CatalogueExpressionCases {
           return x.addInPlace(x); // ERROR
         }
         """, "Tensor.addInPlace is not supported in a @Differentiable method; the supported operations are"));
-    row("static functions other than `crossEntropy`, `zeros`, `ones`, `eye`", refused("""
+    row("static functions other than `crossEntropy`, `zeros`, `ones`, `eye`, `cat`, `stack`", refused("""
         @Differentiable static Tensor f(Tensor x) {
           return x.mul(Tensor.randn(1, 2)); // ERROR
         }
         """, "Tensor.randn is not supported in a @Differentiable method"));
+    row("an `AutogradFunction` applied in the method", refused("""
+        static final class Cube extends dev.adjoint.AutogradFunction {
+          @Override protected Tensor forward(Context ctx, Tensor... in) {
+            ctx.saveForBackward(in[0]);
+            return in[0].pow(3.0);
+          }
+          @Override protected Tensor[] backward(Context ctx, Tensor g) {
+            return new Tensor[] {g.mul(ctx.savedTensors()[0].square().mul(3.0))};
+          }
+        }
+        @Differentiable static Tensor f(Tensor x) {
+          return new Cube().apply(x).sum(); // ERROR
+        }
+        """, "'Cube' is an AutogradFunction, which a @Differentiable method cannot call (the generated reverse pass"
+            + " has no place for its Context): apply it outside, between two @Differentiable methods"),
+        refused("""
+        static final class Square extends dev.adjoint.AutogradFunction {
+          @Override protected Tensor forward(Context ctx, Tensor... in) {
+            ctx.saveForBackward(in[0]);
+            return in[0].square();
+          }
+          @Override protected Tensor[] backward(Context ctx, Tensor g) {
+            return new Tensor[] {g.mul(ctx.savedTensors()[0].mul(2.0))};
+          }
+        }
+        static final Square SQUARE = new Square();
+        @Differentiable static Tensor f(Tensor x) {
+          return (SQUARE).apply(x.exp()); // ERROR
+        }
+        """, "'Square' is an AutogradFunction, which a @Differentiable method cannot call"));
     row("a `static final` Tensor that requires grad, read by a generated node (found when called)", new Reported(
         () -> thrownBy(() -> companion("""
             static final Tensor W = Tensor.of(1.0, 2.0).requiresGrad();
