@@ -12,6 +12,8 @@ import org.junit.jupiter.api.function.Executable;
  */
 public final class GeneratorSummary {
   private static final int LISTED = 20;
+  /** A progress line every this many programs, so that a long run's log says how far it got. */
+  private static final int PROGRESS = 500;
   private final String generator;
   private int run;
   private int failed;
@@ -36,6 +38,9 @@ public final class GeneratorSummary {
       if (points > 0) {
         redrawn += points;
         redrawnPrograms.add(label + " (" + points + ")");
+      }
+      if (run % PROGRESS == 0) {
+        System.out.println("[progress] " + line());
       }
     }
   }
