@@ -1,5 +1,10 @@
 package dev.adjoint.processor.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.function.Executable;
@@ -40,7 +45,7 @@ public final class GeneratorSummary {
         redrawnPrograms.add(label + " (" + points + ")");
       }
       if (run % PROGRESS == 0) {
-        System.out.println("[progress] " + line());
+        progress("[progress] " + line());
       }
     }
   }
@@ -53,8 +58,22 @@ public final class GeneratorSummary {
             Math.min(LISTED, redrawnPrograms.size()))) + (redrawnPrograms.size() > LISTED ? ", ..." : ""));
   }
 
-  /** Prints {@link #line} to standard output (Surefire shows it in the build log). */
+  /** Prints {@link #line} to standard output (Surefire shows it in the build log) and the progress file. */
   public void print() {
-    System.out.println("[summary] " + line());
+    progress("[summary] " + line());
+  }
+
+  /**
+   * Prints {@code text} and appends it to {@code target/generator-progress.txt} (Surefire may hold a test
+   * class's output until the class ends; the file says how far a long run got while it runs).
+   */
+  private static void progress(String text) {
+    System.out.println(text);
+    try {
+      Files.writeString(Path.of("target", "generator-progress.txt"), Instant.now() + " " + text + "\n",
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException | RuntimeException e) {
+      // no target directory: standard output only
+    }
   }
 }
