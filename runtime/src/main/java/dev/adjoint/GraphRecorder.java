@@ -42,7 +42,7 @@ final class GraphRecorder {
   }
 
   /** The reverse rule of a pullback node: runs the pullback (the node's state) and checks what it returns. */
-  private static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
+  static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
     if (name == null || value == null || pullback == null || inputs == null) {
       throw new IllegalArgumentException("name, value, pullback and inputs must not be null");
     }
