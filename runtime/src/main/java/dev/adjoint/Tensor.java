@@ -733,7 +733,8 @@ public final class Tensor {
    *   <li>The pullback computes numbers, not a graph, so the gradients it returns cannot be differentiated
    *       again. When a reverse pass records a graph ({@code createGraph}, as {@link Autograd#hessian} does)
    *       the gradients leaving this node are marked: differentiating them again throws an error naming
-   *       {@code method} instead of giving second derivatives of zero.
+   *       {@code method} instead of giving second derivatives of zero. The overload with an {@code original}
+   *       differentiates such nodes twice instead.
    * </ul>
    *
    * @param name the node's name, e.g. {@code "LossBackward"}
@@ -746,7 +747,27 @@ public final class Tensor {
    */
   public static Tensor fromGeneratedPullback(
       String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor... inputs) {
-    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, inputs);
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, null, inputs);
+  }
+
+  /**
+   * {@link #fromGeneratedPullback(String, String, Tensor, Pullback, Tensor[], Tensor...)} for a node that can
+   * also be differentiated twice. A reverse pass that records no graph runs {@code pullback}, as there. A
+   * reverse pass that records one ({@code createGraph}, {@link Autograd#hessian}) instead applies
+   * {@code original} (the source method, run with Tensor's recorded operations) to one identity alias per input
+   * and differentiates its result with a recorded reverse pass, so the gradients leaving the node have a graph to
+   * the inputs and to the upstream and second derivatives are exact. That costs one more forward pass of the
+   * method, as PyTorch's {@code torch.utils.checkpoint} does.
+   *
+   * @param original the source method applied to its arguments with the differentiable tensor inputs replaced
+   *     by the given tensors, in the order of {@code inputs}; it must compute the same function on every call
+   */
+  public static Tensor fromGeneratedPullback(String name, String method, Tensor value, Pullback pullback,
+      Tensor[] saved, java.util.function.Function<Tensor[], Tensor> original, Tensor... inputs) {
+    if (original == null) {
+      throw new IllegalArgumentException("original must not be null");
+    }
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, original, inputs);
   }
 
   /** A tensor sharing this one's storage, shape and version counter, without graph state. */

@@ -23,4 +23,32 @@ public final class LongLoops {
     }
     return x * x + v * v;
   }
+
+  /**
+   * Explicit Euler for a reaction-diffusion equation u' = p0 u'' - p1 u³ on {@code cells} points (fixed ends
+   * at 0) over {@code n} steps of 1e-3 from a sine; the sum of squares at the end. Its state is two arrays of
+   * {@code cells} doubles: with many steps the snapshots, not only the tape, outgrow a small heap.
+   */
+  @Differentiable
+  public static double heat(double[] p, int cells, int n) {
+    double[] u = new double[cells];
+    double[] next = new double[cells];
+    for (int j = 0; j < cells; j++) {
+      u[j] = Math.sin(Math.PI * (j + 1) / (cells + 1));
+    }
+    double h = 1e-3;
+    for (int i = 0; i < n; i++) {
+      for (int j = 1; j < cells - 1; j++) {
+        next[j] = u[j] + h * (p[0] * (u[j - 1] - 2 * u[j] + u[j + 1]) - p[1] * u[j] * u[j] * u[j]);
+      }
+      for (int j = 1; j < cells - 1; j++) {
+        u[j] = next[j];
+      }
+    }
+    double s = 0;
+    for (int j = 0; j < cells; j++) {
+      s += u[j] * u[j];
+    }
+    return s;
+  }
 }

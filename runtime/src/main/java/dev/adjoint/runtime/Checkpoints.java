@@ -5,14 +5,17 @@ import java.util.Arrays;
 /**
  * Checkpointing of one long loop, decided at run time (used by generated companions). The forward sweep
  * records the loop's iterations onto the tapes as usual until the recording of this loop passes the
- * budget; from then on it runs the remaining iterations without recording and keeps a snapshot of the
- * loop-carried state (the variables the loop writes, and those it reads that later code overwrites) at
- * the start of every segment of {@code k} iterations, {@code k} chosen so that one segment's recording
- * fits the budget. The reverse sweep takes the segments last to first: it restores a segment's snapshot,
- * replays the segment with recording ({@link DoubleTape#beginReplay()}), reverses it and drops its
- * recording, then reverses the recorded first iterations from the first snapshot. Memory is about twice
- * the budget plus the snapshots; time is one more run of the loop's primal code than store-all
- * (two-level checkpointing).
+ * budget; from then on it runs the remaining iterations without recording, in segments of {@code k}
+ * iterations, {@code k} chosen so that one segment's recording fits the budget. At segment starts it keeps
+ * snapshots of the loop-carried state (the variables the loop writes, and those it reads that later code
+ * overwrites), as many as fit the budget, placed online by a {@link BinomialSchedule} since the number of
+ * segments is known only at the loop's end. The reverse sweep then follows the schedule's actions: restore a
+ * snapshot, run segments without recording, keep a snapshot, replay one segment with recording ({@link
+ * DoubleTape#beginReplay()}), reverse it and drop its recording; last it reverses the recorded first
+ * iterations. When every segment start fits a snapshot this is two-level checkpointing (one more run of the
+ * loop's primal code than store-all); with fewer snapshots each segment is advanced at most {@code r} more
+ * times, for the least {@code r} with {@code C(s + r, s) >= segments}, as in Griewank's revolve. Memory is
+ * about three times the budget: the recorded first iterations, one replayed segment and the snapshots.
  *
  * <p>The budget is {@value #BUDGET_PROPERTY} (bytes; suffixes {@code k}, {@code m}, {@code g}; a negative
  * value turns checkpointing off), else an eighth of the maximum heap. {@link #budget(long)} overrides it on
@@ -23,6 +26,12 @@ import java.util.Arrays;
 public final class Checkpoints {
   /** The system property that sets the default budget in bytes ({@code -Dadjoint.checkpoint.budget=16m}). */
   public static final String BUDGET_PROPERTY = "adjoint.checkpoint.budget";
+
+  /** The system property that caps the number of snapshots of one loop ({@code -Dadjoint.checkpoint.snapshots=64}). */
+  public static final String SNAPSHOTS_PROPERTY = "adjoint.checkpoint.snapshots";
+
+  /** Bytes counted per array header. */
+  private static final int ARRAY_BYTES = 16;
 
   /** Bytes counted per reference a tape holds (arrays and callees' tapes count as a small object each). */
   private static final int REF_BYTES = 64;
@@ -47,19 +56,22 @@ public final class Checkpoints {
   /** Iterations per segment. */
   private int segment = 1;
 
-  // Snapshots: one after another in typed stores; snapshot j starts at offsets[3j .. 3j+2].
-  private double[] doubleStore = new double[16];
-  private int doubleCount;
-  private int[] intStore = new int[16];
-  private int intCount;
-  private Object[] refStore = new Object[16];
-  private int refCount;
-  private int[] offsets = new int[12];
-  private int snapshots;
-  // Read positions while a snapshot is restored.
-  private int doubleRead;
-  private int intRead;
-  private int refRead;
+  /** The schedule of the segments once the recording passed the budget; null before. */
+  private BinomialSchedule schedule;
+  private int slotLimit;
+  private Snapshot[] snapshots = new Snapshot[4];
+  /** The snapshot {@code put} writes to. */
+  private Snapshot writing;
+  /** The snapshot the getters read from. */
+  private Snapshot reading;
+  // The reversal's current action (see next).
+  private boolean started;
+  private boolean restoring;
+  private int advancing;
+  private boolean taking;
+  private int replaying;
+  private int reversing;
+  private boolean done;
 
   private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget) {
     this.doubles = doubles;
@@ -154,19 +166,79 @@ public final class Checkpoints {
     return false;
   }
 
-  /** Before an iteration without recording: whether it starts a segment, whose snapshot follows. */
+  /**
+   * Before an iteration without recording: whether to keep a snapshot of the state here, which the generated
+   * code then writes with {@code put}. Segments start every {@code segment} iterations; the binomial schedule
+   * decides which segment starts keep a snapshot (the first always does) and which older one gives up its slot.
+   */
   public boolean snapshotDue(int trips) {
     if ((trips - prefix) % segment != 0) {
       return false;
     }
-    if (3 * snapshots + 3 > offsets.length) {
-      offsets = Arrays.copyOf(offsets, offsets.length * 2);
+    int step = (trips - prefix) / segment;
+    int slot = step == 0 ? 0 : schedule().store(step);
+    if (slot < 0) {
+      return false;
     }
-    offsets[3 * snapshots] = doubleCount;
-    offsets[3 * snapshots + 1] = intCount;
-    offsets[3 * snapshots + 2] = refCount;
-    snapshots++;
+    writing = slot(slot);
+    writing.clear();
     return true;
+  }
+
+  /** The schedule, made once the first snapshot shows the state's size; it holds step 0 in slot 0. */
+  private BinomialSchedule schedule() {
+    if (schedule == null) {
+      schedule = new BinomialSchedule(slotCount(snapshots[0].bytes()));
+      if (schedule.store(0) != 0) {
+        throw new IllegalStateException("the first segment's snapshot must be in slot 0");
+      }
+    }
+    return schedule;
+  }
+
+  /**
+   * Snapshots that fit the budget, at least two (the first segment's and one more), at most {@value
+   * #SNAPSHOTS_PROPERTY} (default 65,536).
+   */
+  private int slotCount(long snapshotBytes) {
+    if (slotLimit > 0) {
+      return slotLimit;
+    }
+    long fit = Math.max(budget, 0) / Math.max(1, snapshotBytes);
+    return (int) Math.max(2, Math.min(maxSnapshots(), fit));
+  }
+
+  /** The cap on snapshots from {@value #SNAPSHOTS_PROPERTY}, else 65,536. */
+  static int maxSnapshots() {
+    String text = System.getProperty(SNAPSHOTS_PROPERTY);
+    if (text == null || text.isBlank()) {
+      return 1 << 16;
+    }
+    try {
+      int count = Integer.parseInt(text.trim());
+      if (count >= 2) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(SNAPSHOTS_PROPERTY + " must be a whole number of at least 2, not '" + text
+        + "'");
+  }
+
+  /** Limits the snapshots of this loop to {@code count >= 1} (tests); call before the loop starts. */
+  void slotLimit(int count) {
+    slotLimit = count;
+  }
+
+  private Snapshot slot(int index) {
+    if (index >= snapshots.length) {
+      snapshots = Arrays.copyOf(snapshots, Math.max(index + 1, snapshots.length * 2));
+    }
+    if (snapshots[index] == null) {
+      snapshots[index] = new Snapshot();
+    }
+    return snapshots[index];
   }
 
   /** Whether the loop was checkpointed (else every iteration is on the tapes). */
@@ -184,20 +256,103 @@ public final class Checkpoints {
     return taping ? 0 : (trips - prefix + segment - 1) / segment;
   }
 
-  /**
-   * Puts the read position at the snapshot of segment {@code index} (from 0) and returns the segment's
-   * number of iterations in a loop that ran {@code trips}.
-   */
-  public int restore(int index, int trips) {
-    doubleRead = offsets[3 * index];
-    intRead = offsets[3 * index + 1];
-    refRead = offsets[3 * index + 2];
-    int first = prefix + index * segment;
-    return Math.min(segment, trips - first);
+  /** Number of snapshot slots of the schedule (0 if the loop was not checkpointed). */
+  public int slots() {
+    return schedule == null ? 0 : schedule.slots();
   }
 
-  /** Starts replaying a segment: what it records goes above the tapes' contents. */
-  public void beginReplay() {
+  // ---- the reversal of a loop that ran trips iterations: the generated code runs, while next(trips),
+  // a restore if restoring(), advancing() iterations without recording, a snapshot if taking(), replaying()
+  // iterations with recording, then reversing() iterations of reverse code, then reversed() ----
+
+  /** Moves to the next action of the reversal; false once the loop was reversed. */
+  public boolean next(int trips) {
+    restoring = false;
+    advancing = 0;
+    taking = false;
+    replaying = 0;
+    reversing = 0;
+    if (done) {
+      done = false; // ready for another reversal (a retained graph's second backward)
+      started = false;
+      return false;
+    }
+    if (taping) {
+      done = true;
+      reversing = trips;
+      return true;
+    }
+    if (!started) {
+      started = true;
+      schedule().finish(segments(trips));
+    }
+    if (!schedule.next()) {
+      // last, the recorded first iterations, from the state at the first segment's start
+      done = true;
+      restoring = true;
+      reading = snapshots[schedule.firstSlot()];
+      reading.rewind();
+      reversing = prefix;
+      return true;
+    }
+    if (schedule.restore() >= 0) {
+      restoring = true;
+      reading = snapshots[schedule.restore()];
+      reading.rewind();
+    }
+    advancing = schedule.advance() * segment; // advances never reach the last, possibly shorter segment
+    if (schedule.keep() >= 0) {
+      taking = true;
+      writing = slot(schedule.keep());
+      writing.clear();
+    }
+    int step = schedule.reversed();
+    if (step >= 0) {
+      replaying = Math.min(segment, trips - (prefix + step * segment));
+    }
+    return true;
+  }
+
+  /** Whether the action starts by restoring a snapshot (the generated code reads it with the getters). */
+  public boolean restoring() {
+    return restoring;
+  }
+
+  /** Iterations the action runs without recording, after the restore. */
+  public int advancing() {
+    return advancing;
+  }
+
+  /** Whether the action then keeps a snapshot (the generated code writes it with {@code put}). */
+  public boolean taking() {
+    return taking;
+  }
+
+  /** Iterations the action then replays with recording (above the tapes' contents); 0 if none. */
+  public int replaying() {
+    if (replaying > 0) {
+      beginReplay();
+    }
+    return replaying;
+  }
+
+  /** Iterations whose reverse code runs next: the replayed ones, or at the end the recorded first ones. */
+  public int reversing() {
+    if (replaying > 0) {
+      replayed();
+      return replaying;
+    }
+    return reversing;
+  }
+
+  /** After the reverse code: a replay's recording is dropped and the tapes read on below it. */
+  public void reversed() {
+    if (replaying > 0) {
+      endReplay();
+    }
+  }
+
+  private void beginReplay() {
     if (doubles != null) {
       doubles.beginReplay();
     }
@@ -212,8 +367,7 @@ public final class Checkpoints {
     }
   }
 
-  /** After the replay, before its reverse: the tapes are read from what the replay recorded. */
-  public void replayed() {
+  private void replayed() {
     if (doubles != null) {
       doubles.rewind();
     }
@@ -228,8 +382,7 @@ public final class Checkpoints {
     }
   }
 
-  /** After the segment's reverse: its recording is dropped and the tapes read on below it. */
-  public void endReplay() {
+  private void endReplay() {
     if (doubles != null) {
       doubles.endReplay();
     }
@@ -247,17 +400,11 @@ public final class Checkpoints {
   // ---- snapshot writes, in the order the generated code restores them ----
 
   public void put(double value) {
-    if (doubleCount == doubleStore.length) {
-      doubleStore = Arrays.copyOf(doubleStore, doubleCount * 2);
-    }
-    doubleStore[doubleCount++] = value;
+    writing.putDouble(value);
   }
 
   public void put(int value) {
-    if (intCount == intStore.length) {
-      intStore = Arrays.copyOf(intStore, intCount * 2);
-    }
-    intStore[intCount++] = value;
+    writing.putInt(value);
   }
 
   public void put(long value) {
@@ -269,55 +416,53 @@ public final class Checkpoints {
     put(value ? 1 : 0);
   }
 
-  private void putRef(Object value) {
-    if (refCount == refStore.length) {
-      refStore = Arrays.copyOf(refStore, refCount * 2);
-    }
-    refStore[refCount++] = value;
-  }
-
   /** The array and a copy of its elements. */
   public void put(double[] value) {
-    putRef(value);
-    putRef(value == null ? null : value.clone());
+    writing.putRef(value);
+    writing.putRef(value == null ? null : value.clone());
+    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 8L;
   }
 
   /** The array and a copy of its elements. */
   public void put(int[] value) {
-    putRef(value);
-    putRef(value == null ? null : value.clone());
+    writing.putRef(value);
+    writing.putRef(value == null ? null : value.clone());
+    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 4L;
   }
 
   /** The array and a copy of its elements. */
   public void put(boolean[] value) {
-    putRef(value);
-    putRef(value == null ? null : value.clone());
+    writing.putRef(value);
+    writing.putRef(value == null ? null : value.clone());
+    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length;
   }
 
   /** The matrix, its rows and a copy of each row. */
   public void put(double[][] value) {
-    putRef(value);
+    writing.putRef(value);
     if (value == null) {
-      putRef(null);
-      putRef(null);
+      writing.putRef(null);
+      writing.putRef(null);
       return;
     }
     double[][] copies = new double[value.length][];
+    writing.bytes += 2 * (ARRAY_BYTES + value.length * 8L);
     for (int r = 0; r < value.length; r++) {
       copies[r] = value[r] == null ? null : value[r].clone();
+      writing.bytes += value[r] == null ? 0 : ARRAY_BYTES + value[r].length * 8L;
     }
-    putRef(value.clone());
-    putRef(copies);
+    writing.putRef(value.clone());
+    writing.putRef(copies);
   }
 
   // ---- snapshot reads ----
 
   public double getDouble() {
-    return doubleStore[doubleRead++];
+    return reading.doubles[reading.doubleRead++];
   }
 
   public int getInt() {
-    return intStore[intRead++];
+    return reading.ints[reading.intRead++];
   }
 
   public long getLong() {
@@ -332,8 +477,8 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public double[] getDoubles() {
-    double[] array = (double[]) refStore[refRead++];
-    double[] copy = (double[]) refStore[refRead++];
+    double[] array = (double[]) reading.refs[reading.refRead++];
+    double[] copy = (double[]) reading.refs[reading.refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }
@@ -342,8 +487,8 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public int[] getInts() {
-    int[] array = (int[]) refStore[refRead++];
-    int[] copy = (int[]) refStore[refRead++];
+    int[] array = (int[]) reading.refs[reading.refRead++];
+    int[] copy = (int[]) reading.refs[reading.refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }
@@ -352,8 +497,8 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public boolean[] getBooleans() {
-    boolean[] array = (boolean[]) refStore[refRead++];
-    boolean[] copy = (boolean[]) refStore[refRead++];
+    boolean[] array = (boolean[]) reading.refs[reading.refRead++];
+    boolean[] copy = (boolean[]) reading.refs[reading.refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }
@@ -362,9 +507,9 @@ public final class Checkpoints {
 
   /** The matrix as it was referenced, with its rows and their elements as they were. */
   public double[][] getMatrix() {
-    double[][] matrix = (double[][]) refStore[refRead++];
-    double[][] rows = (double[][]) refStore[refRead++];
-    double[][] copies = (double[][]) refStore[refRead++];
+    double[][] matrix = (double[][]) reading.refs[reading.refRead++];
+    double[][] rows = (double[][]) reading.refs[reading.refRead++];
+    double[][] copies = (double[][]) reading.refs[reading.refRead++];
     if (matrix != null) {
       for (int r = 0; r < rows.length; r++) {
         matrix[r] = rows[r];
@@ -374,5 +519,60 @@ public final class Checkpoints {
       }
     }
     return matrix;
+  }
+
+  /** One snapshot slot: the state's values in typed stores, reused when the slot is given to another step. */
+  private static final class Snapshot {
+    double[] doubles = new double[4];
+    int doubleCount;
+    int[] ints = new int[4];
+    int intCount;
+    Object[] refs = new Object[4];
+    int refCount;
+    int doubleRead;
+    int intRead;
+    int refRead;
+    /** Bytes of the arrays' copies. */
+    long bytes;
+
+    void clear() {
+      Arrays.fill(refs, 0, refCount, null);
+      bytes = 0;
+      doubleCount = 0;
+      intCount = 0;
+      refCount = 0;
+    }
+
+    void rewind() {
+      doubleRead = 0;
+      intRead = 0;
+      refRead = 0;
+    }
+
+    void putDouble(double value) {
+      if (doubleCount == doubles.length) {
+        doubles = Arrays.copyOf(doubles, doubleCount * 2);
+      }
+      doubles[doubleCount++] = value;
+    }
+
+    void putInt(int value) {
+      if (intCount == ints.length) {
+        ints = Arrays.copyOf(ints, intCount * 2);
+      }
+      ints[intCount++] = value;
+    }
+
+    void putRef(Object value) {
+      if (refCount == refs.length) {
+        refs = Arrays.copyOf(refs, refCount * 2);
+      }
+      refs[refCount++] = value;
+    }
+
+    /** About the memory the snapshot holds: its values and the copies of arrays' elements. */
+    long bytes() {
+      return 3 * ARRAY_BYTES + doubleCount * 8L + intCount * 4L + refCount * 8L + bytes;
+    }
   }
 }

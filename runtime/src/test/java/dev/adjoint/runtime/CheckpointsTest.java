@@ -79,42 +79,80 @@ class CheckpointsTest {
   }
 
   @Test
-  void switchesOncePastTheBudgetAndSnapshotsEverySegment() throws Exception {
-    DoubleTape tape = new DoubleTape();
-    tape.push(1);
-    tape.push(2);
-    Checkpoints c;
-    try (AutoCloseable budget = Checkpoints.budget(80)) {
-      c = Checkpoints.of(tape, null, null, null);
-    }
-    int trips = 0;
-    int snapshots = 0;
-    double[] state = {0.5, 1.5};
-    for (; trips < 100; trips++) {
-      if (c.taping(trips)) {
-        tape.push(trips);
-        tape.push(trips);
-      } else if (c.snapshotDue(trips)) {
-        c.put(trips);
-        c.put(state);
-        snapshots++;
+  void switchesOncePastTheBudgetAndReversesEveryIterationOnceFromSnapshots() throws Exception {
+    for (int slots : new int[] {1, 2, 3, 7, 100}) {
+      DoubleTape tape = new DoubleTape();
+      tape.push(-1);
+      tape.push(-2);
+      Checkpoints c;
+      try (AutoCloseable budget = Checkpoints.budget(80)) {
+        c = Checkpoints.of(tape, null, null, null);
       }
-      state[0] += 1;
+      c.slotLimit(slots);
+      int trips = 0;
+      int[] counter = {0};
+      double[] state = {0.5, 1.5};
+      for (; trips < 100; trips++) {
+        if (c.taping(trips)) {
+          tape.push(counter[0]);
+          tape.push(state[0]);
+        } else if (c.snapshotDue(trips)) {
+          c.put(counter[0]);
+          c.put(state);
+        }
+        counter[0]++;
+        state[0] += 1;
+      }
+      // 80 bytes are 5 iterations of two doubles: the 6th still starts within the budget, the 7th past it.
+      assertTrue(c.checkpointed());
+      assertEquals(6, c.recorded(trips));
+      assertEquals(19, c.segments(trips), "94 iterations in segments of 5");
+      assertEquals(slots, c.slots());
+      assertEquals(2 + 12, tape.size());
+      // The reversal: the state is a counter of iterations, each replayed iteration records it, and the
+      // reverse pops them: they must come out last to first, 99 down to 0, and the tape end as it began.
+      tape.rewind();
+      int expected = trips - 1;
+      int actions = 0;
+      long advanced = 0;
+      int x = -1;
+      while (c.next(trips)) {
+        actions++;
+        if (c.restoring()) {
+          x = c.getInt();
+          assertSame(state, c.getDoubles());
+          assertEquals(x + 0.5, state[0]);
+        }
+        for (int i = c.advancing(); i > 0; i--) {
+          x++;
+          state[0] += 1;
+          advanced++;
+        }
+        if (c.taking()) {
+          c.put(x);
+          c.put(state);
+        }
+        int replay = c.replaying();
+        for (int i = replay; i > 0; i--) {
+          tape.push(x);
+          tape.push(state[0]);
+          x++;
+          state[0] += 1;
+        }
+        for (int i = c.reversing(); i > 0; i--) {
+          assertEquals(expected + 0.5, tape.pop(), "slots " + slots);
+          assertEquals(expected, tape.pop());
+          expected--;
+        }
+        c.reversed();
+      }
+      assertEquals(-1, expected, "every iteration reversed");
+      assertEquals(-2, tape.pop());
+      assertEquals(-1, tape.pop());
+      // segments of 5 iterations, advanced no more than revolve's minimum for 19 segments
+      assertTrue(advanced <= 5 * BinomialSchedule.optimal(19, slots), advanced + " advanced, slots " + slots);
+      assertTrue(actions >= 20, "19 segments and the recorded ones");
     }
-    // 80 bytes are 5 iterations of two doubles: the 6th still starts within the budget, the 7th past it.
-    assertTrue(c.checkpointed());
-    assertEquals(6, c.recorded(trips));
-    assertEquals(19, c.segments(trips), "94 iterations in segments of 5");
-    assertEquals(19, snapshots);
-    assertEquals(2 + 12, tape.size());
-    assertEquals(4, c.restore(18, trips), "the last segment is short");
-    assertEquals(96, c.getInt());
-    double[] restored = c.getDoubles();
-    assertSame(state, restored);
-    assertArrayEquals(new double[] {96.5, 1.5}, restored);
-    assertEquals(5, c.restore(0, trips));
-    assertEquals(6, c.getInt());
-    assertArrayEquals(new double[] {6.5, 1.5}, c.getDoubles());
   }
 
   @Test
@@ -134,13 +172,20 @@ class CheckpointsTest {
   }
 
   @Test
-  void snapshotsOfMatricesIntsAndNulls() {
-    Checkpoints c = Checkpoints.of(null, new IntTape(), null, null);
+  void snapshotsOfMatricesIntsAndNulls() throws Exception {
+    IntTape tape = new IntTape();
+    Checkpoints c;
+    try (AutoCloseable budget = Checkpoints.budget(0)) {
+      c = Checkpoints.of(null, tape, null, null);
+    }
+    assertTrue(c.taping(0));
+    tape.push(1);
+    assertFalse(c.taping(1));
     double[][] m = {{1, 2}, {3}};
     double[] row = m[0];
     int[] k = {4, 5};
     boolean[] flags = {true, false};
-    assertTrue(c.snapshotDue(0));
+    assertTrue(c.snapshotDue(1));
     c.put(m);
     c.put(k);
     c.put(flags);
@@ -151,7 +196,8 @@ class CheckpointsTest {
     m[1][0] = 8;
     k[1] = 0;
     flags[1] = true;
-    c.restore(0, 1);
+    assertTrue(c.next(2));
+    assertTrue(c.restoring());
     assertSame(m, c.getMatrix());
     assertSame(row, m[0]);
     assertArrayEquals(new double[] {1, 2}, m[0]);
@@ -162,6 +208,28 @@ class CheckpointsTest {
     assertNull(c.getDoubles());
     assertEquals(-7L, c.getLong());
     assertTrue(c.getBoolean());
+  }
+
+  @Test
+  void theSnapshotCapIsAWholeNumberOfAtLeastTwo() {
+    String before = System.getProperty(Checkpoints.SNAPSHOTS_PROPERTY);
+    try {
+      System.clearProperty(Checkpoints.SNAPSHOTS_PROPERTY);
+      assertEquals(1 << 16, Checkpoints.maxSnapshots());
+      System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, "12");
+      assertEquals(12, Checkpoints.maxSnapshots());
+      for (String wrong : new String[] {"1", "many"}) {
+        System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, wrong);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Checkpoints::maxSnapshots);
+        assertTrue(e.getMessage().contains("at least 2, not '" + wrong + "'"), e.getMessage());
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty(Checkpoints.SNAPSHOTS_PROPERTY);
+      } else {
+        System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, before);
+      }
+    }
   }
 
   @Test

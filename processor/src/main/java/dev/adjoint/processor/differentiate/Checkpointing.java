@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Run-time checkpointing of a loop outside all other loops (two-level checkpointing, see the runtime's
- * {@code Checkpoints}). The loop's sweeps are wrapped, with no annotation in the source:
+ * Run-time checkpointing of a loop outside all other loops (binomial checkpointing, see the runtime's
+ * {@code Checkpoints} and {@code BinomialSchedule}). The loop's sweeps are wrapped, with no annotation in the source:
  *
  * <pre>{@code
  * _checkpoints$1 = Checkpoints.of(_doubles, _ints, null, null);
@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  *   else { if (_checkpoints$1.snapshotDue(_trips$1)) { _checkpoints$1.put(x); ... } original body; _trips$1++; }
  * }
  * ...
- * for (int _segment$1 = _checkpoints$1.segments(_trips$1) + 1; _segment$1 > 0; _segment$1--) {
- *   if (_segment$1 > 1) { count = restore(segment); x = getDouble(); ...; beginReplay(); recording body count
- *     times; replayed(); } else { count = recorded(trips); the first snapshot again if checkpointed }
- *   reverse body count times; if (_segment$1 > 1) endReplay();
+ * while (_checkpoints$1.next(_trips$1)) {          // the binomial schedule's actions, see Checkpoints
+ *   if (restoring()) { x = getDouble(); ... }
+ *   original body advancing() times; if (taking()) { put(x); ... }
+ *   recording body replaying() times; reverse body reversing() times; reversed();
  * }
  * }</pre>
  *
@@ -97,7 +97,7 @@ final class Checkpointing {
     Expr.Var cp = new Expr.Var("_checkpoints$" + id, CHECKPOINTS);
     Origin origin = loop.origin();
     return new Plan(forward(loop, recordingBody, trips, cp, state.values(), origin),
-        reverse(recordingBody, reverseBody, trips, cp, state.values(), id, origin), cp, arrays);
+        reverse(loop, recordingBody, reverseBody, trips, cp, state.values(), id, origin), cp, arrays);
   }
 
   private static List<Stmt> forward(Stmt.While loop, List<Stmt> recordingBody, Expr.Var trips, Expr.Var cp,
@@ -130,40 +130,31 @@ final class Checkpointing {
         new Stmt.While(loop.condition(), Stmt.Block.of(List.of(body)), origin));
   }
 
-  private static List<Stmt> reverse(List<Stmt> recordingBody, List<Stmt> reverseBody, Expr.Var trips, Expr.Var cp,
-      Iterable<Expr.Var> state, String id, Origin origin) {
-    Expr.Var segment = new Expr.Var("_segment$" + id, Type.INT);
+  private static List<Stmt> reverse(Stmt.While loop, List<Stmt> recordingBody, List<Stmt> reverseBody,
+      Expr.Var trips, Expr.Var cp, Iterable<Expr.Var> state, String id, Origin origin) {
     Expr.Var count = new Expr.Var("_count$" + id, Type.INT);
     List<Stmt> restore = new ArrayList<>();
+    List<Stmt> snapshot = new ArrayList<>();
     for (Expr.Var v : state) {
       restore.add(new Stmt.Assign(v, member(cp, getter(v.type()), v.type()), origin));
+      snapshot.add(new Stmt.Effect(member(cp, "put", Type.BOOLEAN, v), origin));
     }
-    List<Stmt> replay = new ArrayList<>();
-    replay.add(new Stmt.Assign(count, member(cp, "restore", Type.INT,
-        new Expr.Binary(Expr.BinaryOp.SUB, segment, Expr.Literal.ofInt(2), Type.INT), trips), origin));
-    replay.addAll(restore);
-    replay.add(new Stmt.Effect(member(cp, "beginReplay", Type.BOOLEAN), origin));
-    replay.add(new Stmt.CountDown("_replay$" + id, count, Stmt.Block.of(withoutForwardOnly(recordingBody)), origin));
-    replay.add(new Stmt.Effect(member(cp, "replayed", Type.BOOLEAN), origin));
-    List<Stmt> firstSnapshot = new ArrayList<>();
-    firstSnapshot.add(new Stmt.Effect(member(cp, "restore", Type.INT, Expr.Literal.ofInt(0), trips), origin));
-    firstSnapshot.addAll(restore);
-    List<Stmt> recorded = List.of(
-        new Stmt.Assign(count, member(cp, "recorded", Type.INT, trips), origin),
-        new Stmt.If(member(cp, "checkpointed", Type.BOOLEAN), Stmt.Block.of(firstSnapshot), Stmt.Block.of(List.of()),
-            origin));
-    Expr replayed = new Expr.Binary(Expr.BinaryOp.GT, segment, Expr.Literal.ofInt(1), Type.BOOLEAN);
-    List<Stmt> perSegment = List.of(
-        new Stmt.Declare(count, Expr.Literal.ofInt(0), origin),
-        new Stmt.If(replayed, Stmt.Block.of(replay), Stmt.Block.of(recorded), origin),
+    Stmt.Block none = Stmt.Block.of(List.of());
+    List<Stmt> action = List.of(
+        new Stmt.If(member(cp, "restoring", Type.BOOLEAN), Stmt.Block.of(restore), none, origin),
+        new Stmt.Declare(count, member(cp, "advancing", Type.INT), origin),
+        new Stmt.CountDown("_advance$" + id, count, Stmt.Block.of(withoutForwardOnly(loop.body().statements())),
+            origin),
+        new Stmt.If(member(cp, "taking", Type.BOOLEAN), Stmt.Block.of(snapshot), none, origin),
+        new Stmt.Assign(count, member(cp, "replaying", Type.INT), origin),
+        new Stmt.CountDown("_replay$" + id, count, Stmt.Block.of(withoutForwardOnly(recordingBody)), origin),
+        new Stmt.Assign(count, member(cp, "reversing", Type.INT), origin),
         new Stmt.CountDown("_iteration$" + id, count, Stmt.Block.of(reverseBody), origin),
-        new Stmt.If(replayed, Stmt.Block.of(List.of(new Stmt.Effect(member(cp, "endReplay", Type.BOOLEAN), origin))),
-            Stmt.Block.of(List.of()), origin));
-    Expr segments = new Expr.Binary(Expr.BinaryOp.ADD, member(cp, "segments", Type.INT, trips), Expr.Literal.ofInt(1),
-        Type.INT);
+        new Stmt.Effect(member(cp, "reversed", Type.BOOLEAN), origin));
     return List.of(
-        new Stmt.Comment("loop, iterations in reverse order; checkpointed segments replayed last to first", origin),
-        new Stmt.CountDown(segment.name(), segments, Stmt.Block.of(perSegment), origin));
+        new Stmt.Comment("loop, iterations in reverse order; checkpointed segments restored, advanced and replayed"
+            + " as the binomial schedule says", origin),
+        new Stmt.While(member(cp, "next", Type.BOOLEAN, trips), Stmt.Block.of(action), origin));
   }
 
   private static Expr.Call member(Expr.Var cp, String name, Type type, Expr... args) {

@@ -86,7 +86,7 @@ public final class OpaqueHelpers {
         String companion = m.companion().substring(m.companion().lastIndexOf('.') + 1);
         throw new Refusal(origin, "the nested gradient " + companion + "." + m.name() + "Gradient(...) is"
             + " differentiated through " + m.name() + "Hvp, which " + companion + " does not have (its class"
-            + " Javadoc says why; for example '" + m.name() + "' calls a @Differentiable method with array"
+            + " Javadoc says why; for example '" + m.name() + "' calls a @Differentiable method with double[][]"
             + " parameters): write the"
             + " derivative you need as its own @Differentiable method");
       }

@@ -31,7 +31,8 @@ public final class SecondOrder {
 
   /**
    * The same, where calls of the methods {@code hasHvp} accepts (a {@code double} result and {@code double}
-   * differentiable parameters) are differentiated through their gradients and {@code mHvp}s.
+   * or {@code double[]} differentiable parameters) are differentiated through their gradients and {@code
+   * mHvp}s.
    */
   public static HvpProgram hvpProgram(TangentSweep.TangentProgram program,
       java.util.function.Predicate<Callee.DifferentiableMethod> hasHvp) {
@@ -50,8 +51,8 @@ public final class SecondOrder {
     }
     if (program.callsMethods()) {
       return new HvpProgram(null, "it calls another @Differentiable method that does not have a double result,"
-          + " double parameters and mHvp (whose mJvp has no reverse rule), or a method with a @DerivativeOf"
-          + " derivative, which has no second-order rule");
+          + " double or double[] differentiable parameters and mHvp (whose mJvp has no reverse rule), or a method"
+          + " with a @DerivativeOf derivative, which has no second-order rule");
     }
     try {
       return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);

@@ -99,8 +99,8 @@ public final class TangentSweep {
 
   /**
    * The tangent program of {@code method}, in which a call of a method that {@code throughGradient} accepts
-   * (a {@code double} result and {@code double} differentiable parameters) gets its tangent from that
-   * method's gradient, {@code Σ ∂m/∂a_k · ȧ_k}, instead of its {@code mJvp}: the reverse mode can
+   * (a {@code double} result and {@code double} or {@code double[]} differentiable parameters) gets its
+   * tangent from that method's gradient, {@code Σ ∂m/∂a_k · ȧ_k}, instead of its {@code mJvp}: the reverse mode can
    * differentiate that again (through the callee's {@code mHvp}), so the program serves for {@code mHvp}.
    */
   public static TangentProgram differentiate(MethodIr method,
@@ -465,7 +465,7 @@ public final class TangentSweep {
     }
     if (m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
         .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
-            || m.parameterTypes().get(k) == Type.DOUBLE)) {
+            || ArrayDirections.supported(m.parameterTypes().get(k)))) {
       return callThroughGradient(c, m, out, origin);
     }
     List<Expr> primals = new ArrayList<>();
@@ -496,13 +496,19 @@ public final class TangentSweep {
         new Expr.Component(jvp, "tangent", m.returnType()));
   }
 
-  /** {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied scalar arguments. */
+  /**
+   * {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied arguments (a dot
+   * product for a {@code double[]} one, see {@link ArrayDirections}).
+   */
   private Dual callThroughGradient(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     List<Expr> primals = new ArrayList<>();
     List<Expr> tangents = new ArrayList<>();
     for (int k = 0; k < c.args().size(); k++) {
       Dual d = dual(c.args().get(k), out, origin);
-      primals.add(bind(d.primal, out));
+      // an array argument as a copy: the reverse sweep reads it again for the callee's mHvp, after the caller
+      // may have written into the array
+      primals.add(d.primal.type() == Type.VECTOR ? ArrayDirections.copy(d.primal, out, origin, this::temp)
+          : bind(d.primal, out));
       if (d.tangent != null && m.gradientComponents().get(k) == null) {
         throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter"
             + " of '" + m.name() + "' that is not differentiated (@NoGrad): remove @NoGrad from that parameter");
@@ -514,7 +520,11 @@ public final class TangentSweep {
     Expr tangent = null;
     for (int k = 0; k < tangents.size(); k++) {
       if (tangents.get(k) != null) {
-        Expr term = mul(tangents.get(k), new Expr.Component(gradient, m.gradientComponents().get(k), Type.DOUBLE));
+        Type type = m.parameterTypes().get(k);
+        Expr term = type == Type.DOUBLE
+            ? mul(tangents.get(k), new Expr.Component(gradient, m.gradientComponents().get(k), Type.DOUBLE))
+            : ArrayDirections.dot(new Expr.Component(gradient, m.gradientComponents().get(k), type), tangents.get(k),
+                out, origin, this::temp);
         tangent = tangent == null ? term : new Expr.Binary(Expr.BinaryOp.ADD, tangent, term, Type.DOUBLE);
       }
     }

@@ -60,11 +60,12 @@ final class CatalogueCallCases {
             """, "'FGrad.gVjp' is a generated derivative; of those, a @Differentiable method can call only a"
             + " gradient and read one of its components, as in FGrad.gGradient(...).x()"));
     row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a `@Differentiable`"
-        + " method with array parameters, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says why)",
+        + " method with `double[][]` parameters, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says"
+        + " why)",
         refused("""
-            @Differentiable static double h(double[] a) { return a[0] * a[0] * a[0]; }
+            @Differentiable static double h(double[][] a) { return a[0][0] * a[0][0] * a[0][0]; }
             @Differentiable static double g(double x, double y) {
-              double[] a = {x};
+              double[][] a = {{x}};
               return h(a) * y;
             }
             @Differentiable static double f(double x) {

@@ -150,7 +150,7 @@ class CheckpointingTest {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
     String generated = c.generatedSource("demo.FGrad");
     assertTrue(generated.contains("Checkpoints.of(_doubles, null, null, null)"), generated);
-    assertTrue(generated.contains("_checkpoints$1.restore(_segment$1 - 2, _trips$1)"), generated);
+    assertTrue(generated.contains("while (_checkpoints$1.next(_trips$1))"), generated);
     for (String name : POINTS.keySet()) {
       int start = generated.indexOf("Gradient " + name + "Vjp(");
       String vjp = generated.substring(start, generated.indexOf("\n  }\n", start));

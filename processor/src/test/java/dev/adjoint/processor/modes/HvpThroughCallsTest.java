@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * mHvp of methods that call other {@code @Differentiable} methods with a {@code double} result and
- * {@code double} parameters: the tangent of such a call is built from the callee's gradient, which the
- * reverse mode differentiates through the callee's own mHvp. Checked (with mJvp, mJacobian, mHessian)
- * against differences of gradients by {@link ModeCheck}.
+ * {@code double} or {@code double[]} parameters: the tangent of such a call is built from the callee's
+ * gradient (a dot product for an array), which the reverse mode differentiates through the callee's own
+ * mHvp. Checked (with mJvp, mJacobian, mHessian) against differences of gradients by {@link ModeCheck}.
  */
 class HvpThroughCallsTest {
   static final String SOURCE = """
@@ -48,6 +48,58 @@ class HvpThroughCallsTest {
 
         @Differentiable
         static double throughArrays(double x, double[] v) { return arrays(v) * x; }
+
+        @Differentiable
+        static double energy(double[] q, double k) {
+          double e = 0;
+          for (int i = 0; i + 1 < q.length; i++) {
+            double d = q[i + 1] - q[i];
+            e += k * d * d * d * d + Math.cos(q[i] * k);
+          }
+          return e;
+        }
+
+        @Differentiable
+        static double relaxed(double[] q, double k, int n) {
+          double[] p = q.clone();
+          double s = 0;
+          for (int t = 0; t < n; t++) {
+            double[] r = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
+              r[i] = p[i] * (1 + 0.1 * t) + s * 0.01;
+            }
+            s += energy(r, k * (t + 1)) * 0.5;
+            p = r.clone();
+          }
+          return s * s + energy(p, k);
+        }
+
+        @Differentiable
+        static double twoLevels(double[] a, double y) {
+          double[] fixed = {1, 2, 3};
+          return throughArrays(y, a) + relaxed(a, y, 2) + energy(fixed, y);
+        }
+
+        @Differentiable
+        static double pair(double[] a, double[] b) { return a[0] * b[1] + Math.sin(a[1] * b[0]); }
+
+        @Differentiable
+        static double selfPair(double[] a) { return pair(a, a) * a[0]; }
+
+        @Differentiable
+        static double overwrites(double[] v) {
+          double[] w = v.clone();
+          double d = pair(w, v);
+          w[0] = 5 * v[1];
+          w[1] = d * w[0];
+          return d * w[0] + w[1] + pair(w, v);
+        }
+
+        @Differentiable
+        static double matrixCallee(double[][] m) { return m[0][0] * m[1][1]; }
+
+        @Differentiable
+        static double throughMatrix(double x, double[][] m) { return matrixCallee(m) * x; }
       }
       """;
 
@@ -63,9 +115,32 @@ class HvpThroughCallsTest {
   }
 
   @Test
-  void aCallWithArrayParametersStillHasNone() {
+  void callsOfMethodsWithArrayParametersHaveMHvpThroughTheCalleesMHvp() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
-    assertFalse(ModeCheck.of(c, "demo.F", "throughArrays").has("Hvp"));
-    assertTrue(c.generatedSource("demo.FGrad").contains("No {@code throughArraysHvp}"));
+    String generated = c.generatedSource("demo.FGrad");
+    for (String name : new String[] {"throughArrays", "relaxed", "twoLevels", "selfPair", "overwrites"}) {
+      ModeCheck check = ModeCheck.of(c, "demo.F", name);
+      assertTrue(check.has("Hvp"), name + ": " + generated);
+      int start = generated.indexOf(" " + name + "Hvp(");
+      String hvp = generated.substring(start, generated.indexOf("\n  }\n", start));
+      // forward over reverse through the callee boundary: the callee's own mHvp, not a nested tape
+      assertTrue(hvp.substring(hvp.indexOf('{')).contains("Hvp("), hvp);
+    }
+    ModeCheck.of(c, "demo.F", "throughArrays").atRandomPoints(4, r -> new Object[] {uniform(r, -1, 1),
+        vector(r, 2, -1, 1)});
+    ModeCheck.of(c, "demo.F", "relaxed").atRandomPoints(4, r -> new Object[] {vector(r, 4, -1, 1),
+        uniform(r, 0.5, 1.5), 3});
+    ModeCheck.of(c, "demo.F", "twoLevels").atRandomPoints(4, r -> new Object[] {vector(r, 3, -1, 1),
+        uniform(r, 0.5, 1.5)});
+    ModeCheck.of(c, "demo.F", "selfPair").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
+    // the caller writes into the argument array after the call: the callee's mHvp must see it as it was
+    ModeCheck.of(c, "demo.F", "overwrites").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
+  }
+
+  @Test
+  void aCallWithMatrixParametersStillHasNone() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
+    assertFalse(ModeCheck.of(c, "demo.F", "throughMatrix").has("Hvp"));
+    assertTrue(c.generatedSource("demo.FGrad").contains("No {@code throughMatrixHvp}"));
   }
 }
