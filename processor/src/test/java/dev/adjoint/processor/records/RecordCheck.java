@@ -1,10 +1,9 @@
 package dev.adjoint.processor.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
-import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.FiniteDifferences;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -147,9 +146,19 @@ public final class RecordCheck {
   /**
    * Checks {@code gradient} (a gradient record) against central differences of {@code f} at {@code args}:
    * {@code names[i]} is the component of argument {@code i}, null for an argument without one. A record
-   * component's other leaves must equal the argument's.
+   * component's other leaves must equal the argument's. Central differences that are unreliable at
+   * {@code args} ({@link FiniteDifferences}) fail the check.
    */
   public static void check(Function<Object[], Double> f, Object[] args, String[] names, Object gradient) {
+    FiniteDifferences.atFixedPoint(() -> checkOrUnreliable(f, args, names, gradient));
+  }
+
+  /**
+   * {@link #check}, but throws {@link FiniteDifferences.Unreliable} where the central differences are
+   * unreliable, so that a caller can redraw the point ({@link FiniteDifferences#atReliablePoint}).
+   */
+  public static void checkOrUnreliable(Function<Object[], Double> f, Object[] args, String[] names,
+      Object gradient) {
     Map<String, Object> g = CompiledCompanion.components(gradient);
     assertEquals(Arrays.stream(names).filter(n -> n != null).toList(), new ArrayList<>(g.keySet()),
         "gradient components");
@@ -161,13 +170,15 @@ public final class RecordCheck {
       int n = doubles(args[i]);
       assertEquals(n, analytic.length, names[i] + ": slots");
       for (int k = 0; k < n; k++) {
-        Object[] plus = args.clone();
-        Object[] minus = args.clone();
-        plus[i] = shifted(args[i], k, GradCheck.EPS);
-        minus[i] = shifted(args[i], k, -GradCheck.EPS);
-        double numeric = (f.apply(plus) - f.apply(minus)) / (2 * GradCheck.EPS);
-        assertTrue(GradCheck.close(numeric, analytic[k]),
-            names[i] + " slot " + k + ": analytic " + analytic[k] + ", central difference " + numeric);
+        int arg = i;
+        int slot = k;
+        FiniteDifferences.check(h -> {
+          Object[] plus = args.clone();
+          Object[] minus = args.clone();
+          plus[arg] = shifted(args[arg], slot, h);
+          minus[arg] = shifted(args[arg], slot, -h);
+          return (f.apply(plus) - f.apply(minus)) / (2 * h);
+        }, analytic[k], names[i] + " slot " + k + " (analytic vs central differences)");
       }
       assertEquals(constants(args[i]), constants(g.get(names[i])), names[i] + ": copied components");
     }

@@ -17,7 +17,10 @@ import java.util.function.Function;
  * Compares a generated reverse pass with central differences of the <em>original</em> method (never the
  * companion): PyTorch's gradcheck defaults, eps 1e-6, |actual - expected| <= atol 1e-5 + rtol 1e-3 ·
  * |expected|. For array results the check is on the VJP with a random upstream {@code u}: the gradient
- * of {@code u · f(x)}.
+ * of {@code u · f(x)}. Where the companion and the central difference disagree, the differences at steps
+ * {@code 2·EPS} and {@code EPS/2} decide whether the estimate can be trusted ({@link FiniteDifferences}):
+ * if they agree, the check fails; if not, {@link #at} fails saying so and {@link #atRedrawing} checks
+ * another point.
  *
  * <p>At every point it also checks that the companion's plain forward pass and the tape's value equal
  * the original's result, that {@code mVjp}, {@code mForward(..).backward(u)} (and {@code mGradient} for
@@ -35,6 +38,7 @@ public final class GradCheck {
   private final Class<?> companion;
   private final String name;
   private final Random upstreams = new Random(12345);
+  private int redraws;
 
   private GradCheck(CompiledCompanion compiled, String owner, String name) {
     this.compiled = compiled;
@@ -55,17 +59,45 @@ public final class GradCheck {
     return of(CompiledCompanion.compile("demo.F", source), "demo.F", name);
   }
 
-  /** Checks at {@code count} points drawn by {@code points} from a fixed-seed generator. */
+  /**
+   * Checks at {@code count} points drawn by {@code points} from a fixed-seed generator; a point where the
+   * central differences are unreliable is replaced by another drawn by {@code points}
+   * ({@link #atRedrawing}).
+   */
   public GradCheck atRandomPoints(int count, Function<Random, Object[]> points) {
     Random random = new Random(20240601L);
     for (int i = 0; i < count; i++) {
-      at(points.apply(random));
+      atRedrawing(points.apply(random), points);
     }
     return this;
   }
 
-  /** Checks at one point; the arguments are not modified (a copy is passed). */
+  /**
+   * Checks at one point; the arguments are not modified (a copy is passed). Central differences that are
+   * unreliable at this point ({@link FiniteDifferences}) fail the check: a fixed point must be a good one.
+   */
   public GradCheck at(Object... args) {
+    FiniteDifferences.atFixedPoint(() -> check(args));
+    return this;
+  }
+
+  /**
+   * Checks at {@code args}; where the central differences are unreliable (near a branch switch, or where
+   * the step is too coarse for the curvature), at points drawn by {@code redraw} instead, deterministically,
+   * {@link FiniteDifferences#MAX_POINTS} points in all (failing if none is reliable). Each generator's
+   * summary prints {@link #redraws()}.
+   */
+  public GradCheck atRedrawing(Object[] args, Function<Random, Object[]> redraw) {
+    redraws += FiniteDifferences.atReliablePoint(args, redraw, this::check, Arrays::deepToString);
+    return this;
+  }
+
+  /** Points this checker redrew because the central differences were unreliable at them. */
+  public int redraws() {
+    return redraws;
+  }
+
+  private void check(Object[] args) {
     Object[] before = deepCopy(args);
     Object expectedValue = CompiledCompanion.invoke(original, null, deepCopy(args));
     String where = name + " at " + Arrays.deepToString(args);
@@ -114,8 +146,8 @@ public final class GradCheck {
     for (int k = 0; k < differentiable.size(); k++) {
       int p = differentiable.get(k);
       assertEquals(types[p], rc[k].getType(), "type of gradient component " + rc[k].getName());
-      Object expected = finiteDifference(args, p, upstream);
-      compare(expected, actual.get(k), where + ", upstream " + deepString(upstream) + ", d/d(parameter " + p
+      Object g = actual.get(k);
+      FiniteDifferences.check(h -> finiteDifference(args, p, upstream, h), g, where + ", upstream " + deepString(upstream) + ", d/d(parameter " + p
           + " '" + rc[k].getName() + "')");
     }
     // a random scalar upstream scales the gradient linearly
@@ -129,23 +161,22 @@ public final class GradCheck {
       }
     }
     ModeCheck.alsoCheck(companion, original, name, args);
-    return this;
   }
 
-  /** The gradient of {@code upstream · f(args)} w.r.t. parameter {@code p}, by central differences. */
-  private Object finiteDifference(Object[] args, int p, Object upstream) {
+  /** The gradient of {@code upstream · f(args)} w.r.t. parameter {@code p}, by central differences at step {@code h}. */
+  private Object finiteDifference(Object[] args, int p, Object upstream, double h) {
     Object x = args[p];
     if (x instanceof Double d) {
-      return (phi(with(args, p, d + EPS), upstream) - phi(with(args, p, d - EPS), upstream)) / (2 * EPS);
+      return (phi(with(args, p, d + h), upstream) - phi(with(args, p, d - h), upstream)) / (2 * h);
     }
     if (x instanceof double[] v) {
       double[] g = new double[v.length];
       for (int i = 0; i < v.length; i++) {
         double[] plus = v.clone();
-        plus[i] += EPS;
+        plus[i] += h;
         double[] minus = v.clone();
-        minus[i] -= EPS;
-        g[i] = (phi(with(args, p, plus), upstream) - phi(with(args, p, minus), upstream)) / (2 * EPS);
+        minus[i] -= h;
+        g[i] = (phi(with(args, p, plus), upstream) - phi(with(args, p, minus), upstream)) / (2 * h);
       }
       return g;
     }
@@ -155,10 +186,10 @@ public final class GradCheck {
       g[i] = new double[m[i].length];
       for (int j = 0; j < m[i].length; j++) {
         double[][] plus = (double[][]) deepCopyValue(m);
-        plus[i][j] += EPS;
+        plus[i][j] += h;
         double[][] minus = (double[][]) deepCopyValue(m);
-        minus[i][j] -= EPS;
-        g[i][j] = (phi(with(args, p, plus), upstream) - phi(with(args, p, minus), upstream)) / (2 * EPS);
+        minus[i][j] -= h;
+        g[i][j] = (phi(with(args, p, plus), upstream) - phi(with(args, p, minus), upstream)) / (2 * h);
       }
     }
     return g;

@@ -1,6 +1,5 @@
 package dev.adjoint.processor.testing;
 
-import static dev.adjoint.processor.testing.GradCheck.compare;
 import static dev.adjoint.processor.testing.GradCheck.deepCopy;
 import static dev.adjoint.processor.testing.GradCheck.deepCopyValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +21,6 @@ import java.util.function.Function;
  * {@code double[]} and {@code double[][]} parameter counts as differentiable (as in {@link GradCheck}).
  */
 public final class ModeCheck {
-  private static final double EPS = 1e-6;
   private final Method original;
   private final Class<?> companion;
   private final String name;
@@ -48,7 +46,7 @@ public final class ModeCheck {
   static void alsoCheck(Class<?> companion, Method original, String name, Object[] args) {
     ModeCheck check = new ModeCheck(companion, original, name);
     if (check.has("Jvp")) {
-      check.at(args);
+      check.checkAt(args); // unreliable central differences propagate: GradCheck may redraw the point
     }
   }
 
@@ -59,11 +57,14 @@ public final class ModeCheck {
         "mJvp should be a tangent sweep:\n" + source);
   }
 
-  /** Checks at {@code count} points drawn by {@code points} from a fixed-seed generator. */
+  /**
+   * Checks at {@code count} points drawn by {@code points} from a fixed-seed generator, redrawing a point
+   * where the central differences are unreliable ({@link FiniteDifferences#atReliablePoint}).
+   */
   public ModeCheck atRandomPoints(int count, Function<Random, Object[]> points) {
     Random r = new Random(20240601L);
     for (int i = 0; i < count; i++) {
-      at(points.apply(r));
+      FiniteDifferences.atReliablePoint(points.apply(r), points, this::checkAt, Arrays::deepToString);
     }
     return this;
   }
@@ -84,8 +85,16 @@ public final class ModeCheck {
     return out;
   }
 
-  /** Checks mJvp and mJacobian (and mHvp, mHessian when generated) at one point. */
+  /**
+   * Checks mJvp and mJacobian (and mHvp, mHessian when generated) at one point; unreliable central
+   * differences there fail the check.
+   */
   public ModeCheck at(Object... args) {
+    FiniteDifferences.atFixedPoint(() -> checkAt(args));
+    return this;
+  }
+
+  private void checkAt(Object[] args) {
     jvp(args);
     jacobian(args);
     if (has("Hvp")) {
@@ -94,7 +103,6 @@ public final class ModeCheck {
     if (has("Hessian")) {
       hessian(args);
     }
-    return this;
   }
 
   private Object[] tangents(Object[] args) {
@@ -123,9 +131,8 @@ public final class ModeCheck {
         "value of " + where + ": " + GradCheck.deepString(value) + " vs " + GradCheck.deepString(expectedValue));
     assertTrue(Arrays.deepEquals(before, callArgs) && Arrays.deepEquals(vBefore, tangentArgs),
         "arguments or tangents mutated by " + where);
-    Object plus = CompiledCompanion.invoke(original, null, shifted(args, v, EPS));
-    Object minus = CompiledCompanion.invoke(original, null, shifted(args, v, -EPS));
-    compare(combine(plus, 1 / (2 * EPS), minus, -1 / (2 * EPS)), tangent, "tangent of " + where);
+    FiniteDifferences.check(h -> combine(CompiledCompanion.invoke(original, null, shifted(args, v, h)), 1 / (2 * h),
+        CompiledCompanion.invoke(original, null, shifted(args, v, -h)), -1 / (2 * h)), tangent, "tangent of " + where);
     // u · (J v) = (uᵀ J) · v with a random upstream u
     Object u = randomLike(value);
     Object vjp = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Vjp"), null,
@@ -150,27 +157,10 @@ public final class ModeCheck {
     String where = name + "Jacobian at " + Arrays.deepToString(args);
     for (int k = 0; k < d.size(); k++) {
       int p = d.get(k);
-      int n = count(args[p]);
-      double[][] expected = null;
-      for (int j = 0; j < n; j++) {
-        Object[] e = new Object[d.size()];
-        for (int q = 0; q < d.size(); q++) {
-          e[q] = q == k ? oneHot(args[p], j) : zeroLike(args[d.get(q)]);
-        }
-        double[] column = flatten(combine(CompiledCompanion.invoke(original, null, shifted(args, e, EPS)),
-            1 / (2 * EPS), CompiledCompanion.invoke(original, null, shifted(args, e, -EPS)), -1 / (2 * EPS)));
-        if (expected == null) {
-          expected = new double[column.length][n];
-        }
-        for (int r = 0; r < column.length; r++) {
-          expected[r][j] = column[r];
-        }
-      }
+      int parameter = k;
       double[][] actual = (double[][]) matrices.get(k);
-      if (expected == null) {
-        expected = new double[actual.length][0];
-      }
-      compare(expected, actual, where + ", parameter " + p);
+      FiniteDifferences.check(h -> jacobianByDifferences(args, d, parameter, h, actual.length), actual,
+          where + ", parameter " + p);
     }
     // and row by row against mVjp with one-hot upstreams
     Object value = CompiledCompanion.invoke(original, null, deepCopy(args));
@@ -192,19 +182,39 @@ public final class ModeCheck {
     }
   }
 
+  /** The Jacobian of the original w.r.t. differentiable parameter {@code k}, by central differences at step h. */
+  private double[][] jacobianByDifferences(Object[] args, List<Integer> d, int k, double h, int rows) {
+    int p = d.get(k);
+    int n = count(args[p]);
+    double[][] expected = null;
+    for (int j = 0; j < n; j++) {
+      Object[] e = new Object[d.size()];
+      for (int q = 0; q < d.size(); q++) {
+        e[q] = q == k ? oneHot(args[p], j) : zeroLike(args[d.get(q)]);
+      }
+      double[] column = flatten(combine(CompiledCompanion.invoke(original, null, shifted(args, e, h)),
+          1 / (2 * h), CompiledCompanion.invoke(original, null, shifted(args, e, -h)), -1 / (2 * h)));
+      if (expected == null) {
+        expected = new double[column.length][n];
+      }
+      for (int r = 0; r < column.length; r++) {
+        expected[r][j] = column[r];
+      }
+    }
+    return expected == null ? new double[rows][0] : expected;
+  }
+
   /** {@code mHvp} against central differences of {@code mGradient} along the directions. */
   public void hvp(Object[] args) {
     Object[] v = tangents(args);
     Object result = CompiledCompanion.invoke(CompiledCompanion.method(companion, name + "Hvp"), null,
         concat(deepCopy(args), deepCopy(v)));
     Method gradient = CompiledCompanion.method(companion, name + "Gradient");
-    List<Object> plus = new ArrayList<>(CompiledCompanion.components(
-        CompiledCompanion.invoke(gradient, null, shifted(args, v, EPS))).values());
-    List<Object> minus = new ArrayList<>(CompiledCompanion.components(
-        CompiledCompanion.invoke(gradient, null, shifted(args, v, -EPS))).values());
     List<Object> actual = new ArrayList<>(CompiledCompanion.components(result).values());
     for (int k = 0; k < actual.size(); k++) {
-      compare(combine(plus.get(k), 1 / (2 * EPS), minus.get(k), -1 / (2 * EPS)), actual.get(k),
+      int component = k;
+      FiniteDifferences.check(h -> combine(gradientComponent(gradient, shifted(args, v, h), component), 1 / (2 * h),
+          gradientComponent(gradient, shifted(args, v, -h), component), -1 / (2 * h)), actual.get(k),
           name + "Hvp at " + Arrays.deepToString(args) + " along " + Arrays.deepToString(v) + ", component " + k);
     }
   }
@@ -219,13 +229,15 @@ public final class ModeCheck {
     assertEquals(n, h.length, "Hessian rows");
     for (int k = 0; k < n; k++) {
       Object[] e = {oneHot(args[p], k)};
-      Object gp = CompiledCompanion.components(CompiledCompanion.invoke(gradient, null, shifted(args, e, EPS)))
-          .values().iterator().next();
-      Object gm = CompiledCompanion.components(CompiledCompanion.invoke(gradient, null, shifted(args, e, -EPS)))
-          .values().iterator().next();
-      compare(combine(gp, 1 / (2 * EPS), gm, -1 / (2 * EPS)), h[k],
+      FiniteDifferences.check(s -> combine(gradientComponent(gradient, shifted(args, e, s), 0), 1 / (2 * s),
+          gradientComponent(gradient, shifted(args, e, -s), 0), -1 / (2 * s)), h[k],
           name + "Hessian row " + k + " at " + Arrays.deepToString(args));
     }
+  }
+
+  /** Component {@code k} of {@code gradient}'s record at {@code args}. */
+  private static Object gradientComponent(Method gradient, Object[] args, int k) {
+    return new ArrayList<>(CompiledCompanion.components(CompiledCompanion.invoke(gradient, null, args)).values()).get(k);
   }
 
   // ------------------------------------------------------------ values
