@@ -27,6 +27,11 @@ public final class Checkpoints {
   /** Bytes counted per reference a tape holds (arrays and callees' tapes count as a small object each). */
   private static final int REF_BYTES = 64;
 
+  // Snapshot stores start empty: most loops stay within the budget and never take a snapshot.
+  private static final double[] NO_DOUBLES = new double[0];
+  private static final int[] NO_INTS = new int[0];
+  private static final Object[] NO_REFS = new Object[0];
+
   private static final long DEFAULT_BUDGET = defaultBudget();
 
   /** Per-thread overrides of the budget ({@link #budget(long)}); empty means the default. */
@@ -48,13 +53,13 @@ public final class Checkpoints {
   private int segment = 1;
 
   // Snapshots: one after another in typed stores; snapshot j starts at offsets[3j .. 3j+2].
-  private double[] doubleStore = new double[16];
+  private double[] doubleStore = NO_DOUBLES;
   private int doubleCount;
-  private int[] intStore = new int[16];
+  private int[] intStore = NO_INTS;
   private int intCount;
-  private Object[] refStore = new Object[16];
+  private Object[] refStore = NO_REFS;
   private int refCount;
-  private int[] offsets = new int[12];
+  private int[] offsets = NO_INTS;
   private int snapshots;
   // Read positions while a snapshot is restored.
   private int doubleRead;
@@ -160,7 +165,7 @@ public final class Checkpoints {
       return false;
     }
     if (3 * snapshots + 3 > offsets.length) {
-      offsets = Arrays.copyOf(offsets, offsets.length * 2);
+      offsets = Arrays.copyOf(offsets, Math.max(12, offsets.length * 2));
     }
     offsets[3 * snapshots] = doubleCount;
     offsets[3 * snapshots + 1] = intCount;
@@ -248,14 +253,14 @@ public final class Checkpoints {
 
   public void put(double value) {
     if (doubleCount == doubleStore.length) {
-      doubleStore = Arrays.copyOf(doubleStore, doubleCount * 2);
+      doubleStore = Arrays.copyOf(doubleStore, Math.max(16, doubleCount * 2));
     }
     doubleStore[doubleCount++] = value;
   }
 
   public void put(int value) {
     if (intCount == intStore.length) {
-      intStore = Arrays.copyOf(intStore, intCount * 2);
+      intStore = Arrays.copyOf(intStore, Math.max(16, intCount * 2));
     }
     intStore[intCount++] = value;
   }
@@ -271,7 +276,7 @@ public final class Checkpoints {
 
   private void putRef(Object value) {
     if (refCount == refStore.length) {
-      refStore = Arrays.copyOf(refStore, refCount * 2);
+      refStore = Arrays.copyOf(refStore, Math.max(16, refCount * 2));
     }
     refStore[refCount++] = value;
   }

@@ -457,6 +457,10 @@ public final class ReverseSweep {
         reverse.addAll(0, pops);
       }
       if (calls.keepsTapes()) {
+        if (calls.recordsCalls()) {
+          // the callees record onto this method's tapes (emit.SharedTapes): all of them are declared
+          tapes.addAll(EnumSet.allOf(TapeKind.class));
+        }
         forward.set(at, new Stmt.Assign(a.target(), calls.forward(a.value()), a.origin()));
         List<Stmt> labelled = new ArrayList<>();
         comment(labelled, a.origin(), calls.pushes() ? "callee tapes pushed" : "callee tapes kept");
