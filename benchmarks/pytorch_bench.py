@@ -5,7 +5,7 @@ Each function is written the way a PyTorch user would write it (vectorized where
 workload it times the forward pass alone (under torch.no_grad()) and the gradient (forward + backward, leaf
 grads reset to None first), and writes the medians in nanoseconds per call as JSON:
 
-    python3 pytorch_bench.py OUT.json [--quick]
+    python3 pytorch_bench.py OUT.json [--quick] [--only=Pointwise,Mlp,...] [--cpu]
 
 Inputs are generated exactly as dev.adjoint.benchmarks.Inputs does (SplitMix64 + Box-Muller), so both sides
 see the same numbers.
@@ -117,6 +117,12 @@ def workloads():
     w.append(("Mlp", mlp_leaves,
               lambda w1, b1, w2, b2: F.cross_entropy(torch.tanh(Xm @ w1 + b1) @ w2 + b2, tm), None))
 
+    # PointwiseBench: sum(sigmoid(tanh(x)*y + z)) over 10^6 elements
+    npw = 1000000
+    zp = t(normal(42, npw))
+    w.append(("Pointwise", [t(normal(40, npw), True), t(normal(41, npw), True)],
+              lambda x, y: torch.sigmoid(torch.tanh(x) * y + zp).sum(), None))
+
     N = 256
     A = t(normal(30, N * N).reshape(N, N), True)
     B = t(normal(31, N * N).reshape(N, N), True)
@@ -125,25 +131,30 @@ def workloads():
     return w
 
 
+# --cpu: process CPU time (time.process_time) instead of wall-clock time, for a shared machine whose load
+# inflates wall-clock times of both sides (CpuTimeCompare.java measures the JVM's process CPU time alike).
+CLOCK = time.process_time if "--cpu" in sys.argv else time.perf_counter
+
+
 def median_ns(fn, budget_s, repeats):
     """Median over `repeats` runs of the mean time per call, each run looping long enough to be timed."""
     fn()
     fn()
     loops = 1
     while True:
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(loops):
             fn()
-        elapsed = time.perf_counter() - t0
+        elapsed = CLOCK() - t0
         if elapsed >= budget_s or loops >= 1 << 24:
             break
         loops = max(loops * 2, int(loops * budget_s / max(elapsed, 1e-9) * 1.1))
     samples = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(loops):
             fn()
-        samples.append((time.perf_counter() - t0) / loops * 1e9)
+        samples.append((CLOCK() - t0) / loops * 1e9)
     return statistics.median(samples), samples
 
 
@@ -164,8 +175,12 @@ def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else "pytorch.json"
     quick = "--quick" in sys.argv
     budget, repeats = (0.02, 3) if quick else (0.2, 7)
+    only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")]
+    only = set(only[0].split(",")) if only else None
     results = {}
     for name, leaves, f, upstream in workloads():
+        if only is not None and name not in only:
+            continue
         def forward():
             with torch.no_grad():
                 return f(*leaves)
@@ -199,6 +214,7 @@ def main():
         "threads": torch.get_num_threads(),
         "dtype": "float64",
         "blas": blas_library(),
+        "clock": "process CPU time" if CLOCK is time.process_time else "wall clock",
     }
     if "openblas" not in meta["blas"].lower():
         print(f"warning: PyTorch runs on {meta['blas']}, not OpenBLAS: its matmul timings are not representative",

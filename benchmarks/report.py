@@ -2,6 +2,7 @@
 """Turns JMH's JSON (-rf json), pytorch_bench.py's JSON and compile_cost.sh's JSON into results/latest.md.
 
     report.py JMH.json PYTORCH.json COMPILE.json MACHINE.txt > latest.md
+    report.py JMH.json - - MACHINE.txt [modes] > gradbench.md (or modes.md: only issue 13's table)
 
 Times are the median of JMH's measurement iterations (each an average over many calls) and the median of
 PyTorch's timing repeats. Standard library only.
@@ -176,6 +177,87 @@ def gradbench_table(jmh, w):
         w("")
 
 
+# GradBench's published figures for the evals of issue 13, from its evals/<name>/summary.json (commit 0003df3):
+# kmeans k=100 n=1000 d=8, dir time ÷ cost time per tool; saddle and particle, whole-eval time of variant rr.
+KMEANS_DIR_PUBLISHED = "manual 1.41 / Enzyme 4.09 / JAX 2.33 / Futhark 2.51 / PyTorch 5.76 / CoDiPack 28.1"
+SADDLE_RR_PUBLISHED = "Enzyme 1.81 ms / ad-hpp 3.37 ms / Futhark 4.05 ms / finite differences 25.6 ms"
+PARTICLE_RR_PUBLISHED = "Futhark 4.71 ms / finite differences 8.00 ms / Enzyme 11.6 ms / ad-hpp 29.1 ms"
+
+
+def modes_table(jmh, w):
+    """Issue 13: forward mode and Hessian-vector products against their peers; GradBench's second-order and
+    nested-gradient evals against hand-written Java and GradBench's published figures. Rows without data are left
+    out (a run filtered to other benchmarks)."""
+    rows = [
+        ("`sinXY` directional derivative (`mJvp`)", "JvpBench", None, "sinXYJvpAdjoint", "sinXYJvpFiniteDifferences",
+         "sinXYJvpHipparchus"),
+        ("`spiral` Jacobian, 2 inputs × 100 outputs (`mJacobian`: 2 tangent sweeps)", "JvpBench", None,
+         "spiralJacobianAdjoint", "spiralJacobianFiniteDifferences", "spiralJacobianHipparchus"),
+        ("Rosenbrock n=1,000, H·v (`mHvp`; FD: two gradients)", "HvpBench", "1000", "rosenbrockHvpAdjoint",
+         "rosenbrockHvpTwoGradients", None),
+        ("Rosenbrock n=1,000, one gradient (for scale)", "HvpBench", "1000", "rosenbrockGradient", None, None),
+    ]
+    present = [r for r in rows if get(jmh, r[1].replace("Bench", ""), r[2], r[3]) is not None]
+    nested = [
+        ("kmeans k=100 n=1000 d=8: `dir` = gradient ÷ Hessian diagonal (`kmeansGradient` + `kmeansHvp` with ones)",
+         "GbKmeans", "forward", "dirAdjoint", "dirHand", "dir ÷ cost: " + KMEANS_DIR_PUBLISHED),
+        ("saddle: one outer gradient through the inner solver (`saddleMaxGradient`)", "GbSaddle", "max", "maxGradient",
+         None, "–"),
+        ("saddle rr, whole eval (argmin of the max, then the argmax)", "GbSaddle", None, "adjoint", "hand",
+         "time: " + SADDLE_RR_PUBLISHED),
+        ("particle: one gradient of the trajectory (`particleEulerGradient`)", "GbParticle", "euler", "eulerGradient",
+         "eulerHand", "–"),
+        ("particle rr, whole eval (argmin over w)", "GbParticle", None, "adjoint", "hand",
+         "time: " + PARTICLE_RR_PUBLISHED),
+    ]
+    nested_present = [r for r in nested if get(jmh, r[1], None, r[3]) is not None]
+    if not present and not nested_present:
+        return
+    w("## Modes and nested gradients (issue 13)")
+    w("")
+    if present:
+        w("Forward mode against Hipparchus' `DerivativeStructure` and central differences, and the Hessian-vector "
+          "product against central differences of two gradients (`JvpBench`, `HvpBench`; each `@Setup` checks "
+          "Adjoint against a hand-written derivative to 1e-9 and the peers against it). *÷ Adjoint* = peer time ÷ "
+          "Adjoint time.")
+        w("")
+        w("| benchmark | Adjoint | central differences | ÷ Adjoint | Hipparchus | ÷ Adjoint | alloc Adjoint |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        for label, cls, n, adj, fd, hip in present:
+            c = cls.replace("Bench", "")
+            a = get(jmh, c, n, adj)
+            f = get(jmh, c, n, fd) if fd else None
+            h = get(jmh, c, n, hip) if hip else None
+            w(f"| {label} | {fmt_time(a)} | {fmt_time(f) if fd else '–'} | {fmt_ratio(f, a) if fd else '–'} "
+              f"| {fmt_time(h) if hip else '–'} | {fmt_ratio(h, a) if hip else '–'} "
+              f"| {fmt_bytes(get(jmh, c, n, adj, 'alloc'))} |")
+        w("")
+    if nested_present:
+        w("GradBench's kmeans `dir` (its J/H function) and its nested-gradient evals saddle and particle "
+          "(`GradBenchNested.java`: each `@Differentiable` function calls another one's generated gradient; "
+          "`GbSaddleBench`, `GbParticleBench`), variant rr, from GradBench's inputs (saddle start (1, 1), particle "
+          "w = 0), with GradBench's gradient-descent solver ported to Java (`GradientDescent.java`). *hand* is "
+          "hand-written Java (`GradBenchNestedHand.java`). Every `@Setup` checks Adjoint against hand to 1e-9, hand "
+          "against central differences, and both whole evals against GradBench's expected outputs to 1e-9. "
+          "*objective* is one evaluation of the function differentiated (kmeans' cost; saddle's inner max; "
+          "particle's trajectory, whose force is itself a generated gradient). Published: GradBench's "
+          "`evals/<name>/summary.json` (commit 0003df3), other machines and languages, so only the ratios compare.")
+        w("")
+        w("| eval | objective | Adjoint | Adjoint ÷ objective | hand | hand ÷ objective | Adjoint ÷ hand "
+          "| published (GradBench) | alloc Adjoint | alloc hand |")
+        w("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        for label, cls, obj, adj, hand, published in nested_present:
+            o = get(jmh, cls, None, obj) if obj else None
+            a = get(jmh, cls, None, adj)
+            h = get(jmh, cls, None, hand) if hand else None
+            w(f"| {label} | {fmt_time(o) if obj else '–'} | {fmt_time(a)} | {fmt_ratio(a, o) if obj else '–'} "
+              f"| {fmt_time(h) if hand else '–'} | {fmt_ratio(h, o) if obj and hand else '–'} "
+              f"| {fmt_ratio(a, h) if hand else '–'} | {published} "
+              f"| {fmt_bytes(get(jmh, cls, None, adj, 'alloc'))} "
+              f"| {fmt_bytes(get(jmh, cls, None, hand, 'alloc')) if hand else '–'} |")
+        w("")
+
+
 def load_optional(path):
     """A peer's JSON, or None when that peer was not run (run.sh with GRADBENCH_ONLY=1 passes '-')."""
     if path == "-":
@@ -191,12 +273,20 @@ def main():
     out = []
     w = out.append
 
-    w("# Adjoint benchmarks: latest run" if torch is not None else "# Adjoint benchmarks: GradBench evals")
+    modes_only = len(sys.argv) > 5 and sys.argv[5] == "modes"
+    w("# Adjoint benchmarks: latest run" if torch is not None
+      else "# Adjoint benchmarks: modes and nested gradients" if modes_only else "# Adjoint benchmarks: GradBench evals")
     w("")
     w(machine)
+    if modes_only:
+        w("")
+        modes_table(jmh, w)
+        print("\n".join(out))
+        return
     if torch is None:
         w("")
         gradbench_table(jmh, w)
+        modes_table(jmh, w)
         print("\n".join(out))
         return
     pt = torch["results"]
@@ -274,6 +364,7 @@ def main():
     w("")
     blas_table(jmh, pt, w)
     gradbench_table(jmh, w)
+    modes_table(jmh, w)
     w("## PyTorch forward passes (for reference)")
     w("")
     w("| function | PyTorch fwd (no_grad) | PyTorch grad | Java forward | PyTorch fwd ÷ Java fwd |")

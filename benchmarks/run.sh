@@ -9,6 +9,9 @@
 #   GRADBENCH_ONLY=1 JMH_OPTS='-f 1 -wi 3 -i 5' benchmarks/run.sh
 #       only the GradBench evals (Gb*Bench), no PyTorch and no javac timing: writes
 #       benchmarks/results/gradbench.md and the README's GradBench section (JMH_OPTS overrides the JMH options)
+#   MODES_ONLY=1 JMH_OPTS='-f 1 -wi 3 -i 5' benchmarks/run.sh
+#       only issue 13's benchmarks (JvpBench, HvpBench, kmeans dir, saddle, particle), no PyTorch and no javac
+#       timing: writes benchmarks/results/modes.md and the README's modes section
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -29,7 +32,9 @@ python=python3
 [[ -x /usr/bin/python3 ]] && python=/usr/bin/python3
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-if [[ -n ${GRADBENCH_ONLY:-} ]]; then
+if [[ -n ${MODES_ONLY:-} ]]; then
+  JMH_FILTER=${JMH_FILTER:-'\.(GbKmeans|GbSaddle|GbParticle|Jvp|Hvp)Bench\.'}
+elif [[ -n ${GRADBENCH_ONLY:-} ]]; then
   JMH_FILTER=${JMH_FILTER:-'\.Gb[A-Za-z]+Bench\.'}
 elif ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
   log "installing python3-torch and libopenblas0-serial (apt-get)"
@@ -61,7 +66,7 @@ java -Dadjoint.matmul=java -jar "$jar" "${jmh_opts[@]}" -jvmArgsAppend -Dadjoint
 grep -q 'ERROR\|Exception' "$raw/jmh.log" && { echo "JMH reported an error; see $raw/jmh.log" >&2; exit 1; }
 
 torch_json=- compile_json=-
-if [[ -z ${GRADBENCH_ONLY:-} ]]; then
+if [[ -z ${GRADBENCH_ONLY:-} && -z ${MODES_ONLY:-} ]]; then
   log "PyTorch eager ($python)"
   torch_json=$raw/pytorch.json compile_json=$raw/compile.json
   "$python" "$here/pytorch_bench.py" "$torch_json" "${torch_opts[@]}"
@@ -83,6 +88,26 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   [[ -n ${RUN_NOTE:-} ]] && echo "- $RUN_NOTE"
   true
 } > "$raw/machine.md"
+
+if [[ -n ${MODES_ONLY:-} ]]; then
+  "$python" "$here/report.py" "$raw/jmh.json" - - "$raw/machine.md" modes > "$results/modes.md"
+  log "wrote $results/modes.md"
+  if [[ -z ${QUICK:-} ]]; then
+    # README carries the latest modes-only run between its modes markers.
+    "$python" - "$here/README.md" "$results/modes.md" <<'PY'
+import re, sys
+readme, latest = sys.argv[1], sys.argv[2]
+text = open(readme, encoding="utf-8").read()
+body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
+body = re.sub(r"^## ", "### ", body, flags=re.M)
+new = re.sub(r"(<!-- modes:start -->\n).*?(\n<!-- modes:end -->)", lambda m: m.group(1) + body + m.group(2),
+             text, flags=re.S)
+open(readme, "w", encoding="utf-8").write(new)
+PY
+    log "updated $here/README.md (modes section)"
+  fi
+  exit 0
+fi
 
 if [[ -n ${GRADBENCH_ONLY:-} ]]; then
   "$python" "$here/report.py" "$raw/jmh.json" - - "$raw/machine.md" > "$results/gradbench.md"

@@ -123,8 +123,8 @@ public final class Autograd {
    * backward (no finite differences): the gradient is computed with a recorded reverse pass, then each
    * of its entries is differentiated again with a one-hot upstream. Exact for every operation of
    * {@link Tensor} (all reverse rules are written with differentiable tensor operations). Through the node
-   * of a generated {@code @Differentiable} method it throws (the node is differentiable once); through a
-   * user's {@link Pullback} node second derivatives are zero unless the pullback records its own graph.
+   * of a generated static {@code @Differentiable} method the second pass runs the original method again with
+   * recorded operations (exact); through a node that has no original to run it throws; through a user's {@link Pullback} node second derivatives are zero unless the pullback records its own graph.
    *
    * @throws IllegalArgumentException if {@code f} does not return a one-element tensor
    */

@@ -1,6 +1,7 @@
 package dev.adjoint;
 
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * Graph bookkeeping for {@link Tensor}: attaching a node to an operation's result when recording is on,
@@ -42,7 +43,7 @@ final class GraphRecorder {
   }
 
   /** The reverse rule of a pullback node: runs the pullback (the node's state) and checks what it returns. */
-  private static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
+  static Node.Fn pullbackRule(String name, Tensor value, Pullback pullback, Tensor[] inputs) {
     if (name == null || value == null || pullback == null || inputs == null) {
       throw new IllegalArgumentException("name, value, pullback and inputs must not be null");
     }
@@ -55,7 +56,8 @@ final class GraphRecorder {
     }
     int[] outShape = value.shapeRef();
     return (g, n) -> {
-      Pullback p = (Pullback) n.state();
+      Object state = n.state();
+      Pullback p = state instanceof RecomputedNode.State r ? r.pullback() : (Pullback) state;
       Tensor[] grads = p.apply(g);
       if (grads == null || grads.length != inputShapes.length) {
         throw new IllegalStateException("the pullback of " + name + " returned "
@@ -73,9 +75,12 @@ final class GraphRecorder {
     };
   }
 
-  /** See {@link Tensor#fromGeneratedPullback}. */
-  static Tensor fromGeneratedPullback(
-      String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor[] inputs) {
+  /**
+   * See {@link Tensor#fromGeneratedPullback}; with {@code original} not null, reverse passes that record a graph
+   * differentiate the original method again ({@link RecomputedNode}) instead of refusing.
+   */
+  static Tensor fromGeneratedPullback(String name, String method, Tensor value, Pullback pullback, Tensor[] saved,
+      Function<Tensor[], Tensor> original, Tensor[] inputs) {
     if (method == null || saved == null) {
       throw new IllegalArgumentException("method and saved must not be null");
     }
@@ -90,6 +95,9 @@ final class GraphRecorder {
       for (int i = 0; i < kept.length; i++) {
         n.saved(i);
       }
+      if (GradMode.isEnabled() && n.state() instanceof RecomputedNode.State r) {
+        return RecomputedNode.gradients(name, r, g, n);
+      }
       Tensor[] grads = rule.apply(g, n);
       if (GradMode.isEnabled()) {
         for (int i = 0; i < grads.length; i++) {
@@ -100,7 +108,8 @@ final class GraphRecorder {
       }
       return grads;
     };
-    return record(value.shareStorage(), name, inputs, checked, kept, pullback);
+    Object state = original == null ? pullback : new RecomputedNode.State(pullback, original, inputs.clone());
+    return record(value.shareStorage(), name, inputs, checked, kept, state);
   }
 
   /**

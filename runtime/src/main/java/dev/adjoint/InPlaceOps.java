@@ -7,11 +7,13 @@ package dev.adjoint;
  * gradients are needed, record the change in the graph as PyTorch does, by moving the tensor onto a new node
  * whose input is its previous node.
  *
+ * <p>A change of a view is recorded on its base ({@link CopySlices}, as PyTorch's {@code CopySlices}), and
+ * the views of a changed base get nodes that see the change on their next use.
+ *
  * <p>Refused, each with a message saying what to write instead: a leaf that requires grad outside {@code
- * noGrad} (PyTorch's rule); an expanded view, whose elements share memory (PyTorch's rule); and, when the
- * change would be recorded, a view or a tensor that has views, since the graph of the other tensors sharing
- * the storage would not see the change (PyTorch rewrites their graphs; this runtime refuses instead of
- * returning a gradient without the change).
+ * noGrad} and a view of one (PyTorch's rules); an expanded view, whose elements share memory (PyTorch's rule);
+ * and, when the change would be recorded, a tensor sharing storage with views taken from another tensor (a
+ * {@code detach()}ed alias and its original both viewed), whose graphs would not all see the change.
  */
 final class InPlaceOps {
   private InPlaceOps() {}
@@ -102,24 +104,30 @@ final class InPlaceOps {
       throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place"
           + " operation (" + op + "): do optimizer updates inside Tensor.noGrad(...)");
     }
-    if (self.base != null) {
-      if (self.base.isRequiresGrad() && self.base.isLeaf()) {
-        throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an"
-            + " in-place operation (" + op + "): do the update inside Tensor.noGrad(...), or clone() first");
-      }
-      throw new IllegalStateException(op + " on a view (select, slice, transpose, ...) is not recorded in the"
-          + " graph when gradients are needed: clone() the view and change the copy, or build the result out"
-          + " of place (cat, where, maskedFill)");
+    if (self.base != null && self.base.isRequiresGrad() && self.base.isLeaf()) {
+      throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an"
+          + " in-place operation (" + op + "): do the update inside Tensor.noGrad(...), or clone() first");
     }
-    if (self.version.viewed) {
-      throw new IllegalStateException(op + " on a tensor that has views (select, slice, transpose, ...) is not"
-          + " recorded in the graph when gradients are needed, since the views would not see it: clone() the"
-          + " tensor before taking views, or use the out-of-place operation");
+    Tensor root = self.base != null ? self.base : self;
+    if (self.version.viewed && (self.version.mixedRoots || self.version.viewRoot != root)) {
+      throw new IllegalStateException(op + " on a tensor whose storage also has views (select, slice, transpose,"
+          + " ...) of another tensor (such as a detach()ed alias) is not recorded in the graph when gradients are"
+          + " needed, since their graphs would not see it: clone() the tensor first, or use the out-of-place"
+          + " operation");
+    }
+    if (self.base != null && StridedKernels.overlaps(root.shapeRef(), root.strides)) {
+      throw new IllegalStateException(op + " on a view of a tensor whose elements share memory (an expanded"
+          + " tensor) is not recorded in the graph: clone() the tensor before taking the view");
     }
     return true;
   }
 
   private static void rebase(Tensor self, Tensor[] inputs, String name, Node.Fn fn) {
+    if (self.base != null) {
+      CopySlices.record(self, inputs, name, fn);
+      return;
+    }
+    CopySlices.baseChanged(self);
     Node[] next = new Node[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       next[i] = inputs[i].isRequiresGrad() ? inputs[i].gradEdge() : null;

@@ -19,14 +19,7 @@ final class MatmulKernels {
   static void mm(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
     if (m == 1) {
       // Matrix times vector: one dot product per row, not an inner loop of length 1.
-      for (int i = 0; i < n; i++) {
-        double sum = 0;
-        int row = ao + i * k;
-        for (int p = 0; p < k; p++) {
-          sum += a[row + p] * b[bo + p];
-        }
-        r[ro + i] += sum;
-      }
+      matrixVector(a, ao, b, bo, r, ro, n, k);
       return;
     }
     // Sparse left operands (one-hot rows, masks) keep the zero-skipping loop when skipping cannot change
@@ -35,6 +28,59 @@ final class MatmulKernels {
       mmSkippingZeros(a, ao, b, bo, r, ro, n, k, m);
     } else {
       mmBlocked(a, ao, b, bo, r, ro, n, k, m);
+    }
+  }
+
+  /**
+   * {@code r[ro + i] += Σ_p a[ao + i·k + p]·b[bo + p]}: four rows at a time, each with its own sum taken in the
+   * order {@code p = 0, 1, ..} (bitwise the naive loop), so that four independent additions are in flight.
+   */
+  static void matrixVector(double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k) {
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int a0 = ao + i * k;
+      int a1 = a0 + k;
+      int a2 = a1 + k;
+      int a3 = a2 + k;
+      for (int p = 0; p < k; p++) {
+        double v = b[bo + p];
+        s0 += a[a0 + p] * v;
+        s1 += a[a1 + p] * v;
+        s2 += a[a2 + p] * v;
+        s3 += a[a3 + p] * v;
+      }
+      r[ro + i] += s0;
+      r[ro + i + 1] += s1;
+      r[ro + i + 2] += s2;
+      r[ro + i + 3] += s3;
+    }
+    for (; i < n; i++) {
+      double sum = 0;
+      int row = ao + i * k;
+      for (int p = 0; p < k; p++) {
+        sum += a[row + p] * b[bo + p];
+      }
+      r[ro + i] += sum;
+    }
+  }
+
+  /**
+   * {@code r[i] += Σ_p a[ao + p·ld + i]·v[p]} for {@code i < n}, {@code p < k}: the product of the transpose of
+   * a row-major {@code k × n} matrix (leading dimension {@code ld}) with a vector, without copying the
+   * transpose. Rows of the matrix are streamed ({@code r += v[p]·row p}, which the JIT vectorizes); every entry
+   * still receives its terms in the order {@code p = 0, 1, ..}, bitwise the naive loop over the transpose.
+   */
+  static void transposedMatrixVector(double[] a, int ao, int ld, double[] v, double[] r, int n, int k) {
+    for (int p = 0; p < k; p++) {
+      double c = v[p];
+      int row = ao + p * ld;
+      for (int i = 0; i < n; i++) {
+        r[i] += a[row + i] * c;
+      }
     }
   }
 

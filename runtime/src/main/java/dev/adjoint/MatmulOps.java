@@ -91,7 +91,12 @@ final class MatmulOps {
     }
     double[] r = new double[s[0] * os[1]];
     if (!BackendGemm.mm(a, other, r, s[0], s[1], os[1])) {
-      MatmulKernels.mm(a.values(), 0, other.values(), 0, r, 0, s[0], s[1], os[1]);
+      if (os[1] == 1 && s[1] > 1 && a.strides[0] == 1 && a.strides[1] >= s[0]) {
+        // a transposed row-major matrix times a vector (the backward of a matrix-vector product)
+        MatmulKernels.transposedMatrixVector(a.storage, a.offset, a.strides[1], other.values(), r, s[0], s[1]);
+      } else {
+        MatmulKernels.mm(a.values(), 0, other.values(), 0, r, 0, s[0], s[1], os[1]);
+      }
     }
     return GraphRecorder.record(Tensor.wrap(r, new int[] {s[0], os[1]}), "MmBackward", new Tensor[] {a, other},
         (g, n) -> new Tensor[] {

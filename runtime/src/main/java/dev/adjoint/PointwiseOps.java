@@ -24,6 +24,11 @@ final class PointwiseOps {
     return !GradMode.isEnabled() || !(g.isRequiresGrad() || y.isRequiresGrad());
   }
 
+  /** {@code g}'s values, or its one value when it is a single value broadcast by a view. */
+  private static double[] compact(Tensor g) {
+    return ArithOps.isBroadcastValue(g) ? new double[] {g.storage[g.offset]} : g.values();
+  }
+
   static Tensor exp(Tensor self) {
     Tensor out = unary(self, PointwiseKernels.EXP);
     return rec(out, "ExpBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {g.mul(n.saved(0))}, out);
@@ -99,7 +104,7 @@ final class PointwiseOps {
     return rec(out, "TanhBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
       if (recordsNothing(g, y)) {
-        return new Tensor[] {Tensor.wrap(PointwiseKernels.tanhBackward(g.values(), y.values()), y.shapeRef())};
+        return new Tensor[] {Tensor.wrap(PointwiseKernels.tanhBackward(compact(g), y.values()), y.shapeRef())};
       }
       return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
     }, out);
@@ -110,7 +115,7 @@ final class PointwiseOps {
     return rec(out, "SigmoidBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
       if (recordsNothing(g, y)) {
-        return new Tensor[] {Tensor.wrap(PointwiseKernels.sigmoidBackward(g.values(), y.values()), y.shapeRef())};
+        return new Tensor[] {Tensor.wrap(PointwiseKernels.sigmoidBackward(compact(g), y.values()), y.shapeRef())};
       }
       return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
     }, out);

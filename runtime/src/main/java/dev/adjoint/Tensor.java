@@ -36,8 +36,12 @@ public final class Tensor {
   /** A version counter shared by tensors that share storage. */
   static final class Version {
     int value;
-    /** Whether a view of the storage was taken (an in-place change of a non-leaf then is not recorded). */
+    /** Whether a view of the storage was taken. */
     boolean viewed;
+    /** The tensor the views of this storage were taken from (their {@code base}), see {@link CopySlices}. */
+    Tensor viewRoot;
+    /** Whether views of this storage were taken from two different roots (in-place changes are then not recorded). */
+    boolean mixedRoots;
   }
 
   /** The storage, shared by views; this tensor's elements are at {@code offset + Σ index[d]·strides[d]}. */
@@ -55,6 +59,10 @@ public final class Tensor {
   private Node gradFn;
   private Tensor grad;
   private Node accumulator;
+  /** On a base: bumped when an in-place change moves it onto a new node (its views' nodes are then stale). */
+  int graphEpoch;
+  /** On a view: the base's {@link #graphEpoch} its node was made for (see {@link CopySlices#refresh}). */
+  int seenEpoch;
 
   private Tensor(double[] storage, int offset, int[] shape, int[] strides, Version version, Tensor base) {
     this.storage = storage;
@@ -74,8 +82,24 @@ public final class Tensor {
 
   /** A view of this tensor's storage with another geometry (sharing the version counter), without graph state. */
   Tensor viewOfStorage(int newOffset, int[] newShape, int[] newStrides) {
+    Tensor root = base != null ? base : this;
     version.viewed = true;
-    return new Tensor(storage, newOffset, newShape, newStrides, version, base != null ? base : this);
+    if (version.viewRoot == null) {
+      version.viewRoot = root;
+    } else if (version.viewRoot != root) {
+      version.mixedRoots = true;
+    }
+    Tensor view = new Tensor(storage, newOffset, newShape, newStrides, version, root);
+    view.seenEpoch = root.graphEpoch;
+    return view;
+  }
+
+  /** On a view whose base was changed in place since its node was made, remakes that node from the base's. */
+  private void sync() {
+    if (base != null && seenEpoch != base.graphEpoch) {
+      seenEpoch = base.graphEpoch;
+      CopySlices.refresh(this);
+    }
   }
 
   /**
@@ -319,6 +343,29 @@ public final class Tensor {
     return storage[offset];
   }
 
+  /**
+   * Writes the values to {@code file} in NumPy's {@code .npy} format (little-endian {@code float64}, C order),
+   * as {@code numpy.save} does: {@code numpy.load(file)} and {@code torch.from_numpy(numpy.load(file))} read it
+   * back. Graph state is not saved.
+   *
+   * @throws java.io.IOException when the file cannot be written
+   */
+  public void save(java.nio.file.Path file) throws java.io.IOException {
+    NpyFormat.save(this, file);
+  }
+
+  /**
+   * Reads a NumPy {@code .npy} file (as {@code numpy.save} writes it) into a fresh leaf: {@code float64},
+   * {@code float32}, integer and {@code bool} arrays in either byte order and C or Fortran order, converted to
+   * {@code double}.
+   *
+   * @throws java.io.IOException when the file cannot be read, is not {@code .npy}, or holds another dtype
+   *     (complex, strings, records, Python objects)
+   */
+  public static Tensor load(java.nio.file.Path file) throws java.io.IOException {
+    return NpyFormat.load(file);
+  }
+
   /** A row-major copy of the values. */
   public double[] toArray() {
     return plain ? storage.clone() : values();
@@ -413,6 +460,7 @@ public final class Tensor {
    * PyTorch's message.
    */
   public Tensor requiresGrad(boolean flag) {
+    sync();
     if (gradFn != null) {
       if (flag) {
         return this;
@@ -432,6 +480,7 @@ public final class Tensor {
    * @throws IllegalStateException on a tensor that does not require grad (PyTorch's message)
    */
   public Tensor retainGrad() {
+    sync();
     if (!requiresGrad) {
       throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
     }
@@ -443,21 +492,25 @@ public final class Tensor {
 
   /** Whether {@link #grad()} is filled by reverse passes: a leaf that requires grad, or after {@link #retainGrad()}. */
   public boolean retainsGrad() {
+    sync();
     return gradFn != null && gradFn.retainer == this;
   }
 
   /** Whether gradients flow to this tensor (a leaf marked so, or the result of a recorded operation). */
   public boolean isRequiresGrad() {
+    sync();
     return requiresGrad;
   }
 
   /** Whether this tensor is a leaf (not produced by a recorded operation). */
   public boolean isLeaf() {
+    sync();
     return gradFn == null;
   }
 
   /** The name of the node that produced this tensor ({@code "MulBackward"}), or null for a leaf. */
   public String gradFnName() {
+    sync();
     return gradFn == null ? null : gradFn.name;
   }
 
@@ -543,6 +596,7 @@ public final class Tensor {
 
   /** The node gradients of this tensor flow into; creates a leaf's accumulator on first use. */
   Node gradEdge() {
+    sync();
     if (gradFn != null) {
       return gradFn;
     }
@@ -554,6 +608,7 @@ public final class Tensor {
 
   /** Like {@link #gradEdge()} but without creating an accumulator (a leaf never used has none). */
   Node gradEdgeIfAny() {
+    sync();
     return gradFn != null ? gradFn : accumulator;
   }
 
@@ -634,6 +689,7 @@ public final class Tensor {
       }
       up = upstream;
     }
+    sync();
     if (!requiresGrad) {
       throw new IllegalStateException("element 0 of tensors does not require grad and does not have a"
           + " grad_fn: this tensor of shape " + Shapes.str(shape) + " was not computed from a leaf that"
@@ -677,7 +733,8 @@ public final class Tensor {
    *   <li>The pullback computes numbers, not a graph, so the gradients it returns cannot be differentiated
    *       again. When a reverse pass records a graph ({@code createGraph}, as {@link Autograd#hessian} does)
    *       the gradients leaving this node are marked: differentiating them again throws an error naming
-   *       {@code method} instead of giving second derivatives of zero.
+   *       {@code method} instead of giving second derivatives of zero. The overload with an {@code original}
+   *       differentiates such nodes twice instead.
    * </ul>
    *
    * @param name the node's name, e.g. {@code "LossBackward"}
@@ -690,7 +747,27 @@ public final class Tensor {
    */
   public static Tensor fromGeneratedPullback(
       String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor... inputs) {
-    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, inputs);
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, null, inputs);
+  }
+
+  /**
+   * {@link #fromGeneratedPullback(String, String, Tensor, Pullback, Tensor[], Tensor...)} for a node that can
+   * also be differentiated twice. A reverse pass that records no graph runs {@code pullback}, as there. A
+   * reverse pass that records one ({@code createGraph}, {@link Autograd#hessian}) instead applies
+   * {@code original} (the source method, run with Tensor's recorded operations) to one identity alias per input
+   * and differentiates its result with a recorded reverse pass, so the gradients leaving the node have a graph to
+   * the inputs and to the upstream and second derivatives are exact. That costs one more forward pass of the
+   * method, as PyTorch's {@code torch.utils.checkpoint} does.
+   *
+   * @param original the source method applied to its arguments with the differentiable tensor inputs replaced
+   *     by the given tensors, in the order of {@code inputs}; it must compute the same function on every call
+   */
+  public static Tensor fromGeneratedPullback(String name, String method, Tensor value, Pullback pullback,
+      Tensor[] saved, java.util.function.Function<Tensor[], Tensor> original, Tensor... inputs) {
+    if (original == null) {
+      throw new IllegalArgumentException("original must not be null");
+    }
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, original, inputs);
   }
 
   /** A tensor sharing this one's storage, shape and version counter, without graph state. */
@@ -755,6 +832,7 @@ public final class Tensor {
 
   /** The node this tensor's gradient flows into, or null for a leaf. */
   Node gradFn() {
+    sync();
     return gradFn;
   }
 
@@ -773,82 +851,52 @@ public final class Tensor {
 
   /** {@code this + other}, broadcast. */
   public Tensor add(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.ADD);
-    return record(out, "AddBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.sumTo(bs) : null});
+    return ArithOps.add(this, other);
   }
 
   /** {@code this + c}. */
   public Tensor add(double c) {
-    return record(scalar(c, PointwiseKernels.ADD), "AddBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return ArithOps.add(this, c);
   }
 
   /** {@code this - other}, broadcast. */
   public Tensor sub(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.SUB);
-    return record(out, "SubBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.sumTo(as) : null, n.needs(1) ? g.neg().sumTo(bs) : null});
+    return ArithOps.sub(this, other);
   }
 
   /** {@code this - c}. */
   public Tensor sub(double c) {
-    return record(scalar(c, PointwiseKernels.SUB), "SubBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g});
+    return ArithOps.sub(this, c);
   }
 
   /** {@code this * other} element-wise, broadcast. */
   public Tensor mul(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.MUL);
-    return record(out, "MulBackward", new Tensor[] {this, other}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.mul(n.saved(1)).sumTo(as) : null,
-        n.needs(1) ? g.mul(n.saved(0)).sumTo(bs) : null}, this, other);
+    return ArithOps.mul(this, other);
   }
 
   /** {@code this * c}. */
   public Tensor mul(double c) {
-    return record(scalar(c, PointwiseKernels.MUL), "MulBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.mul(c)});
+    return ArithOps.mul(this, c);
   }
 
   /** {@code this / other} element-wise, broadcast; gradients {@code g/b} and {@code -g·a/b²}. */
   public Tensor div(Tensor other) {
-    int[] as = shape;
-    int[] bs = other.shape;
-    Tensor out = arith(this, other, PointwiseKernels.DIV);
-    return record(out, "DivBackward", new Tensor[] {this, other}, (g, n) -> {
-      Tensor b = n.saved(1);
-      return new Tensor[] {
-          n.needs(0) ? g.div(b).sumTo(as) : null,
-          n.needs(1) ? g.neg().mul(n.saved(0)).div(b.mul(b)).sumTo(bs) : null};
-    }, this, other);
+    return ArithOps.div(this, other);
   }
 
   /** {@code this / c}. */
   public Tensor div(double c) {
-    return record(scalar(c, PointwiseKernels.DIV), "DivBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.div(c)});
+    return ArithOps.div(this, c);
   }
 
   /** {@code -this}. */
   public Tensor neg() {
-    return record(wrap(PointwiseKernels.neg(values()), shape), "NegBackward", new Tensor[] {this}, (g, n) -> new Tensor[] {g.neg()});
+    return ArithOps.neg(this);
   }
 
   static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
     int[] s = Shapes.broadcast(a.shape, b.shape);
     return wrap(PointwiseKernels.binary(a.values(), a.shape, b.values(), b.shape, s, f), s);
-  }
-
-  private static Tensor arith(Tensor a, Tensor b, int op) {
-    int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.arith(a.values(), a.shape, b.values(), b.shape, s, op), s);
-  }
-
-  private Tensor scalar(double c, int op) {
-    return wrap(PointwiseKernels.arithScalar(values(), c, op), shape);
   }
 
   Tensor map(DoubleUnaryOperator f) {
@@ -1634,6 +1682,7 @@ public final class Tensor {
    */
   @Override
   public String toString() {
+    sync();
     String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
     return TensorFormat.format(values(), shape, suffix);
   }

@@ -58,6 +58,32 @@ class GeneratedNodeRuntimeTest {
     assertTrue(!plain.isRequiresGrad());
   }
 
+  /** {@code sum(x^3)} with an original to rerun; {@code original} may be replaced to test the checks. */
+  private static Tensor twice(Tensor x, java.util.function.Function<Tensor[], Tensor> original) {
+    Tensor value = Tensor.noGrad(() -> x.mul(x).mul(x).sum());
+    Pullback pullback = g -> new Tensor[] {Tensor.noGrad(() -> x.square().mul(3 * g.item()))};
+    return Tensor.fromGeneratedPullback("CubeBackward", "Demo.cube", value, pullback, new Tensor[] {x}, original, x);
+  }
+
+  @Test
+  void aNodeWithItsOriginalIsDifferentiatedTwiceAndFreedLikeOthers() {
+    Tensor x = Tensor.randn(new Generator().manualSeed(5), 3).requiresGrad();
+    Tensor h = Autograd.hessian(t -> twice(t, in -> in[0].mul(in[0]).mul(in[0]).sum()), x);
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        assertEquals(i == j ? 6 * x.get(i) : 0.0, h.get(i, j), 1e-12);
+      }
+    }
+    // A graph freed by a plain reverse pass refuses a recorded one as it refuses any other.
+    Tensor out = twice(x, in -> in[0].mul(in[0]).mul(in[0]).sum());
+    out.backward();
+    assertThrows(IllegalStateException.class, () -> Autograd.grad(out, new Tensor[] {x}, null, false, true));
+    // An original that computes something of another shape is an error, not a wrong gradient.
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Autograd.grad(
+        twice(x, in -> in[0].mul(in[0])), new Tensor[] {x}, null, false, true));
+    assertTrue(e.getMessage().contains("CubeBackward") && e.getMessage().contains("[3]"), e.getMessage());
+  }
+
   @Test
   void matmulAdjointsOfEveryRankAgreeWithEagerAutograd() {
     int[][][] shapes = {

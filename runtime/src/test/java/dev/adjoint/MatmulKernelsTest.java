@@ -96,4 +96,28 @@ class MatmulKernelsTest {
     assertTrue(Double.isNaN(r[3 * n + 2]), "an all-zero row still meets the infinity");
     assertEquals(1.0, r[0]);
   }
+
+  @Test
+  void matrixVectorProductsAreBitwiseTheTripleLoop() {
+    Random rnd = new Random(12);
+    for (int[] s : new int[][] {{1, 5}, {3, 7}, {4, 100}, {10, 33}, {103, 100}}) {
+      int n = s[0];
+      int k = s[1];
+      double[] a = random(rnd, n * k);
+      double[] v = random(rnd, k);
+      double[] r = new double[n];
+      MatmulKernels.mm(a, 0, v, 0, r, 0, n, k, 1);
+      assertArrayEquals(naive(a, v, n, k, 1), r, 0.0, "A·v " + n + "x" + k);
+      // the transpose of a k x n matrix, read in place: (Aᵀ)·u with Aᵀ[i][p] = a[p·n + i], u of length n
+      double[] at = new double[k * n];
+      for (int i = 0; i < k; i++) {
+        for (int p = 0; p < n; p++) {
+          at[i * n + p] = a[p * k + i];
+        }
+      }
+      double[] u = random(rnd, n);
+      Tensor product = Tensor.fromArray(a, n, k).t().matmul(Tensor.fromArray(u, n, 1));
+      assertArrayEquals(naive(at, u, k, n, 1), product.toArray(), 0.0, "Aᵀ·u " + k + "x" + n);
+    }
+  }
 }

@@ -10,8 +10,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * GradBench kmeans, gradient of the cost: n = 1,000 points in d = 8 uniform in [0, 1), k = 100 centroids = the
- * last k points (as GradBench: every cluster non-empty).
+ * GradBench kmeans: n = 1,000 points in d = 8 uniform in [0, 1), k = 100 centroids = the last k points (as GradBench:
+ * every cluster non-empty), moved off the points. The gradient of the cost, and GradBench's {@code dir} (its J/H
+ * function): the gradient divided elementwise by the Hessian-vector product with all ones, which is the Hessian's
+ * diagonal because the Hessian is diagonal ({@code 2 n_j} on centroid j's coordinates), as GradBench's PyTorch
+ * reference computes it ({@code vjp} and {@code vhp}); Adjoint's {@code kmeansHvp} is forward over reverse.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -19,6 +22,7 @@ import org.openjdk.jmh.annotations.State;
 public class GbKmeansBench {
   double[][] points;
   double[][] centroids;
+  double[][] ones;
 
   @Setup
   public void setup() {
@@ -40,6 +44,27 @@ public class GbKmeansBench {
       GradBenchInputs.probeSome("kmeans hand vs central differences c" + j,
           () -> GradBench.kmeans(points, centroids), centroids[j], hand[j], 8, 1);
     }
+    ones = new double[100][8];
+    for (double[] row : ones) {
+      java.util.Arrays.fill(row, 1.0);
+    }
+    double[][] dir = dirHand();
+    GradBenchInputs.same("kmeans dir Adjoint vs hand", dir, dirAdjoint());
+    // The Hessian's diagonal (the Hvp with ones) against central differences of the hand-written gradient.
+    double[][] diagonal = GradBenchGrad.kmeansHvp(points, centroids, ones).centroids();
+    for (int j : new int[] {0, 50, 99}) {
+      for (int l : new int[] {0, 7}) {
+        double c = centroids[j][l];
+        double h = 1e-6;
+        centroids[j][l] = c + h;
+        double up = GradBenchHand.kmeans(points, centroids)[j][l];
+        centroids[j][l] = c - h;
+        double down = GradBenchHand.kmeans(points, centroids)[j][l];
+        centroids[j][l] = c;
+        Check.close("kmeans Hessian diagonal vs central differences of the gradient, c" + j + "[" + l + "]",
+            (up - down) / (2 * h), diagonal[j][l], Check.FD);
+      }
+    }
   }
 
   @Benchmark
@@ -55,5 +80,24 @@ public class GbKmeansBench {
   @Benchmark
   public double[][] hand() {
     return GradBenchHand.kmeans(points, centroids);
+  }
+
+  /** GradBench's {@code dir}: Adjoint's gradient over Adjoint's Hessian-vector product with ones. */
+  @Benchmark
+  public double[][] dirAdjoint() {
+    double[][] g = GradBenchGrad.kmeansGradient(points, centroids).centroids();
+    double[][] h = GradBenchGrad.kmeansHvp(points, centroids, ones).centroids();
+    for (int j = 0; j < g.length; j++) {
+      for (int l = 0; l < g[j].length; l++) {
+        g[j][l] /= h[j][l];
+      }
+    }
+    return g;
+  }
+
+  /** GradBench's {@code dir} by hand (cluster means, as its manual tool). */
+  @Benchmark
+  public double[][] dirHand() {
+    return GradBenchNestedHand.kmeansDir(points, centroids);
   }
 }

@@ -597,13 +597,13 @@ public final class AdjointProcessor extends AbstractProcessor {
       ok = false;
     }
     Optional<dev.adjoint.processor.ir.Type> result = ModelTypes.of(method.getReturnType());
-    if (result.isEmpty() || !result.get().differentiable()) {
+    // A record result is checked with the method's shape (read.RecordShapes), on the method.
+    boolean recordResult = dev.adjoint.processor.read.RecordShapes.recordType(method.getReturnType()) != null;
+    if ((result.isEmpty() || !result.get().differentiable()) && !recordResult) {
       error(method, "@Differentiable method '" + name + "' returns "
           + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
-          + ": its result must be double, double[], double[][] or Tensor"
-          + (dev.adjoint.processor.read.RecordShapes.recordType(method.getReturnType()) != null
-              ? " (records are not supported as results yet: return the components as a double[] and build the"
-              + " record in the caller)" : ""));
+          + ": its result must be double, double[], double[][] or Tensor, or a record of double and double[]"
+          + " components");
       ok = false;
     }
     for (Element p : method.getParameters()) {

@@ -22,6 +22,13 @@ class TensorSeedTest {
   }
 
   @Test
+  void hessianThroughTheGeneratedNode() {
+    // mean(3 (a + 3)^2) over 2 elements: the Hessian is diag(6 / 2).
+    Tensor h = dev.adjoint.Autograd.hessian(TensorSeedGrad::meanOfSquares, Tensor.of(2, 3));
+    assertArrayEquals(new double[] {3, 0, 0, 3}, h.toArray(), 1e-12);
+  }
+
+  @Test
   void example4UpstreamOfOnesSumsTheJacobianRows() {
     Tensor m = Tensor.of(new double[][] {{2, 3}}).requiresGrad();
     TensorSeedGrad.mixed(m, mix()).backward(Tensor.of(new double[][] {{1, 1}}));

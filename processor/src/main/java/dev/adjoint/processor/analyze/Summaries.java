@@ -32,6 +32,12 @@ public final class Summaries {
   private final Function<Callee.DifferentiableMethod, ResultAlias> compiled;
   private final Map<String, ResultAlias> compiledCache = new HashMap<>();
 
+  /**
+   * The keys of methods whose callers call their companion's flat overload (records, instance methods),
+   * by {@code companion#name}: the summary of the flat IR holds for the flat call's arguments.
+   */
+  private final Map<String, String> flatKeys = new HashMap<>();
+
   private Summaries(Map<String, ResultAlias> results, Function<Callee.DifferentiableMethod, ResultAlias> compiled) {
     this.results = results;
     this.compiled = compiled;
@@ -44,6 +50,11 @@ public final class Summaries {
       results.put(key(m.ownerCanonicalName(), m.name()), ResultAlias.FRESH);
     }
     Summaries s = new Summaries(results, compiled);
+    for (MethodIr m : methods) {
+      String companion = m.packageName().isEmpty() ? m.companionSimpleName()
+          : m.packageName() + "." + m.companionSimpleName();
+      s.flatKeys.put(key(companion, m.name()), key(m.ownerCanonicalName(), m.name()));
+    }
     boolean changed = true;
     while (changed) {
       changed = false;
@@ -76,7 +87,7 @@ public final class Summaries {
       return ResultAlias.FRESH;
     }
     String k = key(callee.owner(), callee.member());
-    ResultAlias known = results.get(k);
+    ResultAlias known = results.get(callee.flattened() ? flatKeys.getOrDefault(k, k) : k);
     if (known != null) {
       return known;
     }

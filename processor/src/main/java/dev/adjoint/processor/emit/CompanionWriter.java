@@ -106,7 +106,7 @@ public final class CompanionWriter {
    * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp});
    * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter); a method
    * named in {@code shapes} (an instance method, or one with record parameters) gets members that take its
-   * public signature ({@link RecordGradients}) and no forward-mode members.
+   * public signature ({@link RecordGradients}), forward-mode members among them ({@link ShapedForwardModes}).
    */
   public static JavaFile write(String packageName, String simpleName, String ownerCanonicalName,
       List<AdjointProgram> programs, List<? extends Element> origins, Map<String, ResultAlias> aliases,
@@ -133,10 +133,13 @@ public final class CompanionWriter {
     for (AdjointProgram program : programs) {
       boolean helper = helpers.contains(program.method().name());
       Shape shape = shapes.get(program.method().name());
+      RecordGradients shaped = shape == null ? null : new RecordGradients(shape, program.method());
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper,
-          shape == null ? null : new RecordGradients(shape, program.method())).addTo(companion);
+          shaped).addTo(companion);
       if (shape == null) {
         ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
+      } else if (!helper) {
+        ShapedForwardModes.addTo(companion, program, shaped, packageName, simpleName);
       }
     }
     addArrayStrings(companion, programs);
@@ -197,6 +200,8 @@ public final class CompanionWriter {
       }
       if (tensorResult) {
         companion.addMethod(tensorPrimal(args));
+      } else if (recordResult()) {
+        // no public primal of a record result: the original is one, and the flat primal has its parameters
       } else {
         MethodSpec.Builder primal = MethodSpec.methodBuilder(method.name())
             .addJavadoc(helper ? "The forward pass of $L, through its tape (the helper may be private).\n"
@@ -247,6 +252,18 @@ public final class CompanionWriter {
         companion.addType(tape());
         return;
       }
+      if (!recordResult()) {
+        addForward(companion, copies);
+      }
+      addGradientAndVjps(companion, args, tapeArgs);
+    }
+
+    /** Whether the method returns a record: its IR returns the record packed ({@link RecordResultMembers}). */
+    private boolean recordResult() {
+      return shape != null && shape.result() != null;
+    }
+
+    private void addForward(TypeSpec.Builder companion, CodeBlock copies) {
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
           .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
               + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
@@ -255,7 +272,9 @@ public final class CompanionWriter {
           .addParameters(api())
           .addStatement("return new $T($L)", tapeClass, copies)
           .build());
+    }
 
+    private void addGradientAndVjps(TypeSpec.Builder companion, String args, String tapeArgs) {
       if (scalarResult || tensorResult) {
         CodeBlock body = tensorMode
             ? CodeBlock.of("return new $T($L).backward()", tapeClass, args)
@@ -270,6 +289,9 @@ public final class CompanionWriter {
             .build());
       }
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+      if (recordResult()) {
+        companion.addMethod(RecordResultMembers.vjp(method, shape, gradientClass, visibility()));
+      }
       if (!tensorMode && shape == null && Recomputable.of(program)) {
         // (Instance methods and methods of records are called through their flat members: never recomputed.)
         companion.addMethod(MethodSpec.methodBuilder(Recomputable.pullbackName(method.name()))
@@ -356,11 +378,16 @@ public final class CompanionWriter {
       }
       CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
       // Generated locals are node$...: user names have no '$', and a parameter GeneratedNames renames ends in it.
-      return m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
-              + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build())
-          .addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
-              + " new $T[] {$L}, $L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
-              CodeBlock.join(saved, ", "), inputs)
+      m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
+          + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build());
+      boolean twice = TensorRecompute.applies(helper, shape != null);
+      if (twice) {
+        m.addComment("a reverse pass that records a graph differentiates the original method again");
+        m.addStatement(TensorRecompute.declaration(method, checks.build()));
+      }
+      return m.addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
+              + " new $T[] {$L}, $L$L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
+              CodeBlock.join(saved, ", "), twice ? "node$original, " : "", inputs)
           .build();
     }
 
@@ -737,10 +764,13 @@ public final class CompanionWriter {
       }
       reverseSweep(code, false);
       code.addStatement("return $L", newGradient());
-      return MethodSpec.methodBuilder(method.name() + "Vjp")
-          .addJavadoc("The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
-              + " call.\n\n@throws IllegalArgumentException if {@code upstream} does not have the result's shape\n",
-              source)
+      return MethodSpec.methodBuilder(recordResult() ? RecordResultMembers.packedVjp(method) : method.name() + "Vjp")
+          .addJavadoc(recordResult()
+              ? "Generated plumbing, not API: the vector-Jacobian product of $L for an upstream packed like its"
+                  + " record result (double slots depth first, arrays element by element).\n"
+              : "The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
+                  + " call.\n\n@throws IllegalArgumentException if {@code upstream} does not have the result's"
+                  + " shape\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(gradientClass)
           .addParameters(api())

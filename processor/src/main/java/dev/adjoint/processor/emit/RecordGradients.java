@@ -107,6 +107,49 @@ final class RecordGradients {
         : ClassName.bestGuess(((Shape.Composite) part.node()).javaType());
   }
 
+  /** The record the method returns, or null ({@link Shape#result}). */
+  Shape.Composite result() {
+    return shape.result();
+  }
+
+  /** The leaves of the shape, in the IR's parameter order. */
+  List<Shape.Located> leaves() {
+    return leaves;
+  }
+
+  /** The IR parameter of the {@code k}-th leaf, as the members' code names it. */
+  MethodIr.Parameter flatParameter(int k) {
+    return flat(k);
+  }
+
+  /**
+   * The Java path of leaf {@code k} in a value shaped like the parameters whose names carry {@code prefix}
+   * ({@code t$p.q().a()} for the tangent of {@code p}); a plain part's leaf is {@code prefix} and its name.
+   */
+  String leafPath(int k, String prefix) {
+    Shape.Located l = leaves.get(k);
+    return plain(l.part()) ? prefix + flat(k).name() : prefix + path(k);
+  }
+
+  /** Whether leaf {@code k} is a plain part (one IR parameter under its own name). */
+  boolean plainLeaf(int k) {
+    return plain(leaves.get(k).part());
+  }
+
+  /**
+   * One parameter per part with a gradient, of the part's public type, named {@code prefix} and the part's
+   * name: the tangents of {@code mJvp}, the directions of {@code mHvp}.
+   */
+  List<ParameterSpec> prefixedGradientParts(String prefix) {
+    List<ParameterSpec> out = new ArrayList<>();
+    for (Shape.Part part : shape.parts()) {
+      if (part.gradient()) {
+        out.add(ParameterSpec.builder(javaType(part), prefix + name(part)).build());
+      }
+    }
+    return out;
+  }
+
   /** The members' parameters: {@code self} first for an instance method, records whole. */
   List<ParameterSpec> parameters() {
     List<ParameterSpec> out = new ArrayList<>();

@@ -13,10 +13,25 @@ import java.util.List;
  * @param owner the canonical name of the method's class
  * @param instance whether the method is an instance method (its first part is {@code self})
  * @param parts one per public parameter, {@code self} first for an instance method
+ * @param result the record the method returns, or null for a {@code double} or array result: the IR's
+ *     result is then its "packed" form, a {@code double[]} of the record's double slots, depth first,
+ *     arrays element by element ({@link #packedSlots})
  */
-public record Shape(String owner, boolean instance, List<Part> parts) {
+public record Shape(String owner, boolean instance, List<Part> parts, Composite result) {
   public Shape {
     parts = List.copyOf(parts);
+  }
+
+  public Shape(String owner, boolean instance, List<Part> parts) {
+    this(owner, instance, parts, null);
+  }
+
+  /** The leaves of a record result in packing order, with their accessor paths from the record ({@code .w()}). */
+  public static List<Located> packedSlots(Composite result) {
+    List<Located> out = new ArrayList<>();
+    Part part = new Part("", result, true);
+    collect(part, result, "", new ArrayList<>(), out);
+    return out;
   }
 
   /**

@@ -156,7 +156,8 @@ public final class MethodReader {
   private Optional<MethodIr> readMethod() {
     MethodTree tree = trees.getTree(method);
     Origin origin = origin(tree);
-    Type returnType = ModelTypes.of(method.getReturnType()).orElse(null);
+    Type returnType = RecordResults.returnsRecord(method) ? Type.VECTOR // the packed record (RecordResults)
+        : ModelTypes.of(method.getReturnType()).orElse(null);
     List<MethodIr.Parameter> parameters = new ArrayList<>();
     Map<String, Expr.Var> parameterScope = new LinkedHashMap<>();
     Optional<dev.adjoint.processor.ir.Shape> shape;
@@ -349,10 +350,14 @@ public final class MethodReader {
         if (e == null) {
           throw new Unsupported(s, "a @Differentiable method must return a value");
         }
-        Type returnType = ModelTypes.of(method.getReturnType()).orElse(Type.DOUBLE);
-        Expr value = returnType instanceof Type.DoubleArray
-            ? arrays.value(e, returnType, true) : convert(expression(e), returnType, e);
-        out.add(new Stmt.Return(value, origin));
+        if (records.results.active()) {
+          records.results.returnStatement(e, origin, out); // the packed record
+        } else {
+          Type returnType = ModelTypes.of(method.getReturnType()).orElse(Type.DOUBLE);
+          Expr value = returnType instanceof Type.DoubleArray
+              ? arrays.value(e, returnType, true) : convert(expression(e), returnType, e);
+          out.add(new Stmt.Return(value, origin));
+        }
       }
       case TRY -> throw new Unsupported(s,
           "try statements are not supported in a @Differentiable method: move error handling to the caller");
@@ -548,6 +553,9 @@ public final class MethodReader {
     switch (e.getKind()) {
       case ASSIGNMENT -> {
         AssignmentTree a = (AssignmentTree) e;
+        if (records.assignment(a, origin, out)) {
+          return;
+        }
         ExpressionTree rhs = unparen(a.getExpression());
         // A new array (checked by arrayValue: new, an initializer, clone() or a @Differentiable call).
         boolean fresh = rhs instanceof NewArrayTree || rhs instanceof MethodInvocationTree;

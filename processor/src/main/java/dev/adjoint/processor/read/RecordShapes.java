@@ -37,9 +37,9 @@ public final class RecordShapes {
   }
 
 
-  /** Whether {@code method} needs a {@link Shape}: an instance method, or a record parameter. */
+  /** Whether {@code method} needs a {@link Shape}: an instance method, a record parameter or a record result. */
   static boolean shaped(ExecutableElement method) {
-    if (!method.getModifiers().contains(Modifier.STATIC)) {
+    if (!method.getModifiers().contains(Modifier.STATIC) || recordType(method.getReturnType()) != null) {
       return true;
     }
     return method.getParameters().stream().anyMatch(p -> recordType(p.asType()) != null);
@@ -85,7 +85,29 @@ public final class RecordShapes {
       throw new Refused(method, "Tensor parameters are not supported beside record parameters yet: pass the"
           + " record's components as parameters");
     }
-    return Optional.of(new Shape(owner.getQualifiedName().toString(), instance, parts));
+    return Optional.of(new Shape(owner.getQualifiedName().toString(), instance, parts, result(method)));
+  }
+
+  /**
+   * The record {@code method} returns, or null: a tree of {@code double} and {@code double[]} components
+   * (design.md §7: the VJP takes an upstream of the same record type).
+   */
+  private static Shape.Composite result(ExecutableElement method) {
+    TypeElement record = recordType(method.getReturnType());
+    if (record == null) {
+      return null;
+    }
+    Shape.Composite node = (Shape.Composite) recordNode(record, "", true, method, new ArrayList<>());
+    for (Shape.Located l : Shape.packedSlots(node)) {
+      Type t = l.leaf().type();
+      if (t != Type.DOUBLE && t != Type.VECTOR) {
+        throw new Refused(method, "'" + method.getSimpleName() + "' returns the record " + record.getSimpleName()
+            + ", whose component '" + String.join(".", l.components()) + "' is " + t.java() + ": a record result"
+            + " may hold only double and double[] components (and records of those); return a record without it,"
+            + " or return " + (t == Type.MATRIX ? "its rows as double[] components" : "it from another method"));
+      }
+    }
+    return node;
   }
 
   /** The object of an instance method: a record's components, or a class's fields (constants). */

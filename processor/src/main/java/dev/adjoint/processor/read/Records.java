@@ -36,61 +36,40 @@ import javax.lang.model.util.ElementFilter;
  * {@link RecordShapes} builds the shapes.
  */
 final class Records {
-  /**
-   * A record or object value of the body, or one of its leaves: a node of a shape with, for a leaf, the
-   * variable that holds it, for a record or object, its components' values; {@code display} is how the
-   * source names it, for messages.
-   */
-  private record Value(Shape.Node node, Expr.Var var, List<Value> children, String display) {
-    /** The value of a parameter or of {@code this}: its leaves are the flat parameters {@code flat$...}. */
-    static Value of(Shape.Node node, String flat, String display) {
-      if (node instanceof Shape.Leaf l) {
-        return new Value(node, new Expr.Var(flat, l.type()), List.of(), display);
-      }
-      List<Value> children = new ArrayList<>();
-      for (Shape.Node c : ((Shape.Composite) node).components()) {
-        children.add(of(c, Shape.flatName(flat, List.of(Shape.name(c.access()))), display + c.access()));
-      }
-      return new Value(node, null, children, display);
-    }
-
-    Value component(String name) {
-      if (node instanceof Shape.Composite c) {
-        for (int i = 0; i < c.components().size(); i++) {
-          if (Shape.name(c.components().get(i).access()).equals(name)) {
-            return children.get(i);
-          }
-        }
-      }
-      return null;
-    }
-
-    boolean isRecord() {
-      return node instanceof Shape.Composite c && c.record();
-    }
-
-    void leaves(List<Expr> out) {
-      if (var != null) {
-        out.add(var);
-        return;
-      }
-      for (Value c : children) {
-        c.leaves(out);
-      }
-    }
-  }
-
   private final MethodReader reader;
-  private final Map<String, Value> parameters = new HashMap<>();
+  private final Map<String, RecordValue> parameters = new HashMap<>();
   /** Record locals, by the name of the marker variable the reader's scopes hold for them. */
-  private final Map<String, Value> locals = new HashMap<>();
+  private final Map<String, RecordValue> locals = new HashMap<>();
   /** The arrays record locals hold that were created for them: read-only, as parameters are. */
   private final java.util.Set<String> readOnly = new java.util.HashSet<>();
   /** {@code this} of an instance method; null in a static method. */
-  private Value self;
+  private RecordValue self;
+
+  /** Record results: returning one, and record locals given one by a call. */
+  final RecordResults results;
+  private final RecordAssignments assignments;
 
   Records(MethodReader reader) {
     this.reader = reader;
+    this.results = new RecordResults(reader, this);
+    this.assignments = new RecordAssignments(reader);
+  }
+
+  /**
+   * Reads {@code name = value;} into {@code out} when {@code name} is a record local (which then has
+   * variables of its own, {@link RecordAssignments}); false for any other assignment.
+   */
+  boolean assignment(com.sun.source.tree.AssignmentTree a, dev.adjoint.processor.ir.Origin origin,
+      List<dev.adjoint.processor.ir.Stmt> out) {
+    String name = RecordAssignments.name(a.getVariable());
+    Expr.Var marker = name == null ? null : reader.local(name);
+    RecordValue target = marker == null ? null : locals.get(marker.name());
+    if (target == null) {
+      return false;
+    }
+    RecordValue value = valueOf(a.getExpression(), (Shape.Composite) target.node(), name, out, origin);
+    RecordAssignments.assign(target, value, origin, out);
+    return true;
   }
 
   // ---------------------------------------------------------------- parameters
@@ -105,12 +84,13 @@ final class Records {
       String name = Shape.flatName(l.part().name(), l.components());
       out.add(new MethodIr.Parameter(name, l.leaf().type(), !l.leaf().differentiable()));
     }
+    results.returns(shape.result());
     for (int i = 0; i < shape.parts().size(); i++) {
       Shape.Part part = shape.parts().get(i);
       if (shape.instance() && i == 0) {
-        self = Value.of(part.node(), part.name(), "this");
+        self = RecordValue.of(part.node(), part.name(), "this");
       } else if (part.node() instanceof Shape.Composite) {
-        parameters.put(part.name(), Value.of(part.node(), part.name(), part.name()));
+        parameters.put(part.name(), RecordValue.of(part.node(), part.name(), part.name()));
       }
     }
     return out;
@@ -145,7 +125,7 @@ final class Records {
   static void refuseConstruction(Tree at, TypeElement type) {
     if (type != null && type.getKind() == ElementKind.RECORD) {
       throw new Unsupported(at, "a new record can only initialise a record local here (P q = new P(a, b);): declare"
-          + " one and use it; records are not supported as results yet");
+          + " one and use it");
     }
   }
 
@@ -153,7 +133,7 @@ final class Records {
    * The record or object value {@code t} denotes (a record parameter, {@code this}, an accessor or field of
    * one), or null when it denotes none; throws for a field of {@code this} the companion cannot read.
    */
-  private Value value(ExpressionTree tree) {
+  private RecordValue value(ExpressionTree tree) {
     ExpressionTree t = MethodReader.unparen(tree);
     if (t instanceof IdentifierTree id) {
       String name = id.getName().toString();
@@ -164,7 +144,7 @@ final class Records {
       if (local != null) {
         return locals.get(local.name());
       }
-      Value v = parameters.get(name);
+      RecordValue v = parameters.get(name);
       return v != null ? v : field(t, name);
     }
     if (t instanceof MemberSelectTree ms) {
@@ -172,12 +152,12 @@ final class Records {
       if (target instanceof IdentifierTree id && id.getName().contentEquals("this")) {
         return self == null ? null : field(t, ms.getIdentifier().toString());
       }
-      Value owner = valueOrNull(target);
+      RecordValue owner = valueOrNull(target);
       return owner == null ? null : owner.component(ms.getIdentifier().toString());
     }
     if (t instanceof MethodInvocationTree call && call.getArguments().isEmpty()) {
       if (call.getMethodSelect() instanceof MemberSelectTree ms) {
-        Value owner = valueOrNull(MethodReader.unparen(ms.getExpression()));
+        RecordValue owner = valueOrNull(MethodReader.unparen(ms.getExpression()));
         return owner != null && owner.isRecord() ? owner.component(ms.getIdentifier().toString()) : null;
       }
       if (call.getMethodSelect() instanceof IdentifierTree id && self != null && self.isRecord()) {
@@ -187,7 +167,7 @@ final class Records {
     return null;
   }
 
-  private Value valueOrNull(ExpressionTree t) {
+  private RecordValue valueOrNull(ExpressionTree t) {
     if (t instanceof IdentifierTree || t instanceof MemberSelectTree || t instanceof MethodInvocationTree) {
       return value(t);
     }
@@ -195,7 +175,7 @@ final class Records {
   }
 
   /** The field {@code name} of {@code this}, or null when the owner has no instance field of that name. */
-  private Value field(Tree at, String name) {
+  private RecordValue field(Tree at, String name) {
     if (self == null) {
       return null;
     }
@@ -203,7 +183,7 @@ final class Records {
       if (!f.getSimpleName().contentEquals(name) || f.getModifiers().contains(Modifier.STATIC)) {
         continue;
       }
-      Value v = self.component(name);
+      RecordValue v = self.component(name);
       if (v != null && self.isRecord()) {
         for (RecordComponentElement rc : reader.owner.getRecordComponents()) {
           if (rc.getSimpleName().contentEquals(name) && reader.trees.getTree(rc.getAccessor()) != null) {
@@ -275,7 +255,7 @@ final class Records {
     } else if (init != null && MethodReader.unparen(init) instanceof com.sun.source.tree.NewClassTree nc) {
       type = reader.resolveType((ExpressionTree) nc.getIdentifier());
     } else if (init != null) {
-      Value value = valueOrNull(MethodReader.unparen(init));
+      RecordValue value = valueOrNull(MethodReader.unparen(init));
       if (value != null && value.isRecord()) {
         type = reader.elements.getTypeElement(((Shape.Composite) value.node()).javaType());
       }
@@ -293,27 +273,39 @@ final class Records {
     } catch (RecordShapes.Refused r) {
       throw new Unsupported(v, r.getMessage());
     }
-    Value value = valueOf(init, (Shape.Composite) node, name, out, origin);
+    RecordValue value = valueOf(init, (Shape.Composite) node, name, out, origin);
+    if (assignments.reassigned(name)) {
+      value = assignments.own(value, name, v, out, origin);
+    }
     Expr.Var marker = reader.declare(name, new Type.Named("record " + type.getQualifiedName()), v);
     locals.put(marker.name(), value);
     return true;
   }
 
   /** The value {@code init} gives a record of {@code node}'s type, its components' statements into {@code out}. */
-  private Value valueOf(ExpressionTree tree, Shape.Composite node, String display,
+  RecordValue valueOf(ExpressionTree tree, Shape.Composite node, String display,
       List<dev.adjoint.processor.ir.Stmt> out, dev.adjoint.processor.ir.Origin origin) {
     ExpressionTree init = MethodReader.unparen(tree);
-    Value existing = valueOrNull(init);
+    RecordValue existing = valueOrNull(init);
     if (existing != null) {
       if (!(existing.node() instanceof Shape.Composite c) || !c.javaType().equals(node.javaType())) {
         throw new Unsupported(tree, "expected a " + simple(node.javaType()) + " here");
       }
       return existing; // records are values: the same components, read-only on both sides
     }
+    if (init instanceof MethodInvocationTree call) {
+      RecordValue returned = results.fromCall(call, node, display, out, origin);
+      if (returned != null) {
+        if (!(returned.node() instanceof Shape.Composite c) || !c.javaType().equals(node.javaType())) {
+          throw new Unsupported(tree, "expected a " + simple(node.javaType()) + " here");
+        }
+        return returned;
+      }
+    }
     if (!(init instanceof com.sun.source.tree.NewClassTree nc)) {
       throw new Unsupported(tree, "a record local must be initialised with new " + simple(node.javaType())
           + "(...) or with a record value (a record parameter, one of its record components, another record"
-          + " local)");
+          + " local, a call of a @Differentiable method that returns one)");
     }
     TypeElement type = reader.resolveType((ExpressionTree) nc.getIdentifier());
     if (type == null || !type.getQualifiedName().contentEquals(node.javaType()) || nc.getClassBody() != null) {
@@ -324,7 +316,7 @@ final class Records {
       throw new Unsupported(tree, "call the canonical constructor of " + type.getSimpleName() + ", with one argument"
           + " per component");
     }
-    List<Value> children = new ArrayList<>();
+    List<RecordValue> children = new ArrayList<>();
     for (int i = 0; i < node.components().size(); i++) {
       Shape.Node child = node.components().get(i);
       ExpressionTree arg = nc.getArguments().get(i);
@@ -336,22 +328,25 @@ final class Records {
       Type t = ((Shape.Leaf) child).type();
       Expr.Var same = immutableArray(arg, t);
       if (same != null) {
-        children.add(new Value(child, same, List.of(), display + "." + name + "()"));
+        children.add(new RecordValue(child, same, List.of(), display + "." + name + "()"));
         continue;
       }
       if (t instanceof Type.IntArray) {
         throw new Unsupported(arg, "an int[] component of a record local must be an int[] parameter or a component"
             + " of a record parameter");
       }
-      Expr e = t instanceof Type.DoubleArray ? reader.arrays.value(arg, t, false) : reader.convert(reader.expression(arg), t, arg);
-      Expr.Var var = new Expr.Var(reader.fresh(display + "$" + name), t);
+      // (a returned record is packed into a new array at once: it may hold any array, as return may)
+      Expr e = t instanceof Type.DoubleArray ? reader.arrays.value(arg, t, results.returning())
+          : reader.convert(reader.expression(arg), t, arg);
+      // (display is how the source names the record, p.q() for a nested one: variable names keep p$q)
+      Expr.Var var = new Expr.Var(reader.fresh(display.replace("()", "").replace('.', '$') + "$" + name), t);
       out.add(new dev.adjoint.processor.ir.Stmt.Declare(var, e, origin));
       if (t instanceof Type.DoubleArray) {
         readOnly.add(var.name());
       }
-      children.add(new Value(child, var, List.of(), display + "." + name + "()"));
+      children.add(new RecordValue(child, var, List.of(), display + "." + name + "()"));
     }
-    return new Value(node, null, children, display);
+    return new RecordValue(node, null, children, display);
   }
 
   /** The variable of an array argument that never changes (an array parameter, an array a record holds), or null. */
@@ -359,7 +354,7 @@ final class Records {
     if (t instanceof Type.Scalar) {
       return null;
     }
-    Value v = valueOrNull(MethodReader.unparen(arg));
+    RecordValue v = valueOrNull(MethodReader.unparen(arg));
     if (v != null && v.var() != null && v.var().type().equals(t)) {
       return v.var();
     }
@@ -390,7 +385,7 @@ final class Records {
 
   /** A leaf read, or null when {@code t} is not about a record or object; refuses a whole record. */
   Expr read(ExpressionTree t) {
-    Value v = value(t);
+    RecordValue v = value(t);
     if (v == null) {
       return null;
     }
@@ -399,10 +394,10 @@ final class Records {
     }
     throw new Unsupported(t, "'" + t + "' is a " + (v.isRecord() ? "record" : "object") + ": a @Differentiable"
         + " method reads its components through their accessors (" + example(v) + "), passes it to a"
-        + " @Differentiable method or declares a record local with it; records are not supported as results yet");
+        + " @Differentiable method, declares a record local with it or returns it");
   }
 
-  private static String example(Value v) {
+  private static String example(RecordValue v) {
     Shape.Composite c = (Shape.Composite) v.node();
     String first = c.components().isEmpty() ? "x" : Shape.name(c.components().get(0).access());
     return v.display() + "." + first + (c.record() ? "()" : "");
@@ -413,13 +408,21 @@ final class Records {
    * {@code this} or of a record), or a {@code @Differentiable} method given a record; null for any other.
    */
   Expr call(MethodInvocationTree call) {
+    return call(call, false);
+  }
+
+  /**
+   * As {@link #call(MethodInvocationTree)}; a call of a method that returns a record is read (its packed
+   * result, a {@code double[]}) only when {@code recordResult}, for {@link RecordResults}, else refused.
+   */
+  Expr call(MethodInvocationTree call, boolean recordResult) {
     Expr accessor = call.getArguments().isEmpty() ? leafOrNull(call) : null;
     if (accessor != null) {
       return accessor;
     }
     ExpressionTree select = call.getMethodSelect();
     String name;
-    Value receiver = null;
+    RecordValue receiver = null;
     TypeElement type;
     if (select instanceof MemberSelectTree ms) {
       name = ms.getIdentifier().toString();
@@ -431,10 +434,7 @@ final class Records {
         }
         type = reader.elements.getTypeElement(((Shape.Composite) receiver.node()).javaType());
       } else {
-        if (!anyRecordArgument(call)) {
-          return null;
-        }
-        type = reader.resolveType(target);
+        type = anyRecordArgument(call) || returnsRecord(call) ? reader.resolveType(target) : null;
         if (type == null) {
           return null;
         }
@@ -448,7 +448,7 @@ final class Records {
           return null; // javac refuses an instance call from a static context
         }
         receiver = self;
-      } else if (!anyRecordArgument(call)) {
+      } else if (!anyRecordArgument(call) && !RecordResults.returnsRecord(only)) {
         return null;
       }
     } else {
@@ -484,21 +484,35 @@ final class Records {
       throw new Unsupported(call, "'" + name + "' is inherited: a @Differentiable method calls instance methods"
           + " declared in its own class");
     }
+    if (RecordResults.returnsRecord(target) && !recordResult) {
+      throw new Unsupported(call, RecordResults.declareLocal(call, target));
+    }
     reader.recordCall(call, target);
     return differentiableCall(call, type, target, receiver);
   }
 
   private Expr leafOrNull(MethodInvocationTree call) {
-    Value v = value(call);
+    RecordValue v = value(call);
     if (v == null) {
       return null;
     }
     return read(call);
   }
 
+  /** Whether {@code call}, of a static method through its class ({@code F.step(...)}), returns a record. */
+  private boolean returnsRecord(MethodInvocationTree call) {
+    if (!(call.getMethodSelect() instanceof MemberSelectTree ms)) {
+      return false;
+    }
+    TypeElement type = reader.resolveType(MethodReader.unparen(ms.getExpression()));
+    ExecutableElement only = type == null ? null : single(type, ms.getIdentifier().toString(),
+        call.getArguments().size());
+    return only != null && RecordResults.returnsRecord(only);
+  }
+
   private boolean anyRecordArgument(MethodInvocationTree call) {
     for (ExpressionTree a : call.getArguments()) {
-      Value v = valueOrNull(MethodReader.unparen(a));
+      RecordValue v = valueOrNull(MethodReader.unparen(a));
       if (v != null && v.node() instanceof Shape.Composite) {
         return true;
       }
@@ -523,7 +537,7 @@ final class Records {
 
   /** The call with the receiver's and every record argument's leaves in place of the values. */
   private Expr differentiableCall(MethodInvocationTree call, TypeElement type, ExecutableElement target,
-      Value receiver) {
+      RecordValue receiver) {
     Shape shape;
     try {
       shape = RecordShapes.shape(target).orElseThrow();
@@ -546,7 +560,7 @@ final class Records {
       ExpressionTree argTree = call.getArguments().get(i);
       Shape.Node node = shape.parts().get(part).node();
       if (node instanceof Shape.Composite c) {
-        Value v = valueOrNull(MethodReader.unparen(argTree));
+        RecordValue v = valueOrNull(MethodReader.unparen(argTree));
         if (v == null || !(v.node() instanceof Shape.Composite vc) || !vc.javaType().equals(c.javaType())) {
           throw new Unsupported(argTree, "pass a record of type " + simple(c.javaType()) + " here: a record"
               + " parameter, a record local or a record component (declare a local for a new record:"
@@ -568,8 +582,9 @@ final class Records {
       }
       args.add(a);
     }
-    Type result = ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
-        "'" + target.getSimpleName() + "' returns an unsupported type"));
+    Type result = RecordResults.returnsRecord(target) ? Type.VECTOR // the packed record
+        : ModelTypes.of(target.getReturnType()).orElseThrow(() -> new Unsupported(call,
+            "'" + target.getSimpleName() + "' returns an unsupported type"));
     if (reader.trees.getTree(target) == null
         && reader.elements.getTypeElement(ModelTypes.companionName(type)) == null) {
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + target.getSimpleName() + "' is @Differentiable"

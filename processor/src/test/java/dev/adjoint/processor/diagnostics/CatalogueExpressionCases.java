@@ -5,7 +5,6 @@ import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.refused;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.sources;
 import static dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.thrownBy;
 
-import dev.adjoint.Autograd;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.diagnostics.DiagnosticsCatalogue.Reported;
 import dev.adjoint.processor.testing.CompiledCompanion;
@@ -234,14 +233,5 @@ final class CatalogueExpressionCases {
             }
             """).callStatic("demo.FGrad", "f", Tensor.of(3.0, 4.0).requiresGrad())),
         "IllegalStateException: demo.F.f reads the static final tensor demo.F.W, which requires grad"));
-    row("a second derivative through a generated node (`Autograd.hessian`, `createGraph`; found at run time)",
-        new Reported(() -> {
-          CompiledCompanion c = companion("""
-              @Differentiable public static Tensor f(Tensor x) {
-                return x.mul(x).mul(x).sum();
-              }
-              """);
-          return thrownBy(() -> Autograd.hessian(t -> (Tensor) c.callStatic("demo.FGrad", "f", t), Tensor.of(1.0, 2.0)));
-        }, "UnsupportedOperationException: a second derivative through demo.F.f"));
   }
 }

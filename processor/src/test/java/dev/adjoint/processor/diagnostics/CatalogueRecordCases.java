@@ -147,7 +147,8 @@ final class CatalogueRecordCases {
         }
         """, "'P.norm' is not @Differentiable: a @Differentiable method calls a record's accessors, and other methods"
         + " of a record or object only when they are @Differentiable"));
-    row("a record local without a value, or initialised with something else than `new P(...)` or a record value",
+    row("a record local without a value, or initialised with something else than `new P(...)`, a record value or a"
+        + " call returning a record",
         refused("""
             record P(double a, double b) {}
             @Differentiable static double f(P p, boolean c) {
@@ -163,14 +164,15 @@ final class CatalogueRecordCases {
               return q.a();
             }
             """, "a record local needs an initializer"));
-    row("reassigning a record local", refused("""
-        record P(double a, double b) {}
+    row("reassigning a record local with a component that is not a `double`", refused("""
+        record P(double a, double[] w) {}
         @Differentiable static double f(P p, double x) {
-          P q = new P(x, x);
-          q = p; // ERROR
+          P q = new P(x, p.w()); // ERROR
+          q = p;
           return q.a();
         }
-        """, "reassigning the record local 'q' is not supported yet: declare another local for the new record"));
+        """, "the record local 'q' is reassigned, and its record P has a component of type double[]: only records"
+        + " of double components can be reassigned"));
     row("writing into an array a record local holds", refused("""
         record P(double a, double[] w) {}
         @Differentiable static double f(double x) {
@@ -213,13 +215,37 @@ final class CatalogueRecordCases {
           return g(new P(x, x)); // ERROR
         }
         """, "a new record can only initialise a record local here (P q = new P(a, b);)"));
-    row("a record result", refused("""
-        record P(double a, double b) {}
+    row("a record result with a component that is not a `double` or `double[]`", refused("""
+        record P(double a, int n) {}
         @Differentiable static P f(double x) { // ERROR
-          return null;
+          return new P(x, 1);
         }
-        """, "@Differentiable method 'f' returns demo.F.P: its result must be double, double[], double[][] or Tensor"
-        + " (records are not supported as results yet"));
+        """, "'f' returns the record P, whose component 'n' is int: a record result may hold only double and double[]"
+        + " components"), refused("""
+        record P(double a, double[][] m) {}
+        @Differentiable static P f(double x) { // ERROR
+          return new P(x, new double[][] {{x}});
+        }
+        """, "'f' returns the record P, whose component 'm' is double[][]: a record result may hold only double and"
+        + " double[] components (and records of those); return a record without it, or return its rows as double[]"
+        + " components"));
+    row("a call that returns a record, not as a record local's value", refused("""
+        record P(double a, double b) {}
+        @Differentiable static P g(double x) { return new P(x, 2 * x); }
+        @Differentiable static double f(double x) {
+          return g(x).b(); // ERROR
+        }
+        """, "'g' returns the record P: declare a record local for its result (P r = g(x);) and read its components"
+        + " from the local"));
+    row("a record local given a call's record with an array component", refused("""
+        record P(double a, double[] w) {}
+        @Differentiable static P g(double x) { return new P(x, new double[] {x}); }
+        @Differentiable static double f(double x) {
+          P p = g(x); // ERROR
+          return p.a();
+        }
+        """, "this call returns a P, which has the array component 'w': a @Differentiable method can take a record"
+        + " result of double components only, for now"));
     row("a call that passes something other than a record parameter (or component) where a record is expected",
         refused("""
             record P(double a, double b) {}

@@ -97,6 +97,41 @@ public final class RecordCheck {
     return v;
   }
 
+  /** A copy of {@code v} with its double slots, depth first, replaced by {@code values}. */
+  public static Object withSlots(Object v, double[] values) {
+    return set(v, new int[] {0}, values);
+  }
+
+  private static Object set(Object v, int[] k, double[] values) {
+    if (v instanceof Double) {
+      return values[k[0]++];
+    }
+    if (v instanceof double[] a) {
+      double[] c = new double[a.length];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = values[k[0]++];
+      }
+      return c;
+    }
+    if (v instanceof double[][] m) {
+      double[][] c = new double[m.length][];
+      for (int i = 0; i < m.length; i++) {
+        c[i] = (double[]) set(m[i], k, values);
+      }
+      return c;
+    }
+    if (v != null && v.getClass().isRecord()) {
+      Map<String, Object> components = CompiledCompanion.components(v);
+      Object[] out = new Object[components.size()];
+      int i = 0;
+      for (Object c : components.values()) {
+        out[i++] = set(c, k, values);
+      }
+      return construct(v.getClass(), out);
+    }
+    return v;
+  }
+
   public static Object construct(Class<?> record, Object... values) {
     Class<?>[] types = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getType)
         .toArray(Class<?>[]::new);
