@@ -13,11 +13,15 @@ final class ChunkPositions {
   int topSize;
   private int readChunk;
   private int readPosition;
-  /** While a checkpointed segment is replayed: where the tape ended and was read before it, else -1. */
-  private int baseFull = -1;
-  private int baseTopSize;
-  private int baseReadChunk;
-  private int baseReadPosition;
+  /**
+   * While checkpointed segments are replayed: where the tape ended and was read before each, four ints a
+   * replay, innermost last. Replays nest when a callee recording onto its caller's tapes replays a segment of
+   * its own inside the caller's replay; each ends before the one it is inside.
+   */
+  private int[] bases = NO_BASES;
+  private int replays;
+
+  private static final int[] NO_BASES = new int[0];
 
   /** The length the top chunk grows to by copying, or 0 when it is full-sized and a new chunk must start. */
   static int grownLength(int length) {
@@ -50,37 +54,44 @@ final class ChunkPositions {
     return (long) full * CHUNK + topSize;
   }
 
+  /** The read cursor as a position: the number of values below it. */
+  long cursor() {
+    return (long) readChunk * CHUNK + readPosition;
+  }
+
+  /** Puts the read cursor at {@code position} (at most {@link #size()}): the next read is the value below it. */
+  void seek(long position) {
+    readChunk = (int) (position / CHUNK);
+    readPosition = (int) (position % CHUNK);
+  }
+
   void clear() {
     full = 0;
     topSize = 0;
     readChunk = 0;
     readPosition = 0;
-    baseFull = -1;
+    replays = 0;
   }
 
-  /**
-   * Starts a replay: values pushed from now on go above everything stored, and reading them (after
-   * {@link #rewind()}) never reaches below; {@link #endReplay()} drops them and puts the read cursor back.
-   */
   void beginReplay() {
-    if (baseFull >= 0) {
-      throw new IllegalStateException("Adjoint internal error: nested replay of a checkpointed loop");
+    if (4 * replays + 4 > bases.length) {
+      bases = java.util.Arrays.copyOf(bases, Math.max(8, 2 * bases.length));
     }
-    baseFull = full;
-    baseTopSize = topSize;
-    baseReadChunk = readChunk;
-    baseReadPosition = readPosition;
+    bases[4 * replays] = full;
+    bases[4 * replays + 1] = topSize;
+    bases[4 * replays + 2] = readChunk;
+    bases[4 * replays + 3] = readPosition;
+    replays++;
   }
 
-  /** Ends a replay: the tape ends where it ended at {@link #beginReplay()} and is read from where it was. */
   void endReplay() {
-    if (baseFull < 0) {
+    if (replays == 0) {
       throw new IllegalStateException("Adjoint internal error: end of a replay that did not begin");
     }
-    full = baseFull;
-    topSize = baseTopSize;
-    readChunk = baseReadChunk;
-    readPosition = baseReadPosition;
-    baseFull = -1;
+    replays--;
+    full = bases[4 * replays];
+    topSize = bases[4 * replays + 1];
+    readChunk = bases[4 * replays + 2];
+    readPosition = bases[4 * replays + 3];
   }
 }

@@ -67,6 +67,20 @@ public final class RefTape {
     at.rewind();
   }
 
+  /**
+   * The read cursor as a position (the number of values below it). Generated plumbing of the split-mode
+   * call boundary: a callee recording onto its caller's tapes reads its own stretch with {@link #seek} and
+   * puts the caller's cursor back, so that callers need not reverse their calls in any particular order.
+   */
+  public long cursor() {
+    return at.cursor();
+  }
+
+  /** Puts the read cursor at {@code position}, a {@link #size()} or {@link #cursor()} of this tape. */
+  public void seek(long position) {
+    at.seek(position);
+  }
+
   /** Number of values pushed. */
   public long size() {
     return at.size();

@@ -70,12 +70,42 @@ class CheckpointsTest {
   }
 
   @Test
-  void replaysDoNotNest() {
+  void replaysNestAndEndInnermostFirst() {
     IntTape tape = new IntTape();
+    tape.push(1);
+    tape.rewind();
     tape.beginReplay();
-    assertThrows(IllegalStateException.class, tape::beginReplay);
+    tape.push(2);
+    tape.rewind();
+    assertEquals(2, tape.pop());
+    tape.beginReplay();
+    tape.push(3);
+    tape.push(4);
+    tape.rewind();
+    assertEquals(4, tape.pop());
     tape.endReplay();
+    // the outer replay's cursor and end are back: its value was read, the next read is below it
+    assertEquals(2, tape.size());
+    assertEquals(1, tape.pop());
+    tape.endReplay();
+    assertEquals(1, tape.size());
     assertThrows(IllegalStateException.class, tape::endReplay);
+  }
+
+  @Test
+  void seekReadsAStretchAndPutsTheCursorBack() {
+    DoubleTape tape = new DoubleTape();
+    for (int k = 0; k < 3 * DoubleTape.CHUNK + 5; k++) {
+      tape.push(k);
+    }
+    tape.rewind();
+    assertEquals(3 * DoubleTape.CHUNK + 4, tape.pop());
+    long caller = tape.cursor();
+    tape.seek(2 * DoubleTape.CHUNK);
+    assertEquals(2 * DoubleTape.CHUNK - 1, tape.pop());
+    assertEquals(2 * DoubleTape.CHUNK - 2, tape.pop());
+    tape.seek(caller);
+    assertEquals(3 * DoubleTape.CHUNK + 3, tape.pop());
   }
 
   @Test

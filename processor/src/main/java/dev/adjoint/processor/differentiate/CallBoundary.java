@@ -264,9 +264,15 @@ final class CallBoundary {
       return;
     }
     Site site = e instanceof Expr.Call call ? sites.get(call) : null;
-    if (site != null && site.used && site.pushed) {
-      tapes.add(TapeKind.CALLS);
-      out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.CALLS, site.state.type()), statement.origin()));
+    if (site != null && site.used) {
+      if (site.pushed) {
+        tapes.add(TapeKind.CALLS);
+        out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.CALLS, site.state.type()), statement.origin()));
+      }
+      // The callee recorded onto this method's tapes just before: the read cursors move below its stretch,
+      // which its reverse reads by itself (emit.SharedTapes).
+      out.add(new Stmt.Effect(new Expr.Call(new Callee.TapeMember("skip$"), List.of(site.state), Type.INT),
+          statement.origin()));
     }
     List<Expr> children = ExprWalk.children(e);
     for (int k = children.size() - 1; k >= 0; k--) {
@@ -298,6 +304,11 @@ final class CallBoundary {
   /** Whether the current statement keeps a callee's tape or a {@code ?:} record. */
   boolean keepsTapes() {
     return order.stream().anyMatch(s -> s.used) || decisions.values().stream().anyMatch(d -> d.used);
+  }
+
+  /** Whether the current statement keeps a callee's tape: the callee records onto this method's tapes. */
+  boolean recordsCalls() {
+    return order.stream().anyMatch(s -> s.used);
   }
 
   /** Whether the current statement pushes a callee's tape or a {@code ?:} record. */

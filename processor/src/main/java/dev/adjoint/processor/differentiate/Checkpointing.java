@@ -273,8 +273,9 @@ final class Checkpointing {
   private static Set<TapeKind> tapesOf(List<Stmt> statements) {
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
     Consumer<Expr> pushes = e -> ExprWalk.visit(e, x -> {
-      if (x instanceof Expr.Recorded r && r.pushed()) {
-        tapes.add(TapeKind.CALLS);
+      if (x instanceof Expr.Recorded) {
+        // the callee records onto every tape of the caller (emit.SharedTapes): each replay must end them all
+        tapes.addAll(EnumSet.allOf(TapeKind.class));
       } else if (x instanceof Expr.Decided d && d.pushed()) {
         tapes.add(TapeKind.INTS);
       }

@@ -1,7 +1,5 @@
 package dev.adjoint.processor.differentiate;
 
-import static dev.adjoint.processor.differentiate.DerivativeRules.isLiteral;
-import static dev.adjoint.processor.differentiate.DerivativeRules.mul;
 import static dev.adjoint.processor.differentiate.DerivativeRules.neg;
 
 import dev.adjoint.processor.analyze.Activity;
@@ -50,20 +48,8 @@ public final class ReverseSweep {
   private final Map<String, Integer> assignmentCounts;
   /** Loop-body locals recomputed at the start of each reverse iteration instead of saved. */
   private final Set<String> recomputed = new HashSet<>();
-  /** Program-order position of every assignment of the structured body (pre-order). */
-  private final Map<Stmt, Integer> positions = new java.util.IdentityHashMap<>();
-  /** Position ranges {@code [first, last]} of every loop body. */
-  private final List<int[]> loops = new ArrayList<>();
-  /** For each loop of {@link #loops}: the positions of the assignments its body runs on every iteration. */
-  private final Map<int[], List<Integer>> topLevel = new java.util.IdentityHashMap<>();
-  /** The assignment at each position. */
-  private final Map<Integer, Stmt.Assign> assignmentAt = new HashMap<>();
-  /** Positions of the assignments of each variable (element writes count for their array). */
-  private final Map<String, List<Integer>> assignedAt = new HashMap<>();
-  /** In the first pass: where the reverse sweep reads each variable (the position of the statement it undoes). */
-  private final Map<String, Set<Integer>> readAt = new HashMap<>();
-  /** In the first pass: every restore with the position of the statement it undoes. */
-  private final List<Map.Entry<Stmt.Restore, Integer>> restoresAt = new ArrayList<>();
+  /** Where the reverse sweep reads what, and which saved values those reads need ({@link ToBeRecorded}). */
+  private final ToBeRecorded recorded;
   private boolean firstPass;
   /** For recomputed loop-body statements: the temporaries their recomputation bound, by subexpression. */
   private final Map<Stmt, Map<Expr, Expr>> prefixValues = new java.util.IdentityHashMap<>();
@@ -81,6 +67,8 @@ public final class ReverseSweep {
   private boolean consumesRecording;
   /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
   private final CallBoundary calls;
+  /** The adjoint statements of expressions ({@link ExpressionAdjoints}). */
+  private final ExpressionAdjoints expressions;
   /** The counted form of the loop about to be differentiated, from the statement before it ({@link ReverseLoops}). */
   private ReverseLoops.Counted loopStart;
   /** Whether loops outside all others are checkpointed once their recording passes a run-time budget. */
@@ -89,6 +77,7 @@ public final class ReverseSweep {
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
       Predicate<Callee.DifferentiableMethod> recomputed) {
     this.calls = new CallBoundary(recomputed);
+    this.expressions = new ExpressionAdjoints(activity, calls, this::temp);
     this.method = method;
     this.body = body;
     this.activity = activity;
@@ -99,7 +88,7 @@ public final class ReverseSweep {
     }
     Set<String> inLoop = new HashSet<>();
     Set<String> elements = new HashSet<>();
-    countAssignments(body.body(), counts, inLoop, elements, false);
+    ToBeRecorded.countAssignments(body.body(), counts, inLoop, elements, false);
     Set<String> multiple = new HashSet<>(inLoop);
     counts.forEach((name, n) -> {
       if (n > 1) {
@@ -108,11 +97,8 @@ public final class ReverseSweep {
     });
     this.reassigned = Collections.unmodifiableSet(multiple);
     this.assignmentCounts = Collections.unmodifiableMap(counts);
-    for (MethodIr.Parameter p : method.parameters()) {
-      assignedAt.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(-1);
-    }
-    number(body.body(), new int[] {0});
     this.elementWritten = Collections.unmodifiableSet(elements);
+    this.recorded = new ToBeRecorded(method, body, reassigned, elementWritten, this.recomputed, this.inverses);
   }
 
   /**
@@ -146,7 +132,7 @@ public final class ReverseSweep {
     sweep.firstPass = true;
     sweep.statement(body.body());
     sweep.firstPass = false;
-    sweep.saved = sweep.toBeRecorded();
+    sweep.saved = sweep.recorded.toBeRecorded();
     // Pass 2: the real sweeps, with the smaller save set (control records vanish where nothing is undone).
     sweep.tapes.clear();
     sweep.counters.clear();
@@ -275,7 +261,7 @@ public final class ReverseSweep {
       }
       if (counted != null) {
         Set<String> reads = new HashSet<>();
-        collectReads(loopBody.reverse, reads, new ArrayList<>());
+        recorded.collectReads(loopBody.reverse, reads, new ArrayList<>());
         if (ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads)) {
           // A counted loop: the reverse runs over the counter itself, no trip count recorded.
           List<Stmt> reverse = new ArrayList<>();
@@ -338,7 +324,7 @@ public final class ReverseSweep {
         recompute.add(new Stmt.Assign(v, bindCalls(a.value(), recompute, memo), a.origin()));
         prefixValues.put(a, memo);
         if (firstPass) {
-          recordReads(List.of(a), positions.get(a));
+          recorded.recordReads(List.of(a), recorded.position(a));
         }
       }
     }
@@ -370,7 +356,7 @@ public final class ReverseSweep {
    */
   private Expr bindCalls(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
     if (e instanceof Expr.Call c && c.type() == Type.DOUBLE && c.callee() instanceof Callee.MathFunction) {
-      return value(c, out, values);
+      return expressions.value(c, out, values);
     }
     if (e instanceof Expr.Binary b) {
       return new Expr.Binary(b.op(), bindCalls(b.left(), out, values), bindCalls(b.right(), out, values), b.type());
@@ -394,7 +380,7 @@ public final class ReverseSweep {
     boolean save = root != null && saved.contains(root.name())
         && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()))
         && !(target instanceof Expr.Var && recomputed.contains(root.name()))
-        && (firstPass || readBeforeOrAround(root.name(), positions.get(a)));
+        && (firstPass || recorded.readBeforeOrAround(root.name(), recorded.position(a)));
     Expr inverse = target instanceof Expr.Var v ? inverseOf(v, a.value()) : null;
     if (save && inverse != null) {
       // i = i + c is undone exactly by i = i - c: nothing to store.
@@ -425,14 +411,14 @@ public final class ReverseSweep {
             && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
             && !ExprWalk.variables(b.right()).contains(v.name())) {
           // s = s ± e: the adjoint of the old s is the adjoint of the new one; only e receives.
-          propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse, knownValues(a),
-              a.origin());
+          expressions.propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse,
+              knownValues(a), a.origin());
         } else if (activity.isActive(a.value())) {
           Expr.Var g = temp("_g", target.type());
           reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
           reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
           List<Stmt> propagation = new ArrayList<>();
-          propagate(a.value(), g, propagation, knownValues(a), a.origin());
+          expressions.propagate(a.value(), g, propagation, knownValues(a), a.origin());
           if (target.type() == Type.TENSOR) {
             // A null tensor adjoint is zero: nothing flows back.
             reverse.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, g, zero, Type.BOOLEAN),
@@ -457,6 +443,10 @@ public final class ReverseSweep {
         reverse.addAll(0, pops);
       }
       if (calls.keepsTapes()) {
+        if (calls.recordsCalls()) {
+          // the callees record onto this method's tapes (emit.SharedTapes): all of them are declared
+          tapes.addAll(EnumSet.allOf(TapeKind.class));
+        }
         forward.set(at, new Stmt.Assign(a.target(), calls.forward(a.value()), a.origin()));
         List<Stmt> labelled = new ArrayList<>();
         comment(labelled, a.origin(), calls.pushes() ? "callee tapes pushed" : "callee tapes kept");
@@ -468,9 +458,9 @@ public final class ReverseSweep {
       }
     }
     if (firstPass) {
-      recordReads(reverse, positions.get(a));
+      recorded.recordReads(reverse, recorded.position(a));
       for (String v : calls.reads()) {
-        readAt.computeIfAbsent(v, k -> new HashSet<>()).add(positions.get(a));
+        recorded.readAt(v, recorded.position(a));
       }
     }
     if (opened) {
@@ -524,7 +514,7 @@ public final class ReverseSweep {
   }
 
   /** {@code v - c} for {@code v = v + c} on an int or long (exact, overflow included), else null. */
-  private static Expr inverseOf(Expr.Var v, Expr value) {
+  static Expr inverseOf(Expr.Var v, Expr value) {
     if ((v.type() == Type.INT || v.type() == Type.LONG) && value instanceof Expr.Binary b
         && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
         && b.right() instanceof Expr.Literal) {
@@ -553,7 +543,7 @@ public final class ReverseSweep {
       arrayInitializer(init, adjoint, reverse, origin);
     } else if (value instanceof Expr.Clone c && c.array() instanceof Expr.Call call && activity.isActive(call)) {
       // f(x).clone(): the copy's adjoint is the call's.
-      pullback(call, adjoint, reverse, new HashMap<>(), origin);
+      expressions.pullback(call, adjoint, reverse, new HashMap<>(), origin);
     } else if (value instanceof Expr.Clone c && !c.whole() && activity.isActive(c.array())) {
       // Arrays.copyOfRange(a, from, to): the copy's adjoint goes back to a[from..], none past a's end.
       reverse.add(new Stmt.Effect(new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "addRangeInto"),
@@ -563,49 +553,10 @@ public final class ReverseSweep {
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {
       reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
-      pullback(c, adjoint, reverse, new HashMap<>(), origin);
+      expressions.pullback(c, adjoint, reverse, new HashMap<>(), origin);
     } else if (value instanceof Expr.Component c && c.target() instanceof Expr.Call call
         && call.callee() instanceof Callee.GradientOf gradient && activity.isActive(c)) {
-      nestedGradient(c, call, gradient.method(), adjoint, reverse, new HashMap<>(), origin);
-    }
-  }
-
-  /**
-   * A component of a nested gradient, {@code FGrad.fGradient(args).p()}: the gradient's Jacobian is f's
-   * Hessian, which is symmetric, so the upstream {@code g} of component p goes back to the arguments as the
-   * Hessian-vector product {@code FGrad.fHvp(args, directions)}, the direction g for p and zero for the others.
-   */
-  private void nestedGradient(Expr.Component component, Expr.Call call, Callee.DifferentiableMethod m, Expr g,
-      List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
-    List<Expr> args = new ArrayList<>();
-    for (Expr arg : call.args()) {
-      args.add(value(arg, out, values));
-    }
-    for (int k = 0; k < call.args().size(); k++) {
-      String name = m.gradientComponents().get(k);
-      if (name == null) {
-        continue;
-      }
-      Type type = m.parameterTypes().get(k);
-      args.add(name.equals(component.name()) ? g : type == Type.DOUBLE ? DerivativeRules.literal("0.0")
-          : new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "zerosLike"), List.of(args.get(k)), type));
-    }
-    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
-    Expr.Var hvp = temp("_hvp", record);
-    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Hvp"), args, record),
-        origin));
-    for (int k = 0; k < call.args().size(); k++) {
-      Expr arg = call.args().get(k);
-      String name = m.gradientComponents().get(k);
-      if (name == null || !activity.isActive(arg)) {
-        continue;
-      }
-      Expr adjoint = new Expr.Component(hvp, name, m.parameterTypes().get(k));
-      if (arg.type() == Type.DOUBLE) {
-        propagate(arg, adjoint, out, values, origin);
-      } else {
-        out.add(addInto(adjointOf(calls.primal(arg)), adjoint, origin));
-      }
+      expressions.nestedGradient(c, call, gradient.method(), adjoint, reverse, new HashMap<>(), origin);
     }
   }
 
@@ -616,520 +567,16 @@ public final class ReverseSweep {
       if (element instanceof Expr.ArrayInit row) {
         arrayInitializer(row, elementAdjoint, reverse, origin);
       } else if (activity.isActive(element) && element.type() == Type.DOUBLE) {
-        propagate(element, elementAdjoint, reverse, new HashMap<>(), origin);
+        expressions.propagate(element, elementAdjoint, reverse, new HashMap<>(), origin);
       }
     }
   }
 
   static final String ARRAY_ADJOINTS = "dev.adjoint.runtime.ArrayAdjoints";
 
-  private static Stmt addInto(Expr target, Expr source, Origin origin) {
+  static Stmt addInto(Expr target, Expr source, Origin origin) {
     return new Stmt.Effect(new Expr.Call(new Callee.Static(ARRAY_ADJOINTS, "addInto"), List.of(target, source),
         Type.INT), origin);
-  }
-
-  // ------------------------------------------------------------ expression adjoints
-
-  /**
-   * Emits {@code out} statements that add {@code g · ∂e/∂v} to the adjoint of every varied {@code v} in
-   * {@code e}. {@code values} memoizes the primal subexpression values bound to temporaries in this scope.
-   */
-  private void propagate(Expr e, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
-    if (!activity.isActive(e) || isLiteral(g, 0)) {
-      return;
-    }
-    if (e instanceof Expr.Var || e instanceof Expr.Index) {
-      out.add(new Stmt.Accumulate(adjointOf(calls.primal(e)), g, origin));
-      return;
-    }
-    if (e instanceof Expr.Unary u) {
-      propagate(u.operand(), neg(g), out, values, origin);
-      return;
-    }
-    if (e instanceof Expr.Cast c) {
-      propagate(c.operand(), g, out, values, origin);
-      return;
-    }
-    if (e instanceof Expr.Conditional c) {
-      List<Stmt> whenTrue = new ArrayList<>();
-      List<Stmt> whenFalse = new ArrayList<>();
-      Expr shared = share(g, out);
-      propagate(c.whenTrue(), shared, whenTrue, new HashMap<>(values), origin);
-      propagate(c.whenFalse(), shared, whenFalse, new HashMap<>(values), origin);
-      out.add(new Stmt.If(calls.condition(c), Stmt.Block.of(whenTrue), Stmt.Block.of(whenFalse), origin));
-      return;
-    }
-    if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod) {
-      pullback(c, g, out, values, origin);
-      return;
-    }
-    if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
-      customDerivative(c, custom, g, out, values, origin);
-      return;
-    }
-    if (e instanceof Expr.Component c && c.target() instanceof Expr.Call call
-        && call.callee() instanceof Callee.GradientOf gradient) {
-      nestedGradient(c, call, gradient.method(), g, out, values, origin);
-      return;
-    }
-    if (e instanceof Expr.Call c
-        && (c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction)) {
-      tensorOperation(c, g, out, values, origin);
-      return;
-    }
-    if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())
-        && !calls.containsSite(sq)) {
-      // x * x: one accumulation of 2 x g instead of two of x g (not for f(x) * f(x): two calls, two tapes).
-      Expr twice = mul(DerivativeRules.literal("2.0"), value(sq.left(), out, values));
-      propagate(sq.left(), mul(g, twice), out, values, origin);
-      return;
-    }
-    DerivativeRules.Rule rule;
-    List<Expr> operands;
-    if (e instanceof Expr.Binary b) {
-      rule = DerivativeRules.operator(b.op()).orElseThrow(
-          () -> new IllegalStateException("no derivative rule for operator " + b.op().java));
-      operands = List.of(b.left(), b.right());
-    } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction f) {
-      rule = DerivativeRules.math(f.name()).orElseThrow(
-          () -> new IllegalStateException("no derivative rule for Math." + f.name()));
-      operands = c.args();
-    } else {
-      throw new IllegalStateException("cannot differentiate " + e);
-    }
-    List<Integer> active = new ArrayList<>();
-    for (int k = 0; k < operands.size(); k++) {
-      if (activity.isActive(operands.get(k))) {
-        active.add(k);
-      }
-    }
-    if (active.isEmpty()) {
-      return;
-    }
-    Expr adjoint = active.size() > 1 ? share(g, out) : g;
-    DerivativeRules.Values primal = primalValues(operands, e, out, values);
-    for (int k : active) {
-      Expr partial = rule.partials().get(k).of(primal);
-      if (partial != null) {
-        propagate(operands.get(k), mul(adjoint, partial), out, values, origin);
-      }
-    }
-  }
-
-  /** A tensor operation: its adjoint kernels from the table, one per active argument. */
-  private void tensorOperation(Expr.Call c, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
-    boolean isMethod = c.callee() instanceof Callee.TensorMethod;
-    String name = isMethod ? ((Callee.TensorMethod) c.callee()).name() : ((Callee.TensorFunction) c.callee()).name();
-    DerivativeRules.TensorRule rule = DerivativeRules.tensor(name,
-        c.args().stream().map(Expr::type).toList(), isMethod).orElseThrow(
-            () -> new IllegalStateException("no reverse rule for Tensor." + name));
-    List<Integer> active = new ArrayList<>();
-    for (int k = 0; k < c.args().size(); k++) {
-      if (k < rule.adjoints().size() && rule.adjoints().get(k) != null && activity.isActive(c.args().get(k))) {
-        active.add(k);
-      }
-    }
-    if (active.isEmpty()) {
-      return;
-    }
-    Expr adjoint = active.size() > 1 ? share(g, out) : g;
-    DerivativeRules.Values primal = primalValues(c.args(), c, out, values);
-    for (int k : active) {
-      Expr contribution = rule.adjoints().get(k).of(primal, adjoint);
-      if (contribution != null) {
-        propagate(c.args().get(k), contribution, out, values, origin);
-      }
-    }
-  }
-
-  /** The primal values of {@code operands} and of {@code result}, bound to temporaries only when asked for. */
-  private DerivativeRules.Values primalValues(List<Expr> operands, Expr result, List<Stmt> out,
-      Map<Expr, Expr> values) {
-    return new DerivativeRules.Values() {
-      @Override
-      public Expr arg(int k) {
-        return value(operands.get(k), out, values);
-      }
-
-      @Override
-      public Expr result() {
-        return value(result, out, values);
-      }
-    };
-  }
-
-  /**
-   * A call to another {@code @Differentiable} method: the callee's reverse on the tape its augmented
-   * forward kept ({@link CallBoundary}); array arguments' adjoints are accumulated by the callee itself.
-   */
-  private void pullback(Expr.Call call, Expr g, List<Stmt> out, Map<Expr, Expr> values, Origin origin) {
-    Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
-    Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
-    Expr.Var gradient = temp("_pullback", gradientType);
-    Expr.Call reverse;
-    if (calls.recomputes(call)) {
-      // A tiny pure scalar callee: its forward and reverse rerun on the arguments' values, no tape.
-      List<Expr> args = new ArrayList<>();
-      for (Expr arg : call.args()) {
-        args.add(value(arg, out, values));
-      }
-      args.add(g);
-      reverse = new Expr.Call(new Callee.Static(m.companion(), Recomputable.pullbackName(m.member())), args,
-          gradientType);
-    } else {
-      reverse = calls.reverse(call, g, gradientType, activity::isActive);
-    }
-    if (reverse == null) {
-      throw new IllegalStateException("a call outside the statement being differentiated: " + call);
-    }
-    boolean routed = call.args().stream().anyMatch(
-        arg -> activity.isActive(arg) && (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR));
-    // Array arguments' adjoints are accumulated by the callee; only scalars and tensors come back.
-    out.add(routed ? new Stmt.Declare(gradient, reverse, origin) : new Stmt.Effect(reverse, origin));
-    for (int k = 0; k < call.args().size(); k++) {
-      Expr arg = call.args().get(k);
-      if (!activity.isActive(arg)) {
-        continue;
-      }
-      String component = requireComponent(m, k, origin);
-      Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
-      if (arg.type() == Type.DOUBLE) {
-        propagate(arg, argAdjoint, out, values, origin);
-      } else if (arg.type() == Type.TENSOR) {
-        // A null tensor gradient is zero: nothing flows back.
-        Expr.Var tensorAdjoint = temp("_g", Type.TENSOR);
-        out.add(new Stmt.Declare(tensorAdjoint, argAdjoint, origin));
-        List<Stmt> propagation = new ArrayList<>();
-        propagate(arg, tensorAdjoint, propagation, values, origin);
-        out.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, tensorAdjoint, new Expr.Literal("null", Type.TENSOR),
-            Type.BOOLEAN), Stmt.Block.of(propagation), Stmt.Block.of(List.of()), origin));
-      }
-    }
-  }
-
-  /**
-   * A method with a {@code @DerivativeOf} method: that method, given the arguments' primal values and the
-   * upstream adjoint, returns the adjoint of each differentiable parameter (one {@code double}, or an array
-   * in parameter order).
-   */
-  private void customDerivative(Expr.Call call, Callee.Custom custom, Expr g, List<Stmt> out,
-      Map<Expr, Expr> values, Origin origin) {
-    boolean any = false;
-    for (int k = 0; k < call.args().size(); k++) {
-      any |= custom.differentiable().get(k) && activity.isActive(call.args().get(k));
-    }
-    if (!any) {
-      return;
-    }
-    List<Expr> args = new ArrayList<>();
-    for (Expr arg : call.args()) {
-      args.add(value(arg, out, values));
-    }
-    args.add(g);
-    Type type = custom.returnsArray() ? new Type.DoubleArray(1) : Type.DOUBLE;
-    Expr.Var adjoints = temp("_custom", type);
-    out.add(new Stmt.Declare(adjoints, new Expr.Call(new Callee.Static(custom.owner(), custom.derivative()), args,
-        type), origin));
-    int entry = 0;
-    for (int k = 0; k < call.args().size(); k++) {
-      if (!custom.differentiable().get(k)) {
-        continue;
-      }
-      if (activity.isActive(call.args().get(k))) {
-        propagate(call.args().get(k), custom.returnsArray()
-            ? new Expr.Index(adjoints, new Expr.Literal(Integer.toString(entry), Type.INT), Type.DOUBLE)
-            : adjoints, out, values, origin);
-      }
-      entry++;
-    }
-  }
-
-  private static String requireComponent(Callee.DifferentiableMethod m, int k, Origin origin) {
-    String component = m.gradientComponents().get(k);
-    if (component == null) {
-      throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter of '"
-          + m.name() + "' that is not differentiated (@NoGrad), so its gradient would be lost: remove @NoGrad"
-          + " from that parameter, or pass a value that does not depend on the inputs");
-    }
-    return component;
-  }
-
-  /** {@code g} itself when it is cheap to repeat, else a temporary holding it. */
-  private Expr share(Expr g, List<Stmt> out) {
-    if (g instanceof Expr.Var || g instanceof Expr.Literal) {
-      return g;
-    }
-    Expr.Var t = temp("_g", g.type());
-    out.add(new Stmt.Declare(t, g, Origin.SYNTHETIC));
-    return t;
-  }
-
-  /**
-   * An expression for the primal value of {@code e} on the restored state: {@code e} itself when it is a
-   * leaf, else a temporary bound once per scope (its operands bound first, so chains stay linear).
-   */
-  private Expr value(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
-    Expr kept = calls.result(e);
-    if (kept != null) {
-      return kept;
-    }
-    if (e instanceof Expr.Var || e instanceof Expr.Literal || e instanceof Expr.StaticField
-        || e instanceof Expr.Length || !(e.type() == Type.DOUBLE || e.type() == Type.TENSOR)
-        || e instanceof Expr.Index i && isLeafIndex(i)) {
-      return calls.primal(e);
-    }
-    // An expression holding calls is its own evaluation: an equal one elsewhere may have called them again.
-    boolean memo = !calls.containsSite(e);
-    Expr known = memo ? values.get(e) : null;
-    if (known != null) {
-      return known;
-    }
-    Expr rebuilt = calls.primal(e);
-    if (e instanceof Expr.Binary b) {
-      rebuilt = new Expr.Binary(b.op(), value(b.left(), out, values), value(b.right(), out, values), b.type());
-    } else if (e instanceof Expr.Unary u) {
-      rebuilt = new Expr.Unary(u.op(), value(u.operand(), out, values), u.type());
-    } else if (e instanceof Expr.Call c) {
-      List<Expr> args = new ArrayList<>();
-      for (Expr a : c.args()) {
-        args.add(value(a, out, values));
-      }
-      rebuilt = new Expr.Call(c.callee(), args, c.type());
-    }
-    // Conditionals are evaluated as written, so that only the branch taken runs.
-    Expr.Var t = temp("_v", e.type());
-    out.add(new Stmt.Declare(t, rebuilt, Origin.SYNTHETIC));
-    if (memo) {
-      values.put(e, t);
-    }
-    return t;
-  }
-
-  private static boolean isLeafIndex(Expr.Index i) {
-    Expr e = i;
-    while (e instanceof Expr.Index x) {
-      if (!(x.index() instanceof Expr.Var || x.index() instanceof Expr.Literal)) {
-        return false;
-      }
-      e = x.array();
-    }
-    return e instanceof Expr.Var || e instanceof Expr.StaticField;
-  }
-
-  // ------------------------------------------------------------ to-be-recorded analysis
-
-  /**
-   * The candidates whose overwritten values the reverse sweep really reads. A reverse read of {@code v}
-   * needs saved values only where it sees an older value than the one the forward pass ended with: when it
-   * undoes a statement at or before an assignment of {@code v}, or one in a loop that also assigns
-   * {@code v}. A read after every assignment sees the end value, which the reverse sweep starts from. To a
-   * fixed point, the restores of what is needed add their own reads ({@code a[i] = pop()} needs {@code i}).
-   */
-  private Set<String> toBeRecorded() {
-    Set<String> needed = new HashSet<>();
-    readAt.forEach((v, at) -> {
-      if (at.stream().anyMatch(p -> seesOlderValue(v, p))) {
-        needed.add(v);
-      }
-    });
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Map.Entry<Stmt.Restore, Integer> r : restoresAt) {
-        Expr.Var root = ExprWalk.root(r.getKey().target());
-        if (root != null && needed.contains(root.name()) && r.getKey().target() instanceof Expr.Index i) {
-          for (String v : ExprWalk.variables(i)) {
-            changed |= readAt.computeIfAbsent(v, k -> new HashSet<>()).add(r.getValue());
-            if (!needed.contains(v) && seesOlderValue(v, r.getValue())) {
-              needed.add(v);
-              changed = true;
-            }
-          }
-        }
-      }
-    }
-    Set<String> result = new HashSet<>(reassigned);
-    result.addAll(elementWritten);
-    result.retainAll(needed);
-    return result;
-  }
-
-  /**
-   * Whether the value {@code v} had before the assignment at {@code position} is read by the reverse
-   * sweep after undoing it: by a statement at or before it, or anywhere in a loop around it (the reverse
-   * sweep undoes the earlier iterations next).
-   */
-  private boolean readBeforeOrAround(String v, Integer position) {
-    if (position == null) {
-      return true;
-    }
-    for (int p : readAt.getOrDefault(v, Set.of())) {
-      if (p <= position) {
-        return true;
-      }
-      int[] innermost = null;
-      for (int[] loop : loops) {
-        if (loop[0] <= position && position <= loop[1] && loop[0] <= p && p <= loop[1]
-            && (innermost == null || loop[1] - loop[0] < innermost[1] - innermost[0])) {
-          innermost = loop;
-        }
-      }
-      if (innermost != null && !restoredBetween(v, position, innermost)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether, for a read of {@code v} after the assignment at {@code position} in {@code loop} (the innermost
-   * loop around both), every way from the read back to the assignment passes an assignment of the whole of
-   * {@code v} that the reverse sweep restores: an unconditional statement of {@code loop}'s body before the
-   * assignment, saved and restored itself. Its restore then resets {@code v} for the read, whatever the
-   * assignment left (kmeans' {@code dist = 0} before {@code dist += diff * diff} in the loop after it).
-   */
-  private boolean restoredBetween(String v, int position, int[] loop) {
-    Stmt.Assign assignment = assignmentAt.get(position);
-    if (assignment == null || !(assignment.target() instanceof Expr.Var) || recomputed.contains(v)) {
-      return false;
-    }
-    for (int x : topLevel.getOrDefault(loop, List.of())) {
-      Stmt.Assign killer = assignmentAt.get(x);
-      if (x < position && killer.target() instanceof Expr.Var k && k.name().equals(v)
-          && inverseOf(k, killer.value()) == null && readBeforeOrAround(v, x)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether the reverse of the statement at {@code position} must see an older value of {@code v}. */
-  private boolean seesOlderValue(String v, int position) {
-    List<Integer> assigned = assignedAt.getOrDefault(v, List.of());
-    for (int a : assigned) {
-      if (a >= position) {
-        return true;
-      }
-    }
-    for (int[] loop : loops) {
-      if (loop[0] <= position && position <= loop[1]) {
-        for (int a : assigned) {
-          if (loop[0] <= a && a <= loop[1]) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  private void recordReads(List<Stmt> reverse, Integer position) {
-    Set<String> reads = new HashSet<>();
-    List<Stmt.Restore> restores = new ArrayList<>();
-    collectReads(reverse, reads, restores);
-    int at = position == null ? Integer.MAX_VALUE : position;
-    for (String v : reads) {
-      readAt.computeIfAbsent(v, k -> new HashSet<>()).add(position == null ? 0 : at);
-    }
-    for (Stmt.Restore r : restores) {
-      restoresAt.add(Map.entry(r, position == null ? 0 : at));
-    }
-  }
-
-  /** Numbers the assignments in program order and records loop ranges and assignment positions. */
-  private void number(Stmt s, int[] next) {
-    if (s instanceof Stmt.Assign a) {
-      int p = next[0]++;
-      positions.put(a, p);
-      assignmentAt.put(p, a);
-      Expr.Var root = ExprWalk.root(a.target());
-      if (root != null) {
-        assignedAt.computeIfAbsent(root.name(), k -> new ArrayList<>()).add(p);
-      }
-    } else if (s instanceof Stmt.Block b) {
-      b.statements().forEach(x -> number(x, next));
-    } else if (s instanceof Stmt.If i) {
-      number(i.then(), next);
-      number(i.otherwise(), next);
-    } else if (s instanceof Stmt.While w) {
-      int first = next[0];
-      number(w.body(), next);
-      int[] loop = {first, next[0] - 1};
-      loops.add(loop);
-      List<Integer> unconditional = new ArrayList<>();
-      unconditional(w.body(), unconditional);
-      topLevel.put(loop, unconditional);
-    }
-  }
-
-  /** The positions of the assignments that run on every pass through {@code b} (not in a branch or loop). */
-  private void unconditional(Stmt.Block b, List<Integer> out) {
-    for (Stmt x : b.statements()) {
-      if (x instanceof Stmt.Assign a) {
-        out.add(positions.get(a));
-      } else if (x instanceof Stmt.Block inner) {
-        unconditional(inner, out);
-      }
-    }
-  }
-
-  private void collectReads(List<Stmt> statements, Set<String> reads, List<Stmt.Restore> restores) {
-    for (Stmt s : statements) {
-      if (inverses.contains(s)) {
-        continue;
-      }
-      if (s instanceof Stmt.Restore r) {
-        restores.add(r);
-      } else if (s instanceof Stmt.Declare d) {
-        if (d.init() != null) {
-          reads.addAll(ExprWalk.variables(d.init()));
-        }
-      } else if (s instanceof Stmt.Assign a) {
-        reads.addAll(ExprWalk.variables(a.value()));
-        if (!(a.target() instanceof Expr.Var)) {
-          reads.addAll(ExprWalk.variables(a.target()));
-        }
-      } else if (s instanceof Stmt.Accumulate a) {
-        reads.addAll(ExprWalk.variables(a.value()));
-        reads.addAll(ExprWalk.variables(a.target()));
-      } else if (s instanceof Stmt.Effect e) {
-        reads.addAll(ExprWalk.variables(e.call()));
-      } else if (s instanceof Stmt.If i) {
-        reads.addAll(ExprWalk.variables(i.condition()));
-        collectReads(i.then().statements(), reads, restores);
-        collectReads(i.otherwise().statements(), reads, restores);
-      } else if (s instanceof Stmt.CountDown c) {
-        collectReads(c.body().statements(), reads, restores);
-      } else if (s instanceof Stmt.While w) {
-        // A counted reverse loop ({@link ReverseLoops}): its condition is control, not a read the
-        // to-be-recorded analysis answers for; its body's reads are.
-        collectReads(w.body().statements(), reads, restores);
-      } else if (s instanceof Stmt.Block b) {
-        collectReads(b.statements(), reads, restores);
-      }
-    }
-  }
-
-  private static void countAssignments(Stmt s, Map<String, Integer> counts, Set<String> inLoop,
-      Set<String> elements, boolean loop) {
-    if (s instanceof Stmt.Assign a) {
-      Expr.Var root = ExprWalk.root(a.target());
-      if (root != null && a.target() instanceof Expr.Index) {
-        elements.add(root.name());
-      } else if (root != null) {
-        counts.merge(root.name(), 1, Integer::sum);
-        if (loop) {
-          inLoop.add(root.name());
-        }
-      }
-    } else if (s instanceof Stmt.Block b) {
-      b.statements().forEach(x -> countAssignments(x, counts, inLoop, elements, loop));
-    } else if (s instanceof Stmt.If i) {
-      countAssignments(i.then(), counts, inLoop, elements, loop);
-      countAssignments(i.otherwise(), counts, inLoop, elements, loop);
-    } else if (s instanceof Stmt.While w) {
-      countAssignments(w.body(), counts, inLoop, elements, true);
-    }
   }
 
   // ------------------------------------------------------------ names

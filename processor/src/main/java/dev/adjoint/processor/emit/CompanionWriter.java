@@ -209,7 +209,8 @@ public final class CompanionWriter {
             .addModifiers(visibility()).addModifiers(Modifier.STATIC)
             .returns(resultType)
             .addParameters(api())
-            .addStatement(helper ? CodeBlock.of("return $L$$record($L).result$$()", method.name(), args)
+            .addStatement(helper ? CodeBlock.of("return $L$$record($L$L).result$$()", method.name(), args,
+                SharedTapes.none(args.isEmpty()))
                 : CodeBlock.of("return $L", shape != null ? shape.originalCall()
                     : CodeBlock.of("$L.$L($L)", method.ownerCanonicalName(), method.name(), args)));
         if (alias != null && shape == null && method.returnType() instanceof Type.DoubleArray) {
@@ -235,13 +236,15 @@ public final class CompanionWriter {
           .collect(CodeBlock.joining(", "));
       companion.addMethod(MethodSpec.methodBuilder(method.name() + "$record")
           .addJavadoc("Generated plumbing of the split-mode call boundary, not API: runs the forward pass of $L"
-              + " once and returns its tape, without copying the arguments. A caller's forward sweep keeps the"
-              + " tape and its reverse sweep calls {@code reverse$$} on it, keeping the array arguments unchanged"
-              + " until then.\n", source)
+              + " once and returns its tape, without copying the arguments, recording onto the caller's tapes"
+              + " (fresh ones where null) so that a call allocates no tapes of its own. A caller's forward sweep"
+              + " keeps the tape and its reverse sweep calls {@code skip$$} and {@code reverse$$} on it, keeping the"
+              + " array arguments and the tapes' stretches unchanged until then.\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(tapeClass)
           .addParameters(parameters())
-          .addStatement("return new $T($L)", tapeClass, flatArgs)
+          .addParameters(SharedTapes.parameters())
+          .addStatement("return new $T($L$L)", tapeClass, flatArgs, SharedTapes.arguments(flatArgs.isEmpty()))
           .build());
       if (helper) {
         companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
@@ -523,6 +526,8 @@ public final class CompanionWriter {
       }
       for (TapeKind t : program.tapes()) {
         tape.addField(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, Modifier.PRIVATE);
+        tape.addField(TypeName.LONG, SharedTapes.start(t), Modifier.PRIVATE);
+        tape.addField(TypeName.LONG, SharedTapes.end(t), Modifier.PRIVATE);
       }
       for (Expr.Var v : stateVariables()) {
         tape.addField(typeName(v.type()), "state$" + v.name(), Modifier.PRIVATE);
@@ -552,7 +557,9 @@ public final class CompanionWriter {
       } else {
         constructor.addStatement("record()");
       }
-      tape.addMethod(constructor.build());
+      MethodSpec plain = constructor.build();
+      tape.addMethod(plain);
+      tape.addMethod(SharedTapes.constructor(plain, program, sharesTapes()));
       tape.addMethod(record());
 
       MethodSpec.Builder value = MethodSpec.methodBuilder("value")
@@ -584,6 +591,7 @@ public final class CompanionWriter {
         tape.addMethod(nodeGradients());
       }
       tape.addMethod(backward());
+      tape.addMethod(SharedTapes.skip(program, sharesTapes()));
       tape.addMethod(reverse());
       if (tensorMode) {
         tape.addMethod(sweep());
@@ -616,6 +624,14 @@ public final class CompanionWriter {
       return tape.build();
     }
 
+    /**
+     * Whether the tape records onto its caller's tapes when given them: not when a reverse pass may record
+     * again (the second recording would land in the middle of the caller's), nor for tensor methods.
+     */
+    private boolean sharesTapes() {
+      return !program.consumesRecording() && !tensorMode;
+    }
+
     /** Whether {@code value()} keeps its own copy: an array result a reverse pass may write back into. */
     private boolean snapshotsValue() {
       return program.consumesRecording() && method.returnType() instanceof Type.DoubleArray;
@@ -646,6 +662,7 @@ public final class CompanionWriter {
       forwardSweep(code, true);
       for (TapeKind t : program.tapes()) {
         code.addStatement("this.$L = $L", t.variable, t.variable);
+        code.addStatement("this.$L = $L.size()", SharedTapes.end(t), t.variable);
       }
       for (Expr.Var v : stateVariables()) {
         code.addStatement("this.state$$$L = $L", v.name(), v.name());
@@ -654,7 +671,9 @@ public final class CompanionWriter {
         code.addStatement("this.recorded = true");
       }
       return MethodSpec.methodBuilder("record")
-          .addJavadoc("Runs the forward sweep from the inputs, recording onto fresh tapes.\n")
+          .addJavadoc(sharesTapes()
+              ? "Runs the forward sweep from the inputs, recording onto the caller's tapes or fresh ones.\n"
+              : "Runs the forward sweep from the inputs, recording onto fresh tapes.\n")
           .addModifiers(Modifier.PRIVATE)
           .addCode(code.build())
           .build();
@@ -666,8 +685,15 @@ public final class CompanionWriter {
      */
     private void forwardSweep(CodeBlock.Builder code, boolean fromFields) {
       for (TapeKind t : program.tapes()) {
-        code.addStatement("$T $L = new $T()", ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable,
-            ClassName.get(RUNTIME, simple(t.runtimeClass)));
+        ClassName runtime = ClassName.get(RUNTIME, simple(t.runtimeClass));
+        if (fromFields && sharesTapes()) {
+          // recorded once, from the constructor: onto the caller's tapes when it gave them
+          code.addStatement("$T $L = this.$L != null ? this.$L : new $T()", runtime, t.variable, t.variable,
+              t.variable, runtime);
+          code.addStatement("this.$L = $L.size()", SharedTapes.start(t), t.variable);
+        } else {
+          code.addStatement("$T $L = new $T()", runtime, t.variable, runtime);
+        }
       }
       if (fromFields) {
         for (MethodIr.Parameter p : method.parameters()) {
@@ -853,7 +879,9 @@ public final class CompanionWriter {
       }
       for (TapeKind t : program.tapes()) {
         code.addStatement("$T $L = this.$L", ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, t.variable);
-        code.addStatement("$L.rewind()", t.variable);
+        // the tape may be the caller's: read this call's stretch, then put the caller's cursor back
+        code.addStatement("long $L = $L.cursor()", SharedTapes.cursor(t), t.variable);
+        code.addStatement("$L.seek(this.$L)", t.variable, SharedTapes.end(t));
       }
       for (Expr.Var v : stateVariables()) {
         code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
@@ -862,7 +890,11 @@ public final class CompanionWriter {
       if (program.consumesRecording()) {
         code.addStatement("this.recorded = false");
       }
-      code.addStatement("return $L", newGradient());
+      code.addStatement("$T gradient$$ = $L", gradientClass, newGradient());
+      for (TapeKind t : program.tapes()) {
+        code.addStatement("$L.seek($L)", t.variable, SharedTapes.cursor(t));
+      }
+      code.addStatement("return gradient$$");
       return code.build();
     }
 

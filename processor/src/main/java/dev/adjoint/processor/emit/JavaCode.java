@@ -156,8 +156,10 @@ public final class JavaCode {
     }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
-      CodeBlock record = CodeBlock.of("$L.$L$$record($L)", typeName(m.companion()), m.member(),
-          arguments(r.call().args()));
+      // onto the caller's tapes (SharedTapes): a call allocates no tapes of its own
+      CodeBlock args = arguments(r.call().args());
+      CodeBlock record = CodeBlock.of("$L.$L$$record($L$L$L)", typeName(m.companion()), m.member(), args,
+          args.isEmpty() ? "" : ", ", SharedTapes.callerTapes());
       return r.pushed()
           ? CodeBlock.of("$L.pushed($L).result$$()", TapeKind.CALLS.variable, record)
           : CodeBlock.of("($L = $L).result$$()", r.state().name(), record);

@@ -293,7 +293,7 @@ final class RecordGradients {
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(resultType)
         .addParameters(params)
-        .addStatement("return $L$$record($L).result$$()", method.name(), args)
+        .addStatement("return $L$$record($L$L).result$$()", method.name(), args, SharedTapes.none(args.isEmpty()))
         .build();
   }
 }

@@ -444,7 +444,8 @@ final class CallResolver {
 
   /**
    * Whether a compiled companion has the plumbing this version's callers call: a static {@code m$record}
-   * returning a tape class that has {@code reverse$} (companions of older processors have neither).
+   * taking the caller's tapes and returning a tape class that has {@code reverse$} (companions of older
+   * processors lack them).
    */
   private static boolean hasCallBoundary(TypeElement companion, String method) {
     if (companion == null) {
@@ -452,6 +453,7 @@ final class CallResolver {
     }
     for (Element e : companion.getEnclosedElements()) {
       if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(method + "$record")
+          && recordsOntoCallerTapes((ExecutableElement) e)
           && ((ExecutableElement) e).getReturnType() instanceof javax.lang.model.type.DeclaredType tape) {
         for (Element m : tape.asElement().getEnclosedElements()) {
           if (m.getKind() == ElementKind.METHOD && m.getSimpleName().contentEquals("reverse$")) {
@@ -461,6 +463,13 @@ final class CallResolver {
       }
     }
     return false;
+  }
+
+  /** Whether {@code record} is the {@code m$record} overload taking the caller's tapes (the four last). */
+  private static boolean recordsOntoCallerTapes(ExecutableElement record) {
+    List<? extends javax.lang.model.element.VariableElement> ps = record.getParameters();
+    return ps.size() >= 4 && ps.get(ps.size() - 4).asType().toString().equals("dev.adjoint.runtime.DoubleTape")
+        && ps.get(ps.size() - 1).asType().toString().equals("dev.adjoint.runtime.RefTape");
   }
 
   /**

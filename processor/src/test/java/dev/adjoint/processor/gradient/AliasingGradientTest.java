@@ -354,7 +354,10 @@ class AliasingGradientTest {
     int sections = 0;
     for (int at = generated.indexOf("// reverse sweep"); at >= 0; at = generated.indexOf("// reverse sweep", at + 1)) {
       // the code of the sweep, without its comments (which quote the source line)
-      String reverse = generated.substring(at, generated.indexOf("return new ", at))
+      // (a tape's reverse$ builds its gradient record before it puts its caller's tape cursors back)
+      int returned = generated.indexOf("return new ", at);
+      int built = generated.indexOf("gradient$ = new ", at);
+      String reverse = generated.substring(at, built >= 0 && (returned < 0 || built < returned) ? built : returned)
           .replaceAll("(?m)^\\s*//.*$", "");
       assertTrue(!reverse.contains("pick(") && !reverse.contains("coin("), "a reverse sweep calls a helper:\n"
           + reverse);

@@ -108,6 +108,27 @@ class CheckpointingTest {
         }
 
         @Differentiable
+        static double inner(double[] w, double s, int m) {
+          double acc = s;
+          for (int j = 0; j < m; j++) {
+            acc = Math.sin(acc * w[j % w.length]) + 0.5 * w[j % w.length];
+          }
+          return acc;
+        }
+
+        // Callees record onto the caller's tapes; their own checkpointed loops replay inside the caller's
+        // replays, and the first call's reverse is never run (its arguments are inactive).
+        @Differentiable
+        static double nested(double x, double[] w, int n) {
+          double t = 0.1;
+          double[] c = {0.3, -0.2};
+          for (int i = 0; i < n; i++) {
+            t = 0.5 * t + x * inner(c, 0.1 * i, 7) + inner(w, t, 5 + i % 3) * inner(w, x, 4);
+          }
+          return t + inner(w, t * x, 6);
+        }
+
+        @Differentiable
         static double flags(double a, int n) {
           int[] counts = new int[3];
           boolean[] seen = new boolean[3];
@@ -143,7 +164,8 @@ class CheckpointingTest {
       "breaks", r -> new Object[] {uniform(r, 0.2, 0.9), vector(r, 4, -0.5, 0.5), 40 + r.nextInt(40)},
       "calls", r -> new Object[] {uniform(r, 0.5, 1.5), vector(r, 2, -1, 1), 60 + r.nextInt(30)},
       "laterWrites", r -> new Object[] {uniform(r, -0.5, 0.5), 30 + r.nextInt(20)},
-      "flags", r -> new Object[] {uniform(r, -0.9, 0.9), 30 + r.nextInt(20)});
+      "flags", r -> new Object[] {uniform(r, -0.9, 0.9), 30 + r.nextInt(20)},
+      "nested", r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1), 15 + r.nextInt(10)});
 
   @Test
   void everyLoopOutsideOthersIsWrapped() {
@@ -151,6 +173,10 @@ class CheckpointingTest {
     String generated = c.generatedSource("demo.FGrad");
     assertTrue(generated.contains("Checkpoints.of(_doubles, null, null, null)"), generated);
     assertTrue(generated.contains("while (_checkpoints$1.next(_trips$1))"), generated);
+    // nested's callees record onto its tapes, which its checkpointed loop replays, all four of them
+    assertTrue(generated.contains("inner$record(w, t, 5 + i % 3, _doubles, _ints, _refs, _calls)"), generated);
+    assertTrue(generated.contains("Checkpoints.of(_doubles, _ints, _refs, _calls)"), generated);
+    assertTrue(generated.contains(".skip$()"), generated);
     for (String name : POINTS.keySet()) {
       int start = generated.indexOf("Gradient " + name + "Vjp(");
       String vjp = generated.substring(start, generated.indexOf("\n  }\n", start));
