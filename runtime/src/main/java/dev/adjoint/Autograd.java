@@ -78,7 +78,7 @@ public final class Autograd {
             + ") does not require grad, so it has no gradient; call requiresGrad() on it");
       }
     }
-    Tensor up = output.checkedUpstream(upstream);
+    Tensor up = Engine.checkedUpstream(output, upstream);
     Tensor[] captured = Engine.run(output, up, retainGraph || createGraph, createGraph, inputs);
     Tensor[] result = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {

@@ -1,7 +1,9 @@
 package dev.adjoint;
 
+import dev.adjoint.runtime.Backward;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,11 +104,11 @@ final class Engine {
         }
         boolean execute = capture == null || leadsBelow.containsKey(n);
         if (capture == null && g != null && n.retainer != null) {
-          n.retainer.accumulateGrad(g, createGraph);
+          accumulate(n.retainer, g, createGraph);
         }
         if (n.isAccumulator()) {
           if (capture == null && g != null) {
-            n.leaf.accumulateGrad(g, createGraph);
+            accumulate(n.leaf, g, createGraph);
           }
           continue;
         }
@@ -134,5 +136,52 @@ final class Engine {
       GradMode.set(previous);
     }
     return captured;
+  }
+
+  /** Validates an upstream for a reverse pass from {@code root}; returns it or the implicit ones. */
+  static Tensor checkedUpstream(Tensor root, Tensor upstream) {
+    int[] shape = root.shapeRef();
+    Tensor up;
+    if (upstream == null) {
+      if (root.numel() != 1) {
+        throw Backward.implicitUpstream(shape);
+      }
+      up = Tensor.ones(shape);
+    } else {
+      if (!Arrays.equals(upstream.shapeRef(), shape)) {
+        throw Backward.mismatch(upstream.shapeRef(), shape);
+      }
+      up = upstream;
+    }
+    if (!root.isRequiresGrad()) {
+      throw new IllegalStateException("element 0 of tensors does not require grad and does not have a"
+          + " grad_fn: this tensor of shape " + Shapes.str(shape) + " was not computed from a leaf that"
+          + " requires grad (call requiresGrad() on the leaves, outside noGrad)");
+    }
+    return up;
+  }
+
+  /** Adds {@code g} into {@code t}'s {@code grad()} (a fresh copy the first time). */
+  static void accumulate(Tensor t, Tensor g, boolean createGraph) {
+    int[] shape = t.shapeRef();
+    if (!Arrays.equals(g.shapeRef(), shape)) {
+      throw new IllegalStateException("internal error: gradient of shape " + Shapes.str(g.shapeRef())
+          + " for a tensor of shape " + Shapes.str(shape));
+    }
+    Tensor grad = t.grad();
+    if (createGraph) {
+      // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
+      t.setGrad(grad == null ? g : grad.add(g));
+    } else if (grad == null) {
+      t.setGrad(Tensor.wrap(g.toArray(), shape));
+    } else if (grad.plain) {
+      PointwiseKernels.addInto(grad.storage, g.values());
+      grad.version.value++;
+    } else {
+      double[] sum = grad.values();
+      PointwiseKernels.addInto(sum, g.values());
+      grad.assign(sum);
+      grad.version.value++;
+    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.adjoint;
 
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
 /**
  * The element-wise functions of {@link Tensor} ({@code exp}, {@code pow}, {@code relu}, {@code clamp},
  * {@code where}, ...): the call into {@link PointwiseKernels} and the node with the adjoint. Tensor's public
@@ -10,6 +13,17 @@ final class PointwiseOps {
 
   private static Tensor rec(Tensor out, String name, Tensor[] inputs, Node.Fn fn, Tensor... saved) {
     return GraphRecorder.record(out, name, inputs, fn, saved, null);
+  }
+
+  /** {@code f(a, b)} element-wise over the broadcast shape, not recorded. */
+  static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
+    int[] s = Shapes.broadcast(a.shapeRef(), b.shapeRef());
+    return Tensor.wrap(PointwiseKernels.binary(a.values(), a.shapeRef(), b.values(), b.shapeRef(), s, f), s);
+  }
+
+  /** {@code f(x)} element-wise, not recorded. */
+  static Tensor map(Tensor x, DoubleUnaryOperator f) {
+    return Tensor.wrap(PointwiseKernels.map(x.values(), f), x.shapeRef());
   }
 
   private static Tensor unary(Tensor self, int op) {
@@ -50,7 +64,7 @@ final class PointwiseOps {
     // x * x is Math.pow(x, 2.0) to the bit (the JDK computes it so), at a quarter of the cost.
     Tensor out = p == 2.0
         ? Tensor.wrap(PointwiseKernels.square(self.values()), s)
-        : self.map(v -> Math.pow(v, p));
+        : map(self, v -> Math.pow(v, p));
     return rec(out, "PowBackward", new Tensor[] {self}, (g, n) -> {
       if (p == 0) {
         return new Tensor[] {Tensor.zeros(s)};
@@ -62,7 +76,7 @@ final class PointwiseOps {
   static Tensor pow(Tensor self, Tensor exponent) {
     int[] as = self.shapeRef();
     int[] bs = exponent.shapeRef();
-    Tensor out = Tensor.binary(self, exponent, Math::pow);
+    Tensor out = binary(self, exponent, Math::pow);
     int[] os = out.shapeRef();
     return rec(out, "PowBackward", new Tensor[] {self, exponent}, (g, n) -> {
       Tensor x = n.saved(0);

@@ -165,6 +165,35 @@ final class Shapes {
     return out;
   }
 
+  /** {@code shape} with dimensions {@code a..b} (normalised, {@code a <= b}) merged into one. */
+  static int[] flattened(int[] shape, int a, int b) {
+    int[] s = new int[shape.length - (b - a)];
+    int merged = 1;
+    for (int k = a; k <= b; k++) {
+      merged *= shape[k];
+    }
+    System.arraycopy(shape, 0, s, 0, a);
+    s[a] = merged;
+    System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
+    return s;
+  }
+
+  /** {@code shape} without its dimensions of size 1. */
+  static int[] squeezed(int[] shape) {
+    int kept = 0;
+    for (int v : shape) {
+      kept += v == 1 ? 0 : 1;
+    }
+    int[] s = new int[kept];
+    int j = 0;
+    for (int v : shape) {
+      if (v != 1) {
+        s[j++] = v;
+      }
+    }
+    return s;
+  }
+
   static String str(int[] shape) {
     return Arrays.toString(shape);
   }

@@ -2,8 +2,6 @@ package dev.adjoint;
 
 import dev.adjoint.runtime.Backward;
 import java.util.Arrays;
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +29,13 @@ import java.util.function.Supplier;
  *
  * <p>Not thread-safe: a graph belongs to the thread that builds it (tensors without grad may be read
  * concurrently).
+ *
+ * <p>This class holds a tensor's state (storage, geometry, graph fields) and the public API; the work is done
+ * elsewhere in this package: operations and their adjoints in the {@code *Ops} classes ({@link ArithOps},
+ * {@link PointwiseOps}, {@link ReductionOps}, {@link MatmulOps}, {@link IndexOps}, {@link JoinSplitOps},
+ * {@link Views}, {@link InPlaceOps}, {@link Losses}), loops over {@code double[]} in the {@code *Kernels}
+ * classes, factories in {@link TensorFactories}, recording in {@link GraphRecorder}, the reverse pass and
+ * gradient accumulation in {@link Engine}.
  */
 public final class Tensor {
   /** A version counter shared by tensors that share storage. */
@@ -51,7 +56,7 @@ public final class Tensor {
   final int[] strides;
   private final int numel;
   /** Whether the elements are exactly {@code storage}, in row-major order (the kernels' fast path). */
-  private final boolean plain;
+  final boolean plain;
   final Version version;
   /** For a view, the tensor that owns the storage (views of views name the first owner); else null. */
   final Tensor base;
@@ -136,48 +141,17 @@ public final class Tensor {
 
   /** A 2-dimensional tensor from a rectangular matrix (copied); ragged rows are refused. */
   public static Tensor of(double[][] rows) {
-    int r = rows.length;
-    int c = r == 0 ? 0 : rows[0].length;
-    double[] d = new double[r * c];
-    for (int i = 0; i < r; i++) {
-      if (rows[i].length != c) {
-        throw new IllegalArgumentException("ragged matrix: row " + i + " has " + rows[i].length
-            + " values, row 0 has " + c);
-      }
-      System.arraycopy(rows[i], 0, d, i * c, c);
-    }
-    return wrap(d, new int[] {r, c});
+    return TensorFactories.of(rows);
   }
 
   /** A 3-dimensional tensor from a rectangular nested array (copied); ragged arrays are refused. */
   public static Tensor of(double[][][] blocks) {
-    int b = blocks.length;
-    int r = b == 0 ? 0 : blocks[0].length;
-    int c = r == 0 ? 0 : blocks[0][0].length;
-    double[] d = new double[b * r * c];
-    for (int i = 0; i < b; i++) {
-      if (blocks[i].length != r) {
-        throw new IllegalArgumentException("ragged array: block " + i + " has " + blocks[i].length + " rows");
-      }
-      for (int j = 0; j < r; j++) {
-        if (blocks[i][j].length != c) {
-          throw new IllegalArgumentException("ragged array: block " + i + " row " + j + " has "
-              + blocks[i][j].length + " values, expected " + c);
-        }
-        System.arraycopy(blocks[i][j], 0, d, (i * r + j) * c, c);
-      }
-    }
-    return wrap(d, new int[] {b, r, c});
+    return TensorFactories.of(blocks);
   }
 
   /** A tensor of the given shape holding a copy of {@code data} in row-major order. */
   public static Tensor fromArray(double[] data, int... shape) {
-    int[] s = Shapes.checked(shape);
-    if (Shapes.numel(s) != data.length) {
-      throw new IllegalArgumentException("shape " + Shapes.str(s) + " needs " + Shapes.numel(s)
-          + " values but " + data.length + " were given");
-    }
-    return wrap(data.clone(), s);
+    return TensorFactories.fromArray(data, shape);
   }
 
   /** Zeros of the given shape ({@code zeros()} is a 0-dimensional zero). */
@@ -193,10 +167,7 @@ public final class Tensor {
 
   /** A tensor of the given shape filled with {@code value}, as {@code torch.full(shape, value)}. */
   public static Tensor full(int[] shape, double value) {
-    int[] s = Shapes.checked(shape);
-    double[] d = new double[Shapes.numel(s)];
-    Arrays.fill(d, value);
-    return wrap(d, s);
+    return TensorFactories.full(shape, value);
   }
 
   /** Zeros of {@code like}'s shape (a leaf that does not require grad), as {@code torch.zeros_like}. */
@@ -264,20 +235,7 @@ public final class Tensor {
    * are exact).
    */
   public static Tensor linspace(double start, double end, int steps) {
-    if (steps < 0) {
-      throw new IllegalArgumentException("number of steps must be non-negative, got " + steps);
-    }
-    double[] d = new double[steps];
-    if (steps == 1) {
-      d[0] = start;
-    } else if (steps > 1) {
-      double step = (end - start) / (steps - 1);
-      int half = steps / 2;
-      for (int i = 0; i < steps; i++) {
-        d[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
-      }
-    }
-    return wrap(d, new int[] {steps});
+    return TensorFactories.linspace(start, end, steps);
   }
 
   /** {@code 10^linspace(start, end, steps)}, as {@code torch.logspace}. */
@@ -287,11 +245,7 @@ public final class Tensor {
 
   /** {@code base^linspace(start, end, steps)}, as {@code torch.logspace(start, end, steps, base)}. */
   public static Tensor logspace(double start, double end, int steps, double base) {
-    double[] d = linspace(start, end, steps).storage;
-    for (int i = 0; i < d.length; i++) {
-      d[i] = Math.pow(base, d[i]);
-    }
-    return wrap(d, new int[] {steps});
+    return TensorFactories.logspace(start, end, steps, base);
   }
 
   /** {@code [0, 1, ..., end)} as a 1-dimensional tensor. */
@@ -306,28 +260,12 @@ public final class Tensor {
 
   /** {@code start, start + step, ...} up to but excluding {@code end}, as {@code torch.arange}. */
   public static Tensor arange(double start, double end, double step) {
-    if (step == 0 || Double.isNaN(step)) {
-      throw new IllegalArgumentException("step must be nonzero");
-    }
-    double count = Math.ceil((end - start) / step);
-    if (Double.isNaN(count) || count > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("bad range [" + start + ", " + end + ") with step " + step);
-    }
-    int n = (int) Math.max(0, count);
-    double[] d = new double[n];
-    for (int i = 0; i < n; i++) {
-      d[i] = start + i * step;
-    }
-    return wrap(d, new int[] {n});
+    return TensorFactories.arange(start, end, step);
   }
 
   /** The {@code n x n} identity matrix. */
   public static Tensor eye(int n) {
-    Tensor t = zeros(n, n);
-    for (int i = 0; i < n; i++) {
-      t.storage[i * n + i] = 1;
-    }
-    return t;
+    return TensorFactories.eye(n);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -524,6 +462,11 @@ public final class Tensor {
     return grad;
   }
 
+  /** Replaces the accumulated gradient (the reverse pass's accumulation, see {@link Engine#accumulate}). */
+  void setGrad(Tensor g) {
+    grad = g;
+  }
+
   /**
    * Zeroes this leaf's accumulated gradient in place (as {@code x.grad.zero_()} does); does nothing if
    * there is none yet.
@@ -612,28 +555,6 @@ public final class Tensor {
     return gradFn != null ? gradFn : accumulator;
   }
 
-  /** Adds {@code g} into this leaf's {@code grad()} (a fresh copy the first time). */
-  void accumulateGrad(Tensor g, boolean createGraph) {
-    if (!Arrays.equals(g.shape, shape)) {
-      throw new IllegalStateException("internal error: gradient of shape " + Shapes.str(g.shape)
-          + " for a tensor of shape " + Shapes.str(shape));
-    }
-    if (createGraph) {
-      // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
-      grad = grad == null ? g : grad.add(g);
-    } else if (grad == null) {
-      grad = wrap(g.toArray(), shape);
-    } else if (grad.plain) {
-      PointwiseKernels.addInto(grad.storage, g.values());
-      grad.version.value++;
-    } else {
-      double[] sum = grad.values();
-      PointwiseKernels.addInto(sum, g.values());
-      grad.assign(sum);
-      grad.version.value++;
-    }
-  }
-
   /**
    * {@code backward(null)}: the reverse pass with the implicit upstream 1, only for one-element outputs.
    *
@@ -671,31 +592,8 @@ public final class Tensor {
    * keeping this graph, as in PyTorch.
    */
   public void backward(Tensor upstream, boolean retainGraph, boolean createGraph) {
-    Tensor up = checkedUpstream(upstream);
+    Tensor up = Engine.checkedUpstream(this, upstream);
     Engine.run(this, up, retainGraph || createGraph, createGraph, null);
-  }
-
-  /** Validates an upstream for a reverse pass from this tensor; returns it or the implicit ones. */
-  Tensor checkedUpstream(Tensor upstream) {
-    Tensor up;
-    if (upstream == null) {
-      if (numel != 1) {
-        throw Backward.implicitUpstream(shape);
-      }
-      up = ones(shape);
-    } else {
-      if (!Arrays.equals(upstream.shape, shape)) {
-        throw Backward.mismatch(upstream.shape, shape);
-      }
-      up = upstream;
-    }
-    sync();
-    if (!requiresGrad) {
-      throw new IllegalStateException("element 0 of tensors does not require grad and does not have a"
-          + " grad_fn: this tensor of shape " + Shapes.str(shape) + " was not computed from a leaf that"
-          + " requires grad (call requiresGrad() on the leaves, outside noGrad)");
-    }
-    return up;
   }
 
   /**
@@ -892,15 +790,6 @@ public final class Tensor {
   /** {@code -this}. */
   public Tensor neg() {
     return ArithOps.neg(this);
-  }
-
-  static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
-    int[] s = Shapes.broadcast(a.shape, b.shape);
-    return wrap(PointwiseKernels.binary(a.values(), a.shape, b.values(), b.shape, s, f), s);
-  }
-
-  Tensor map(DoubleUnaryOperator f) {
-    return wrap(PointwiseKernels.map(values(), f), shape);
   }
 
   /**
@@ -1310,7 +1199,7 @@ public final class Tensor {
 
   /** {@code this > other} element-wise, broadcast: a mask of 1.0 and 0.0 that does not require grad. */
   public Tensor gt(Tensor other) {
-    return binary(this, other, (a, b) -> a > b ? 1 : 0);
+    return PointwiseOps.binary(this, other, (a, b) -> a > b ? 1 : 0);
   }
 
   /** {@code this > c} as a mask. */
@@ -1320,7 +1209,7 @@ public final class Tensor {
 
   /** {@code this < other} as a mask (broadcast). */
   public Tensor lt(Tensor other) {
-    return binary(this, other, (a, b) -> a < b ? 1 : 0);
+    return PointwiseOps.binary(this, other, (a, b) -> a < b ? 1 : 0);
   }
 
   /** {@code this < c} as a mask. */
@@ -1330,7 +1219,7 @@ public final class Tensor {
 
   /** {@code this >= other} as a mask (broadcast). */
   public Tensor ge(Tensor other) {
-    return binary(this, other, (a, b) -> a >= b ? 1 : 0);
+    return PointwiseOps.binary(this, other, (a, b) -> a >= b ? 1 : 0);
   }
 
   /** {@code this >= c} as a mask. */
@@ -1340,7 +1229,7 @@ public final class Tensor {
 
   /** {@code this <= other} as a mask (broadcast). */
   public Tensor le(Tensor other) {
-    return binary(this, other, (a, b) -> a <= b ? 1 : 0);
+    return PointwiseOps.binary(this, other, (a, b) -> a <= b ? 1 : 0);
   }
 
   /** {@code this <= c} as a mask. */
@@ -1350,7 +1239,7 @@ public final class Tensor {
 
   /** {@code this == other} as a mask (broadcast; NaN equals nothing, as in PyTorch). */
   public Tensor eq(Tensor other) {
-    return binary(this, other, (a, b) -> a == b ? 1 : 0);
+    return PointwiseOps.binary(this, other, (a, b) -> a == b ? 1 : 0);
   }
 
   /** {@code this == c} as a mask. */
@@ -1547,31 +1436,12 @@ public final class Tensor {
     if (a > b) {
       throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim);
     }
-    int[] s = new int[shape.length - (b - a)];
-    int merged = 1;
-    for (int k = a; k <= b; k++) {
-      merged *= shape[k];
-    }
-    System.arraycopy(shape, 0, s, 0, a);
-    s[a] = merged;
-    System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
-    return reshape(s);
+    return reshape(Shapes.flattened(shape, a, b));
   }
 
   /** Every dimension of size 1 removed (a view), as {@code squeeze()}. */
   public Tensor squeeze() {
-    int kept = 0;
-    for (int v : shape) {
-      kept += v == 1 ? 0 : 1;
-    }
-    int[] s = new int[kept];
-    int j = 0;
-    for (int v : shape) {
-      if (v != 1) {
-        s[j++] = v;
-      }
-    }
-    return Views.view(this, s, "SqueezeBackward");
+    return Views.view(this, Shapes.squeezed(shape), "SqueezeBackward");
   }
 
   /**
@@ -1580,21 +1450,7 @@ public final class Tensor {
    * result's shape. The gradient is scattered back, adding where an index repeats.
    */
   public Tensor gather(int dim, Tensor index) {
-    int d = Shapes.dim(dim, dim());
-    int[] off = ShapeKernels.gatherOffsets(index.values(), index.shape, shape, d);
-    return gatherAt(off, index.shape.clone());
-  }
-
-  private Tensor gatherAt(int[] off, int[] outShape) {
-    int[] in = shape;
-    return record(wrap(ShapeKernels.gather(values(), off), outShape), "GatherBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.scatterAddAt(off, in)});
-  }
-
-  private Tensor scatterAddAt(int[] off, int[] full) {
-    int[] in = shape;
-    return record(wrap(ShapeKernels.scatterAdd(values(), off, Shapes.numel(full)), full.clone()), "ScatterAddBackward",
-        new Tensor[] {this}, (g, n) -> new Tensor[] {g.gatherAt(off, in)});
+    return IndexOps.gather(this, Shapes.dim(dim, dim()), index);
   }
 
   /**
@@ -1661,31 +1517,12 @@ public final class Tensor {
     for (int i = 0; i < idx.length; i++) {
       idx[i] = checkIndex(idx[i], d);
     }
-    int[] in = shape;
-    Tensor out = wrap(ShapeKernels.indexSelect(values(), shape, d, idx), Shapes.replaced(shape, d, idx.length));
-    return record(out, "IndexSelectBackward", new Tensor[] {this},
-        (g, n) -> new Tensor[] {g.indexAdd(in, d, idx)});
+    return IndexOps.indexSelect(this, d, idx);
   }
 
   /** {@link #indexSelect(int, int...)} with a 1-D tensor of integral indices, as PyTorch spells it. */
   public Tensor indexSelect(int dim, Tensor index) {
-    if (index.dim() > 1) {
-      throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Shapes.str(index.shape));
-    }
-    double[] iv = index.values();
-    int[] idx = new int[iv.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = (int) iv[i];
-      if (idx[i] != iv[i]) {
-        throw new IllegalArgumentException("indexSelect: index " + iv[i] + " is not an integer");
-      }
-    }
-    return indexSelect(dim, idx);
-  }
-
-  private Tensor indexAdd(int[] full, int d, int[] idx) {
-    return record(wrap(ShapeKernels.indexAdd(values(), full, d, idx), full.clone()), "IndexAddBackward",
-        new Tensor[] {this}, (g, n) -> new Tensor[] {g.indexSelect(d, idx)});
+    return indexSelect(dim, IndexOps.indices(index));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1705,36 +1542,13 @@ public final class Tensor {
   /** Equal shape and equal values ({@code 0.0 == -0.0}, NaN equals NaN); grad state is ignored. */
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof Tensor)) {
-      return false;
-    }
-    Tensor t = (Tensor) o;
-    if (!Arrays.equals(shape, t.shape)) {
-      return false;
-    }
-    double[] x = values();
-    double[] y = t.values();
-    for (int i = 0; i < x.length; i++) {
-      double a = x[i];
-      double b = y[i];
-      if (!(a == b || Double.isNaN(a) && Double.isNaN(b))) {
-        return false;
-      }
-    }
-    return true;
+    return this == o || o instanceof Tensor && TensorEquality.equal(this, (Tensor) o);
   }
 
   /** Consistent with {@link #equals}: hashes the shape and the values ({@code -0.0} as {@code 0.0}). */
   @Override
   public int hashCode() {
-    int h = Arrays.hashCode(shape);
-    for (double v : values()) {
-      h = 31 * h + Double.hashCode(v == 0 ? 0.0 : v);
-    }
-    return h;
+    return TensorEquality.hash(this);
   }
 
   /**
@@ -1742,22 +1556,7 @@ public final class Tensor {
    * element-wise ({@code torch.allclose} without broadcasting; NaN is never close).
    */
   public boolean allClose(Tensor other, double rtol, double atol) {
-    if (!Arrays.equals(shape, other.shape)) {
-      return false;
-    }
-    double[] x = values();
-    double[] y = other.values();
-    for (int i = 0; i < x.length; i++) {
-      double a = x[i];
-      double b = y[i];
-      if (a == b) {
-        continue;
-      }
-      if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) {
-        return false;
-      }
-    }
-    return true;
+    return TensorEquality.allClose(this, other, rtol, atol);
   }
 
   /** {@link #allClose(Tensor, double, double)} with PyTorch's defaults {@code rtol=1e-5, atol=1e-8}. */
