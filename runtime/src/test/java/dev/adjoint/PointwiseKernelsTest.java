@@ -88,6 +88,27 @@ class PointwiseKernelsTest {
   }
 
   @Test
+  void tanhOverAnArrayIsBitwiseTheScalarFunction() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    double[] special = {0.0, -0.0, 1e-300, -1e-300, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-10, -9.99e-10, 1e-9,
+        0.625, -0.625, Math.nextDown(0.625), -Math.nextDown(0.625), 22, -22, 22.5, -700, 1e308,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    double[] x = new double[100_000 + special.length];
+    for (int i = 0; i < 100_000; i++) {
+      x[i] = i % 2 == 0 ? rnd.nextGaussian() * 3 : (rnd.nextDouble() - 0.5) * 1.3;
+    }
+    System.arraycopy(special, 0, x, 100_000, special.length);
+    double[] r = PointwiseKernels.unary(x, PointwiseKernels.TANH);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Double.doubleToLongBits(PointwiseKernels.tanh(x[i])), Double.doubleToLongBits(r[i]),
+          "tanh(" + x[i] + ")");
+    }
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(r[100_001]), "tanh(-0.0) is -0.0");
+    assertEquals(-1.0, r[100_000 + 16]);
+    assertTrue(Double.isNaN(r[x.length - 1]));
+  }
+
+  @Test
   void sigmoidIsBitwiseTheTwoBranchForm() {
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
     for (int i = 0; i < 100_000; i++) {
@@ -96,6 +117,9 @@ class PointwiseKernelsTest {
       assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(PointwiseKernels.sigmoid(v)), "v=" + v);
     }
     assertTrue(Double.isNaN(PointwiseKernels.sigmoid(Double.NaN)));
+    assertEquals(0.5, PointwiseKernels.sigmoid(-0.0));
+    assertEquals(0.5, PointwiseKernels.sigmoid(0.0));
+    assertEquals(Math.exp(-1e-300) / (1 + Math.exp(-1e-300)), PointwiseKernels.sigmoid(-1e-300));
     assertEquals(0.0, PointwiseKernels.sigmoid(Double.NEGATIVE_INFINITY));
     assertEquals(1.0, PointwiseKernels.sigmoid(Double.POSITIVE_INFINITY));
   }
