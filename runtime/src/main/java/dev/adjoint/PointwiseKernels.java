@@ -1,8 +1,5 @@
 package dev.adjoint;
 
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
-
 /**
  * The element-wise loops behind {@link Tensor}'s arithmetic and functions, on row-major {@code double[]}
  * storage and without autograd: broadcasting binary operations, unary maps and the in-place updates.
@@ -10,30 +7,33 @@ import java.util.function.DoubleUnaryOperator;
 final class PointwiseKernels {
   private PointwiseKernels() {}
 
-  /** {@code f(x, y)} element-wise over the broadcast shape {@code s} of {@code xs} and {@code ys}. */
-  static double[] binary(double[] x, int[] xs, double[] y, int[] ys, int[] s, DoubleBinaryOperator f) {
+  /** Operation codes of {@link #binary}: comparisons giving 1 or 0, and {@code Math.pow}. */
+  static final int GT = 0;
+  static final int LT = 1;
+  static final int GE = 2;
+  static final int LE = 3;
+  static final int EQ = 4;
+  static final int POW = 5;
+
+  /**
+   * {@code x op y} element-wise over the broadcast shape {@code s} of {@code xs} and {@code ys}, for {@code op}
+   * one of {@link #GT}, {@link #LT}, {@link #GE}, {@link #LE}, {@link #EQ} (1 where the comparison holds, else 0;
+   * NaN compares false) and {@link #POW}: operands are expanded to {@code s} unless they already have its size,
+   * then one plain loop per operation, with no call per element.
+   */
+  static double[] binary(double[] x, int[] xs, double[] y, int[] ys, int[] s, int op) {
     int n = Shapes.numel(s);
+    double[] a = x.length == n ? x : ShapeKernels.expand(x, xs, s);
+    double[] b = y.length == n ? y : ShapeKernels.expand(y, ys, s);
     double[] r = new double[n];
-    if (x.length == n && y.length == n) {
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[i], y[i]);
-      }
-    } else if (x.length == n && y.length == 1) {
-      double c = y[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[i], c);
-      }
-    } else if (x.length == 1 && y.length == n) {
-      double c = x[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(c, y[i]);
-      }
-    } else {
-      int[] ia = Shapes.broadcastIndex(xs, s);
-      int[] ib = Shapes.broadcastIndex(ys, s);
-      for (int i = 0; i < n; i++) {
-        r[i] = f.applyAsDouble(x[ia[i]], y[ib[i]]);
-      }
+    switch (op) {
+      case GT: for (int i = 0; i < n; i++) { r[i] = a[i] > b[i] ? 1 : 0; } break;
+      case LT: for (int i = 0; i < n; i++) { r[i] = a[i] < b[i] ? 1 : 0; } break;
+      case GE: for (int i = 0; i < n; i++) { r[i] = a[i] >= b[i] ? 1 : 0; } break;
+      case LE: for (int i = 0; i < n; i++) { r[i] = a[i] <= b[i] ? 1 : 0; } break;
+      case EQ: for (int i = 0; i < n; i++) { r[i] = a[i] == b[i] ? 1 : 0; } break;
+      case POW: for (int i = 0; i < n; i++) { r[i] = Math.pow(a[i], b[i]); } break;
+      default: throw new IllegalArgumentException("unknown binary operation " + op);
     }
     return r;
   }
@@ -183,8 +183,8 @@ final class PointwiseKernels {
 
   /**
    * {@code f(x)} element-wise for the function with code {@code op}, into a fresh array: a plain loop per
-   * function, with no {@code DoubleUnaryOperator} per element ({@link #map}'s call site sees every function and
-   * is not inlined by the JIT).
+   * function, with no {@code DoubleUnaryOperator} per element (one call site that sees every function is not
+   * inlined by the JIT).
    */
   static double[] unary(double[] x, int op) {
     double[] r = new double[x.length];
@@ -311,27 +311,23 @@ final class PointwiseKernels {
     return r;
   }
 
-  /** {@code f(x)} element-wise, into a fresh array. */
-  static double[] map(double[] x, DoubleUnaryOperator f) {
+  /** {@code x^p} element-wise ({@code Math.pow}), into a fresh array. */
+  static double[] pow(double[] x, double p) {
     double[] r = new double[x.length];
     for (int i = 0; i < r.length; i++) {
-      r[i] = f.applyAsDouble(x[i]);
+      r[i] = Math.pow(x[i], p);
     }
     return r;
   }
 
-  /** {@code d = f(d, o)} in place, {@code o} (of shape {@code os}) broadcast to {@code ds}. */
-  static void inPlace(double[] d, int[] ds, double[] o, int[] os, DoubleBinaryOperator f) {
-    if (o.length == d.length) {
-      for (int i = 0; i < d.length; i++) {
-        d[i] = f.applyAsDouble(d[i], o[i]);
-      }
-    } else {
-      int[] idx = Shapes.broadcastIndex(os, ds);
-      for (int i = 0; i < d.length; i++) {
-        d[i] = f.applyAsDouble(d[i], o[idx[i]]);
-      }
+  /** {@code x} clamped to {@code [min, max]} element-wise, NaN kept. */
+  static double[] clamp(double[] x, double min, double max) {
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      double v = x[i];
+      r[i] = Double.isNaN(v) ? v : Math.min(Math.max(v, min), max);
     }
+    return r;
   }
 
   /** {@code d *= factor} in place. */

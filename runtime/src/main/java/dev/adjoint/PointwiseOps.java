@@ -1,7 +1,5 @@
 package dev.adjoint;
 
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * The element-wise functions of {@link Tensor} ({@code exp}, {@code pow}, {@code relu}, {@code clamp},
@@ -15,15 +13,10 @@ final class PointwiseOps {
     return GraphRecorder.record(out, name, inputs, fn, saved, null);
   }
 
-  /** {@code f(a, b)} element-wise over the broadcast shape, not recorded. */
-  static Tensor binary(Tensor a, Tensor b, DoubleBinaryOperator f) {
+  /** {@code a op b} element-wise over the broadcast shape ({@link PointwiseKernels#binary}), not recorded. */
+  static Tensor binary(Tensor a, Tensor b, int op) {
     int[] s = Shapes.broadcast(a.shapeRef(), b.shapeRef());
-    return Tensor.wrap(PointwiseKernels.binary(a.values(), a.shapeRef(), b.values(), b.shapeRef(), s, f), s);
-  }
-
-  /** {@code f(x)} element-wise, not recorded. */
-  static Tensor map(Tensor x, DoubleUnaryOperator f) {
-    return Tensor.wrap(PointwiseKernels.map(x.values(), f), x.shapeRef());
+    return Tensor.wrap(PointwiseKernels.binary(a.values(), a.shapeRef(), b.values(), b.shapeRef(), s, op), s);
   }
 
   private static Tensor unary(Tensor self, int op) {
@@ -64,7 +57,7 @@ final class PointwiseOps {
     // x * x is Math.pow(x, 2.0) to the bit (the JDK computes it so), at a quarter of the cost.
     Tensor out = p == 2.0
         ? Tensor.wrap(PointwiseKernels.square(self.values()), s)
-        : map(self, v -> Math.pow(v, p));
+        : Tensor.wrap(PointwiseKernels.pow(self.values(), p), s);
     return rec(out, "PowBackward", new Tensor[] {self}, (g, n) -> {
       if (p == 0) {
         return new Tensor[] {Tensor.zeros(s)};
@@ -76,7 +69,7 @@ final class PointwiseOps {
   static Tensor pow(Tensor self, Tensor exponent) {
     int[] as = self.shapeRef();
     int[] bs = exponent.shapeRef();
-    Tensor out = binary(self, exponent, Math::pow);
+    Tensor out = binary(self, exponent, PointwiseKernels.POW);
     int[] os = out.shapeRef();
     return rec(out, "PowBackward", new Tensor[] {self, exponent}, (g, n) -> {
       Tensor x = n.saved(0);
@@ -193,7 +186,7 @@ final class PointwiseOps {
 
   static Tensor clamp(Tensor self, double min, double max) {
     double[] x = self.values();
-    double[] r = PointwiseKernels.map(x, v -> Double.isNaN(v) ? v : Math.min(Math.max(v, min), max));
+    double[] r = PointwiseKernels.clamp(x, min, max);
     boolean[] blocked = new boolean[r.length];
     for (int i = 0; i < r.length; i++) {
       blocked[i] = !(x[i] >= min && x[i] <= max);

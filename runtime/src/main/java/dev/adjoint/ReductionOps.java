@@ -207,8 +207,8 @@ final class ReductionOps {
 
   static Tensor norm(Tensor x, int dim, boolean keepDim) {
     int d = Shapes.dim(dim, x.dim());
-    double[] sq = PointwiseKernels.map(x.values(), v -> v * v);
-    double[] r = PointwiseKernels.map(ReductionKernels.sum(sq, x.shapeRef(), d), Math::sqrt);
+    double[] sq = PointwiseKernels.square(x.values());
+    double[] r = PointwiseKernels.unary(ReductionKernels.sum(sq, x.shapeRef(), d), PointwiseKernels.SQRT);
     int[] in = x.shapeRef();
     Tensor out = Tensor.wrap(r, keepDim ? Shapes.replaced(x.shapeRef(), d, 1) : Shapes.without(x.shapeRef(), d));
     return rec(out, "NormBackward", new Tensor[] {x}, (g, n) -> {

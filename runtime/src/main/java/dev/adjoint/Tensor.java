@@ -1199,7 +1199,7 @@ public final class Tensor {
 
   /** {@code this > other} element-wise, broadcast: a mask of 1.0 and 0.0 that does not require grad. */
   public Tensor gt(Tensor other) {
-    return PointwiseOps.binary(this, other, (a, b) -> a > b ? 1 : 0);
+    return PointwiseOps.binary(this, other, PointwiseKernels.GT);
   }
 
   /** {@code this > c} as a mask. */
@@ -1209,7 +1209,7 @@ public final class Tensor {
 
   /** {@code this < other} as a mask (broadcast). */
   public Tensor lt(Tensor other) {
-    return PointwiseOps.binary(this, other, (a, b) -> a < b ? 1 : 0);
+    return PointwiseOps.binary(this, other, PointwiseKernels.LT);
   }
 
   /** {@code this < c} as a mask. */
@@ -1219,7 +1219,7 @@ public final class Tensor {
 
   /** {@code this >= other} as a mask (broadcast). */
   public Tensor ge(Tensor other) {
-    return PointwiseOps.binary(this, other, (a, b) -> a >= b ? 1 : 0);
+    return PointwiseOps.binary(this, other, PointwiseKernels.GE);
   }
 
   /** {@code this >= c} as a mask. */
@@ -1229,7 +1229,7 @@ public final class Tensor {
 
   /** {@code this <= other} as a mask (broadcast). */
   public Tensor le(Tensor other) {
-    return PointwiseOps.binary(this, other, (a, b) -> a <= b ? 1 : 0);
+    return PointwiseOps.binary(this, other, PointwiseKernels.LE);
   }
 
   /** {@code this <= c} as a mask. */
@@ -1239,7 +1239,7 @@ public final class Tensor {
 
   /** {@code this == other} as a mask (broadcast; NaN equals nothing, as in PyTorch). */
   public Tensor eq(Tensor other) {
-    return PointwiseOps.binary(this, other, (a, b) -> a == b ? 1 : 0);
+    return PointwiseOps.binary(this, other, PointwiseKernels.EQ);
   }
 
   /** {@code this == c} as a mask. */

@@ -14,33 +14,34 @@ import org.junit.jupiter.api.Test;
  */
 class KernelEdgeCasesTest {
   @Test
-  void inPlaceUpdatesWithAndWithoutBroadcasting() {
-    double[] d = {1, 2, 3, 4, 5, 6};
-    PointwiseKernels.inPlace(d, new int[] {2, 3}, new double[] {10, 20, 30, 40, 50, 60}, new int[] {2, 3},
-        (a, b) -> a + b);
-    assertArrayEquals(new double[] {11, 22, 33, 44, 55, 66}, d);
-    // a row [1, 2, 3] broadcast over both rows, then a column [[1], [2]] over the columns
-    PointwiseKernels.inPlace(d, new int[] {2, 3}, new double[] {1, 2, 3}, new int[] {3}, (a, b) -> a - b);
-    assertArrayEquals(new double[] {10, 20, 30, 43, 53, 63}, d);
-    PointwiseKernels.inPlace(d, new int[] {2, 3}, new double[] {1, 2}, new int[] {2, 1}, (a, b) -> a * b);
-    assertArrayEquals(new double[] {10, 20, 30, 86, 106, 126}, d);
+  void scaleInPlace() {
+    double[] d = {10, 20, 30, 86, 106, 126};
     PointwiseKernels.scale(d, 0.5);
     assertArrayEquals(new double[] {5, 10, 15, 43, 53, 63}, d);
   }
 
   @Test
   void binaryBroadcastsAColumnAgainstARow() {
-    // [[1], [2]] (2×1) with [10, 20, 30] (1×3): every pair
-    double[] r = PointwiseKernels.binary(new double[] {1, 2}, new int[] {2, 1}, new double[] {10, 20, 30},
-        new int[] {1, 3}, new int[] {2, 3}, (a, b) -> a - b);
-    assertArrayEquals(new double[] {-9, -19, -29, -8, -18, -28}, r);
-    // same lengths, a scalar on either side
-    assertArrayEquals(new double[] {3, 8}, PointwiseKernels.binary(new double[] {1, 2}, new int[] {2},
-        new double[] {3, 4}, new int[] {2}, new int[] {2}, (a, b) -> a * b));
-    assertArrayEquals(new double[] {0.5, 1}, PointwiseKernels.binary(new double[] {1, 2}, new int[] {2},
-        new double[] {2}, new int[] {1}, new int[] {2}, (a, b) -> a / b));
-    assertArrayEquals(new double[] {2, 1}, PointwiseKernels.binary(new double[] {2}, new int[] {1},
-        new double[] {1, 2}, new int[] {2}, new int[] {2}, (a, b) -> a / b));
+    // [[15], [25]] (2×1) with [10, 20, 30] (1×3): every pair
+    double[] r = PointwiseKernels.binary(new double[] {15, 25}, new int[] {2, 1}, new double[] {10, 20, 30},
+        new int[] {1, 3}, new int[] {2, 3}, PointwiseKernels.GT);
+    assertArrayEquals(new double[] {1, 0, 0, 1, 1, 0}, r);
+    // same lengths, a scalar on either side; NaN compares false
+    double[] u = {1, 2, Double.NaN};
+    double[] v = {2, 2, Double.NaN};
+    int[] s3 = {3};
+    assertArrayEquals(new double[] {1, 0, 0}, PointwiseKernels.binary(u, s3, v, s3, s3, PointwiseKernels.LT));
+    assertArrayEquals(new double[] {0, 1, 0}, PointwiseKernels.binary(u, s3, v, s3, s3, PointwiseKernels.GE));
+    assertArrayEquals(new double[] {1, 1, 0}, PointwiseKernels.binary(u, s3, v, s3, s3, PointwiseKernels.LE));
+    assertArrayEquals(new double[] {0, 1, 0}, PointwiseKernels.binary(u, s3, v, s3, s3, PointwiseKernels.EQ));
+    assertArrayEquals(new double[] {0, 0, 0}, PointwiseKernels.binary(u, s3, v, s3, s3, PointwiseKernels.GT));
+    assertArrayEquals(new double[] {0, 1, 0}, PointwiseKernels.binary(u, s3, new double[] {1}, new int[] {1}, s3,
+        PointwiseKernels.GT));
+    assertArrayEquals(new double[] {8, 0.5}, PointwiseKernels.binary(new double[] {2}, new int[] {1},
+        new double[] {3, -1}, new int[] {2}, new int[] {2}, PointwiseKernels.POW));
+    assertArrayEquals(new double[] {1, 4, Double.NaN}, PointwiseKernels.pow(u, 2.0));
+    assertArrayEquals(new double[] {-1, 1.5, Double.NaN, -2},
+        PointwiseKernels.clamp(new double[] {-1, 2, Double.NaN, -5}, -2, 1.5));
     // arith with the left operand a trailing row broadcast over a full right operand
     assertArrayEquals(new double[] {-9, -18, -29, -39}, PointwiseKernels.arith(new double[] {1, 2},
         new int[] {1, 2}, new double[] {10, 20, 30, 41}, new int[] {2, 2}, new int[] {2, 2}, PointwiseKernels.SUB));
