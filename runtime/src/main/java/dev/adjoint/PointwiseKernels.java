@@ -252,30 +252,43 @@ final class PointwiseKernels {
     return Math.copySign(1 - 2 / (Math.exp(2 * a) + 1), x);
   }
 
+  /** Elements per block of {@link #tanh(double[], double[])}: its index list stays in the L1 cache. */
+  private static final int TANH_BLOCK = 2048;
+
   /**
-   * {@link #tanh(double)} over an array, bitwise the same, without a branch per element: a first pass computes
-   * the rational form for every element (plain arithmetic, which the JIT vectorizes), a second computes the
-   * exponential form for every element and keeps, by an integer mask on {@code |x| − 0.625}, whichever form
-   * the scalar function would have chosen, then gives it the sign of {@code x}. The scalar function's branch
-   * on {@code |x| < 0.625} is mispredicted about half the time on inputs of both sizes (normal samples), which
-   * cost more than the exponentials computed in vain. The cases the scalar function treats apart need no
-   * branch here: below {@code 1e-9} the rational form rounds to {@code x} (the sign of {@code -0.0} comes back
-   * with the sign of {@code x}), above 22 the exponential form rounds to 1, and NaN stays NaN.
+   * {@link #tanh(double)} over an array, bitwise the same, without a data-dependent branch per element (the
+   * scalar function's branch on {@code |x| < 0.625} is mispredicted about half the time on inputs of both sizes,
+   * such as normal samples). Block by block, a first pass computes the rational form for every element (plain
+   * arithmetic, which the JIT vectorizes); a second lists, by integer arithmetic on sign bits rather than a
+   * branch, the elements for which the scalar function would not use it ({@code |x| >= 0.625}, below {@code
+   * 1e-9}, NaN); a third computes only those again, the scalar function's other way.
    */
   static void tanh(double[] x, double[] r) {
-    int n = x.length;
-    for (int i = 0; i < n; i++) {
-      double v = x[i];
-      double z = v * v;
-      r[i] = v + v * z * (((TANH_P0 * z + TANH_P1) * z + TANH_P2) / (((z + TANH_Q0) * z + TANH_Q1) * z + TANH_Q2));
-    }
-    for (int i = 0; i < n; i++) {
-      double v = x[i];
-      double a = Math.abs(v);
-      double large = 1 - 2 / (Math.exp(2 * a) + 1);
-      long small = Double.doubleToRawLongBits(a - 0.625) >> 63; // all ones when a < 0.625
-      long chosen = (Double.doubleToRawLongBits(r[i]) & small) | (Double.doubleToRawLongBits(large) & ~small);
-      r[i] = Math.copySign(Double.longBitsToDouble(chosen), v);
+    int[] listed = new int[Math.min(TANH_BLOCK, x.length)];
+    for (int from = 0; from < x.length; from += TANH_BLOCK) {
+      int to = Math.min(x.length, from + TANH_BLOCK);
+      for (int i = from; i < to; i++) {
+        double v = x[i];
+        double z = v * v;
+        r[i] = v + v * z * (((TANH_P0 * z + TANH_P1) * z + TANH_P2) / (((z + TANH_Q0) * z + TANH_Q1) * z + TANH_Q2));
+      }
+      int count = 0;
+      for (int i = from; i < to; i++) {
+        double a = Math.abs(x[i]);
+        // 1 when a < 0.625, resp. a < 1e-9 (the sign bit of the difference); a NaN is listed either way
+        long belowHalf = Double.doubleToRawLongBits(a - 0.625) >>> 63;
+        long tiny = Double.doubleToRawLongBits(a - 1e-9) >>> 63;
+        listed[count] = i;
+        count += (int) (1 - belowHalf + tiny);
+      }
+      for (int c = 0; c < count; c++) {
+        int i = listed[c];
+        double v = x[i];
+        double a = Math.abs(v);
+        // tanh(double)'s other cases: x itself below 1e-9; 1 − 2/(e^{2|x|} + 1) rounds to ±1 beyond 22 and is
+        // NaN for NaN, so it serves above 0.625 without the scalar function's branch on 22
+        r[i] = a < 1e-9 ? v : Math.copySign(1 - 2 / (Math.exp(2 * a) + 1), v);
+      }
     }
   }
 
