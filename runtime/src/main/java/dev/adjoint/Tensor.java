@@ -479,7 +479,11 @@ public final class Tensor {
           + " after retainGrad()) accumulate gradients (this one was produced by " + gradFn.name + ")");
     }
     if (grad != null) {
-      grad.assign(new double[grad.numel]);
+      if (grad.plain) {
+        Arrays.fill(grad.storage, 0.0); // in place: no fresh array, no copy
+      } else {
+        grad.assign(new double[grad.numel]);
+      }
       grad.version.value++;
     }
   }

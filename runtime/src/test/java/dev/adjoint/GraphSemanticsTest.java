@@ -31,6 +31,7 @@ class GraphSemanticsTest {
     assertSame(first, w.grad(), "later passes add into the same tensor");
     w.zeroGrad();
     assertValues(new double[] {0, 0}, w.grad());
+    assertSame(first, w.grad(), "zeroGrad() zeroes the gradient in place");
     w.mul(3).sum().backward();
     assertValues(new double[] {3, 3}, w.grad());
   }
