@@ -149,9 +149,9 @@ final class PointwiseOps {
 
   static Tensor where(Tensor condition, Tensor x, Tensor y) {
     int[] s = Shapes.broadcast(Shapes.broadcast(condition.shapeRef(), x.shapeRef()), y.shapeRef());
-    double[] c = ShapeKernels.expand(condition.values(), condition.shapeRef(), s);
-    double[] xv = ShapeKernels.expand(x.values(), x.shapeRef(), s);
-    double[] yv = ShapeKernels.expand(y.values(), y.shapeRef(), s);
+    double[] c = ShapeKernels.expandForReading(condition.values(), condition.shapeRef(), s);
+    double[] xv = ShapeKernels.expandForReading(x.values(), x.shapeRef(), s);
+    double[] yv = ShapeKernels.expandForReading(y.values(), y.shapeRef(), s);
     double[] r = new double[c.length];
     boolean[] fromX = new boolean[c.length];
     boolean[] fromY = new boolean[c.length];
@@ -171,7 +171,7 @@ final class PointwiseOps {
       throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.str(mask.shapeRef())
           + " does not broadcast to the tensor's shape " + Shapes.str(self.shapeRef()));
     }
-    double[] m = ShapeKernels.expand(mask.values(), mask.shapeRef(), self.shapeRef());
+    double[] m = ShapeKernels.expandForReading(mask.values(), mask.shapeRef(), self.shapeRef());
     boolean[] fill = new boolean[m.length];
     double[] r = self.toArray();
     for (int i = 0; i < r.length; i++) {

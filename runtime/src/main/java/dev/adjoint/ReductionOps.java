@@ -216,7 +216,7 @@ final class ReductionOps {
       Tensor y = keepDim ? n.saved(1) : n.saved(1).unsqueeze(d);
       Tensor gk = keepDim ? g : g.unsqueeze(d);
       boolean[] zero = new boolean[xs.numel()];
-      double[] ye = ShapeKernels.expand(y.values(), y.shapeRef(), in);
+      double[] ye = ShapeKernels.expandForReading(y.values(), y.shapeRef(), in);
       for (int i = 0; i < zero.length; i++) {
         zero[i] = ye[i] == 0;
       }

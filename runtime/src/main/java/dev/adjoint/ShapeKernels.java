@@ -17,6 +17,14 @@ final class ShapeKernels {
     return r;
   }
 
+  /**
+   * {@code x} of shape {@code from} broadcast to {@code to} for reading only: {@code x} itself when the shapes
+   * are equal, else {@link #expand}'s copy. Callers must not write into the result.
+   */
+  static double[] expandForReading(double[] x, int[] from, int[] to) {
+    return java.util.Arrays.equals(from, to) ? x : expand(x, from, to);
+  }
+
   /** {@code x} of shape {@code from} summed down to {@code target}, which broadcasts to {@code from}. */
   static double[] sumTo(double[] x, int[] from, int[] target) {
     int[] idx = Shapes.broadcastIndex(target, from);

@@ -2,6 +2,7 @@ package dev.adjoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,15 @@ class KernelEdgeCasesTest {
     double[] d = {10, 20, 30, 86, 106, 126};
     PointwiseKernels.scale(d, 0.5);
     assertArrayEquals(new double[] {5, 10, 15, 43, 53, 63}, d);
+  }
+
+  @Test
+  void expandForReadingCopiesOnlyWhenTheShapeChanges() {
+    double[] x = {1, 2};
+    assertSame(x, ShapeKernels.expandForReading(x, new int[] {2}, new int[] {2}));
+    assertArrayEquals(new double[] {1, 2, 1, 2}, ShapeKernels.expandForReading(x, new int[] {2}, new int[] {2, 2}));
+    assertArrayEquals(new double[] {1, 1, 2, 2},
+        ShapeKernels.expandForReading(x, new int[] {2, 1}, new int[] {2, 2}));
   }
 
   @Test

@@ -164,7 +164,7 @@ public final class TensorAdjoints {
 
   /** A gradient that shares no storage with anything the caller holds; zeros of {@code like}'s shape for none. */
   public static Tensor fresh(Tensor gradient, Tensor like) {
-    return gradient == null ? Tensor.zeros(like.shape()) : Tensor.fromArray(gradient.toArray(), gradient.shape());
+    return gradient == null ? Tensor.zeros(like.shape()) : copy(gradient);
   }
 
   /**
@@ -172,7 +172,12 @@ public final class TensorAdjoints {
    * PyTorch leave an unused input's {@code grad()}), else a copy.
    */
   public static Tensor freshOrNull(Tensor gradient) {
-    return gradient == null ? null : Tensor.fromArray(gradient.toArray(), gradient.shape());
+    return gradient == null ? null : copy(gradient);
+  }
+
+  /** A leaf holding a copy of {@code t}'s values, copied once ({@code fromArray(toArray())} copies twice). */
+  private static Tensor copy(Tensor t) {
+    return t.detach().clone();
   }
 
   /** {@code gradient}, or zeros of {@code like}'s shape when no gradient reached that input. */
