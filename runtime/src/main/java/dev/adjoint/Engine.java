@@ -12,7 +12,8 @@ import java.util.Map;
  * The reverse pass: visits every node reachable from the output once, in reverse topological order
  * (a node runs after all the nodes that consume its output), sums the adjoints arriving over several
  * uses, and either accumulates into the leaves' {@code grad()} or captures the gradients of chosen
- * inputs ({@link Autograd#grad}).
+ * inputs ({@link Autograd#grad}). Also checks the upstream a pass starts from and owns the accumulation into
+ * {@code grad()}.
  */
 final class Engine {
   private Engine() {}
