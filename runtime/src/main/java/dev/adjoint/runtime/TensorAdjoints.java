@@ -55,18 +55,36 @@ public final class TensorAdjoints {
 
   /** {@code abs'}: {@code g} times the sign of {@code x}: 0 at 0, NaN at NaN, as the eager {@link Tensor#abs()}. */
   public static Tensor abs(Tensor g, Tensor x) {
-    return mask(g, x, v -> v > 0 ? 1.0 : v < 0 ? -1.0 : v == 0 ? 0.0 : Double.NaN);
+    double[] gv = g.toArray();
+    double[] xv = x.toArray();
+    for (int i = 0; i < xv.length; i++) {
+      double v = xv[i];
+      gv[i] *= v > 0 ? 1.0 : v < 0 ? -1.0 : v == 0 ? 0.0 : Double.NaN;
+    }
+    return Tensor.fromArray(gv, x.shape());
   }
 
   /** {@code d x^p / dx = p x^(p-1)}, and 0 everywhere for {@code p == 0}. */
   public static Tensor pow(Tensor g, Tensor x, double p) {
+    if (p == 0.0) {
+      return Tensor.zeros(x.shape());
+    }
+    double[] gv = g.toArray();
+    double[] xv = x.toArray();
     if (p == 2.0) {
-      return mask(g, x, v -> 2.0 * v); // Math.pow(v, 1.0) is v
+      for (int i = 0; i < xv.length; i++) {
+        gv[i] *= 2.0 * xv[i]; // Math.pow(v, 1.0) is v
+      }
+    } else if (p == 3.0) {
+      for (int i = 0; i < xv.length; i++) {
+        gv[i] *= 3.0 * (xv[i] * xv[i]); // Math.pow(v, 2.0) is v * v
+      }
+    } else {
+      for (int i = 0; i < xv.length; i++) {
+        gv[i] *= p * Math.pow(xv[i], p - 1.0);
+      }
     }
-    if (p == 3.0) {
-      return mask(g, x, v -> 3.0 * (v * v)); // Math.pow(v, 2.0) is v * v
-    }
-    return p == 0.0 ? Tensor.zeros(x.shape()) : mask(g, x, v -> p * Math.pow(v, p - 1.0));
+    return Tensor.fromArray(gv, x.shape());
   }
 
   /**
@@ -260,19 +278,5 @@ public final class TensorAdjoints {
       throw Backward.implicitUpstream(output.shape());
     }
     return Tensor.ones(output.shape());
-  }
-
-  private interface Derivative {
-    double at(double x);
-  }
-
-  private static Tensor mask(Tensor g, Tensor x, Derivative derivative) {
-    double[] gv = g.toArray();
-    double[] xv = x.toArray();
-    double[] out = new double[xv.length];
-    for (int i = 0; i < xv.length; i++) {
-      out[i] = gv[i] * derivative.at(xv[i]);
-    }
-    return Tensor.fromArray(out, x.shape());
   }
 }
