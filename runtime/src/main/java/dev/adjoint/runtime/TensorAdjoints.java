@@ -46,11 +46,10 @@ public final class TensorAdjoints {
   public static Tensor relu(Tensor g, Tensor x) {
     double[] gv = g.toArray();
     double[] xv = x.toArray();
-    double[] out = new double[xv.length];
     for (int i = 0; i < xv.length; i++) {
-      out[i] = xv[i] > 0 ? gv[i] : 0.0;
+      gv[i] = xv[i] > 0 ? gv[i] : 0.0;
     }
-    return Tensor.fromArray(out, x.shape());
+    return Tensor.fromArray(gv, x.shape());
   }
 
   /** {@code abs'}: {@code g} times the sign of {@code x}: 0 at 0, NaN at NaN, as the eager {@link Tensor#abs()}. */
