@@ -41,6 +41,8 @@ public final class Checkpoints {
   /** Per-thread overrides of the budget ({@link #budget(long)}); empty means the default. */
   private static final ThreadLocal<long[]> OVERRIDE = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
 
+  private static final Snapshot[] NO_SNAPSHOTS = {};
+
   private final DoubleTape doubles;
   private final IntTape ints;
   private final RefTape refs;
@@ -59,7 +61,8 @@ public final class Checkpoints {
   /** The schedule of the segments once the recording passed the budget; null before. */
   private BinomialSchedule schedule;
   private int slotLimit;
-  private Snapshot[] snapshots = new Snapshot[4];
+  /** Made on the first snapshot: most loops run within the budget and keep none (recursion starts many). */
+  private Snapshot[] snapshots = NO_SNAPSHOTS;
   /** The snapshot {@code put} writes to. */
   private Snapshot writing;
   /** The snapshot the getters read from. */
@@ -233,7 +236,7 @@ public final class Checkpoints {
 
   private Snapshot slot(int index) {
     if (index >= snapshots.length) {
-      snapshots = Arrays.copyOf(snapshots, Math.max(index + 1, snapshots.length * 2));
+      snapshots = Arrays.copyOf(snapshots, Math.max(index + 1, Math.max(4, snapshots.length * 2)));
     }
     if (snapshots[index] == null) {
       snapshots[index] = new Snapshot();
