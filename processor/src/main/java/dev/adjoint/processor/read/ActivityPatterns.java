@@ -1,9 +1,15 @@
 package dev.adjoint.processor.read;
 
 import com.sun.source.tree.MethodInvocationTree;
+import dev.adjoint.processor.emit.GeneratedNames;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.ExprWalk;
+import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -23,7 +29,7 @@ import javax.lang.model.element.TypeElement;
  * entry ({@code C.m$record}), as does any call whose active argument meets a {@code @NoGrad} parameter (which
  * the general entry refuses).
  */
-final class ActivityPatterns {
+public final class ActivityPatterns {
   private ActivityPatterns() {}
 
   /**
@@ -45,6 +51,42 @@ final class ActivityPatterns {
     return reader.helpers.call(call, target, parameterTypes, converted, reader.trees, reader.elements);
   }
 
+  /**
+   * {@code method} with every call of a specialisation of a {@code @Differentiable} method ({@code methods}, by
+   * {@code owner#name}) back on the method's general entry: the forward modes ({@code mJvp}, {@code mHvp}) go
+   * through the callee's own members, which a specialisation does not all have. The reverse sweep keeps the
+   * specialisations.
+   */
+  public static MethodIr generalCalls(MethodIr method, Map<String, MethodIr> methods) {
+    boolean[] any = {false};
+    for (dev.adjoint.processor.ir.Stmt s : dev.adjoint.processor.analyze.Summaries.statements(method.body())) {
+      HelperCalls.expressions(s).forEach(e -> ExprWalk.visit(e, x -> any[0] |= x instanceof Expr.Call c
+          && general(c.callee(), methods) != null));
+    }
+    return any[0] ? GeneratedNames.mapCallees(method, c -> {
+      Callee g = general(c, methods);
+      return g != null ? g : c;
+    }) : method;
+  }
+
+  /** The general entry of {@code callee} when it is a specialisation of a {@code @Differentiable} method. */
+  private static Callee.DifferentiableMethod general(Callee callee, Map<String, MethodIr> methods) {
+    if (!(callee instanceof Callee.DifferentiableMethod d) || d.member().equals(d.name())) {
+      return null;
+    }
+    MethodIr m = methods.get(d.owner() + "#" + d.name());
+    if (m == null || !m.returnType().equals(d.returnType())
+        || !m.parameters().stream().map(MethodIr.Parameter::type).toList().equals(d.parameterTypes())) {
+      return null;
+    }
+    List<String> components = new ArrayList<>();
+    for (MethodIr.Parameter p : m.parameters()) {
+      components.add(p.differentiable() ? p.sourceName() : null);
+    }
+    return new Callee.DifferentiableMethod(d.owner(), d.companion(), d.name(), d.parameterTypes(), components,
+        d.returnType());
+  }
+
   private static boolean eligible(MethodReader reader, TypeElement type, ExecutableElement target,
       List<Type> parameterTypes) {
     if (!type.equals(reader.owner) || reader.trees.getTree(target) == null || target.isVarArgs()
@@ -60,8 +102,8 @@ final class ActivityPatterns {
   }
 
   /**
-   * Whether {@code active} leaves out a differentiated parameter of {@code target} and activates none that is
-   * not differentiated.
+   * Whether {@code active} leaves out a differentiated array parameter of {@code target} and activates none
+   * that is not differentiated.
    */
   private static boolean specialises(ExecutableElement target, List<Type> parameterTypes, List<Boolean> active) {
     boolean fewer = false;
@@ -71,7 +113,9 @@ final class ActivityPatterns {
       if (active.get(k) && !differentiated) {
         return false;
       }
-      fewer |= differentiated && !active.get(k);
+      // an inactive array is where the adjoint work is (a zero array, a loop of accumulations); a call whose
+      // inactive arguments are scalars keeps the general entry, which a tiny callee recomputes (Recomputable)
+      fewer |= differentiated && !active.get(k) && parameterTypes.get(k) instanceof Type.DoubleArray;
     }
     return fewer;
   }

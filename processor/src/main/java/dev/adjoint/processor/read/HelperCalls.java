@@ -350,7 +350,7 @@ public final class HelperCalls {
   }
 
   /** The expressions directly in {@code s} (not in nested statements). */
-  private static List<Expr> expressions(Stmt s) {
+  static List<Expr> expressions(Stmt s) {
     List<Expr> out = new ArrayList<>();
     if (s instanceof Stmt.Declare d) {
       out.add(d.init());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
+import dev.adjoint.processor.testing.ModeCheck;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,6 +83,17 @@ class ActivityPatternTest {
     for (String f : new String[] {"all", "inactiveLocal", "viaNoGrad", "onlyScalar", "arrayResult"}) {
       GradCheck.of(compiled, "demo.F", f).atRandomPoints(4,
           r -> new Object[] {vector(r, 4, -1, 1), uniform(r, 0.5, 1.5)});
+    }
+  }
+
+  @Test
+  void forwardModesGoThroughTheGeneralEntries() {
+    // mJvp, mJacobian and mHvp of the callers call the callee's own members, which specialisations lack
+    CompiledCompanion compiled = CompiledCompanion.compile("demo.F", SOURCE);
+    for (String f : new String[] {"all", "inactiveLocal", "viaNoGrad", "onlyScalar"}) {
+      ModeCheck check = ModeCheck.of(compiled, "demo.F", f);
+      assertTrue(check.has("Hvp"), f);
+      check.atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1), uniform(r, 0.5, 1.5)});
     }
   }
 
