@@ -47,8 +47,7 @@ public final class Checkpoints {
   private final IntTape ints;
   private final RefTape refs;
   private final RefTape calls;
-  /** Bytes the tapes held when the loop started, plus the budget: past it, the loop is checkpointed. */
-  private final long limit;
+  /** Bytes past those the tapes held when the loop started ({@code start}) that checkpoint it; negative: never. */
   private final long budget;
   private final long start;
 
@@ -83,7 +82,6 @@ public final class Checkpoints {
     this.calls = calls;
     this.budget = budget;
     this.start = bytes();
-    this.limit = budget < 0 ? Long.MAX_VALUE : start + budget;
   }
 
   /**
@@ -159,7 +157,7 @@ public final class Checkpoints {
       return false;
     }
     long now = bytes();
-    if (now <= limit) {
+    if (budget < 0 || now - start <= budget) {
       return true;
     }
     taping = false;

@@ -65,6 +65,16 @@ class ActivityPatternTest {
         }
         return s;
       }
+      @Differentiable static double rec(double[] a, double[] b, int n) {
+        if (n == 0) {
+          return a[0] * b[0];
+        }
+        return Math.sin(a[n] * b[n]) + rec(a, b, n - 1) * b[n];
+      }
+      @Differentiable static double recursion(double[] x, double p) {
+        double[] k = {0.5, -1.0, 1.5, 0.25};
+        return rec(x, k, 3) * p + rec(k, x, 3) + rec(x, x, 2);
+      }
       @Differentiable static double arrayResult(double[] x, double p) {
         double[] c = {0.2, -0.4, 0.9, 0.3};
         double[] r = h(c, x);
@@ -80,7 +90,7 @@ class ActivityPatternTest {
   @Test
   void everyPatternMatchesCentralDifferences() {
     CompiledCompanion compiled = CompiledCompanion.compile("demo.F", SOURCE);
-    for (String f : new String[] {"all", "inactiveLocal", "viaNoGrad", "onlyScalar", "arrayResult"}) {
+    for (String f : new String[] {"all", "inactiveLocal", "viaNoGrad", "onlyScalar", "recursion", "arrayResult"}) {
       GradCheck.of(compiled, "demo.F", f).atRandomPoints(4,
           r -> new Object[] {vector(r, 4, -1, 1), uniform(r, 0.5, 1.5)});
     }
@@ -90,9 +100,10 @@ class ActivityPatternTest {
   void forwardModesGoThroughTheGeneralEntries() {
     // mJvp, mJacobian and mHvp of the callers call the callee's own members, which specialisations lack
     CompiledCompanion compiled = CompiledCompanion.compile("demo.F", SOURCE);
-    for (String f : new String[] {"all", "inactiveLocal", "viaNoGrad", "onlyScalar"}) {
+    for (String f : new String[] {"all", "inactiveLocal", "viaNoGrad", "onlyScalar", "recursion"}) {
       ModeCheck check = ModeCheck.of(compiled, "demo.F", f);
-      assertTrue(check.has("Hvp"), f);
+      // (a recursive callee has no mHvp, so neither has a caller of it, specialised or not)
+      assertTrue(check.has("Hvp") != f.equals("recursion"), f);
       check.atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1), uniform(r, 0.5, 1.5)});
     }
   }
@@ -110,5 +121,8 @@ class ActivityPatternTest {
     assertTrue(companion.contains("h$10$record(x, c,"), companion);
     assertTrue(companion.contains("reverse$(double upstream, double[] into$a) {"), companion);
     assertFalse(companion.contains("G$00100Gradient(_d_a"), companion);
+    // a specialisation's recursive calls keep its pattern
+    assertTrue(companion.contains("rec$100$record(a, b, n - 1,"), companion);
+    assertTrue(companion.contains("rec$010$record(a, b, n - 1,"), companion);
   }
 }
