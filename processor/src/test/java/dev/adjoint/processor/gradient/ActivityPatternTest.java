@@ -1,6 +1,5 @@
 package dev.adjoint.processor.gradient;
 
-import static dev.adjoint.processor.gradient.ConstructGradientTest.wrap;
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,74 +17,76 @@ import org.junit.jupiter.api.Test;
  * parameter, constant) are gradient-checked against central differences.
  */
 class ActivityPatternTest {
-  /** The callee: differentiated in a, b and s; c is @NoGrad, n an int. */
-  private static final String CALLEE = """
-      @Differentiable static double g(double[] a, double[] b, double s, @NoGrad double[] c, int n) {
-        double t = 0;
-        for (int i = 0; i < n; i++) {
-          t += Math.sin(a[i] * b[i]) * s + a[i] * c[i] + b[i] * b[i] * s;
+  /**
+   * The callees g (differentiated in a, b and s; c is @NoGrad, n an int) and h, and their callers, one per
+   * activity pattern.
+   */
+  private static final String SOURCE = """
+      package demo;
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.NoGrad;
+      final class F {
+        @Differentiable static double g(double[] a, double[] b, double s, @NoGrad double[] c, int n) {
+          double t = 0;
+          for (int i = 0; i < n; i++) {
+            t += Math.sin(a[i] * b[i]) * s + a[i] * c[i] + b[i] * b[i] * s;
+          }
+          return t * s;
         }
-        return t * s;
-      }
-      @Differentiable static double[] h(double[] u, double[] v) {
-        double[] r = new double[u.length];
-        for (int i = 0; i < u.length; i++) {
-          r[i] = u[i] * Math.exp(v[i]);
+        @Differentiable static double[] h(double[] u, double[] v) {
+          double[] r = new double[u.length];
+          for (int i = 0; i < u.length; i++) {
+            r[i] = u[i] * Math.exp(v[i]);
+          }
+          return r;
         }
-        return r;
+        @Differentiable static double all(double[] x, double p) {
+          double[] c = {0.2, -0.4, 0.9, 0.3};
+          return g(x, x, p, c, x.length);
+        }
+        @Differentiable static double inactiveLocal(double[] x, double p) {
+          double[] c = {0.2, -0.4, 0.9, 0.3};
+          double[] w = new double[x.length];
+          for (int i = 0; i < w.length; i++) {
+            w[i] = 0.5 + i;
+          }
+          return g(x, w, p, c, x.length) + g(w, x, 1.5, c, x.length);
+        }
+        @Differentiable static double noGradArgument(double[] x, double p, @NoGrad double[] c) {
+          return g(c, x, p, c, x.length) * p;
+        }
+        @Differentiable static double viaNoGrad(double[] x, double p) {
+          double[] c = {0.2, -0.4, 0.9, 0.3};
+          return noGradArgument(x, p, c) + noGradArgument(x, 2.0, c) * p;
+        }
+        @Differentiable static double onlyScalar(double[] x, double p) {
+          double[] c = {0.2, -0.4, 0.9, 0.3};
+          double[] k = {0.3, -0.2, 0.7, 0.1};
+          double s = 0;
+          for (int j = 0; j < 3; j++) {
+            s += g(k, c, p * j + x[j], c, 3);
+          }
+          return s;
+        }
+        @Differentiable static double rec(double[] a, double[] b, int n) {
+          if (n == 0) {
+            return a[0] * b[0];
+          }
+          return Math.sin(a[n] * b[n]) + rec(a, b, n - 1) * b[n];
+        }
+        @Differentiable static double recursion(double[] x, double p) {
+          double[] k = {0.5, -1.0, 1.5, 0.25};
+          return rec(x, k, 3) * p + rec(k, x, 3) + rec(x, x, 2);
+        }
+        @Differentiable static double arrayResult(double[] x, double p) {
+          double[] c = {0.2, -0.4, 0.9, 0.3};
+          double[] r = h(c, x);
+          double[] q = h(x, c);
+          r[0] = r[0] * p;
+          return r[0] + r[1] * q[2] + q[3];
+        }
       }
       """;
-
-  private static final String CALLERS = CALLEE + """
-      @Differentiable static double all(double[] x, double p) {
-        double[] c = {0.2, -0.4, 0.9, 0.3};
-        return g(x, x, p, c, x.length);
-      }
-      @Differentiable static double inactiveLocal(double[] x, double p) {
-        double[] c = {0.2, -0.4, 0.9, 0.3};
-        double[] w = new double[x.length];
-        for (int i = 0; i < w.length; i++) {
-          w[i] = 0.5 + i;
-        }
-        return g(x, w, p, c, x.length) + g(w, x, 1.5, c, x.length);
-      }
-      @Differentiable static double noGradArgument(double[] x, double p, @NoGrad double[] c) {
-        return g(c, x, p, c, x.length) * p;
-      }
-      @Differentiable static double viaNoGrad(double[] x, double p) {
-        double[] c = {0.2, -0.4, 0.9, 0.3};
-        return noGradArgument(x, p, c) + noGradArgument(x, 2.0, c) * p;
-      }
-      @Differentiable static double onlyScalar(double[] x, double p) {
-        double[] c = {0.2, -0.4, 0.9, 0.3};
-        double[] k = {0.3, -0.2, 0.7, 0.1};
-        double s = 0;
-        for (int j = 0; j < 3; j++) {
-          s += g(k, c, p * j + x[j], c, 3);
-        }
-        return s;
-      }
-      @Differentiable static double rec(double[] a, double[] b, int n) {
-        if (n == 0) {
-          return a[0] * b[0];
-        }
-        return Math.sin(a[n] * b[n]) + rec(a, b, n - 1) * b[n];
-      }
-      @Differentiable static double recursion(double[] x, double p) {
-        double[] k = {0.5, -1.0, 1.5, 0.25};
-        return rec(x, k, 3) * p + rec(k, x, 3) + rec(x, x, 2);
-      }
-      @Differentiable static double arrayResult(double[] x, double p) {
-        double[] c = {0.2, -0.4, 0.9, 0.3};
-        double[] r = h(c, x);
-        double[] q = h(x, c);
-        r[0] = r[0] * p;
-        return r[0] + r[1] * q[2] + q[3];
-      }
-      """;
-
-  private static final String SOURCE = wrap(CALLERS).replace("import dev.adjoint.Differentiable;",
-      "import dev.adjoint.Differentiable;\nimport dev.adjoint.NoGrad;");
 
   @Test
   void everyPatternMatchesCentralDifferences() {
