@@ -10,16 +10,19 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Shape;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.summary.ResultAlias;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
@@ -659,7 +662,7 @@ public final class CompanionWriter {
 
     private MethodSpec record() {
       CodeBlock.Builder code = CodeBlock.builder();
-      forwardSweep(code, true);
+      forwardSweep(code, true, program.forward().statements());
       for (TapeKind t : program.tapes()) {
         code.addStatement("this.$L = $L", t.variable, t.variable);
         code.addStatement("this.$L = $L.size()", SharedTapes.end(t), t.variable);
@@ -683,7 +686,7 @@ public final class CompanionWriter {
      * Declares the tapes and locals and runs the forward sweep; the parameters come from the tape's input
      * fields, or are the enclosing method's own parameters.
      */
-    private void forwardSweep(CodeBlock.Builder code, boolean fromFields) {
+    private void forwardSweep(CodeBlock.Builder code, boolean fromFields, List<Stmt> forward) {
       for (TapeKind t : program.tapes()) {
         ClassName runtime = ClassName.get(RUNTIME, simple(t.runtimeClass));
         if (fromFields && sharesTapes()) {
@@ -707,7 +710,7 @@ public final class CompanionWriter {
         code.addStatement("int $L = 0", v.name());
       }
       code.add("// forward sweep\n");
-      JavaCode.statements(program.forward().statements(), code);
+      JavaCode.statements(forward, code);
     }
 
     /**
@@ -755,7 +758,9 @@ public final class CompanionWriter {
       if (shape != null) {
         shape.unpack(code);
       }
-      forwardSweep(code, false);
+      // only what the reverse sweep (and the shape check) reads: mVjp does not return the value
+      forwardSweep(code, false, ForwardPruning.prune(program.forward().statements(),
+          program.reverse().statements(), scalarResult ? Set.of() : Set.of(program.result().name())));
       if (!scalarResult) {
         code.addStatement("$T.requireSameShape(upstream, $L)", BACKWARD, program.result().name());
       }
