@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.ForwardPruning;
+import dev.adjoint.processor.differentiate.SlotAccumulators;
 import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
@@ -732,7 +733,15 @@ public final class CompanionWriter {
       }
       code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
       code.add("// reverse sweep\n");
-      JavaCode.statements(program.reverse().statements(), code);
+      JavaCode.statements(SlotAccumulators.apply(program.reverse().statements(), primalNames()), code);
+    }
+
+    /** The method's parameters and locals: variables whose arrays never alias an adjoint. */
+    private Set<String> primalNames() {
+      Set<String> names = new java.util.HashSet<>();
+      method.parameters().forEach(p -> names.add(p.name()));
+      program.locals().forEach(v -> names.add(v.name()));
+      return names;
     }
 
     /** {@code new MGradient(_d_a, _d_b, ...)}, tensors copied so that no gradient aliases an upstream. */
