@@ -120,18 +120,28 @@ public final class SlotAccumulators {
     return s;
   }
 
-  /** A double element {@code a[e]} or {@code a[e][f]} of an array variable, with indices of plain arithmetic. */
+  /**
+   * A double element {@code a[e]} or {@code a[e][f]} of an array variable, with indices of plain int arithmetic
+   * over variables, literals and lengths: no array element, which a statement in between could change.
+   */
   private static boolean slot(Expr target) {
-    if (!(target instanceof Expr.Index i) || i.type() != Type.DOUBLE) {
+    if (!(target instanceof Expr.Index top) || top.type() != Type.DOUBLE) {
       return false;
     }
-    boolean[] plain = {true};
-    ExprWalk.visit(target, e -> plain[0] &= e instanceof Expr.Var || e instanceof Expr.Literal
-        || e instanceof Expr.Index || e instanceof Expr.Length
-        || e instanceof Expr.Binary b && b.type() == Type.INT && b.op() != Expr.BinaryOp.DIV
-            && b.op() != Expr.BinaryOp.REM
-        || e instanceof Expr.Unary u && u.type() == Type.INT);
-    return plain[0] && ExprWalk.root(target) != null;
+    Expr e = target;
+    while (e instanceof Expr.Index i) {
+      boolean[] plain = {true};
+      ExprWalk.visit(i.index(), x -> plain[0] &= x instanceof Expr.Var || x instanceof Expr.Literal
+          || x instanceof Expr.Length l && l.array() instanceof Expr.Var
+          || x instanceof Expr.Binary b && b.type() == Type.INT && b.op() != Expr.BinaryOp.DIV
+              && b.op() != Expr.BinaryOp.REM
+          || x instanceof Expr.Unary u && u.type() == Type.INT);
+      if (!plain[0]) {
+        return false;
+      }
+      e = i.array();
+    }
+    return e instanceof Expr.Var;
   }
 
   /**
