@@ -50,7 +50,7 @@ public final class ForwardPruning {
       Stmt previous = previous(forward, k);
       Stmt replaced = s;
       if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var v && !live.contains(v.name())
-          && safe(a.value(), null)) {
+          && safe(a.value(), new Range(null, null, 0, 0, lengthsEvaluated(forward, k)))) {
         replaced = null;
       } else if (s instanceof Stmt.While w && previous instanceof Stmt.Assign init) {
         replaced = deadLoop(init, w, live);
@@ -67,6 +67,70 @@ public final class ForwardPruning {
       }
     }
     return kept;
+  }
+
+  /**
+   * Whether every array variable whose length {@code forward.get(k)} reads has had its length read before, by a
+   * top-level loop condition or assignment without short-circuits, and is not assigned since: then reading it
+   * again cannot throw (this is what lets {@code return sum / a.length;} go).
+   */
+  private static boolean lengthsEvaluated(List<Stmt> forward, int k) {
+    if (!(forward.get(k) instanceof Stmt.Assign target)) {
+      return false;
+    }
+    Set<String> needed = new HashSet<>();
+    ExprWalk.visit(target.value(), e -> {
+      if (e instanceof Expr.Length l && l.array() instanceof Expr.Var v) {
+        needed.add(v.name());
+      }
+    });
+    Set<String> evaluated = new HashSet<>();
+    for (int j = 0; j < k; j++) {
+      Stmt s = forward.get(j);
+      Set<String> written = new HashSet<>();
+      if (!Liveness.known(List.of(s)) || !assignsOnlyVars(s, written)) {
+        return false;
+      }
+      evaluated.removeAll(written);
+      Expr read = s instanceof Stmt.While w ? w.condition() : s instanceof Stmt.Assign a ? a.value() : null;
+      if (read != null && unconditional(read)) {
+        ExprWalk.visit(read, e -> {
+          if (e instanceof Expr.Length l && l.array() instanceof Expr.Var v && !written.contains(v.name())) {
+            evaluated.add(v.name());
+          }
+        });
+      }
+    }
+    return evaluated.containsAll(needed);
+  }
+
+  /** Whether all of {@code e} is evaluated whenever it is (no {@code ?:}, {@code &&} or {@code ||}). */
+  private static boolean unconditional(Expr e) {
+    boolean[] ok = {true};
+    ExprWalk.visit(e, x -> ok[0] &= !(x instanceof Expr.Conditional || x instanceof Expr.Decided
+        || x instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.AND || b.op() == Expr.BinaryOp.OR)));
+    return ok[0];
+  }
+
+  /** Adds the whole variables {@code s} assigns to {@code into}; false if a form is unknown. */
+  private static boolean assignsOnlyVars(Stmt s, Set<String> into) {
+    if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var v) {
+      into.add(v.name());
+    } else if (s instanceof Stmt.Restore r && r.target() instanceof Expr.Var v) {
+      into.add(v.name());
+    } else if (s instanceof Stmt.Declare d) {
+      into.add(d.variable().name());
+    } else if (s instanceof Stmt.Block b) {
+      return b.statements().stream().allMatch(x -> assignsOnlyVars(x, into));
+    } else if (s instanceof Stmt.If i) {
+      return assignsOnlyVars(i.then(), into) && assignsOnlyVars(i.otherwise(), into);
+    } else if (s instanceof Stmt.While w) {
+      return assignsOnlyVars(w.body(), into);
+    } else if (s instanceof Stmt.CountDown c) {
+      return assignsOnlyVars(c.body(), into);
+    }
+    // element writes, accumulations and effects assign no whole variable (an array variable keeps its object)
+    return true;
   }
 
   /** The statement before index {@code k}, comments skipped, or null. */

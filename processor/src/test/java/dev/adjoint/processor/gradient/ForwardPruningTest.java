@@ -132,6 +132,41 @@ class ForwardPruningTest {
   }
 
   @Test
+  void aLengthReadAgainAfterTheLoopDoesNotKeepIt() throws Exception {
+    String source = wrap("""
+        @Differentiable static double mean(double[] a) {
+          double sum = 0;
+          for (int i = 0; i < a.length; i++) {
+            double b = a[i] + 3;
+            sum += b * b * 3;
+          }
+          return sum / a.length;
+        }
+        @Differentiable static double other(double[] a, double[] y) {
+          double sum = 0;
+          for (int i = 0; i < a.length; i++) {
+            sum += a[i] * a[i];
+          }
+          return sum / y.length;
+        }
+        """);
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+    String generated = c.generatedSource("demo.FGrad");
+    assertTrue(member(generated, "meanVjp").contains(SKIPPED), member(generated, "meanVjp"));
+    // y.length is read first after the loop: a null y must throw there, so the loop's value stays
+    assertFalse(member(generated, "otherVjp").contains(SKIPPED), member(generated, "otherVjp"));
+    GradCheck mean = GradCheck.of(c, "demo.F", "mean");
+    for (int n : new int[] {1, 2, 5}) {
+      mean.atRandomPoints(2, r -> new Object[] {vector(r, n, -1.5, 1.5)});
+    }
+    GradCheck.of(c, "demo.F", "other").atRandomPoints(3, r -> new Object[] {vector(r, 3, -1, 1), vector(r, 2, -1, 1)});
+    Method other = accessible(c, "otherGradient", double[].class, double[].class);
+    InvocationTargetException e = assertThrows(InvocationTargetException.class,
+        () -> other.invoke(null, new double[] {1}, null));
+    assertTrue(e.getCause() instanceof NullPointerException, e.getCause().toString());
+  }
+
+  @Test
   void aNullArrayStillThrowsWhereTheLoopConditionWould() throws Exception {
     String source = wrap("""
         @Differentiable static double f(double c, double[] y) {
