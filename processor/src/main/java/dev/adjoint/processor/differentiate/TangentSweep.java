@@ -498,7 +498,7 @@ public final class TangentSweep {
 
   /**
    * {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied arguments (a dot
-   * product for a {@code double[]} one, see {@link ArrayDirections}).
+   * product for a {@code double[]} or {@code double[][]} one, see {@link ArrayDirections}).
    */
   private Dual callThroughGradient(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     List<Expr> primals = new ArrayList<>();
@@ -507,7 +507,7 @@ public final class TangentSweep {
       Dual d = dual(c.args().get(k), out, origin);
       // an array argument as a copy: the reverse sweep reads it again for the callee's mHvp, after the caller
       // may have written into the array
-      primals.add(d.primal.type() == Type.VECTOR ? ArrayDirections.copy(d.primal, out, origin, this::temp)
+      primals.add(d.primal.type() instanceof Type.DoubleArray ? ArrayDirections.copy(d.primal, out, origin, this::temp)
           : bind(d.primal, out));
       if (d.tangent != null && m.gradientComponents().get(k) == null) {
         throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter"
