@@ -52,7 +52,8 @@ public final class SecondOrder {
     if (program.callsMethods()) {
       return new HvpProgram(null, "it calls a method without mHvp (a plain helper, a method whose result is not a"
           + " double, that takes a record or is an instance method, or has no mHvp itself), whose mJvp has no"
-          + " reverse rule, or a method with a @DerivativeOf derivative, which has no second-order rule");
+          + " reverse rule, a method with a @DerivativeOf derivative, which has no second-order rule, or another"
+          + " method's generated gradient (a nested gradient: its mHvp would take third derivatives)");
     }
     try {
       return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);

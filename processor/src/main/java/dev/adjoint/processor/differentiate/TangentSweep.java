@@ -319,6 +319,10 @@ public final class TangentSweep {
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
       return custom(c, custom, out, origin);
     }
+    if (e instanceof Expr.Component component && component.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf gradient) {
+      return nestedGradient(component, call, gradient.method(), out, origin);
+    }
     if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())) {
       // x * x: one term 2 x ẋ, as the reverse mode accumulates 2 x g once.
       Dual d = dual(sq.left(), out, origin);
@@ -413,7 +417,40 @@ public final class TangentSweep {
     return out;
   }
 
-  /** A call to another {@code @Differentiable} method: its generated {@code mJvp}. */
+  /**
+   * A nested gradient {@code FGrad.mGradient(a).p()}: its tangent is component {@code p} of the callee's
+   * Hessian-vector product along the arguments' tangents, {@code FGrad.mHvp(a, ȧ).p()} (the derivative of
+   * {@code ∇m} along {@code ȧ} is {@code H ȧ}), zero directions for arguments that do not vary. The method
+   * then has no {@code mHvp} of its own (that would take third derivatives): {@code callsMethods} is set.
+   */
+  private Dual nestedGradient(Expr.Component component, Expr.Call call, Callee.DifferentiableMethod m,
+      List<Stmt> out, Origin origin) {
+    List<Expr> primals = new ArrayList<>();
+    List<Expr> directions = new ArrayList<>();
+    for (int k = 0; k < call.args().size(); k++) {
+      Dual d = dual(call.args().get(k), out, origin);
+      Expr primal = bind(d.primal, out);
+      primals.add(primal);
+      if (m.gradientComponents().get(k) == null) {
+        continue;
+      }
+      Type type = m.parameterTypes().get(k);
+      directions.add(d.tangent != null ? d.tangent : type == Type.DOUBLE ? DerivativeRules.literal("0.0")
+          : new Expr.Call(new Callee.Static(ReverseSweep.ARRAY_ADJOINTS, "zerosLike"), List.of(primal), type));
+    }
+    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
+    Expr.Var gradient = temp("_ng", record);
+    out.add(new Stmt.Declare(gradient, new Expr.Call(new Callee.GradientOf(m), primals, record), origin));
+    List<Expr> args = new ArrayList<>(primals);
+    args.addAll(directions);
+    Expr.Var hvp = temp("_nh", record);
+    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.member() + "Hvp"), args, record),
+        origin));
+    callsMethods = true;
+    return new Dual(new Expr.Component(gradient, component.name(), component.type()),
+        new Expr.Component(hvp, component.name(), component.type()));
+  }
+
   /**
    * A method with a {@code @DerivativeOf} derivative: its partials are the derivative's answer to an upstream
    * of 1 (it is linear in the upstream), each times its argument's tangent. No second-order rule: no mHvp.

@@ -2,6 +2,7 @@ package dev.adjoint.processor.modes;
 
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Nested gradients: a {@code @Differentiable} method that calls another method's generated gradient
  * ({@code FGrad.fGradient(x, y).y()}) is differentiated through that method's Hessian-vector product, and
- * its gradient matches central differences of the original (which itself runs the generated gradient).
+ * its gradient matches central differences of the original (which itself runs the generated gradient);
+ * its {@code mJvp} is a tangent sweep whose nested gradients' tangents are that method's Hessian-vector
+ * products along the arguments' tangents.
  */
 class NestedGradientTest {
   static final String SOURCE = """
@@ -83,11 +86,25 @@ class NestedGradientTest {
   }
 
   @Test
-  void forwardModeMembersComeFromReverseMode() {
+  void forwardModeIsATangentSweepThroughTheInnerMethodsHvp() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
+    // every mJvp is a tangent sweep: a nested gradient's tangent is the inner method's mHvp along the tangents
+    ModeCheck.requireTangentSweep(c, "demo.F");
+    String generated = c.generatedSource("demo.FGrad");
+    for (String name : new String[] {"saddle", "particle", "mixed"}) {
+      int start = generated.indexOf(" " + name + "Jvp(");
+      String jvp = generated.substring(start, generated.indexOf("\n  }\n", start));
+      assertTrue(jvp.contains("Hvp("), jvp);
+      // no mHvp of its own: that would take third derivatives
+      assertFalse(ModeCheck.of(c, "demo.F", name).has("Hvp"), name);
+      assertTrue(generated.contains("No {@code " + name + "Hvp}"), name);
+    }
+    // mJvp against directional central differences and against mVjp; mJacobian too
     ModeCheck.of(c, "demo.F", "particle").atRandomPoints(3, r -> new Object[] {uniform(r, 0.5, 2),
         uniform(r, -0.5, 0.5)});
     ModeCheck.of(c, "demo.F", "saddle").atRandomPoints(3, r -> new Object[] {vector(r, 2, -1, 1)});
+    ModeCheck.of(c, "demo.F", "mixed").atRandomPoints(3, r -> new Object[] {uniform(r, -1, 1),
+        vector(r, 2, -1, 1)});
   }
 
   @Test
