@@ -131,6 +131,10 @@ public final class ForwardModeWriter {
     }
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian(tangent != null));
+    if (tangent == null && method.returnType() == Type.DOUBLE) {
+      companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: mHvp differentiates the tangent program,"
+          + " and there is none ($L).\n", method.name(), method.name(), noTangent);
+    }
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }

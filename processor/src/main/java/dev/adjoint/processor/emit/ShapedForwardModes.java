@@ -105,6 +105,10 @@ final class ShapedForwardModes {
     companion.addMethod(jvp(tangent, noTangent));
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian());
+    if (tangent == null && method.returnType() == Type.DOUBLE) {
+      companion.addJavadoc("\n<p>No {@code $LHvp}: mHvp differentiates the tangent program, and there is none"
+          + " ($L).\n", method.name(), noTangent);
+    }
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
