@@ -3,17 +3,22 @@ package dev.adjoint.processor.modes;
 import static dev.adjoint.processor.testing.GradCheck.matrix;
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.ModeCheck;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * mHvp of methods that call other {@code @Differentiable} methods with a {@code double} result and
  * {@code double}, {@code double[]} or {@code double[][]} parameters: the tangent of such a call is built from
- * the callee's gradient (a dot product for an array or matrix), which the reverse mode differentiates through the callee's own
- * mHvp. Checked (with mJvp, mJacobian, mHessian) against differences of gradients by {@link ModeCheck}.
+ * the callee's gradient (a dot product for an array or matrix), which the reverse mode differentiates through
+ * the callee's own mHvp. Checked (with mJvp, mJacobian, mHessian) against differences of gradients by {@link ModeCheck}.
  */
 class HvpThroughCallsTest {
   static final String SOURCE = """
@@ -188,5 +193,36 @@ class HvpThroughCallsTest {
         vector(r, 3, -1, 1), vector(r, 2, -1, 1)}, vector(r, 3, -1, 1)});
     ModeCheck.of(c, "demo.F", "constantMatrix").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
     ModeCheck.of(c, "demo.F", "builtMatrix").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
+  }
+
+  @Test
+  void aMatrixCalleeCompiledEarlierIsGoneThroughByItsCompiledMHvp(@TempDir Path dir) {
+    CompiledCompanion a = CompiledCompanion.compile("lib.A", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        public final class A {
+          @Differentiable
+          public static double e(double[][] m, double s) {
+            return Math.sin(m[0][0] * s) * m[1][1] + m[0][1] * m[1][0] * s;
+          }
+        }
+        """);
+    a.writeClassesTo(dir);
+    CompiledCompanion b = CompiledCompanion.compile(List.of(JavaFileObjects.forSourceString("demo.B", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import lib.A;
+        final class B {
+          @Differentiable
+          static double f(double x, double[][] m) {
+            return A.e(m, x) * x;
+          }
+        }
+        """)), List.of(dir.toFile()));
+    assertFalse(b.classNames().contains("lib.AGrad"), "A's companion must come from the class path");
+    assertTrue(b.generatedSource("demo.BGrad").contains("lib.AGrad.eHvp("), b.generatedSource("demo.BGrad"));
+    ModeCheck check = ModeCheck.of(b.withClassesFrom(a), "demo.B", "f");
+    assertTrue(check.has("Hvp"));
+    check.atRandomPoints(3, r -> new Object[] {uniform(r, -1, 1), matrix(r, 2, 2, -1, 1)});
   }
 }
