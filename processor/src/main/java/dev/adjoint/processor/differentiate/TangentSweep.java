@@ -72,6 +72,15 @@ public final class TangentSweep {
     return "v$" + primal;
   }
 
+  /**
+   * The companion member that runs the tangent program of a method with records or an object on its flat
+   * parameters (the records' components, the object's fields), as other companions' tangent sweeps call it:
+   * {@code energy} → {@code energy$jvp}.
+   */
+  public static String flatJvpName(String name) {
+    return name + "$jvp";
+  }
+
   /** The name of the {@code mJvp} record of a method: {@code rosenbrock} → {@code RosenbrockJvp}. */
   public static String jvpRecord(String capitalized) {
     return capitalized + "Jvp";
@@ -83,6 +92,7 @@ public final class TangentSweep {
   private int temps;
   private boolean callsMethods;
   private java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient = m -> false;
+  private java.util.function.Predicate<Callee.DifferentiableMethod> flatJvp = m -> false;
 
   private TangentSweep(Activity activity, MethodIr method) {
     this.activity = activity;
@@ -105,11 +115,24 @@ public final class TangentSweep {
    */
   public static TangentProgram differentiate(MethodIr method,
       java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient) {
+    return differentiate(method, throughGradient, m -> false);
+  }
+
+  /**
+   * As above; a call of a method that takes records or is an instance method ({@link
+   * Callee.DifferentiableMethod#flattened}) with a {@code double} result goes through its companion's flat
+   * tangent member {@link #flatJvpName} when {@code flatJvp} accepts it (the companion has it), and otherwise
+   * leaves the method without a tangent program ({@link NoForwardMode}).
+   */
+  public static TangentProgram differentiate(MethodIr method,
+      java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient,
+      java.util.function.Predicate<Callee.DifferentiableMethod> flatJvp) {
     StructuredBody body = StructuredBody.of(method);
     requireNoTensors(method, body);
     Activity activity = Activity.of(method, body);
     TangentSweep sweep = new TangentSweep(activity, method);
     sweep.throughGradient = throughGradient;
+    sweep.flatJvp = flatJvp;
     List<Stmt> out = new ArrayList<>();
     sweep.statement(body.body(), out);
     List<Expr.Var> locals = new ArrayList<>(body.locals());
@@ -496,11 +519,12 @@ public final class TangentSweep {
   }
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
-    if (m.flattened()) {
-      throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method, which have no forward"
-          + " mode yet");
+    boolean flat = m.flattened();
+    if (flat && (m.returnType() != Type.DOUBLE || !flatJvp.test(m))) {
+      throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method and has no tangent"
+          + " member for its callers (its result is not a double, or it has no tangent program itself)");
     }
-    if (m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
+    if (!flat && m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
         .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
             || ArrayDirections.supported(m.parameterTypes().get(k)))) {
       return callThroughGradient(c, m, out, origin);
@@ -526,8 +550,8 @@ public final class TangentSweep {
     args.addAll(tangents);
     Type record = new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
     Expr.Var jvp = temp("_jvp", record);
-    out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), m.member() + "Jvp"), args, record),
-        origin));
+    String member = flat ? flatJvpName(m.name()) : m.member() + "Jvp";
+    out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), member), args, record), origin));
     callsMethods = true;
     return new Dual(new Expr.Component(jvp, "value", m.returnType()),
         new Expr.Component(jvp, "tangent", m.returnType()));

@@ -6,13 +6,19 @@ import static dev.adjoint.processor.testing.GradCheck.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.records.RecordCheck;
+import dev.adjoint.processor.records.RecordModeCheck;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
 import dev.adjoint.processor.testing.ModeCheck;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of callee a {@code @Differentiable} method may call, and every forward-mode member of the caller:
@@ -31,6 +37,26 @@ class ModesThroughCalleeKindsTest {
         record P(double a, double[] w) {
           @Differentiable
           double energy(double s) { return a * s * w[0] * w[1] + Math.sin(a * s); }
+        }
+
+        record Q(double a, int n, double[] w) {
+          @Differentiable
+          double pot(double s) {
+            double r = 0;
+            for (int i = 0; i < n; i++) {
+              r += w[i] * w[i] * s * a;
+            }
+            return r;
+          }
+
+          @Differentiable
+          double twice(double s) { return pot(s) * pot(s * a) + Math.cos(a); }
+        }
+
+        @Differentiable
+        static double callRecordMethods(double[] x, double s) {
+          Q q = new Q(x[0], 2, x);
+          return q.twice(s) + q.pot(x[1]);
         }
 
         @Differentiable
@@ -164,7 +190,9 @@ class ModesThroughCalleeKindsTest {
       // a plain helper (the out-parameter one) has mJvp only: no mHvp through it
       Map.entry("callOutParameter", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
           uniform(r, -1, 1)}), false}),
-      // calls taking records or objects have no forward-mode members to go through: mJvp by reverse mode
+      // calls taking records or objects go through their companions' flat tangent members; no mHvp
+      Map.entry("callRecordMethods", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
+          uniform(r, -1, 1)}), false}),
       Map.entry("callRecord", new Object[] {points(r -> new Object[] {vector(r, 2, -1, 1), uniform(r, -1, 1)}),
           false}),
       Map.entry("callInstance", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)}),
@@ -200,8 +228,51 @@ class ModesThroughCalleeKindsTest {
       if (!hvp) {
         assertTrue(generated.contains("No {@code " + name + "Hvp}"), name + ": no reason given");
       }
+      int start = generated.indexOf(" " + name + "Jvp(");
+      String jvp = generated.substring(start, generated.indexOf("\n  }\n", start));
+      // a tangent sweep, not the reverse-mode fallback (a callee with tensors inside runs its own fallback)
+      assertTrue(!jvp.contains("computed by reverse mode") && !jvp.contains("Vjp("), name + ": " + jvp);
       check.atRandomPoints(3, (Function<Random, Object[]>) e.getValue()[0]);
       GradCheck.of(c, "demo.F", name).atRandomPoints(2, (Function<Random, Object[]>) e.getValue()[0]);
+    }
+  }
+
+  @Test
+  void recordCalleesCompiledEarlierAreGoneThroughByTheirCompiledFlatTangentMembers(@TempDir Path dir) {
+    CompiledCompanion a = CompiledCompanion.compile("lib.A", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        public final class A {
+          public record P(double a, double[] w) {
+            @Differentiable
+            public double energy(double s) { return a * s * w[0] * w[1] + Math.sin(a * s); }
+          }
+
+          @Differentiable
+          public static double rec(P p, double s) { return p.a() * s * p.w()[0] + Math.cos(p.w()[1]); }
+        }
+        """);
+    a.writeClassesTo(dir);
+    CompiledCompanion b = CompiledCompanion.compile(List.of(JavaFileObjects.forSourceString("demo.B", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import lib.A;
+        final class B {
+          @Differentiable
+          static double f(A.P p, double s) {
+            return p.energy(s) * A.rec(p, s * p.a());
+          }
+        }
+        """)), List.of(dir.toFile()));
+    String source = b.generatedSource("demo.BGrad");
+    assertTrue(source.contains("lib.A_PGrad.energy$jvp(") && source.contains("lib.AGrad.rec$jvp("), source);
+    CompiledCompanion both = b.withClassesFrom(a);
+    java.lang.reflect.Method f = CompiledCompanion.method(both.load("demo.B"), "f");
+    Random r = new Random(5);
+    for (int trial = 0; trial < 3; trial++) {
+      Object p = RecordCheck.construct(both.load("lib.A$P"), uniform(r, -1, 1), vector(r, 2, -1, 1));
+      RecordModeCheck.check(both, "demo.BGrad", "f", args -> CompiledCompanion.invoke(f, null, args),
+          new Object[] {p, uniform(r, -1, 1)}, new boolean[] {true, true}, r, false);
     }
   }
 }
