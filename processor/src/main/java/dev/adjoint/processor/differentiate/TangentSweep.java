@@ -440,38 +440,19 @@ public final class TangentSweep {
     return out;
   }
 
-  /**
-   * A nested gradient {@code FGrad.mGradient(a).p()}: its tangent is component {@code p} of the callee's
-   * Hessian-vector product along the arguments' tangents, {@code FGrad.mHvp(a, ȧ).p()} (the derivative of
-   * {@code ∇m} along {@code ȧ} is {@code H ȧ}), zero directions for arguments that do not vary. The method
-   * then has no {@code mHvp} of its own (that would take third derivatives): {@code callsMethods} is set.
-   */
+  /** A nested gradient {@code FGrad.mGradient(a).p()}: see {@link NestedTangents}; no mHvp of its own. */
   private Dual nestedGradient(Expr.Component component, Expr.Call call, Callee.DifferentiableMethod m,
       List<Stmt> out, Origin origin) {
     List<Expr> primals = new ArrayList<>();
-    List<Expr> directions = new ArrayList<>();
-    for (int k = 0; k < call.args().size(); k++) {
-      Dual d = dual(call.args().get(k), out, origin);
-      Expr primal = bind(d.primal, out);
-      primals.add(primal);
-      if (m.gradientComponents().get(k) == null) {
-        continue;
-      }
-      Type type = m.parameterTypes().get(k);
-      directions.add(d.tangent != null ? d.tangent : type == Type.DOUBLE ? DerivativeRules.literal("0.0")
-          : new Expr.Call(new Callee.Static(ReverseSweep.ARRAY_ADJOINTS, "zerosLike"), List.of(primal), type));
+    List<Expr> tangents = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      Dual d = dual(arg, out, origin);
+      primals.add(bind(d.primal, out));
+      tangents.add(d.tangent);
     }
-    Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
-    Expr.Var gradient = temp("_ng", record);
-    out.add(new Stmt.Declare(gradient, new Expr.Call(new Callee.GradientOf(m), primals, record), origin));
-    List<Expr> args = new ArrayList<>(primals);
-    args.addAll(directions);
-    Expr.Var hvp = temp("_nh", record);
-    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.member() + "Hvp"), args, record),
-        origin));
     callsMethods = true;
-    return new Dual(new Expr.Component(gradient, component.name(), component.type()),
-        new Expr.Component(hvp, component.name(), component.type()));
+    Expr[] valueAndTangent = NestedTangents.of(component, m, primals, tangents, out, origin, this::temp);
+    return new Dual(valueAndTangent[0], valueAndTangent[1]);
   }
 
   /**
