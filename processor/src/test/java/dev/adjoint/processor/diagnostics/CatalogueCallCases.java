@@ -134,15 +134,15 @@ final class CatalogueCallCases {
             """, "the nested gradient FGrad.gGradient(...) is differentiated through gHvp, which FGrad does not"
             + " have"));
     row("a nested gradient of a method whose result is not `double` or whose differentiable parameters are not"
-        + " `double` or `double[]`", refused("""
-            @Differentiable static double g(double[][] m) { return m[0][0] * m[0][0]; }
+        + " `double`, `double[]` or `double[][]`", refused("""
+            @Differentiable static double g(Tensor t) { return t.sum().item(); }
             @Differentiable static double f(double x) {
-              double[][] m = {{x}};
-              double d = FGrad.gGradient(m).m()[0][0]; // ERROR
-              return d;
+              Tensor t = Tensor.ones(2).mul(x);
+              Tensor d = FGrad.gGradient(t).t(); // ERROR
+              return d.sum().item();
             }
-            """, "the gradient FGrad.gGradient(...).m() can be differentiated only when the differentiable"
-            + " parameters of 'g' are double or double[]"));
+            """, "the gradient FGrad.gGradient(...).t() can be differentiated only when the differentiable"
+            + " parameters of 'g' are double, double[] or double[][]"));
     row("a nested gradient's component that the gradient record does not have", refused("""
         @Differentiable static double g(double x, double y) { return x * y; }
         @Differentiable static double f(double x) {
