@@ -169,6 +169,7 @@ public final class DerivativeRules {
         Type.TENSOR));
     tensor("crossEntropy(T,V)", (v, g) -> kernel("crossEntropy", g, v.arg(0), v.arg(1)), null);
     IndexingRules.register(TENSOR);
+    MoreTensorRules.register(TENSOR);
   }
 
   private DerivativeRules() {}
@@ -184,7 +185,8 @@ public final class DerivativeRules {
       key.append(k > (isMethod ? 1 : 0) ? "," : "").append(t == Type.TENSOR ? "T" : t == Type.DOUBLE ? "D"
           : t == Type.BOOLEAN ? "B" : t instanceof Type.IntArray ? "V" : "I");
     }
-    return Optional.ofNullable(TENSOR.get(key.append(')').toString()));
+    TensorRule rule = TENSOR.get(key.append(')').toString());
+    return Optional.ofNullable(rule != null ? rule : MoreTensorRules.varargs(name, types.size()));
   }
 
   private static void tensor(String key, Adjoint... adjoints) {
