@@ -24,13 +24,16 @@ public final class OpAdjoints {
 
   /**
    * The gradient of input {@code k} of {@code op(inputs)} for the upstream {@code g}: {@code op} runs with
-   * recording on, input {@code k} replaced by a leaf sharing its storage, and the eager reverse pass runs from
-   * its result. Zeros of the input's shape when the result does not depend on it.
+   * recording on, input {@code k} replaced by a leaf sharing its storage (the others by detached aliases), and
+   * the eager reverse pass runs from its result. Zeros of the input's shape when the result does not depend on it.
    */
   static Tensor pull(Tensor g, int k, Function<Tensor[], Tensor> op, Tensor... inputs) {
-    Tensor[] args = inputs.clone();
-    Tensor leaf = inputs[k].detach().requiresGrad();
-    args[k] = leaf;
+    // Every other input detached (sharing storage): the pass reaches nothing of the caller's graph.
+    Tensor[] args = new Tensor[inputs.length];
+    for (int j = 0; j < args.length; j++) {
+      args[j] = inputs[j].detach();
+    }
+    Tensor leaf = args[k].requiresGrad();
     Tensor y = Tensor.enableGrad(() -> op.apply(args));
     if (!y.isRequiresGrad()) {
       return Tensor.zeros(leaf.shape());

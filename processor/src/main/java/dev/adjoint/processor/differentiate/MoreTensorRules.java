@@ -24,6 +24,7 @@ final class MoreTensorRules {
   private MoreTensorRules() {}
 
   private static final String KERNELS = "dev.adjoint.runtime.OpAdjoints";
+  private static final String FUNCTIONS = "dev.adjoint.runtime.FunctionAdjoints";
 
   /** Operations whose {@code int...} argument may be spelled out, so that their rule is built per call. */
   private static final Set<String> VARARGS = Set.of("permute", "repeat", "indexSelect");
@@ -90,12 +91,35 @@ final class MoreTensorRules {
    * receiver; null for other operations.
    */
   static TensorRule varargs(String name, int count) {
+    if (name.equals("apply")) {
+      return applyRule(count);
+    }
     if (!VARARGS.contains(name)) {
       return null;
     }
     Adjoint[] adjoints = new Adjoint[count];
     adjoints[0] = pass(name, count);
     return new TensorRule(name, Arrays.asList(adjoints));
+  }
+
+  /**
+   * The rule of {@code f.apply(x1, ..., xn)} on an {@code AutogradFunction} (the receiver, {@code count - 1}
+   * tensors): input {@code k}'s gradient is {@code FunctionAdjoints.gradient(g, k, f, x1, ..., xn)}, the
+   * function's own {@code backward}; the function itself receives nothing.
+   */
+  private static TensorRule applyRule(int count) {
+    Adjoint[] adjoints = new Adjoint[count];
+    for (int k = 1; k < count; k++) {
+      int input = k - 1;
+      adjoints[k] = (v, g) -> {
+        List<Expr> args = new ArrayList<>(List.of(g, integer(input)));
+        for (int j = 0; j < count; j++) {
+          args.add(v.arg(j));
+        }
+        return new Expr.Call(new Callee.Static(FUNCTIONS, "gradient"), args, Type.TENSOR);
+      };
+    }
+    return new TensorRule("apply", Arrays.asList(adjoints));
   }
 
   /** The kernel {@code name(g, arg0, ..., arg(count - 1))}: the receiver's gradient. */

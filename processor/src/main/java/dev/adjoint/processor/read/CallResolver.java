@@ -65,7 +65,10 @@ final class CallResolver {
           return component;
         }
       }
-      AutogradFunctionCalls.refuse(reader, call, target);
+      Expr applied = AutogradFunctionCalls.call(reader, call, target, name);
+      if (applied != null) {
+        return applied;
+      }
       Expr receiver = reader.tryExpression(target);
       if (receiver != null) {
         return receiverCall(call, name, receiver);
