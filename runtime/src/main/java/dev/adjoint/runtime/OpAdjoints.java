@@ -1,6 +1,7 @@
 package dev.adjoint.runtime;
 
 import dev.adjoint.Autograd;
+import dev.adjoint.Losses;
 import dev.adjoint.Tensor;
 import java.util.function.Function;
 
@@ -264,5 +265,37 @@ public final class OpAdjoints {
   /** {@code x.narrow(dim, start, length)}'s gradient. */
   public static Tensor narrow(Tensor g, Tensor x, int dim, int start, int length) {
     return pull(g, x, t -> t.narrow(dim, start, length));
+  }
+
+  /** {@code Losses.mseLoss(input, target)}'s gradient with respect to {@code input} ({@code k == 0}) or {@code target} (1). */
+  public static Tensor mseLoss(Tensor g, int k, Tensor input, Tensor target) {
+    return pull(g, k, a -> Losses.mseLoss(a[0], a[1]), input, target);
+  }
+
+  /** {@code Losses.l1Loss(input, target)}'s gradient with respect to {@code input} (0) or {@code target} (1). */
+  public static Tensor l1Loss(Tensor g, int k, Tensor input, Tensor target) {
+    return pull(g, k, a -> Losses.l1Loss(a[0], a[1]), input, target);
+  }
+
+  /** {@code Losses.binaryCrossEntropy(input, target)}'s gradient with respect to input (0) or target (1). */
+  public static Tensor binaryCrossEntropy(Tensor g, int k, Tensor input, Tensor target) {
+    return pull(g, k, a -> Losses.binaryCrossEntropy(a[0], a[1]), input, target);
+  }
+
+  /** {@code Losses.binaryCrossEntropyWithLogits(input, target)}'s gradient with respect to input (0) or target (1). */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor g, int k, Tensor input, Tensor target) {
+    return pull(g, k, a -> Losses.binaryCrossEntropyWithLogits(a[0], a[1]), input, target);
+  }
+
+  /** {@code Losses.nllLoss(input, classes)}'s gradient with respect to {@code input}. */
+  public static Tensor nllLoss(Tensor g, Tensor input, int[] classes) {
+    int[] copy = classes.clone();
+    return pull(g, input, t -> Losses.nllLoss(t, copy));
+  }
+
+  /** {@code Losses.crossEntropy(input, classes)}'s gradient with respect to {@code input}. */
+  public static Tensor crossEntropy(Tensor g, Tensor input, int[] classes) {
+    int[] copy = classes.clone();
+    return pull(g, input, t -> Losses.crossEntropy(t, copy));
   }
 }

@@ -79,6 +79,13 @@ final class MoreTensorRules {
     put(table, "contiguous()", (v, g) -> g);
     put(table, "clone()", (v, g) -> g);
     put(table, "narrow(I,I,I)", pass("narrow", 4), null, null, null);
+    // Losses.f(input, target): the receiver is the class; the eager loss's backward for each tensor.
+    for (String loss : List.of("mseLoss", "l1Loss", "binaryCrossEntropy", "binaryCrossEntropyWithLogits")) {
+      put(table, "Losses." + loss + "(T,T)", null, (v, g) -> kernel(loss, g, integer(0), v.arg(1), v.arg(2)),
+          (v, g) -> kernel(loss, g, integer(1), v.arg(1), v.arg(2)));
+    }
+    put(table, "Losses.nllLoss(T,V)", null, (v, g) -> kernel("nllLoss", g, v.arg(1), v.arg(2)), null);
+    put(table, "Losses.crossEntropy(T,V)", null, (v, g) -> kernel("crossEntropy", g, v.arg(1), v.arg(2)), null);
     Adjoint sumOfAdjoint = (v, g) -> new Expr.Call(new Callee.TensorMethod("item"),
         List.of(method(g, "sum")), Type.DOUBLE);
     put(table, "fullLike(T,D)", null, sumOfAdjoint);

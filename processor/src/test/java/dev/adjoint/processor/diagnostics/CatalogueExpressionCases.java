@@ -227,6 +227,12 @@ final class CatalogueExpressionCases {
           return x.mul(Tensor.randn(1, 2)); // ERROR
         }
         """, "Tensor.randn is not supported in a @Differentiable method"));
+    row("a `Losses` function with a `Reduction`, class weights or probability targets", refused("""
+        @Differentiable static Tensor f(Tensor x, Tensor t) {
+          return dev.adjoint.Losses.mseLoss(x, t, dev.adjoint.Reduction.SUM); // ERROR
+        }
+        """, "Losses.mseLoss is not supported in a @Differentiable method with these arguments: the supported forms"
+            + " are mseLoss, l1Loss, binaryCrossEntropy and binaryCrossEntropyWithLogits of (input, target) tensors"));
     row("an `AutogradFunction` created with arguments or a class body", refused("""
         static final class Scale extends dev.adjoint.AutogradFunction {
           final double k;

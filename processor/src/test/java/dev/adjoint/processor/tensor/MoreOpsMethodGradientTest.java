@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Test;
  * {@code @Differentiable} methods, and batched {@code matmul}: each generated node gradient-checked against
  * central differences and compared with the runtime's eager autograd running the original method (whose
  * operations are compared with PyTorch in the runtime's {@code TorchParityTest}); the gradients of
- * {@code double} bounds and fill values against central differences of the original method.
+ * {@code double} bounds and fill values against central differences of the original method; the
+ * {@code Losses} functions with the mean reduction.
  */
 class MoreOpsMethodGradientTest {
   private static final String SOURCE = """
       package demo;
 
       import dev.adjoint.Differentiable;
+      import dev.adjoint.Losses;
       import dev.adjoint.Tensor;
 
       public final class M {
@@ -100,6 +102,14 @@ class MoreOpsMethodGradientTest {
               .add(a.maskedFill(a.gt(0.1), fill).square().sum()).add(Tensor.fullLike(a, fill).mul(a).sum())
               .add(Tensor.full(new int[] {2, 3}, hi).square().sum());
           return t.item();
+        }
+
+        @Differentiable
+        public static Tensor losses(Tensor a, Tensor b, int[] classes) {
+          return Losses.mseLoss(a, b).add(Losses.l1Loss(a.tanh(), b))
+              .add(Losses.binaryCrossEntropy(a.sigmoid(), b.sigmoid()))
+              .add(Losses.binaryCrossEntropyWithLogits(a, b.sigmoid())).add(Losses.nllLoss(a.logSoftmax(1), classes))
+              .add(Losses.crossEntropy(b.mul(a), classes));
         }
 
         @Differentiable
@@ -186,6 +196,12 @@ class MoreOpsMethodGradientTest {
   @Test
   void factoriesLikeAndFull() {
     check("factories", MoreOpsMethodGradientTest::all, randn(12, 2, 3));
+  }
+
+  @Test
+  void lossesWithTheMeanReduction() {
+    int[] classes = {2, 0, 3};
+    check("losses", xs -> new Object[] {xs[0], xs[1], classes}, randn(14, 3, 4), randn(15, 3, 4));
   }
 
   @Test
