@@ -113,6 +113,11 @@ class MoreOpsMethodGradientTest {
         }
 
         @Differentiable
+        public static Tensor kDimensional(Tensor a, int[] classes) {
+          return Tensor.crossEntropy(a.tanh(), classes).add(Losses.crossEntropy(a, classes));
+        }
+
+        @Differentiable
         public static Tensor onlyMasks(Tensor a) {
           return a.gt(0.0).add(a.argmax());
         }
@@ -202,6 +207,12 @@ class MoreOpsMethodGradientTest {
   void lossesWithTheMeanReduction() {
     int[] classes = {2, 0, 3};
     check("losses", xs -> new Object[] {xs[0], xs[1], classes}, randn(14, 3, 4), randn(15, 3, 4));
+  }
+
+  @Test
+  void crossEntropyOfKDimensionalLogits() {
+    int[] classes = {2, 0, 1, 1, 0, 2, 2, 1}; // [N = 2, d1 = 4] in row-major order, C = 3
+    check("kDimensional", xs -> new Object[] {xs[0], classes}, randn(17, 2, 3, 4));
   }
 
   @Test
