@@ -2,6 +2,7 @@ package dev.adjoint.processor.read;
 
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import dev.adjoint.processor.ir.Callee;
@@ -21,7 +22,8 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * A call on a {@code dev.adjoint.AutogradFunction} in a {@code @Differentiable} method: {@code f.apply(x, y)}
- * where {@code f} is {@code new C()} (a no-argument constructor) or a {@code static final} field, with tensor
+ * where {@code f} is {@code new C()} (a no-argument constructor) or a {@code static final} field (also
+ * {@code Other.FIELD}), with tensor
  * arguments. It becomes the tensor operation {@code apply} with the function as its receiver: the forward
  * sweep calls {@code f.apply(...)} (without recording, as everything in a generated forward), and the
  * reverse rule ({@code differentiate.MoreTensorRules}) calls {@code dev.adjoint.runtime.FunctionAdjoints},
@@ -95,24 +97,45 @@ final class AutogradFunctionCalls {
     }
     if (receiver instanceof IdentifierTree id) {
       for (Element e = reader.owner; e instanceof TypeElement owner; e = owner.getEnclosingElement()) {
-        for (VariableElement field : ElementFilter.fieldsIn(owner.getEnclosedElements())) {
-          if (!field.getSimpleName().contentEquals(id.getName())) {
-            continue;
-          }
-          TypeElement type = classOf(field.asType());
-          if (type == null || !isFunction(type)) {
-            return null;
-          }
-          if (!field.getModifiers().contains(Modifier.STATIC) || !field.getModifiers().contains(Modifier.FINAL)) {
-            throw new Unsupported(call, "'" + id.getName() + "' holds an AutogradFunction but is not static final:"
-                + " a @Differentiable method may apply only a static final field or new " + type.getSimpleName()
-                + "()");
-          }
-          CompanionAccess.require(call, field, reader.companionPackage());
-          return new Expr.StaticField(owner.getQualifiedName().toString(), id.getName().toString(),
-              new Type.Named(type.getQualifiedName().toString()));
+        Expr field = fieldValue(reader, call, owner, id.getName().toString());
+        if (field != null || hasField(owner, id.getName().toString())) {
+          return field;
         }
       }
+    }
+    if (receiver instanceof MemberSelectTree ms && !(MethodReader.unparen(ms.getExpression())
+        instanceof MethodInvocationTree)) {
+      TypeElement owner = reader.resolveType(ms.getExpression());
+      if (owner != null) {
+        return fieldValue(reader, call, owner, ms.getIdentifier().toString());
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasField(TypeElement owner, String name) {
+    return ElementFilter.fieldsIn(owner.getEnclosedElements()).stream()
+        .anyMatch(f -> f.getSimpleName().contentEquals(name));
+  }
+
+  /** The field {@code owner.name} as IR when it holds an AutogradFunction, null when it does not. */
+  private static Expr fieldValue(MethodReader reader, MethodInvocationTree call, TypeElement owner, String name) {
+    for (VariableElement field : ElementFilter.fieldsIn(owner.getEnclosedElements())) {
+      if (!field.getSimpleName().contentEquals(name)) {
+        continue;
+      }
+      TypeElement type = classOf(field.asType());
+      if (type == null || !isFunction(type)) {
+        return null;
+      }
+      if (!field.getModifiers().contains(Modifier.STATIC) || !field.getModifiers().contains(Modifier.FINAL)) {
+        throw new Unsupported(call, "'" + name + "' holds an AutogradFunction but is not static final:"
+            + " a @Differentiable method may apply only a static final field or new " + type.getSimpleName()
+            + "()");
+      }
+      CompanionAccess.require(call, field, reader.companionPackage());
+      return new Expr.StaticField(owner.getQualifiedName().toString(), name,
+          new Type.Named(type.getQualifiedName().toString()));
     }
     return null;
   }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An {@code AutogradFunction} applied inside {@code @Differentiable} tensor methods ({@code new C().apply(x)}
- * and a {@code static final} field): the generated node gradient-checked against central differences and
+ * and a {@code static final} field, also of another class): the generated node gradient-checked against central differences and
  * compared with eager autograd on the original method; the function's own {@code backward} decides the
  * gradient (a straight-through estimator, which central differences cannot see), {@code needsInputGrad}
  * asks for one input at a time, and second derivatives through the node match eager autograd's.
@@ -70,6 +70,15 @@ class FunctionMethodGradientTest {
         }
 
         static final AutogradFunction MUL_ADD = new MulAdd();
+
+        static final class Holder {
+          static final Cube CUBE = new Cube();
+        }
+
+        @Differentiable
+        public static Tensor viaOtherClass(Tensor a) {
+          return Holder.CUBE.apply(a.sin()).mean();
+        }
 
         @Differentiable
         public static Tensor cube(Tensor a) {
@@ -140,6 +149,13 @@ class FunctionMethodGradientTest {
     Tensor b = randn(3, 2, 3);
     assertTrue(Gradcheck.gradcheck(xs -> call("pair", xs[0], xs[1]), a, b));
     compareWithEager("pair", a, b);
+  }
+
+  @Test
+  void aFunctionInAnotherClassesField() {
+    Tensor a = randn(7, 2, 2);
+    assertTrue(Gradcheck.gradcheck(xs -> call("viaOtherClass", xs[0]), a));
+    compareWithEager("viaOtherClass", a);
   }
 
   @Test
