@@ -267,7 +267,7 @@ public final class OpAdjoints {
     return pull(g, x, t -> t.narrow(dim, start, length));
   }
 
-  /** {@code Losses.mseLoss(input, target)}'s gradient with respect to {@code input} ({@code k == 0}) or {@code target} (1). */
+  /** {@code Losses.mseLoss(input, target)}'s gradient with respect to input ({@code k == 0}) or target (1). */
   public static Tensor mseLoss(Tensor g, int k, Tensor input, Tensor target) {
     return pull(g, k, a -> Losses.mseLoss(a[0], a[1]), input, target);
   }

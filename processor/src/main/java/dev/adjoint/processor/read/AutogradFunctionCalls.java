@@ -74,7 +74,8 @@ final class AutogradFunctionCalls {
       if (type == null || !isFunction(type)) {
         return null;
       }
-      if (!created.getArguments().isEmpty() || created.getClassBody() != null || created.getEnclosingExpression() != null
+      if (!created.getArguments().isEmpty() || created.getClassBody() != null
+          || created.getEnclosingExpression() != null
           || type.getModifiers().contains(Modifier.ABSTRACT)) {
         throw new Unsupported(call, "'" + type.getSimpleName() + "' is an AutogradFunction created here with"
             + " arguments or a class body: a @Differentiable method may apply new " + type.getSimpleName()
@@ -93,7 +94,8 @@ final class AutogradFunctionCalls {
             + " field, or make the class static with a no-argument constructor");
       }
       CompanionAccess.require(call, constructor, reader.companionPackage());
-      return new Expr.Literal("new " + type.getQualifiedName() + "()", new Type.Named(type.getQualifiedName().toString()));
+      String qualified = type.getQualifiedName().toString();
+      return new Expr.Literal("new " + qualified + "()", new Type.Named(qualified));
     }
     if (receiver instanceof IdentifierTree id) {
       for (Element e = reader.owner; e instanceof TypeElement owner; e = owner.getEnclosingElement()) {

@@ -58,7 +58,8 @@ class MoreOpsMethodGradientTest {
 
         @Differentiable
         public static Tensor reductions(Tensor a) {
-          Tensor r = a.prod(1, false).add(a.cumsum(1).select(1, 2).add(a.cumsum(0).select(0, 1).sum())).add(a.var(0, false).sum());
+          Tensor r = a.prod(1, false).add(a.cumsum(1).select(1, 2).add(a.cumsum(0).select(0, 1).sum()))
+              .add(a.var(0, false).sum());
           Tensor s = a.std(1, true).sum().add(a.std()).add(a.var()).add(a.var(false)).add(a.std(false));
           Tensor n = a.logsumexp(1, false).sum().add(a.norm()).add(a.norm(0, true).sum());
           Tensor e = a.amax().add(a.amin()).add(a.amax(1, true).sum()).add(a.amin(0, false).sum());
