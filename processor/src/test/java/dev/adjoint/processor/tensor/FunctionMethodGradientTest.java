@@ -76,6 +76,15 @@ class FunctionMethodGradientTest {
         }
 
         @Differentiable
+        public static Tensor looped(Tensor a, Tensor b, int n) {
+          Tensor s = a;
+          for (int i = 0; i < n; i++) {
+            s = i % 2 == 0 ? MUL_ADD.apply(s.tanh(), b) : new Cube().apply(s.mul(0.5));
+          }
+          return s.sum();
+        }
+
+        @Differentiable
         public static Tensor viaOtherClass(Tensor a) {
           return Holder.CUBE.apply(a.sin()).mean();
         }
@@ -156,6 +165,22 @@ class FunctionMethodGradientTest {
     Tensor a = randn(7, 2, 2);
     assertTrue(Gradcheck.gradcheck(xs -> call("viaOtherClass", xs[0]), a));
     compareWithEager("viaOtherClass", a);
+  }
+
+  @Test
+  void appliedInALoop() {
+    Tensor a = randn(8, 3);
+    Tensor b = randn(9, 3);
+    assertTrue(Gradcheck.gradcheck(xs -> (Tensor) compiled.callStatic("demo.FGrad", "looped", xs[0], xs[1], 5),
+        a, b));
+    Tensor[] viaNode = leaves(new Tensor[] {a, b});
+    Tensor[] eager = leaves(new Tensor[] {a, b});
+    ((Tensor) compiled.callStatic("demo.FGrad", "looped", viaNode[0], viaNode[1], 5)).backward();
+    ((Tensor) compiled.callStatic("demo.F", "looped", eager[0], eager[1], 5)).backward();
+    for (int i = 0; i < 2; i++) {
+      assertTrue(viaNode[i].grad().allClose(eager[i].grad(), 1e-12, 1e-12),
+          viaNode[i].grad() + " vs " + eager[i].grad());
+    }
   }
 
   @Test
