@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An {@code AutogradFunction} applied inside {@code @Differentiable} tensor methods ({@code new C().apply(x)}
- * and a {@code static final} field, also of another class): the generated node gradient-checked against
- * central differences and compared with eager autograd on the original method; the function's own {@code backward} decides the
- * gradient (a straight-through estimator, which central differences cannot see), {@code needsInputGrad}
- * asks for one input at a time, and second derivatives through the node match eager autograd's.
+ * and a {@code static final} field, also of another class, also in a loop): the generated node
+ * gradient-checked against central differences and compared with eager autograd on the original method; the
+ * function's own {@code backward} decides the gradient (a straight-through estimator, which central
+ * differences cannot see), {@code needsInputGrad} asks for one input at a time, and second derivatives through
+ * the node match eager autograd's.
  */
 class FunctionMethodGradientTest {
   private static final String SOURCE = """
