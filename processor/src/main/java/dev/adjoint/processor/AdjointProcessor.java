@@ -65,6 +65,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Trees trees;
   private Messager messager;
   private String unavailable;
+  /** The plain helper specialisations this round reads, reports and differentiates. */
+  private HelperSpecialisations helpers;
   /** The methods read in this round, by {@code owner#name}: nested gradients ask whether theirs have mHvp. */
   private Map<String, MethodIr> roundMethods = Map.of();
   /** Whether those methods' companions get mHvp, as decided so far (recursion asks while deciding). */
@@ -81,6 +83,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     messager = processingEnv.getMessager();
     try {
       trees = Trees.instance(ProcessingEnvironments.unwrap(processingEnv));
+      helpers = new HelperSpecialisations(this, trees, processingEnv.getElementUtils());
     } catch (IllegalArgumentException | LinkageError e) {
       unavailable = "Adjoint (" + getClass().getName() + ") needs javac's Compiler Tree API to read method bodies,"
           + " but this compiler (" + processingEnv.getClass().getName() + ") does not provide it. Compile with"
@@ -132,7 +135,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     // Read every method first: the alias summaries of callees in this compilation need their bodies.
     List<ClassWork> work = new ArrayList<>();
     HelperCalls.Names names = new HelperCalls.Names();
-    reported.clear();
+    helpers.newRound();
     byClass.forEach((owner, methods) -> work.add(readClass(owner, methods, names)));
     List<MethodIr> all = new ArrayList<>();
     for (ClassWork w : work) {
@@ -202,7 +205,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /** One class's methods as read, the helper specialisations they need, and whether any failed already. */
-  private static final class ClassWork {
+  static final class ClassWork {
     final TypeElement owner;
     final List<Read> reads = new ArrayList<>();
     /** By member name, in the order requested. */
@@ -214,16 +217,13 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
-  private record Read(ExecutableElement method, MethodReader.Result result, List<HelperCalls.Request> requests) {}
+  record Read(ExecutableElement method, MethodReader.Result result, List<HelperCalls.Request> requests) {}
 
   /**
    * A plain helper specialisation read for a class: {@code chain} says how it is reached
    * ({@code "called from 'loss' at line 12"}), for its messages.
    */
-  private record HelperRead(ExecutableElement helper, HelperCalls.Read read, String chain, boolean differentiated) {}
-
-  /** The helper problems reported this round, so that a helper reached twice reports each problem once. */
-  private final Set<List<Object>> reported = new java.util.HashSet<>();
+  record HelperRead(ExecutableElement helper, HelperCalls.Read read, String chain, boolean differentiated) {}
 
   /**
    * What the array result of a callee compiled earlier may alias, from the {@code ResultAlias} annotation
@@ -311,7 +311,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         read.ifPresent(r -> work.reads.add(new Read(method, r.result(), r.requests())));
         work.failed |= read.isEmpty();
         if (read.isPresent()) {
-          readHelpers(work, names, method, null, read.get().requests());
+          helpers.read(work, names, method, null, read.get().requests());
         }
       } catch (Throwable t) {
         work.failed = true;
@@ -319,37 +319,6 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
     }
     return work;
-  }
-
-  /**
-   * Reads the helper specialisations {@code requests} of {@code caller} (reached by {@code chain}, null for
-   * a {@code @Differentiable} method) that {@code work} does not have yet, and theirs in turn.
-   */
-  private void readHelpers(ClassWork work, HelperCalls.Names names, ExecutableElement caller, String chain,
-      List<HelperCalls.Request> requests) {
-    for (HelperCalls.Request request : requests) {
-      if (work.helpers.containsKey(request.member())) {
-        continue;
-      }
-      String callerName = chain == null ? "'" + caller.getSimpleName() + "'"
-          : "helper '" + caller.getSimpleName() + "'";
-      String reached = "called from " + callerName + HelperCalls.line(trees, caller, request.call())
-          + (chain == null ? "" : ", " + chain);
-      HelperCalls.Read read = HelperCalls.read(trees, processingEnv.getElementUtils(), request.helper(), null,
-          new HelperCalls.Context(names, ModelTypes.companionName(work.owner), request.active(), request.member()));
-      work.helpers.put(request.member(), new HelperRead(request.helper(), read, reached, request.differentiated()));
-      for (Problem p : read.result().problems()) {
-        reportHelper(p.tree(), request.helper(), reached, p.message());
-      }
-      readHelpers(work, names, request.helper(), reached, read.requests());
-    }
-  }
-
-  /** A problem of a helper: on the helper's own line, with the chain of calls that reach it; once per round. */
-  private void reportHelper(Tree tree, ExecutableElement helper, String chain, String message) {
-    if (reported.add(java.util.Arrays.asList(tree == null ? helper : tree, message))) {
-      report(tree, helper, "in helper '" + helper.getSimpleName() + "', " + chain + ": " + message);
-    }
   }
 
   private void finishClass(ClassWork work, Summaries summaries) {
@@ -369,13 +338,13 @@ public final class AdjointProcessor extends AbstractProcessor {
         return;
       }
       Optional<AdjointProgram> program = h.read.result().method().isEmpty() ? Optional.empty()
-          : differentiateHelper(h, summaries);
+          : helpers.differentiate(h, summaries);
       program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
       program.ifPresentOrElse(helperPrograms::add, () -> brokenHelpers.add(member));
     });
     Map<String, dev.adjoint.processor.ir.Shape> shapes = new HashMap<>();
     for (Read r : work.reads) {
-      if (reachesAny(work, r.requests, brokenHelpers, new java.util.HashSet<>())) {
+      if (HelperSpecialisations.reachesAny(work, r.requests(), brokenHelpers, new java.util.HashSet<>())) {
         failed = true;
         continue;
       }
@@ -408,50 +377,6 @@ public final class AdjointProcessor extends AbstractProcessor {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
     } catch (Throwable t) {
       error(owner, internalError("writing " + ModelTypes.companionName(owner), t));
-    }
-  }
-
-  /** Whether {@code requests} reach (transitively, through {@code work}'s helpers) one of {@code broken}. */
-  private static boolean reachesAny(ClassWork work, List<HelperCalls.Request> requests, java.util.Set<String> broken,
-      java.util.Set<String> seen) {
-    for (HelperCalls.Request r : requests) {
-      if (broken.contains(r.member())) {
-        return true;
-      }
-      HelperRead h = work.helpers.get(r.member());
-      if (seen.add(r.member()) && h != null && reachesAny(work, h.read.requests(), broken, seen)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A helper specialisation differentiated, its refusals reported on the helper with its call chain. */
-  private Optional<AdjointProgram> differentiateHelper(HelperRead h, Summaries summaries) {
-    MethodReader.Result read = h.read.result();
-    try {
-      MethodIr ir = read.method().get();
-      List<AliasPolicy.Problem> aliasing = AliasPolicy.check(ir, summaries);
-      for (AliasPolicy.Problem p : aliasing) {
-        reportHelper(read.originTrees().get(p.origin().id()), h.helper, h.chain, p.message());
-      }
-      if (!aliasing.isEmpty()) {
-        return Optional.empty();
-      }
-      AdjointProgram program = reverseProgram(ir);
-      if (MethodSize.estimate(program) > MethodSize.LIMIT) {
-        reportHelper(null, h.helper, h.chain, "'" + h.helper.getSimpleName() + "' is too large to differentiate:"
-            + " its generated sweeps come to about " + MethodSize.estimate(program) + " bytes of bytecode in one"
-            + " method, over the JVM's limit of 65535 (javac: code too large); split it into smaller methods");
-        return Optional.empty();
-      }
-      return Optional.of(program);
-    } catch (Refusal r) {
-      reportHelper(read.originTrees().get(r.origin().id()), h.helper, h.chain, r.getMessage());
-      return Optional.empty();
-    } catch (Throwable t) {
-      error(h.helper, internalError("differentiating the helper " + h.helper.getSimpleName(), t));
-      return Optional.empty();
     }
   }
 
@@ -533,7 +458,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    * The reverse-mode program of {@code ir} (a {@code @Differentiable} method or a helper specialisation),
    * checked for calls it cannot differentiate, with generated names renamed away from the user's.
    */
-  private AdjointProgram reverseProgram(MethodIr ir) {
+  AdjointProgram reverseProgram(MethodIr ir) {
     dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
     MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
     AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
@@ -626,7 +551,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     return ok;
   }
 
-  private void report(Tree tree, ExecutableElement method, String message) {
+  void report(Tree tree, ExecutableElement method, String message) {
     if (tree == null) {
       error(method, message);
       return;
@@ -634,11 +559,11 @@ public final class AdjointProcessor extends AbstractProcessor {
     trees.printMessage(Diagnostic.Kind.ERROR, message, tree, trees.getPath(method).getCompilationUnit());
   }
 
-  private void error(Element element, String message) {
+  void error(Element element, String message) {
     messager.printMessage(Diagnostic.Kind.ERROR, message, element);
   }
 
-  private String internalError(String what, Throwable t) {
+  String internalError(String what, Throwable t) {
     StringWriter trace = new StringWriter();
     t.printStackTrace(new PrintWriter(trace));
     String[] lines = trace.toString().split("\n");

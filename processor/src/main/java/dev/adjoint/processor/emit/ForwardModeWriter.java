@@ -326,6 +326,26 @@ public final class ForwardModeWriter {
   private MethodSpec hvp(AdjointProgram program) {
     CodeBlock.Builder code = CodeBlock.builder();
     checkTangents(code, TangentSweep::directionName);
+    hvpSweeps(program, code);
+    code.addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
+        .map(p -> AdjointProgram.adjointName(p.name())).collect(Collectors.joining(", ")));
+    return MethodSpec.methodBuilder(method.name() + "Hvp")
+        .addJavadoc("The Hessian-vector product {@code H v} of $L (reverse mode over forward mode: one tangent"
+            + " sweep and its reverse sweep), in the shape of the gradient.\n$L\n@throws IllegalArgumentException"
+            + " if a direction is not shaped like its parameter\n", source, tangentDoc("direction", TangentSweep::directionName))
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(gradientClass)
+        .addParameters(parameters())
+        .addParameters(tangentParameters(TangentSweep::directionName))
+        .addCode(code.build())
+        .build();
+  }
+
+  /**
+   * The sweeps of {@code mHvp}, after its directions are checked: the tangent program's forward sweep, then
+   * its reverse sweep seeded with 1 (for {@link ShapedForwardModes} as well).
+   */
+  static void hvpSweeps(AdjointProgram program, CodeBlock.Builder code) {
     for (TapeKind t : program.tapes()) {
       ClassName tape = ClassName.get(RUNTIME, t.runtimeClass.substring(t.runtimeClass.lastIndexOf('.') + 1));
       code.addStatement("$T $L = new $T()", tape, t.variable, tape);
@@ -352,18 +372,6 @@ public final class ForwardModeWriter {
     code.addStatement("double $L = 1.0", AdjointProgram.adjointName(program.result().name()));
     code.add("// reverse sweep: the gradient of ∇f · v, which is H v\n");
     JavaCode.statements(program.reverse().statements(), code);
-    code.addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
-        .map(p -> AdjointProgram.adjointName(p.name())).collect(Collectors.joining(", ")));
-    return MethodSpec.methodBuilder(method.name() + "Hvp")
-        .addJavadoc("The Hessian-vector product {@code H v} of $L (reverse mode over forward mode: one tangent"
-            + " sweep and its reverse sweep), in the shape of the gradient.\n$L\n@throws IllegalArgumentException"
-            + " if a direction is not shaped like its parameter\n", source, tangentDoc("direction", TangentSweep::directionName))
-        .addModifiers(visibility).addModifiers(Modifier.STATIC)
-        .returns(gradientClass)
-        .addParameters(parameters())
-        .addParameters(tangentParameters(TangentSweep::directionName))
-        .addCode(code.build())
-        .build();
   }
 
   /** {@code mHessian} for one {@code double[]} parameter: one {@code mHvp} per element. */

@@ -12,7 +12,6 @@ import dev.adjoint.processor.differentiate.TangentSweep;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Shape;
-import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -318,32 +317,7 @@ final class ShapedForwardModes {
   private MethodSpec hvp(AdjointProgram program) {
     CodeBlock.Builder code = CodeBlock.builder();
     unpack(code, DIRECTION);
-    for (TapeKind t : program.tapes()) {
-      ClassName tape = ClassName.get(RUNTIME, t.runtimeClass.substring(t.runtimeClass.lastIndexOf('.') + 1));
-      code.addStatement("$T $L = new $T()", tape, t.variable, tape);
-    }
-    for (Expr.Var v : program.locals()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), CompanionWriter.zero(v.type()));
-    }
-    for (Expr.Var v : program.counters()) {
-      code.addStatement("int $L = 0", v.name());
-    }
-    code.add("// forward sweep of the tangent program (it computes the directional derivative ∇f · v)\n");
-    JavaCode.statements(program.forward().statements(), code);
-    for (TapeKind t : program.tapes()) {
-      code.addStatement("$L.rewind()", t.variable);
-    }
-    for (MethodIr.Parameter p : program.method().differentiableParameters()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(p.type()), AdjointProgram.adjointName(p.name()),
-          zeroAdjoint(p.variable()));
-    }
-    for (AdjointProgram.Adjoint a : program.adjoints()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(a.primal().type()), a.adjoint().name(),
-          zeroAdjoint(a.primal()));
-    }
-    code.addStatement("double $L = 1.0", AdjointProgram.adjointName(program.result().name()));
-    code.add("// reverse sweep: the gradient of ∇f · v, which is H v\n");
-    JavaCode.statements(program.reverse().statements(), code);
+    ForwardModeWriter.hvpSweeps(program, code);
     code.addStatement("return $L", shape.newGradient(gradientClass));
     return MethodSpec.methodBuilder(method.name() + "Hvp")
         .addJavadoc("The Hessian-vector product {@code H v} of $L (reverse mode over forward mode: one tangent"
@@ -356,12 +330,5 @@ final class ShapedForwardModes {
         .addParameters(shape.prefixedGradientParts(DIRECTION))
         .addCode(code.build())
         .build();
-  }
-
-  private static CodeBlock zeroAdjoint(Expr.Var primal) {
-    if (primal.type() == Type.DOUBLE) {
-      return CodeBlock.of("0.0");
-    }
-    return CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, primal.name());
   }
 }

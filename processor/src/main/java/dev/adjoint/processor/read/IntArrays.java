@@ -2,15 +2,12 @@ package dev.adjoint.processor.read;
 
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
-import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Type;
@@ -107,41 +104,31 @@ final class IntArrays {
 
   /** Whether {@code method}'s body may write into the array its parameter {@code name} holds. */
   private static boolean mayWrite(MethodTree method, String name) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
+    return new ElementWrites() {
       @Override
-      public Void visitAssignment(AssignmentTree t, Void v) {
-        found[0] |= rootedAt(t.getVariable(), name) || names(t.getExpression(), name);
-        return super.visitAssignment(t, v);
+      boolean writes(Tree target) {
+        return rootedAt(target, name);
       }
 
       @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree t, Void v) {
-        found[0] |= rootedAt(t.getVariable(), name);
-        return super.visitCompoundAssignment(t, v);
+      boolean assigns(AssignmentTree t) {
+        return names(t.getExpression(), name);
       }
 
       @Override
-      public Void visitUnary(UnaryTree t, Void v) {
-        found[0] |= rootedAt(t.getExpression(), name);
-        return super.visitUnary(t, v);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree t, Void v) {
+      boolean call(MethodInvocationTree t) {
+        boolean passed = false;
         for (ExpressionTree a : t.getArguments()) {
-          found[0] |= names(a, name);
+          passed |= names(a, name);
         }
-        return super.visitMethodInvocation(t, v);
+        return passed;
       }
 
       @Override
-      public Void visitVariable(com.sun.source.tree.VariableTree t, Void v) {
-        found[0] |= t.getInitializer() != null && names(t.getInitializer(), name);
-        return super.visitVariable(t, v);
+      boolean declares(com.sun.source.tree.VariableTree t) {
+        return t.getInitializer() != null && names(t.getInitializer(), name);
       }
-    }.scan(method.getBody(), null);
-    return found[0];
+    }.found(method.getBody());
   }
 
   /** Whether {@code t} is {@code name[...]} (an element of the array {@code name} holds). */

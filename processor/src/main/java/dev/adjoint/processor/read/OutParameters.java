@@ -1,16 +1,12 @@
 package dev.adjoint.processor.read;
 
 import com.sun.source.tree.ArrayAccessTree;
-import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
-import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,28 +69,15 @@ final class OutParameters {
 
   private static boolean writes(Trees trees, Elements elements, ExecutableElement helper, MethodTree method,
       String name, Set<String> visiting) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
+    return new ElementWrites() {
       @Override
-      public Void visitAssignment(AssignmentTree t, Void v) {
-        found[0] |= element(t.getVariable(), name);
-        return super.visitAssignment(t, v);
+      boolean writes(Tree target) {
+        return element(target, name);
       }
 
       @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree t, Void v) {
-        found[0] |= element(t.getVariable(), name);
-        return super.visitCompoundAssignment(t, v);
-      }
-
-      @Override
-      public Void visitUnary(UnaryTree t, Void v) {
-        found[0] |= element(t.getExpression(), name);
-        return super.visitUnary(t, v);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree t, Void v) {
+      boolean call(MethodInvocationTree t) {
+        boolean found = false;
         List<? extends ExpressionTree> args = t.getArguments();
         String called = JdkCalls.name(t);
         for (int k = 0; k < args.size(); k++) {
@@ -102,18 +85,17 @@ final class OutParameters {
             continue;
           }
           if (called.equals("arraycopy") && k == 2 || called.equals("fill") && k == 0) {
-            found[0] = true;
+            found = true;
           }
           for (ExecutableElement m : candidates(elements, helper, t, called, args.size())) {
             if (voidWithSource(trees, m) && of(trees, elements, m, visiting).contains(k)) {
-              found[0] = true;
+              found = true;
             }
           }
         }
-        return super.visitMethodInvocation(t, v);
+        return found;
       }
-    }.scan(method.getBody(), null);
-    return found[0];
+    }.found(method.getBody());
   }
 
   /**

@@ -1,0 +1,403 @@
+package dev.adjoint.processor.emit;
+
+import static dev.adjoint.processor.emit.CompanionWriter.ARRAY_ADJOINTS;
+import static dev.adjoint.processor.emit.CompanionWriter.BACKWARD;
+import static dev.adjoint.processor.emit.CompanionWriter.RUNTIME;
+import static dev.adjoint.processor.emit.CompanionWriter.TENSOR;
+import static dev.adjoint.processor.emit.CompanionWriter.TENSOR_ADJOINTS;
+import static dev.adjoint.processor.emit.CompanionWriter.simple;
+import static dev.adjoint.processor.emit.CompanionWriter.typeName;
+import static dev.adjoint.processor.emit.CompanionWriter.zero;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.TapeKind;
+import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The tape class {@code MTape} of one method: its fields, the recording forward sweep, {@code value},
+ * {@code backward}, and the split-mode plumbing ({@code reverse$}, {@code skip$}, {@code sweep$}).
+ */
+final class TapeMembers {
+  private final MethodMembers members;
+  private final AdjointProgram program;
+  private final MethodIr method;
+  private final ClassName tapeClass;
+  private final ClassName gradientClass;
+  private final TypeName resultType;
+  private final boolean scalarResult;
+  private final boolean tensorResult;
+  private final boolean tensorMode;
+  private final String source;
+
+  TapeMembers(MethodMembers members) {
+    this.members = members;
+    this.program = members.program;
+    this.method = members.method;
+    this.tapeClass = members.tapeClass;
+    this.gradientClass = members.gradientClass;
+    this.resultType = members.resultType;
+    this.scalarResult = members.scalarResult;
+    this.tensorResult = members.tensorResult;
+    this.tensorMode = members.tensorMode;
+    this.source = members.source;
+  }
+
+  TypeSpec tape() {
+    TypeSpec.Builder tape = TypeSpec.classBuilder(tapeClass.simpleName())
+        .addModifiers(members.visibility()).addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The retained graph of one forward pass of $L: its value and its reverse pass.\n"
+            + "\n<p>{@code backward} frees the tape unless asked to retain it, as PyTorch's {@code backward()}"
+            + " does. Not for concurrent use.\n", source);
+    for (MethodIr.Parameter p : method.parameters()) {
+      tape.addField(FieldSpec.builder(typeName(p.type()), "input$" + p.name(), Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+    }
+    for (TapeKind t : program.tapes()) {
+      tape.addField(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, Modifier.PRIVATE);
+      tape.addField(TypeName.LONG, SharedTapes.start(t), Modifier.PRIVATE);
+      tape.addField(TypeName.LONG, SharedTapes.end(t), Modifier.PRIVATE);
+    }
+    for (Expr.Var v : stateVariables()) {
+      tape.addField(typeName(v.type()), "state$" + v.name(), Modifier.PRIVATE);
+    }
+    if (program.consumesRecording()) {
+      tape.addField(TypeName.BOOLEAN, "recorded", Modifier.PRIVATE);
+    }
+    if (snapshotsValue()) {
+      tape.addField(FieldSpec.builder(resultType, "value$", Modifier.PRIVATE)
+          .addJavadoc("The result as recorded, kept before the first reverse pass writes saved values back.\n")
+          .build());
+    }
+    tape.addField(TypeName.BOOLEAN, "freed", Modifier.PRIVATE);
+
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    for (MethodIr.Parameter p : method.parameters()) {
+      constructor.addParameter(typeName(p.type()), p.name());
+      constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
+    }
+    if (tensorMode) {
+      for (Expr.StaticField f : TensorNodes.constants(program)) {
+        constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS,
+            JavaCode.typeName(f.owner()), f.name(), f.owner() + "." + f.name(),
+            method.ownerCanonicalName() + "." + method.name());
+      }
+      constructor.addStatement("$T.noGrad(this::record)", TENSOR);
+    } else {
+      constructor.addStatement("record()");
+    }
+    MethodSpec plain = constructor.build();
+    tape.addMethod(plain);
+    tape.addMethod(SharedTapes.constructor(plain, program, sharesTapes()));
+    tape.addMethod(record());
+
+    MethodSpec.Builder value = MethodSpec.methodBuilder("value")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(resultType);
+    if (scalarResult) {
+      value.addJavadoc("The primal result.\n").addStatement("return state$$$L", program.result().name());
+    } else if (tensorResult) {
+      value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
+          .addStatement("return $T.fresh(state$$$L, state$$$L)", TENSOR_ADJOINTS, program.result().name(),
+              program.result().name());
+    } else if (snapshotsValue()) {
+      value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
+          .addStatement("return $T.copyOf(value$$ != null ? value$$ : state$$$L)", ARRAY_ADJOINTS,
+              program.result().name());
+    } else {
+      value.addJavadoc("The primal result (a copy: the tape keeps its own).\n")
+          .addStatement("return $T.copyOf(state$$$L)", ARRAY_ADJOINTS, program.result().name());
+    }
+    tape.addMethod(value.build());
+    tape.addMethod(MethodSpec.methodBuilder("result$")
+        .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the result itself, not a"
+            + " copy.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(resultType)
+        .addStatement("return state$$$L", program.result().name())
+        .build());
+    if (tensorResult) {
+      tape.addMethod(members.tensors.nodeGradients());
+    }
+    tape.addMethod(backward());
+    tape.addMethod(SharedTapes.skip(program, sharesTapes()));
+    tape.addMethod(reverse());
+    if (tensorMode) {
+      tape.addMethod(sweep());
+    }
+    tape.addMethod(MethodSpec.methodBuilder("backward")
+        .addJavadoc("The reverse pass; frees the tape. Same as {@code backward(upstream, false)}.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(gradientClass)
+        .addParameter(resultType, "upstream")
+        .addStatement("return backward(upstream, false)")
+        .build());
+    if (scalarResult) {
+      tape.addMethod(MethodSpec.methodBuilder("backward")
+          .addJavadoc("The reverse pass with upstream 1.0 (the output is a scalar); frees the tape.\n")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(gradientClass)
+          .addStatement("return backward(1.0, false)")
+          .build());
+    } else if (tensorResult) {
+      tape.addMethod(MethodSpec.methodBuilder("backward")
+          .addJavadoc("The reverse pass with upstream 1 for a one-element result; frees the tape.\n\n"
+              + "@throws IllegalStateException if the result has more than one element (grad can be"
+              + " implicitly created only for scalar outputs)\n")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(gradientClass)
+          .addStatement("return backward($T.implicitUpstream(state$$$L), false)", TENSOR_ADJOINTS,
+              program.result().name())
+          .build());
+    }
+    return tape.build();
+  }
+
+  /**
+   * Whether the tape records onto its caller's tapes when given them: not when a reverse pass may record
+   * again (the second recording would land in the middle of the caller's), nor for tensor methods.
+   */
+  private boolean sharesTapes() {
+    return !program.consumesRecording() && !tensorMode;
+  }
+
+  /** Whether {@code value()} keeps its own copy: an array result a reverse pass may write back into. */
+  private boolean snapshotsValue() {
+    return program.consumesRecording() && method.returnType() instanceof Type.DoubleArray;
+  }
+
+  /** The differentiable array parameters: a caller's reverse passes its adjoints to accumulate into. */
+  private List<MethodIr.Parameter> accumulated() {
+    return method.differentiableParameters().stream().filter(p -> p.type() instanceof Type.DoubleArray).toList();
+  }
+
+  /** {@code null} for each accumulation target: the reverse pass then starts from zero arrays. */
+  String noTargets() {
+    return accumulated().stream().map(p -> ", null").collect(Collectors.joining());
+  }
+
+  /** Every variable whose end-of-forward value the reverse pass starts from. */
+  private List<Expr.Var> stateVariables() {
+    List<Expr.Var> vars = new ArrayList<>();
+    for (MethodIr.Parameter p : method.parameters()) {
+      vars.add(p.variable());
+    }
+    vars.addAll(program.locals());
+    return vars;
+  }
+
+  private MethodSpec record() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    forwardSweep(code, true);
+    for (TapeKind t : program.tapes()) {
+      code.addStatement("this.$L = $L", t.variable, t.variable);
+      code.addStatement("this.$L = $L.size()", SharedTapes.end(t), t.variable);
+    }
+    for (Expr.Var v : stateVariables()) {
+      code.addStatement("this.state$$$L = $L", v.name(), v.name());
+    }
+    if (program.consumesRecording()) {
+      code.addStatement("this.recorded = true");
+    }
+    return MethodSpec.methodBuilder("record")
+        .addJavadoc(sharesTapes()
+            ? "Runs the forward sweep from the inputs, recording onto the caller's tapes or fresh ones.\n"
+            : "Runs the forward sweep from the inputs, recording onto fresh tapes.\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addCode(code.build())
+        .build();
+  }
+
+  /**
+   * Declares the tapes and locals and runs the forward sweep; the parameters come from the tape's input
+   * fields, or are the enclosing method's own parameters.
+   */
+  void forwardSweep(CodeBlock.Builder code, boolean fromFields) {
+    for (TapeKind t : program.tapes()) {
+      ClassName runtime = ClassName.get(RUNTIME, simple(t.runtimeClass));
+      if (fromFields && sharesTapes()) {
+        // recorded once, from the constructor: onto the caller's tapes when it gave them
+        code.addStatement("$T $L = this.$L != null ? this.$L : new $T()", runtime, t.variable, t.variable,
+            t.variable, runtime);
+        code.addStatement("this.$L = $L.size()", SharedTapes.start(t), t.variable);
+      } else {
+        code.addStatement("$T $L = new $T()", runtime, t.variable, runtime);
+      }
+    }
+    if (fromFields) {
+      for (MethodIr.Parameter p : method.parameters()) {
+        code.addStatement("$T $L = input$$$L", typeName(p.type()), p.name(), p.name());
+      }
+    }
+    for (Expr.Var v : program.locals()) {
+      code.addStatement("$T $L = $L", typeName(v.type()), v.name(), zero(v.type()));
+    }
+    for (Expr.Var v : program.counters()) {
+      code.addStatement("int $L = 0", v.name());
+    }
+    code.add("// forward sweep\n");
+    JavaCode.statements(program.forward().statements(), code);
+  }
+
+  /**
+   * Declares the adjoints, seeds the result's with {@code upstream} and runs the reverse sweep;
+   * {@code accumulate}: the array parameters' adjoints are the {@code into$p} targets when not null.
+   */
+  void reverseSweep(CodeBlock.Builder code, boolean accumulate) {
+    for (MethodIr.Parameter p : method.differentiableParameters()) {
+      if (accumulate && p.type() instanceof Type.DoubleArray) {
+        code.addStatement("$T $L = into$$$L != null ? into$$$L : $L", typeName(p.type()),
+            AdjointProgram.adjointName(p.name()), p.name(), p.name(), zeroAdjoint(p.variable()));
+      } else {
+        code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
+            zeroAdjoint(p.variable()));
+      }
+    }
+    for (AdjointProgram.Adjoint a : program.adjoints()) {
+      code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(), zeroAdjoint(a.primal()));
+    }
+    code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
+    code.add("// reverse sweep\n");
+    JavaCode.statements(program.reverse().statements(), code);
+  }
+
+  /** The public reverse pass: checks, keeps the value, runs {@code reverse$} and frees unless retained. */
+  private MethodSpec backward() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("if (this.freed)")
+        .addStatement("throw $T.freedGraph()", BACKWARD)
+        .endControlFlow();
+    if (tensorResult) {
+      code.addStatement("$T.requireSameShape(upstream, state$$$L)", TENSOR_ADJOINTS, program.result().name());
+    } else if (!scalarResult) {
+      code.addStatement("$T.requireSameShape(upstream, state$$$L)", BACKWARD, program.result().name());
+    }
+    if (snapshotsValue()) {
+      code.beginControlFlow("if (this.value$$ == null)")
+          .add("// the reverse pass writes saved values back into arrays, the result among them\n")
+          .addStatement("this.value$$ = $T.copyOf(state$$$L)", ARRAY_ADJOINTS, program.result().name())
+          .endControlFlow();
+    }
+    code.addStatement("$T gradient = reverse$$(upstream$L)", gradientClass, noTargets());
+    code.beginControlFlow("if (!retainGraph)");
+    code.addStatement("this.freed = true");
+    for (TapeKind t : program.tapes()) {
+      code.addStatement("this.$L.release()", t.variable);
+    }
+    for (Expr.Var v : stateVariables()) {
+      if (v.type() instanceof Type.Named) {
+        // the tapes of calls made outside loops: let them go with the graph
+        code.addStatement("this.state$$$L = null", v.name());
+      }
+    }
+    code.endControlFlow();
+    if (method.differentiableParameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      // no gradient arrived at a tensor parameter: zeros of its entry shape, as the public API promises
+      code.addStatement("return new $T($L)", gradientClass, method.differentiableParameters().stream()
+          .map(p -> p.type() == Type.TENSOR
+              ? CodeBlock.of("$T.orZeros(gradient.$L(), input$$$L)", TENSOR_ADJOINTS, p.sourceName(), p.name())
+              : CodeBlock.of("gradient.$L()", p.sourceName()))
+          .collect(CodeBlock.joining(", ")));
+    } else {
+      code.addStatement("return gradient");
+    }
+    return MethodSpec.methodBuilder("backward")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The reverse pass: the vector-Jacobian product {@code upstream · J}"
+            + (tensorMode ? ", computed without recording a graph" : "") + ".\n\n"
+            + "@param upstream the gradient of the loss with respect to the result; same shape as the result\n"
+            + "@param retainGraph keep the tape usable for another reverse pass\n"
+            + "@throws IllegalStateException if an earlier reverse pass freed the tape\n"
+            + (scalarResult ? "" : "@throws IllegalArgumentException if {@code upstream} does not have the"
+                + " result's shape\n"))
+        .returns(gradientClass)
+        .addParameter(resultType, "upstream")
+        .addParameter(TypeName.BOOLEAN, "retainGraph")
+        .addCode(code.build())
+        .build();
+  }
+
+  /**
+   * {@code reverse$}: the reverse sweep from the recorded end state; the tape stays usable (a retained
+   * graph). For tensor methods it runs {@code sweep$} without recording a graph.
+   */
+  private MethodSpec reverse() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("reverse$")
+        .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the reverse pass from"
+            + " {@code upstream}, accumulating the array parameters' adjoints into the given arrays (fresh"
+            + " zero arrays where null); the tape stays usable.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(gradientClass)
+        .addParameter(resultType, "upstream");
+    for (MethodIr.Parameter p : accumulated()) {
+      m.addParameter(typeName(p.type()), "into$" + p.name());
+    }
+    if (tensorMode) {
+      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
+      return m.addStatement("return $T.noGrad(() -> sweep$$(upstream$L))", TENSOR, targets).build();
+    }
+    return m.addCode(sweepBody()).build();
+  }
+
+  /** For tensor methods, the reverse sweep itself (run under {@code noGrad} by {@code reverse$}). */
+  private MethodSpec sweep() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("sweep$")
+        .addModifiers(Modifier.PRIVATE)
+        .returns(gradientClass)
+        .addParameter(resultType, "upstream");
+    for (MethodIr.Parameter p : accumulated()) {
+      m.addParameter(typeName(p.type()), "into$" + p.name());
+    }
+    return m.addCode(sweepBody()).build();
+  }
+
+  private CodeBlock sweepBody() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (program.consumesRecording()) {
+      code.beginControlFlow("if (!this.recorded)")
+          .add("// a retained reverse pass wrote saved values back into arrays: record again from the inputs\n")
+          .addStatement("record()")
+          .endControlFlow();
+    }
+    for (TapeKind t : program.tapes()) {
+      code.addStatement("$T $L = this.$L", ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, t.variable);
+      // the tape may be the caller's: read this call's stretch, then put the caller's cursor back
+      code.addStatement("long $L = $L.cursor()", SharedTapes.cursor(t), t.variable);
+      code.addStatement("$L.seek(this.$L)", t.variable, SharedTapes.end(t));
+    }
+    for (Expr.Var v : stateVariables()) {
+      code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
+    }
+    reverseSweep(code, true);
+    if (program.consumesRecording()) {
+      code.addStatement("this.recorded = false");
+    }
+    code.addStatement("$T gradient$$ = $L", gradientClass, members.gradients.newGradient());
+    for (TapeKind t : program.tapes()) {
+      code.addStatement("$L.seek($L)", t.variable, SharedTapes.cursor(t));
+    }
+    code.addStatement("return gradient$$");
+    return code.build();
+  }
+
+  private static CodeBlock zeroAdjoint(Expr.Var primal) {
+    if (primal.type() == Type.DOUBLE) {
+      return CodeBlock.of("0.0");
+    }
+    if (primal.type() == Type.TENSOR) {
+      return CodeBlock.of("null");
+    }
+    return CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, primal.name());
+  }
+}
