@@ -4,6 +4,8 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -37,7 +39,8 @@ public record AdjointProgram(
     locals = List.copyOf(locals);
     counters = List.copyOf(counters);
     adjoints = List.copyOf(adjoints);
-    tapes = Set.copyOf(tapes);
+    // EnumSet iterates in declaration order: generated code must not change from one build to the next.
+    tapes = tapes.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(tapes));
   }
 
   /** The adjoint {@code adjoint} of the varied variable {@code primal}. */
