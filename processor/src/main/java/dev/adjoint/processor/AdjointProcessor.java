@@ -151,6 +151,9 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (MethodIr m : all) {
       roundMethods.put(m.ownerCanonicalName() + "#" + m.name(), m);
     }
+    // Forward modes go through callees' general entries, not their activity specialisations.
+    Map<String, MethodIr> read = new HashMap<>(roundMethods);
+    roundMethods.replaceAll((k, m) -> dev.adjoint.processor.read.ActivityPatterns.generalCalls(m, read));
     for (ClassWork w : work) {
       for (HelperRead h : w.helpers.values()) {
         if (h.differentiated) {
@@ -352,7 +355,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       dev.adjoint.processor.read.RecordShapes.shape(r.method)
           .ifPresent(s -> shapes.put(r.method.getSimpleName().toString(), s));
       try {
-        Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries);
+        Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries).map(p -> new AdjointProgram(
+            dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
+            p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
         program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
         program.ifPresent(programs::add);
         failed |= program.isEmpty();

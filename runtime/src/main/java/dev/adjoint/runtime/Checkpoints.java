@@ -41,12 +41,13 @@ public final class Checkpoints {
   /** Per-thread overrides of the budget ({@link #budget(long)}); empty means the default. */
   private static final ThreadLocal<long[]> OVERRIDE = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
 
+  private static final Snapshot[] NO_SNAPSHOTS = {};
+
   private final DoubleTape doubles;
   private final IntTape ints;
   private final RefTape refs;
   private final RefTape calls;
-  /** Bytes the tapes held when the loop started, plus the budget: past it, the loop is checkpointed. */
-  private final long limit;
+  /** Bytes past those the tapes held when the loop started ({@code start}) that checkpoint it; negative: never. */
   private final long budget;
   private final long start;
 
@@ -56,14 +57,11 @@ public final class Checkpoints {
   /** Iterations per segment. */
   private int segment = 1;
 
-  /** The schedule of the segments once the recording passed the budget; null before. */
-  private BinomialSchedule schedule;
-  private int slotLimit;
-  private Snapshot[] snapshots = new Snapshot[4];
-  /** The snapshot {@code put} writes to. */
-  private Snapshot writing;
-  /** The snapshot the getters read from. */
-  private Snapshot reading;
+  /**
+   * The segments' state, made once the loop is checkpointed (or a test limits its slots): most loops run within
+   * the budget, and recursion starts one loop per call.
+   */
+  private Segments seg;
   // The reversal's current action (see next).
   private boolean started;
   private boolean restoring;
@@ -80,7 +78,6 @@ public final class Checkpoints {
     this.calls = calls;
     this.budget = budget;
     this.start = bytes();
-    this.limit = budget < 0 ? Long.MAX_VALUE : start + budget;
   }
 
   /**
@@ -156,7 +153,7 @@ public final class Checkpoints {
       return false;
     }
     long now = bytes();
-    if (now <= limit) {
+    if (budget < 0 || now - start <= budget) {
       return true;
     }
     taping = false;
@@ -180,20 +177,21 @@ public final class Checkpoints {
     if (slot < 0) {
       return false;
     }
-    writing = slot(slot);
+    Snapshot writing = slot(slot); // makes the segments' state on the first snapshot
+    seg.writing = writing;
     writing.clear();
     return true;
   }
 
   /** The schedule, made once the first snapshot shows the state's size; it holds step 0 in slot 0. */
   private BinomialSchedule schedule() {
-    if (schedule == null) {
-      schedule = new BinomialSchedule(slotCount(snapshots[0].bytes()));
-      if (schedule.store(0) != 0) {
+    if (seg.schedule == null) {
+      seg.schedule = new BinomialSchedule(slotCount(seg.snapshots[0].bytes()));
+      if (seg.schedule.store(0) != 0) {
         throw new IllegalStateException("the first segment's snapshot must be in slot 0");
       }
     }
-    return schedule;
+    return seg.schedule;
   }
 
   /**
@@ -201,8 +199,8 @@ public final class Checkpoints {
    * #SNAPSHOTS_PROPERTY} (default 65,536).
    */
   private int slotCount(long snapshotBytes) {
-    if (slotLimit > 0) {
-      return slotLimit;
+    if (seg.slotLimit > 0) {
+      return seg.slotLimit;
     }
     long fit = Math.max(budget, 0) / Math.max(1, snapshotBytes);
     return (int) Math.max(2, Math.min(maxSnapshots(), fit));
@@ -228,17 +226,18 @@ public final class Checkpoints {
 
   /** Limits the snapshots of this loop to {@code count >= 1} (tests); call before the loop starts. */
   void slotLimit(int count) {
-    slotLimit = count;
+    seg().slotLimit = count;
   }
 
   private Snapshot slot(int index) {
-    if (index >= snapshots.length) {
-      snapshots = Arrays.copyOf(snapshots, Math.max(index + 1, snapshots.length * 2));
+    Segments seg = seg();
+    if (index >= seg.snapshots.length) {
+      seg.snapshots = Arrays.copyOf(seg.snapshots, Math.max(index + 1, Math.max(4, seg.snapshots.length * 2)));
     }
-    if (snapshots[index] == null) {
-      snapshots[index] = new Snapshot();
+    if (seg.snapshots[index] == null) {
+      seg.snapshots[index] = new Snapshot();
     }
-    return snapshots[index];
+    return seg.snapshots[index];
   }
 
   /** Whether the loop was checkpointed (else every iteration is on the tapes). */
@@ -258,7 +257,7 @@ public final class Checkpoints {
 
   /** Number of snapshot slots of the schedule (0 if the loop was not checkpointed). */
   public int slots() {
-    return schedule == null ? 0 : schedule.slots();
+    return seg == null || seg.schedule == null ? 0 : seg.schedule.slots();
   }
 
   // ---- the reversal of a loop that ran trips iterations: the generated code runs, while next(trips),
@@ -286,27 +285,27 @@ public final class Checkpoints {
       started = true;
       schedule().finish(segments(trips));
     }
-    if (!schedule.next()) {
+    if (!seg.schedule.next()) {
       // last, the recorded first iterations, from the state at the first segment's start
       done = true;
       restoring = true;
-      reading = snapshots[schedule.firstSlot()];
-      reading.rewind();
+      seg.reading = seg.snapshots[seg.schedule.firstSlot()];
+      seg.reading.rewind();
       reversing = prefix;
       return true;
     }
-    if (schedule.restore() >= 0) {
+    if (seg.schedule.restore() >= 0) {
       restoring = true;
-      reading = snapshots[schedule.restore()];
-      reading.rewind();
+      seg.reading = seg.snapshots[seg.schedule.restore()];
+      seg.reading.rewind();
     }
-    advancing = schedule.advance() * segment; // advances never reach the last, possibly shorter segment
-    if (schedule.keep() >= 0) {
+    advancing = seg.schedule.advance() * segment; // advances never reach the last, possibly shorter segment
+    if (seg.schedule.keep() >= 0) {
       taking = true;
-      writing = slot(schedule.keep());
-      writing.clear();
+      seg.writing = slot(seg.schedule.keep());
+      seg.writing.clear();
     }
-    int step = schedule.reversed();
+    int step = seg.schedule.reversed();
     if (step >= 0) {
       replaying = Math.min(segment, trips - (prefix + step * segment));
     }
@@ -400,11 +399,11 @@ public final class Checkpoints {
   // ---- snapshot writes, in the order the generated code restores them ----
 
   public void put(double value) {
-    writing.putDouble(value);
+    seg.writing.putDouble(value);
   }
 
   public void put(int value) {
-    writing.putInt(value);
+    seg.writing.putInt(value);
   }
 
   public void put(long value) {
@@ -418,51 +417,51 @@ public final class Checkpoints {
 
   /** The array and a copy of its elements. */
   public void put(double[] value) {
-    writing.putRef(value);
-    writing.putRef(value == null ? null : value.clone());
-    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 8L;
+    seg.writing.putRef(value);
+    seg.writing.putRef(value == null ? null : value.clone());
+    seg.writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 8L;
   }
 
   /** The array and a copy of its elements. */
   public void put(int[] value) {
-    writing.putRef(value);
-    writing.putRef(value == null ? null : value.clone());
-    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 4L;
+    seg.writing.putRef(value);
+    seg.writing.putRef(value == null ? null : value.clone());
+    seg.writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 4L;
   }
 
   /** The array and a copy of its elements. */
   public void put(boolean[] value) {
-    writing.putRef(value);
-    writing.putRef(value == null ? null : value.clone());
-    writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length;
+    seg.writing.putRef(value);
+    seg.writing.putRef(value == null ? null : value.clone());
+    seg.writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length;
   }
 
   /** The matrix, its rows and a copy of each row. */
   public void put(double[][] value) {
-    writing.putRef(value);
+    seg.writing.putRef(value);
     if (value == null) {
-      writing.putRef(null);
-      writing.putRef(null);
+      seg.writing.putRef(null);
+      seg.writing.putRef(null);
       return;
     }
     double[][] copies = new double[value.length][];
-    writing.bytes += 2 * (ARRAY_BYTES + value.length * 8L);
+    seg.writing.bytes += 2 * (ARRAY_BYTES + value.length * 8L);
     for (int r = 0; r < value.length; r++) {
       copies[r] = value[r] == null ? null : value[r].clone();
-      writing.bytes += value[r] == null ? 0 : ARRAY_BYTES + value[r].length * 8L;
+      seg.writing.bytes += value[r] == null ? 0 : ARRAY_BYTES + value[r].length * 8L;
     }
-    writing.putRef(value.clone());
-    writing.putRef(copies);
+    seg.writing.putRef(value.clone());
+    seg.writing.putRef(copies);
   }
 
   // ---- snapshot reads ----
 
   public double getDouble() {
-    return reading.doubles[reading.doubleRead++];
+    return seg.reading.doubles[seg.reading.doubleRead++];
   }
 
   public int getInt() {
-    return reading.ints[reading.intRead++];
+    return seg.reading.ints[seg.reading.intRead++];
   }
 
   public long getLong() {
@@ -477,8 +476,8 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public double[] getDoubles() {
-    double[] array = (double[]) reading.refs[reading.refRead++];
-    double[] copy = (double[]) reading.refs[reading.refRead++];
+    double[] array = (double[]) seg.reading.refs[seg.reading.refRead++];
+    double[] copy = (double[]) seg.reading.refs[seg.reading.refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }
@@ -487,8 +486,8 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public int[] getInts() {
-    int[] array = (int[]) reading.refs[reading.refRead++];
-    int[] copy = (int[]) reading.refs[reading.refRead++];
+    int[] array = (int[]) seg.reading.refs[seg.reading.refRead++];
+    int[] copy = (int[]) seg.reading.refs[seg.reading.refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }
@@ -497,8 +496,8 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public boolean[] getBooleans() {
-    boolean[] array = (boolean[]) reading.refs[reading.refRead++];
-    boolean[] copy = (boolean[]) reading.refs[reading.refRead++];
+    boolean[] array = (boolean[]) seg.reading.refs[seg.reading.refRead++];
+    boolean[] copy = (boolean[]) seg.reading.refs[seg.reading.refRead++];
     if (array != null) {
       System.arraycopy(copy, 0, array, 0, copy.length);
     }
@@ -507,9 +506,9 @@ public final class Checkpoints {
 
   /** The matrix as it was referenced, with its rows and their elements as they were. */
   public double[][] getMatrix() {
-    double[][] matrix = (double[][]) reading.refs[reading.refRead++];
-    double[][] rows = (double[][]) reading.refs[reading.refRead++];
-    double[][] copies = (double[][]) reading.refs[reading.refRead++];
+    double[][] matrix = (double[][]) seg.reading.refs[seg.reading.refRead++];
+    double[][] rows = (double[][]) seg.reading.refs[seg.reading.refRead++];
+    double[][] copies = (double[][]) seg.reading.refs[seg.reading.refRead++];
     if (matrix != null) {
       for (int r = 0; r < rows.length; r++) {
         matrix[r] = rows[r];
@@ -522,6 +521,26 @@ public final class Checkpoints {
   }
 
   /** One snapshot slot: the state's values in typed stores, reused when the slot is given to another step. */
+  /** What a checkpointed loop keeps besides its counters. */
+  private static final class Segments {
+    /** The schedule of the segments once the recording passed the budget; null before. */
+    BinomialSchedule schedule;
+    int slotLimit;
+    Snapshot[] snapshots = NO_SNAPSHOTS;
+    /** The snapshot {@code put} writes to. */
+    Snapshot writing;
+    /** The snapshot the getters read from. */
+    Snapshot reading;
+  }
+
+  /** The segments' state, made on first use. */
+  private Segments seg() {
+    if (seg == null) {
+      seg = new Segments();
+    }
+    return seg;
+  }
+
   private static final class Snapshot {
     double[] doubles = new double[4];
     int doubleCount;

@@ -248,8 +248,19 @@ public final class GeneratedNames {
     }
   }
 
-  /** Rewrites statements and expressions with the renamed variables. */
-  private record Renamer(Set<String> renamed) {
+  /** {@code method} with the callee of every call mapped by {@code f}. */
+  public static MethodIr mapCallees(MethodIr method, java.util.function.UnaryOperator<Callee> f) {
+    return new MethodIr(method.packageName(), method.ownerCanonicalName(), method.companionSimpleName(),
+        method.name(), method.parameters(), method.returnType(), new Renamer(Set.of(), f).block(method.body()),
+        method.isPublic(), method.origin());
+  }
+
+  /** Rewrites statements and expressions with the renamed variables (and callees mapped by {@code callees}). */
+  private record Renamer(Set<String> renamed, java.util.function.UnaryOperator<Callee> callees) {
+    Renamer(Set<String> renamed) {
+      this(renamed, c -> c);
+    }
+
     Stmt.Block block(Stmt.Block b) {
       List<Stmt> out = new ArrayList<>();
       for (Stmt s : b.statements()) {
@@ -335,7 +346,7 @@ public final class GeneratedNames {
         return new Expr.Binary(b.op(), expr(b.left()), expr(b.right()), b.type());
       }
       if (e instanceof Expr.Call c) {
-        return new Expr.Call(c.callee(), c.args().stream().map(this::expr).toList(), c.type());
+        return new Expr.Call(callees.apply(c.callee()), c.args().stream().map(this::expr).toList(), c.type());
       }
       if (e instanceof Expr.Index i) {
         return new Expr.Index(expr(i.array()), expr(i.index()), i.type());

@@ -116,7 +116,10 @@ final class MethodMembers {
     }
 
     CodeBlock copies = shape != null ? shape.flatCopies() : method.parameters().stream()
-        .map(p -> p.type() instanceof Type.Scalar || p.type() instanceof Type.EnumType ? CodeBlock.of("$L", p.name())
+        .map(p -> p.type() instanceof Type.Scalar || p.type() instanceof Type.EnumType
+                // an array the tape reads only while recording: nothing a later change could reach
+                || (p.type() instanceof Type.DoubleArray || p.type() instanceof Type.IntArray) && !tensorMode
+                && !ReverseReads.reads(program, p.name()) ? CodeBlock.of("$L", p.name())
             : p.type() instanceof Type.IntArray ? CodeBlock.of("$L == null ? null : $L.clone()", p.name(), p.name())
             : p.type() == Type.TENSOR ? CodeBlock.of("$T.fresh($L, $L)", TENSOR_ADJOINTS, p.name(), p.name())
             : CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, p.name()))
@@ -153,7 +156,8 @@ final class MethodMembers {
   private void addForward(TypeSpec.Builder companion, CodeBlock copies) {
     companion.addMethod(MethodSpec.methodBuilder(method.name() + "Forward")
         .addJavadoc("Runs the forward pass of $L and keeps what its reverse pass needs (the retained graph).\n"
-            + "Array arguments are copied, so changing them afterwards does not change the tape.\n", source)
+            + "Array arguments the reverse pass reads are copied, so changing them afterwards does not change"
+            + " the tape.\n", source)
         .addModifiers(visibility()).addModifiers(Modifier.STATIC)
         .returns(tapeClass)
         .addParameters(api())

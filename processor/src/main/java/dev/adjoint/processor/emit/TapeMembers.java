@@ -60,7 +60,7 @@ final class TapeMembers {
         .addJavadoc("The retained graph of one forward pass of $L: its value and its reverse pass.\n"
             + "\n<p>{@code backward} frees the tape unless asked to retain it, as PyTorch's {@code backward()}"
             + " does. Not for concurrent use.\n", source);
-    for (MethodIr.Parameter p : method.parameters()) {
+    for (MethodIr.Parameter p : keepsInputs() ? method.parameters() : List.<MethodIr.Parameter>of()) {
       tape.addField(FieldSpec.builder(typeName(p.type()), "input$" + p.name(), Modifier.PRIVATE, Modifier.FINAL)
           .build());
     }
@@ -85,7 +85,9 @@ final class TapeMembers {
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
     for (MethodIr.Parameter p : method.parameters()) {
       constructor.addParameter(typeName(p.type()), p.name());
-      constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
+      if (keepsInputs()) {
+        constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
+      }
     }
     if (tensorMode) {
       for (Expr.StaticField f : TensorNodes.constants(program)) {
@@ -94,8 +96,11 @@ final class TapeMembers {
             method.ownerCanonicalName() + "." + method.name());
       }
       constructor.addStatement("$T.noGrad(this::record)", TENSOR);
-    } else {
+    } else if (keepsInputs()) {
       constructor.addStatement("record()");
+    } else {
+      constructor.addStatement("record($L)", method.parameters().stream().map(MethodIr.Parameter::name)
+          .collect(Collectors.joining(", ")));
     }
     MethodSpec plain = constructor.build();
     tape.addMethod(plain);
@@ -172,6 +177,15 @@ final class TapeMembers {
     return !program.consumesRecording() && !tensorMode;
   }
 
+  /**
+   * Whether the tape keeps its arguments in {@code input$} fields: only when it may record again from them
+   * (a reverse pass that consumes the recording) or runs its forward sweep as a lambda (tensor methods);
+   * otherwise {@code record} takes them as parameters, and a call's tape object is smaller by them.
+   */
+  private boolean keepsInputs() {
+    return program.consumesRecording() || tensorMode;
+  }
+
   /** Whether {@code value()} keeps its own copy: an array result a reverse pass may write back into. */
   private boolean snapshotsValue() {
     return program.consumesRecording() && method.returnType() instanceof Type.DoubleArray;
@@ -210,13 +224,17 @@ final class TapeMembers {
     if (program.consumesRecording()) {
       code.addStatement("this.recorded = true");
     }
-    return MethodSpec.methodBuilder("record")
+    MethodSpec.Builder record = MethodSpec.methodBuilder("record")
         .addJavadoc(sharesTapes()
             ? "Runs the forward sweep from the inputs, recording onto the caller's tapes or fresh ones.\n"
             : "Runs the forward sweep from the inputs, recording onto fresh tapes.\n")
-        .addModifiers(Modifier.PRIVATE)
-        .addCode(code.build())
-        .build();
+        .addModifiers(Modifier.PRIVATE);
+    if (!keepsInputs()) {
+      for (MethodIr.Parameter p : method.parameters()) {
+        record.addParameter(typeName(p.type()), p.name());
+      }
+    }
+    return record.addCode(code.build()).build();
   }
 
   /**
@@ -235,7 +253,7 @@ final class TapeMembers {
         code.addStatement("$T $L = new $T()", runtime, t.variable, runtime);
       }
     }
-    if (fromFields) {
+    if (fromFields && keepsInputs()) {
       for (MethodIr.Parameter p : method.parameters()) {
         code.addStatement("$T $L = input$$$L", typeName(p.type()), p.name(), p.name());
       }
@@ -336,7 +354,8 @@ final class TapeMembers {
     MethodSpec.Builder m = MethodSpec.methodBuilder("reverse$")
         .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the reverse pass from"
             + " {@code upstream}, accumulating the array parameters' adjoints into the given arrays (fresh"
-            + " zero arrays where null); the tape stays usable.\n")
+            + " zero arrays where null); the tape stays usable. Returns the gradient record, or null when"
+            + " every component is an array that went into a given target.\n")
         .addModifiers(Modifier.PUBLIC)
         .returns(gradientClass)
         .addParameter(resultType, "upstream");
@@ -383,7 +402,16 @@ final class TapeMembers {
     if (program.consumesRecording()) {
       code.addStatement("this.recorded = false");
     }
-    code.addStatement("$T gradient$$ = $L", gradientClass, members.gradients.newGradient());
+    List<MethodIr.Parameter> targets = accumulated();
+    if (!tensorMode && members.shape == null && !targets.isEmpty()
+        && targets.size() == method.differentiableParameters().size()) {
+      // every component went into the caller's arrays, and callers read only scalar and tensor components
+      code.addStatement("$T gradient$$ = $L ? null : $L", gradientClass, targets.stream()
+          .map(p -> "into$" + p.name() + " != null").collect(Collectors.joining(" && ")),
+          members.gradients.newGradient());
+    } else {
+      code.addStatement("$T gradient$$ = $L", gradientClass, members.gradients.newGradient());
+    }
     for (TapeKind t : program.tapes()) {
       code.addStatement("$L.seek($L)", t.variable, SharedTapes.cursor(t));
     }

@@ -176,7 +176,9 @@ final class CallResolver {
           + " public, or move it to this package");
     }
     if (ModelTypes.isDifferentiable(target)) {
-      return differentiableCall(call, type, target, parameterTypes, args);
+      Expr pattern = ActivityPatterns.call(reader, call, type, target, parameterTypes,
+          convertArguments(call, parameterTypes, args));
+      return pattern != null ? pattern : differentiableCall(call, type, target, parameterTypes, args);
     }
     if (reader.helpers != null && HelperCalls.differentiable(reader.trees, reader.elements, target, parameterTypes)) {
       Expr helper = reader.helpers.call(call, target, parameterTypes, convertArguments(call, parameterTypes, args),

@@ -116,6 +116,16 @@ public final class HelperCalls {
     return context.active().size();
   }
 
+  /** Whether this is the first reading, whose calls are decided from the arguments' activity afterwards. */
+  boolean deciding() {
+    return decisions == null;
+  }
+
+  /** In the second reading, the activity pattern decided for {@code call} (null: no argument active). */
+  List<Boolean> decision(MethodInvocationTree call) {
+    return decisions.get(call);
+  }
+
   /** Whether the method being read is a helper's specialisation (not a {@code @Differentiable} method). */
   boolean specialising() {
     return context.active() != null;
@@ -340,7 +350,7 @@ public final class HelperCalls {
   }
 
   /** The expressions directly in {@code s} (not in nested statements). */
-  private static List<Expr> expressions(Stmt s) {
+  static List<Expr> expressions(Stmt s) {
     List<Expr> out = new ArrayList<>();
     if (s instanceof Stmt.Declare d) {
       out.add(d.init());
