@@ -476,9 +476,13 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   /**
    * Whether the companion of {@code callee} has {@code mHvp}: decided as its writer will decide for a method
-   * read in this round, read off the class for a companion compiled earlier.
+   * read in this round, read off the class for a companion compiled earlier. For a callee with records or an
+   * object: whether its companion has the flat tangent member ({@link FlatTangents}).
    */
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
+    if (callee.flattened()) {
+      return FlatTangents.has(callee, roundMethods.values(), hvpDecided, this::hasHvp, processingEnv);
+    }
     String key = callee.owner() + "#" + callee.member();
     MethodIr now = roundMethods.get(key);
     if (now != null) {

@@ -22,7 +22,9 @@ import java.util.function.BiFunction;
  * }</pre>
  *
  * so that the reverse sweep of the tangent program goes through the callee's {@code mHvp} with an array
- * direction.
+ * direction. A {@code double[][]} parameter is the same with a deep copy ({@link Expr.Clone} of a matrix,
+ * which only generated code writes: {@code ArrayAdjoints.copyOf}, whose adjoint is added back row by row)
+ * and a double loop over the rows and their elements (ragged rows included).
  */
 final class ArrayDirections {
   private ArrayDirections() {}
@@ -37,14 +39,14 @@ final class ArrayDirections {
 
   private static Expr.Var copy(Expr array, String prefix, List<Stmt> out, Origin origin,
       BiFunction<String, Type, Expr.Var> temp) {
-    Expr.Var copy = temp.apply(prefix, Type.VECTOR);
+    Expr.Var copy = temp.apply(prefix, array.type());
     out.add(new Stmt.Declare(copy, new Expr.Clone(array), origin));
     return copy;
   }
 
   /** Whether the tangent of a call may go through the gradient for a parameter of {@code type}. */
   static boolean supported(Type type) {
-    return type == Type.DOUBLE || type == Type.VECTOR;
+    return type == Type.DOUBLE || type == Type.VECTOR || type == Type.MATRIX;
   }
 
   /**
@@ -54,20 +56,46 @@ final class ArrayDirections {
    */
   static Expr dot(Expr component, Expr tangent, List<Stmt> out, Origin origin,
       BiFunction<String, Type, Expr.Var> temp) {
-    Expr.Var gradient = temp.apply("_gc", Type.VECTOR);
+    Expr.Var gradient = temp.apply("_gc", component.type());
     out.add(new Stmt.Declare(gradient, component, origin));
     Expr.Var direction = copy(tangent, "_dir", out, origin, temp);
     Expr.Var dot = temp.apply("_dot", Type.DOUBLE);
     out.add(new Stmt.Declare(dot, DerivativeRules.literal("0.0"), origin));
+    if (component.type() == Type.MATRIX) {
+      // for (int _r = 0; _r < _gc.length; _r++) for (int _k = 0; _k < _gc[_r].length; _k++) _dot += ...
+      Expr.Var r = temp.apply("_r", Type.INT);
+      out.add(new Stmt.Declare(r, Expr.Literal.ofInt(0), origin));
+      List<Stmt> row = new java.util.ArrayList<>();
+      accumulate(new Expr.Index(gradient, r, Type.VECTOR), new Expr.Index(direction, r, Type.VECTOR), dot, row,
+          origin, temp);
+      row.add(increment(r, origin));
+      out.add(new Stmt.While(less(r, gradient), Stmt.Block.of(row), origin));
+    } else {
+      accumulate(gradient, direction, dot, out, origin, temp);
+    }
+    return dot;
+  }
+
+  /** {@code for (int _k = 0; _k < g.length; _k++) dot = dot + g[_k] * d[_k];} */
+  private static void accumulate(Expr gradient, Expr direction, Expr.Var dot, List<Stmt> out, Origin origin,
+      BiFunction<String, Type, Expr.Var> temp) {
     Expr.Var k = temp.apply("_k", Type.INT);
     out.add(new Stmt.Declare(k, Expr.Literal.ofInt(0), origin));
     Expr product = new Expr.Binary(Expr.BinaryOp.MUL, new Expr.Index(gradient, k, Type.DOUBLE),
         new Expr.Index(direction, k, Type.DOUBLE), Type.DOUBLE);
-    out.add(new Stmt.While(new Expr.Binary(Expr.BinaryOp.LT, k, new Expr.Length(gradient), Type.BOOLEAN),
+    out.add(new Stmt.While(less(k, gradient),
         Stmt.Block.of(List.of(
             new Stmt.Assign(dot, new Expr.Binary(Expr.BinaryOp.ADD, dot, product, Type.DOUBLE), origin),
-            new Stmt.Assign(k, new Expr.Binary(Expr.BinaryOp.ADD, k, Expr.Literal.ofInt(1), Type.INT), origin))),
+            increment(k, origin))),
         origin));
-    return dot;
+  }
+
+  private static Expr less(Expr.Var counter, Expr array) {
+    return new Expr.Binary(Expr.BinaryOp.LT, counter, new Expr.Length(array), Type.BOOLEAN);
+  }
+
+  private static Stmt increment(Expr.Var counter, Origin origin) {
+    return new Stmt.Assign(counter, new Expr.Binary(Expr.BinaryOp.ADD, counter, Expr.Literal.ofInt(1), Type.INT),
+        origin);
   }
 }

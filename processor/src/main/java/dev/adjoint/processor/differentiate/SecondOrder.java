@@ -30,9 +30,9 @@ public final class SecondOrder {
   }
 
   /**
-   * The same, where calls of the methods {@code hasHvp} accepts (a {@code double} result and {@code double}
-   * or {@code double[]} differentiable parameters) are differentiated through their gradients and {@code
-   * mHvp}s.
+   * The same, where calls of the methods {@code hasHvp} accepts (a {@code double} result and {@code double},
+   * {@code double[]} or {@code double[][]} differentiable parameters) are differentiated through their
+   * gradients and {@code mHvp}s.
    */
   public static HvpProgram hvpProgram(TangentSweep.TangentProgram program,
       java.util.function.Predicate<Callee.DifferentiableMethod> hasHvp) {
@@ -50,9 +50,10 @@ public final class SecondOrder {
       }
     }
     if (program.callsMethods()) {
-      return new HvpProgram(null, "it calls another @Differentiable method that does not have a double result,"
-          + " double or double[] differentiable parameters and mHvp (whose mJvp has no reverse rule), or a method"
-          + " with a @DerivativeOf derivative, which has no second-order rule");
+      return new HvpProgram(null, "it calls a method without mHvp (a plain helper, a method whose result is not a"
+          + " double, that takes a record or is an instance method, or has no mHvp itself), whose mJvp has no"
+          + " reverse rule, a method with a @DerivativeOf derivative, which has no second-order rule, or another"
+          + " method's generated gradient (a nested gradient: its mHvp would take third derivatives)");
     }
     try {
       return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);

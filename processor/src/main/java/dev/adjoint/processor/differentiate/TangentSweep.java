@@ -72,6 +72,15 @@ public final class TangentSweep {
     return "v$" + primal;
   }
 
+  /**
+   * The companion member that runs the tangent program of a method with records or an object on its flat
+   * parameters (the records' components, the object's fields), as other companions' tangent sweeps call it:
+   * {@code energy} → {@code energy$jvp}.
+   */
+  public static String flatJvpName(String name) {
+    return name + "$jvp";
+  }
+
   /** The name of the {@code mJvp} record of a method: {@code rosenbrock} → {@code RosenbrockJvp}. */
   public static String jvpRecord(String capitalized) {
     return capitalized + "Jvp";
@@ -83,6 +92,7 @@ public final class TangentSweep {
   private int temps;
   private boolean callsMethods;
   private java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient = m -> false;
+  private java.util.function.Predicate<Callee.DifferentiableMethod> flatJvp = m -> false;
 
   private TangentSweep(Activity activity, MethodIr method) {
     this.activity = activity;
@@ -105,11 +115,24 @@ public final class TangentSweep {
    */
   public static TangentProgram differentiate(MethodIr method,
       java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient) {
+    return differentiate(method, throughGradient, m -> false);
+  }
+
+  /**
+   * As above; a call of a method that takes records or is an instance method ({@link
+   * Callee.DifferentiableMethod#flattened}) with a {@code double} result goes through its companion's flat
+   * tangent member {@link #flatJvpName} when {@code flatJvp} accepts it (the companion has it), and otherwise
+   * leaves the method without a tangent program ({@link NoForwardMode}).
+   */
+  public static TangentProgram differentiate(MethodIr method,
+      java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient,
+      java.util.function.Predicate<Callee.DifferentiableMethod> flatJvp) {
     StructuredBody body = StructuredBody.of(method);
     requireNoTensors(method, body);
     Activity activity = Activity.of(method, body);
     TangentSweep sweep = new TangentSweep(activity, method);
     sweep.throughGradient = throughGradient;
+    sweep.flatJvp = flatJvp;
     List<Stmt> out = new ArrayList<>();
     sweep.statement(body.body(), out);
     List<Expr.Var> locals = new ArrayList<>(body.locals());
@@ -319,6 +342,10 @@ public final class TangentSweep {
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
       return custom(c, custom, out, origin);
     }
+    if (e instanceof Expr.Component component && component.target() instanceof Expr.Call call
+        && call.callee() instanceof Callee.GradientOf gradient) {
+      return nestedGradient(component, call, gradient.method(), out, origin);
+    }
     if (e instanceof Expr.Binary sq && sq.op() == Expr.BinaryOp.MUL && sq.left().equals(sq.right())) {
       // x * x: one term 2 x ẋ, as the reverse mode accumulates 2 x g once.
       Dual d = dual(sq.left(), out, origin);
@@ -413,7 +440,21 @@ public final class TangentSweep {
     return out;
   }
 
-  /** A call to another {@code @Differentiable} method: its generated {@code mJvp}. */
+  /** A nested gradient {@code FGrad.mGradient(a).p()}: see {@link NestedTangents}; no mHvp of its own. */
+  private Dual nestedGradient(Expr.Component component, Expr.Call call, Callee.DifferentiableMethod m,
+      List<Stmt> out, Origin origin) {
+    List<Expr> primals = new ArrayList<>();
+    List<Expr> tangents = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      Dual d = dual(arg, out, origin);
+      primals.add(bind(d.primal, out));
+      tangents.add(d.tangent);
+    }
+    callsMethods = true;
+    Expr[] valueAndTangent = NestedTangents.of(component, m, primals, tangents, out, origin, this::temp);
+    return new Dual(valueAndTangent[0], valueAndTangent[1]);
+  }
+
   /**
    * A method with a {@code @DerivativeOf} derivative: its partials are the derivative's answer to an upstream
    * of 1 (it is linear in the upstream), each times its argument's tangent. No second-order rule: no mHvp.
@@ -459,11 +500,12 @@ public final class TangentSweep {
   }
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
-    if (m.flattened()) {
-      throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method, which have no forward"
-          + " mode yet");
+    boolean flat = m.flattened();
+    if (flat && (m.returnType() != Type.DOUBLE || !flatJvp.test(m))) {
+      throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method and has no tangent"
+          + " member for its callers (its result is not a double, or it has no tangent program itself)");
     }
-    if (m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
+    if (!flat && m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
         .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
             || ArrayDirections.supported(m.parameterTypes().get(k)))) {
       return callThroughGradient(c, m, out, origin);
@@ -489,8 +531,8 @@ public final class TangentSweep {
     args.addAll(tangents);
     Type record = new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
     Expr.Var jvp = temp("_jvp", record);
-    out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), m.member() + "Jvp"), args, record),
-        origin));
+    String member = flat ? flatJvpName(m.name()) : m.member() + "Jvp";
+    out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), member), args, record), origin));
     callsMethods = true;
     return new Dual(new Expr.Component(jvp, "value", m.returnType()),
         new Expr.Component(jvp, "tangent", m.returnType()));
@@ -498,7 +540,7 @@ public final class TangentSweep {
 
   /**
    * {@code m(a)} with the tangent {@code Σ FGrad.mGradient(a).a_k() · ȧ_k} over the varied arguments (a dot
-   * product for a {@code double[]} one, see {@link ArrayDirections}).
+   * product for a {@code double[]} or {@code double[][]} one, see {@link ArrayDirections}).
    */
   private Dual callThroughGradient(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     List<Expr> primals = new ArrayList<>();
@@ -507,7 +549,7 @@ public final class TangentSweep {
       Dual d = dual(c.args().get(k), out, origin);
       // an array argument as a copy: the reverse sweep reads it again for the callee's mHvp, after the caller
       // may have written into the array
-      primals.add(d.primal.type() == Type.VECTOR ? ArrayDirections.copy(d.primal, out, origin, this::temp)
+      primals.add(d.primal.type() instanceof Type.DoubleArray ? ArrayDirections.copy(d.primal, out, origin, this::temp)
           : bind(d.primal, out));
       if (d.tangent != null && m.gradientComponents().get(k) == null) {
         throw new Refusal(origin, "this passes a value that depends on the differentiable inputs to a parameter"

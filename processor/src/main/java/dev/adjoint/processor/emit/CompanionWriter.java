@@ -96,7 +96,8 @@ public final class CompanionWriter {
    * As above; the programs named in {@code helpers} are plain helpers differentiated for this companion's
    * methods ({@code read.HelperCalls}): they get only the call boundary's members, package-private (the
    * plain forward, {@code $record}, the tape and gradient record, {@code Vjp} and {@code Jvp});
-   * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter); a method
+   * {@code calleesWithHvp} says which called methods have {@code mHvp} (see ForwardModeWriter), and for a
+   * called method with records or an object whether it has a flat tangent member; a method
    * named in {@code shapes} (an instance method, or one with record parameters) gets members that take its
    * public signature ({@link RecordGradients}), forward-mode members among them ({@link ShapedForwardModes}).
    */
@@ -131,7 +132,7 @@ public final class CompanionWriter {
       if (shape == null) {
         ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
       } else if (!helper) {
-        ShapedForwardModes.addTo(companion, program, shaped, packageName, simpleName);
+        ShapedForwardModes.addTo(companion, program, shaped, packageName, simpleName, calleesWithHvp);
       }
     }
     addArrayStrings(companion, programs);

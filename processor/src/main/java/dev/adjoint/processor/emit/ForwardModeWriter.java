@@ -45,6 +45,8 @@ public final class ForwardModeWriter {
   private final boolean helper;
   /** The callees that have {@code mHvp}, so that this method's own {@code mHvp} may go through them. */
   private Predicate<Callee.DifferentiableMethod> calleesWithHvp = m -> false;
+  /** The name of the flat tangent member this writer's {@code jvp} writes instead of {@code mJvp}, or null. */
+  private String flatName;
 
   private ForwardModeWriter(AdjointProgram program, String packageName, String companion, boolean helper) {
     this.method = program.method();
@@ -80,6 +82,39 @@ public final class ForwardModeWriter {
     }
   }
 
+  /**
+   * Whether the companion of {@code m}, a method with records or an object (flat IR), gets the flat tangent
+   * member {@link TangentSweep#flatJvpName} that callers' tangent sweeps call: a {@code double} result and a
+   * tangent program within the method size limit (the same decision as {@code ShapedForwardModes}).
+   */
+  public static boolean hasFlatJvp(MethodIr m, Predicate<Callee.DifferentiableMethod> flatJvp) {
+    return flatTangent(m, flatJvp) != null;
+  }
+
+  /** The tangent program behind {@link #hasFlatJvp}, or null. */
+  static TangentSweep.TangentProgram flatTangent(MethodIr m, Predicate<Callee.DifferentiableMethod> flatJvp) {
+    if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      return null;
+    }
+    try {
+      TangentSweep.TangentProgram tangent = TangentSweep.differentiate(m, x -> false, flatJvp);
+      return MethodSize.estimate(tangent.body()) > MethodSize.LIMIT ? null : tangent;
+    } catch (TangentSweep.NoForwardMode | Refusal | IllegalStateException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The flat tangent member of a method with records or an object: {@code mJvp} on the flat IR's parameters
+   * (the records' components, the object's fields), plumbing for other companions' tangent sweeps.
+   */
+  static MethodSpec flatJvp(AdjointProgram program, TangentSweep.TangentProgram tangent, String packageName,
+      String companion) {
+    ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companion, false);
+    writer.flatName = TangentSweep.flatJvpName(program.method().name());
+    return writer.jvp(tangent);
+  }
+
   /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
     addTo(companion, program, packageName, companionName, false, m -> false);
@@ -105,7 +140,8 @@ public final class ForwardModeWriter {
     TangentSweep.TangentProgram tangent;
     String noTangent = null;
     try {
-      tangent = TangentSweep.differentiate(method);
+      // (for a callee with records or an object, calleesWithHvp says whether it has a flat tangent member)
+      tangent = TangentSweep.differentiate(method, m -> false, calleesWithHvp);
       if (MethodSize.estimate(tangent.body()) > MethodSize.LIMIT) {
         // mJvp runs the primal and its tangents in one method: past the JVM's method size, use reverse mode.
         noTangent = "its tangent sweep would exceed the JVM's 64 KiB method limit";
@@ -131,6 +167,10 @@ public final class ForwardModeWriter {
     }
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian(tangent != null));
+    if (tangent == null && method.returnType() == Type.DOUBLE) {
+      companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: mHvp differentiates the tangent program,"
+          + " and there is none ($L).\n", method.name(), method.name(), noTangent);
+    }
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
@@ -209,6 +249,18 @@ public final class ForwardModeWriter {
       tangent = CodeBlock.of("$T.copyOf($L)", ARRAY_ADJOINTS, program.resultTangent().name());
     }
     code.addStatement("return new $T($L, $L)", jvpClass, result, tangent);
+    if (flatName != null) {
+      return MethodSpec.methodBuilder(flatName)
+          .addJavadoc("Generated plumbing of the forward mode, not API: the tangent sweep of {@code $L.$L} on its"
+              + " records' components and its object's fields, as other companions' tangent sweeps hold them.\n",
+              method.ownerCanonicalName(), method.name())
+          .addModifiers(visibility).addModifiers(Modifier.STATIC)
+          .returns(jvpClass)
+          .addParameters(parameters())
+          .addParameters(tangentParameters(TangentSweep::tangentName))
+          .addCode(code.build())
+          .build();
+    }
     return MethodSpec.methodBuilder(method.name() + "Jvp")
         .addJavadoc("Forward mode: the value of $L and the Jacobian-vector product {@code J v} for the tangents"
             + " {@code v}, in one sweep.\n$L\n@throws IllegalArgumentException if a tangent is not shaped like"

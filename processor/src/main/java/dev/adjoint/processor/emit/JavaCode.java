@@ -137,6 +137,10 @@ public final class JavaCode {
       if (c.to() != null) {
         return CodeBlock.of("java.util.Arrays.copyOf($L, $L)", expression(c.array()), expression(c.to()));
       }
+      if (c.array().type() == Type.MATRIX) {
+        // only generated code copies a matrix (the reader refuses the shallow clone()): a deep copy
+        return CodeBlock.of("$L.copyOf($L)", typeName("dev.adjoint.runtime.ArrayAdjoints"), expression(c.array()));
+      }
       return CodeBlock.of("$L.clone()", expression(c.array(), POSTFIX));
     }
     if (e instanceof Expr.Pop p) {

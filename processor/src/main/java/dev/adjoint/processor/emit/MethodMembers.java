@@ -15,6 +15,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
@@ -22,6 +23,7 @@ import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.summary.ResultAlias;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -245,7 +247,9 @@ final class MethodMembers {
     if (shape != null) {
       shape.unpack(code);
     }
-    tapes.forwardSweep(code, false);
+    // only what the reverse sweep (and the shape check) reads: mVjp does not return the value
+    tapes.forwardSweep(code, false, ForwardPruning.prune(program.forward().statements(),
+        program.reverse().statements(), scalarResult ? Set.of() : Set.of(program.result().name())));
     if (!scalarResult) {
       code.addStatement("$T.requireSameShape(upstream, $L)", BACKWARD, program.result().name());
     }

@@ -71,18 +71,36 @@ final class ShapedForwardModes {
   /** Adds {@code mJvp}, {@code mJacobian} and (for a {@code double} result) {@code mHvp} to {@code companion}. */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, RecordGradients shape, String packageName,
       String companionName) {
+    addTo(companion, program, shape, packageName, companionName, m -> false);
+  }
+
+  /**
+   * As above; calls of other methods with records or objects go through their flat tangent members where
+   * {@code flatJvp} says they have one, and a {@code double}-valued method gets its own
+   * ({@link ForwardModeWriter#hasFlatJvp}).
+   */
+  static void addTo(TypeSpec.Builder companion, AdjointProgram program, RecordGradients shape, String packageName,
+      String companionName, java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> flatJvp) {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return;
     }
-    new ShapedForwardModes(m, shape, packageName, companionName).write(companion);
+    ShapedForwardModes writer = new ShapedForwardModes(m, shape, packageName, companionName);
+    writer.flatJvp = flatJvp;
+    writer.write(companion);
+    TangentSweep.TangentProgram flat = ForwardModeWriter.flatTangent(m, flatJvp);
+    if (flat != null) {
+      companion.addMethod(ForwardModeWriter.flatJvp(program, flat, packageName, companionName));
+    }
   }
+
+  private java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> flatJvp = m -> false;
 
   private void write(TypeSpec.Builder companion) {
     TangentSweep.TangentProgram tangent;
     String noTangent = null;
     try {
-      tangent = TangentSweep.differentiate(method);
+      tangent = TangentSweep.differentiate(method, m -> false, flatJvp);
       if (MethodSize.estimate(tangent.body()) > MethodSize.LIMIT) {
         noTangent = "its tangent sweep would exceed the JVM's 64 KiB method limit";
         tangent = null;
@@ -104,6 +122,10 @@ final class ShapedForwardModes {
     companion.addMethod(jvp(tangent, noTangent));
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian());
+    if (tangent == null && method.returnType() == Type.DOUBLE) {
+      companion.addJavadoc("\n<p>No {@code $LHvp}: mHvp differentiates the tangent program, and there is none"
+          + " ($L).\n", method.name(), noTangent);
+    }
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }

@@ -16,12 +16,16 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.SlotAccumulators;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -213,7 +217,7 @@ final class TapeMembers {
 
   private MethodSpec record() {
     CodeBlock.Builder code = CodeBlock.builder();
-    forwardSweep(code, true);
+    forwardSweep(code, true, program.forward().statements());
     for (TapeKind t : program.tapes()) {
       code.addStatement("this.$L = $L", t.variable, t.variable);
       code.addStatement("this.$L = $L.size()", SharedTapes.end(t), t.variable);
@@ -241,7 +245,7 @@ final class TapeMembers {
    * Declares the tapes and locals and runs the forward sweep; the parameters come from the tape's input
    * fields, or are the enclosing method's own parameters.
    */
-  void forwardSweep(CodeBlock.Builder code, boolean fromFields) {
+  void forwardSweep(CodeBlock.Builder code, boolean fromFields, List<Stmt> forward) {
     for (TapeKind t : program.tapes()) {
       ClassName runtime = ClassName.get(RUNTIME, simple(t.runtimeClass));
       if (fromFields && sharesTapes()) {
@@ -265,7 +269,7 @@ final class TapeMembers {
       code.addStatement("int $L = 0", v.name());
     }
     code.add("// forward sweep\n");
-    JavaCode.statements(program.forward().statements(), code);
+    JavaCode.statements(forward, code);
   }
 
   /**
@@ -287,7 +291,15 @@ final class TapeMembers {
     }
     code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
     code.add("// reverse sweep\n");
-    JavaCode.statements(program.reverse().statements(), code);
+    JavaCode.statements(SlotAccumulators.apply(program.reverse().statements(), primalNames()), code);
+  }
+
+  /** The method's parameters and locals: variables whose arrays never alias an adjoint. */
+  private Set<String> primalNames() {
+    Set<String> names = new HashSet<>();
+    method.parameters().forEach(p -> names.add(p.name()));
+    program.locals().forEach(v -> names.add(v.name()));
+    return names;
   }
 
   /** The public reverse pass: checks, keeps the value, runs {@code reverse$} and frees unless retained. */

@@ -46,7 +46,7 @@ public sealed interface Callee {
     /**
      * Whether the call passes the leaves of records or of an object (an instance method, or record
      * parameters, design.md §7): its companion's flat overload stands in for the method ({@code owner} is
-     * the companion), and it has no forward-mode members.
+     * the companion); its forward mode is the flat tangent member {@code m$jvp} (double results only).
      */
     public boolean flattened() {
       return owner.equals(companion);

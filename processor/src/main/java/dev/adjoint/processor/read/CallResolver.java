@@ -324,9 +324,11 @@ final class CallResolver {
     List<Type> parameterTypes = new ArrayList<>();
     for (VariableElement p : target.getParameters()) {
       Type pt = ModelTypes.of(p.asType()).orElse(null);
-      if (ModelTypes.isDifferentiableParameter(p) && pt != Type.DOUBLE && pt != Type.VECTOR) {
+      if (ModelTypes.isDifferentiableParameter(p) && pt != Type.DOUBLE && pt != Type.VECTOR
+          && pt != Type.MATRIX) {
         throw new Unsupported(inner, "the gradient " + described + " can be differentiated only when the"
-            + " differentiable parameters of '" + t.method() + "' are double or double[]; '" + p.getSimpleName()
+            + " differentiable parameters of '" + t.method() + "' are double, double[] or double[][]; '"
+            + p.getSimpleName()
             + "' is " + p.asType() + ": write the derivative you need as its own @Differentiable method");
       }
       parameterTypes.add(pt);

@@ -119,14 +119,13 @@ final class CatalogueCallCases {
             }
             """, "'FGrad.gVjp' is a generated derivative; of those, a @Differentiable method can call only a"
             + " gradient and read one of its components, as in FGrad.gGradient(...).x()"));
-    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a `@Differentiable`"
-        + " method with `double[][]` parameters, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says"
-        + " why)",
+    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a plain helper, a"
+        + " method taking a record or an instance method, has a `@DerivativeOf` derivative, ...; the companion's"
+        + " Javadoc says why)",
         refused("""
-            @Differentiable static double h(double[][] a) { return a[0][0] * a[0][0] * a[0][0]; }
+            static double h(double a) { return a * a * a; }
             @Differentiable static double g(double x, double y) {
-              double[][] a = {{x}};
-              return h(a) * y;
+              return h(x) * y;
             }
             @Differentiable static double f(double x) {
               double d = FGrad.gGradient(x, 2.0).y(); // ERROR
@@ -135,15 +134,15 @@ final class CatalogueCallCases {
             """, "the nested gradient FGrad.gGradient(...) is differentiated through gHvp, which FGrad does not"
             + " have"));
     row("a nested gradient of a method whose result is not `double` or whose differentiable parameters are not"
-        + " `double` or `double[]`", refused("""
-            @Differentiable static double g(double[][] m) { return m[0][0] * m[0][0]; }
+        + " `double`, `double[]` or `double[][]`", refused("""
+            @Differentiable static double g(Tensor t) { return t.sum().item(); }
             @Differentiable static double f(double x) {
-              double[][] m = {{x}};
-              double d = FGrad.gGradient(m).m()[0][0]; // ERROR
-              return d;
+              Tensor t = Tensor.ones(2).mul(x);
+              Tensor d = FGrad.gGradient(t).t(); // ERROR
+              return d.sum().item();
             }
-            """, "the gradient FGrad.gGradient(...).m() can be differentiated only when the differentiable"
-            + " parameters of 'g' are double or double[]"));
+            """, "the gradient FGrad.gGradient(...).t() can be differentiated only when the differentiable"
+            + " parameters of 'g' are double, double[] or double[][]"));
     row("a nested gradient's component that the gradient record does not have", refused("""
         @Differentiable static double g(double x, double y) { return x * y; }
         @Differentiable static double f(double x) {

@@ -2,6 +2,7 @@ package dev.adjoint.processor.modes;
 
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Nested gradients: a {@code @Differentiable} method that calls another method's generated gradient
  * ({@code FGrad.fGradient(x, y).y()}) is differentiated through that method's Hessian-vector product, and
- * its gradient matches central differences of the original (which itself runs the generated gradient).
+ * its gradient matches central differences of the original (which itself runs the generated gradient);
+ * its {@code mJvp} is a tangent sweep whose nested gradients' tangents are that method's Hessian-vector
+ * products along the arguments' tangents.
  */
 class NestedGradientTest {
   static final String SOURCE = """
@@ -60,6 +63,26 @@ class NestedGradientTest {
           return px * px + py;
         }
 
+        @Differentiable
+        static double onMatrix(double[][] m, double[] v) {
+          double r = 0;
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+              r += Math.sin(m[i][j]) * v[j] * m[i][j];
+            }
+          }
+          return r;
+        }
+
+        /** Nested gradients of a method with a double[][] parameter, through its mHvp with a matrix direction. */
+        @Differentiable
+        static double matrixGradient(double[] x) {
+          double[][] m = {{x[0], x[1]}, {x[1] * x[0], 0.5}};
+          double[][] gm = FGrad.onMatrixGradient(m, x).m();
+          double[] gv = FGrad.onMatrixGradient(m, x).v();
+          return gm[0][1] * gm[1][0] + gv[0] * x[1];
+        }
+
         /** A gradient component of a scalar parameter, mixed with ordinary code. */
         @Differentiable
         static double mixed(double a, double[] b) {
@@ -80,14 +103,30 @@ class NestedGradientTest {
         uniform(r, -0.5, 0.5)});
     GradCheck.of(c, "demo.F", "mixed").atRandomPoints(4, r -> new Object[] {uniform(r, -1, 1),
         vector(r, 2, -1, 1)});
+    GradCheck.of(c, "demo.F", "matrixGradient").atRandomPoints(4, r -> new Object[] {vector(r, 2, -1, 1)});
   }
 
   @Test
-  void forwardModeMembersComeFromReverseMode() {
+  void forwardModeIsATangentSweepThroughTheInnerMethodsHvp() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
+    // every mJvp is a tangent sweep: a nested gradient's tangent is the inner method's mHvp along the tangents
+    ModeCheck.requireTangentSweep(c, "demo.F");
+    String generated = c.generatedSource("demo.FGrad");
+    for (String name : new String[] {"saddle", "particle", "mixed", "matrixGradient"}) {
+      int start = generated.indexOf(" " + name + "Jvp(");
+      String jvp = generated.substring(start, generated.indexOf("\n  }\n", start));
+      assertTrue(jvp.contains("Hvp("), jvp);
+      // no mHvp of its own: that would take third derivatives
+      assertFalse(ModeCheck.of(c, "demo.F", name).has("Hvp"), name);
+      assertTrue(generated.contains("No {@code " + name + "Hvp}"), name);
+    }
+    // mJvp against directional central differences and against mVjp; mJacobian too
     ModeCheck.of(c, "demo.F", "particle").atRandomPoints(3, r -> new Object[] {uniform(r, 0.5, 2),
         uniform(r, -0.5, 0.5)});
     ModeCheck.of(c, "demo.F", "saddle").atRandomPoints(3, r -> new Object[] {vector(r, 2, -1, 1)});
+    ModeCheck.of(c, "demo.F", "mixed").atRandomPoints(3, r -> new Object[] {uniform(r, -1, 1),
+        vector(r, 2, -1, 1)});
+    ModeCheck.of(c, "demo.F", "matrixGradient").atRandomPoints(3, r -> new Object[] {vector(r, 2, -1, 1)});
   }
 
   @Test
