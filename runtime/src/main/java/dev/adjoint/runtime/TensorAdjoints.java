@@ -137,6 +137,9 @@ public final class TensorAdjoints {
 
   /** The gradient of the mean cross-entropy with respect to the logits: {@code (softmax - onehot) * g / N}. */
   public static Tensor crossEntropy(Tensor g, Tensor logits, int[] targets) {
+    if (logits.dim() != 2) {
+      return OpAdjoints.crossEntropy(g, logits, targets); // [N, C, d1, ...]: the eager K-dimensional rule
+    }
     Tensor p = logits.softmax(1);
     int n = logits.shape()[0];
     int c = logits.shape()[1];

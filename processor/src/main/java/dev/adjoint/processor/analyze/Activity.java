@@ -15,6 +15,15 @@ import java.util.Set;
  * assignment to it is), which is exact enough for adjoints and never misses a dependency.
  */
 public final class Activity {
+  /**
+   * Tensor methods whose result never carries a gradient, as in PyTorch ({@code requires_grad=False}):
+   * {@code detach}, the comparisons (masks) and the indices of {@code argmax}/{@code argmin}.
+   */
+  private static final Set<String> CONSTANT_METHODS = Set.of("detach", "gt", "lt", "ge", "le", "eq", "argmax",
+      "argmin");
+  /** Static tensor functions whose result depends only on a shape: {@code zerosLike}, {@code onesLike}. */
+  private static final Set<String> CONSTANT_FUNCTIONS = Set.of("zerosLike", "onesLike");
+
   private final Set<String> varied;
 
   private Activity(Set<String> varied) {
@@ -74,7 +83,8 @@ public final class Activity {
       return root != null && varied.contains(root.name());
     }
     if (e instanceof Expr.Call c) {
-      if (c.callee() instanceof Callee.TensorMethod m && m.name().equals("detach")) {
+      if (c.callee() instanceof Callee.TensorMethod m && CONSTANT_METHODS.contains(m.name())
+          || c.callee() instanceof Callee.TensorFunction f && CONSTANT_FUNCTIONS.contains(f.name())) {
         return false;
       }
       if (c.callee() instanceof Callee.MathFunction || c.callee() instanceof Callee.DifferentiableMethod

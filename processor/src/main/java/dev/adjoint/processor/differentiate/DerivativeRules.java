@@ -169,6 +169,7 @@ public final class DerivativeRules {
         Type.TENSOR));
     tensor("crossEntropy(T,V)", (v, g) -> kernel("crossEntropy", g, v.arg(0), v.arg(1)), null);
     IndexingRules.register(TENSOR);
+    MoreTensorRules.register(TENSOR);
   }
 
   private DerivativeRules() {}
@@ -178,13 +179,16 @@ public final class DerivativeRules {
     if (name.equals("reshape") || name.equals("view") || name.equals("expand")) {
       return Optional.of(TENSOR.get(name));
     }
-    StringBuilder key = new StringBuilder(name).append('(');
+    // Losses.f(...) reads as a method on the class (read.LossCalls): its rules are keyed "Losses.f(...)".
+    boolean loss = isMethod && types.get(0) instanceof Type.Named n && n.canonicalName().equals("dev.adjoint.Losses");
+    StringBuilder key = new StringBuilder(loss ? "Losses." : "").append(name).append('(');
     for (int k = isMethod ? 1 : 0; k < types.size(); k++) {
       Type t = types.get(k);
       key.append(k > (isMethod ? 1 : 0) ? "," : "").append(t == Type.TENSOR ? "T" : t == Type.DOUBLE ? "D"
           : t == Type.BOOLEAN ? "B" : t instanceof Type.IntArray ? "V" : "I");
     }
-    return Optional.ofNullable(TENSOR.get(key.append(')').toString()));
+    TensorRule rule = TENSOR.get(key.append(')').toString());
+    return Optional.ofNullable(rule != null ? rule : MoreTensorRules.varargs(name, types.size()));
   }
 
   private static void tensor(String key, Adjoint... adjoints) {

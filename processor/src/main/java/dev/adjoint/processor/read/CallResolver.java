@@ -65,7 +65,10 @@ final class CallResolver {
           return component;
         }
       }
-      AutogradFunctionCalls.refuse(reader, call, target);
+      Expr applied = AutogradFunctionCalls.call(reader, call, target, name);
+      if (applied != null) {
+        return applied;
+      }
       Expr receiver = reader.tryExpression(target);
       if (receiver != null) {
         return receiverCall(call, name, receiver);
@@ -93,6 +96,9 @@ final class CallResolver {
       return TensorCalls.function(call, name, arguments(call)); // statically imported Tensor functions
     }
     String candidateOwner = ((TypeElement) candidates.get(0).getEnclosingElement()).getQualifiedName().toString();
+    if (candidateOwner.equals(LossCalls.CLASS)) {
+      return LossCalls.function(call, name, arguments(call));
+    }
     if (candidateOwner.startsWith("java.util.stream.") || candidateOwner.equals("java.util.Arrays")
         && name.equals("stream")) {
       throw new Unsupported(call, "streams are not supported in a @Differentiable method: write a for loop");

@@ -51,6 +51,7 @@ final class TensorCalls {
     FUNCTIONS.put("ones", List.of(List.of(INTS)));
     FUNCTIONS.put("eye", List.of(List.of(I)));
     IndexingCalls.register(METHODS, FUNCTIONS);
+    MoreTensorCalls.register(METHODS, FUNCTIONS);
   }
 
   /** {@code receiver.name(args)}; {@code args} starts with the receiver. */

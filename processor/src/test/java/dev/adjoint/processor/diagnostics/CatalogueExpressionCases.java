@@ -222,27 +222,34 @@ final class CatalogueExpressionCases {
           return x.addInPlace(x); // ERROR
         }
         """, "Tensor.addInPlace is not supported in a @Differentiable method; the supported operations are"));
-    row("static functions other than `crossEntropy`, `zeros`, `ones`, `eye`, `cat`, `stack`", refused("""
+    row("static functions other than `crossEntropy`, `zeros`, `ones`, `eye`, `cat`, `stack`, `where`, `zerosLike`, `onesLike`, `fullLike`, `full`", refused("""
         @Differentiable static Tensor f(Tensor x) {
           return x.mul(Tensor.randn(1, 2)); // ERROR
         }
         """, "Tensor.randn is not supported in a @Differentiable method"));
-    row("an `AutogradFunction` applied in the method", refused("""
-        static final class Cube extends dev.adjoint.AutogradFunction {
+    row("a `Losses` function with a `Reduction`, class weights or probability targets", refused("""
+        @Differentiable static Tensor f(Tensor x, Tensor t) {
+          return dev.adjoint.Losses.mseLoss(x, t, dev.adjoint.Reduction.SUM); // ERROR
+        }
+        """, "Losses.mseLoss is not supported in a @Differentiable method with these arguments: the supported forms"
+            + " are mseLoss, l1Loss, binaryCrossEntropy and binaryCrossEntropyWithLogits of (input, target) tensors"));
+    row("an `AutogradFunction` created with arguments or a class body", refused("""
+        static final class Scale extends dev.adjoint.AutogradFunction {
+          final double k;
+          Scale(double k) { this.k = k; }
           @Override protected Tensor forward(Context ctx, Tensor... in) {
-            ctx.saveForBackward(in[0]);
-            return in[0].pow(3.0);
+            return in[0].mul(k);
           }
           @Override protected Tensor[] backward(Context ctx, Tensor g) {
-            return new Tensor[] {g.mul(ctx.savedTensors()[0].square().mul(3.0))};
+            return new Tensor[] {g.mul(k)};
           }
         }
         @Differentiable static Tensor f(Tensor x) {
-          return new Cube().apply(x).sum(); // ERROR
+          return new Scale(2.0).apply(x).sum(); // ERROR
         }
-        """, "'Cube' is an AutogradFunction, which a @Differentiable method cannot call (the generated reverse pass"
-            + " has no place for its Context): apply it outside, between two @Differentiable methods"),
-        refused("""
+        """, "'Scale' is an AutogradFunction created here with arguments or a class body: a @Differentiable method"
+            + " may apply new Scale() or a static final field holding the function"));
+    row("an `AutogradFunction` in a field that is not `static final`", refused("""
         static final class Square extends dev.adjoint.AutogradFunction {
           @Override protected Tensor forward(Context ctx, Tensor... in) {
             ctx.saveForBackward(in[0]);
@@ -252,11 +259,27 @@ final class CatalogueExpressionCases {
             return new Tensor[] {g.mul(ctx.savedTensors()[0].mul(2.0))};
           }
         }
+        static Square square = new Square();
+        @Differentiable static Tensor f(Tensor x) {
+          return (square).apply(x.exp()); // ERROR
+        }
+        """, "'square' holds an AutogradFunction but is not static final"));
+    row("a call other than `apply` on an `AutogradFunction`", refused("""
+        static final class Square extends dev.adjoint.AutogradFunction {
+          @Override protected Tensor forward(Context ctx, Tensor... in) {
+            return in[0].square();
+          }
+          @Override protected Tensor[] backward(Context ctx, Tensor g) {
+            return null;
+          }
+        }
         static final Square SQUARE = new Square();
         @Differentiable static Tensor f(Tensor x) {
-          return (SQUARE).apply(x.exp()); // ERROR
+          double h = SQUARE.hashCode(); // ERROR
+          return x.mul(h);
         }
-        """, "'Square' is an AutogradFunction, which a @Differentiable method cannot call"));
+        """, "'Square' is an AutogradFunction: a @Differentiable method may call only its apply(...), not"
+            + " hashCode(...)"));
     row("a `static final` Tensor that requires grad, read by a generated node (found when called)", new Reported(
         () -> thrownBy(() -> companion("""
             static final Tensor W = Tensor.of(1.0, 2.0).requiresGrad();
