@@ -167,6 +167,15 @@ final class PointwiseKernels {
     return r;
   }
 
+  /** {@code x * x * x} element-wise, as PyTorch's {@code pow(x, 3)} computes it (not {@code Math.pow}). */
+  static double[] cube(double[] x) {
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] * x[i] * x[i];
+    }
+    return r;
+  }
+
   /** Operation codes of {@link #unary}: one loop each, the same {@code Math} function as the named method. */
   static final int EXP = 0;
   static final int LOG = 1;
