@@ -9,6 +9,7 @@ import static dev.adjoint.processor.emit.CompanionWriter.simple;
 import static dev.adjoint.processor.emit.CompanionWriter.typeName;
 import static dev.adjoint.processor.emit.CompanionWriter.zero;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -25,6 +26,7 @@ import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
@@ -44,6 +46,8 @@ final class TapeMembers {
   private final boolean tensorResult;
   private final boolean tensorMode;
   private final String source;
+  /** The node inputs whose adjoint the node's reverse sweep may skip ({@link NodeInputGrads}). */
+  private final Map<String, Integer> nodeGuards;
 
   TapeMembers(MethodMembers members) {
     this.members = members;
@@ -56,6 +60,12 @@ final class TapeMembers {
     this.tensorResult = members.tensorResult;
     this.tensorMode = members.tensorMode;
     this.source = members.source;
+    this.nodeGuards = tensorResult && tensorMode ? NodeInputGrads.guarded(program) : Map.of();
+  }
+
+  /** The differentiable tensor parameters the graph node's reverse sweep skips when they need no gradient. */
+  Map<String, Integer> nodeGuards() {
+    return nodeGuards;
   }
 
   TypeSpec tape() {
@@ -277,6 +287,11 @@ final class TapeMembers {
    * {@code accumulate}: the array parameters' adjoints are the {@code into$p} targets when not null.
    */
   void reverseSweep(CodeBlock.Builder code, boolean accumulate) {
+    reverseSweep(code, accumulate, Map.of());
+  }
+
+  /** As {@link #reverseSweep(CodeBlock.Builder, boolean)}, with the additions to {@code guards}' adjoints guarded. */
+  private void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards) {
     for (MethodIr.Parameter p : method.differentiableParameters()) {
       if (accumulate && p.type() instanceof Type.DoubleArray) {
         code.addStatement("$T $L = into$$$L != null ? into$$$L : $L", typeName(p.type()),
@@ -291,7 +306,8 @@ final class TapeMembers {
     }
     code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
     code.add("// reverse sweep\n");
-    JavaCode.statements(SlotAccumulators.apply(program.reverse().statements(), primalNames()), code);
+    JavaCode.statements(SlotAccumulators.apply(
+        NodeInputGrads.apply(program.reverse().statements(), guards), primalNames()), code);
   }
 
   /** The method's parameters and locals: variables whose arrays never alias an adjoint. */
@@ -376,7 +392,8 @@ final class TapeMembers {
     }
     if (tensorMode) {
       String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
-      return m.addStatement("return $T.noGrad(() -> sweep$$(upstream$L))", TENSOR, targets).build();
+      return m.addStatement("return $T.noGrad(() -> sweep$$(upstream$L$L))", TENSOR, targets,
+          nodeGuards.isEmpty() ? "" : ", null").build();
     }
     return m.addCode(sweepBody()).build();
   }
@@ -389,6 +406,9 @@ final class TapeMembers {
         .addParameter(resultType, "upstream");
     for (MethodIr.Parameter p : accumulated()) {
       m.addParameter(typeName(p.type()), "into$" + p.name());
+    }
+    if (!nodeGuards.isEmpty()) {
+      m.addParameter(ArrayTypeName.of(TypeName.BOOLEAN), "needs$");
     }
     return m.addCode(sweepBody()).build();
   }
@@ -410,7 +430,14 @@ final class TapeMembers {
     for (Expr.Var v : stateVariables()) {
       code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
     }
-    reverseSweep(code, true);
+    Map<String, Integer> guards = tensorMode ? nodeGuards : Map.of();
+    if (!guards.isEmpty()) {
+      code.add("// which inputs of the graph node need a gradient (needs$$ null: every one), as PyTorch's"
+          + " needs_input_grad\n");
+      guards.forEach((p, i) -> code.addStatement("boolean $L = needs$$ == null || needs$$[$L]",
+          NodeInputGrads.flag(p), i));
+    }
+    reverseSweep(code, true, guards);
     if (program.consumesRecording()) {
       code.addStatement("this.recorded = false");
     }

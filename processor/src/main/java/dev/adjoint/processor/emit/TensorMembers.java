@@ -90,8 +90,15 @@ final class TensorMembers {
     }
     CodeBlock inputs = tensors.stream().map(p -> CodeBlock.of("$L", p.name())).collect(CodeBlock.joining(", "));
     // Generated locals are node$...: user names have no '$', and a parameter GeneratedNames renames ends in it.
+    boolean guarded = !members.tapes.nodeGuards().isEmpty();
+    if (guarded) {
+      m.addComment("the inputs the node has an edge to: its reverse pass computes no gradient for the others");
+      m.addStatement("boolean[] node$$needs = {$L}", tensors.stream()
+          .map(p -> CodeBlock.of("$L.isRequiresGrad()", p.name())).collect(CodeBlock.joining(", ")));
+    }
     m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
-        + "return node$$tape.nodeGradients(node$$upstream);\n$<}", PULLBACK, checks.build());
+        + "return node$$tape.nodeGradients(node$$upstream$L);\n$<}", PULLBACK, checks.build(),
+        guarded ? ", node$needs" : "");
     boolean twice = TensorRecompute.applies(helper, shape != null);
     if (twice) {
       m.addComment("a reverse pass that records a graph differentiates the original method again");
@@ -108,18 +115,27 @@ final class TensorMembers {
    * {@code noGrad}, one gradient per differentiable tensor parameter, {@code null} where none arrived.
    */
   MethodSpec nodeGradients() {
+    boolean guarded = !members.tapes.nodeGuards().isEmpty();
     CodeBlock gradients = method.parameters().stream()
         .filter(p -> p.type() == Type.TENSOR && p.differentiable())
         .map(p -> CodeBlock.of("gradient.$L()", p.sourceName()))
         .collect(CodeBlock.joining(", "));
-    return MethodSpec.methodBuilder("nodeGradients")
+    MethodSpec.Builder m = MethodSpec.methodBuilder("nodeGradients")
         .addJavadoc("The reverse pass as the graph node runs it: retained, one gradient per differentiable"
             + " tensor parameter, {@code null} where none arrived.\n")
         .addModifiers(Modifier.PRIVATE)
         .returns(com.palantir.javapoet.ArrayTypeName.of(TENSOR))
-        .addParameter(TENSOR, "upstream")
-        .addStatement("$T gradient = reverse$$(upstream$L)", gradientClass, members.tapes.noTargets())
-        .addStatement("return new $T[] {$L}", TENSOR, gradients)
+        .addParameter(TENSOR, "upstream");
+    if (guarded) {
+      // null for an input without an edge: the engine drops it, so the sweep does not compute it
+      m.addJavadoc("{@code needs}: per tensor parameter, whether the node has an edge to it.\n")
+          .addParameter(com.palantir.javapoet.ArrayTypeName.of(TypeName.BOOLEAN), "needs")
+          .addStatement("$T gradient = $T.noGrad(() -> sweep$$(upstream$L, needs))", gradientClass, TENSOR,
+              members.tapes.noTargets());
+    } else {
+      m.addStatement("$T gradient = reverse$$(upstream$L)", gradientClass, members.tapes.noTargets());
+    }
+    return m.addStatement("return new $T[] {$L}", TENSOR, gradients)
         .build();
   }
 }
