@@ -166,7 +166,11 @@ public final class TangentSweep {
       }
     }
     for (Expr.Var v : program.tangentLocals()) {
-      statements.add(new Stmt.Declare(v, null, Origin.SYNTHETIC));
+      // A scalar tangent starts at an explicit 0.0: the tangent of a non-differentiated parameter has no
+      // other definition, and the reverse sweep must see one to save its value before the body overwrites
+      // it (h(@NoGrad a, p) { r = (a + p) * p; a -= tanh(p); } read the overwritten t$a in mHvp).
+      statements.add(new Stmt.Declare(v, v.type() == Type.DOUBLE ? DerivativeRules.literal("0.0") : null,
+          Origin.SYNTHETIC));
     }
     statements.addAll(program.body().statements());
     Expr returned = program.resultTangent() == null ? DerivativeRules.literal("0.0") : program.resultTangent();
