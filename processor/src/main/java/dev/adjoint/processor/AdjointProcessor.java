@@ -154,6 +154,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     // Forward modes go through callees' general entries, not their activity specialisations.
     Map<String, MethodIr> read = new HashMap<>(roundMethods);
     roundMethods.replaceAll((k, m) -> dev.adjoint.processor.read.ActivityPatterns.generalCalls(m, read));
+    helpers.forModes(work, read);
     for (ClassWork w : work) {
       for (HelperRead h : w.helpers.values()) {
         if (h.differentiated) {
@@ -369,6 +370,10 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (programs.isEmpty() && failed) {
       return;
     }
+    // A helper's forward modes, as a method's, go through callees' general entries.
+    helperPrograms.replaceAll(p -> new AdjointProgram(
+        dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
+        p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
     programs.addAll(helperPrograms);
     try {
       MethodIr first = programs.get(0).method();
@@ -482,6 +487,9 @@ public final class AdjointProcessor extends AbstractProcessor {
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
     if (callee.flattened()) {
       return FlatTangents.has(callee, roundMethods.values(), hvpDecided, this::hasHvp, processingEnv);
+    }
+    if (!callee.member().equals(callee.name())) {
+      return helpers.hasHvp(callee, hvpDecided, this::hasHvp);
     }
     String key = callee.owner() + "#" + callee.member();
     MethodIr now = roundMethods.get(key);

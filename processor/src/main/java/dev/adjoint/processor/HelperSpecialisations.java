@@ -39,6 +39,62 @@ final class HelperSpecialisations {
     this.elements = elements;
   }
 
+  /**
+   * The specialisations differentiated in this round (their calls of {@code @Differentiable} methods on the
+   * general entries, as forward modes make them), by {@code companion#member}: a caller's mHvp goes through
+   * theirs where they have one.
+   */
+  private java.util.Map<String, MethodIr> forModes = java.util.Map.of();
+
+  /** Keeps the specialisations of {@code work} for {@link #hasHvp}; {@code methods} by {@code owner#name}. */
+  void forModes(List<ClassWork> work, java.util.Map<String, MethodIr> methods) {
+    forModes = new java.util.HashMap<>();
+    for (ClassWork w : work) {
+      w.helpers.forEach((member, h) -> {
+        if (h.differentiated()) {
+          h.read().result().method().ifPresent(m -> forModes.put(companionOf(m) + "#" + m.name(),
+              dev.adjoint.processor.read.ActivityPatterns.generalCalls(m, methods)));
+        }
+      });
+    }
+  }
+
+  /**
+   * Whether the specialisation {@code callee} gets {@code Gradient} and {@code Hvp} members (the decision of
+   * {@code ForwardModeWriter} for a helper): one differentiated in this round, whose parameters and
+   * differentiated ones are the call's, with a second-order program of its own ({@code calleesWithHvp} for
+   * its own calls). {@code decided} memoises; a recursive call asks again while this is decided and gets
+   * false: no mHvp through it.
+   */
+  boolean hasHvp(dev.adjoint.processor.ir.Callee.DifferentiableMethod callee, java.util.Map<String, Boolean> decided,
+      java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> calleesWithHvp) {
+    MethodIr helper = forModes.get(callee.companion() + "#" + callee.member());
+    if (helper == null || helper.differentiableParameters().isEmpty()
+        || !helper.parameters().stream().map(MethodIr.Parameter::type).toList().equals(callee.parameterTypes())) {
+      return false;
+    }
+    for (int k = 0; k < helper.parameters().size(); k++) {
+      MethodIr.Parameter p = helper.parameters().get(k);
+      String component = callee.gradientComponents().get(k);
+      if (p.differentiable() ? !p.sourceName().equals(component) : component != null) {
+        return false;
+      }
+    }
+    String key = "helper " + callee.companion() + "#" + callee.member();
+    Boolean known = decided.get(key);
+    if (known != null) {
+      return known;
+    }
+    decided.put(key, false);
+    boolean has = dev.adjoint.processor.emit.ForwardModeWriter.hasHvp(helper, calleesWithHvp);
+    decided.put(key, has);
+    return has;
+  }
+
+  private static String companionOf(MethodIr m) {
+    return m.packageName().isEmpty() ? m.companionSimpleName() : m.packageName() + "." + m.companionSimpleName();
+  }
+
   /** A new round: problems reported in the last one are reported again. */
   void newRound() {
     reported.clear();

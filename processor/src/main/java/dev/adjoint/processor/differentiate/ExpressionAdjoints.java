@@ -349,7 +349,7 @@ final class ExpressionAdjoints {
     }
     Type record = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
     Expr.Var hvp = temp("_hvp", record);
-    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.name() + "Hvp"), args, record),
+    out.add(new Stmt.Declare(hvp, new Expr.Call(new Callee.Static(m.companion(), m.member() + "Hvp"), args, record),
         origin));
     for (int k = 0; k < call.args().size(); k++) {
       Expr arg = call.args().get(k);

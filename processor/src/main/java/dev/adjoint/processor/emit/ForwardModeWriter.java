@@ -163,6 +163,7 @@ public final class ForwardModeWriter {
         .build());
     companion.addMethod(tangent != null ? jvp(tangent) : jvpByReverseMode(noTangent));
     if (helper) {
+      helperHvp(companion, tangent);
       return;
     }
     companion.addType(jacobianRecord());
@@ -188,6 +189,29 @@ public final class ForwardModeWriter {
       companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: $L.\n", method.name(), method.name(),
           hvp.whyNot());
     }
+  }
+
+  /**
+   * A plain helper's {@code Gradient} and {@code Hvp} members, when it has a tangent program, a {@code double}
+   * result and an mHvp ({@link #hasHvp}, the same decision its callers ask for): callers' mHvp go through them
+   * as through a {@code @Differentiable} callee's. Otherwise nothing: callers have no mHvp and say why.
+   */
+  private void helperHvp(TypeSpec.Builder companion, TangentSweep.TangentProgram tangent) {
+    if (tangent == null || method.returnType() != Type.DOUBLE || method.differentiableParameters().isEmpty()) {
+      return;
+    }
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, calleesWithHvp);
+    if (hvp.program() == null || MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
+      return;
+    }
+    companion.addMethod(MethodSpec.methodBuilder(method.name() + "Gradient")
+        .addJavadoc("Generated plumbing, not API: the gradient of $L, which callers' mHvp read.\n", source)
+        .addModifiers(visibility).addModifiers(Modifier.STATIC)
+        .returns(gradientClass)
+        .addParameters(parameters())
+        .addStatement("return $LVjp($L, 1.0)", method.name(), args)
+        .build());
+    companion.addMethod(hvp(hvp.program()));
   }
 
   private List<ParameterSpec> parameters() {

@@ -196,7 +196,7 @@ public final class JavaCode {
           : CodeBlock.of("$L.$L($L)", typeName(m.companion()), m.member(), args);
     }
     if (callee instanceof Callee.GradientOf g) {
-      return CodeBlock.of("$L.$LGradient($L)", typeName(g.method().companion()), g.method().name(), args);
+      return CodeBlock.of("$L.$LGradient($L)", typeName(g.method().companion()), g.method().member(), args);
     }
     if (callee instanceof Callee.Custom m) {
       return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);

@@ -217,9 +217,9 @@ class ModesThroughCalleeKindsTest {
       Map.entry("callVectorResult", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
           uniform(r, -1, 1)}), false}),
       Map.entry("callMatrixResult", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1)}), false}),
-      // through a @Differentiable callee's mHvp, but a plain helper with a matrix parameter has none
+      // through a @Differentiable callee's mHvp and a plain helper's (with a matrix parameter)
       Map.entry("callMatrixParameter", new Object[] {points(r -> new Object[] {matrix(r, 2, 2, -1, 1),
-          uniform(r, -1, 1)}), false}),
+          uniform(r, -1, 1)}), true}),
       Map.entry("matrixParameter", new Object[] {points(r -> new Object[] {matrix(r, 2, 3, -1, 1),
           uniform(r, -1, 1)}), true}),
       Map.entry("callNoGradMatrix", new Object[] {points(r -> new Object[] {vector(r, 2, -1, 1)}), true}),
