@@ -64,6 +64,9 @@ class HelperSecondOrderTest {
 
         @Differentiable
         static double callRecursive(double x, double y) { return pw(x * y, 4) + pw(y, 3) * x; }
+
+        @Differentiable
+        static double nestedThroughHelpers(double x) { return HGrad.callScalarGradient(x, x * x).b() * x; }
       }
       """;
 
@@ -74,7 +77,9 @@ class HelperSecondOrderTest {
       "callMatrix", new Object[] {points(r -> new Object[] {matrix(r, 2, 3, -1, 1), uniform(r, -1, 1)}), true},
       "callNested", new Object[] {points(r -> new Object[] {uniform(r, -1, 1), vector(r, 2, -1, 1)}), true},
       // a recursive helper asks for its own mHvp while it is decided: none through it, as for a method
-      "callRecursive", new Object[] {points(r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)}), false});
+      "callRecursive", new Object[] {points(r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)}), false},
+      // a nested gradient of a caller of helpers, differentiated through its mHvp (no mHvp of its own)
+      "nestedThroughHelpers", new Object[] {points(r -> new Object[] {uniform(r, -1, 1)}), false});
 
   private static Function<Random, Object[]> points(Function<Random, Object[]> f) {
     return f;
