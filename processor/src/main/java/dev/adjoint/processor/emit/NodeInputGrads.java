@@ -6,12 +6,12 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * PyTorch's {@code needs_input_grad} for the graph node of a tensor method: the reverse sweep the node runs
@@ -104,14 +104,14 @@ final class NodeInputGrads {
   private static boolean onlyAccumulated(List<Stmt> statements, String adjoint) {
     boolean[] ok = {true};
     for (Stmt s : statements) {
-      walk(s, x -> {
+      StmtWalk.statements(s, x -> {
         if (x instanceof Stmt.Forward) {
           ok[0] = false; // text the analysis cannot read
         } else if (x instanceof Stmt.Accumulate a && a.target() instanceof Expr.Var v
             && v.name().equals(adjoint)) {
           ok[0] &= pure(a.value()) && !mentions(a.value(), adjoint);
         } else {
-          expressions(x, e -> ok[0] &= !mentions(e, adjoint));
+          StmtWalk.named(x, e -> ok[0] &= !mentions(e, adjoint));
         }
       });
     }
@@ -148,62 +148,5 @@ final class NodeInputGrads {
       return s.owner().equals("dev.adjoint.runtime.TensorAdjoints") && !s.name().startsWith("require");
     }
     return callee instanceof Callee.TensorFunction || callee instanceof Callee.MathFunction;
-  }
-
-  /** Visits {@code s} and every statement nested in it. */
-  private static void walk(Stmt s, Consumer<Stmt> visitor) {
-    visitor.accept(s);
-    if (s instanceof Stmt.Block b) {
-      b.statements().forEach(x -> walk(x, visitor));
-    } else if (s instanceof Stmt.If i) {
-      walk(i.then(), visitor);
-      walk(i.otherwise(), visitor);
-    } else if (s instanceof Stmt.While w) {
-      walk(w.body(), visitor);
-    } else if (s instanceof Stmt.DoWhile d) {
-      walk(d.body(), visitor);
-    } else if (s instanceof Stmt.For f) {
-      f.init().forEach(x -> walk(x, visitor));
-      f.update().forEach(x -> walk(x, visitor));
-      walk(f.body(), visitor);
-    } else if (s instanceof Stmt.CountDown c) {
-      walk(c.body(), visitor);
-    }
-  }
-
-  /** The expressions a statement names itself (not those of nested statements), targets included. */
-  private static void expressions(Stmt s, Consumer<Expr> visitor) {
-    if (s instanceof Stmt.Declare d) {
-      visitor.accept(d.variable());
-      if (d.init() != null) {
-        visitor.accept(d.init());
-      }
-    } else if (s instanceof Stmt.Assign a) {
-      visitor.accept(a.target());
-      visitor.accept(a.value());
-    } else if (s instanceof Stmt.Accumulate a) {
-      visitor.accept(a.target());
-      visitor.accept(a.value());
-    } else if (s instanceof Stmt.Effect e) {
-      visitor.accept(e.call());
-    } else if (s instanceof Stmt.If i) {
-      visitor.accept(i.condition());
-    } else if (s instanceof Stmt.While w) {
-      visitor.accept(w.condition());
-    } else if (s instanceof Stmt.DoWhile d) {
-      visitor.accept(d.condition());
-    } else if (s instanceof Stmt.For f && f.condition() != null) {
-      visitor.accept(f.condition());
-    } else if (s instanceof Stmt.Return r && r.value() != null) {
-      visitor.accept(r.value());
-    } else if (s instanceof Stmt.Push p) {
-      visitor.accept(p.value());
-    } else if (s instanceof Stmt.CountDown c) {
-      visitor.accept(c.start());
-    } else if (s instanceof Stmt.Save v) {
-      visitor.accept(v.target());
-    } else if (s instanceof Stmt.Restore r) {
-      visitor.accept(r.target());
-    }
   }
 }
