@@ -42,18 +42,24 @@ import java.util.function.UnaryOperator;
  * ({@code C.m$pullback(args..., upstream)}), so such a call keeps no tape.
  */
 final class CallBoundary {
-  /** One call of the statement being differentiated. */
+  /**
+   * One call of the statement being differentiated: of another differentiated method (its tape is kept), or
+   * a costly tensor operation ({@link KeptTensors}: its value is kept).
+   */
   private static final class Site {
     final Expr.Call call;
     final Expr.Var state;
     final boolean pushed;
+    /** A tensor operation whose result itself is kept, not a callee's tape. */
+    final boolean value;
     /** Whether the reverse sweep reads the call's value or runs its reverse: only then is its tape kept. */
     boolean used;
 
-    Site(Expr.Call call, Expr.Var state, boolean pushed) {
+    Site(Expr.Call call, Expr.Var state, boolean pushed, boolean value) {
       this.call = call;
       this.state = state;
       this.pushed = pushed;
+      this.value = value;
     }
   }
 
@@ -127,7 +133,11 @@ final class CallBoundary {
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m && !recomputed.test(m)) {
       Type tape = new Type.Named(m.companion() + "." + m.capitalized() + "Tape");
-      Site site = new Site(c, new Expr.Var("_callee$" + (++count), tape), inLoop);
+      Site site = new Site(c, new Expr.Var("_callee$" + (++count), tape), inLoop, false);
+      sites.put(c, site);
+      order.add(site);
+    } else if (e instanceof Expr.Call c && KeptTensors.kept(c)) {
+      Site site = new Site(c, new Expr.Var("_kept$" + (++count), Type.TENSOR), inLoop, true);
       sites.put(c, site);
       order.add(site);
     }
@@ -135,8 +145,8 @@ final class CallBoundary {
 
   private boolean hasCall(Expr e) {
     boolean[] found = {false};
-    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m
-        && !recomputed.test(m));
+    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && (c.callee() instanceof Callee.DifferentiableMethod m
+        && !recomputed.test(m) || KeptTensors.kept(c)));
     return found[0];
   }
 
@@ -150,6 +160,20 @@ final class CallBoundary {
     return found[0];
   }
 
+  /**
+   * Whether {@code e} contains a call of another differentiated method of the current statement: an equal
+   * expression elsewhere is another call, with a tape of its own. (A kept tensor operation is no such call: an
+   * equal one has an equal value.)
+   */
+  boolean containsCallSite(Expr e) {
+    if (sites.isEmpty()) {
+      return false;
+    }
+    boolean[] found = {false};
+    ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c && sites.containsKey(c) && !sites.get(c).value);
+    return found[0];
+  }
+
   /** The side {@code c} took: its recorded decision, or its condition evaluated on the restored state. */
   Expr condition(Expr.Conditional c) {
     Decision d = decisions.get(c);
@@ -160,13 +184,19 @@ final class CallBoundary {
     return d.taken;
   }
 
-  /** {@code _callee$k.result$()} when {@code e} is a call of the current statement, else null. */
+  /**
+   * {@code _callee$k.result$()} when {@code e} is a call of the current statement ({@code _kept$k} when it is
+   * a kept tensor operation), else null.
+   */
   Expr result(Expr e) {
     Site site = e instanceof Expr.Call c ? sites.get(c) : null;
     if (site == null) {
       return null;
     }
     site.used = true;
+    if (site.value) {
+      return site.state;
+    }
     return new Expr.Call(new Callee.TapeMember("result$"), List.of(site.state), e.type());
   }
 
@@ -193,7 +223,7 @@ final class CallBoundary {
    */
   Expr.Call reverse(Expr.Call call, Expr g, Type gradient, Predicate<Expr> active) {
     Site site = sites.get(call);
-    if (site == null) {
+    if (site == null || site.value) {
       return null;
     }
     site.used = true;
@@ -269,6 +299,8 @@ final class CallBoundary {
         tapes.add(TapeKind.CALLS);
         out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.CALLS, site.state.type()), statement.origin()));
       }
+    }
+    if (site != null && site.used && !site.value) {
       // The callee recorded onto this method's tapes just before: the read cursors move below its stretch,
       // which its reverse reads by itself (emit.SharedTapes).
       out.add(new Stmt.Effect(new Expr.Call(new Callee.TapeMember("skip$"), List.of(site.state), Type.INT),
@@ -308,7 +340,15 @@ final class CallBoundary {
 
   /** Whether the current statement keeps a callee's tape: the callee records onto this method's tapes. */
   boolean recordsCalls() {
-    return order.stream().anyMatch(s -> s.used);
+    return order.stream().anyMatch(s -> s.used && !s.value);
+  }
+
+  /** What the current statement's forward keeps, for its comment: callee tapes, tensor values, or both. */
+  String keptLabel() {
+    boolean values = order.stream().anyMatch(s -> s.used && s.value);
+    boolean tapes = recordsCalls();
+    String what = tapes && values ? "callee tapes and tensor values" : values ? "tensor values" : "callee tapes";
+    return what + (pushes() ? " pushed" : " kept");
   }
 
   /** Whether the current statement pushes a callee's tape or a {@code ?:} record. */

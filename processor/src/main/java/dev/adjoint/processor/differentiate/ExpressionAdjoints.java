@@ -290,7 +290,7 @@ final class ExpressionAdjoints {
       return calls.primal(e);
     }
     // An expression holding calls is its own evaluation: an equal one elsewhere may have called them again.
-    boolean memo = !calls.containsSite(e);
+    boolean memo = !calls.containsCallSite(e);
     Expr known = memo ? values.get(e) : null;
     if (known != null) {
       return known;

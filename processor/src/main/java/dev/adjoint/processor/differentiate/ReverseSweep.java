@@ -449,7 +449,7 @@ public final class ReverseSweep {
         }
         forward.set(at, new Stmt.Assign(a.target(), calls.forward(a.value()), a.origin()));
         List<Stmt> labelled = new ArrayList<>();
-        comment(labelled, a.origin(), calls.pushes() ? "callee tapes pushed" : "callee tapes kept");
+        comment(labelled, a.origin(), calls.keptLabel());
         forward.addAll(at, labelled);
       }
       if (calls.writesArrays()) {

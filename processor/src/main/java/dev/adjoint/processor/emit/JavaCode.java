@@ -158,6 +158,11 @@ public final class JavaCode {
       return CodeBlock.of("($L = $L) ? $L : $L", d.taken().name(), expression(c.condition()),
           expression(c.whenTrue(), CONDITIONAL + 1), expression(c.whenFalse(), CONDITIONAL));
     }
+    if (e instanceof Expr.Recorded r && !(r.call().callee() instanceof Callee.DifferentiableMethod)) {
+      // a costly tensor operation whose result the reverse sweep reads (differentiate.KeptTensors)
+      return r.pushed() ? CodeBlock.of("$L.pushed($L)", TapeKind.CALLS.variable, expression(r.call()))
+          : CodeBlock.of("($L = $L)", r.state().name(), expression(r.call()));
+    }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
       // onto the caller's tapes (SharedTapes): a call allocates no tapes of its own

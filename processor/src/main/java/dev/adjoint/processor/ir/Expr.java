@@ -122,7 +122,9 @@ public sealed interface Expr {
    * A call to another differentiated method through its augmented forward ({@code C.m$record(args)}),
    * which returns the callee's tape: the caller keeps it in {@code state} ({@code (state = ...).result$()})
    * or, inside loops, pushes it on {@link TapeKind#CALLS} ({@code _calls.pushed(...).result$()}). The value
-   * is the call's result; the reverse sweep later runs the callee's reverse on the kept tape.
+   * is the call's result; the reverse sweep later runs the callee's reverse on the kept tape. For a costly
+   * tensor operation (a {@code Tensor} callee) the value itself is kept: {@code (state = call)}, or
+   * {@code _calls.pushed(call)} inside loops, and the reverse sweep reads it instead of computing it again.
    */
   record Recorded(Call call, Var state, boolean pushed) implements Expr {
     @Override
