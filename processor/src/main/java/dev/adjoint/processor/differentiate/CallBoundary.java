@@ -240,6 +240,10 @@ final class CallBoundary {
         reads.addAll(ExprWalk.variables(arg));
       }
     }
+    Expr needs = needs(call, m, active);
+    if (needs != null) {
+      args.add(needs);
+    }
     if (call.type() instanceof Type.DoubleArray && statement.value() == call) {
       Expr.Var holder = ExprWalk.root(statement.target());
       if (holder != null) {
@@ -247,6 +251,29 @@ final class CallBoundary {
       }
     }
     return new Expr.Call(new Callee.TapeMember("reverse$"), args, gradient);
+  }
+
+  /**
+   * For a call of a tensor method (by name: no helper specialisation, no record or object leaves) passing a
+   * value that does not vary with the inputs to one of its differentiable tensor parameters: per such
+   * parameter, whether this caller reads its gradient ({@code new boolean[] {true, false}}), so that the
+   * callee's reverse pass skips what only the unread ones need (PyTorch's {@code needs_input_grad} across the
+   * call, {@code emit.TapeMembers}). Null when every tensor gradient is read: the plain {@code reverse$}.
+   */
+  private static Expr needs(Expr.Call call, Callee.DifferentiableMethod m, Predicate<Expr> active) {
+    if (m.returnType() != Type.TENSOR || m.flattened() || !m.member().equals(m.name())) {
+      return null;
+    }
+    List<Expr> flags = new ArrayList<>();
+    boolean skips = false;
+    for (int k = 0; k < call.args().size(); k++) {
+      if (m.parameterTypes().get(k) == Type.TENSOR && m.gradientComponents().get(k) != null) {
+        boolean read = active.test(call.args().get(k));
+        skips |= !read;
+        flags.add(new Expr.Literal(Boolean.toString(read), Type.BOOLEAN));
+      }
+    }
+    return skips ? new Expr.ArrayInit(new Type.IntArray(Type.BOOLEAN), flags) : null;
   }
 
   /** The variables the current statement's callee reverses read, for the to-be-recorded analysis. */

@@ -155,6 +155,9 @@ final class TapeMembers {
     if (tensorMode) {
       tape.addMethod(sweep());
     }
+    if (tensorResult && tensorMode) {
+      tape.addMethod(reverseNeeding());
+    }
     tape.addMethod(MethodSpec.methodBuilder("backward")
         .addJavadoc("The reverse pass; frees the tape. Same as {@code backward(upstream, false)}.\n")
         .addModifiers(Modifier.PUBLIC)
@@ -396,6 +399,31 @@ final class TapeMembers {
           nodeGuards.isEmpty() ? "" : ", null").build();
     }
     return m.addCode(sweepBody()).build();
+  }
+
+  /**
+   * {@code reverse$} for a caller that drops some tensor gradients: {@code needs$[k]} false for the k-th
+   * differentiable tensor parameter when the caller does not read that component ({@code
+   * differentiate.CallBoundary}), so that the sweep skips the additions only it needs ({@link NodeInputGrads});
+   * the component may then be null. Every tape of a tensor method has it, so that a caller need not know.
+   */
+  private MethodSpec reverseNeeding() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("reverse$")
+        .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the reverse pass from"
+            + " {@code upstream} computing only the gradients {@code needs$$} asks for (per differentiable tensor"
+            + " parameter); the others may be null.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(gradientClass)
+        .addParameter(resultType, "upstream");
+    for (MethodIr.Parameter p : accumulated()) {
+      m.addParameter(typeName(p.type()), "into$" + p.name());
+    }
+    m.addParameter(ArrayTypeName.of(TypeName.BOOLEAN), "needs$");
+    String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
+    if (nodeGuards.isEmpty()) {
+      return m.addStatement("return reverse$$(upstream$L)", targets).build();
+    }
+    return m.addStatement("return $T.noGrad(() -> sweep$$(upstream$L, needs$$))", TENSOR, targets).build();
   }
 
   /** For tensor methods, the reverse sweep itself (run under {@code noGrad} by {@code reverse$}). */

@@ -24,6 +24,7 @@ class TensorNodeInputGradsTest {
       package demo;
 
       import dev.adjoint.Differentiable;
+      import dev.adjoint.NoGrad;
       import dev.adjoint.Tensor;
 
       public final class G {
@@ -56,6 +57,11 @@ class TensorNodeInputGradsTest {
         @Differentiable
         public static Tensor wide(Tensor w, Tensor x) {
           return x.matmul(w).tanh().sum();
+        }
+
+        @Differentiable
+        public static Tensor dataViaHelper(Tensor w, @NoGrad Tensor x) {
+          return wide(w, x).mul(2.0);
         }
       }
       """;
@@ -194,6 +200,33 @@ class TensorNodeInputGradsTest {
     // 3.0 MiB after), so at least two x-sized allocations must be gone.
     assertTrue(bytes[1] - bytes[0] >= 2 * xBytes,
         "with x: " + bytes[1] + " bytes, without: " + bytes[0] + ", x's gradient alone " + xBytes);
+  }
+
+  /**
+   * A node calling another tensor method with data (a @NoGrad parameter) for a differentiable parameter asks the
+   * callee's reverse pass for the other gradients only ({@code reverse$(upstream, new boolean[] {true, false})}):
+   * the callee computes no x-sized g·wᵀ, which the caller would drop.
+   */
+  @Test
+  void aCalleeComputesNoGradientItsCallerDrops() {
+    assertTrue(compiled.generatedSource("demo.GGrad").contains("_callee$1.reverse$(_g$1.mul(2.0), new boolean[] {true, false})"),
+        compiled.generatedSource("demo.GGrad"));
+    everyCombination("dataViaHelper", new Tensor[] {randn(12, 3, 2)}, randn(13, 4, 3));
+    Tensor w = randn(14, 512, 4);
+    Tensor x = randn(15, 256, 512);
+    long xBytes = 8L * x.numel();
+    long[] bytes = new long[2];
+    for (int round = 0; round < 3; round++) { // the last round counts, after class loading and warm-up
+      for (int via = 0; via < 2; via++) {
+        Tensor wl = w.detach().requiresGrad();
+        Tensor out = via == 1 ? node("dataViaHelper", wl, x) : node("wide", wl, x);
+        bytes[via] = allocated(out::backward);
+        assertEquals(8L * w.numel(), 8L * wl.grad().numel());
+      }
+    }
+    // Computing x's gradient in the callee would take two x-sized tensors (g·wᵀ and the record's copy of it).
+    assertTrue(bytes[1] - bytes[0] < xBytes / 2,
+        "through the helper: " + bytes[1] + " bytes, wide alone: " + bytes[0] + ", x's gradient " + xBytes);
   }
 
   @Test
