@@ -81,6 +81,16 @@ class TensorKeptValuesTest {
         }
 
         @Differentiable
+        public static Tensor callsLooped(Tensor x, Tensor w, int n) {
+          Tensor half = x.mul(0.5);
+          Tensor s = x;
+          for (int i = 0; i < n; i++) {
+            s = looped(s, w, 2).exp().mul(looped(half, w, i).tanh()).add(s);
+          }
+          return s.log1p().sum();
+        }
+
+        @Differentiable
         public static Tensor result(Tensor x, Tensor w) {
           return x.matmul(w).exp();
         }
@@ -196,6 +206,8 @@ class TensorKeptValuesTest {
       matchesDifferences("branches", one(), new Tensor[] {randn(5 + n, 4), randn(6 + n, 4)}, n);
     }
     matchesDifferences("viaHelper", one(), new Tensor[] {randn(12, 4), randn(13, 4)}, 3);
+    // callees whose loops keep values on this method's call tape, between its own kept values and their tapes
+    matchesDifferences("callsLooped", one(), new Tensor[] {randn(19, 2, 3), randn(20, 3, 3).mul(0.3)}, 3);
     matchesDifferences("result", randn(14, 2, 4), new Tensor[] {randn(15, 2, 3), randn(16, 3, 4)});
     matchesDifferences("reassigned", one(), new Tensor[] {randn(17, 3, 2), randn(18, 2, 4)});
   }
