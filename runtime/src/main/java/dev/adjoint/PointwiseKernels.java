@@ -251,6 +251,26 @@ final class PointwiseKernels {
     return r;
   }
 
+  /**
+   * The adjoints of {@code a·b} in one pass: {@code ga = g·b}, {@code gb = g·a} (equal lengths; {@code g} of that
+   * length or one value), bitwise the two products computed apart.
+   */
+  static void mulBackward(double[] g, double[] a, double[] b, double[] ga, double[] gb) {
+    if (g.length == 1 && a.length != 1) {
+      double c = g[0];
+      for (int i = 0; i < a.length; i++) {
+        ga[i] = c * b[i];
+        gb[i] = c * a[i];
+      }
+      return;
+    }
+    for (int i = 0; i < a.length; i++) {
+      double gi = g[i];
+      ga[i] = gi * b[i];
+      gb[i] = gi * a[i];
+    }
+  }
+
   /** {@code x^p} element-wise ({@code Math.pow}), into a fresh array. */
   static double[] pow(double[] x, double p) {
     double[] r = new double[x.length];
