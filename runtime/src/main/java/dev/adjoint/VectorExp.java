@@ -111,11 +111,23 @@ final class VectorExp {
 
   /** {@code out[i] = exp(x[i])} for every {@code i}, bitwise {@link #exp(double)}. */
   static void exp(double[] x, double[] out) {
+    if (x.length <= SHORT) {
+      for (int i = 0; i < x.length; i++) {
+        out[i] = exp(x[i]);
+      }
+      return;
+    }
     blocks(x, out, EXP);
   }
 
   /** {@code out[i] = sigmoid(x[i])} for every {@code i}, bitwise {@link #sigmoid(double)}. */
   static void sigmoid(double[] x, double[] out) {
+    if (x.length <= SHORT) {
+      for (int i = 0; i < x.length; i++) {
+        out[i] = sigmoid(x[i]);
+      }
+      return;
+    }
     blocks(x, out, SIGMOID);
   }
 
@@ -128,8 +140,17 @@ final class VectorExp {
    * #tanh(double)}, {@code -0.0} included.
    */
   static void tanh(double[] x, double[] out) {
+    if (x.length <= SHORT) {
+      for (int i = 0; i < x.length; i++) {
+        out[i] = tanh(x[i]);
+      }
+      return;
+    }
     blocks(x, out, TANH);
   }
+
+  /** Arrays up to this length go element by element through the scalar function (no scratch arrays). */
+  private static final int SHORT = 16;
 
   /**
    * One loop over a block of scratch arrays, indexed from 0: the argument {@code x}, the reduced argument

@@ -60,6 +60,26 @@ class VectorExpTest {
   }
 
   @Test
+  void shortArraysGoThroughTheScalarFunctions() {
+    for (int n = 1; n <= 20; n++) { // both sides of the length below which the scalar functions run
+      double[] x = new double[n];
+      System.arraycopy(SPECIAL, SPECIAL.length - n, x, 0, n);
+      double[] e = new double[n];
+      double[] s = new double[n];
+      double[] t = new double[n];
+      VectorExp.exp(x, e);
+      VectorExp.sigmoid(x, s);
+      VectorExp.tanh(x, t);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Double.doubleToLongBits(VectorExp.exp(x[i])), Double.doubleToLongBits(e[i]), "exp(" + x[i] + ")");
+        assertEquals(Double.doubleToLongBits(VectorExp.sigmoid(x[i])), Double.doubleToLongBits(s[i]),
+            "sigmoid(" + x[i] + ")");
+        assertEquals(Double.doubleToLongBits(VectorExp.tanh(x[i])), Double.doubleToLongBits(t[i]), "tanh(" + x[i] + ")");
+      }
+    }
+  }
+
+  @Test
   void tanhIsWithinTwoUlpOfMathTanhAndTheArrayFormIsTheScalarForm() {
     double[] x = arguments(7, 300_000);
     double[] r = new double[x.length];
