@@ -71,6 +71,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Map<String, MethodIr> roundMethods = Map.of();
   /** Whether those methods' companions get mHvp, as decided so far (recursion asks while deciding). */
   private final Map<String, Boolean> hvpDecided = new HashMap<>();
+  /** The tangent members {@code m$tan} of this round's recursive methods. */
+  private final RecursiveTangents tangents = new RecursiveTangents();
 
   @Override
   public SourceVersion getSupportedSourceVersion() {
@@ -148,6 +150,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     recomputed = recomputedIn(all);
     roundMethods = new HashMap<>();
     hvpDecided.clear();
+    tangents.clear();
     for (MethodIr m : all) {
       roundMethods.put(m.ownerCanonicalName() + "#" + m.name(), m);
     }
@@ -374,13 +377,27 @@ public final class AdjointProcessor extends AbstractProcessor {
     helperPrograms.replaceAll(p -> new AdjointProgram(
         dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
         p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
+    java.util.Set<String> plumbing = new java.util.HashSet<>(work.helpers.keySet());
+    for (AdjointProgram p : List.copyOf(programs)) {
+      MethodIr m = p.method();
+      if (!shapes.containsKey(m.name())) {
+        // a recursive method's tangent member, for second-order programs (written as a helper's members)
+        boolean has = hasTangentMember(new Callee.DifferentiableMethod(m.ownerCanonicalName(),
+            ModelTypes.companionName(owner), m.name(), List.of(), List.of(), m.returnType()));
+        AdjointProgram tangent = tangents.program(m.ownerCanonicalName(), m.name());
+        if (has && tangent != null) {
+          helperPrograms.add(tangent);
+          plumbing.add(tangent.method().name());
+        }
+      }
+    }
     programs.addAll(helperPrograms);
     try {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
           GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
-          new java.util.HashSet<>(work.helpers.keySet()), this::hasHvp, shapes);
+          plumbing, this::hasHvp, shapes);
       // (Checked helpers have no program: only differentiated ones are among the programs.)
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
@@ -485,6 +502,10 @@ public final class AdjointProcessor extends AbstractProcessor {
    * object: whether its companion has the flat tangent member ({@link FlatTangents}).
    */
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
+    if (dev.adjoint.processor.differentiate.TangentCalls.isMember(callee.member())) {
+      return roundMethods.containsKey(callee.owner() + "#" + callee.name())
+          ? hasTangentMember(callee) : RecursiveTangents.compiled(callee, processingEnv);
+    }
     if (callee.flattened()) {
       return FlatTangents.has(callee, roundMethods.values(), hvpDecided, this::hasHvp, processingEnv);
     }
@@ -506,6 +527,12 @@ public final class AdjointProcessor extends AbstractProcessor {
     TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
     return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
         .stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member() + "Hvp"));
+  }
+
+  /** Whether a method of this round has the tangent member {@code m$tan} ({@link RecursiveTangents}). */
+  private boolean hasTangentMember(Callee.DifferentiableMethod callee) {
+    return tangents.has(callee, roundMethods, hvpDecided, this::hasHvp,
+        m -> GeneratedNames.of(m, processingEnv.getElementUtils()).rename(m));
   }
 
   /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */

@@ -67,7 +67,8 @@ public final class SecondOrder {
     }
   }
 
-  private static dev.adjoint.processor.ir.MethodIr expand(dev.adjoint.processor.ir.MethodIr m) {
+  /** {@code m} without comments and primal-result assignments, with the smooth partials written out as IR. */
+  static dev.adjoint.processor.ir.MethodIr expand(dev.adjoint.processor.ir.MethodIr m) {
     return new dev.adjoint.processor.ir.MethodIr(m.packageName(), m.ownerCanonicalName(), m.companionSimpleName(),
         m.name(), m.parameters(), m.returnType(), (Stmt.Block) statement(m.body()), m.isPublic(), m.origin());
   }
