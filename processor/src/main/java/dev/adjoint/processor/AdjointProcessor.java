@@ -378,17 +378,18 @@ public final class AdjointProcessor extends AbstractProcessor {
         dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
         p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
     java.util.Set<String> plumbing = new java.util.HashSet<>(work.helpers.keySet());
-    for (AdjointProgram p : List.copyOf(programs)) {
-      MethodIr m = p.method();
-      if (!shapes.containsKey(m.name())) {
-        // a recursive method's tangent member, for second-order programs (written as a helper's members)
-        boolean has = hasTangentMember(new Callee.DifferentiableMethod(m.ownerCanonicalName(),
-            ModelTypes.companionName(owner), m.name(), List.of(), List.of(), m.returnType()));
-        AdjointProgram tangent = tangents.program(m.ownerCanonicalName(), m.name());
-        if (has && tangent != null) {
-          helperPrograms.add(tangent);
-          plumbing.add(tangent.method().name());
-        }
+    String companionName = ModelTypes.companionName(owner);
+    List<AdjointProgram> withHelpers = new ArrayList<>(programs);
+    withHelpers.addAll(helperPrograms);
+    for (AdjointProgram p : withHelpers) {
+      String member = p.method().name();
+      MethodIr m = work.helpers.containsKey(member) ? helpers.specialisation(companionName, member)
+          : shapes.containsKey(member) ? null : roundMethods.get(p.method().ownerCanonicalName() + "#" + member);
+      // a recursive method's tangent member, for second-order programs (written as a helper's members)
+      if (m != null && hasTangentMember(companionName, member, m)) {
+        AdjointProgram tangent = tangents.program(companionName, member);
+        helperPrograms.add(tangent);
+        plumbing.add(tangent.method().name());
       }
     }
     programs.addAll(helperPrograms);
@@ -503,8 +504,12 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
     if (dev.adjoint.processor.differentiate.TangentCalls.isMember(callee.member())) {
-      return roundMethods.containsKey(callee.owner() + "#" + callee.name())
-          ? hasTangentMember(callee) : RecursiveTangents.compiled(callee, processingEnv);
+      String member = callee.member().substring(0, callee.member().length()
+          - dev.adjoint.processor.differentiate.TangentCalls.SUFFIX.length());
+      MethodIr method = member.equals(callee.name()) ? roundMethods.get(callee.owner() + "#" + callee.name())
+          : helpers.specialisation(callee.companion(), member);
+      return method == null ? member.equals(callee.name()) && RecursiveTangents.compiled(callee, processingEnv)
+          : hasTangentMember(callee.companion(), member, method);
     }
     if (callee.flattened()) {
       return FlatTangents.has(callee, roundMethods.values(), hvpDecided, this::hasHvp, processingEnv);
@@ -530,8 +535,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /** Whether a method of this round has the tangent member {@code m$tan} ({@link RecursiveTangents}). */
-  private boolean hasTangentMember(Callee.DifferentiableMethod callee) {
-    return tangents.has(callee, roundMethods, hvpDecided, this::hasHvp,
+  private boolean hasTangentMember(String companion, String member, MethodIr method) {
+    return tangents.has(companion, member, method, hvpDecided, this::hasHvp,
         m -> GeneratedNames.of(m, processingEnv.getElementUtils()).rename(m));
   }
 

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
@@ -28,29 +29,28 @@ final class RecursiveTangents {
     programs.clear();
   }
 
-  /** The reverse program of {@code m$tan} of the method {@code owner#name}, once {@link #has} said yes; else null. */
-  AdjointProgram program(String owner, String name) {
-    return programs.get("tan:" + owner + "#" + name);
+  /** The reverse program of {@code m$tan} of {@code companion#member}, once {@link #has} said yes; else null. */
+  AdjointProgram program(String companion, String member) {
+    return programs.get("tan:" + companion + "#" + member);
   }
 
   /**
-   * Whether {@code callee} ({@code callee} is the method itself, or its {@link TangentCalls#member}) has
-   * {@code m$tan}; its program is then kept for {@link #program}.
+   * Whether {@code method}, the member {@code member} of {@code companion} (a {@code @Differentiable} method of
+   * this round or a plain helper's specialisation; null when there is none), has {@code m$tan}; its program is
+   * then kept for {@link #program}.
    *
-   * @param methods this round's methods by {@code owner#name}
    * @param decided the decisions of the round (mHvp's and these, keyed {@code tan:...}), which a failed
    *     assumption rolls back
    * @param has the whole question of mHvp and tangent members, for the method's own calls
+   * @param rename the method as its companion writer sees it (generated names renamed away)
    */
-  boolean has(Callee.DifferentiableMethod callee, Map<String, MethodIr> methods,
-      Map<String, Boolean> decided, Predicate<Callee.DifferentiableMethod> has,
-      java.util.function.UnaryOperator<MethodIr> rename) {
-    String key = "tan:" + callee.owner() + "#" + callee.name();
+  boolean has(String companion, String member, MethodIr method, Map<String, Boolean> decided,
+      Predicate<Callee.DifferentiableMethod> has, UnaryOperator<MethodIr> rename) {
+    String key = "tan:" + companion + "#" + member;
     Boolean known = decided.get(key);
     if (known != null) {
       return known;
     }
-    MethodIr method = methods.get(callee.owner() + "#" + callee.name());
     if (method == null || !TangentCalls.selfRecursive(method)) {
       decided.put(key, false);
       return false;
@@ -68,10 +68,10 @@ final class RecursiveTangents {
     return true;
   }
 
-  /** Whether the companion of {@code callee}, compiled earlier, has {@code m$tan}. */
+  /** Whether the companion of {@code callee} (a tangent member), compiled earlier, has it. */
   static boolean compiled(Callee.DifferentiableMethod callee, ProcessingEnvironment env) {
     TypeElement companion = env.getElementUtils().getTypeElement(callee.companion());
-    String record = callee.name() + TangentCalls.SUFFIX + "$record";
+    String record = callee.member() + "$record";
     return companion != null && ElementFilter.methodsIn(companion.getEnclosedElements()).stream()
         .anyMatch(m -> m.getSimpleName().contentEquals(record));
   }

@@ -57,7 +57,7 @@ public final class TangentCalls {
    * {@link #member}).
    */
   static boolean goesThrough(Callee.DifferentiableMethod m, Predicate<Callee.DifferentiableMethod> has) {
-    return !m.flattened() && m.member().equals(m.name()) && m.returnType() == Type.DOUBLE && has.test(member(m));
+    return !m.flattened() && m.returnType() == Type.DOUBLE && has.test(member(m));
   }
 
   /**
@@ -75,14 +75,23 @@ public final class TangentCalls {
     return new Expr.Index(pair, new Expr.Literal(Integer.toString(k), Type.INT), Type.DOUBLE);
   }
 
-  /** Whether {@code method} calls itself (directly): only such methods get {@code m$tan}. */
+  /**
+   * Whether {@code method} (a {@code @Differentiable} method or a plain helper's specialisation, whose name is its
+   * member) calls itself directly: only such methods get {@code m$tan}.
+   */
   public static boolean selfRecursive(MethodIr method) {
+    String companion = companion(method);
     boolean[] found = {false};
     StmtWalk.statements(method.body(), s -> StmtWalk.evaluated(s, e -> dev.adjoint.processor.ir.ExprWalk.visit(e,
         x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m
-            && m.member().equals(method.name()) && m.name().equals(method.name())
-            && m.owner().equals(method.ownerCanonicalName()))));
+            && !m.flattened() && m.member().equals(method.name()) && m.companion().equals(companion))));
     return found[0];
+  }
+
+  /** The canonical name of {@code method}'s companion. */
+  public static String companion(MethodIr method) {
+    return method.packageName().isEmpty() ? method.companionSimpleName()
+        : method.packageName() + "." + method.companionSimpleName();
   }
 
   /**

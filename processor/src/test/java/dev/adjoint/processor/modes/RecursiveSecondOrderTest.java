@@ -15,10 +15,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Second order through recursion: a {@code @Differentiable} method that calls itself, and its callers, have
- * {@code mHvp} (and {@code mHessian} for one {@code double[]} parameter) through the recursive method's
- * tangent member {@code m$tan}, which the reverse mode differentiates with a tape per call, so a recursion
- * {@code n} deep costs O(n) (no gradient rerun per level). {@link ModeCheck} checks mJvp against directional
+ * Second order through recursion: a {@code @Differentiable} method or plain helper that calls itself, and its
+ * callers, have {@code mHvp} (and {@code mHessian} for one {@code double[]} parameter) through the recursive
+ * method's tangent member {@code m$tan}, which the reverse mode differentiates with a tape per call, so a
+ * recursion {@code n} deep costs O(n) (no gradient rerun per level). {@link ModeCheck} checks mJvp against directional
  * central differences and mHvp/mHessian against central differences of mGradient.
  */
 class RecursiveSecondOrderTest {
@@ -64,6 +64,14 @@ class RecursiveSecondOrderTest {
         @Differentiable
         static double nestedRecursive(double x, double y) { return RGrad.callPwGradient(x, y).y() * x + y; }
 
+        /** A recursive plain helper (differentiated for its callers), over an array. */
+        static double horner(double[] c, double x, int i) {
+          return i == c.length ? 0 : c[i] + x * Math.cos(horner(c, x, i + 1) * 0.5);
+        }
+
+        @Differentiable
+        static double callHorner(double[] c, double x) { return horner(c, x * x, 0) + horner(c, 0.5, 1) * x; }
+
         @Differentiable
         static double deep(double x, int n) { return n == 0 ? x : Math.sin(deep(x, n - 1)) + 0.001 * x; }
       }
@@ -76,6 +84,7 @@ class RecursiveSecondOrderTest {
       "callSeries", r -> new Object[] {vector(r, 3, -1, 1)},
       "callTree", r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)},
       "nestedRecursive", r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)},
+      "callHorner", r -> new Object[] {vector(r, 4, -1, 1), uniform(r, -1, 1)},
       "deep", r -> new Object[] {uniform(r, -1, 1), 30});
 
   @Test
