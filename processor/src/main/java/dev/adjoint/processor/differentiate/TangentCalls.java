@@ -29,6 +29,21 @@ public final class TangentCalls {
 
   private TangentCalls() {}
 
+  /**
+   * The record a flat tangent member ({@link TangentSweep#flatJvpName}) returns for a result other than
+   * {@code double}: {@code value} and {@code tangent} of the flat IR's result type ({@code step} →
+   * {@code StepJvp$flat}); a {@code double} result's is {@code mJvp}'s own record.
+   */
+  public static String flatJvpRecord(String capitalized) {
+    return capitalized + "Jvp$flat";
+  }
+
+  /** The record type the tangent member of the flattened callee {@code m} returns. */
+  static Type flatJvpType(Callee.DifferentiableMethod m) {
+    return new Type.Named(m.companion() + "." + (m.returnType() == Type.DOUBLE
+        ? TangentSweep.jvpRecord(m.capitalized()) : flatJvpRecord(m.capitalized())));
+  }
+
   /** Whether {@code member} names a tangent member ({@link #SUFFIX}). */
   public static boolean isMember(String member) {
     return member.endsWith(SUFFIX);

@@ -507,9 +507,9 @@ public final class TangentSweep {
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     boolean flat = m.flattened();
-    if (flat && (m.returnType() != Type.DOUBLE || !flatJvp.test(m))) {
+    if (flat && !flatJvp.test(m)) {
       throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method and has no tangent"
-          + " member for its callers (its result is not a double, or it has no tangent program itself)");
+          + " member for its callers (it has no tangent program itself)");
     }
     boolean throughTangent = !flat && TangentCalls.goesThrough(m, throughGradient);
     if (!flat && !throughTangent && m.returnType() == Type.DOUBLE && throughGradient.test(m)
@@ -540,7 +540,8 @@ public final class TangentSweep {
       Expr[] pair = TangentCalls.call(m, args, out, origin, this::temp);
       return new Dual(pair[0], pair[1]);
     }
-    Type record = new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
+    Type record = flat ? TangentCalls.flatJvpType(m)
+        : new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
     Expr.Var jvp = temp("_jvp", record);
     String member = flat ? flatJvpName(m.name()) : m.member() + "Jvp";
     out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), member), args, record), origin));
