@@ -71,7 +71,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Map<String, MethodIr> roundMethods = Map.of();
   /** Whether those methods' companions get mHvp, as decided so far (recursion asks while deciding). */
   private final Map<String, Boolean> hvpDecided = new HashMap<>();
-  /** The tangent members {@code m$tan} of this round's recursive methods. */
+  /** The tangent members {@code m$tan} of this round's methods ({@link RecursiveTangents}). */
   private final RecursiveTangents tangents = new RecursiveTangents();
 
   @Override
@@ -150,7 +150,6 @@ public final class AdjointProcessor extends AbstractProcessor {
     recomputed = recomputedIn(all);
     roundMethods = new HashMap<>();
     hvpDecided.clear();
-    tangents.clear();
     for (MethodIr m : all) {
       roundMethods.put(m.ownerCanonicalName() + "#" + m.name(), m);
     }
@@ -158,6 +157,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<String, MethodIr> read = new HashMap<>(roundMethods);
     roundMethods.replaceAll((k, m) -> dev.adjoint.processor.read.ActivityPatterns.generalCalls(m, read));
     helpers.forModes(work, read);
+    tangents.newRound(roundMethods, helpers, hvpDecided, this::hasHvp,
+        m -> GeneratedNames.of(m, processingEnv.getElementUtils()).rename(m));
     for (ClassWork w : work) {
       for (HelperRead h : w.helpers.values()) {
         if (h.differentiated) {
@@ -378,19 +379,13 @@ public final class AdjointProcessor extends AbstractProcessor {
         dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
         p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
     java.util.Set<String> plumbing = new java.util.HashSet<>(work.helpers.keySet());
-    String companionName = ModelTypes.companionName(owner);
     List<AdjointProgram> withHelpers = new ArrayList<>(programs);
     withHelpers.addAll(helperPrograms);
-    for (AdjointProgram p : withHelpers) {
-      String member = p.method().name();
-      MethodIr m = work.helpers.containsKey(member) ? helpers.specialisation(companionName, member)
-          : shapes.containsKey(member) ? null : roundMethods.get(p.method().ownerCanonicalName() + "#" + member);
-      // a recursive method's tangent member, for second-order programs (written as a helper's members)
-      if (m != null && hasTangentMember(companionName, member, m)) {
-        AdjointProgram tangent = tangents.program(companionName, member);
-        helperPrograms.add(tangent);
-        plumbing.add(tangent.method().name());
-      }
+    // tangent members m$tan, for second-order programs (written as helpers' members)
+    for (AdjointProgram tangent : tangents.of(ModelTypes.companionName(owner), withHelpers, work.helpers.keySet(),
+        shapes.keySet())) {
+      helperPrograms.add(tangent);
+      plumbing.add(tangent.method().name());
     }
     programs.addAll(helperPrograms);
     try {
@@ -504,12 +499,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
     if (dev.adjoint.processor.differentiate.TangentCalls.isMember(callee.member())) {
-      String member = callee.member().substring(0, callee.member().length()
-          - dev.adjoint.processor.differentiate.TangentCalls.SUFFIX.length());
-      MethodIr method = member.equals(callee.name()) ? roundMethods.get(callee.owner() + "#" + callee.name())
-          : helpers.specialisation(callee.companion(), member);
-      return method == null ? member.equals(callee.name()) && RecursiveTangents.compiled(callee, processingEnv)
-          : hasTangentMember(callee.companion(), member, method);
+      return tangents.hasMember(callee, processingEnv);
     }
     if (callee.flattened()) {
       return FlatTangents.has(callee, roundMethods.values(), hvpDecided, this::hasHvp, processingEnv);
@@ -532,12 +522,6 @@ public final class AdjointProcessor extends AbstractProcessor {
     TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
     return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
         .stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member() + "Hvp"));
-  }
-
-  /** Whether a method of this round has the tangent member {@code m$tan} ({@link RecursiveTangents}). */
-  private boolean hasTangentMember(String companion, String member, MethodIr method) {
-    return tangents.has(companion, member, method, hvpDecided, this::hasHvp,
-        m -> GeneratedNames.of(m, processingEnv.getElementUtils()).rename(m));
   }
 
   /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */

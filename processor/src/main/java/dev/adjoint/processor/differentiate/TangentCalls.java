@@ -14,11 +14,12 @@ import java.util.function.Predicate;
 
 /**
  * Second order through calls of a recursive method (design.md §7 "More modes"): a method that calls itself
- * has no {@code mHvp} through its own gradient (that would rerun the gradient at every level), so its tangent
- * program is made a method of its own, {@code m$tan(args..., directions...)} returning {@code {value, tangent}},
- * and differentiated by the reverse mode like any other method. A second-order program (the tangent program
- * that {@link SecondOrder} differentiates again) calls {@code m$tan} where the tangent program calls
- * {@code mJvp}; the reverse mode then keeps the callee's tape per call (split mode, {@link CallBoundary}), so
+ * has no {@code mHvp} through its own gradient (that would rerun the gradient at every level), and a method
+ * that takes records or is an instance method has no gradient on its flat parameters to go through, so its
+ * tangent program is made a method of its own, {@code m$tan(args..., directions...)} returning
+ * {@code {value, tangent}}, and differentiated by the reverse mode like any other method. A second-order
+ * program (the tangent program that {@link SecondOrder} differentiates again) calls {@code m$tan} where the
+ * tangent program calls {@code mJvp}; the reverse mode then keeps the callee's tape per call (split mode, {@link CallBoundary}), so
  * {@code mHvp} of a recursion {@code n} deep costs O(n), as its gradient does. The reverse of {@code m$tan}
  * with the upstream {@code (ū, ṫ)} is {@code ū ∇m + ṫ H ȧ} for the arguments and {@code ṫ ∇m} for the
  * directions.
@@ -55,11 +56,14 @@ public final class TangentCalls {
    */
   public static Callee.DifferentiableMethod member(Callee.DifferentiableMethod m) {
     List<Type> types = new ArrayList<>(m.parameterTypes());
-    List<String> components = new ArrayList<>(m.gradientComponents());
+    // m$tan's gradient record is a flat one: a record's component p.w() is p$w there, as m$tan's parameter
+    List<String> components = m.gradientComponents().stream()
+        .map(c -> c == null || !m.flattened() ? c : c.replace("().", "$")).collect(java.util.stream.Collectors
+            .toCollection(ArrayList::new));
     for (int k = 0; k < m.parameterTypes().size(); k++) {
-      if (m.gradientComponents().get(k) != null) {
+      if (components.get(k) != null) {
         types.add(m.parameterTypes().get(k));
-        components.add(TangentSweep.directionName(m.gradientComponents().get(k)));
+        components.add(TangentSweep.directionName(components.get(k)));
       }
     }
     return new Callee.DifferentiableMethod(m.owner(), m.companion(), m.name(), types, components, Type.VECTOR,
@@ -67,12 +71,12 @@ public final class TangentCalls {
   }
 
   /**
-   * Whether a second-order program goes through {@code m$tan} for a call of {@code m}: a static
-   * {@code @Differentiable} method with a {@code double} result whose companion has it ({@code has} accepts
-   * {@link #member}).
+   * Whether a second-order program goes through {@code m$tan} for a call of {@code m}: a method with a
+   * {@code double} result whose companion has it ({@code has} accepts {@link #member}); for a method that
+   * takes records or is an instance method, {@code m$tan} is on the flat parameters, as {@code m$jvp}.
    */
   static boolean goesThrough(Callee.DifferentiableMethod m, Predicate<Callee.DifferentiableMethod> has) {
-    return !m.flattened() && m.returnType() == Type.DOUBLE && has.test(member(m));
+    return m.returnType() == Type.DOUBLE && has.test(member(m));
   }
 
   /**
@@ -99,7 +103,7 @@ public final class TangentCalls {
     boolean[] found = {false};
     StmtWalk.statements(method.body(), s -> StmtWalk.evaluated(s, e -> dev.adjoint.processor.ir.ExprWalk.visit(e,
         x -> found[0] |= x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m
-            && !m.flattened() && m.member().equals(method.name()) && m.companion().equals(companion))));
+            && m.member().equals(method.name()) && m.companion().equals(companion))));
     return found[0];
   }
 

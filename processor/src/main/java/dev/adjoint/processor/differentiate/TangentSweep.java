@@ -507,11 +507,11 @@ public final class TangentSweep {
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     boolean flat = m.flattened();
-    if (flat && !flatJvp.test(m)) {
+    boolean throughTangent = TangentCalls.goesThrough(m, throughGradient);
+    if (flat && !throughTangent && !flatJvp.test(m)) {
       throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method and has no tangent"
           + " member for its callers (it has no tangent program itself)");
     }
-    boolean throughTangent = !flat && TangentCalls.goesThrough(m, throughGradient);
     if (!flat && !throughTangent && m.returnType() == Type.DOUBLE && throughGradient.test(m)
         && java.util.stream.IntStream.range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
             || ArrayDirections.supported(m.parameterTypes().get(k)))) {

@@ -128,8 +128,9 @@ final class ShapedForwardModes {
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
-    // Callees with records or objects have no mHvp (their flat members are called): none is gone through.
-    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, m -> false);
+    // Only the tangent members of callees (TangentCalls) are gone through, not other callees' gradients.
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent,
+        m -> dev.adjoint.processor.differentiate.TangentCalls.isMember(m.member()) && flatJvp.test(m));
     if (hvp.program() != null && MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
       hvp = new SecondOrder.HvpProgram(null, "its sweeps would exceed the JVM's 64 KiB method limit");
     }

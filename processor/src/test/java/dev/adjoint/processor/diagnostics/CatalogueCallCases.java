@@ -120,8 +120,7 @@ final class CatalogueCallCases {
             """, "'FGrad.gVjp' is a generated derivative; of those, a @Differentiable method can call only a"
             + " gradient and read one of its components, as in FGrad.gGradient(...).x()"));
     row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a method whose result"
-        + " is not `double`, a method taking a record or an instance method, has a `@DerivativeOf` derivative, ...;"
-        + " the companion's Javadoc says why)",
+        + " is not `double`, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says why)",
         refused("""
             static double[] h(double a) { return new double[] {a * a, Math.sin(a)}; }
             @Differentiable static double g(double x, double y) {

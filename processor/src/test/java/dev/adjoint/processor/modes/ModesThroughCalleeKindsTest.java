@@ -204,16 +204,17 @@ class ModesThroughCalleeKindsTest {
       // a plain helper (the out-parameter one) has mJvp only: no mHvp through it
       Map.entry("callOutParameter", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
           uniform(r, -1, 1)}), false}),
-      // calls taking records or objects go through their companions' flat tangent members; no mHvp
+      // calls taking records or objects go through their companions' flat tangent members, mHvp through their
+      // tangent members m$tan (TangentCalls)
       Map.entry("callRecordMethods", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
-          uniform(r, -1, 1)}), false}),
+          uniform(r, -1, 1)}), true}),
       // a record result: through the callee's flat tangent member, the record packed; no mHvp
       Map.entry("callRecordResult", new Object[] {points(r -> new Object[] {uniform(r, -1, 1),
           uniform(r, 0.1, 0.3)}), false}),
       Map.entry("callRecord", new Object[] {points(r -> new Object[] {vector(r, 2, -1, 1), uniform(r, -1, 1)}),
-          false}),
+          true}),
       Map.entry("callInstance", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)}),
-          false}),
+          true}),
       Map.entry("callVectorResult", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
           uniform(r, -1, 1)}), false}),
       Map.entry("callMatrixResult", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1)}), false}),

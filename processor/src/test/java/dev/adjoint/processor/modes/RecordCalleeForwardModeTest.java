@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * array, a matrix, a record): the caller's {@code mJvp} is a tangent sweep through the callee's flat tangent
  * member {@code m$jvp} (which returns {@code MJvp$flat}, a record result packed), not the reverse-mode fallback.
  * {@link ModeCheck} and {@link RecordModeCheck} check mJvp against directional central differences and
- * mJacobian column by column.
+ * mJacobian column by column; an instance method calling another with a {@code double} result has mHvp
+ * (through the callee's tangent member {@code m$tan}), checked against differences of gradients.
  */
 class RecordCalleeForwardModeTest {
   static final String SOURCE = """
@@ -47,6 +48,12 @@ class RecordCalleeForwardModeTest {
 
           @Differentiable
           double[] ea(double s) { return new double[] {k * s, w[0] * s * s}; }
+
+          @Differentiable
+          double e(double s) { return k * Math.sin(s) * w[0] + s * s; }
+
+          @Differentiable
+          double twice(double s) { return e(s) * e(s * s) + Math.cos(e(s)); }
 
           @Differentiable
           double both(double s) {
@@ -133,6 +140,9 @@ class RecordCalleeForwardModeTest {
       // an object's fields take no tangent
       RecordModeCheck.check(c, "demo.F_CGrad", "both", args -> CompiledCompanion.call(args[0], "both", args[1]),
           new Object[] {self, s}, new boolean[] {false, true}, r, null);
+      // an instance method calling an instance method with a double result: mHvp through its tangent member
+      RecordModeCheck.check(c, "demo.F_CGrad", "twice", args -> CompiledCompanion.call(args[0], "twice", args[1]),
+          new Object[] {self, s}, new boolean[] {false, true}, r, true);
     }
   }
 
