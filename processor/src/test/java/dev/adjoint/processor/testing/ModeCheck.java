@@ -18,33 +18,39 @@ import java.util.function.Function;
  * code alone): {@code mJvp} against directional central differences and against {@code mVjp}
  * ({@code u·(J v) = (uᵀJ)·v}), {@code mJacobian} against central differences element by element, and
  * {@code mHvp}/{@code mHessian} against central differences of {@code mGradient}. Every {@code double},
- * {@code double[]} and {@code double[][]} parameter counts as differentiable (as in {@link GradCheck}).
+ * {@code double[]} and {@code double[][]} parameter that is not {@code @NoGrad} counts as differentiable (as
+ * in {@link GradCheck}); a {@code @NoGrad} one is held fixed and has no tangent or direction.
  */
 public final class ModeCheck {
   private final Method original;
   private final Class<?> companion;
   private final String name;
   private final Random random = new Random(77L);
+  /** The differentiated parameters ({@link GradCheck#differentiable}); a {@code @NoGrad} one gets no tangent. */
+  private final List<Integer> differentiable;
 
-  private ModeCheck(Class<?> companion, Method original, String name) {
+  private ModeCheck(Class<?> companion, Method original, String name, List<Integer> differentiable) {
     this.name = name;
     this.original = original;
     this.companion = companion;
+    this.differentiable = differentiable;
   }
 
   public static ModeCheck of(CompiledCompanion compiled, String owner, String name) {
     String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
     String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
-    return new ModeCheck(compiled.load(pkg + simple + "Grad"), CompiledCompanion.method(compiled.load(owner), name),
-        name);
+    Method original = CompiledCompanion.method(compiled.load(owner), name);
+    return new ModeCheck(compiled.load(pkg + simple + "Grad"), original, name,
+        GradCheck.differentiable(original, compiled.noGradParameters(original)));
   }
 
   /**
    * The hook {@link GradCheck#at} calls: every method gradient-checked there also has its forward-mode
    * members checked, when the companion has them (methods with a Tensor parameter or result do not).
    */
-  static void alsoCheck(Class<?> companion, Method original, String name, Object[] args) {
-    ModeCheck check = new ModeCheck(companion, original, name);
+  static void alsoCheck(Class<?> companion, Method original, String name, List<Integer> differentiable,
+      Object[] args) {
+    ModeCheck check = new ModeCheck(companion, original, name, differentiable);
     if (check.has("Jvp")) {
       check.checkAt(args); // unreliable central differences propagate: GradCheck may redraw the point
     }
@@ -75,14 +81,7 @@ public final class ModeCheck {
   }
 
   private List<Integer> differentiable() {
-    List<Integer> out = new ArrayList<>();
-    Class<?>[] types = original.getParameterTypes();
-    for (int i = 0; i < types.length; i++) {
-      if (types[i] == double.class || types[i] == double[].class || types[i] == double[][].class) {
-        out.add(i);
-      }
-    }
-    return out;
+    return differentiable;
   }
 
   /**
