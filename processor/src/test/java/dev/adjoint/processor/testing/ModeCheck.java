@@ -3,6 +3,7 @@ package dev.adjoint.processor.testing;
 import static dev.adjoint.processor.testing.GradCheck.deepCopy;
 import static dev.adjoint.processor.testing.GradCheck.deepCopyValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -73,6 +74,39 @@ public final class ModeCheck {
       FiniteDifferences.atReliablePoint(points.apply(r), points, this::checkAt, Arrays::deepToString);
     }
     return this;
+  }
+
+  /**
+   * Asserts which forward-mode members {@code owner.name}'s companion has, against the cases documented in
+   * docs/diagnostics.md "Forward-mode members that are not generated", for a method with no Tensor or record:
+   * {@code mJvp} (a tangent sweep) and {@code mJacobian} always. {@code mHvp}: none for a result that is not
+   * a {@code double}; otherwise, with {@code noHvpBecause} null, there must be one; with {@code certain}, there
+   * must be none; else there may be none. Where there is none, the companion's Javadoc must say so with the
+   * phrase {@code noHvpBecause} (which names the documented case). {@code mHessian} exactly when there is an
+   * {@code mHvp} and one differentiable parameter, a {@code double[]}. A member missing for another reason
+   * fails: absence is never skipped silently.
+   */
+  public static void requireMembers(CompiledCompanion compiled, String owner, String name, String noHvpBecause,
+      boolean certain) {
+    ModeCheck check = of(compiled, owner, name);
+    String source = compiled.generatedSource(owner + "Grad");
+    assertTrue(check.has("Jvp") && check.has("Jacobian"), name + ": no mJvp or mJacobian:\n" + source);
+    requireTangentSweep(compiled, owner);
+    if (check.original.getReturnType() != double.class) {
+      assertFalse(check.has("Hvp"), name + " returns no double but has an mHvp:\n" + source);
+    } else if (noHvpBecause == null) {
+      assertTrue(check.has("Hvp"), name + " should have an mHvp:\n" + source);
+    } else {
+      assertTrue(!certain || !check.has("Hvp"), name + " should have no mHvp (" + noHvpBecause + "):\n" + source);
+      String says = "No {@code " + name + "Hvp}";
+      int at = source.indexOf(says);
+      assertTrue(check.has("Hvp") || at >= 0 && source.substring(at, Math.min(source.length(), at + 1500))
+          .replaceAll("\\s*\\n\\s*\\*?\\s*", " ").contains(noHvpBecause),
+          "the companion should say why there is no " + name + "Hvp (" + noHvpBecause + "):\n" + source);
+    }
+    boolean hessian = check.has("Hvp") && check.differentiable.size() == 1
+        && check.original.getParameterTypes()[check.differentiable.get(0)] == double[].class;
+    assertEquals(hessian, check.has("Hessian"), name + "Hessian");
   }
 
   /** Whether the companion has member {@code suffix} for this method. */
