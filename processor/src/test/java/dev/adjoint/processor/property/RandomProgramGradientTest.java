@@ -327,7 +327,8 @@ class RandomProgramGradientTest {
     /**
      * Sometimes a callee {@code g0} whose gradient f reads (a nested gradient), sometimes a callee {@code m0}
      * with a {@code double[][]} result; each over {@code double a, double b}, sometimes a
-     * {@code @NoGrad double c}, and {@code int n}, with straight-line and loop statements.
+     * {@code @NoGrad double c}, and {@code int n}, with straight-line and loop statements and calls of the
+     * plain helpers (for g0, those with an mHvp).
      */
     void declareCallees() {
       for (String name : new String[] {"g0", "m0"}) {
@@ -337,6 +338,9 @@ class RandomProgramGradientTest {
         Generator g = new Generator(r, List.of());
         g.scope.add("a");
         g.scope.add("b");
+        // the plain helpers, but for g0 only those with an mHvp: a nested gradient needs g0's mHvp
+        g.helpers = helpers;
+        helperNames.stream().filter(h -> name.startsWith("m") || !withoutHvp.contains(h)).forEach(g.helperNames::add);
         boolean c = r.nextInt(3) == 0;
         if (c) {
           g.scope.add("c");
@@ -346,9 +350,11 @@ class RandomProgramGradientTest {
           g.statement();
         }
         if (name.startsWith("g")) {
-          g.line("return " + g.expr(3) + ";");
+          g.line("return " + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ")
+              + g.expr(3) + ";");
         } else {
-          g.line("double[][] m = {{" + g.expr(2) + ", " + g.expr(2) + "}, {" + g.expr(2) + ", " + g.expr(2) + "}};");
+          g.line("double[][] m = {{" + g.expr(2) + ", " + g.expr(2) + "}, {" + g.expr(2) + ", "
+              + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ") + g.expr(2) + "}};");
           if (r.nextBoolean()) {
             g.line("for (int i = 0; i < n; i++) {");
             g.line("  m[i % 2][1] = Math.tanh(m[i % 2][0] * 0.5 + m[(i + 1) % 2][1] * " + g.expr(1) + ");");
