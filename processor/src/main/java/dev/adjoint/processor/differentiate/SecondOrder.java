@@ -141,8 +141,11 @@ public final class SecondOrder {
     Expr zero = DerivativeRules.literal("0.0");
     switch (name) {
       case "powBase":
-        // y == 0 ? 0 : y * x^(y-1)
-        return new Expr.Conditional(eq(a.get(1), zero), zero, DerivativeRules.mul(a.get(1),
+        // y == 0 ? (x == 0 ? 0 : y / x) : y * x^(y-1). At y == 0 the partial is 0 (also at x == 0, where
+        // x^(y-1) is infinite), but its derivatives are not: y / x is 0 with d/dy = 1/x = x^(y-1) and d/dx = 0,
+        // as y x^(y-1)'s; a constant 0 there lost the mixed second derivative of pow in mHvp.
+        return new Expr.Conditional(eq(a.get(1), zero), new Expr.Conditional(eq(a.get(0), zero), zero,
+            DerivativeRules.div(a.get(1), a.get(0)), Type.DOUBLE), DerivativeRules.mul(a.get(1),
             math("pow", a.get(0), DerivativeRules.sub(a.get(1), DerivativeRules.one()))), Type.DOUBLE);
       case "powExponent":
         // x == 0 && y >= 0 ? 0 : result * log(x)
