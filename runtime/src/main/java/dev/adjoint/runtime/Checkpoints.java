@@ -72,12 +72,16 @@ public final class Checkpoints {
   private boolean done;
 
   private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget) {
+    this(doubles, ints, refs, calls, budget, bytes(doubles, ints, refs, calls));
+  }
+
+  private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget, long start) {
     this.doubles = doubles;
     this.ints = ints;
     this.refs = refs;
     this.calls = calls;
     this.budget = budget;
-    this.start = bytes();
+    this.start = start;
   }
 
   /**
@@ -87,6 +91,80 @@ public final class Checkpoints {
   public static Checkpoints of(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
     long override = OVERRIDE.get()[0];
     return new Checkpoints(doubles, ints, refs, calls, override != Long.MIN_VALUE ? override : DEFAULT_BUDGET);
+  }
+
+  /**
+   * Starts a loop that records onto the given tapes (null where the loop records nothing) without allocating: the
+   * tapes' size in bytes past which the loop is checkpointed (start plus the thread's budget, as in {@link #of}),
+   * {@link Long#MAX_VALUE} when checkpointing is off. The generated code keeps it in a local and calls {@link
+   * #past} before each iteration; a loop that stays within the budget never makes a {@code Checkpoints}.
+   */
+  public static long limit(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
+    long override = OVERRIDE.get()[0];
+    long budget = override != Long.MIN_VALUE ? override : DEFAULT_BUDGET;
+    if (budget < 0) {
+      return Long.MAX_VALUE;
+    }
+    long start = bytes(doubles, ints, refs, calls);
+    return budget > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + budget;
+  }
+
+  /**
+   * Called before each iteration, with the iterations done, while the loop of {@link #limit} is recorded: null while
+   * the recording is within the budget (run the iteration with recording), else the loop's checkpoints, made now
+   * and no longer taping (the same decision as {@link #taping(int)} of a {@code Checkpoints} made by {@link #of}).
+   */
+  public static Checkpoints past(long limit, int trips, DoubleTape doubles, IntTape ints, RefTape refs,
+      RefTape calls) {
+    if (limit == Long.MAX_VALUE || bytes(doubles, ints, refs, calls) <= limit) {
+      return null;
+    }
+    long override = OVERRIDE.get()[0];
+    long budget = override != Long.MIN_VALUE ? override : DEFAULT_BUDGET;
+    budget = Math.max(0, Math.min(budget, limit)); // the budget limit was made with (a loop does not change it)
+    Checkpoints made = new Checkpoints(doubles, ints, refs, calls, budget, limit - budget);
+    made.taping(trips);
+    return made;
+  }
+
+  // ---- the reversal of a loop started with limit: cp is null when the loop stayed within its budget (every
+  // iteration on the tapes), and then the reversal is one action that reverses all trips iterations ----
+
+  /** Whether the reversal has another action; {@code pass} counts the actions done (from 0). */
+  public static boolean next(Checkpoints cp, int pass, int trips) {
+    return cp == null ? pass == 0 : cp.next(trips);
+  }
+
+  /** {@link #restoring()}, false for a loop within its budget. */
+  public static boolean restoring(Checkpoints cp) {
+    return cp != null && cp.restoring();
+  }
+
+  /** {@link #advancing()}, 0 for a loop within its budget. */
+  public static int advancing(Checkpoints cp) {
+    return cp == null ? 0 : cp.advancing();
+  }
+
+  /** {@link #taking()}, false for a loop within its budget. */
+  public static boolean taking(Checkpoints cp) {
+    return cp != null && cp.taking();
+  }
+
+  /** {@link #replaying()}, 0 for a loop within its budget. */
+  public static int replaying(Checkpoints cp) {
+    return cp == null ? 0 : cp.replaying();
+  }
+
+  /** {@link #reversing()}, every one of the {@code trips} iterations for a loop within its budget. */
+  public static int reversing(Checkpoints cp, int trips) {
+    return cp == null ? trips : cp.reversing();
+  }
+
+  /** {@link #reversed()}; nothing for a loop within its budget. */
+  public static void reversed(Checkpoints cp) {
+    if (cp != null) {
+      cp.reversed();
+    }
   }
 
   /**
@@ -128,6 +206,10 @@ public final class Checkpoints {
   }
 
   private long bytes() {
+    return bytes(doubles, ints, refs, calls);
+  }
+
+  private static long bytes(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
     long b = 0;
     if (doubles != null) {
       b += doubles.size() * Double.BYTES;
