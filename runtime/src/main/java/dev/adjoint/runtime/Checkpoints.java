@@ -31,7 +31,7 @@ public final class Checkpoints {
   public static final String SNAPSHOTS_PROPERTY = "adjoint.checkpoint.snapshots";
 
   /** Bytes counted per array header. */
-  private static final int ARRAY_BYTES = 16;
+  static final int ARRAY_BYTES = 16;
 
   /** Bytes counted per reference a tape holds (arrays and callees' tapes count as a small object each). */
   private static final int REF_BYTES = 64;
@@ -602,7 +602,6 @@ public final class Checkpoints {
     return matrix;
   }
 
-  /** One snapshot slot: the state's values in typed stores, reused when the slot is given to another step. */
   /** What a checkpointed loop keeps besides its counters. */
   private static final class Segments {
     /** The schedule of the segments once the recording passed the budget; null before. */
@@ -621,59 +620,5 @@ public final class Checkpoints {
       seg = new Segments();
     }
     return seg;
-  }
-
-  private static final class Snapshot {
-    double[] doubles = new double[4];
-    int doubleCount;
-    int[] ints = new int[4];
-    int intCount;
-    Object[] refs = new Object[4];
-    int refCount;
-    int doubleRead;
-    int intRead;
-    int refRead;
-    /** Bytes of the arrays' copies. */
-    long bytes;
-
-    void clear() {
-      Arrays.fill(refs, 0, refCount, null);
-      bytes = 0;
-      doubleCount = 0;
-      intCount = 0;
-      refCount = 0;
-    }
-
-    void rewind() {
-      doubleRead = 0;
-      intRead = 0;
-      refRead = 0;
-    }
-
-    void putDouble(double value) {
-      if (doubleCount == doubles.length) {
-        doubles = Arrays.copyOf(doubles, doubleCount * 2);
-      }
-      doubles[doubleCount++] = value;
-    }
-
-    void putInt(int value) {
-      if (intCount == ints.length) {
-        ints = Arrays.copyOf(ints, intCount * 2);
-      }
-      ints[intCount++] = value;
-    }
-
-    void putRef(Object value) {
-      if (refCount == refs.length) {
-        refs = Arrays.copyOf(refs, refCount * 2);
-      }
-      refs[refCount++] = value;
-    }
-
-    /** About the memory the snapshot holds: its values and the copies of arrays' elements. */
-    long bytes() {
-      return 3 * ARRAY_BYTES + doubleCount * 8L + intCount * 4L + refCount * 8L + bytes;
-    }
   }
 }
