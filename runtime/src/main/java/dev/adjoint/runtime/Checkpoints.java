@@ -31,7 +31,7 @@ public final class Checkpoints {
   public static final String SNAPSHOTS_PROPERTY = "adjoint.checkpoint.snapshots";
 
   /** Bytes counted per array header. */
-  private static final int ARRAY_BYTES = 16;
+  static final int ARRAY_BYTES = 16;
 
   /** Bytes counted per reference a tape holds (arrays and callees' tapes count as a small object each). */
   private static final int REF_BYTES = 64;
@@ -72,12 +72,16 @@ public final class Checkpoints {
   private boolean done;
 
   private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget) {
+    this(doubles, ints, refs, calls, budget, bytes(doubles, ints, refs, calls));
+  }
+
+  private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget, long start) {
     this.doubles = doubles;
     this.ints = ints;
     this.refs = refs;
     this.calls = calls;
     this.budget = budget;
-    this.start = bytes();
+    this.start = start;
   }
 
   /**
@@ -87,6 +91,80 @@ public final class Checkpoints {
   public static Checkpoints of(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
     long override = OVERRIDE.get()[0];
     return new Checkpoints(doubles, ints, refs, calls, override != Long.MIN_VALUE ? override : DEFAULT_BUDGET);
+  }
+
+  /**
+   * Starts a loop that records onto the given tapes (null where the loop records nothing) without allocating: the
+   * tapes' size in bytes past which the loop is checkpointed (start plus the thread's budget, as in {@link #of}),
+   * {@link Long#MAX_VALUE} when checkpointing is off. The generated code keeps it in a local and calls {@link
+   * #past} before each iteration; a loop that stays within the budget never makes a {@code Checkpoints}.
+   */
+  public static long limit(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
+    long override = OVERRIDE.get()[0];
+    long budget = override != Long.MIN_VALUE ? override : DEFAULT_BUDGET;
+    if (budget < 0) {
+      return Long.MAX_VALUE;
+    }
+    long start = bytes(doubles, ints, refs, calls);
+    return budget > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + budget;
+  }
+
+  /**
+   * Called before each iteration, with the iterations done, while the loop of {@link #limit} is recorded: null while
+   * the recording is within the budget (run the iteration with recording), else the loop's checkpoints, made now
+   * and no longer taping (the same decision as {@link #taping(int)} of a {@code Checkpoints} made by {@link #of}).
+   */
+  public static Checkpoints past(long limit, int trips, DoubleTape doubles, IntTape ints, RefTape refs,
+      RefTape calls) {
+    if (limit == Long.MAX_VALUE || bytes(doubles, ints, refs, calls) <= limit) {
+      return null;
+    }
+    long override = OVERRIDE.get()[0];
+    long budget = override != Long.MIN_VALUE ? override : DEFAULT_BUDGET;
+    budget = Math.max(0, Math.min(budget, limit)); // the budget limit was made with (a loop does not change it)
+    Checkpoints made = new Checkpoints(doubles, ints, refs, calls, budget, limit - budget);
+    made.taping(trips);
+    return made;
+  }
+
+  // ---- the reversal of a loop started with limit: cp is null when the loop stayed within its budget (every
+  // iteration on the tapes), and then the reversal is one action that reverses all trips iterations ----
+
+  /** Whether the reversal has another action; {@code pass} counts the actions done (from 0). */
+  public static boolean next(Checkpoints cp, int pass, int trips) {
+    return cp == null ? pass == 0 : cp.next(trips);
+  }
+
+  /** {@link #restoring()}, false for a loop within its budget. */
+  public static boolean restoring(Checkpoints cp) {
+    return cp != null && cp.restoring();
+  }
+
+  /** {@link #advancing()}, 0 for a loop within its budget. */
+  public static int advancing(Checkpoints cp) {
+    return cp == null ? 0 : cp.advancing();
+  }
+
+  /** {@link #taking()}, false for a loop within its budget. */
+  public static boolean taking(Checkpoints cp) {
+    return cp != null && cp.taking();
+  }
+
+  /** {@link #replaying()}, 0 for a loop within its budget. */
+  public static int replaying(Checkpoints cp) {
+    return cp == null ? 0 : cp.replaying();
+  }
+
+  /** {@link #reversing()}, every one of the {@code trips} iterations for a loop within its budget. */
+  public static int reversing(Checkpoints cp, int trips) {
+    return cp == null ? trips : cp.reversing();
+  }
+
+  /** {@link #reversed()}; nothing for a loop within its budget. */
+  public static void reversed(Checkpoints cp) {
+    if (cp != null) {
+      cp.reversed();
+    }
   }
 
   /**
@@ -128,6 +206,10 @@ public final class Checkpoints {
   }
 
   private long bytes() {
+    return bytes(doubles, ints, refs, calls);
+  }
+
+  private static long bytes(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
     long b = 0;
     if (doubles != null) {
       b += doubles.size() * Double.BYTES;
@@ -520,7 +602,6 @@ public final class Checkpoints {
     return matrix;
   }
 
-  /** One snapshot slot: the state's values in typed stores, reused when the slot is given to another step. */
   /** What a checkpointed loop keeps besides its counters. */
   private static final class Segments {
     /** The schedule of the segments once the recording passed the budget; null before. */
@@ -539,59 +620,5 @@ public final class Checkpoints {
       seg = new Segments();
     }
     return seg;
-  }
-
-  private static final class Snapshot {
-    double[] doubles = new double[4];
-    int doubleCount;
-    int[] ints = new int[4];
-    int intCount;
-    Object[] refs = new Object[4];
-    int refCount;
-    int doubleRead;
-    int intRead;
-    int refRead;
-    /** Bytes of the arrays' copies. */
-    long bytes;
-
-    void clear() {
-      Arrays.fill(refs, 0, refCount, null);
-      bytes = 0;
-      doubleCount = 0;
-      intCount = 0;
-      refCount = 0;
-    }
-
-    void rewind() {
-      doubleRead = 0;
-      intRead = 0;
-      refRead = 0;
-    }
-
-    void putDouble(double value) {
-      if (doubleCount == doubles.length) {
-        doubles = Arrays.copyOf(doubles, doubleCount * 2);
-      }
-      doubles[doubleCount++] = value;
-    }
-
-    void putInt(int value) {
-      if (intCount == ints.length) {
-        ints = Arrays.copyOf(ints, intCount * 2);
-      }
-      ints[intCount++] = value;
-    }
-
-    void putRef(Object value) {
-      if (refCount == refs.length) {
-        refs = Arrays.copyOf(refs, refCount * 2);
-      }
-      refs[refCount++] = value;
-    }
-
-    /** About the memory the snapshot holds: its values and the copies of arrays' elements. */
-    long bytes() {
-      return 3 * ARRAY_BYTES + doubleCount * 8L + intCount * 4L + refCount * 8L + bytes;
-    }
   }
 }

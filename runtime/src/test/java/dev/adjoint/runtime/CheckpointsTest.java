@@ -186,6 +186,49 @@ class CheckpointsTest {
   }
 
   @Test
+  void limitAndPastDecideAsTapingWithoutAnObjectWithinTheBudget() throws Exception {
+    for (long budget : new long[] {0, 80, 8000, -1}) {
+      DoubleTape byObject = new DoubleTape();
+      DoubleTape byLimit = new DoubleTape();
+      byObject.push(-1);
+      byLimit.push(-1);
+      try (AutoCloseable b = Checkpoints.budget(budget)) {
+        Checkpoints c = Checkpoints.of(byObject, null, null, null);
+        long limit = Checkpoints.limit(byLimit, null, null, null);
+        Checkpoints made = null;
+        for (int trips = 0; trips < 60; trips++) {
+          boolean taping = c.taping(trips);
+          if (made == null) {
+            made = Checkpoints.past(limit, trips, byLimit, null, null, null);
+          }
+          assertEquals(taping, made == null, "budget " + budget + ", trip " + trips);
+          if (taping) {
+            byObject.push(trips);
+            byObject.push(trips);
+            byLimit.push(trips);
+            byLimit.push(trips);
+          }
+        }
+        if (budget < 0 || budget == 8000) {
+          assertNull(made, "within the budget: no Checkpoints");
+          // the reversal of a loop within its budget: one action reversing every iteration
+          assertTrue(Checkpoints.next(made, 0, 60));
+          assertFalse(Checkpoints.restoring(made));
+          assertEquals(0, Checkpoints.advancing(made));
+          assertFalse(Checkpoints.taking(made));
+          assertEquals(0, Checkpoints.replaying(made));
+          assertEquals(60, Checkpoints.reversing(made, 60));
+          Checkpoints.reversed(made);
+          assertFalse(Checkpoints.next(made, 1, 60));
+        } else {
+          assertEquals(c.recorded(60), made.recorded(60));
+          assertEquals(c.segments(60), made.segments(60));
+        }
+      }
+    }
+  }
+
+  @Test
   void aNegativeBudgetNeverCheckpoints() throws Exception {
     DoubleTape tape = new DoubleTape();
     Checkpoints c;

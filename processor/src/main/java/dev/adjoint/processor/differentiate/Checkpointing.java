@@ -20,16 +20,19 @@ import java.util.function.Consumer;
  * {@code Checkpoints} and {@code BinomialSchedule}). The loop's sweeps are wrapped, with no annotation in the source:
  *
  * <pre>{@code
- * _checkpoints$1 = Checkpoints.of(_doubles, _ints, null, null);
+ * _checkpoints$1 = null;                            // made only once the recording passes the budget
+ * long _limit$1 = Checkpoints.limit(_doubles, _ints, null, null);
  * while (condition) {
- *   if (_checkpoints$1.taping(_trips$1)) { recording body; _trips$1++; }
+ *   if (_checkpoints$1 == null) { _checkpoints$1 = Checkpoints.past(_limit$1, _trips$1, _doubles, _ints, null, null); }
+ *   if (_checkpoints$1 == null) { recording body; _trips$1++; }
  *   else { if (_checkpoints$1.snapshotDue(_trips$1)) { _checkpoints$1.put(x); ... } original body; _trips$1++; }
  * }
  * ...
- * while (_checkpoints$1.next(_trips$1)) {          // the binomial schedule's actions, see Checkpoints
+ * int _pass$1 = 0;                                  // static forms: null checkpoints reverse every iteration at once
+ * while (Checkpoints.next(_checkpoints$1, _pass$1, _trips$1)) {  // the binomial schedule's actions
  *   if (restoring()) { x = getDouble(); ... }
  *   original body advancing() times; if (taking()) { put(x); ... }
- *   recording body replaying() times; reverse body reversing() times; reversed();
+ *   recording body replaying() times; reverse body reversing() times; reversed(); _pass$1++;
  * }
  * }</pre>
  *
@@ -121,18 +124,29 @@ final class Checkpointing {
         Stmt.Block.of(List.of()), origin));
     plain.addAll(loop.body().statements());
     plain.add(increment);
-    Stmt body = new Stmt.If(member(cp, "taping", Type.BOOLEAN, trips), Stmt.Block.of(recording),
-        Stmt.Block.of(plain), origin);
+    // No Checkpoints object until the recording passes the budget: a loop within it allocates nothing for it
+    // (recursion starts one loop per call).
+    Expr.Var limit = new Expr.Var("_limit$" + trips.name().substring(trips.name().indexOf('$') + 1), Type.LONG);
+    Expr isNull = new Expr.Binary(Expr.BinaryOp.EQ, cp, new Expr.Literal("null", CHECKPOINTS), Type.BOOLEAN);
+    List<Expr> pastArgs = new ArrayList<>(List.of(limit, trips));
+    pastArgs.addAll(tapeArgs);
+    Stmt decide = new Stmt.If(isNull, Stmt.Block.of(List.of(new Stmt.Assign(cp,
+        new Expr.Call(new Callee.Static(RUNTIME_CLASS, "past"), pastArgs, CHECKPOINTS), origin))),
+        Stmt.Block.of(List.of()), origin);
+    Stmt body = new Stmt.If(isNull, Stmt.Block.of(recording), Stmt.Block.of(plain), origin);
     return List.of(
         new Stmt.Comment("checkpointed once its recording passes the budget (Checkpoints)", origin),
-        new Stmt.Assign(cp, new Expr.Call(new Callee.Static(RUNTIME_CLASS, "of"), tapeArgs, CHECKPOINTS), origin),
+        new Stmt.Assign(cp, new Expr.Literal("null", CHECKPOINTS), origin),
+        new Stmt.Declare(limit, new Expr.Call(new Callee.Static(RUNTIME_CLASS, "limit"), tapeArgs, Type.LONG),
+            origin),
         new Stmt.Assign(trips, Expr.Literal.ofInt(0), origin),
-        new Stmt.While(loop.condition(), Stmt.Block.of(List.of(body)), origin));
+        new Stmt.While(loop.condition(), Stmt.Block.of(List.of(decide, body)), origin));
   }
 
   private static List<Stmt> reverse(Stmt.While loop, List<Stmt> recordingBody, List<Stmt> reverseBody,
       Expr.Var trips, Expr.Var cp, Iterable<Expr.Var> state, String id, Origin origin) {
     Expr.Var count = new Expr.Var("_count$" + id, Type.INT);
+    Expr.Var pass = new Expr.Var("_pass$" + id, Type.INT);
     List<Stmt> restore = new ArrayList<>();
     List<Stmt> snapshot = new ArrayList<>();
     for (Expr.Var v : state) {
@@ -140,21 +154,32 @@ final class Checkpointing {
       snapshot.add(new Stmt.Effect(member(cp, "put", Type.BOOLEAN, v), origin));
     }
     Stmt.Block none = Stmt.Block.of(List.of());
+    // The static forms take the null checkpoints of a loop that stayed within its budget: one action, reversing all.
     List<Stmt> action = List.of(
-        new Stmt.If(member(cp, "restoring", Type.BOOLEAN), Stmt.Block.of(restore), none, origin),
-        new Stmt.Declare(count, member(cp, "advancing", Type.INT), origin),
+        new Stmt.If(onNull(cp, "restoring", Type.BOOLEAN), Stmt.Block.of(restore), none, origin),
+        new Stmt.Declare(count, onNull(cp, "advancing", Type.INT), origin),
         new Stmt.CountDown("_advance$" + id, count, Stmt.Block.of(withoutForwardOnly(loop.body().statements())),
             origin),
-        new Stmt.If(member(cp, "taking", Type.BOOLEAN), Stmt.Block.of(snapshot), none, origin),
-        new Stmt.Assign(count, member(cp, "replaying", Type.INT), origin),
+        new Stmt.If(onNull(cp, "taking", Type.BOOLEAN), Stmt.Block.of(snapshot), none, origin),
+        new Stmt.Assign(count, onNull(cp, "replaying", Type.INT), origin),
         new Stmt.CountDown("_replay$" + id, count, Stmt.Block.of(withoutForwardOnly(recordingBody)), origin),
-        new Stmt.Assign(count, member(cp, "reversing", Type.INT), origin),
+        new Stmt.Assign(count, onNull(cp, "reversing", Type.INT, trips), origin),
         new Stmt.CountDown("_iteration$" + id, count, Stmt.Block.of(reverseBody), origin),
-        new Stmt.Effect(member(cp, "reversed", Type.BOOLEAN), origin));
+        new Stmt.Effect(onNull(cp, "reversed", Type.BOOLEAN), origin),
+        new Stmt.Assign(pass, new Expr.Binary(Expr.BinaryOp.ADD, pass, Expr.Literal.ofInt(1), Type.INT), origin));
     return List.of(
         new Stmt.Comment("loop, iterations in reverse order; checkpointed segments restored, advanced and replayed"
             + " as the binomial schedule says", origin),
-        new Stmt.While(member(cp, "next", Type.BOOLEAN, trips), Stmt.Block.of(action), origin));
+        new Stmt.Declare(pass, Expr.Literal.ofInt(0), origin),
+        new Stmt.While(onNull(cp, "next", Type.BOOLEAN, pass, trips), Stmt.Block.of(action), origin));
+  }
+
+  /** {@code Checkpoints.name(cp, args)}: the runtime's static form that takes null checkpoints. */
+  private static Expr.Call onNull(Expr.Var cp, String name, Type type, Expr... args) {
+    List<Expr> all = new ArrayList<>();
+    all.add(cp);
+    all.addAll(List.of(args));
+    return new Expr.Call(new Callee.Static(RUNTIME_CLASS, name), all, type);
   }
 
   private static Expr.Call member(Expr.Var cp, String name, Type type, Expr... args) {

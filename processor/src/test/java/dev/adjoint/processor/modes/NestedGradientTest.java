@@ -144,6 +144,6 @@ class NestedGradientTest {
       }
       assertTrue(storeAll.equals(checkpointed), storeAll + " vs " + checkpointed);
     }
-    assertTrue(c.generatedSource("demo.FGrad").contains("Checkpoints.of("));
+    assertTrue(c.generatedSource("demo.FGrad").contains("Checkpoints.limit("));
   }
 }

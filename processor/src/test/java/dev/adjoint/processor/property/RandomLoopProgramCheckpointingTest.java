@@ -48,7 +48,7 @@ class RandomLoopProgramCheckpointingTest {
       return; // RandomLoopProgramGradientTest checks the refusal
     }
     CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
-    if (!c.generatedSource("demo.FGrad").contains("Checkpoints.of(")) {
+    if (!c.generatedSource("demo.FGrad").contains("Checkpoints.limit(")) {
       return;
     }
     checkpointed.incrementAndGet();
