@@ -36,9 +36,10 @@ import java.util.Set;
  *       adjoint arrays only by {@code _d_a[k] += ...}: each iteration's reverse reads the same adjoints in either
  *       order, so the iterations' reverses commute.
  *   <li>the reverse of everything after the loop (which the reverse sweep runs before the loop's) has no tape
- *       operation, no branch or loop and no call but {@code Math}'s, writes only adjoints, and reads no variable
- *       assigned from the loop on: it can run before the loop (the adjoint seed of the accumulators, {@code
- *       _d_sum = upstream / 2}). The forward statements after the loop push nothing.
+ *       operation, no branch or loop, writes only scalar adjoints, reads no variable assigned from the loop on, and
+ *       cannot throw (no array element, no integer division, no call but {@code Math}'s on doubles, no length but
+ *       those the loop condition reads right after): it can run before the loop (the adjoint seed of the
+ *       accumulators, {@code _d_sum = upstream / 2}). The forward statements after the loop push nothing.
  * </ul>
  *
  * <p>The fused forward sweep is then the statements before the loop, the hoisted reverse of those after it,
@@ -171,7 +172,20 @@ public final class FusedLoops {
         return null;
       }
     }
-    if (!hoistable(hoisted, laterAssigned)) {
+    // Lengths the loop condition reads anyway, right after the hoisted statements: reading them cannot throw first.
+    Set<String> measured = new HashSet<>();
+    boolean[] plain = {true};
+    ExprWalk.visit(w.condition(), x -> {
+      plain[0] &= !(x instanceof Expr.Conditional || x instanceof Expr.Decided
+          || x instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.AND || b.op() == Expr.BinaryOp.OR));
+      if (x instanceof Expr.Length l && l.array() instanceof Expr.Var a) {
+        measured.add(a.name());
+      }
+    });
+    if (!plain[0]) {
+      measured.clear();
+    }
+    if (!hoistable(hoisted, laterAssigned, measured)) {
       return null;
     }
     // The fused loop: forward of the iteration, its reverse, then the update.
@@ -387,10 +401,12 @@ public final class FusedLoops {
   }
 
   /**
-   * Whether {@code reverse} (of what follows the loop) may run before it: adjoint writes and declarations of
-   * {@code Math} arithmetic over adjoints, literals, its own temporaries and variables not in {@code later}.
+   * Whether {@code reverse} (of what follows the loop) may run before it: writes of scalar adjoints and
+   * declarations, of expressions that cannot throw ({@link #readsOnly}) over adjoints, literals, its own
+   * temporaries and variables not in {@code later}: run earlier, it computes the same and throws nothing the
+   * original would not have thrown first.
    */
-  private static boolean hoistable(List<Stmt> reverse, Set<String> later) {
+  private static boolean hoistable(List<Stmt> reverse, Set<String> later, Set<String> measured) {
     Set<String> temps = new HashSet<>();
     for (Stmt s : reverse) {
       Expr value;
@@ -401,26 +417,32 @@ public final class FusedLoops {
         value = d.init();
       } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var v && v.name().startsWith(ADJOINT)) {
         value = a.value();
-      } else if (s instanceof Stmt.Accumulate a && ExprWalk.root(a.target()) != null
-          && ExprWalk.root(a.target()).name().startsWith(ADJOINT)) {
-        if (a.target() instanceof Expr.Index i && !readsOnly(i.index(), temps, later)) {
-          return false;
-        }
+      } else if (s instanceof Stmt.Accumulate a && a.target() instanceof Expr.Var v && v.name().startsWith(ADJOINT)) {
+        // (an element of an adjoint array may be out of range: it would throw before the loop instead of after)
         value = a.value();
       } else {
         return false;
       }
-      if (!readsOnly(value, temps, later)) {
+      if (!readsOnly(value, temps, later, measured)) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean readsOnly(Expr e, Set<String> temps, Set<String> later) {
+  /**
+   * Whether {@code e} reads only adjoints, {@code temps} and variables not in {@code later}, and cannot throw:
+   * arithmetic (no integer division), casts, {@code ?:}, {@code Math} functions of doubles, and the lengths of
+   * the arrays in {@code measured} (which the loop condition reads right after, throwing the same).
+   */
+  private static boolean readsOnly(Expr e, Set<String> temps, Set<String> later, Set<String> measured) {
     boolean[] ok = {true};
-    ExprWalk.visit(e, x -> ok[0] &= !(x instanceof Expr.Pop)
-        && !(x instanceof Expr.Call call && !(call.callee() instanceof Callee.MathFunction)));
+    ExprWalk.visit(e, x -> ok[0] &= x instanceof Expr.Literal || x instanceof Expr.Var || x instanceof Expr.Unary
+        || x instanceof Expr.Cast || x instanceof Expr.Conditional
+        || x instanceof Expr.Binary b && !((b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
+            && b.type() != Type.DOUBLE)
+        || x instanceof Expr.Call call && call.callee() instanceof Callee.MathFunction && call.type() == Type.DOUBLE
+        || x instanceof Expr.Length l && l.array() instanceof Expr.Var a && measured.contains(a.name()));
     for (String v : ExprWalk.variables(e)) {
       ok[0] &= v.startsWith(ADJOINT) || temps.contains(v) || !later.contains(v);
     }

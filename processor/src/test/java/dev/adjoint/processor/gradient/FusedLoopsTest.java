@@ -252,4 +252,70 @@ class FusedLoopsTest {
     // and the next call is unaffected
     valueAndGradient(c, "sumTo", x, 2, 0.5);
   }
+
+  @Test
+  void whatFollowsTheLoopRunsFirstOnlyIfItCannotThrowFirst() throws Exception {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap("""
+        @Differentiable static double mean(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += Math.sin(x[i]) * x[i];
+          }
+          return s / x.length;
+        }
+        @Differentiable static double otherLength(double[] x, int n, double[] y) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += x[i] * x[i];
+          }
+          return s / y.length;
+        }
+        @Differentiable static double element(double[] x, int n, double[] w) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += x[i] * x[i];
+          }
+          return s * w[2];
+        }
+        @Differentiable static double intDivision(double[] x, int n, int k) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += x[i] * x[i];
+          }
+          return s * (4 / k);
+        }
+        """));
+    String generated = c.generatedSource("demo.FGrad");
+    // x.length: the loop condition reads it right after, and would throw the same
+    assertTrue(member(generated, "meanValueAndGradient").contains(FUSED), member(generated, "meanValueAndGradient"));
+    for (String m : new String[] {"otherLength", "element", "intDivision"}) {
+      assertFalse(member(generated, m + "Vjp").contains(FUSED), member(generated, m + "Vjp"));
+      assertFalse(member(generated, m + "ValueAndGradient").contains(FUSED));
+    }
+    GradCheck.of(c, "demo.F", "mean").atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1)});
+    valueAndGradient(c, "mean", (Object) new double[] {0.5, -1, 2});
+    GradCheck.of(c, "demo.F", "otherLength").atRandomPoints(2, r -> new Object[] {vector(r, 4, -1, 1), 3,
+        vector(r, 2, -1, 1)});
+    GradCheck.of(c, "demo.F", "element").atRandomPoints(2, r -> new Object[] {vector(r, 4, -1, 1), 3,
+        vector(r, 3, -1, 1)});
+    GradCheck.of(c, "demo.F", "intDivision").atRandomPoints(2, r -> new Object[] {vector(r, 4, -1, 1), 3, 3});
+    // the loop leaves x first: every member throws what the original throws
+    Object[][] cases = {{"otherLength", new Object[] {new double[] {1}, 2, null}},
+        {"element", new Object[] {new double[] {1}, 2, new double[] {1}}},
+        {"intDivision", new Object[] {new double[] {1}, 2, 0}}};
+    for (Object[] k : cases) {
+      String name = (String) k[0];
+      Object[] args = (Object[]) k[1];
+      for (String m : new String[] {name + "Vjp", name + "ValueAndGradient", name + "Gradient"}) {
+        Method member = method(c, m);
+        Object[] call = member.getParameterCount() > args.length ? java.util.Arrays.copyOf(args, args.length + 1)
+            : args.clone();
+        if (call.length > args.length) {
+          call[args.length] = 1.0;
+        }
+        InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> member.invoke(null, call));
+        assertTrue(e.getCause() instanceof ArrayIndexOutOfBoundsException, m + ": " + e.getCause());
+      }
+    }
+  }
 }
