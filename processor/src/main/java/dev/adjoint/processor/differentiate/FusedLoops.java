@@ -3,6 +3,7 @@ package dev.adjoint.processor.differentiate;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.ExprWalk;
+import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
@@ -42,6 +43,10 @@ import java.util.Set;
  *       accumulators, {@code _d_sum = upstream / 2}). The forward statements after the loop push nothing.
  * </ul>
  *
+ * <p>When the reverse of what follows the loop does not qualify ({@code return Math.log(s) + a}), {@link
+ * DeferredSeeds} may still fuse the loop for a unit adjoint and scale afterwards. In the fused iteration the values
+ * the reverse of its last statement binds first are computed once ({@link SharedValues}).
+ *
  * <p>The fused forward sweep is then the statements before the loop, the hoisted reverse of those after it,
  * {@code while (cond) { B; reverse of B; i = i ± 1; }} (tapes the iteration uses are replayed: its pushes are
  * popped by its own reverse and dropped, {@code beginReplay}/{@code endReplay}), and the statements after the
@@ -72,10 +77,22 @@ public final class FusedLoops {
    * forward part {@code forwards.get(k)} and reverse part {@code reverses.get(k)}; null when no loop qualifies.
    */
   static Fused plan(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses,
-      Map<Stmt, Candidate> candidates) {
+      Map<Stmt, Candidate> candidates, MethodIr method) {
+    // differentiable double[] parameters the body never reassigns: their adjoints are the call's own arrays
+    Set<String> arrays = new HashSet<>();
+    for (MethodIr.Parameter p : method.parameters()) {
+      if (p.differentiable() && p.type() instanceof Type.DoubleArray d && d.rank() == 1) {
+        arrays.add(p.name());
+      }
+    }
+    walk(statements, s -> {
+      if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var v) {
+        arrays.remove(v.name());
+      }
+    });
     for (int k = statements.size() - 1; k >= 1; k--) {
       if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null) {
-        Fused f = fuse(statements, forwards, reverses, k, w, candidates.get(w));
+        Fused f = fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays);
         if (f != null) {
           return f;
         }
@@ -85,7 +102,7 @@ public final class FusedLoops {
   }
 
   private static Fused fuse(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses, int k,
-      Stmt.While w, Candidate c) {
+      Stmt.While w, Candidate c, Set<String> arrays) {
     ReverseLoops.Counted counted = c.counted();
     Expr.Var counter = counted.counter();
     List<Stmt> body = w.body().statements();
@@ -166,11 +183,10 @@ public final class FusedLoops {
     }
     laterAssigned.add(counter.name());
     List<Stmt> hoisted = new ArrayList<>();
+    boolean pushedAfter = false;
     for (int j = statements.size() - 1; j > k; j--) {
       hoisted.addAll(reverses.get(j));
-      if (pushes(forwards.get(j))) {
-        return null;
-      }
+      pushedAfter |= pushes(forwards.get(j));
     }
     // Lengths the loop condition reads anyway, right after the hoisted statements: reading them cannot throw first.
     Set<String> measured = new HashSet<>();
@@ -185,8 +201,15 @@ public final class FusedLoops {
     if (!plain[0]) {
       measured.clear();
     }
-    if (!hoistable(hoisted, laterAssigned, measured)) {
-      return null;
+    List<Stmt> reverseBody = withoutRecomputation(c.reverse().subList(inverseAt + 1, c.reverse().size()), body);
+    DeferredSeeds.Plan deferred = null;
+    if (pushedAfter || !hoistable(hoisted, laterAssigned, measured)) {
+      // not known before the loop: run it for a unit adjoint and scale afterwards, if that is exact
+      deferred = DeferredSeeds.plan(reverseBody, local, accumulators, counted, w.condition(), arrays, hoisted,
+          w.origin());
+      if (deferred == null) {
+        return null;
+      }
     }
     // The fused loop: forward of the iteration, its reverse, then the update.
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
@@ -197,11 +220,14 @@ public final class FusedLoops {
     for (TapeKind t : tapes) {
       iteration.add(tapeCall(t, "beginReplay", origin));
     }
-    iteration.addAll(c.forward().subList(0, c.forward().size() - 1));
+    List<Stmt> forwardPart = new ArrayList<>(c.forward().subList(0, c.forward().size() - 1));
+    List<Stmt> reversePart = new ArrayList<>(reverseBody);
+    SharedValues.share(forwardPart, reversePart);
+    iteration.addAll(forwardPart);
     for (TapeKind t : tapes) {
       iteration.add(tapeCall(t, "rewind", origin));
     }
-    iteration.addAll(withoutRecomputation(c.reverse().subList(inverseAt + 1, c.reverse().size()), body));
+    iteration.addAll(reversePart);
     for (TapeKind t : tapes) {
       iteration.add(tapeCall(t, "endReplay", origin));
     }
@@ -210,7 +236,9 @@ public final class FusedLoops {
     for (int j = 0; j < k; j++) {
       forward.addAll(forwards.get(j));
     }
-    if (!hoisted.isEmpty()) {
+    if (deferred != null) {
+      forward.addAll(deferred.before());
+    } else if (!hoisted.isEmpty()) {
       forward.add(new Stmt.Comment("the reverse of what follows the loop, which needs nothing the loop computes:"
           + " the loop's adjoints are known before it runs", origin));
       forward.addAll(hoisted);
@@ -218,10 +246,18 @@ public final class FusedLoops {
     forward.add(new Stmt.Comment(origin.label() + " (loop, each iteration's reverse right after it: no"
         + " iteration's adjoints depend on a later one)", origin));
     forward.add(new Stmt.While(w.condition(), Stmt.Block.of(iteration), origin));
+    if (deferred != null) {
+      forward.addAll(deferred.after());
+    }
     for (int j = k + 1; j < statements.size(); j++) {
       forward.addAll(forwards.get(j));
     }
     List<Stmt> reverse = new ArrayList<>();
+    if (deferred != null) {
+      // what follows the loop, reversed in place, then the loop's sums scaled by the adjoint it gave
+      reverse.addAll(hoisted);
+      reverse.addAll(deferred.scale());
+    }
     // the separate reverse loop would leave the counter at its start
     reverse.add(new Stmt.Assign(counter, counted.start(), origin));
     for (int j = k - 1; j >= 0; j--) {
@@ -480,7 +516,7 @@ public final class FusedLoops {
   }
 
   /** Every statement of {@code statements}, nested ones included, in order. */
-  private static void walk(List<Stmt> statements, java.util.function.Consumer<Stmt> visitor) {
+  static void walk(List<Stmt> statements, java.util.function.Consumer<Stmt> visitor) {
     for (Stmt s : statements) {
       visitor.accept(s);
       if (s instanceof Stmt.Block b) {
@@ -497,7 +533,7 @@ public final class FusedLoops {
   }
 
   /** The expressions {@code s} itself evaluates (not those of nested statements). */
-  private static List<Expr> expressions(Stmt s) {
+  static List<Expr> expressions(Stmt s) {
     List<Expr> out = new ArrayList<>();
     if (s instanceof Stmt.Assign a) {
       out.add(a.target() instanceof Expr.Index i ? i.index() : a.target() instanceof Expr.Var ? null : a.target());

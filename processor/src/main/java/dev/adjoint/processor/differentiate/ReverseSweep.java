@@ -149,7 +149,7 @@ public final class ReverseSweep {
     List<List<Stmt>> reverses = new ArrayList<>();
     Parts parts = sweep.block(body.body(), forwards, reverses);
     FusedLoops.Fused fused = method.returnType() == Type.DOUBLE
-        ? FusedLoops.plan(body.body().statements(), forwards, reverses, sweep.fusion) : null;
+        ? FusedLoops.plan(body.body().statements(), forwards, reverses, sweep.fusion, method) : null;
 
     List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
     for (MethodIr.Parameter p : method.parameters()) {

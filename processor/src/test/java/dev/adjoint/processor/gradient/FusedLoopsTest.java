@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code differentiate.FusedLoops}: {@code mVjp} and {@code mValueAndGradient} run the reverse of each iteration
- * of a loop of independent per-element terms right after its forward. Gradient-checked against central
- * differences; near misses (an iteration reading an earlier one's value, the sum used nonlinearly after the loop,
- * an array written in the loop, an accumulator read in the loop) keep the separate sweeps and are checked too.
+ * of a loop of independent per-element terms right after its forward; a sum used nonlinearly after the loop is
+ * fused for a unit adjoint and scaled after ({@code DeferredSeeds}). Gradient-checked against central differences;
+ * near misses (an iteration reading an earlier one's value, an array written in the loop, an accumulator read in
+ * the loop, a loop not over a whole parameter array when the sum's adjoint comes after it, what follows the loop
+ * throwing first) keep the separate sweeps and are checked too.
  */
 class FusedLoopsTest {
   private static final String FUSED = "each iteration's reverse right after it";
@@ -209,11 +211,15 @@ class FusedLoopsTest {
         }
         """));
     String generated = c.generatedSource("demo.FGrad");
+    assertFalse(member(generated, "rowsVjp").contains(FUSED));
     // a local array in the loop (its adjoint is reset by a runtime call): not fused
     GradCheck.of(c, "demo.F", "rows").atRandomPoints(3, r -> new Object[] {GradCheck.matrix(r, 3, 2, -1, 1)});
-    for (String m : new String[] {"previous", "nonlinearAfter", "arrayWritten", "readInLoop", "product",
-        "localReadAfter"}) {
-      assertFalse(generated.contains(FUSED), m + ":\n" + member(generated, m + "Vjp"));
+    // the sum used nonlinearly after the loop: fused for a unit adjoint, scaled after (DeferredSeeds)
+    assertTrue(member(generated, "nonlinearAfterVjp").contains("_scale$x"), member(generated, "nonlinearAfterVjp"));
+    GradCheck.of(c, "demo.F", "nonlinearAfter").atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1)});
+    for (String m : new String[] {"previous", "arrayWritten", "readInLoop", "product", "localReadAfter"}) {
+      assertFalse(member(generated, m + "Vjp").contains(FUSED), m + ":\n" + member(generated, m + "Vjp"));
+      assertFalse(member(generated, m + "ValueAndGradient").contains(FUSED), m);
       GradCheck.of(c, "demo.F", m).atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1)});
     }
   }
@@ -317,5 +323,96 @@ class FusedLoopsTest {
         assertTrue(e.getCause() instanceof ArrayIndexOutOfBoundsException, m + ": " + e.getCause());
       }
     }
+  }
+
+  @Test
+  void aSumUsedNonlinearlyAfterTheLoopRunsForAUnitAdjointAndIsScaledAfter() throws Exception {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap("""
+        @Differentiable static double lse(double[] x) {
+          double a = x[0];
+          for (int i = 1; i < x.length; i++) {
+            a = Math.max(a, x[i]);
+          }
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += Math.exp(x[i] - a);
+          }
+          return Math.log(s) + a;
+        }
+        @Differentiable static double norm(double[] x, double c) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            double e = x[i] * c;
+            if (e > 0) {
+              s += e * e;
+            } else {
+              s -= e * c;
+            }
+          }
+          return Math.sqrt(s + 1) * c;
+        }
+        @Differentiable static double bound(double[] x, int n) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += x[i] * x[i];
+          }
+          return Math.log(s + 1);
+        }
+        @Differentiable static double fromOne(double[] x) {
+          double s = 0;
+          for (int i = 1; i < x.length; i++) {
+            s += x[i] * x[i];
+          }
+          return Math.log(s + 1);
+        }
+        @Differentiable static double mirrored(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[x.length - 1 - i];
+          }
+          return Math.log(s + 2);
+        }
+        @Differentiable static double elementAfter(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+          }
+          return Math.log(s + 1) * x[0];
+        }
+        @Differentiable static double twoSums(double[] x) {
+          double s = 0;
+          double t = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+            t += Math.cos(x[i]);
+          }
+          return Math.log(s + 1) * t;
+        }
+        """));
+    String generated = c.generatedSource("demo.FGrad");
+    for (String m : new String[] {"lseVjp", "lseValueAndGradient", "normVjp", "normValueAndGradient"}) {
+      assertTrue(member(generated, m).contains(FUSED) && member(generated, m).contains("_scale$x"),
+          member(generated, m));
+    }
+    for (String m : new String[] {"bound", "fromOne", "mirrored", "elementAfter", "twoSums"}) {
+      assertFalse(member(generated, m + "Vjp").contains(FUSED), member(generated, m + "Vjp"));
+      assertFalse(member(generated, m + "ValueAndGradient").contains(FUSED), m);
+    }
+    GradCheck lse = GradCheck.of(c, "demo.F", "lse");
+    for (int n : new int[] {1, 2, 5}) {
+      lse.atRandomPoints(2, r -> new Object[] {vector(r, n, -2, 2)});
+    }
+    GradCheck norm = GradCheck.of(c, "demo.F", "norm");
+    for (int n : new int[] {0, 1, 4}) {
+      norm.atRandomPoints(3, r -> new Object[] {vector(r, n, -1, 1), uniform(r, 0.2, 1.5)});
+    }
+    GradCheck.of(c, "demo.F", "bound").atRandomPoints(2, r -> new Object[] {vector(r, 4, -1, 1), 3});
+    for (String m : new String[] {"fromOne", "mirrored", "elementAfter", "twoSums"}) {
+      GradCheck.of(c, "demo.F", m).atRandomPoints(2, r -> new Object[] {vector(r, 4, -1, 1)});
+    }
+    Random r = new Random(5);
+    valueAndGradient(c, "lse", (Object) vector(r, 6, -2, 2));
+    valueAndGradient(c, "norm", vector(r, 5, -1, 1), 0.8);
+    valueAndGradient(c, "norm", new double[0], 0.8);
   }
 }
