@@ -3,6 +3,7 @@
 
     report.py JMH.json PYTORCH.json COMPILE.json MACHINE.txt > latest.md
     report.py JMH.json - - MACHINE.txt [modes] > gradbench.md (or modes.md: only issue 13's table)
+    report.py JMH.json PYTORCH.json - MACHINE.txt tensors > tensors.md (only issue 11's tensor table)
 
 Times are the median of JMH's measurement iterations (each an average over many calls) and the median of
 PyTorch's timing repeats. Standard library only.
@@ -33,6 +34,7 @@ GRADBENCH = [  # (JMH class prefix, label, published ratios Tapenade / Enzyme / 
     ("GbKmeans", "kmeans k=100 n=1000 d=8 (gradient of the cost)", "–"),
 ]
 TENSORS = [
+    ("Pointwise", "element-wise chain over 10^6, sum(sigmoid(tanh(x)*y + z))"),
     ("LogisticRegression", "logistic regression 10,000x100"),
     ("Mlp", "MLP 64x784-128-10, tanh + CE"),
     ("Matmul", "256x256 matmul gradient"),
@@ -258,6 +260,48 @@ def modes_table(jmh, w):
         w("")
 
 
+def tensor_table(jmh, pt, w):
+    """Issue 11's tensor workloads against PyTorch eager; returns (label, Java grad, PyTorch grad) per column."""
+    w("## Tensor workloads (eager autograd, single-threaded)")
+    w("")
+    w("*Tensor* is the runtime's eager `dev.adjoint.Tensor` autograd running the method as written; "
+      "*generated* is the same method compiled by the processor (`TensorFunctions`), i.e. one graph node "
+      "whose pullback is the generated reverse pass, called the PyTorch way (`loss.backward()` into the "
+      "leaves); *hand* is plain loops over `double[]`.")
+    w("")
+    w("| workload | Tensor fwd | Tensor grad | grad/fwd | generated grad | hand grad | PyTorch fwd "
+      "| PyTorch grad | PyTorch grad/fwd | Tensor grad ÷ PyTorch | generated ÷ PyTorch | hand ÷ PyTorch "
+      "| alloc Tensor grad | alloc generated |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    tensor_checks = []
+    for cls, label in TENSORS:
+        fwd = get(jmh, cls, None, "forward")
+        grad = get(jmh, cls, None, "tensorGrad")
+        gen = get(jmh, cls, None, "generatedGrad")
+        hand = get(jmh, cls, None, "hand")
+        p = pt.get(cls, {})
+        pg = p.get("grad_ns")
+        w(f"| {label} | {fmt_time(fwd)} | {fmt_time(grad)} | {fmt_ratio(grad, fwd)} | {fmt_time(gen)} "
+          f"| {fmt_time(hand)} | {fmt_time(p.get('forward_ns'))} | {fmt_time(pg)} "
+          f"| {fmt_ratio(pg, p.get('forward_ns'))} | {fmt_ratio(grad, pg)} | {fmt_ratio(gen, pg)} "
+          f"| {fmt_ratio(hand, pg)} | {fmt_bytes(get(jmh, cls, None, 'tensorGrad', 'alloc'))} "
+          f"| {fmt_bytes(get(jmh, cls, None, 'generatedGrad', 'alloc'))} |")
+        tensor_checks.append((label + " (Tensor)", grad, pg))
+        tensor_checks.append((label + " (generated)", gen, pg))
+    w("")
+    w("The ÷ PyTorch columns are Java time ÷ PyTorch time here (below 1: Java is faster); n/a "
+      "where the workload has no such variant or peer.")
+    w("")
+    return tensor_checks
+
+
+def tensor_targets(tensor_checks, w):
+    """Issue 11's target line: at least PyTorch's speed on every tensor gradient measured."""
+    t_miss = [(l, g / p) for l, g, p in tensor_checks if g and p and g > p]
+    w("- Tensor workloads at least as fast as PyTorch eager → " + ("met" if not t_miss else "missed")
+      + (": slower on " + ", ".join(f"{l} ({r:.2f}× PyTorch's time)" for l, r in t_miss) if t_miss else "") + ".")
+
+
 def load_optional(path):
     """A peer's JSON, or None when that peer was not run (run.sh with GRADBENCH_ONLY=1 passes '-')."""
     if path == "-":
@@ -274,6 +318,22 @@ def main():
     w = out.append
 
     modes_only = len(sys.argv) > 5 and sys.argv[5] == "modes"
+    if len(sys.argv) > 5 and sys.argv[5] == "tensors":
+        pt = torch["results"]
+        w("# Adjoint benchmarks: tensor workloads")
+        w("")
+        w(machine)
+        w(f"- PyTorch {torch['meta']['torch']} (Debian python3-torch), Python {torch['meta']['python']}, "
+          f"float64, CPU, torch.set_num_threads({torch['meta']['threads']}), "
+          f"BLAS: {torch['meta'].get('blas', 'not recorded')}")
+        w("")
+        checks = tensor_table(jmh, pt, w)
+        blas_table(jmh, pt, w)
+        w("## Targets")
+        w("")
+        tensor_targets(checks, w)
+        print("\n".join(out))
+        return
     w("# Adjoint benchmarks: latest run" if torch is not None
       else "# Adjoint benchmarks: modes and nested gradients" if modes_only else "# Adjoint benchmarks: GradBench evals")
     w("")
@@ -333,35 +393,7 @@ def main():
       "i.e. hours per call here. The normals of the Monte Carlo call and the data of the tensor workloads are "
       "`@NoGrad` parameters, as a user would mark them.")
     w("")
-    w("## Tensor workloads (eager autograd, single-threaded)")
-    w("")
-    w("*Tensor* is the runtime's eager `dev.adjoint.Tensor` autograd running the method as written; "
-      "*generated* is the same method compiled by the processor (`TensorFunctions`), i.e. one graph node "
-      "whose pullback is the generated reverse pass, called the PyTorch way (`loss.backward()` into the "
-      "leaves); *hand* is plain loops over `double[]`.")
-    w("")
-    w("| workload | Tensor fwd | Tensor grad | grad/fwd | generated grad | hand grad | PyTorch fwd "
-      "| PyTorch grad | PyTorch grad/fwd | Tensor grad ÷ PyTorch | generated ÷ PyTorch | hand ÷ PyTorch "
-      "| alloc Tensor grad | alloc generated |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    tensor_checks = []
-    for cls, label in TENSORS:
-        fwd = get(jmh, cls, None, "forward")
-        grad = get(jmh, cls, None, "tensorGrad")
-        gen = get(jmh, cls, None, "generatedGrad")
-        hand = get(jmh, cls, None, "hand")
-        p = pt.get(cls, {})
-        pg = p.get("grad_ns")
-        w(f"| {label} | {fmt_time(fwd)} | {fmt_time(grad)} | {fmt_ratio(grad, fwd)} | {fmt_time(gen)} "
-          f"| {fmt_time(hand)} | {fmt_time(p.get('forward_ns'))} | {fmt_time(pg)} "
-          f"| {fmt_ratio(pg, p.get('forward_ns'))} | {fmt_ratio(grad, pg)} | {fmt_ratio(gen, pg)} "
-          f"| {fmt_ratio(hand, pg)} | {fmt_bytes(get(jmh, cls, None, 'tensorGrad', 'alloc'))} "
-          f"| {fmt_bytes(get(jmh, cls, None, 'generatedGrad', 'alloc'))} |")
-        tensor_checks.append((label + " (Tensor)", grad, pg))
-        tensor_checks.append((label + " (generated)", gen, pg))
-    w("")
-    w("The ÷ PyTorch columns are Java time ÷ PyTorch time here (below 1: Java is faster).")
-    w("")
+    tensor_checks = tensor_table(jmh, pt, w)
     blas_table(jmh, pt, w)
     gradbench_table(jmh, w)
     modes_table(jmh, w)

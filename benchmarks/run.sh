@@ -12,6 +12,10 @@
 #   MODES_ONLY=1 JMH_OPTS='-f 1 -wi 3 -i 5' benchmarks/run.sh
 #       only issue 13's benchmarks (JvpBench, HvpBench, kmeans dir, saddle, particle), no PyTorch and no javac
 #       timing: writes benchmarks/results/modes.md and the README's modes section
+#   TENSORS_ONLY=1 benchmarks/run.sh
+#       only issue 11's tensor workloads (Pointwise, Matmul, Mlp, LogisticRegression and the *BlasBench variants)
+#       and their PyTorch peers, no javac timing: writes benchmarks/results/tensors.md and the README's tensor
+#       section
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -36,11 +40,16 @@ if [[ -n ${MODES_ONLY:-} ]]; then
   JMH_FILTER=${JMH_FILTER:-'\.(GbKmeans|GbSaddle|GbParticle|Jvp|Hvp)Bench\.'}
 elif [[ -n ${GRADBENCH_ONLY:-} ]]; then
   JMH_FILTER=${JMH_FILTER:-'\.Gb[A-Za-z]+Bench\.'}
-elif ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
-  log "installing python3-torch and libopenblas0-serial (apt-get)"
-  "${sudo_cmd[@]}" apt-get update
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y python3-torch libopenblas0-serial
-  python=/usr/bin/python3
+else
+  if [[ -n ${TENSORS_ONLY:-} ]]; then
+    JMH_FILTER=${JMH_FILTER:-'\.(Pointwise|Matmul|MatmulBlas|Mlp|MlpBlas|LogisticRegression)Bench\.'}
+  fi
+  if ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
+    log "installing python3-torch and libopenblas0-serial (apt-get)"
+    "${sudo_cmd[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y python3-torch libopenblas0-serial
+    python=/usr/bin/python3
+  fi
 fi
 
 if [[ -n ${QUICK:-} ]]; then
@@ -69,10 +78,15 @@ torch_json=- compile_json=-
 if [[ -z ${GRADBENCH_ONLY:-} && -z ${MODES_ONLY:-} ]]; then
   log "PyTorch eager ($python)"
   torch_json=$raw/pytorch.json compile_json=$raw/compile.json
+  if [[ -n ${TENSORS_ONLY:-} ]]; then
+    torch_opts+=(--only=Pointwise,Matmul,Mlp,LogisticRegression)
+  fi
   "$python" "$here/pytorch_bench.py" "$torch_json" "${torch_opts[@]}"
 
-  log "compile-time cost of the processor"
-  "$here/compile_cost.sh" "$compile_json" >&2
+  if [[ -z ${TENSORS_ONLY:-} ]]; then
+    log "compile-time cost of the processor"
+    "$here/compile_cost.sh" "$compile_json" >&2
+  fi
 fi
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -105,6 +119,26 @@ new = re.sub(r"(<!-- modes:start -->\n).*?(\n<!-- modes:end -->)", lambda m: m.g
 open(readme, "w", encoding="utf-8").write(new)
 PY
     log "updated $here/README.md (modes section)"
+  fi
+  exit 0
+fi
+
+if [[ -n ${TENSORS_ONLY:-} ]]; then
+  "$python" "$here/report.py" "$raw/jmh.json" "$torch_json" - "$raw/machine.md" tensors > "$results/tensors.md"
+  log "wrote $results/tensors.md"
+  if [[ -z ${QUICK:-} ]]; then
+    # README carries the latest tensor-only run between its tensors markers.
+    "$python" - "$here/README.md" "$results/tensors.md" <<'PY'
+import re, sys
+readme, latest = sys.argv[1], sys.argv[2]
+text = open(readme, encoding="utf-8").read()
+body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
+body = re.sub(r"^## ", "#### ", body, flags=re.M)
+new = re.sub(r"(<!-- tensors:start -->\n).*?(\n<!-- tensors:end -->)", lambda m: m.group(1) + body + m.group(2),
+             text, flags=re.S)
+open(readme, "w", encoding="utf-8").write(new)
+PY
+    log "updated $here/README.md (tensor section)"
   fi
   exit 0
 fi

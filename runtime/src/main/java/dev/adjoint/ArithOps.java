@@ -40,9 +40,33 @@ final class ArithOps {
   static Tensor mul(Tensor a, Tensor b) {
     int[] as = a.shapeRef();
     int[] bs = b.shapeRef();
-    return rec(arith(a, b, PointwiseKernels.MUL), "MulBackward", new Tensor[] {a, b}, (g, n) -> new Tensor[] {
-        n.needs(0) ? g.mul(n.saved(1)).sumTo(as) : null,
-        n.needs(1) ? g.mul(n.saved(0)).sumTo(bs) : null}, a, b);
+    return rec(arith(a, b, PointwiseKernels.MUL), "MulBackward", new Tensor[] {a, b}, (g, n) -> {
+      Tensor x = n.saved(0);
+      Tensor y = n.saved(1);
+      if (n.needs(0) && n.needs(1) && fusable(g, x, y)) {
+        // both adjoints in one pass over g (bitwise g.mul(y) and g.mul(x)); each a fresh array
+        double[] gv = isBroadcastValue(g) ? new double[] {g.storage[g.offset]} : g.values();
+        double[] ga = new double[x.numel()];
+        double[] gb = new double[ga.length];
+        PointwiseKernels.mulBackward(gv, x.values(), y.values(), ga, gb);
+        return new Tensor[] {Tensor.wrap(ga, as), Tensor.wrap(gb, bs)};
+      }
+      return new Tensor[] {
+          n.needs(0) ? g.mul(y).sumTo(as) : null,
+          n.needs(1) ? g.mul(x).sumTo(bs) : null};
+    }, a, b);
+  }
+
+  /**
+   * Whether a product's two adjoints can come from one loop: no graph recorded for them (no {@code createGraph},
+   * or none of the three requires grad) and no broadcasting (both operands of the gradient's shape).
+   */
+  private static boolean fusable(Tensor g, Tensor x, Tensor y) {
+    if (GradMode.isEnabled() && (g.isRequiresGrad() || x.isRequiresGrad() || y.isRequiresGrad())) {
+      return false;
+    }
+    int[] s = g.shapeRef();
+    return java.util.Arrays.equals(x.shapeRef(), s) && java.util.Arrays.equals(y.shapeRef(), s);
   }
 
   static Tensor mul(Tensor a, double c) {

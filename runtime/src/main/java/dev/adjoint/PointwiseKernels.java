@@ -176,7 +176,10 @@ final class PointwiseKernels {
     return r;
   }
 
-  /** Operation codes of {@link #unary}: one loop each, the same {@code Math} function as the named method. */
+  /**
+   * Operation codes of {@link #unary}: one loop each, the same {@code Math} function as the named method, except
+   * {@code exp}, {@code tanh} and {@code sigmoid}, which are {@link VectorExp}'s vectorized forms.
+   */
   static final int EXP = 0;
   static final int LOG = 1;
   static final int SQRT = 2;
@@ -199,11 +202,11 @@ final class PointwiseKernels {
     double[] r = new double[x.length];
     int n = r.length;
     switch (op) {
-      case EXP: for (int i = 0; i < n; i++) { r[i] = Math.exp(x[i]); } break;
+      case EXP: VectorExp.exp(x, r); break;
       case LOG: for (int i = 0; i < n; i++) { r[i] = Math.log(x[i]); } break;
       case SQRT: for (int i = 0; i < n; i++) { r[i] = Math.sqrt(x[i]); } break;
-      case TANH: tanh(x, r); break;
-      case SIGMOID: for (int i = 0; i < n; i++) { r[i] = sigmoid(x[i]); } break;
+      case TANH: VectorExp.tanh(x, r); break;
+      case SIGMOID: VectorExp.sigmoid(x, r); break;
       case RELU: for (int i = 0; i < n; i++) { r[i] = x[i] > 0 ? x[i] : 0.0; } break;
       case ABS: for (int i = 0; i < n; i++) { r[i] = Math.abs(x[i]); } break;
       case SIN: for (int i = 0; i < n; i++) { r[i] = Math.sin(x[i]); } break;
@@ -214,91 +217,6 @@ final class PointwiseKernels {
       default: throw new IllegalArgumentException("unknown unary operation " + op);
     }
     return r;
-  }
-
-  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
-
-  /**
-   * The logistic function, without overflow for large {@code |v|}: {@code 1/(1+e)} for {@code v >= 0} and
-   * {@code e/(1+e)} below, with {@code e = exp(-|v|)}. One {@code exp} per element and no branch on the sign:
-   * the numerator is chosen by the sign bit of {@code v} with integer masks (a conditional expression on
-   * doubles compiles to a jump, which random signs mispredict half the time). Bitwise the two-branch form: the
-   * sign bit and {@code v >= 0} disagree only at {@code -0.0} and NaN, where both numerators give the same
-   * result ({@code e = 1}; NaN).
-   */
-  static double sigmoid(double v) {
-    double e = Math.exp(-Math.abs(v));
-    long negative = Double.doubleToRawLongBits(v) >> 63; // all ones when the sign bit is set
-    double numerator = Double.longBitsToDouble((ONE_BITS & ~negative) | (Double.doubleToRawLongBits(e) & negative));
-    return numerator / (1 + e);
-  }
-
-  private static final double TANH_P0 = -9.64399179425052238628E-1;
-  private static final double TANH_P1 = -9.92877231001918586564E1;
-  private static final double TANH_P2 = -1.61468768441708447952E3;
-  private static final double TANH_Q0 = 1.12811678491632931402E2;
-  private static final double TANH_Q1 = 2.23548839060100448583E3;
-  private static final double TANH_Q2 = 4.84406305325125486048E3;
-
-  /**
-   * The hyperbolic tangent as Cephes' {@code tanh} computes it: {@code x + x³·P(x²)/Q(x²)} for {@code |x| <
-   * 0.625}, {@code ±(1 − 2/(e^{2|x|} + 1))} above (through the JIT's {@code Math.exp} intrinsic), {@code ±1}
-   * beyond 22. Within 2 ulp of {@code Math.tanh} (checked over 10^6 normal samples in PointwiseKernelsTest)
-   * and about 2.5× faster: {@code Math.tanh} is fdlibm's, without an intrinsic.
-   */
-  static double tanh(double x) {
-    double a = Math.abs(x);
-    if (a < 0.625) {
-      if (a < 1e-9) {
-        return x; // tanh x = x − x³/3 + ...: x to the last bit, and −0.0 kept
-      }
-      double z = x * x;
-      return x + x * z * (((TANH_P0 * z + TANH_P1) * z + TANH_P2) / (((z + TANH_Q0) * z + TANH_Q1) * z + TANH_Q2));
-    }
-    if (!(a <= 22)) {
-      return a > 22 ? Math.copySign(1.0, x) : x; // NaN stays NaN
-    }
-    return Math.copySign(1 - 2 / (Math.exp(2 * a) + 1), x);
-  }
-
-  /** Elements per block of {@link #tanh(double[], double[])}: its index list stays in the L1 cache. */
-  private static final int TANH_BLOCK = 2048;
-
-  /**
-   * {@link #tanh(double)} over an array, bitwise the same, without a data-dependent branch per element (the
-   * scalar function's branch on {@code |x| < 0.625} is mispredicted about half the time on inputs of both sizes,
-   * such as normal samples). Block by block, a first pass computes the rational form for every element (plain
-   * arithmetic, which the JIT vectorizes); a second lists, by integer arithmetic on sign bits rather than a
-   * branch, the elements for which the scalar function would not use it ({@code |x| >= 0.625}, below {@code
-   * 1e-9}, NaN); a third computes only those again, the scalar function's other way.
-   */
-  static void tanh(double[] x, double[] r) {
-    int[] listed = new int[Math.min(TANH_BLOCK, x.length)];
-    for (int from = 0; from < x.length; from += TANH_BLOCK) {
-      int to = Math.min(x.length, from + TANH_BLOCK);
-      for (int i = from; i < to; i++) {
-        double v = x[i];
-        double z = v * v;
-        r[i] = v + v * z * (((TANH_P0 * z + TANH_P1) * z + TANH_P2) / (((z + TANH_Q0) * z + TANH_Q1) * z + TANH_Q2));
-      }
-      int count = 0;
-      for (int i = from; i < to; i++) {
-        double a = Math.abs(x[i]);
-        // 1 when a < 0.625, resp. a < 1e-9 (the sign bit of the difference); a NaN is listed either way
-        long belowHalf = Double.doubleToRawLongBits(a - 0.625) >>> 63;
-        long tiny = Double.doubleToRawLongBits(a - 1e-9) >>> 63;
-        listed[count] = i;
-        count += (int) (1 - belowHalf + tiny);
-      }
-      for (int c = 0; c < count; c++) {
-        int i = listed[c];
-        double v = x[i];
-        double a = Math.abs(v);
-        // tanh(double)'s other cases: x itself below 1e-9; 1 − 2/(e^{2|x|} + 1) rounds to ±1 beyond 22 and is
-        // NaN for NaN, so it serves above 0.625 without the scalar function's branch on 22
-        r[i] = a < 1e-9 ? v : Math.copySign(1 - 2 / (Math.exp(2 * a) + 1), v);
-      }
-    }
   }
 
   /** {@code g·(1 − y²)}, tanh's adjoint from its output {@code y}: bitwise {@code g.mul(y.mul(y).neg().add(1))}. */
@@ -331,6 +249,26 @@ final class PointwiseKernels {
       r[i] = g[i] * (y[i] * (1 - y[i]));
     }
     return r;
+  }
+
+  /**
+   * The adjoints of {@code a·b} in one pass: {@code ga = g·b}, {@code gb = g·a} (equal lengths; {@code g} of that
+   * length or one value), bitwise the two products computed apart.
+   */
+  static void mulBackward(double[] g, double[] a, double[] b, double[] ga, double[] gb) {
+    if (g.length == 1 && a.length != 1) {
+      double c = g[0];
+      for (int i = 0; i < a.length; i++) {
+        ga[i] = c * b[i];
+        gb[i] = c * a[i];
+      }
+      return;
+    }
+    for (int i = 0; i < a.length; i++) {
+      double gi = g[i];
+      ga[i] = gi * b[i];
+      gb[i] = gi * a[i];
+    }
   }
 
   /** {@code x^p} element-wise ({@code Math.pow}), into a fresh array. */

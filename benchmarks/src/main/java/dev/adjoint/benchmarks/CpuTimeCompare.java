@@ -38,7 +38,7 @@ public final class CpuTimeCompare {
     PointwiseBench pw = new PointwiseBench();
     pw.setup();
     rows.add(new Row("Pointwise forward", pw::forward));
-    rows.add(new Row("Pointwise grad", pw::grad));
+    rows.add(new Row("Pointwise grad", pw::tensorGrad));
     MlpBench mlp = new MlpBench();
     mlp.setup();
     rows.add(new Row("Mlp forward", mlp::forward));
