@@ -15,8 +15,8 @@ import java.util.Map;
  * Math.exp(x[i] - a);}) are the values that statement has just computed: they are bound once, before the
  * statement, and the statement reads them ({@code s = s + _v$4;}), so that {@code exp} runs once per element as in
  * a hand-written gradient. Only when exact: the statement assigns a variable the bound values do not read, they
- * read no adjoint and no tape, and what remains of the statement cannot throw, so evaluating the bound values
- * first throws nothing the statement would not have thrown first.
+ * read no adjoint and no tape, what remains of the statement cannot throw and at most one bound value can, so
+ * evaluating the bound values first throws exactly what the statement would have thrown.
  */
 final class SharedValues {
   private SharedValues() {}
@@ -54,7 +54,10 @@ final class SharedValues {
       return;
     }
     Expr value = replace(last.value(), bound);
-    if (value.equals(last.value()) || !cannotThrow(value)) {
+    // at most one bound value may throw by itself: then the statement, whose remaining operations cannot throw,
+    // throws exactly when and what that value throws
+    long throwing = declares.stream().filter(d -> !cannotThrow(((Stmt.Declare) d).init())).count();
+    if (value.equals(last.value()) || !cannotThrow(value) || throwing > 1) {
       return;
     }
     reverse.removeAll(declares);

@@ -394,6 +394,10 @@ class FusedLoopsTest {
       assertTrue(member(generated, m).contains(FUSED) && member(generated, m).contains("_scale$x"),
           member(generated, m));
     }
+    // one exp per element: the fused iteration's forward reads the value its reverse binds (SharedValues)
+    String lseVjp = member(generated, "lseVjp");
+    assertEquals(1, lseVjp.lines().filter(l -> !l.trim().startsWith("//") && l.contains("Math.exp(")).count(),
+        lseVjp);
     for (String m : new String[] {"bound", "fromOne", "mirrored", "elementAfter", "twoSums"}) {
       assertFalse(member(generated, m + "Vjp").contains(FUSED), member(generated, m + "Vjp"));
       assertFalse(member(generated, m + "ValueAndGradient").contains(FUSED), m);
