@@ -103,6 +103,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   private void processRound(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    importedNames = null;
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (TypeElement annotation : annotations) {
       if (annotation.getQualifiedName().contentEquals(CustomDerivatives.DERIVATIVE_OF)) {
@@ -168,6 +169,17 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
+  /** The class names of the packages generated code imports, listed once per round ({@link GeneratedNames}). */
+  private Set<String> importedNames;
+
+  /** The generated names of {@code m}, with the imported packages' class names listed once per round. */
+  private GeneratedNames generatedNames(MethodIr m) {
+    if (importedNames == null) {
+      importedNames = GeneratedNames.importedNames(processingEnv.getElementUtils());
+    }
+    return GeneratedNames.of(m, importedNames);
+  }
+
   /** The keys ({@link Summaries#key}) of this round's methods that callers recompute ({@link Recomputable}). */
   private Set<String> recomputed = Set.of();
 
@@ -180,8 +192,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       try {
         // A candidate calls no differentiated method, so how its callers are treated does not matter here.
-        if (Recomputable.of(ReverseSweep.differentiate(GeneratedNames.of(m, processingEnv.getElementUtils())
-            .rename(m)))) {
+        if (Recomputable.of(ReverseSweep.differentiate(generatedNames(m).rename(m)))) {
           out.add(Summaries.key(m.ownerCanonicalName(), m.name()));
         }
       } catch (Throwable e) {
@@ -470,7 +481,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   AdjointProgram reverseProgram(MethodIr ir) {
     dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
-    MethodIr renamed = GeneratedNames.of(ir, processingEnv.getElementUtils()).rename(ir);
+    MethodIr renamed = generatedNames(ir).rename(ir);
     AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
     if (MethodSize.estimate(program) > MethodSize.LIMIT) {
       // Checkpointing copies loop bodies into the reverse sweep: without it the method may still fit.

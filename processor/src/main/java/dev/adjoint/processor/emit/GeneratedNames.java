@@ -63,14 +63,23 @@ public final class GeneratedNames {
    * packages as {@code elements} lists them (null: only the built-in list).
    */
   public static GeneratedNames of(MethodIr method, Elements elements) {
-    Set<String> reached = new HashSet<>(ALWAYS);
+    return of(method, importedNames(elements));
+  }
+
+  /**
+   * The simple names of the classes of the imported packages as {@code elements} lists them (empty for
+   * null: only the built-in list); computed once per round for {@link #of(MethodIr, Set)}, as listing
+   * {@code java.lang} is most of the cost of naming one method.
+   */
+  public static Set<String> importedNames(Elements elements) {
+    Set<String> names = new HashSet<>();
     if (elements != null) {
       for (String p : IMPORTED_PACKAGES) {
         try {
           PackageElement pkg = elements.getPackageElement(p);
           if (pkg != null) {
             for (Element e : pkg.getEnclosedElements()) {
-              reached.add(e.getSimpleName().toString());
+              names.add(e.getSimpleName().toString());
             }
           }
         } catch (RuntimeException ignored) {
@@ -78,6 +87,13 @@ public final class GeneratedNames {
         }
       }
     }
+    return names;
+  }
+
+  /** As {@link #of(MethodIr, Elements)}, with the imported packages' class names as listed already. */
+  public static GeneratedNames of(MethodIr method, Set<String> importedNames) {
+    Set<String> reached = new HashSet<>(ALWAYS);
+    reached.addAll(importedNames);
     reached.add(root(method.ownerCanonicalName()));
     if (!method.packageName().isEmpty()) {
       reached.add(root(method.packageName()));

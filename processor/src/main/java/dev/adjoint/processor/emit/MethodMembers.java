@@ -140,6 +140,7 @@ final class MethodMembers {
         .build());
     if (helper) {
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+      addSharedSweep(companion);
       companion.addType(gradients.record());
       companion.addType(tapes.tape());
       return;
@@ -182,6 +183,7 @@ final class MethodMembers {
           .build());
     }
     companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
+    addSharedSweep(companion);
     if (recordResult()) {
       companion.addMethod(RecordResultMembers.vjp(method, shape, gradientClass, visibility()));
     }
@@ -204,6 +206,13 @@ final class MethodMembers {
 
     companion.addType(gradients.record());
     companion.addType(tapes.tape());
+  }
+
+  /** {@code m$sweep}, the reverse sweep {@code mVjp} and the tape's {@code reverse$} share, where they do. */
+  private void addSharedSweep(TypeSpec.Builder companion) {
+    if (tapes.sharesSweep()) {
+      companion.addMethod(tapes.sharedSweep());
+    }
   }
 
   /** {@code mVjp} through a tape, for tensor methods (whose sweeps run under {@code noGrad}). */
@@ -278,7 +287,12 @@ final class MethodMembers {
     for (TapeKind t : program.tapes()) {
       code.addStatement("$L.rewind()", t.variable);
     }
-    tapes.reverseSweep(code, false);
-    code.addStatement("return $L", gradients.newGradient());
+    if (tapes.sharesSweep()) {
+      code.add("// the reverse sweep from this forward sweep's end state (shared with the tape's reverse$$)\n");
+      code.addStatement("return $L", tapes.sharedSweepCall(tapes.noTargets()));
+    } else {
+      tapes.reverseSweep(code, false);
+      code.addStatement("return $L", gradients.newGradient());
+    }
   }
 }

@@ -413,6 +413,95 @@ final class TapeMembers {
     return m.addCode(sweepBody()).build();
   }
 
+  /**
+   * The name of the companion's static reverse sweep that the tape's {@code reverse$} and {@code mVjp}
+   * share: {@code m$sweep}, a companion member rather than the tape's, as a parameter of the method may be
+   * named like the tape class and hide it.
+   */
+  private String sharedSweepName() {
+    return method.name() + "$sweep";
+  }
+
+  /**
+   * Whether {@code reverse$} and {@code mVjp} run one copy of the reverse sweep, {@code m$sweep}, instead
+   * of one each: not for tensor methods (their {@code mVjp} goes through the tape), nor when the end state
+   * would not fit the JVM's 255 parameter slots (JVMS 4.3.3).
+   */
+  boolean sharesSweep() {
+    if (tensorMode) {
+      return false;
+    }
+    int slots = slots(resultType) + accumulated().size() + program.tapes().size();
+    for (Expr.Var v : stateVariables()) {
+      slots += slots(typeName(v.type()));
+    }
+    return slots <= 255;
+  }
+
+  private static int slots(TypeName type) {
+    return type.equals(TypeName.DOUBLE) || type.equals(TypeName.LONG) ? 2 : 1;
+  }
+
+  /**
+   * The call of the shared reverse sweep from the end state in the enclosing method's locals and tapes
+   * (read from their cursors down), the array parameters' adjoints accumulating into {@code targets}.
+   */
+  CodeBlock sharedSweepCall(String targets) {
+    List<String> arguments = new ArrayList<>();
+    stateVariables().forEach(v -> arguments.add(v.name()));
+    program.tapes().forEach(t -> arguments.add(t.variable));
+    arguments.add("upstream");
+    return sharedSweepArguments(arguments, targets);
+  }
+
+  /** {@code m$sweep(a, b, ...)}, wrapped where the line gets long. */
+  private CodeBlock sharedSweepArguments(List<String> arguments, String targets) {
+    CodeBlock.Builder call = CodeBlock.builder().add("$L(", sharedSweepName());
+    for (int k = 0; k < arguments.size(); k++) {
+      call.add(k == 0 ? "$L" : ",$W$L", arguments.get(k));
+    }
+    return call.add("$L)", targets).build();
+  }
+
+  /**
+   * The reverse sweep as a static method of the end state of a forward sweep, so that {@code reverse$}
+   * (from the recorded state) and {@code mVjp} (from its own forward sweep) share one copy of it.
+   */
+  MethodSpec sharedSweep() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(sharedSweepName())
+        .addJavadoc("The reverse sweep of $L for {@code $LVjp} and {@code $T.reverse$$}, from the parameters and"
+            + " locals as a forward sweep left them.\n", source, method.name(), tapeClass)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(gradientClass);
+    for (Expr.Var v : stateVariables()) {
+      m.addParameter(typeName(v.type()), v.name());
+    }
+    for (TapeKind t : program.tapes()) {
+      m.addParameter(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable);
+    }
+    m.addParameter(resultType, "upstream");
+    for (MethodIr.Parameter p : accumulated()) {
+      m.addParameter(typeName(p.type()), "into$" + p.name());
+    }
+    CodeBlock.Builder code = CodeBlock.builder();
+    reverseSweep(code, true, Map.of());
+    code.addStatement("return $L", gradientOrNull());
+    return m.addCode(code.build()).build();
+  }
+
+  /** The gradient record of the adjoints, or null when every component went into a target array. */
+  private CodeBlock gradientOrNull() {
+    List<MethodIr.Parameter> targets = accumulated();
+    if (!tensorMode && members.shape == null && !targets.isEmpty()
+        && targets.size() == method.differentiableParameters().size()) {
+      // every component went into the caller's arrays, and callers read only scalar and tensor components
+      return CodeBlock.of("$L ? null : $L", targets.stream()
+          .map(p -> "into$" + p.name() + " != null").collect(Collectors.joining(" && ")),
+          members.gradients.newGradient());
+    }
+    return members.gradients.newGradient();
+  }
+
   private CodeBlock sweepBody() {
     CodeBlock.Builder code = CodeBlock.builder();
     if (program.consumesRecording()) {
@@ -427,6 +516,31 @@ final class TapeMembers {
       code.addStatement("long $L = $L.cursor()", SharedTapes.cursor(t), t.variable);
       code.addStatement("$L.seek(this.$L)", t.variable, SharedTapes.end(t));
     }
+    if (sharesSweep()) {
+      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
+      List<String> state = new ArrayList<>();
+      stateVariables().forEach(v -> state.add("state$" + v.name()));
+      program.tapes().forEach(t -> state.add(t.variable));
+      state.add("upstream");
+      if (program.tapes().isEmpty() && !program.consumesRecording()) {
+        return CodeBlock.builder().addStatement("return $L", sharedSweepArguments(state, targets)).build();
+      }
+      code.addStatement("$T gradient$$ = $L", gradientClass, sharedSweepArguments(state, targets));
+    } else {
+      sweepFromFields(code);
+    }
+    if (program.consumesRecording()) {
+      code.addStatement("this.recorded = false");
+    }
+    for (TapeKind t : program.tapes()) {
+      code.addStatement("$L.seek($L)", t.variable, SharedTapes.cursor(t));
+    }
+    code.addStatement("return gradient$$");
+    return code.build();
+  }
+
+  /** The reverse sweep in {@code reverse$} itself, from the state fields, into {@code gradient$}. */
+  private void sweepFromFields(CodeBlock.Builder code) {
     for (Expr.Var v : stateVariables()) {
       code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
     }
@@ -438,24 +552,7 @@ final class TapeMembers {
           NodeInputGrads.flag(p), i));
     }
     reverseSweep(code, true, guards);
-    if (program.consumesRecording()) {
-      code.addStatement("this.recorded = false");
-    }
-    List<MethodIr.Parameter> targets = accumulated();
-    if (!tensorMode && members.shape == null && !targets.isEmpty()
-        && targets.size() == method.differentiableParameters().size()) {
-      // every component went into the caller's arrays, and callers read only scalar and tensor components
-      code.addStatement("$T gradient$$ = $L ? null : $L", gradientClass, targets.stream()
-          .map(p -> "into$" + p.name() + " != null").collect(Collectors.joining(" && ")),
-          members.gradients.newGradient());
-    } else {
-      code.addStatement("$T gradient$$ = $L", gradientClass, members.gradients.newGradient());
-    }
-    for (TapeKind t : program.tapes()) {
-      code.addStatement("$L.seek($L)", t.variable, SharedTapes.cursor(t));
-    }
-    code.addStatement("return gradient$$");
-    return code.build();
+    code.addStatement("$T gradient$$ = $L", gradientClass, gradientOrNull());
   }
 
   static CodeBlock zeroAdjoint(Expr.Var primal) {

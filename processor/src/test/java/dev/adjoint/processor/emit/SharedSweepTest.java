@@ -1,0 +1,85 @@
+package dev.adjoint.processor.emit;
+
+import static dev.adjoint.processor.testing.CompiledCompanion.call;
+import static dev.adjoint.processor.testing.CompiledCompanion.components;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.processor.testing.CompiledCompanion;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code mVjp} and the tape's {@code reverse$} run one copy of the reverse sweep, the companion's static
+ * {@code m$sweep}, each from its own forward sweep's end state; both give the gradient worked out by hand,
+ * a retained tape gives it twice, and a parameter named like the tape class does not hide the sweep.
+ */
+class SharedSweepTest {
+  static CompiledCompanion c;
+
+  @BeforeAll
+  static void compile() {
+    c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        public final class F {
+          // x^n by an overwritten scalar: the reverse sweep pops the tape
+          @Differentiable
+          public static double power(double x, int n) {
+            double p = 1;
+            int t = 0;
+            while (t < n) {
+              p = p * x;
+              t++;
+            }
+            return p;
+          }
+          // a parameter named like the tape class, GTape
+          @Differentiable
+          public static double g(double x, double GTape) {
+            return x * GTape * GTape;
+          }
+        }
+        """);
+  }
+
+  static Object st(String name, Object... args) {
+    return c.callStatic("demo.FGrad", name, args);
+  }
+
+  @Test
+  void vjpAndTheTapeCallTheOneReverseSweep() {
+    String generated = c.generatedSource("demo.FGrad");
+    // one reverse sweep per method in reverse mode (fHvp's sweep has its own comment)
+    Matcher sweeps = Pattern.compile("(?m)^\\s*// reverse sweep$").matcher(generated);
+    int count = 0;
+    while (sweeps.find()) {
+      count++;
+    }
+    assertEquals(2, count, generated);
+    assertTrue(generated.contains("private static PowerGradient power$sweep("), generated);
+    assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _result, _doubles,"
+        + " upstream);"), generated);
+    assertTrue(generated.contains("PowerGradient gradient$ = power$sweep(state$x, state$n,"), generated);
+    assertTrue(generated.contains("return g$sweep(x, GTape, _result, upstream);"), generated);
+  }
+
+  @Test
+  void bothPathsGiveTheGradient() {
+    // d/dx x^3 = 3 x^2 = 6.75 at 1.5, times upstream 2
+    assertEquals(13.5, (Double) components(st("powerVjp", 1.5, 3, 2.0)).get("x"), 1e-12);
+    Object tape = st("powerForward", 1.5, 3);
+    assertEquals(3.375, (Double) call(tape, "value"), 1e-12);
+    assertEquals(13.5, (Double) components(call(tape, "backward", 2.0, true)).get("x"), 1e-12);
+    assertEquals(6.75, (Double) components(call(tape, "backward")).get("x"), 1e-12);
+    // x GTape^2 at (2, 3): (GTape^2, 2 x GTape) = (9, 12)
+    Object g = st("gGradient", 2.0, 3.0);
+    assertEquals(9.0, (Double) components(g).get("x"), 1e-12);
+    assertEquals(12.0, (Double) components(g).get("GTape"), 1e-12);
+    Object gBack = call(st("gForward", 2.0, 3.0), "backward");
+    assertEquals(9.0, (Double) components(gBack).get("x"), 1e-12);
+    assertEquals(12.0, (Double) components(gBack).get("GTape"), 1e-12);
+  }
+}
