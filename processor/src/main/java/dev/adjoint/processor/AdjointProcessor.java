@@ -71,6 +71,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Map<String, MethodIr> roundMethods = Map.of();
   /** Whether those methods' companions get mHvp, as decided so far (recursion asks while deciding). */
   private final Map<String, Boolean> hvpDecided = new HashMap<>();
+  /** The tangent members {@code m$tan} of this round's methods ({@link RecursiveTangents}). */
+  private final RecursiveTangents tangents = new RecursiveTangents();
 
   @Override
   public SourceVersion getSupportedSourceVersion() {
@@ -156,6 +158,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<String, MethodIr> read = new HashMap<>(roundMethods);
     roundMethods.replaceAll((k, m) -> dev.adjoint.processor.read.ActivityPatterns.generalCalls(m, read));
     helpers.forModes(work, read);
+    tangents.newRound(roundMethods, helpers, hvpDecided, this::hasHvp,
+        m -> GeneratedNames.of(m, processingEnv.getElementUtils()).rename(m));
     for (ClassWork w : work) {
       for (HelperRead h : w.helpers.values()) {
         if (h.differentiated) {
@@ -385,13 +389,22 @@ public final class AdjointProcessor extends AbstractProcessor {
     helperPrograms.replaceAll(p -> new AdjointProgram(
         dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
         p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording(), p.fused()));
+    java.util.Set<String> plumbing = new java.util.HashSet<>(work.helpers.keySet());
+    List<AdjointProgram> withHelpers = new ArrayList<>(programs);
+    withHelpers.addAll(helperPrograms);
+    // tangent members m$tan, for second-order programs (written as helpers' members)
+    for (AdjointProgram tangent : tangents.of(ModelTypes.companionName(owner), withHelpers, work.helpers.keySet(),
+        shapes.keySet())) {
+      helperPrograms.add(tangent);
+      plumbing.add(tangent.method().name());
+    }
     programs.addAll(helperPrograms);
     try {
       MethodIr first = programs.get(0).method();
       JavaFile file = CompanionWriter.write(first.packageName(), first.companionSimpleName(),
           first.ownerCanonicalName(), programs, List.of(owner), aliases,
           GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
-          new java.util.HashSet<>(work.helpers.keySet()), this::hasHvp, shapes);
+          plumbing, this::hasHvp, shapes);
       // (Checked helpers have no program: only differentiated ones are among the programs.)
       file.writeTo(processingEnv.getFiler());
     } catch (IOException e) {
@@ -496,6 +509,9 @@ public final class AdjointProcessor extends AbstractProcessor {
    * object: whether its companion has the flat tangent member ({@link FlatTangents}).
    */
   private boolean hasHvp(Callee.DifferentiableMethod callee) {
+    if (dev.adjoint.processor.differentiate.TangentCalls.isMember(callee.member())) {
+      return tangents.hasMember(callee, processingEnv);
+    }
     if (callee.flattened()) {
       return FlatTangents.has(callee, roundMethods.values(), hvpDecided, this::hasHvp, processingEnv);
     }

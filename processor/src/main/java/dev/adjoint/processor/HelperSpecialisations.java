@@ -91,6 +91,11 @@ final class HelperSpecialisations {
     return has;
   }
 
+  /** The specialisation {@code member} of {@code companion} differentiated in this round (general calls), or null. */
+  MethodIr specialisation(String companion, String member) {
+    return forModes.get(companion + "#" + member);
+  }
+
   private static String companionOf(MethodIr m) {
     return m.packageName().isEmpty() ? m.companionSimpleName() : m.packageName() + "." + m.companionSimpleName();
   }

@@ -98,4 +98,13 @@ final class ArrayDirections {
     return new Stmt.Assign(counter, new Expr.Binary(Expr.BinaryOp.ADD, counter, Expr.Literal.ofInt(1), Type.INT),
         origin);
   }
+
+  /** The zero tangent of a row {@code {a, b, ...}} of an array initializer: {@code {0.0, 0.0, ...}}. */
+  static Expr zeroRows(Expr.ArrayInit rows) {
+    List<Expr> zeros = new java.util.ArrayList<>();
+    for (int k = 0; k < rows.elements().size(); k++) {
+      zeros.add(DerivativeRules.literal("0.0"));
+    }
+    return new Expr.ArrayInit(rows.type(), zeros);
+  }
 }

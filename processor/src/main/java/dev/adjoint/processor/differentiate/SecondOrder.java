@@ -50,10 +50,11 @@ public final class SecondOrder {
       }
     }
     if (program.callsMethods()) {
-      return new HvpProgram(null, "it calls a method without mHvp (a plain helper, a method whose result is not a"
-          + " double, that takes a record or is an instance method, or has no mHvp itself), whose mJvp has no"
-          + " reverse rule, a method with a @DerivativeOf derivative, which has no second-order rule, or another"
-          + " method's generated gradient (a nested gradient: its mHvp would take third derivatives)");
+      return new HvpProgram(null, "it calls a method without mHvp (a method or plain helper whose result is not a"
+          + " double, that takes a record or is an instance method, or has no mHvp itself, as in mutual recursion),"
+          + " whose mJvp has no reverse rule, a method with a @DerivativeOf derivative (the derivative supplied is"
+          + " first-order: its own derivative is unknown), or another method's generated gradient (a nested"
+          + " gradient: its mHvp would take third derivatives)");
     }
     try {
       return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);
@@ -67,7 +68,8 @@ public final class SecondOrder {
     }
   }
 
-  private static dev.adjoint.processor.ir.MethodIr expand(dev.adjoint.processor.ir.MethodIr m) {
+  /** {@code m} without comments and primal-result assignments, with the smooth partials written out as IR. */
+  static dev.adjoint.processor.ir.MethodIr expand(dev.adjoint.processor.ir.MethodIr m) {
     return new dev.adjoint.processor.ir.MethodIr(m.packageName(), m.ownerCanonicalName(), m.companionSimpleName(),
         m.name(), m.parameters(), m.returnType(), (Stmt.Block) statement(m.body()), m.isPublic(), m.origin());
   }
@@ -139,8 +141,11 @@ public final class SecondOrder {
     Expr zero = DerivativeRules.literal("0.0");
     switch (name) {
       case "powBase":
-        // y == 0 ? 0 : y * x^(y-1)
-        return new Expr.Conditional(eq(a.get(1), zero), zero, DerivativeRules.mul(a.get(1),
+        // y == 0 ? (x == 0 ? 0 : y / x) : y * x^(y-1). At y == 0 the partial is 0 (also at x == 0, where
+        // x^(y-1) is infinite), but its derivatives are not: y / x is 0 with d/dy = 1/x = x^(y-1) and d/dx = 0,
+        // as y x^(y-1)'s; a constant 0 there lost the mixed second derivative of pow in mHvp.
+        return new Expr.Conditional(eq(a.get(1), zero), new Expr.Conditional(eq(a.get(0), zero), zero,
+            DerivativeRules.div(a.get(1), a.get(0)), Type.DOUBLE), DerivativeRules.mul(a.get(1),
             math("pow", a.get(0), DerivativeRules.sub(a.get(1), DerivativeRules.one()))), Type.DOUBLE);
       case "powExponent":
         // x == 0 && y >= 0 ? 0 : result * log(x)

@@ -111,7 +111,9 @@ public final class TangentSweep {
    * The tangent program of {@code method}, in which a call of a method that {@code throughGradient} accepts
    * (a {@code double} result and {@code double} or {@code double[]} differentiable parameters) gets its
    * tangent from that method's gradient, {@code Σ ∂m/∂a_k · ȧ_k}, instead of its {@code mJvp}: the reverse mode can
-   * differentiate that again (through the callee's {@code mHvp}), so the program serves for {@code mHvp}.
+   * differentiate that again (through the callee's {@code mHvp}), so the program serves for {@code mHvp}. A call
+   * of a recursive method whose tangent member {@code throughGradient} accepts goes through that ({@link
+   * TangentCalls}).
    */
   public static TangentProgram differentiate(MethodIr method,
       java.util.function.Predicate<Callee.DifferentiableMethod> throughGradient) {
@@ -336,7 +338,7 @@ public final class TangentSweep {
         Dual d = dual(element, out, origin);
         primals.add(d.primal);
         tangents.add(d.tangent != null ? d.tangent
-            : element instanceof Expr.ArrayInit row ? zeroRows(row) : DerivativeRules.literal("0.0"));
+            : element instanceof Expr.ArrayInit row ? ArrayDirections.zeroRows(row) : DerivativeRules.literal("0.0"));
       }
       return new Dual(new Expr.ArrayInit(init.type(), primals), new Expr.ArrayInit(init.type(), tangents));
     }
@@ -505,12 +507,13 @@ public final class TangentSweep {
 
   private Dual call(Expr.Call c, Callee.DifferentiableMethod m, List<Stmt> out, Origin origin) {
     boolean flat = m.flattened();
-    if (flat && (m.returnType() != Type.DOUBLE || !flatJvp.test(m))) {
+    boolean throughTangent = TangentCalls.goesThrough(m, throughGradient);
+    if (flat && !throughTangent && !flatJvp.test(m)) {
       throw new NoForwardMode("'" + m.name() + "' takes a record or is an instance method and has no tangent"
-          + " member for its callers (its result is not a double, or it has no tangent program itself)");
+          + " member for its callers (it has no tangent program itself)");
     }
-    if (!flat && m.returnType() == Type.DOUBLE && throughGradient.test(m) && java.util.stream.IntStream
-        .range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
+    if (!flat && !throughTangent && m.returnType() == Type.DOUBLE && throughGradient.test(m)
+        && java.util.stream.IntStream.range(0, c.args().size()).allMatch(k -> m.gradientComponents().get(k) == null
             || ArrayDirections.supported(m.parameterTypes().get(k)))) {
       return callThroughGradient(c, m, out, origin);
     }
@@ -533,7 +536,12 @@ public final class TangentSweep {
     }
     List<Expr> args = new ArrayList<>(primals);
     args.addAll(tangents);
-    Type record = new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
+    if (throughTangent) {
+      Expr[] pair = TangentCalls.call(m, args, out, origin, this::temp);
+      return new Dual(pair[0], pair[1]);
+    }
+    Type record = flat ? TangentCalls.flatJvpType(m)
+        : new Type.Named(m.companion() + "." + jvpRecord(m.capitalized()));
     Expr.Var jvp = temp("_jvp", record);
     String member = flat ? flatJvpName(m.name()) : m.member() + "Jvp";
     out.add(new Stmt.Declare(jvp, new Expr.Call(new Callee.Static(m.companion(), member), args, record), origin));
@@ -575,14 +583,6 @@ public final class TangentSweep {
       }
     }
     return new Dual(new Expr.Call(m, primals, Type.DOUBLE), tangent);
-  }
-
-  private static Expr zeroRows(Expr.ArrayInit rows) {
-    List<Expr> zeros = new ArrayList<>();
-    for (int k = 0; k < rows.elements().size(); k++) {
-      zeros.add(DerivativeRules.literal("0.0"));
-    }
-    return new Expr.ArrayInit(rows.type(), zeros);
   }
 
   /** {@code e} itself when it is a leaf, else a temporary holding it. */

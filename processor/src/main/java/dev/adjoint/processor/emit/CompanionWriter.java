@@ -129,7 +129,9 @@ public final class CompanionWriter {
       RecordGradients shaped = shape == null ? null : new RecordGradients(shape, program.method());
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper,
           shaped).addTo(companion);
-      if (shape == null) {
+      if (dev.adjoint.processor.differentiate.TangentCalls.isMember(program.method().name())) {
+        continue; // a recursive method's tangent member: plumbing of second-order programs alone
+      } else if (shape == null) {
         ForwardModeWriter.addTo(companion, program, packageName, simpleName, helper, calleesWithHvp);
       } else if (!helper) {
         ShapedForwardModes.addTo(companion, program, shaped, packageName, simpleName, calleesWithHvp);

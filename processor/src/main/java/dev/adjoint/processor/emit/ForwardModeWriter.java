@@ -9,6 +9,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.SecondOrder;
+import dev.adjoint.processor.differentiate.TangentCalls;
 import dev.adjoint.processor.differentiate.TangentSweep;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
@@ -34,7 +35,8 @@ public final class ForwardModeWriter {
   private static final ClassName ARRAY_ADJOINTS = ClassName.get(RUNTIME, "ArrayAdjoints");
 
   private final MethodIr method;
-  private final ClassName jvpClass;
+  /** The record {@code mJvp} returns (for a flat tangent member with a result other than double, its own). */
+  private ClassName jvpClass;
   private final ClassName jacobianClass;
   private final ClassName gradientClass;
   private final TypeName resultType;
@@ -84,8 +86,9 @@ public final class ForwardModeWriter {
 
   /**
    * Whether the companion of {@code m}, a method with records or an object (flat IR), gets the flat tangent
-   * member {@link TangentSweep#flatJvpName} that callers' tangent sweeps call: a {@code double} result and a
-   * tangent program within the method size limit (the same decision as {@code ShapedForwardModes}).
+   * member {@link TangentSweep#flatJvpName} that callers' tangent sweeps call: a tangent program within the
+   * method size limit (the same decision as {@code ShapedForwardModes}); for a result other than {@code double}
+   * (an array, or a record packed into a {@code double[]}) it returns {@link TangentCalls#flatJvpRecord}.
    */
   public static boolean hasFlatJvp(MethodIr m, Predicate<Callee.DifferentiableMethod> flatJvp) {
     return flatTangent(m, flatJvp) != null;
@@ -93,7 +96,7 @@ public final class ForwardModeWriter {
 
   /** The tangent program behind {@link #hasFlatJvp}, or null. */
   static TangentSweep.TangentProgram flatTangent(MethodIr m, Predicate<Callee.DifferentiableMethod> flatJvp) {
-    if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+    if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return null;
     }
     try {
@@ -105,14 +108,30 @@ public final class ForwardModeWriter {
   }
 
   /**
-   * The flat tangent member of a method with records or an object: {@code mJvp} on the flat IR's parameters
-   * (the records' components, the object's fields), plumbing for other companions' tangent sweeps.
+   * Adds the flat tangent member of a method with records or an object to {@code companion}: {@code mJvp} on the
+   * flat IR's parameters (the records' components, the object's fields), plumbing for other companions' tangent
+   * sweeps; for a result other than {@code double}, with the record {@link TangentCalls#flatJvpRecord} it
+   * returns (the IR's result type: a record result packed).
    */
-  static MethodSpec flatJvp(AdjointProgram program, TangentSweep.TangentProgram tangent, String packageName,
-      String companion) {
-    ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companion, false);
+  static void addFlatJvp(TypeSpec.Builder companion, AdjointProgram program, TangentSweep.TangentProgram tangent,
+      String packageName, String companionName) {
+    ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companionName, false);
     writer.flatName = TangentSweep.flatJvpName(program.method().name());
-    return writer.jvp(tangent);
+    if (writer.method.returnType() != Type.DOUBLE) {
+      writer.jvpClass = ClassName.get(packageName, companionName,
+          TangentCalls.flatJvpRecord(writer.method.capitalized()));
+      companion.addType(TypeSpec.recordBuilder(writer.jvpClass.simpleName())
+          .addModifiers(writer.visibility)
+          .recordConstructor(MethodSpec.constructorBuilder()
+              .addParameter(writer.resultType, "value")
+              .addParameter(writer.resultType, "tangent")
+              .build())
+          .addJavadoc("Generated plumbing of the forward mode, not API: the value and tangent of {@code $L.$L} as"
+              + " its flat tangent member returns them (a record result packed, double slots depth first).\n",
+              writer.method.ownerCanonicalName(), writer.method.name())
+          .build());
+    }
+    companion.addMethod(writer.jvp(tangent));
   }
 
   /** Adds the forward-mode members of {@code program}'s method to {@code companion}. */

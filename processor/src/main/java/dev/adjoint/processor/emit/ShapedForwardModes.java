@@ -76,8 +76,7 @@ final class ShapedForwardModes {
 
   /**
    * As above; calls of other methods with records or objects go through their flat tangent members where
-   * {@code flatJvp} says they have one, and a {@code double}-valued method gets its own
-   * ({@link ForwardModeWriter#hasFlatJvp}).
+   * {@code flatJvp} says they have one, and the method gets its own ({@link ForwardModeWriter#hasFlatJvp}).
    */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, RecordGradients shape, String packageName,
       String companionName, java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> flatJvp) {
@@ -90,7 +89,7 @@ final class ShapedForwardModes {
     writer.write(companion);
     TangentSweep.TangentProgram flat = ForwardModeWriter.flatTangent(m, flatJvp);
     if (flat != null) {
-      companion.addMethod(ForwardModeWriter.flatJvp(program, flat, packageName, companionName));
+      ForwardModeWriter.addFlatJvp(companion, program, flat, packageName, companionName);
     }
   }
 
@@ -129,8 +128,9 @@ final class ShapedForwardModes {
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;
     }
-    // Callees with records or objects have no mHvp (their flat members are called): none is gone through.
-    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, m -> false);
+    // Only the tangent members of callees (TangentCalls) are gone through, not other callees' gradients.
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent,
+        m -> dev.adjoint.processor.differentiate.TangentCalls.isMember(m.member()) && flatJvp.test(m));
     if (hvp.program() != null && MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
       hvp = new SecondOrder.HvpProgram(null, "its sweeps would exceed the JVM's 64 KiB method limit");
     }

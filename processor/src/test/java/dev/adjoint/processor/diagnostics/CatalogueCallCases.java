@@ -119,13 +119,13 @@ final class CatalogueCallCases {
             }
             """, "'FGrad.gVjp' is a generated derivative; of those, a @Differentiable method can call only a"
             + " gradient and read one of its components, as in FGrad.gGradient(...).x()"));
-    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a recursive plain"
-        + " helper, a method taking a record or an instance method, has a `@DerivativeOf` derivative, ...; the"
-        + " companion's Javadoc says why)",
+    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a method whose result"
+        + " is not `double`, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says why)",
         refused("""
-            static double h(double a, int n) { return n == 0 ? a : a * h(a, n - 1); }
+            static double[] h(double a) { return new double[] {a * a, Math.sin(a)}; }
             @Differentiable static double g(double x, double y) {
-              return h(x, 2) * y;
+              double[] v = h(x);
+              return v[0] * y + v[1];
             }
             @Differentiable static double f(double x) {
               double d = FGrad.gGradient(x, 2.0).y(); // ERROR

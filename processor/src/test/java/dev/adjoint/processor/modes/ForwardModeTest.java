@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.testing.CompiledCompanion;
+import dev.adjoint.processor.testing.GradCheck;
 import dev.adjoint.processor.testing.ModeCheck;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,36 @@ class ForwardModeTest {
     ModeCheck check = ModeCheck.of(c, "demo.F", "f");
     assertTrue(check.has("Hvp") && check.has("Jacobian"));
     check.atRandomPoints(5, r -> new Object[] {uniform(r, -1.5, 1.5), vector(r, 3, -1, 1), r.nextInt(3)});
+  }
+
+  @Test
+  void hvpOfPowAtAZeroExponentKeepsTheMixedSecondDerivative() {
+    // mHvp differentiated pow's base partial, written y == 0 ? 0 : y x^(y-1), on its y == 0 branch, a
+    // constant: d/dy of it, 1/x there, was lost, so H v missed v_x / x... at y == 0 (g's b-component 0.0 at
+    // a = -0.78, b = 0, v = (1.04, -0.95) instead of -1.10). Found through random program 841, whose f reads
+    // the gradient of such a g at b = Math.rint(x0), which is 0 for |x0| < 0.5.
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        final class F {
+          @Differentiable
+          static double g(double a, double b) {
+            return Math.pow(Math.exp(Math.tanh(a)), Math.tanh(b) * 2);
+          }
+          @Differentiable
+          static double powers(double x, double y) {
+            return Math.pow(x, y) * x + Math.pow(x, y * y - y);
+          }
+          @Differentiable
+          static double f(double x0, double y) {
+            return FGrad.gGradient(y, Math.rint(x0)).b();
+          }
+        }
+        """);
+    ModeCheck g = ModeCheck.of(c, "demo.F", "g");
+    g.at(-0.78, 0.0).at(0.4, -0.0).at(0.3, 0.0);
+    ModeCheck.of(c, "demo.F", "powers").at(1.3, 0.0).at(0.7, 0.0);
+    GradCheck.of(c, "demo.F", "f").at(-0.32, -0.78).at(0.2, 0.9);
   }
 
   @Test

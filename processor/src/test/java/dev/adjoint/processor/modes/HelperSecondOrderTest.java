@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * Callers of plain helpers (static methods without annotation, differentiated per activity pattern): their
  * {@code mJvp} is a tangent sweep through the helpers' {@code Jvp} members, and they have {@code mHvp} through
  * the helpers' {@code Gradient} and {@code Hvp} members when each helper reached has a second-order program of
- * its own; a recursive helper has none, and its callers' companion says why. {@link ModeCheck} checks mJvp
- * against directional central differences and mHvp against central differences of mGradient.
+ * its own (a recursive helper's through its tangent member); otherwise the callers' companion says why.
+ * {@link ModeCheck} checks mJvp against directional central differences and mHvp against central differences
+ * of mGradient.
  */
 class HelperSecondOrderTest {
   static final String SOURCE = """
@@ -76,8 +77,8 @@ class HelperSecondOrderTest {
       "callVector", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)}), true},
       "callMatrix", new Object[] {points(r -> new Object[] {matrix(r, 2, 3, -1, 1), uniform(r, -1, 1)}), true},
       "callNested", new Object[] {points(r -> new Object[] {uniform(r, -1, 1), vector(r, 2, -1, 1)}), true},
-      // a recursive helper asks for its own mHvp while it is decided: none through it, as for a method
-      "callRecursive", new Object[] {points(r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)}), false},
+      // a recursive helper: through its tangent member pw$tan (see RecursiveSecondOrderTest)
+      "callRecursive", new Object[] {points(r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)}), true},
       // a nested gradient of a caller of helpers, differentiated through its mHvp (no mHvp of its own)
       "nestedThroughHelpers", new Object[] {points(r -> new Object[] {uniform(r, -1, 1)}), false});
 

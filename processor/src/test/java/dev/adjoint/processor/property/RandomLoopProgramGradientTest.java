@@ -34,7 +34,10 @@ import org.junit.jupiter.api.TestFactory;
  * later value depends on). Each program is checked at 3 points drawn from its
  * own seed, with loop bounds from 0 to 5 (one point runs the counted loops 0 times). The programs without
  * array calls run a second time with {@code g} written out, so that {@code fHvp} exists and is checked.
- * Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more.
+ * For the forward modes, about a third of the programs have a {@code @NoGrad double q} (sometimes overwritten
+ * with a value that depends on the inputs), and some blocks call {@code outer} (a {@code double[][]} result)
+ * or read a nested gradient {@code FGrad.gGradient(a, b).a()}; a missing mHvp must be a documented case
+ * ({@link ModeCheck#requireMembers}). Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more.
  */
 class RandomLoopProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
@@ -54,7 +57,8 @@ class RandomLoopProgramGradientTest {
     return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
       List<String> featured = MathCalls.featured(k, 3);
-      String source = Vocabulary.rename(new Generator(new Random(seed), featured).program(), new Random(seed));
+      String source = Vocabulary.rename(new Generator(new Random(seed), featured).withModes(true).program(),
+          new Random(seed));
       return DynamicTest.dynamicTest("loop program " + k + " (seed " + seed + ", " + featured + ")",
           () -> SUMMARY.program("loop program " + k, () -> check(source, seed)));
     });
@@ -71,7 +75,7 @@ class RandomLoopProgramGradientTest {
     return IntStream.range(FIRST, FIRST + PROGRAMS).mapToObj(k -> {
       long seed = SEED * 131 + k;
       List<String> featured = MathCalls.featured(k, 3);
-      String inlined = inlineG(new Generator(new Random(seed), featured).program());
+      String inlined = inlineG(new Generator(new Random(seed), featured).withModes(true).program());
       if (inlined == null) {
         return null;
       }
@@ -87,10 +91,13 @@ class RandomLoopProgramGradientTest {
   }
 
   private static final java.util.regex.Pattern ARRAY_CALL =
-      java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])(h|ident|pass|rowOf|tab)\\(");
+      java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])(h|ident|pass|rowOf|tab|outer)\\(|Gradient\\(");
   private static final java.util.regex.Pattern G_CALL = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])g\\(");
 
-  /** {@code source} with f's calls {@code g(a, b)} written {@code Math.tanh((a) * (b) + 0.3 * (a))}; null when f calls an array method. */
+  /**
+   * {@code source} with f's calls {@code g(a, b)} written {@code Math.tanh((a) * (b) + 0.3 * (a))}; null when f
+   * calls an array method or reads a gradient (then f may have no mHvp, as documented).
+   */
   static String inlineG(String source) {
     int body = source.indexOf("static double f(");
     String head = source.substring(0, body);
@@ -136,20 +143,30 @@ class RandomLoopProgramGradientTest {
         return null;
       }
       CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
-      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
-      ModeCheck.requireTangentSweep(c, "demo.F");
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep, and
+      // that f has an mHvp unless it calls a method whose result is not a double or reads a gradient (the
+      // documented cases; it may still have one when those calls' arguments are all constants)
+      boolean q = source.contains("@NoGrad double");
+      String body = source.substring(source.indexOf("static double f("));
+      ModeCheck.requireMembers(c, "demo.F", "f", ARRAY_CALL.matcher(body).find()
+          ? RandomProgramGradientTest.CALLS_WITHOUT_HVP : null, false);
       GradCheck check = GradCheck.of(c, "demo.F", "f");
       Random r = new Random(~seed);
       for (int n : MathCalls.tripCounts(r, 3, LENGTH + 1)) {
         // a point where the central differences are unreliable is redrawn with the same trip count
-        check.atRedrawing(new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), n},
-            again -> new Object[] {vector(again, LENGTH, -1, 1), uniform(again, -1, 1), n});
+        check.atRedrawing(arguments(r, q, n), again -> arguments(again, q, n));
       }
-      checkHelperCalls(c);
+      checkHelperCalls(c, q);
       return c;
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + source, e);
     }
+  }
+
+  /** {@code (x, p, n)}, or {@code (x, p, q, n)} when f has the {@code @NoGrad double q}. */
+  static Object[] arguments(Random r, boolean q, int n) {
+    return q ? new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), uniform(r, -1, 1), n}
+        : new Object[] {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), n};
   }
 
   /**
@@ -176,14 +193,15 @@ class RandomLoopProgramGradientTest {
   }
 
   /** The helper {@code pick} counts its calls: every entry point of the companion runs it as often as f. */
-  static void checkHelperCalls(CompiledCompanion c) {
+  static void checkHelperCalls(CompiledCompanion c, boolean q) {
     Class<?> owner = c.load("demo.F");
     Class<?> companion = c.load("demo.FGrad");
     Random r = new Random(99);
-    Object[] args = {vector(r, LENGTH, -1, 1), uniform(r, -1, 1), LENGTH};
+    Object[] args = arguments(r, q, LENGTH);
     int expected = calls(owner, () -> CompiledCompanion.invoke(CompiledCompanion.method(owner, "f"), null,
         GradCheck.deepCopy(args)));
-    Object[] vjpArgs = {GradCheck.deepCopyValue(args[0]), args[1], args[2], 1.0};
+    Object[] vjpArgs = java.util.Arrays.copyOf(GradCheck.deepCopy(args), args.length + 1);
+    vjpArgs[args.length] = 1.0;
     assertEquals(expected, calls(owner, () -> CompiledCompanion.invoke(
         CompiledCompanion.method(companion, "fVjp"), null, vjpArgs)), "helper calls of fVjp");
     assertEquals(expected, calls(owner, () -> CompiledCompanion.invoke(
@@ -216,6 +234,19 @@ class RandomLoopProgramGradientTest {
     boolean yViewed;
     /** Whether a refused line has been marked (only the first is). */
     boolean refusalMarked;
+    /**
+     * Whether forward modes get their own draws: a {@code @NoGrad double q} parameter (sometimes overwritten
+     * with a value that depends on the inputs), calls of {@code outer} (a {@code double[][]} result) and
+     * nested gradients {@code FGrad.gGradient(a, b).a()}.
+     */
+    boolean modes;
+    /** Whether f has the {@code @NoGrad double q}. */
+    boolean q;
+
+    Generator withModes(boolean on) {
+      this.modes = on;
+      return this;
+    }
 
     /** A generator whose three featured functions are drawn from {@code r} too. */
     Generator(Random r) {
@@ -228,6 +259,7 @@ class RandomLoopProgramGradientTest {
     }
 
     String program() {
+      q = modes && r.nextInt(3) == 0;
       line("double[] y = " + (r.nextBoolean() ? "x.clone();" : "new double[x.length];"));
       List<String> featuredValues = new ArrayList<>();
       for (int i = 0; i < featured.size(); i++) {
@@ -246,6 +278,7 @@ class RandomLoopProgramGradientTest {
       return """
           package demo;
           import dev.adjoint.Differentiable;
+          """ + (q ? "import dev.adjoint.NoGrad;\n" : "") + """
           final class F {
             static int calls;
             static final double[][] T = {{0.5, -0.25, 0.75, 0.1}, {-0.6, 0.3, 0.2, -0.9}};
@@ -290,10 +323,19 @@ class RandomLoopProgramGradientTest {
               return out;
             }
 
+          """ + (modes ? """
             @Differentiable
-            static double f(double[] x, double p, int n) {
-              int j = 0;
-          """ + body + "  }\n}\n";
+            static double[][] outer(double[] v, double c) {
+              double[][] m = new double[2][v.length];
+              for (int i = 0; i < v.length; i++) {
+                m[0][i] = Math.tanh(v[i] * c);
+                m[1][i] = v[(i + 1) % v.length] * 0.5 - c * v[i];
+              }
+              return m;
+            }
+
+          """ : "") + "  @Differentiable\n  static double f(double[] x, double p, " + (q ? "@NoGrad double q, " : "")
+          + "int n) {\n    int j = 0;\n" + body + "  }\n}\n";
     }
 
     void line(String text) {
@@ -314,6 +356,10 @@ class RandomLoopProgramGradientTest {
     }
 
     void block() {
+      if (modes && r.nextInt(4) == 0) {
+        modesBlock();
+        return;
+      }
       switch (r.nextInt(7)) {
         case 0 -> {
           // Nested loops overwriting the local array in place, reading neighbours.
@@ -467,6 +513,25 @@ class RandomLoopProgramGradientTest {
       }
     }
 
+    /**
+     * A call of {@code outer} (a {@code double[][]} result) read in a loop, or a nested gradient of {@code g},
+     * or {@code q} overwritten with a value that depends on the inputs (when f has it).
+     */
+    void modesBlock() {
+      switch (r.nextInt(q ? 3 : 2)) {
+        case 0 -> {
+          String m = "mm" + (counter++);
+          line("double[][] " + m + " = outer(y, " + scalar(1, "0") + ");");
+          line("for (int k = 0; k < n; k++) {");
+          line("  s = s * 0.7 + Math.tanh(" + m + "[k % 2][(k + 1) % " + m + "[0].length] * " + scalar(1, "k") + ");");
+          line("}");
+        }
+        case 1 -> line("s = s * 0.5 + FGrad.gGradient(" + scalar(1, "1") + ", " + scalar(1, "2") + ")."
+            + (r.nextBoolean() ? "a" : "b") + "();");
+        default -> line("q = q * 0.5 + Math.tanh(" + scalar(1, "3") + ");");
+      }
+    }
+
     void maybeExit(boolean mayContinue) {
       switch (r.nextInt(6)) {
         case 0 -> line("if (" + scalar(1, "0") + " > 0.6) { break; }");
@@ -479,8 +544,9 @@ class RandomLoopProgramGradientTest {
     /** A bounded scalar expression; {@code index} is an int expression valid as an index after {@code % 4}. */
     String scalar(int depth, String index) {
       String element = "x[(" + index + ") % x.length]";
-      String[] leaves = {"p", element, "y[(" + index + ") % y.length]", "s",
-          String.valueOf(Math.round(uniform(r, -1, 1) * 100) / 100.0)};
+      String constant = String.valueOf(Math.round(uniform(r, -1, 1) * 100) / 100.0);
+      String[] leaves = modes ? new String[] {"p", element, "y[(" + index + ") % y.length]", "s", constant, q ? "q" : "p"}
+          : new String[] {"p", element, "y[(" + index + ") % y.length]", "s", constant};
       if (depth == 0) {
         return leaves[r.nextInt(leaves.length)];
       }

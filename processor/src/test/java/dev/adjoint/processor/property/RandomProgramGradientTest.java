@@ -9,8 +9,11 @@ import dev.adjoint.processor.testing.GeneratorSummary;
 import dev.adjoint.processor.testing.GradCheck;
 import dev.adjoint.processor.testing.ModeCheck;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +31,14 @@ import org.junit.jupiter.api.TestFactory;
  * trips. Odd programs first declare 1-3 plain static helpers (no {@code @Differentiable}; generated the same
  * way, calling the helpers before them, some recursive in {@code n}) and call them, sometimes with an argument
  * that does not depend on the inputs: helpers are differentiated automatically, one specialisation per
- * activity pattern. Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
+ * activity pattern. For the forward modes, about a third of the programs make one of f's parameters
+ * {@code @NoGrad double} (held fixed; statements may overwrite it with a value that depends on the inputs),
+ * about a quarter declare a {@code @Differentiable g0} whose gradient f reads
+ * ({@code FGrad.g0Gradient(..).a()}, a nested gradient, differentiated again), and about a quarter a
+ * {@code @Differentiable m0} with a {@code double[][]} result that f calls; those callees sometimes have a
+ * {@code @NoGrad double} parameter too. Every method is checked in every mode it has (gradient, mJvp,
+ * mJacobian, mHvp; {@link ModeCheck#requireMembers} asserts that a missing mHvp is a documented case).
+ * Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
  */
 class RandomProgramGradientTest {
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 30);
@@ -56,8 +66,16 @@ class RandomProgramGradientTest {
   static Program program(int k) {
     long seed = SEED * 31 + k;
     // Odd programs also call generated plain helpers (no @Differentiable), differentiated automatically.
+    Program generated = new Generator(new Random(seed), MathCalls.featured(k, 3)).withHelpers(k % 2 == 1)
+        .withModes(true).program();
+    return generated.renamed(Vocabulary.rename(generated.source(), new Random(seed)));
+  }
+
+  /** Program {@code k} as drawn before forward modes had their own draws (the points of the test below). */
+  static Program plainProgram(int k) {
+    long seed = SEED * 31 + k;
     Program generated = new Generator(new Random(seed), MathCalls.featured(k, 3)).withHelpers(k % 2 == 1).program();
-    return new Program(Vocabulary.rename(generated.source(), new Random(seed)), generated.doubles());
+    return generated.renamed(Vocabulary.rename(generated.source(), new Random(seed)));
   }
 
   /**
@@ -76,7 +94,7 @@ class RandomProgramGradientTest {
   Stream<DynamicTest> programsWhereCentralDifferencesWereUnreliablePassAtRedrawnPoints() {
     return IntStream.of(3045, 9319).mapToObj(k -> DynamicTest.dynamicTest("program " + k, () -> {
       long before = FiniteDifferences.redraws();
-      check(program(k), SEED * 31 + k);
+      check(plainProgram(k), SEED * 31 + k);
       assertTrue(FiniteDifferences.redraws() > before,
           "program " + k + " no longer needs a redrawn point: its central differences are reliable now");
     }));
@@ -89,8 +107,9 @@ class RandomProgramGradientTest {
   static void check(Program p, long seed) {
     try {
       CompiledCompanion c = CompiledCompanion.compile("demo.F", p.source);
-      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that mJvp is a tangent sweep
-      ModeCheck.requireTangentSweep(c, "demo.F");
+      // forward mode: GradCheck also checks mJvp, mJacobian and mHvp; here, that every member that should
+      // exist does, and that every absence is a documented one
+      ModeCheck.requireMembers(c, "demo.F", "f", p.noHvpBecause, p.noHvpCertain);
       GradCheck check = GradCheck.of(c, "demo.F", "f");
       Random r = new Random(~seed);
       int[] trips = MathCalls.tripCounts(r, 3, 4);
@@ -108,12 +127,44 @@ class RandomProgramGradientTest {
           return other;
         });
       }
+      // the generated callees (matrix results, methods whose gradients f reads) in every mode they have
+      for (Callee callee : p.callees) {
+        ModeCheck.requireMembers(c, "demo.F", callee.name(), null, false);
+        Function<Random, Object[]> points = again -> {
+          Object[] args = new Object[callee.doubles() + 1];
+          for (int i = 0; i < callee.doubles(); i++) {
+            args[i] = uniform(again, -1.5, 1.5);
+          }
+          args[callee.doubles()] = again.nextInt(4);
+          return args;
+        };
+        GradCheck.of(c, "demo.F", callee.name()).atRedrawing(points.apply(r), points);
+      }
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nprogram:\n" + p.source, e);
     }
   }
 
-  record Program(String source, int doubles) {}
+  /**
+   * A program: its source, the number of {@code double} parameters of {@code f} (before {@code int n}),
+   * why {@code f} may lack an mHvp (null: it must have one; see {@link ModeCheck#requireMembers}), and the
+   * other {@code @Differentiable} methods it declares, each checked in every mode too.
+   */
+  record Program(String source, int doubles, String noHvpBecause, boolean noHvpCertain, List<Callee> callees) {
+    Program(String source, int doubles) {
+      this(source, doubles, null, false, List.of());
+    }
+
+    Program renamed(String renamedSource) {
+      return new Program(renamedSource, doubles, noHvpBecause, noHvpCertain, callees);
+    }
+  }
+
+  /** A generated {@code @Differentiable} callee of {@code doubles} {@code double} parameters and {@code int n}. */
+  record Callee(String name, int doubles) {}
+
+  /** The phrase of a companion's Javadoc that says a method has no mHvp because of one of its calls. */
+  static final String CALLS_WITHOUT_HVP = "it calls a method without mHvp";
 
   /** Random programs; every value stays bounded so that central differences stay accurate. */
   static final class Generator {
@@ -126,8 +177,27 @@ class RandomProgramGradientTest {
     boolean helpers;
     final List<String> helperNames = new ArrayList<>();
     final StringBuilder helperSources = new StringBuilder();
-    /** The locals that hold helper results, all added to the returned value so that every call matters. */
+    /**
+     * The locals that hold helper results (and, with modes, callee results), all added to the returned value
+     * so that every call matters.
+     */
     final List<String> helperResults = new ArrayList<>();
+    /** Helpers called so far; helpers without an mHvp (recursive, or calling such a helper). */
+    final Set<String> called = new HashSet<>();
+    final Set<String> withoutHvp = new HashSet<>();
+    /** Whether forward modes get their own draws: @NoGrad parameters, matrix callees, nested gradients. */
+    boolean modes;
+    /** f's {@code @NoGrad double} parameters (held fixed; statements may overwrite them with active values). */
+    final List<String> noGradParams = new ArrayList<>();
+    /** f's differentiated parameters. */
+    final List<String> activeParams = new ArrayList<>();
+    /** The {@code @Differentiable} callees: {@code gK} (f reads their gradients) and {@code mK} (double[][]). */
+    final List<Callee> callees = new ArrayList<>();
+    /** The callees' {@code @NoGrad} parameter counts, by name. */
+    final java.util.Map<String, Integer> calleeNoGrads = new java.util.HashMap<>();
+    /** Why f may lack an mHvp (null: it must have one) and whether it must. */
+    String noHvpBecause;
+    boolean noHvpCertain;
 
     /** A generator whose three featured functions are drawn from {@code r} too. */
     Generator(Random r) {
@@ -137,6 +207,17 @@ class RandomProgramGradientTest {
     Generator(Random r, List<String> featured) {
       this.r = r;
       this.featured = featured;
+    }
+
+    /**
+     * With {@code on}, f sometimes has a {@code @NoGrad double} parameter (which statements may overwrite),
+     * and the program sometimes declares a {@code @Differentiable} callee {@code gK} whose gradient f reads
+     * ({@code FGrad.gKGradient(..).a()}, a nested gradient) and one {@code mK} with a {@code double[][]}
+     * result that f calls; the callees may have a {@code @NoGrad double} parameter too.
+     */
+    Generator withModes(boolean on) {
+      this.modes = on;
+      return this;
     }
 
     /** With {@code on}, the program first declares 1-3 plain helpers and its statements may call them. */
@@ -164,6 +245,7 @@ class RandomProgramGradientTest {
               .append("    return Math.tanh(").append(name).append("(a * 0.9 + 0.1 * ").append(step)
               .append(", n - 1)) + 0.5 * a;\n  }\n");
           helperNames.add(name);
+          withoutHvp.add(name);
           continue;
         }
         String name = "h" + k;
@@ -181,12 +263,16 @@ class RandomProgramGradientTest {
         helperSources.append("  static double ").append(name).append("(double a, double b, int n) {\n")
             .append(g.body).append("  }\n");
         helperNames.add(name);
+        if (g.called.stream().anyMatch(withoutHvp::contains)) {
+          withoutHvp.add(name);
+        }
       }
     }
 
     /** A call of a helper declared so far; sometimes with an argument that does not depend on the inputs. */
     String helperCall() {
       String name = helperNames.get(r.nextInt(helperNames.size()));
+      called.add(name);
       String first = r.nextInt(4) == 0 ? "0.25 * n" : expr(2);
       return name.startsWith("r") ? name + "(" + first + ", n)"
           : name + "(" + first + ", " + expr(2) + ", n)";
@@ -197,12 +283,17 @@ class RandomProgramGradientTest {
         declareHelpers();
       }
       int doubles = 2 + r.nextInt(2);
+      int noGrad = modes && r.nextInt(3) == 0 ? doubles - 1 : doubles;
       StringBuilder params = new StringBuilder();
       for (int i = 0; i < doubles; i++) {
         scope.add("x" + i);
-        params.append("double x").append(i).append(", ");
+        (i == noGrad ? noGradParams : activeParams).add("x" + i);
+        params.append(i == noGrad ? "@NoGrad double x" : "double x").append(i).append(", ");
       }
       params.append("int n");
+      if (modes) {
+        declareCallees();
+      }
       StringBuilder result = new StringBuilder();
       List<String> featuredTemps = new ArrayList<>();
       for (String f : featured) {
@@ -213,15 +304,94 @@ class RandomProgramGradientTest {
         featuredTemps.add(t);
       }
       scope.addAll(featuredTemps);
+      for (Callee callee : callees) {
+        calleeCall(callee);
+      }
       int statements = 2 + r.nextInt(4);
       for (int s = 0; s < statements; s++) {
         statement();
       }
       helperResults.forEach(t -> result.append(t).append(" + "));
       line("return " + result + expr(3) + ";");
-      String source = "package demo;\nimport dev.adjoint.Differentiable;\nfinal class F {\n" + helperSources
-          + "  @Differentiable\n  static double f(" + params + ") {\n" + body + "  }\n}\n";
-      return new Program(source, doubles);
+      if (called.stream().anyMatch(withoutHvp::contains) && noHvpBecause == null) {
+        // a call whose arguments all happen to be constants needs no mHvp of its callee: f may have one
+        noHvpBecause = CALLS_WITHOUT_HVP;
+      }
+      String source = "package demo;\nimport dev.adjoint.Differentiable;\n"
+          + (!noGradParams.isEmpty() || helperSources.indexOf("@NoGrad") >= 0 ? "import dev.adjoint.NoGrad;\n" : "")
+          + "final class F {\n"
+          + helperSources + "  @Differentiable\n  static double f(" + params + ") {\n" + body + "  }\n}\n";
+      return new Program(source, doubles, noHvpBecause, noHvpCertain, List.copyOf(callees));
+    }
+
+    /**
+     * Sometimes a callee {@code g0} whose gradient f reads (a nested gradient), sometimes a callee {@code m0}
+     * with a {@code double[][]} result; each over {@code double a, double b}, sometimes a
+     * {@code @NoGrad double c}, and {@code int n}, with straight-line and loop statements and calls of the
+     * plain helpers (for g0, those with an mHvp).
+     */
+    void declareCallees() {
+      for (String name : new String[] {"g0", "m0"}) {
+        if (r.nextInt(4) != 0) {
+          continue;
+        }
+        Generator g = new Generator(r, List.of());
+        g.scope.add("a");
+        g.scope.add("b");
+        // the plain helpers, but for g0 only those with an mHvp: a nested gradient needs g0's mHvp
+        g.helpers = helpers;
+        helperNames.stream().filter(h -> name.startsWith("m") || !withoutHvp.contains(h)).forEach(g.helperNames::add);
+        boolean c = r.nextInt(3) == 0;
+        if (c) {
+          g.scope.add("c");
+        }
+        int statements = 1 + r.nextInt(2);
+        for (int s = 0; s < statements; s++) {
+          g.statement();
+        }
+        if (name.startsWith("g")) {
+          g.line("return " + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ")
+              + g.expr(3) + ";");
+        } else {
+          g.line("double[][] m = {{" + g.expr(2) + ", " + g.expr(2) + "}, {" + g.expr(2) + ", "
+              + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ") + g.expr(2) + "}};");
+          if (r.nextBoolean()) {
+            g.line("for (int i = 0; i < n; i++) {");
+            g.line("  m[i % 2][1] = Math.tanh(m[i % 2][0] * 0.5 + m[(i + 1) % 2][1] * " + g.expr(1) + ");");
+            g.line("}");
+          }
+          g.line("return m;");
+        }
+        helperSources.append("  @Differentiable\n  static ").append(name.startsWith("g") ? "double " : "double[][] ")
+            .append(name).append("(double a, double b, ").append(c ? "@NoGrad double c, " : "").append("int n) {\n")
+            .append(g.body).append("  }\n");
+        callees.add(new Callee(name, c ? 3 : 2));
+        calleeNoGrads.put(name, c ? 1 : 0);
+        // both are calls f's mHvp cannot go through (docs/diagnostics.md), with arguments that depend on an input
+        noHvpBecause = CALLS_WITHOUT_HVP;
+        noHvpCertain = true;
+      }
+    }
+
+    /**
+     * A call of {@code callee} whose first argument depends on a differentiated parameter; its {@code @NoGrad}
+     * argument is a constant (an input-dependent value there is refused).
+     */
+    void calleeCall(Callee callee) {
+      String args = "(" + activeParams.get(r.nextInt(activeParams.size())) + " + " + expr(1) + "), " + expr(2) + ", "
+          + (calleeNoGrads.get(callee.name()) == 1 ? (r.nextBoolean() ? "0.25 * n, " : "-0.4, ") : "") + "n";
+      String t = "t" + temps++;
+      if (callee.name().startsWith("g")) {
+        line("double " + t + " = FGrad." + callee.name() + "Gradient(" + args + ")." + (r.nextBoolean() ? "a" : "b")
+            + "();");
+      } else {
+        String m = "mt" + temps++;
+        line("double[][] " + m + " = " + callee.name() + "(" + args + ");");
+        line("double " + t + " = " + m + "[0][0] * " + m + "[1][1] - " + m + "[0][1] + " + m + "[1][0] * "
+            + expr(1) + ";");
+      }
+      scope.add(t);
+      helperResults.add(t);
     }
 
     void line(String text) {
@@ -229,6 +399,10 @@ class RandomProgramGradientTest {
     }
 
     void statement() {
+      if (!callees.isEmpty() && r.nextInt(6) == 0) {
+        calleeCall(callees.get(r.nextInt(callees.size())));
+        return;
+      }
       if (helpers && !helperNames.isEmpty() && r.nextInt(3) == 0) {
         String t = "t" + temps++;
         line("double " + t + " = " + helperCall() + ";");
@@ -274,9 +448,12 @@ class RandomProgramGradientTest {
       }
     }
 
-    /** A temp or accumulator (never a parameter, so that parameters are not overwritten here). */
+    /**
+     * A temp or accumulator, or a {@code @NoGrad} parameter (never a differentiated one, so that those are not
+     * overwritten here; a {@code @NoGrad} one then holds a value that depends on the inputs).
+     */
     String pickLocal() {
-      List<String> locals = scope.stream().filter(v -> !v.startsWith("x")).toList();
+      List<String> locals = scope.stream().filter(v -> !v.startsWith("x") || noGradParams.contains(v)).toList();
       return locals.isEmpty() ? null : locals.get(r.nextInt(locals.size()));
     }
 

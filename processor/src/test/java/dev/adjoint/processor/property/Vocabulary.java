@@ -77,6 +77,8 @@ final class Vocabulary {
     }
     for (Map.Entry<String, String> e : renames.entrySet()) {
       out = out.replaceAll("(?<![.\\w])" + Pattern.quote(e.getKey()) + "\\b", Matcher.quoteReplacement(e.getValue()));
+      // a gradient record's accessor, FGrad.gGradient(a, b).a(), follows its parameter's name
+      out = out.replaceAll("(?<=\\.)" + Pattern.quote(e.getKey()) + "(?=\\(\\))", Matcher.quoteReplacement(e.getValue()));
     }
     return out;
   }

@@ -218,6 +218,18 @@ public final class CompiledCompanion {
     }
   }
 
+  /**
+   * The indices of {@code m}'s {@code @NoGrad} parameters ({@code m} declared in a class this compilation
+   * wrote), read from its class file: the annotation is not visible to reflection.
+   */
+  public java.util.Set<Integer> noGradParameters(Method m) {
+    byte[] bytes = classFiles.get(m.getDeclaringClass().getName());
+    if (bytes == null) {
+      throw new AssertionError(m.getDeclaringClass().getName() + " not in " + classFiles.keySet());
+    }
+    return NoGradParameters.of(bytes, m);
+  }
+
   /** The source text of a generated file, e.g. {@code demo.FGrad}. */
   public String generatedSource(String qualifiedName) {
     String suffix = qualifiedName.replace('.', '/') + ".java";

@@ -38,6 +38,8 @@ public final class GradCheck {
   private final Class<?> companion;
   private final String name;
   private final Random upstreams = new Random(12345);
+  /** The parameters differentiated: every double, double[] and double[][] one that is not {@code @NoGrad}. */
+  private final List<Integer> differentiable;
   private int redraws;
 
   private GradCheck(CompiledCompanion compiled, String owner, String name) {
@@ -47,6 +49,24 @@ public final class GradCheck {
     String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
     String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
     this.companion = compiled.load(pkg + simple + "Grad");
+    this.differentiable = differentiable(original, compiled.noGradParameters(original));
+  }
+
+  /**
+   * The indices of {@code original}'s differentiated parameters: those of type {@code double},
+   * {@code double[]} or {@code double[][]} that are not in {@code noGrad} (held fixed, no gradient component,
+   * no tangent or direction in the forward modes).
+   */
+  static List<Integer> differentiable(Method original, java.util.Set<Integer> noGrad) {
+    List<Integer> out = new ArrayList<>();
+    Class<?>[] types = original.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      if ((types[i] == double.class || types[i] == double[].class || types[i] == double[][].class)
+          && !noGrad.contains(i)) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   /** A checker for {@code owner.name} (binary name of the source class) of a successful compilation. */
@@ -132,13 +152,7 @@ public final class GradCheck {
     assertTrue(Arrays.deepEquals(before, callArgs), "arguments mutated by the companion: " + where
         + " became " + Arrays.deepToString(callArgs));
 
-    List<Integer> differentiable = new ArrayList<>();
     Class<?>[] types = original.getParameterTypes();
-    for (int i = 0; i < types.length; i++) {
-      if (types[i] == double.class || types[i] == double[].class || types[i] == double[][].class) {
-        differentiable.add(i);
-      }
-    }
     RecordComponent[] rc = vjp.getClass().getRecordComponents();
     assertEquals(differentiable.size(), rc.length, "one gradient component per differentiable parameter of "
         + where + ": " + Arrays.toString(rc));
@@ -160,7 +174,7 @@ public final class GradCheck {
         compare(scale(actual.get(k), u), s.get(k), where + ", upstream " + u + " (linearity)");
       }
     }
-    ModeCheck.alsoCheck(companion, original, name, args);
+    ModeCheck.alsoCheck(companion, original, name, differentiable, args);
   }
 
   /** The gradient of {@code upstream · f(args)} w.r.t. parameter {@code p}, by central differences at step {@code h}. */

@@ -215,4 +215,26 @@ class GradCheckSelfTest {
     // a unit step at the point: (1 - 0) / (2h) doubles when h halves
     assertThrows(FiniteDifferences.Unreliable.class, () -> FiniteDifferences.check(h -> 1 / (2 * h), 0.0, "step"));
   }
+
+  @Test
+  void noGradParametersAreReadFromTheClassFileAndHeldFixedInEveryMode() {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.NoGrad;
+        final class F {
+          @Differentiable
+          static double f(@NoGrad double a, double p, @Deprecated @NoGrad double[] c, int n, double q) {
+            double r = (a + p) * p * q + c[0] * n;
+            a -= Math.tanh(p * q);
+            return r + a * p;
+          }
+        }
+        """);
+    assertEquals(java.util.Set.of(0, 2), c.noGradParameters(CompiledCompanion.method(c.load("demo.F"), "f")));
+    // gradient components p and q only; mJvp, mHvp take tangents for p and q only (checked in GradCheck)
+    assertTrue(ModeCheck.of(c, "demo.F", "f").has("Hvp"));
+    GradCheck.of(c, "demo.F", "f").atRandomPoints(3, r -> new Object[] {GradCheck.uniform(r, -1, 1),
+        GradCheck.uniform(r, -1, 1), GradCheck.vector(r, 2, -1, 1), 2, GradCheck.uniform(r, -1, 1)});
+  }
 }

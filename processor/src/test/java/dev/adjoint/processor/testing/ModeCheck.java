@@ -3,6 +3,7 @@ package dev.adjoint.processor.testing;
 import static dev.adjoint.processor.testing.GradCheck.deepCopy;
 import static dev.adjoint.processor.testing.GradCheck.deepCopyValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,33 +19,39 @@ import java.util.function.Function;
  * code alone): {@code mJvp} against directional central differences and against {@code mVjp}
  * ({@code u·(J v) = (uᵀJ)·v}), {@code mJacobian} against central differences element by element, and
  * {@code mHvp}/{@code mHessian} against central differences of {@code mGradient}. Every {@code double},
- * {@code double[]} and {@code double[][]} parameter counts as differentiable (as in {@link GradCheck}).
+ * {@code double[]} and {@code double[][]} parameter that is not {@code @NoGrad} counts as differentiable (as
+ * in {@link GradCheck}); a {@code @NoGrad} one is held fixed and has no tangent or direction.
  */
 public final class ModeCheck {
   private final Method original;
   private final Class<?> companion;
   private final String name;
   private final Random random = new Random(77L);
+  /** The differentiated parameters ({@link GradCheck#differentiable}); a {@code @NoGrad} one gets no tangent. */
+  private final List<Integer> differentiable;
 
-  private ModeCheck(Class<?> companion, Method original, String name) {
+  private ModeCheck(Class<?> companion, Method original, String name, List<Integer> differentiable) {
     this.name = name;
     this.original = original;
     this.companion = companion;
+    this.differentiable = differentiable;
   }
 
   public static ModeCheck of(CompiledCompanion compiled, String owner, String name) {
     String simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '_');
     String pkg = owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.') + 1) : "";
-    return new ModeCheck(compiled.load(pkg + simple + "Grad"), CompiledCompanion.method(compiled.load(owner), name),
-        name);
+    Method original = CompiledCompanion.method(compiled.load(owner), name);
+    return new ModeCheck(compiled.load(pkg + simple + "Grad"), original, name,
+        GradCheck.differentiable(original, compiled.noGradParameters(original)));
   }
 
   /**
    * The hook {@link GradCheck#at} calls: every method gradient-checked there also has its forward-mode
    * members checked, when the companion has them (methods with a Tensor parameter or result do not).
    */
-  static void alsoCheck(Class<?> companion, Method original, String name, Object[] args) {
-    ModeCheck check = new ModeCheck(companion, original, name);
+  static void alsoCheck(Class<?> companion, Method original, String name, List<Integer> differentiable,
+      Object[] args) {
+    ModeCheck check = new ModeCheck(companion, original, name, differentiable);
     if (check.has("Jvp")) {
       check.checkAt(args); // unreliable central differences propagate: GradCheck may redraw the point
     }
@@ -69,20 +76,46 @@ public final class ModeCheck {
     return this;
   }
 
+  /**
+   * Asserts which forward-mode members {@code owner.name}'s companion has, against the cases documented in
+   * docs/diagnostics.md "Forward-mode members that are not generated", for a method with no Tensor or record:
+   * {@code mJvp} (a tangent sweep) and {@code mJacobian} always. {@code mHvp}: none for a result that is not
+   * a {@code double}; otherwise, with {@code noHvpBecause} null, there must be one; with {@code certain}, there
+   * must be none; else there may be none. Where there is none, the companion's Javadoc must say so with the
+   * phrase {@code noHvpBecause} (which names the documented case). {@code mHessian} exactly when there is an
+   * {@code mHvp} and one differentiable parameter, a {@code double[]}. A member missing for another reason
+   * fails: absence is never skipped silently.
+   */
+  public static void requireMembers(CompiledCompanion compiled, String owner, String name, String noHvpBecause,
+      boolean certain) {
+    ModeCheck check = of(compiled, owner, name);
+    String source = compiled.generatedSource(owner + "Grad");
+    assertTrue(check.has("Jvp") && check.has("Jacobian"), name + ": no mJvp or mJacobian:\n" + source);
+    requireTangentSweep(compiled, owner);
+    if (check.original.getReturnType() != double.class) {
+      assertFalse(check.has("Hvp"), name + " returns no double but has an mHvp:\n" + source);
+    } else if (noHvpBecause == null) {
+      assertTrue(check.has("Hvp"), name + " should have an mHvp:\n" + source);
+    } else {
+      assertTrue(!certain || !check.has("Hvp"), name + " should have no mHvp (" + noHvpBecause + "):\n" + source);
+      String says = "No {@code " + name + "Hvp}";
+      int at = source.indexOf(says);
+      assertTrue(check.has("Hvp") || at >= 0 && source.substring(at, Math.min(source.length(), at + 1500))
+          .replaceAll("\\s*\\n\\s*\\*?\\s*", " ").contains(noHvpBecause),
+          "the companion should say why there is no " + name + "Hvp (" + noHvpBecause + "):\n" + source);
+    }
+    boolean hessian = check.has("Hvp") && check.differentiable.size() == 1
+        && check.original.getParameterTypes()[check.differentiable.get(0)] == double[].class;
+    assertEquals(hessian, check.has("Hessian"), name + "Hessian");
+  }
+
   /** Whether the companion has member {@code suffix} for this method. */
   public boolean has(String suffix) {
     return Arrays.stream(companion.getDeclaredMethods()).anyMatch(m -> m.getName().equals(name + suffix));
   }
 
   private List<Integer> differentiable() {
-    List<Integer> out = new ArrayList<>();
-    Class<?>[] types = original.getParameterTypes();
-    for (int i = 0; i < types.length; i++) {
-      if (types[i] == double.class || types[i] == double[].class || types[i] == double[][].class) {
-        out.add(i);
-      }
-    }
-    return out;
+    return differentiable;
   }
 
   /**
