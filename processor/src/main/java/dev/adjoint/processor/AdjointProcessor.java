@@ -373,7 +373,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       try {
         Optional<AdjointProgram> program = differentiate(r.method, r.result, summaries).map(p -> new AdjointProgram(
             dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
-            p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
+            p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording(), p.fused()));
         program.ifPresent(p -> aliases.put(p.method().name(), summaries.resultAlias(p.method())));
         program.ifPresent(programs::add);
         failed |= program.isEmpty();
@@ -388,7 +388,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     // A helper's forward modes, as a method's, go through callees' general entries.
     helperPrograms.replaceAll(p -> new AdjointProgram(
         dev.adjoint.processor.read.ActivityPatterns.generalCalls(p.method(), roundMethods), p.locals(),
-        p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording()));
+        p.result(), p.counters(), p.forward(), p.adjoints(), p.reverse(), p.tapes(), p.consumesRecording(), p.fused()));
     java.util.Set<String> plumbing = new java.util.HashSet<>(work.helpers.keySet());
     List<AdjointProgram> withHelpers = new ArrayList<>(programs);
     withHelpers.addAll(helperPrograms);

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param tapes the tapes the sweeps use
  * @param consumesRecording whether the reverse sweep writes saved values back into arrays, so that
  *     running it again needs a fresh recording
+ * @param fused the sweeps of a one-call {@code mVjp} with a loop's forward and reverse fused
+ *     ({@link FusedLoops}), or null
  */
 public record AdjointProgram(
     MethodIr method,
@@ -34,7 +36,15 @@ public record AdjointProgram(
     List<Adjoint> adjoints,
     Stmt.Block reverse,
     Set<TapeKind> tapes,
-    boolean consumesRecording) {
+    boolean consumesRecording,
+    FusedLoops.Fused fused) {
+  /** A program without fused sweeps. */
+  public AdjointProgram(MethodIr method, List<Expr.Var> locals, Expr.Var result, List<Expr.Var> counters,
+      Stmt.Block forward, List<Adjoint> adjoints, Stmt.Block reverse, Set<TapeKind> tapes,
+      boolean consumesRecording) {
+    this(method, locals, result, counters, forward, adjoints, reverse, tapes, consumesRecording, null);
+  }
+
   public AdjointProgram {
     locals = List.copyOf(locals);
     counters = List.copyOf(counters);

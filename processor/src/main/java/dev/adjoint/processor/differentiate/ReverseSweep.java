@@ -73,6 +73,8 @@ public final class ReverseSweep {
   private ReverseLoops.Counted loopStart;
   /** Whether loops outside all others are checkpointed once their recording passes a run-time budget. */
   private boolean checkpoint;
+  /** The body sweeps of loops outside all others, for {@link FusedLoops}. */
+  private final Map<Stmt, FusedLoops.Candidate> fusion = FusedLoops.candidates();
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
       Predicate<Callee.DifferentiableMethod> recomputed) {
@@ -142,7 +144,12 @@ public final class ReverseSweep {
     sweep.temps = 0;
     sweep.consumesRecording = false;
     sweep.calls.reset();
-    Parts parts = sweep.statement(body.body());
+    // The top level statement by statement, so that a loop's sweeps may be fused (FusedLoops).
+    List<List<Stmt>> forwards = new ArrayList<>();
+    List<List<Stmt>> reverses = new ArrayList<>();
+    Parts parts = sweep.block(body.body(), forwards, reverses);
+    FusedLoops.Fused fused = method.returnType() == Type.DOUBLE
+        ? FusedLoops.plan(body.body().statements(), forwards, reverses, sweep.fusion, method) : null;
 
     List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
     for (MethodIr.Parameter p : method.parameters()) {
@@ -157,12 +164,16 @@ public final class ReverseSweep {
         adjoints.add(new AdjointProgram.Adjoint(local, adjointOf(local)));
       }
     }
+    if (adjoints.stream().anyMatch(a -> a.primal().type() != Type.DOUBLE)) {
+      // Fused sweeps declare the adjoints before the forward sweep, where a local array has no value yet.
+      fused = null;
+    }
     List<Expr.Var> locals = new ArrayList<>(body.locals());
     locals.addAll(sweep.onceRecords);
     locals.addAll(sweep.calls.states());
     locals.add(body.result());
     return new AdjointProgram(method, locals, body.result(), sweep.counters, Stmt.Block.of(parts.forward),
-        adjoints, Stmt.Block.of(parts.reverse), sweep.tapes, sweep.consumesRecording);
+        adjoints, Stmt.Block.of(parts.reverse), sweep.tapes, sweep.consumesRecording, fused);
   }
 
   /** The forward and reverse parts of one statement. */
@@ -176,18 +187,25 @@ public final class ReverseSweep {
     return statement(s);
   }
 
+  /** A block, with the forward and reverse part of each of its statements added to {@code forwards}, {@code reverses}. */
+  private Parts block(Stmt.Block b, List<List<Stmt>> forwards, List<List<Stmt>> reverses) {
+    List<Stmt> forward = new ArrayList<>();
+    List<Stmt> reverse = new ArrayList<>();
+    Stmt previous = null;
+    for (Stmt x : b.statements()) {
+      Parts p = statement(previous, x);
+      forwards.add(p.forward);
+      reverses.add(p.reverse);
+      forward.addAll(p.forward);
+      reverse.addAll(0, p.reverse);
+      previous = x;
+    }
+    return new Parts(forward, reverse);
+  }
+
   private Parts statement(Stmt s) {
     if (s instanceof Stmt.Block b) {
-      List<Stmt> forward = new ArrayList<>();
-      List<Stmt> reverse = new ArrayList<>();
-      Stmt previous = null;
-      for (Stmt x : b.statements()) {
-        Parts p = statement(previous, x);
-        forward.addAll(p.forward);
-        reverse.addAll(0, p.reverse);
-        previous = x;
-      }
-      return new Parts(forward, reverse);
+      return block(b, new ArrayList<>(), new ArrayList<>());
     }
     if (s instanceof Stmt.Assign a) {
       return assignment(a);
@@ -244,6 +262,9 @@ public final class ReverseSweep {
             List.of());
       }
       Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
+      if (loopDepth == 0 && counted != null && !firstPass) {
+        fusion.put(w, new FusedLoops.Candidate(counted, loopBody.forward, loopBody.reverse));
+      }
       if (loopDepth == 0 && checkpoint) {
         // Checkpointing first: a long counted loop (an Euler integration) must not keep a tape of every step.
         Checkpointing.Plan plan =

@@ -55,7 +55,8 @@ final class GradientMembers {
         .addModifiers(members.visibility()).addModifiers(Modifier.STATIC)
         .returns(pair)
         .addParameters(members.api())
-        .addStatement("return $T.of(new $T($L))", pair, tapeClass, args)
+        .addCode(FusedSweeps.applies(members, true) ? FusedSweeps.body(members, true, pair)
+            : CodeBlock.of("return $T.of(new $T($L));\n", pair, tapeClass, args))
         .build());
     companion.addType(TypeSpec.recordBuilder(pair.simpleName())
         .addModifiers(members.visibility())

@@ -253,6 +253,28 @@ final class MethodMembers {
    */
   private MethodSpec fusedVjp() {
     CodeBlock.Builder code = CodeBlock.builder();
+    if (FusedSweeps.applies(this, false)) {
+      code.add(FusedSweeps.body(this, false, null));
+    } else {
+      oneCallSweeps(code);
+    }
+    return MethodSpec.methodBuilder(recordResult() ? RecordResultMembers.packedVjp(method) : method.name() + "Vjp")
+        .addJavadoc(recordResult()
+            ? "Generated plumbing, not API: the vector-Jacobian product of $L for an upstream packed like its"
+                + " record result (double slots depth first, arrays element by element).\n"
+            : "The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
+                + " call.\n\n@throws IllegalArgumentException if {@code upstream} does not have the result's"
+                + " shape\n", source)
+        .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+        .returns(gradientClass)
+        .addParameters(api())
+        .addParameter(resultType, "upstream")
+        .addCode(code.build())
+        .build();
+  }
+
+  /** The separate sweeps of {@code mVjp}: forward, then reverse. */
+  private void oneCallSweeps(CodeBlock.Builder code) {
     if (shape != null) {
       shape.unpack(code);
     }
@@ -272,18 +294,5 @@ final class MethodMembers {
       tapes.reverseSweep(code, false);
       code.addStatement("return $L", gradients.newGradient());
     }
-    return MethodSpec.methodBuilder(recordResult() ? RecordResultMembers.packedVjp(method) : method.name() + "Vjp")
-        .addJavadoc(recordResult()
-            ? "Generated plumbing, not API: the vector-Jacobian product of $L for an upstream packed like its"
-                + " record result (double slots depth first, arrays element by element).\n"
-            : "The vector-Jacobian product {@code upstream · J} of $L: forward and reverse pass in one"
-                + " call.\n\n@throws IllegalArgumentException if {@code upstream} does not have the result's"
-                + " shape\n", source)
-        .addModifiers(visibility()).addModifiers(Modifier.STATIC)
-        .returns(gradientClass)
-        .addParameters(api())
-        .addParameter(resultType, "upstream")
-        .addCode(code.build())
-        .build();
   }
 }

@@ -314,7 +314,7 @@ final class TapeMembers {
   }
 
   /** The method's parameters and locals: variables whose arrays never alias an adjoint. */
-  private Set<String> primalNames() {
+  Set<String> primalNames() {
     Set<String> names = new HashSet<>();
     method.parameters().forEach(p -> names.add(p.name()));
     program.locals().forEach(v -> names.add(v.name()));
@@ -583,7 +583,7 @@ final class TapeMembers {
     code.addStatement("$T gradient$$ = $L", gradientClass, gradientOrNull());
   }
 
-  private static CodeBlock zeroAdjoint(Expr.Var primal) {
+  static CodeBlock zeroAdjoint(Expr.Var primal) {
     if (primal.type() == Type.DOUBLE) {
       return CodeBlock.of("0.0");
     }
