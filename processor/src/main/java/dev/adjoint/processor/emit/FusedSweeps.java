@@ -7,13 +7,17 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.FusedLoops;
 import dev.adjoint.processor.differentiate.SlotAccumulators;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.TapeKind;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one-call sweeps of a method with a fused loop ({@link FusedLoops}): the adjoints are declared and seeded
@@ -54,7 +58,11 @@ final class FusedSweeps {
     program.adjoints().forEach(a -> liveOut.add(a.adjoint().name()));
     // only what the reverse sweep, the gradient (and the value) read
     List<Stmt> forward = ForwardPruning.prune(fused.forward().statements(), fused.reverse().statements(), liveOut);
-    members.tapes.forwardSweep(code, false, List.of());
+    // the checkpointing locals of the loop the fused one replaces: declared only when something still names them
+    Set<String> named = named(forward);
+    named.addAll(named(fused.reverse().statements()));
+    members.tapes.forwardSweep(code, false, List.of(),
+        name -> named.contains(name) || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$")));
     code.add("// adjoints first: the loop at line $L runs each iteration's reverse right after it\n", fused.loop().line());
     for (MethodIr.Parameter p : members.method.differentiableParameters()) {
       code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
@@ -78,5 +86,22 @@ final class FusedSweeps {
       code.addStatement("return $L", members.gradients.newGradient());
     }
     return code.build();
+  }
+
+  /** Every variable {@code statements} (nested ones included) name. */
+  private static Set<String> named(List<Stmt> statements) {
+    Set<String> names = new HashSet<>();
+    Consumer<Expr> expr = e -> names.addAll(ExprWalk.variables(e));
+    for (Stmt statement : statements) {
+      StmtWalk.statements(statement, s -> {
+        StmtWalk.named(s, expr);
+        if (s instanceof Stmt.CountDown c) {
+          names.add(c.counter());
+        } else if (s instanceof Stmt.Forward f) {
+          f.holes().forEach(expr);
+        }
+      });
+    }
+    return names;
   }
 }

@@ -259,6 +259,12 @@ final class TapeMembers {
    * fields, or are the enclosing method's own parameters.
    */
   void forwardSweep(CodeBlock.Builder code, boolean fromFields, List<Stmt> forward) {
+    forwardSweep(code, fromFields, forward, name -> true);
+  }
+
+  /** As {@link #forwardSweep(CodeBlock.Builder, boolean, List)}, declaring only the locals {@code declared} accepts. */
+  void forwardSweep(CodeBlock.Builder code, boolean fromFields, List<Stmt> forward,
+      java.util.function.Predicate<String> declared) {
     for (TapeKind t : program.tapes()) {
       ClassName runtime = ClassName.get(RUNTIME, simple(t.runtimeClass));
       if (fromFields && sharesTapes()) {
@@ -276,10 +282,14 @@ final class TapeMembers {
       }
     }
     for (Expr.Var v : program.locals()) {
-      code.addStatement("$T $L = $L", typeName(v.type()), v.name(), zero(v.type()));
+      if (declared.test(v.name())) {
+        code.addStatement("$T $L = $L", typeName(v.type()), v.name(), zero(v.type()));
+      }
     }
     for (Expr.Var v : program.counters()) {
-      code.addStatement("int $L = 0", v.name());
+      if (declared.test(v.name())) {
+        code.addStatement("int $L = 0", v.name());
+      }
     }
     code.add("// forward sweep\n");
     JavaCode.statements(forward, code);

@@ -134,6 +134,11 @@ class FusedLoopsTest {
     String llsq = member(generated, "llsqVjp");
     assertTrue(llsq.contains(FUSED) && !llsq.contains("Checkpoints.of"), llsq);
     assertTrue(member(generated, "shiftedVjp").contains(FUSED), member(generated, "shiftedVjp"));
+    // a fused member records no loop: it declares no checkpointing locals the separate sweeps would use
+    for (String m : new String[] {"rosenbrockValueAndGradient", "llsqVjp", "llsqValueAndGradient", "shiftedVjp"}) {
+      assertFalse(member(generated, m).contains("_checkpoints$") || member(generated, m).contains("_limit$"),
+          member(generated, m));
+    }
     GradCheck check = GradCheck.of(c, "demo.F", "rosenbrock");
     for (int n : new int[] {0, 1, 2, 5}) {
       check.atRandomPoints(2, r -> new Object[] {vector(r, n, -1.5, 1.5)});
