@@ -17,6 +17,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.Recomputable;
+import dev.adjoint.processor.differentiate.TangentCalls;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
@@ -72,8 +73,16 @@ final class MethodMembers {
     this.tensorMode = tensorResult || method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
     this.upstream = method.parameters().stream().anyMatch(p -> p.name().equals("upstream"))
         ? "upstream$" : "upstream";
-    this.source = shape != null ? shape.source() : "{@link " + method.ownerCanonicalName() + "#" + sourceName
-        + "(" + method.parameters().stream().map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
+    if (shape != null) {
+      this.source = shape.source();
+    } else if (TangentCalls.isMember(method.name())) {
+      // m$tan's parameters (m's, flattened, then the directions) are no signature of the source: named in text
+      this.source = "{@code " + method.name() + "} (the value and tangent of {@code " + method.ownerCanonicalName()
+          + "." + sourceName(method) + "})";
+    } else {
+      this.source = "{@link " + method.ownerCanonicalName() + "#" + sourceName + "(" + method.parameters().stream()
+          .map(p -> p.type().java()).collect(Collectors.joining(", ")) + ")}";
+    }
     this.tapes = new TapeMembers(this);
     this.gradients = new GradientMembers(this);
     this.tensors = new TensorMembers(this);

@@ -106,6 +106,20 @@ class RecursiveSecondOrderTest {
   void aRecursiveHvpKeepsOneTapePerLevelAndRerunsNoGradient() {
     CompiledCompanion c = CompiledCompanion.compile("demo.R", SOURCE);
     String generated = c.generatedSource("demo.RGrad");
+    // the Javadoc links name methods of R that exist (m$tan's extra directions are no signature of R)
+    java.util.Set<String> signatures = new java.util.HashSet<>();
+    for (java.lang.reflect.Method m : c.load("demo.R").getDeclaredMethods()) {
+      signatures.add(m.getName() + "(" + java.util.Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
+          .collect(java.util.stream.Collectors.joining(", ")) + ")");
+    }
+    java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\{@link demo\\.R#([^}]*)}").matcher(generated);
+    int links = 0;
+    while (link.find()) {
+      assertTrue(signatures.contains(link.group(1)), link.group(1) + " in " + signatures);
+      links++;
+    }
+    assertTrue(links > 0);
+    assertTrue(generated.contains("{@code deep$tan} (the value and tangent of {@code demo.R.deep})"));
     int start = generated.indexOf("{", generated.indexOf(" deepHvp("));
     String hvp = generated.substring(start, generated.indexOf("\n  }\n", start));
     // the recursive call is recorded once (its tape kept) and reversed once: no gradient, no mHvp per level
