@@ -58,11 +58,13 @@ final class FusedSweeps {
     program.adjoints().forEach(a -> liveOut.add(a.adjoint().name()));
     // only what the reverse sweep, the gradient (and the value) read
     List<Stmt> forward = ForwardPruning.prune(fused.forward().statements(), fused.reverse().statements(), liveOut);
-    // the checkpointing locals of the loop the fused one replaces: declared only when something still names them
+    // the checkpointing locals of the loop the fused one replaces, and the result mVjp does not compute:
+    // declared only when something still names them
     Set<String> named = named(forward);
     named.addAll(named(fused.reverse().statements()));
-    members.tapes.forwardSweep(code, false, List.of(),
-        name -> named.contains(name) || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$")));
+    String result = program.result().name();
+    members.tapes.forwardSweep(code, false, List.of(), name -> named.contains(name) || value && name.equals(result)
+        || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$") || name.equals(result)));
     code.add("// adjoints first: the loop at line $L runs each iteration's reverse right after it\n", fused.loop().line());
     for (MethodIr.Parameter p : members.method.differentiableParameters()) {
       code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),

@@ -139,6 +139,9 @@ class FusedLoopsTest {
       assertFalse(member(generated, m).contains("_checkpoints$") || member(generated, m).contains("_limit$"),
           member(generated, m));
     }
+    // nor, in mVjp, the result it does not compute
+    assertFalse(llsq.contains("double _result"), llsq);
+    assertTrue(member(generated, "llsqValueAndGradient").contains("double _result"));
     GradCheck check = GradCheck.of(c, "demo.F", "rosenbrock");
     for (int n : new int[] {0, 1, 2, 5}) {
       check.atRandomPoints(2, r -> new Object[] {vector(r, n, -1.5, 1.5)});
