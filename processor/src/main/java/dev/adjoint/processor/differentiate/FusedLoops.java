@@ -259,6 +259,7 @@ public final class FusedLoops {
       reverse.addAll(deferred.scale());
     }
     // the separate reverse loop would leave the counter at its start
+    reverse.add(new Stmt.Comment(origin.label() + " (its counter back at its start)", origin));
     reverse.add(new Stmt.Assign(counter, counted.start(), origin));
     for (int j = k - 1; j >= 0; j--) {
       reverse.addAll(reverses.get(j));
