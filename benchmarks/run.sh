@@ -25,6 +25,23 @@ mkdir -p "$raw"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
+# Replaces the text between README's <!-- NAME:start --> and <!-- NAME:end --> markers with a results file
+# (without its "# ..." title), its "## " headings demoted to LEVEL; fails when the markers are missing.
+update_readme_section() {
+  "$python" - "$here/README.md" "$1" "$2" "$3" <<'PY'
+import re, sys
+readme, marker, latest, level = sys.argv[1:5]
+text = open(readme, encoding="utf-8").read()
+body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
+body = re.sub(r"^## ", level + " ", body, flags=re.M)
+pattern = r"(<!-- %s:start -->\n)(?:.*?\n)?(<!-- %s:end -->)" % (marker, marker)
+new, n = re.subn(pattern, lambda m: m.group(1) + body + "\n" + m.group(2), text, count=1, flags=re.S)
+if n != 1:
+    sys.exit("run.sh: no <!-- %s:start/end --> markers in %s" % (marker, readme))
+open(readme, "w", encoding="utf-8").write(new)
+PY
+}
+
 log "build: mvn -q -pl benchmarks -am package -DskipTests"
 (cd "$root" && mvn -q -pl benchmarks -am package -DskipTests)
 jar=$here/target/benchmarks.jar
@@ -108,16 +125,7 @@ if [[ -n ${MODES_ONLY:-} ]]; then
   log "wrote $results/modes.md"
   if [[ -z ${QUICK:-} ]]; then
     # README carries the latest modes-only run between its modes markers.
-    "$python" - "$here/README.md" "$results/modes.md" <<'PY'
-import re, sys
-readme, latest = sys.argv[1], sys.argv[2]
-text = open(readme, encoding="utf-8").read()
-body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
-body = re.sub(r"^## ", "### ", body, flags=re.M)
-new = re.sub(r"(<!-- modes:start -->\n).*?(\n<!-- modes:end -->)", lambda m: m.group(1) + body + m.group(2),
-             text, flags=re.S)
-open(readme, "w", encoding="utf-8").write(new)
-PY
+    update_readme_section modes "$results/modes.md" "###"
     log "updated $here/README.md (modes section)"
   fi
   exit 0
@@ -128,16 +136,7 @@ if [[ -n ${TENSORS_ONLY:-} ]]; then
   log "wrote $results/tensors.md"
   if [[ -z ${QUICK:-} ]]; then
     # README carries the latest tensor-only run between its tensors markers.
-    "$python" - "$here/README.md" "$results/tensors.md" <<'PY'
-import re, sys
-readme, latest = sys.argv[1], sys.argv[2]
-text = open(readme, encoding="utf-8").read()
-body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
-body = re.sub(r"^## ", "#### ", body, flags=re.M)
-new = re.sub(r"(<!-- tensors:start -->\n).*?(\n<!-- tensors:end -->)", lambda m: m.group(1) + body + m.group(2),
-             text, flags=re.S)
-open(readme, "w", encoding="utf-8").write(new)
-PY
+    update_readme_section tensors "$results/tensors.md" "####"
     log "updated $here/README.md (tensor section)"
   fi
   exit 0
@@ -148,16 +147,7 @@ if [[ -n ${GRADBENCH_ONLY:-} ]]; then
   log "wrote $results/gradbench.md"
   if [[ -z ${QUICK:-} ]]; then
     # README carries the latest GradBench-only run between its gradbench markers.
-    "$python" - "$here/README.md" "$results/gradbench.md" <<'PY'
-import re, sys
-readme, latest = sys.argv[1], sys.argv[2]
-text = open(readme, encoding="utf-8").read()
-body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()
-body = re.sub(r"^## ", "### ", body, flags=re.M)
-new = re.sub(r"(<!-- gradbench:start -->\n).*?(\n<!-- gradbench:end -->)", lambda m: m.group(1) + body + m.group(2),
-             text, flags=re.S)
-open(readme, "w", encoding="utf-8").write(new)
-PY
+    update_readme_section gradbench "$results/gradbench.md" "###"
     log "updated $here/README.md (GradBench section)"
   fi
   exit 0
@@ -169,15 +159,6 @@ log "wrote $results/latest.md"
 
 if [[ -z ${QUICK:-} && -z ${JMH_FILTER:-} ]]; then
   # README carries the latest full table, between its markers.
-  "$python" - "$here/README.md" "$results/latest.md" <<'PY'
-import re, sys
-readme, latest = sys.argv[1], sys.argv[2]
-text = open(readme, encoding="utf-8").read()
-body = open(latest, encoding="utf-8").read().split("\n", 1)[1].strip()  # without the "# ..." title
-body = re.sub(r"^## ", "### ", body, flags=re.M)
-new = re.sub(r"(<!-- latest:start -->\n).*?(\n<!-- latest:end -->)", lambda m: m.group(1) + body + m.group(2),
-             text, flags=re.S)
-open(readme, "w", encoding="utf-8").write(new)
-PY
+  update_readme_section latest "$results/latest.md" "###"
   log "updated $here/README.md"
 fi
