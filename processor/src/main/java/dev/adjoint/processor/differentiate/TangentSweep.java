@@ -14,9 +14,11 @@ import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Forward mode by source transformation: an IR-to-IR pass over the same structured body and activity
@@ -167,12 +169,20 @@ public final class TangentSweep {
         statements.add(new Stmt.Declare(v, null, Origin.SYNTHETIC));
       }
     }
+    Set<Expr.Var> undefined = new HashSet<>();
+    for (MethodIr.Parameter p : m.parameters()) {
+      if (!m.differentiableParameters().contains(p)) {
+        undefined.add(tangentOf(p.variable()));
+      }
+    }
     for (Expr.Var v : program.tangentLocals()) {
-      // A scalar tangent starts at an explicit 0.0: the tangent of a non-differentiated parameter has no
-      // other definition, and the reverse sweep must see one to save its value before the body overwrites
-      // it (h(@NoGrad a, p) { r = (a + p) * p; a -= tanh(p); } read the overwritten t$a in mHvp).
-      statements.add(new Stmt.Declare(v, v.type() == Type.DOUBLE ? DerivativeRules.literal("0.0") : null,
-          Origin.SYNTHETIC));
+      // The scalar tangent of a non-differentiated parameter starts at an explicit 0.0: it has no other
+      // definition, and the reverse sweep must see one to save its value before the body overwrites it
+      // (h(@NoGrad a, p) { r = (a + p) * p; a -= tanh(p); } read the overwritten t$a in mHvp). Other
+      // tangents are defined where their primal is: a second definition here would make the reverse sweep
+      // store a loop body's tangents instead of recomputing them (kmeansHvp taped t$diff per element).
+      boolean zero = v.type() == Type.DOUBLE && undefined.contains(v);
+      statements.add(new Stmt.Declare(v, zero ? DerivativeRules.literal("0.0") : null, Origin.SYNTHETIC));
     }
     statements.addAll(program.body().statements());
     Expr returned = program.resultTangent() == null ? DerivativeRules.literal("0.0") : program.resultTangent();
