@@ -12,6 +12,21 @@ public final class ArrayAdjoints {
     return primal == null ? null : new double[primal.length];
   }
 
+  /**
+   * A zero array of {@code primal}'s length: {@code spent} itself, filled with zeros, when it has that length
+   * (a reverse pass reusing an adjoint array it no longer reads), else a new one; {@code null} for {@code null}.
+   */
+  public static double[] zeroedLike(double[] spent, double[] primal) {
+    if (primal == null) {
+      return null;
+    }
+    if (spent == null || spent.length != primal.length) {
+      return new double[primal.length];
+    }
+    java.util.Arrays.fill(spent, 0.0);
+    return spent;
+  }
+
   /** A zero matrix with {@code primal}'s (possibly ragged) shape, or {@code null} for {@code null}. */
   public static double[][] zerosLike(double[][] primal) {
     if (primal == null) {
