@@ -330,26 +330,38 @@ public final class FusedLoops {
     return ok[0] && updates[0] > 0;
   }
 
-  /** {@code v}'s first occurrence in {@code body} is a top-level {@code v = e} with {@code e} not reading it. */
+  /**
+   * {@code v}'s first occurrence in {@code body} is a top-level {@code v = e} with {@code e} not reading it; or it is
+   * in a nested loop whose condition does not read {@code v}, in whose body {@code v} is iteration-local in turn,
+   * and {@code v} is met nowhere in {@code body} after that loop ({@code dist} of kmeans' inner loop over centroids):
+   * either way every read of {@code v} in an iteration follows its write in the same iteration.
+   */
   private static boolean iterationLocal(List<Stmt> body, String v) {
-    for (Stmt s : body) {
+    for (int k = 0; k < body.size(); k++) {
+      Stmt s = body.get(k);
       if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var t && t.name().equals(v)) {
         return !ExprWalk.variables(a.value()).contains(v);
       }
-      boolean[] met = {false};
-      walk(List.of(s), x -> {
-        if (x instanceof Stmt.Assign a && a.target() instanceof Expr.Var t && t.name().equals(v)) {
-          met[0] = true;
-        }
-        for (Expr e : expressions(x)) {
-          met[0] |= ExprWalk.variables(e).contains(v);
-        }
-      });
-      if (met[0]) {
-        return false;
+      if (meets(List.of(s), v)) {
+        return s instanceof Stmt.While w && !ExprWalk.variables(w.condition()).contains(v)
+            && iterationLocal(w.body().statements(), v) && !meets(body.subList(k + 1, body.size()), v);
       }
     }
     return false;
+  }
+
+  /** Whether any statement of {@code statements}, nested ones included, assigns or reads {@code v}. */
+  private static boolean meets(List<Stmt> statements, String v) {
+    boolean[] met = {false};
+    walk(statements, x -> {
+      if (x instanceof Stmt.Assign a && a.target() instanceof Expr.Var t && t.name().equals(v)) {
+        met[0] = true;
+      }
+      for (Expr e : expressions(x)) {
+        met[0] |= ExprWalk.variables(e).contains(v);
+      }
+    });
+    return met[0];
   }
 
   /**
@@ -380,8 +392,14 @@ public final class FusedLoops {
         if (a.target() instanceof Expr.Var v) {
           written.add(v.name());
         } else if (a.target() instanceof Expr.Index i && ExprWalk.root(i) != null
-            && ExprWalk.root(i).name().startsWith(ADJOINT) && i.array() instanceof Expr.Var) {
-          read.addAll(ExprWalk.variables(i.index()));
+            && ExprWalk.root(i).name().startsWith(ADJOINT)) {
+          // _d_a[k] += ... or _d_m[j][k] += ...: the indices are read, the adjoint array only accumulated into
+          Expr element = i;
+          while (element instanceof Expr.Index at) {
+            read.addAll(ExprWalk.variables(at.index()));
+            element = at.array();
+          }
+          ok[0] &= element instanceof Expr.Var;
         } else {
           ok[0] = false;
         }
