@@ -551,15 +551,9 @@ public final class ReverseSweep {
    */
   private void arrayAssignment(Expr array, Expr value, List<Stmt> reverse, Origin origin) {
     Expr adjoint = adjointOf(array);
+    // null where the value may read the array held before; else routing first, then reusing the adjoint's storage
     Stmt recycle = AdjointRecycling.after(array, value, adjoint, reassigned, method, origin);
-    if (recycle != null) {
-      // The value does not read the array held before: route the new array's adjoint, then reuse its storage
-      // as the old array's zero adjoint.
-      routeArrayValue(value, adjoint, reverse, origin);
-      reverse.add(recycle);
-      return;
-    }
-    if (array instanceof Expr.Index || reassigned.contains(((Expr.Var) array).name())) {
+    if (recycle == null && (array instanceof Expr.Index || reassigned.contains(((Expr.Var) array).name()))) {
       // The value may read the array this variable held before (a = g(a)): take the new array's adjoint
       // first, and let the old one start from zero, before routing.
       Expr.Var taken = temp("_g", array.type());
@@ -568,11 +562,6 @@ public final class ReverseSweep {
           List.of(array), array.type()), origin));
       adjoint = taken;
     }
-    routeArrayValue(value, adjoint, reverse, origin);
-  }
-
-  /** Routes the adjoint of a fresh array {@code value} to what built it. */
-  private void routeArrayValue(Expr value, Expr adjoint, List<Stmt> reverse, Origin origin) {
     if (value instanceof Expr.ArrayInit init) {
       arrayInitializer(init, adjoint, reverse, origin);
     } else if (value instanceof Expr.Clone c && c.array() instanceof Expr.Call call && activity.isActive(call)) {
@@ -591,6 +580,9 @@ public final class ReverseSweep {
     } else if (value instanceof Expr.Component c && c.target() instanceof Expr.Call call
         && call.callee() instanceof Callee.GradientOf gradient && activity.isActive(c)) {
       expressions.nestedGradient(c, call, gradient.method(), adjoint, reverse, new HashMap<>(), origin);
+    }
+    if (recycle != null) {
+      reverse.add(recycle);
     }
   }
 
