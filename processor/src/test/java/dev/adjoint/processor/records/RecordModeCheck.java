@@ -16,9 +16,10 @@ import java.util.function.Function;
 /**
  * Checks the forward-mode members of a method that takes records or is an instance method against central
  * differences of the ORIGINAL method: {@code mJvp} (value, and the tangent against a directional difference),
- * {@code mJacobian} (every column against a difference along one double slot) and, for {@code double}
- * results, {@code mHvp} (against central differences along the direction of the generated {@code mGradient},
- * which {@link RecordCheck} checks against the original: differences of differences would be too noisy).
+ * {@code mJacobian} (every column against a difference along one double slot, every row against {@code mVjp}
+ * with a one-hot upstream) and, for {@code double} results, {@code mHvp} (against central differences along the
+ * direction of the generated {@code mGradient}, which {@link RecordCheck} checks against the original:
+ * differences of differences would be too noisy).
  * Results are {@code double}, {@code double[]} or records of those (compared slot by slot).
  */
 public final class RecordModeCheck {
@@ -127,6 +128,20 @@ public final class RecordModeCheck {
     }
     if (rows > 0) {
       assertEquals(column, columns.size(), name + "Jacobian: columns");
+    }
+    // and row by row against mVjp with one-hot upstreams (the reverse-mode Jacobian), whichever mode it chose
+    for (int row = 0; row < rows; row++) {
+      double[] e = new double[rows];
+      e[row] = 1.0;
+      Object[] vjpArgs = Arrays.copyOf(args, args.length + 1);
+      vjpArgs[args.length] = RecordCheck.withSlots(value, e);
+      double[] fromVjp = RecordCheck.slots(compiled.callStatic(companion, name + "Vjp", vjpArgs));
+      assertEquals(columns.size(), fromVjp.length, name + "Jacobian: columns against mVjp's slots");
+      for (int c = 0; c < fromVjp.length; c++) {
+        double fromJacobian = columns.get(c)[row];
+        assertTrue(Math.abs(fromVjp[c] - fromJacobian) <= 1e-9 * (1 + Math.abs(fromVjp[c])), name + "Jacobian: row "
+            + row + " column " + c + " is " + fromJacobian + " but mVjp with a one-hot upstream gives " + fromVjp[c]);
+      }
     }
     boolean hasHvp = Arrays.stream(compiled.load(companion).getDeclaredMethods())
         .anyMatch(m -> m.getName().equals(name + "Hvp"));
