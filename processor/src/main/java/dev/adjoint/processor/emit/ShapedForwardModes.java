@@ -355,7 +355,8 @@ final class ShapedForwardModes {
    * member has unpacked), one leaf's tangent one-hot and the others zero; returns the Jacobian.
    */
   private void forwardColumns(CodeBlock.Builder code, List<Integer> leaves) {
-    CodeBlock columns = leaves.stream().map(k -> CodeBlock.of("$T.count($L)", JACOBIANS, shape.flatParameter(k).name()))
+    CodeBlock columns = leaves.stream()
+        .map(k -> CodeBlock.of("$T.count($L)", JACOBIANS, shape.flatParameter(k).name()))
         .collect(CodeBlock.joining(" + "));
     String flatArgs = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
     code.beginControlFlow("if ($L <= f$$rows)", columns.isEmpty() ? CodeBlock.of("0") : columns);
@@ -366,7 +367,8 @@ final class ShapedForwardModes {
       CodeBlock tangents = leaves.stream().map(k -> {
         MethodIr.Parameter p = shape.flatParameter(k);
         return k == seeded ? CodeBlock.of("$T.oneHot($L, f$$k)", JACOBIANS, p.name())
-            : p.type() == Type.DOUBLE ? CodeBlock.of("0.0") : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, p.name());
+            : p.type() == Type.DOUBLE ? CodeBlock.of("0.0")
+            : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, p.name());
       }).collect(CodeBlock.joining(", "));
       code.addStatement("$T.column(j$$$L, f$$k, $L($L, $L).tangent())", JACOBIANS, name,
           TangentSweep.flatJvpName(method.name()), flatArgs, tangents);
