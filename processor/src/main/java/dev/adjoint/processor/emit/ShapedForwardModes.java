@@ -32,6 +32,8 @@ import javax.lang.model.element.Modifier;
  *       ({@code p$w}, {@code self$scale}, or the parameter's name): columns by sweeps of the flat tangent member
  *       when the leaves have no more elements than the result, else rows by reverse sweeps.
  *   <li>{@code mHvp(args..., directions...)} for {@code double} results: the gradient record of {@code H v}.
+ *   <li>{@code mHessian(args)} with {@code mHvp}, when one public parameter has a gradient and it is a
+ *       {@code double[]} or a record ({@link ShapedHessian}).
  * </ul>
  */
 final class ShapedForwardModes {
@@ -69,7 +71,10 @@ final class ShapedForwardModes {
     this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
   }
 
-  /** Adds {@code mJvp}, {@code mJacobian} and (for a {@code double} result) {@code mHvp} to {@code companion}. */
+  /**
+   * Adds {@code mJvp}, {@code mJacobian} and (for a {@code double} result) {@code mHvp} and {@code mHessian} to
+   * {@code companion}.
+   */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, RecordGradients shape, String packageName,
       String companionName) {
     addTo(companion, program, shape, packageName, companionName, m -> false);
@@ -138,6 +143,10 @@ final class ShapedForwardModes {
     }
     if (hvp.program() != null) {
       companion.addMethod(hvp(hvp.program()));
+      Shape.Part part = ShapedHessian.part(shape);
+      if (part != null) {
+        companion.addMethod(ShapedHessian.hessian(method, shape, part, gradientClass, visibility));
+      }
     } else {
       companion.addJavadoc("\n<p>No {@code $LHvp}: $L.\n", method.name(), hvp.whyNot());
     }
