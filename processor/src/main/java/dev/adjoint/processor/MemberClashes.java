@@ -108,7 +108,14 @@ final class MemberClashes {
       out.add(new Member(method, name + "Jacobian", parameters, "the Jacobian"));
       if (result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
         out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
-        out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
+        // emit.ShapedHessian: one part with a gradient, a double[] or a record
+        List<dev.adjoint.processor.ir.Shape.Part> withGradient = parts.stream()
+            .filter(dev.adjoint.processor.ir.Shape.Part::gradient).toList();
+        if (withGradient.size() == 1 && (withGradient.get(0).node() instanceof dev.adjoint.processor.ir.Shape.Leaf l
+            ? l.type() == dev.adjoint.processor.ir.Type.VECTOR
+            : ((dev.adjoint.processor.ir.Shape.Composite) withGradient.get(0).node()).record())) {
+          out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
+        }
       }
     }
     return out;
