@@ -16,35 +16,12 @@ final class BackendGemm {
 
   /**
    * {@code r = a · b} for {@code a} of shape {@code [n, k]} and {@code b} of shape {@code [k, m]} through the
-   * backend ({@link MatmulBackend#gemv} when the result is one column or one row); false (and {@code r}
-   * untouched) when the runtime's kernels should do it.
+   * backend; false (and {@code r} untouched) when the runtime's kernels should do it.
    */
   static boolean mm(Tensor a, Tensor b, double[] r, int n, int k, int m) {
     MatmulBackend backend = backendFor(1, n, k, m);
     if (backend == null) {
       return false;
-    }
-    if (m == 1 && n > 1) {
-      // A matrix times a column: the column of b read with its stride.
-      Operand x = operand(a, 0, n, k);
-      int inc = b.strides[0];
-      if (k > 1 && inc >= 1) {
-        backend.gemv(x.trans, n, k, x.data, x.offset, x.ld, b.storage, b.offset, inc, r, 0);
-      } else {
-        backend.gemv(x.trans, n, k, x.data, x.offset, x.ld, b.values(), 0, 1, r, 0);
-      }
-      return true;
-    }
-    if (n == 1 && m > 1) {
-      // A row times a matrix: r = op(b)ᵀ · (the row of a), op(b)ᵀ read from b's storage with the flag flipped.
-      Operand y = operand(b, 0, k, m);
-      int inc = a.strides[1];
-      if (k > 1 && inc >= 1) {
-        backend.gemv(!y.trans, m, k, y.data, y.offset, y.ld, a.storage, a.offset, inc, r, 0);
-      } else {
-        backend.gemv(!y.trans, m, k, y.data, y.offset, y.ld, a.values(), 0, 1, r, 0);
-      }
-      return true;
     }
     Operand x = operand(a, 0, n, k);
     Operand y = operand(b, 0, k, m);

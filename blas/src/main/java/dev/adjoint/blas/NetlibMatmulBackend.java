@@ -45,20 +45,6 @@ public final class NetlibMatmulBackend implements MatmulBackend {
     blas.dgemm(transB ? "T" : "N", transA ? "T" : "N", m, n, k, 1.0, b, bo, ldb, a, ao, lda, 0.0, c, co, ldc);
   }
 
-  /**
-   * {@code dgemv}: a row-major {@code op(A)} is the column-major {@code Aᵀ}, so the row-major product is the
-   * column-major one with the transpose flag flipped.
-   */
-  @Override
-  public void gemv(boolean transA, int n, int k, double[] a, int ao, int lda, double[] x, int xo, int incx,
-      double[] y, int yo) {
-    if (transA) {
-      blas.dgemv("N", n, k, 1.0, a, ao, lda, x, xo, incx, 0.0, y, yo, 1);
-    } else {
-      blas.dgemv("T", k, n, 1.0, a, ao, lda, x, xo, incx, 0.0, y, yo, 1);
-    }
-  }
-
   @Override
   public String toString() {
     return name();

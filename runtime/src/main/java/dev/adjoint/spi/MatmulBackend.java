@@ -13,8 +13,7 @@ package dev.adjoint.spi;
  * choice explicitly (any backend, native or not; {@code null} for the runtime's own kernels).
  *
  * <p><b>What the runtime sends.</b> Every matrix product of {@code Tensor.matmul}, {@code mm} and {@code bmm}
- * (and so the products in their backward passes, which call them; a product with one row or one column goes to
- * {@link #gemv}) whose {@code n·k·m} is at least {@link
+ * (and so the products in their backward passes, which call them) whose {@code n·k·m} is at least {@link
  * Backends#MIN_MULTIPLY_ADDS}, on operands that are contiguous or transposed-contiguous in their storage (other
  * strided views are copied first). Results agree with the runtime's kernels up to rounding (the summation order
  * differs), not bitwise.
@@ -42,19 +41,4 @@ public interface MatmulBackend {
    */
   void gemm(boolean transA, boolean transB, int n, int m, int k, double[] a, int ao, int lda, double[] b, int bo,
       int ldb, double[] c, int co, int ldc);
-
-  /**
-   * {@code y = op(a) · x}, a matrix times a vector, on row-major storage, where {@code op(a)} is {@code n × k}:
-   * {@code op(a)[i][p]} is {@code a[ao + i·lda + p]}, or {@code a[ao + p·lda + i]} when {@code transA};
-   * {@code x[p]} is {@code x[xo + p·incx]}; {@code y[i]} is {@code y[yo + i]}, overwritten, never read.
-   *
-   * <p>The runtime sends the products of {@code gemm} whose result is one column or one row here (the
-   * matrix-vector products of a linear model and their gradients), because a BLAS {@code gemm} with one column
-   * may pack the whole matrix first. Same preconditions as {@link #gemm} ({@code incx ≥ 1}). The default
-   * computes it with {@link #gemm}.
-   */
-  default void gemv(boolean transA, int n, int k, double[] a, int ao, int lda, double[] x, int xo, int incx,
-      double[] y, int yo) {
-    gemm(transA, false, n, 1, k, a, ao, lda, x, xo, incx, y, yo, 1);
-  }
 }
