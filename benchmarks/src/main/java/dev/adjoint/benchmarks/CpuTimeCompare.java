@@ -12,9 +12,10 @@ import java.util.function.Supplier;
  * the load of other sessions multiplies JMH's wall-clock times (and PyTorch's) several-fold and unevenly, while
  * the CPU time a process itself spends is affected far less. Runs the {@code @Benchmark} methods of
  * {@link PointwiseBench}, {@link MlpBench}, {@link LogisticRegressionBench}, and {@link MlpBlasBench} and {@link
- * LogisticRegressionBlasBench} when a native BLAS loads, on their own {@code @Setup} (which checks the gradients first), the same way
- * {@code pytorch_bench.py --cpu} times PyTorch: warm-up, then the median over 7 runs of the CPU time per call,
- * each run long enough (0.3 s of CPU) to be timed. Process CPU time includes the JVM's GC and JIT threads.
+ * LogisticRegressionBlasBench} when a native BLAS loads, on their own {@code @Setup} (which checks the gradients
+ * first), the same way {@code pytorch_bench.py --cpu} times PyTorch: warm-up, then the median over 7 runs of the
+ * CPU time per call, each run long enough (0.3 s of CPU) to be timed. Process CPU time includes the JVM's GC and
+ * JIT threads.
  *
  * <pre>
  * java -Dadjoint.matmul=java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.CpuTimeCompare

@@ -204,7 +204,8 @@ class NetlibMatmulBackendTest {
       close(naive(x.toArray(), w.detach().toArray(), 1, 500, 80, 1), z.detach().toArray(), "X w, backend " + routed);
       z.backward(g);
       grads[routed] = w.grad().toArray();
-      close(naive(x.t().contiguous().toArray(), g.toArray(), 1, 80, 500, 1), grads[routed], "Xᵀ g, backend " + routed);
+      close(naive(x.t().contiguous().toArray(), g.toArray(), 1, 80, 500, 1), grads[routed],
+          "Xᵀ g, backend " + routed);
     }
     assertEquals(2, backend.calls, "forward X w and backward Xᵀ g");
   }
