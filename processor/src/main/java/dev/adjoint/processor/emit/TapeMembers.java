@@ -190,7 +190,7 @@ final class TapeMembers {
    * Whether the tape records onto its caller's tapes when given them: not when a reverse pass may record
    * again (the second recording would land in the middle of the caller's), nor for tensor methods.
    */
-  private boolean sharesTapes() {
+  boolean sharesTapes() {
     return !program.consumesRecording() && !tensorMode;
   }
 
@@ -209,8 +209,21 @@ final class TapeMembers {
   }
 
   /** The differentiable array parameters: a caller's reverse passes its adjoints to accumulate into. */
-  private List<MethodIr.Parameter> accumulated() {
+  List<MethodIr.Parameter> accumulated() {
     return method.differentiableParameters().stream().filter(p -> p.type() instanceof Type.DoubleArray).toList();
+  }
+
+  /**
+   * The differentiable {@code double} parameters: the shared sweep returns their adjoints in the registers of the
+   * {@code adjoints$} tape it is given (a split-mode caller's), else in the gradient record.
+   */
+  List<MethodIr.Parameter> registered() {
+    return method.differentiableParameters().stream().filter(p -> p.type() == Type.DOUBLE).toList();
+  }
+
+  /** {@code , value} as the shared sweep's {@code adjoints$} argument, when it has that parameter. */
+  String registers(String value) {
+    return registered().isEmpty() ? "" : ", " + value;
   }
 
   /** {@code null} for each accumulation target: the reverse pass then starts from zero arrays. */
@@ -219,7 +232,7 @@ final class TapeMembers {
   }
 
   /** Every variable whose end-of-forward value the reverse pass starts from. */
-  private List<Expr.Var> stateVariables() {
+  List<Expr.Var> stateVariables() {
     List<Expr.Var> vars = new ArrayList<>();
     for (MethodIr.Parameter p : method.parameters()) {
       vars.add(p.variable());
@@ -469,7 +482,8 @@ final class TapeMembers {
     if (tensorMode) {
       return false;
     }
-    int slots = slots(resultType) + accumulated().size() + program.tapes().size();
+    int slots = slots(resultType) + accumulated().size() + program.tapes().size()
+        + (registered().isEmpty() ? 0 : 1);
     for (Expr.Var v : stateVariables()) {
       slots += slots(typeName(v.type()));
     }
@@ -493,7 +507,7 @@ final class TapeMembers {
   }
 
   /** {@code m$sweep(a, b, ...)}, wrapped where the line gets long. */
-  private CodeBlock sharedSweepArguments(List<String> arguments, String targets) {
+  CodeBlock sharedSweepArguments(List<String> arguments, String targets) {
     CodeBlock.Builder call = CodeBlock.builder().add("$L(", sharedSweepName());
     for (int k = 0; k < arguments.size(); k++) {
       call.add(k == 0 ? "$L" : ",$W$L", arguments.get(k));
@@ -521,8 +535,19 @@ final class TapeMembers {
     for (MethodIr.Parameter p : accumulated()) {
       m.addParameter(typeName(p.type()), "into$" + p.name());
     }
+    if (!registered().isEmpty()) {
+      m.addParameter(ClassName.get(RUNTIME, "DoubleTape"), "adjoints$");
+    }
     CodeBlock.Builder code = CodeBlock.builder();
     reverseSweep(code, true, Map.of());
+    if (!registered().isEmpty()) {
+      code.beginControlFlow("if (adjoints$$ != null)")
+          .add("// a split-mode caller: the double parameters' adjoints in its registers, no gradient record\n");
+      for (int k = 0; k < registered().size(); k++) {
+        code.addStatement("adjoints$$.adjoint($L, $L)", k, AdjointProgram.adjointName(registered().get(k).name()));
+      }
+      code.addStatement("return null").endControlFlow();
+    }
     code.addStatement("return $L", gradientOrNull());
     return m.addCode(code.build()).build();
   }
@@ -555,7 +580,8 @@ final class TapeMembers {
       code.addStatement("$L.seek(this.$L)", t.variable, SharedTapes.end(t));
     }
     if (sharesSweep()) {
-      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
+      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining())
+          + registers("null");
       List<String> state = new ArrayList<>();
       stateVariables().forEach(v -> state.add("state$" + v.name()));
       program.tapes().forEach(t -> state.add(t.variable));
