@@ -83,7 +83,7 @@ final class CallMembers {
 
   /** Whether the end state itself goes on the caller's tapes (else the tape object does). */
   private boolean flat() {
-    return tapes.sharesTapes() && tapes.sharesSweep();
+    return tapes.sharesTapes() && tapes.shared.sharesSweep();
   }
 
   private static ClassName runtime(TapeKind t) {
@@ -327,15 +327,15 @@ final class CallMembers {
       program.tapes().forEach(t -> state.add(tape(t)));
       state.add(upstream);
       code.addStatement("$T $L = $L", members.gradientClass, gradient,
-          tapes.sharedSweepArguments(state, into + tapes.registers(tape(TapeKind.DOUBLES))));
+          tapes.shared.sharedSweepArguments(state, into + tapes.shared.registers(tape(TapeKind.DOUBLES))));
     } else {
       code.addStatement("$T $L = $L.pop()", members.tapeClass, local("tape$"), tape(TapeKind.REFS));
       code.addStatement("$T $L = $L.reverse$$($L$L$L)", members.gradientClass, gradient, local("tape$"), upstream,
           into, needs ? ", " + local("needs$") : "");
-      if (!tapes.registered().isEmpty()) {
+      if (!tapes.shared.registered().isEmpty()) {
         code.add("// the double parameters' adjoints in the caller's registers, as m$$sweep returns them\n");
         code.beginControlFlow("if ($L != null)", gradient);
-        List<MethodIr.Parameter> registered = tapes.registered();
+        List<MethodIr.Parameter> registered = tapes.shared.registered();
         for (int k = 0; k < registered.size(); k++) {
           String name = registered.get(k).name();
           code.addStatement("$L.adjoint($L, $L)", tape(TapeKind.DOUBLES), k, members.shape != null

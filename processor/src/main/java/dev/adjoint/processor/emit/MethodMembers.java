@@ -222,8 +222,8 @@ final class MethodMembers {
 
   /** {@code m$sweep}, the reverse sweep {@code mVjp} and the tape's {@code reverse$} share, where they do. */
   private void addSharedSweep(TypeSpec.Builder companion) {
-    if (tapes.sharesSweep()) {
-      companion.addMethod(tapes.sharedSweep());
+    if (tapes.shared.sharesSweep()) {
+      companion.addMethod(tapes.shared.sharedSweep());
     }
   }
 
@@ -293,7 +293,7 @@ final class MethodMembers {
     CodeBlock.Builder code = CodeBlock.builder();
     tapes.forwardSweep(code, false, ForwardPruning.prune(program.forward().statements(),
         program.reverse().statements(), Set.of()));
-    code.addStatement("return $L", tapes.sharedSweepCall(tapes.noTargets() + tapes.registers("adjoints$")));
+    code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("adjoints$")));
     return code.build();
   }
 
@@ -311,9 +311,9 @@ final class MethodMembers {
     for (TapeKind t : program.tapes()) {
       code.addStatement("$L.rewind()", t.variable);
     }
-    if (tapes.sharesSweep()) {
+    if (tapes.shared.sharesSweep()) {
       code.add("// the reverse sweep from this forward sweep's end state (shared with the tape's reverse$$)\n");
-      code.addStatement("return $L", tapes.sharedSweepCall(tapes.noTargets() + tapes.registers("null")));
+      code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("null")));
     } else {
       tapes.reverseSweep(code, false);
       code.addStatement("return $L", gradients.newGradient());

@@ -46,6 +46,8 @@ final class TapeMembers {
   private final boolean tensorResult;
   private final boolean tensorMode;
   private final String source;
+  /** The reverse sweep that {@code reverse$}, {@code mVjp} and {@code m$reverse} share ({@code m$sweep}). */
+  final SharedSweep shared;
   /** The node inputs whose adjoint the node's reverse sweep may skip ({@link NodeInputGrads}). */
   private final Map<String, Integer> nodeGuards;
 
@@ -61,6 +63,7 @@ final class TapeMembers {
     this.tensorMode = members.tensorMode;
     this.source = members.source;
     this.nodeGuards = tensorResult && tensorMode ? NodeInputGrads.guarded(program) : Map.of();
+    this.shared = new SharedSweep(members, this);
   }
 
   /** The differentiable tensor parameters the graph node's reverse sweep skips when they need no gradient. */
@@ -213,19 +216,6 @@ final class TapeMembers {
     return method.differentiableParameters().stream().filter(p -> p.type() instanceof Type.DoubleArray).toList();
   }
 
-  /**
-   * The differentiable {@code double} parameters: the shared sweep returns their adjoints in the registers of the
-   * {@code adjoints$} tape it is given (a split-mode caller's), else in the gradient record.
-   */
-  List<MethodIr.Parameter> registered() {
-    return method.differentiableParameters().stream().filter(p -> p.type() == Type.DOUBLE).toList();
-  }
-
-  /** {@code , value} as the shared sweep's {@code adjoints$} argument, when it has that parameter. */
-  String registers(String value) {
-    return registered().isEmpty() ? "" : ", " + value;
-  }
-
   /** {@code null} for each accumulation target: the reverse pass then starts from zero arrays. */
   String noTargets() {
     return accumulated().stream().map(p -> ", null").collect(Collectors.joining());
@@ -317,7 +307,7 @@ final class TapeMembers {
   }
 
   /** As {@link #reverseSweep(CodeBlock.Builder, boolean)}, with the additions to {@code guards}' adjoints guarded. */
-  private void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards) {
+  void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards) {
     for (MethodIr.Parameter p : method.differentiableParameters()) {
       if (accumulate && p.type() instanceof Type.DoubleArray) {
         code.addStatement("$T $L = into$$$L != null ? into$$$L : $L", typeName(p.type()),
@@ -464,107 +454,6 @@ final class TapeMembers {
     return m.addCode(sweepBody()).build();
   }
 
-  /**
-   * The name of the companion's static reverse sweep that the tape's {@code reverse$} and {@code mVjp}
-   * share: {@code m$sweep}, a companion member rather than the tape's, as a parameter of the method may be
-   * named like the tape class and hide it.
-   */
-  private String sharedSweepName() {
-    return method.name() + "$sweep";
-  }
-
-  /**
-   * Whether {@code reverse$} and {@code mVjp} run one copy of the reverse sweep, {@code m$sweep}, instead
-   * of one each: not for tensor methods (their {@code mVjp} goes through the tape), nor when the end state
-   * would not fit the JVM's 255 parameter slots (JVMS 4.3.3).
-   */
-  boolean sharesSweep() {
-    if (tensorMode) {
-      return false;
-    }
-    int slots = slots(resultType) + accumulated().size() + program.tapes().size()
-        + (registered().isEmpty() ? 0 : 1);
-    for (Expr.Var v : stateVariables()) {
-      slots += slots(typeName(v.type()));
-    }
-    return slots <= 255;
-  }
-
-  private static int slots(TypeName type) {
-    return type.equals(TypeName.DOUBLE) || type.equals(TypeName.LONG) ? 2 : 1;
-  }
-
-  /**
-   * The call of the shared reverse sweep from the end state in the enclosing method's locals and tapes
-   * (read from their cursors down), the array parameters' adjoints accumulating into {@code targets}.
-   */
-  CodeBlock sharedSweepCall(String targets) {
-    List<String> arguments = new ArrayList<>();
-    stateVariables().forEach(v -> arguments.add(v.name()));
-    program.tapes().forEach(t -> arguments.add(t.variable));
-    arguments.add("upstream");
-    return sharedSweepArguments(arguments, targets);
-  }
-
-  /** {@code m$sweep(a, b, ...)}, wrapped where the line gets long. */
-  CodeBlock sharedSweepArguments(List<String> arguments, String targets) {
-    CodeBlock.Builder call = CodeBlock.builder().add("$L(", sharedSweepName());
-    for (int k = 0; k < arguments.size(); k++) {
-      call.add(k == 0 ? "$L" : ",$W$L", arguments.get(k));
-    }
-    return call.add("$L)", targets).build();
-  }
-
-  /**
-   * The reverse sweep as a static method of the end state of a forward sweep, so that {@code reverse$}
-   * (from the recorded state) and {@code mVjp} (from its own forward sweep) share one copy of it.
-   */
-  MethodSpec sharedSweep() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(sharedSweepName())
-        .addJavadoc("The reverse sweep of $L for {@code $LVjp} and {@code $T.reverse$$}, from the parameters and"
-            + " locals as a forward sweep left them.\n", source, method.name(), tapeClass)
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(gradientClass);
-    for (Expr.Var v : stateVariables()) {
-      m.addParameter(typeName(v.type()), v.name());
-    }
-    for (TapeKind t : program.tapes()) {
-      m.addParameter(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable);
-    }
-    m.addParameter(resultType, "upstream");
-    for (MethodIr.Parameter p : accumulated()) {
-      m.addParameter(typeName(p.type()), "into$" + p.name());
-    }
-    if (!registered().isEmpty()) {
-      m.addParameter(ClassName.get(RUNTIME, "DoubleTape"), "adjoints$");
-    }
-    CodeBlock.Builder code = CodeBlock.builder();
-    reverseSweep(code, true, Map.of());
-    if (!registered().isEmpty()) {
-      code.beginControlFlow("if (adjoints$$ != null)")
-          .add("// a split-mode caller: the double parameters' adjoints in its registers, no gradient record\n");
-      for (int k = 0; k < registered().size(); k++) {
-        code.addStatement("adjoints$$.adjoint($L, $L)", k, AdjointProgram.adjointName(registered().get(k).name()));
-      }
-      code.addStatement("return null").endControlFlow();
-    }
-    code.addStatement("return $L", gradientOrNull());
-    return m.addCode(code.build()).build();
-  }
-
-  /** The gradient record of the adjoints, or null when every component went into a target array. */
-  private CodeBlock gradientOrNull() {
-    List<MethodIr.Parameter> targets = accumulated();
-    if (!tensorMode && members.shape == null && !targets.isEmpty()
-        && targets.size() == method.differentiableParameters().size()) {
-      // every component went into the caller's arrays, and callers read only scalar and tensor components
-      return CodeBlock.of("$L ? null : $L", targets.stream()
-          .map(p -> "into$" + p.name() + " != null").collect(Collectors.joining(" && ")),
-          members.gradients.newGradient());
-    }
-    return members.gradients.newGradient();
-  }
-
   private CodeBlock sweepBody() {
     CodeBlock.Builder code = CodeBlock.builder();
     if (program.consumesRecording()) {
@@ -579,17 +468,17 @@ final class TapeMembers {
       code.addStatement("long $L = $L.cursor()", SharedTapes.cursor(t), t.variable);
       code.addStatement("$L.seek(this.$L)", t.variable, SharedTapes.end(t));
     }
-    if (sharesSweep()) {
+    if (shared.sharesSweep()) {
       String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining())
-          + registers("null");
+          + shared.registers("null");
       List<String> state = new ArrayList<>();
       stateVariables().forEach(v -> state.add("state$" + v.name()));
       program.tapes().forEach(t -> state.add(t.variable));
       state.add("upstream");
       if (program.tapes().isEmpty() && !program.consumesRecording()) {
-        return CodeBlock.builder().addStatement("return $L", sharedSweepArguments(state, targets)).build();
+        return CodeBlock.builder().addStatement("return $L", shared.sharedSweepArguments(state, targets)).build();
       }
-      code.addStatement("$T gradient$$ = $L", gradientClass, sharedSweepArguments(state, targets));
+      code.addStatement("$T gradient$$ = $L", gradientClass, shared.sharedSweepArguments(state, targets));
     } else {
       sweepFromFields(code);
     }
@@ -616,7 +505,7 @@ final class TapeMembers {
           NodeInputGrads.flag(p), i));
     }
     reverseSweep(code, true, guards);
-    code.addStatement("$T gradient$$ = $L", gradientClass, gradientOrNull());
+    code.addStatement("$T gradient$$ = $L", gradientClass, shared.gradientOrNull());
   }
 
   static CodeBlock zeroAdjoint(Expr.Var primal) {
