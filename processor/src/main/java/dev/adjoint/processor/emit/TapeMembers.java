@@ -228,6 +228,16 @@ final class TapeMembers {
     return vars;
   }
 
+  /** The end state the reverse sweep reads ({@link ReverseReads#swept}): what {@code m$sweep} is given. */
+  private List<Expr.Var> sweptVariables() {
+    return ReverseReads.swept(program, stateVariables(), reverseStatements());
+  }
+
+  /** The reverse sweep's statements as {@link #reverseSweep} writes them without guards. */
+  List<Stmt> reverseStatements() {
+    return SlotAccumulators.apply(NodeInputGrads.apply(program.reverse().statements(), Map.of()), primalNames());
+  }
+
   private MethodSpec record() {
     CodeBlock.Builder code = CodeBlock.builder();
     forwardSweep(code, true, program.forward().statements());
@@ -470,7 +480,7 @@ final class TapeMembers {
       return false;
     }
     int slots = slots(resultType) + accumulated().size() + program.tapes().size();
-    for (Expr.Var v : stateVariables()) {
+    for (Expr.Var v : sweptVariables()) {
       slots += slots(typeName(v.type()));
     }
     return slots <= 255;
@@ -486,7 +496,7 @@ final class TapeMembers {
    */
   CodeBlock sharedSweepCall(String targets) {
     List<String> arguments = new ArrayList<>();
-    stateVariables().forEach(v -> arguments.add(v.name()));
+    sweptVariables().forEach(v -> arguments.add(v.name()));
     program.tapes().forEach(t -> arguments.add(t.variable));
     arguments.add("upstream");
     return sharedSweepArguments(arguments, targets);
@@ -511,7 +521,7 @@ final class TapeMembers {
             + " locals as a forward sweep left them.\n", source, method.name(), tapeClass)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(gradientClass);
-    for (Expr.Var v : stateVariables()) {
+    for (Expr.Var v : sweptVariables()) {
       m.addParameter(typeName(v.type()), v.name());
     }
     for (TapeKind t : program.tapes()) {
@@ -557,7 +567,7 @@ final class TapeMembers {
     if (sharesSweep()) {
       String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
       List<String> state = new ArrayList<>();
-      stateVariables().forEach(v -> state.add("state$" + v.name()));
+      sweptVariables().forEach(v -> state.add("state$" + v.name()));
       program.tapes().forEach(t -> state.add(t.variable));
       state.add("upstream");
       if (program.tapes().isEmpty() && !program.consumesRecording()) {
@@ -579,7 +589,7 @@ final class TapeMembers {
 
   /** The reverse sweep in {@code reverse$} itself, from the state fields, into {@code gradient$}. */
   private void sweepFromFields(CodeBlock.Builder code) {
-    for (Expr.Var v : stateVariables()) {
+    for (Expr.Var v : sweptVariables()) {
       code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
     }
     Map<String, Integer> guards = tensorMode ? nodeGuards : Map.of();
