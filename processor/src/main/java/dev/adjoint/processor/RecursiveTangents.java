@@ -22,7 +22,7 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * Which methods get the tangent member {@code m$tan} ({@link TangentCalls}) that second-order programs call:
- * a method or plain helper that calls itself, and a method that takes records or is an instance method which a
+ * a method or plain helper that calls itself (directly or through other methods and helpers of its class), and a method that takes records or is an instance method which a
  * method of the round calls, when {@code m$tan} has a reverse program. Decided once per round for this round's
  * methods, read off the companion for classes compiled earlier. The decision of a method assumes its own
  * {@code m$tan} (its recursive calls go through it); when it turns out to have none, every decision taken under
@@ -99,7 +99,7 @@ final class RecursiveTangents {
     if (known != null) {
       return known;
     }
-    if (!TangentCalls.selfRecursive(method) && !calledFlat().contains(companion + "#" + member)) {
+    if (!recursive(companion, member, method) && !calledFlat().contains(companion + "#" + member)) {
       decided.put(key, false);
       return false;
     }
@@ -114,6 +114,47 @@ final class RecursiveTangents {
     }
     programs.put(key, program);
     return true;
+  }
+
+  /**
+   * Whether {@code method}, the member {@code member} of {@code companion}, calls itself: directly, or through
+   * other methods and helpers of its companion read in this round (mutual recursion, f calls g calls f).
+   */
+  private boolean recursive(String companion, String member, MethodIr method) {
+    if (TangentCalls.selfRecursive(method)) {
+      return true;
+    }
+    Set<String> seen = new HashSet<>();
+    List<MethodIr> work = new ArrayList<>(List.of(method));
+    while (!work.isEmpty()) {
+      MethodIr m = work.remove(work.size() - 1);
+      for (Callee.DifferentiableMethod callee : callees(m)) {
+        if (!callee.companion().equals(companion)) {
+          continue;
+        }
+        if (callee.member().equals(member)) {
+          return true;
+        }
+        MethodIr next = !callee.member().equals(callee.name()) ? helpers.specialisation(companion, callee.member())
+            : callee.flattened() ? flatMethod(companion, callee.member())
+            : methods.get(callee.owner() + "#" + callee.name());
+        if (next != null && seen.add(callee.member())) {
+          work.add(next);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The {@code @Differentiable} methods and helpers that {@code method} calls. */
+  private static List<Callee.DifferentiableMethod> callees(MethodIr method) {
+    List<Callee.DifferentiableMethod> out = new ArrayList<>();
+    StmtWalk.statements(method.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
+      if (x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod d) {
+        out.add(d);
+      }
+    })));
+    return out;
   }
 
   /** The flat IR of this round's method {@code member} of {@code companion} (records or an object), or null. */
