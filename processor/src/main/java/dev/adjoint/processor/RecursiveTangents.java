@@ -35,7 +35,10 @@ final class RecursiveTangents {
   private Map<String, Boolean> decided = new HashMap<>();
   private Predicate<Callee.DifferentiableMethod> has = m -> false;
   private UnaryOperator<MethodIr> rename = UnaryOperator.identity();
-  /** The methods taking records or instance methods that this round's methods call, by {@code companion#member}. */
+  /**
+   * The methods taking records or instance methods, or with a {@code double[]} result, that this round's methods
+   * call, by {@code companion#member}.
+   */
   private Set<String> calledFlat;
 
   /**
@@ -174,12 +177,16 @@ final class RecursiveTangents {
     return calledFlat;
   }
 
-  /** The callees taking records or instance methods that {@code methods} call, by {@code companion#member}. */
+  /**
+   * The callees taking records or instance methods, or with a {@code double[]} result, that {@code methods} call,
+   * by {@code companion#member}.
+   */
   private static Set<String> calledFlat(Collection<MethodIr> methods) {
     Set<String> out = new HashSet<>();
     for (MethodIr m : methods) {
       StmtWalk.statements(m.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
-        if (x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod d && d.flattened()) {
+        if (x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod d
+            && (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR)) {
           out.add(d.companion() + "#" + d.member());
         }
       })));
