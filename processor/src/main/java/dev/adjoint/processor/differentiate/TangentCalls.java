@@ -14,10 +14,12 @@ import java.util.function.Predicate;
 
 /**
  * Second order through calls of a recursive method (design.md §7 "More modes"): a method that calls itself
- * has no {@code mHvp} through its own gradient (that would rerun the gradient at every level), and a method
- * that takes records or is an instance method has no gradient on its flat parameters to go through, so its
- * tangent program is made a method of its own, {@code m$tan(args..., directions...)} returning
- * {@code {value, tangent}}, and differentiated by the reverse mode like any other method. A second-order
+ * (directly or through others of its class) has no {@code mHvp} through its own gradient (that would rerun the
+ * gradient at every level), a method with a {@code double[]} result has no gradient, and a method that takes
+ * records or is an instance method has no gradient on its flat parameters to go through, so its tangent
+ * program is made a method of its own, {@code m$tan(args..., directions...)} returning value and tangent
+ * stacked in one {@code double[]} ({@code {value, tangent}} for a {@code double} result, {@code 2 n} elements
+ * for a {@code double[]} of {@code n}), and differentiated by the reverse mode like any other method. A second-order
  * program (the tangent program that {@link SecondOrder} differentiates again) calls {@code m$tan} where the
  * tangent program calls {@code mJvp}; the reverse mode then keeps the callee's tape per call (split mode, {@link CallBoundary}), so
  * {@code mHvp} of a recursion {@code n} deep costs O(n), as its gradient does. The reverse of {@code m$tan}
@@ -119,7 +121,7 @@ public final class TangentCalls {
 
   /**
    * Whether {@code method} (a {@code @Differentiable} method or a plain helper's specialisation, whose name is its
-   * member) calls itself directly: only such methods get {@code m$tan}.
+   * member) calls itself directly (a cycle through other methods is found by the caller, which knows them).
    */
   public static boolean selfRecursive(MethodIr method) {
     String companion = companion(method);
