@@ -179,17 +179,22 @@ final class RecursiveTangents {
 
   /**
    * The callees taking records or instance methods, or with a {@code double[]} result, that {@code methods} call,
-   * by {@code companion#member}.
+   * by {@code companion#member}: in their bodies and in the bodies of the helper specialisations they reach.
    */
-  private static Set<String> calledFlat(Collection<MethodIr> methods) {
+  private Set<String> calledFlat(Collection<MethodIr> methods) {
     Set<String> out = new HashSet<>();
-    for (MethodIr m : methods) {
-      StmtWalk.statements(m.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
-        if (x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod d
-            && (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR)) {
+    Set<String> seen = new HashSet<>();
+    List<MethodIr> work = new ArrayList<>(methods);
+    while (!work.isEmpty()) {
+      for (Callee.DifferentiableMethod d : callees(work.remove(work.size() - 1))) {
+        if (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR) {
           out.add(d.companion() + "#" + d.member());
         }
-      })));
+        MethodIr helper = d.member().equals(d.name()) ? null : helpers.specialisation(d.companion(), d.member());
+        if (helper != null && seen.add(d.companion() + "#" + d.member())) {
+          work.add(helper);
+        }
+      }
     }
     return out;
   }

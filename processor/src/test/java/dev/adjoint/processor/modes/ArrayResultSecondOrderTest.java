@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * calls and the reverse mode differentiates, so the caller has {@code mHvp} (and {@code mHessian} for one
  * {@code double[]} parameter). Calls in a loop and in a branch, repeated, results indexed and written, a
  * {@code @NoGrad} parameter, an array callee calling an array callee, a record result in a loop and a branch (its
- * flat tangent member packs the record into a {@code double[]}, stacked the same way). {@link ModeCheck} checks mJvp against
+ * flat tangent member packs the record into a {@code double[]}, stacked the same way), helpers with array
+ * results called only by other helpers. {@link ModeCheck} checks mJvp against
  * directional central differences and mHvp/mHessian against central differences of mGradient.
  */
 class ArrayResultSecondOrderTest {
@@ -106,6 +107,52 @@ class ArrayResultSecondOrderTest {
           return s.e() * s.w() + s.u();
         }
 
+        /** Plain helpers with double[] results called only by other helpers. */
+        static double[] inner(double[] v, double s) {
+          double[] o = new double[v.length];
+          for (int i = 0; i < v.length; i++) {
+            o[i] = v[i] * s + Math.cos(v[i]);
+          }
+          return o;
+        }
+
+        static double[] outer(double[] v) {
+          double[] w = inner(v, v[0]);
+          w[1] = w[1] * w[0];
+          return inner(w, 0.5);
+        }
+
+        static double sumInner(double[] v) {
+          double[] w = inner(v, 2.0);
+          return w[0] * w[2] + Math.sin(w[1]);
+        }
+
+        @Differentiable
+        static double useHelpers(double[] x) {
+          double[] o = outer(x);
+          return o[0] * o[1] + sumInner(x) * x[2];
+        }
+
+        /** The argument array is written between calls (the reverse sweep reads it as it was at each call). */
+        @Differentiable
+        static double rewrite(double[] x) {
+          double[] a = {x[0], x[1] * x[2], x[2]};
+          double r = 0;
+          for (int k = 0; k < 2; k++) {
+            double[] y = lift(a, x[k], 0.5);
+            a[k] = y[2] * a[0] + y[k];
+            r += y[0] * a[1];
+          }
+          return r + a[0] * a[1];
+        }
+
+        /** A nested gradient of a method calling a double[] helper: differentiated through its mHvp. */
+        @Differentiable
+        static double nested(double[] x) {
+          double[] g = AGrad.useLiftGradient(x).x();
+          return g[0] * x[1] + g[2] * g[3];
+        }
+
         @Differentiable
         static double noGradCaller(double[] x, @NoGrad double c) {
           double[] y = lift(x, 1.5, c);
@@ -118,7 +165,9 @@ class ArrayResultSecondOrderTest {
       "useLift", r -> new Object[] {vector(r, 4, -1, 1)},
       "useScalars", r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)},
       "noGradCaller", r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)},
-      "useRecord", r -> new Object[] {vector(r, 3, -1, 1)});
+      "useRecord", r -> new Object[] {vector(r, 3, -1, 1)},
+      "useHelpers", r -> new Object[] {vector(r, 3, -1, 1)},
+      "rewrite", r -> new Object[] {vector(r, 3, -1, 1)});
 
   @Test
   void callersOfArrayResultsHaveHvpsMatchingDifferences() {
@@ -134,7 +183,9 @@ class ArrayResultSecondOrderTest {
     assertTrue(ModeCheck.of(c, "demo.A", "useLift").has("Hessian"));
     assertTrue(ModeCheck.of(c, "demo.A", "noGradCaller").has("Hessian"));
     assertTrue(ModeCheck.of(c, "demo.A", "useRecord").has("Hessian"));
+    assertTrue(ModeCheck.of(c, "demo.A", "useHelpers").has("Hessian"));
     assertFalse(ModeCheck.of(c, "demo.A", "chain").has("Hvp"));
+    GradCheck.of(c, "demo.A", "nested").atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1)});
     String generated = c.generatedSource("demo.AGrad");
     int start = generated.indexOf("{", generated.indexOf(" useLiftHvp("));
     String hvp = generated.substring(start, generated.indexOf("\n  }\n", start));
