@@ -95,6 +95,29 @@ final class MemberClashes {
         out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
       }
     }
+    if (!tensor && shape.isPresent()) {
+      // emit.ShapedForwardModes: one tangent (or direction) per part with a gradient, of the part's type
+      List<dev.adjoint.processor.ir.Shape.Part> parts = shape.get().parts();
+      List<String> tangents = new ArrayList<>(parameters);
+      for (int i = 0; i < parts.size() && i < parameters.size(); i++) {
+        if (parts.get(i).gradient()) {
+          tangents.add(parameters.get(i));
+        }
+      }
+      out.add(new Member(method, name + "Jvp", tangents, "the Jacobian-vector product"));
+      out.add(new Member(method, name + "Jacobian", parameters, "the Jacobian"));
+      if (result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
+        out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
+        // emit.ShapedHessian: one part with a gradient, a double[] or a record
+        List<dev.adjoint.processor.ir.Shape.Part> withGradient = parts.stream()
+            .filter(dev.adjoint.processor.ir.Shape.Part::gradient).toList();
+        if (withGradient.size() == 1 && (withGradient.get(0).node() instanceof dev.adjoint.processor.ir.Shape.Leaf l
+            ? l.type() == dev.adjoint.processor.ir.Type.VECTOR
+            : ((dev.adjoint.processor.ir.Shape.Composite) withGradient.get(0).node()).record())) {
+          out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
+        }
+      }
+    }
     return out;
   }
 }

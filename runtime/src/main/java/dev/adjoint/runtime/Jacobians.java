@@ -43,10 +43,12 @@ public final class Jacobians {
     return e;
   }
 
-  /** Zeros shaped like {@code like} with element {@code k} (row by row) set to 1. */
+  /** Zeros shaped like {@code like} with element {@code k} (row by row) set to 1 (none when out of range). */
   public static double[][] oneHot(double[][] like, int k) {
     double[][] e = ArrayAdjoints.zerosLike(like);
-    set(e, k, 1.0);
+    if (k >= 0) {
+      set(e, k, 1.0);
+    }
     return e;
   }
 
@@ -157,6 +159,28 @@ public final class Jacobians {
         c += row.length;
       }
     }
+  }
+
+  /** Writes {@code value} into {@code into} at {@code at}; returns the index after it. */
+  public static int put(double[] into, int at, double value) {
+    into[at] = value;
+    return at + 1;
+  }
+
+  /** Writes the elements of {@code values} into {@code into} from {@code at}; returns the index after them. */
+  public static int put(double[] into, int at, double[] values) {
+    System.arraycopy(values, 0, into, at, values.length);
+    return at + values.length;
+  }
+
+  /** Writes the elements of {@code values}, row by row, into {@code into} from {@code at}; returns the index after. */
+  public static int put(double[] into, int at, double[][] values) {
+    for (double[] row : values) {
+      if (row != null) {
+        at = put(into, at, row);
+      }
+    }
+    return at;
   }
 
   /** Throws unless the tangent {@code tangent} of parameter {@code name} has exactly the shape of {@code primal}. */

@@ -112,6 +112,11 @@ final class RecordGradients {
     return shape.result();
   }
 
+  /** The public parameters, {@code self} first for an instance method. */
+  List<Shape.Part> parts() {
+    return shape.parts();
+  }
+
   /** The leaves of the shape, in the IR's parameter order. */
   List<Shape.Located> leaves() {
     return leaves;
@@ -238,6 +243,35 @@ final class RecordGradients {
       }
     }
     return CodeBlock.of("new $T($L)", gradientClass, CodeBlock.join(components, ", "));
+  }
+
+  /**
+   * Part {@code part} built again from the flat parameters in scope (after {@link #unpack}), its differentiable
+   * leaves replaced by the variables named {@code prefix} and their flat name ({@code new P(e$p$a, e$p$w, p$n)}; a
+   * plain part is its variable alone): a direction shaped like the part.
+   */
+  CodeBlock rebuild(Shape.Part part, String prefix) {
+    int first = 0;
+    for (Shape.Part p : shape.parts()) {
+      if (p == part) {
+        break;
+      }
+      first += count(p.node());
+    }
+    return rebuild(part.node(), prefix, new int[] {first});
+  }
+
+  private CodeBlock rebuild(Shape.Node node, String prefix, int[] next) {
+    if (node instanceof Shape.Leaf l) {
+      MethodIr.Parameter p = flat(next[0]++);
+      return CodeBlock.of("$L", l.differentiable() ? prefix + p.name() : p.name());
+    }
+    Shape.Composite c = (Shape.Composite) node;
+    List<CodeBlock> parts = new ArrayList<>();
+    for (Shape.Node child : c.components()) {
+      parts.add(rebuild(child, prefix, next));
+    }
+    return CodeBlock.of("new $T($L)", ClassName.bestGuess(c.javaType()), CodeBlock.join(parts, ", "));
   }
 
   private CodeBlock build(Shape.Node node, int[] next) {

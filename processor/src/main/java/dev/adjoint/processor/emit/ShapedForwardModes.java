@@ -29,8 +29,11 @@ import javax.lang.model.element.Modifier;
  *       {@code t$part}; the result's tangent in {@code MJvp}. Without a tangent program, {@code J v} row by
  *       row from {@code mVjp}.
  *   <li>{@code mJacobian(args)}: one {@code double[][]} per differentiable leaf, named by its flat name
- *       ({@code p$w}, {@code self$scale}, or the parameter's name), rows by reverse sweeps.
+ *       ({@code p$w}, {@code self$scale}, or the parameter's name): columns by sweeps of the flat tangent member
+ *       when the leaves have no more elements than the result, else rows by reverse sweeps.
  *   <li>{@code mHvp(args..., directions...)} for {@code double} results: the gradient record of {@code H v}.
+ *   <li>{@code mHessian(args)} with {@code mHvp}, when one public parameter has a gradient and it is a
+ *       {@code double[]} or a record ({@link ShapedHessian}).
  * </ul>
  */
 final class ShapedForwardModes {
@@ -68,7 +71,10 @@ final class ShapedForwardModes {
     this.visibility = method.isPublic() ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
   }
 
-  /** Adds {@code mJvp}, {@code mJacobian} and (for a {@code double} result) {@code mHvp} to {@code companion}. */
+  /**
+   * Adds {@code mJvp}, {@code mJacobian} and (for a {@code double} result) {@code mHvp} and {@code mHessian} to
+   * {@code companion}.
+   */
   static void addTo(TypeSpec.Builder companion, AdjointProgram program, RecordGradients shape, String packageName,
       String companionName) {
     addTo(companion, program, shape, packageName, companionName, m -> false);
@@ -86,8 +92,8 @@ final class ShapedForwardModes {
     }
     ShapedForwardModes writer = new ShapedForwardModes(m, shape, packageName, companionName);
     writer.flatJvp = flatJvp;
-    writer.write(companion);
-    TangentSweep.TangentProgram flat = ForwardModeWriter.flatTangent(m, flatJvp);
+    // the tangent program is the flat tangent member's (ForwardModeWriter.flatTangent makes the same decision)
+    TangentSweep.TangentProgram flat = writer.write(companion);
     if (flat != null) {
       ForwardModeWriter.addFlatJvp(companion, program, flat, packageName, companionName);
     }
@@ -95,7 +101,8 @@ final class ShapedForwardModes {
 
   private java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> flatJvp = m -> false;
 
-  private void write(TypeSpec.Builder companion) {
+  /** Adds the members; returns the tangent program (the flat tangent member's), or null when there is none. */
+  private TangentSweep.TangentProgram write(TypeSpec.Builder companion) {
     TangentSweep.TangentProgram tangent;
     String noTangent = null;
     try {
@@ -120,13 +127,13 @@ final class ShapedForwardModes {
         .build());
     companion.addMethod(jvp(tangent, noTangent));
     companion.addType(jacobianRecord());
-    companion.addMethod(jacobian());
+    companion.addMethod(jacobian(tangent != null));
     if (tangent == null && method.returnType() == Type.DOUBLE) {
       companion.addJavadoc("\n<p>No {@code $LHvp}: mHvp differentiates the tangent program, and there is none"
           + " ($L).\n", method.name(), noTangent);
     }
     if (tangent == null || method.returnType() != Type.DOUBLE) {
-      return;
+      return tangent;
     }
     // Only the tangent members of callees (TangentCalls) are gone through, not other callees' gradients.
     SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent,
@@ -136,9 +143,14 @@ final class ShapedForwardModes {
     }
     if (hvp.program() != null) {
       companion.addMethod(hvp(hvp.program()));
+      Shape.Part part = ShapedHessian.part(shape);
+      if (part != null) {
+        companion.addMethod(ShapedHessian.hessian(method, shape, part, gradientClass, visibility));
+      }
     } else {
       companion.addJavadoc("\n<p>No {@code $LHvp}: $L.\n", method.name(), hvp.whyNot());
     }
+    return tangent;
   }
 
   /** The differentiable leaves' indices, in the IR's parameter order. */
@@ -298,8 +310,12 @@ final class ShapedForwardModes {
         .build();
   }
 
-  /** {@code mJacobian}: one reverse sweep per result element. */
-  private MethodSpec jacobian() {
+  /**
+   * {@code mJacobian}: with a tangent program ({@code forwardMode}), one sweep of the flat tangent member per
+   * differentiable element of the arguments when they have no more elements than the result, else (and
+   * without one) one reverse sweep per result element.
+   */
+  private MethodSpec jacobian(boolean forwardMode) {
     CodeBlock.Builder code = CodeBlock.builder();
     shape.unpack(code);
     if (result != null) {
@@ -314,6 +330,9 @@ final class ShapedForwardModes {
       code.addStatement("double[][] j$$$L = new double[f$$rows][$T.count($L)]", shape.flatParameter(k).name(),
           JACOBIANS, shape.flatParameter(k).name());
     }
+    if (forwardMode) {
+      forwardColumns(code, leaves);
+    }
     code.add("// one reverse sweep per result element\n");
     code.beginControlFlow("for (int f$$k = 0; f$$k < f$$rows; f$$k++)");
     code.addStatement("$T f$$row = $L($L, $T.oneHot(f$$value, f$$k))", gradientClass, vjp,
@@ -326,13 +345,47 @@ final class ShapedForwardModes {
     code.addStatement("return new $T($L)", jacobianClass,
         leaves.stream().map(k -> "j$" + shape.flatParameter(k).name()).collect(Collectors.joining(", ")));
     return MethodSpec.methodBuilder(method.name() + "Jacobian")
-        .addJavadoc("The Jacobian of $L at the arguments, by reverse mode (one sweep per result element).\n",
+        .addJavadoc(forwardMode
+            ? "The Jacobian of $L at the arguments: by forward mode (one sweep per differentiable element of the"
+                + " arguments) when the arguments have no more such elements than the result, else by reverse mode"
+                + " (one sweep per result element).\n"
+            : "The Jacobian of $L at the arguments, by reverse mode (one sweep per result element).\n",
             shape.source())
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(jacobianClass)
         .addParameters(shape.parameters())
         .addCode(code.build())
         .build();
+  }
+
+  /**
+   * The forward-mode branch of {@code mJacobian}: when the differentiable leaves have no more elements than the
+   * result, column by column from the flat tangent member ({@link TangentSweep#flatJvpName}, on the leaves the
+   * member has unpacked), one leaf's tangent one-hot and the others zero; returns the Jacobian.
+   */
+  private void forwardColumns(CodeBlock.Builder code, List<Integer> leaves) {
+    CodeBlock columns = leaves.stream()
+        .map(k -> CodeBlock.of("$T.count($L)", JACOBIANS, shape.flatParameter(k).name()))
+        .collect(CodeBlock.joining(" + "));
+    String flatArgs = method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", "));
+    code.beginControlFlow("if ($L <= f$$rows)", columns.isEmpty() ? CodeBlock.of("0") : columns);
+    code.add("// fewer inputs than outputs: one forward sweep per differentiable element of the arguments\n");
+    for (int seeded : leaves) {
+      String name = shape.flatParameter(seeded).name();
+      code.beginControlFlow("for (int f$$k = 0, f$$n = $T.count($L); f$$k < f$$n; f$$k++)", JACOBIANS, name);
+      CodeBlock tangents = leaves.stream().map(k -> {
+        MethodIr.Parameter p = shape.flatParameter(k);
+        return k == seeded ? CodeBlock.of("$T.oneHot($L, f$$k)", JACOBIANS, p.name())
+            : p.type() == Type.DOUBLE ? CodeBlock.of("0.0")
+            : CodeBlock.of("$T.zerosLike($L)", ARRAY_ADJOINTS, p.name());
+      }).collect(CodeBlock.joining(", "));
+      code.addStatement("$T.column(j$$$L, f$$k, $L($L, $L).tangent())", JACOBIANS, name,
+          TangentSweep.flatJvpName(method.name()), flatArgs, tangents);
+      code.endControlFlow();
+    }
+    code.addStatement("return new $T($L)", jacobianClass,
+        leaves.stream().map(k -> "j$" + shape.flatParameter(k).name()).collect(Collectors.joining(", ")));
+    code.endControlFlow();
   }
 
   /** {@code mHvp}: the reverse sweep of the tangent program, seeded with upstream 1. */

@@ -58,7 +58,19 @@ final class CatalogueNameCases {
                 return r.a() * x;
               }
             }
-            """, "the companion would declare lossGradient(demo.R, double) twice"));
+            """, "the companion would declare lossGradient(demo.R, double) twice"),
+        source("demo.R", """
+            package demo;
+            import dev.adjoint.Differentiable;
+            record R(double a, double[] w) {
+              @Differentiable double loss() {
+                return a * w[0] * w[1];
+              }
+              @Differentiable static double lossHessian(R r) { // ERROR
+                return r.a();
+              }
+            }
+            """, "the companion would declare lossHessian(demo.R) twice"));
     row("a method whose generated sweeps would exceed the JVM's 64 KiB limit on a method's code (javac's"
         + " `code too large`; about 600 straight-line statements with `Math` calls)", refused(
             "@Differentiable static double f(double x) { // ERROR\n  double s = x;\n"

@@ -16,9 +16,11 @@ import java.util.function.Function;
 /**
  * Checks the forward-mode members of a method that takes records or is an instance method against central
  * differences of the ORIGINAL method: {@code mJvp} (value, and the tangent against a directional difference),
- * {@code mJacobian} (every column against a difference along one double slot) and, for {@code double}
- * results, {@code mHvp} (against central differences along the direction of the generated {@code mGradient},
- * which {@link RecordCheck} checks against the original: differences of differences would be too noisy).
+ * {@code mJacobian} (every column against a difference along one double slot, every row against {@code mVjp}
+ * with a one-hot upstream) and, for {@code double} results, {@code mHvp} (against central differences along the
+ * direction of the generated {@code mGradient}, which {@link RecordCheck} checks against the original:
+ * differences of differences would be too noisy) and {@code mHessian} likewise ({@link #checkHessian}), whose
+ * presence is asserted: exactly with {@code mHvp} and one argument with a gradient, a {@code double[]} or a record.
  * Results are {@code double}, {@code double[]} or records of those (compared slot by slot).
  */
 public final class RecordModeCheck {
@@ -128,6 +130,20 @@ public final class RecordModeCheck {
     if (rows > 0) {
       assertEquals(column, columns.size(), name + "Jacobian: columns");
     }
+    // and row by row against mVjp with one-hot upstreams (the reverse-mode Jacobian), whichever mode it chose
+    for (int row = 0; row < rows; row++) {
+      double[] e = new double[rows];
+      e[row] = 1.0;
+      Object[] vjpArgs = Arrays.copyOf(args, args.length + 1);
+      vjpArgs[args.length] = RecordCheck.withSlots(value, e);
+      double[] fromVjp = RecordCheck.slots(compiled.callStatic(companion, name + "Vjp", vjpArgs));
+      assertEquals(columns.size(), fromVjp.length, name + "Jacobian: columns against mVjp's slots");
+      for (int c = 0; c < fromVjp.length; c++) {
+        double fromJacobian = columns.get(c)[row];
+        assertTrue(Math.abs(fromVjp[c] - fromJacobian) <= 1e-9 * (1 + Math.abs(fromVjp[c])), name + "Jacobian: row "
+            + row + " column " + c + " is " + fromJacobian + " but mVjp with a one-hot upstream gives " + fromVjp[c]);
+      }
+    }
     boolean hasHvp = Arrays.stream(compiled.load(companion).getDeclaredMethods())
         .anyMatch(m -> m.getName().equals(name + "Hvp"));
     if (hvp != null) {
@@ -149,6 +165,15 @@ public final class RecordModeCheck {
               name + "Hvp: slot " + k + " (companion vs central differences of the gradient)");
         }
       }
+    }
+    // mHessian: with mHvp, when one argument has a gradient and it is a double[] or a record
+    int[] withGradient = java.util.stream.IntStream.range(0, args.length).filter(i -> gradient[i]).toArray();
+    boolean hessian = hasHvp && withGradient.length == 1 && (args[withGradient[0]] instanceof double[]
+        || args[withGradient[0]] != null && args[withGradient[0]].getClass().isRecord());
+    assertEquals(hessian, Arrays.stream(compiled.load(companion).getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals(name + "Hessian")), name + "Hessian: present");
+    if (hessian) {
+      checkHessian(compiled, companion, name, args, withGradient[0]);
     }
     assertEquals(before, Arrays.deepToString(Arrays.stream(args).map(RecordCheck::slots).toArray()),
         "the arguments are not changed");
@@ -178,6 +203,38 @@ public final class RecordModeCheck {
       }
       return s;
     }, args, components, gradient);
+  }
+
+  /**
+   * Checks {@code companion.nameHessian(args)}, the Hessian over argument {@code part}'s double slots (depth
+   * first, as {@link RecordCheck#slots}): row {@code k} against central differences of the generated
+   * {@code mGradient}'s double slots along slot {@code k} of the argument (the gradient itself is checked against
+   * the original by {@link RecordCheck}); the arguments are not changed.
+   */
+  public static void checkHessian(CompiledCompanion compiled, String companion, String name, Object[] args,
+      int part) {
+    String before = Arrays.deepToString(Arrays.stream(args).map(RecordCheck::slots).toArray());
+    double[][] hessian = (double[][]) compiled.callStatic(companion, name + "Hessian", args);
+    int n = RecordCheck.doubles(args[part]);
+    assertEquals(n, hessian.length, name + "Hessian: rows");
+    for (int k = 0; k < n; k++) {
+      int slot = k;
+      FiniteDifferences.check(h -> {
+        Object[] up = args.clone();
+        Object[] down = args.clone();
+        up[part] = RecordCheck.shifted(args[part], slot, h);
+        down[part] = RecordCheck.shifted(args[part], slot, -h);
+        double[] gu = RecordCheck.slots(compiled.callStatic(companion, name + "Gradient", up));
+        double[] gd = RecordCheck.slots(compiled.callStatic(companion, name + "Gradient", down));
+        double[] row = new double[gu.length];
+        for (int c = 0; c < row.length; c++) {
+          row[c] = (gu[c] - gd[c]) / (2 * h);
+        }
+        return row;
+      }, hessian[k], name + "Hessian row " + k + " (companion vs central differences of the gradient)");
+    }
+    assertEquals(before, Arrays.deepToString(Arrays.stream(args).map(RecordCheck::slots).toArray()),
+        "the arguments are not changed");
   }
 
   /** The arguments moved by {@code h} times their tangents (arguments without one unchanged). */
