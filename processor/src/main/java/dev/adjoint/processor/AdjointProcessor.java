@@ -220,7 +220,10 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     String name = Recomputable.pullbackName(callee.member());
     return javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements()).stream()
-        .anyMatch(m -> m.getSimpleName().contentEquals(name));
+        .anyMatch(m -> m.getSimpleName().contentEquals(name) && !m.getParameters().isEmpty()
+            // this version's pullback returns the double adjoints in the caller's registers (its last parameter)
+            && m.getParameters().get(m.getParameters().size() - 1).asType().toString()
+                .equals("dev.adjoint.runtime.DoubleTape"));
   }
 
   /** One class's methods as read, the helper specialisations they need, and whether any failed already. */

@@ -17,9 +17,12 @@ public final class DoubleTape {
 
   private static final double[] EMPTY = new double[0];
   private static final double[][] NO_CHUNKS = new double[0][];
+  private static final double[] NO_ADJOINTS = new double[0];
 
   private final ChunkPositions at = new ChunkPositions();
   private double[][] chunks = NO_CHUNKS;
+  /** The adjoint registers ({@link #adjoint(int, double)}): grown once to the most any callee returns. */
+  private double[] adjoints = NO_ADJOINTS;
   private double[] top = EMPTY;
 
   /** Appends {@code value}; amortized constant time, never copies a full chunk. */
@@ -88,6 +91,23 @@ public final class DoubleTape {
   public void endReplay() {
     at.endReplay();
     top = chunks.length > at.full ? chunks[at.full] : top;
+  }
+
+  /**
+   * Generated plumbing of the split-mode call boundary: a callee's reverse returns the adjoint of its {@code k}-th
+   * {@code double} parameter in register {@code k} of its caller's tape, and the caller reads it right after the
+   * call, so that a call allocates no gradient record.
+   */
+  public void adjoint(int k, double value) {
+    if (k >= adjoints.length) {
+      adjoints = Arrays.copyOf(adjoints, Math.max(4, 2 * k + 1));
+    }
+    adjoints[k] = value;
+  }
+
+  /** Register {@code k}, as the last {@link #adjoint(int, double)} to it set it. */
+  public double adjoint(int k) {
+    return adjoints[k];
   }
 
   /** Drops the stored values and their memory. */

@@ -18,14 +18,15 @@ import java.util.function.UnaryOperator;
 /**
  * The split-mode call boundary: how a call to another differentiated method is evaluated once.
  *
- * <p>The caller's forward sweep calls the callee's augmented forward {@code C.m$record(args)}, which runs
- * the callee's forward sweep once and returns the callee's tape (its result and what its reverse needs).
- * The caller keeps that tape in a local ({@code _callee$k}) when the call is outside loops, else pushes it on
- * {@link TapeKind#CALLS} and pops it back into the local at the start of the statement's reverse. The
- * reverse sweep reads the call's value as {@code _callee$k.result$()} and runs the callee's reverse as
- * {@code _callee$k.reverse$(upstream, adjoints...)}: the callee accumulates straight into the caller's
- * adjoint arrays of its array arguments and returns the gradient record for the rest. So a call costs
- * O(1) beyond what the callee itself stores, and recursion is linear.
+ * <p>The caller's forward sweep calls the callee's augmented forward {@code C.m$augment(args, tapes...)}, which
+ * runs the callee's forward sweep once onto the caller's tapes, pushes the end state its reverse needs and returns
+ * the result (emit.CallMembers). At the start of the statement's reverse the caller saves its read cursors in
+ * {@code _at_doubles$k} ... and takes the call's value back with {@code _value$k = C.m$skip(tapes...)}, which moves
+ * the cursors below the callee's stretch; the reverse sweep reads the value as {@code _value$k} and runs the
+ * callee's reverse as {@code C.m$reverse(upstream, adjoints..., tapes..., cursors...)}: the callee accumulates
+ * straight into the caller's adjoint arrays of its array arguments, returns its {@code double} parameters'
+ * adjoints in the registers of the caller's double tape ({@link #usesRegisters}) and the gradient record only for
+ * tensor components. So a call allocates nothing but tape space, and recursion is linear.
  *
  * <p>What the callee's reverse reads must still hold its call-time contents when it runs: its array
  * arguments and, for an array result, the array it returned (which the caller may write into). Both are
@@ -39,9 +40,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Calls of tiny pure scalar callees ({@link Recomputable}) are no sites: the forward sweep calls the
  * original, and the reverse sweep recomputes the callee from its arguments' restored values
- * ({@code C.m$pullback(args..., upstream)}), so such a call keeps no tape.
+ * ({@code C.m$pullback(args..., upstream, _doubles)}, adjoints in the registers as well), so such a call keeps
+ * no tape.
  */
-final class CallBoundary {
+public final class CallBoundary {
   /**
    * One call of the statement being differentiated: of another differentiated method (its tape is kept), or
    * a costly tensor operation ({@link KeptTensors}: its value is kept).
@@ -54,6 +56,8 @@ final class CallBoundary {
     final boolean value;
     /** Whether the reverse sweep reads the call's value or runs its reverse: only then is its tape kept. */
     boolean used;
+    /** A callee's call: the caller's read cursors where the call's stretches end, saved when it is skipped. */
+    final List<Expr.Var> at = new ArrayList<>();
 
     Site(Expr.Call call, Expr.Var state, boolean pushed, boolean value) {
       this.call = call;
@@ -73,6 +77,14 @@ final class CallBoundary {
       this.taken = taken;
       this.pushed = pushed;
     }
+  }
+
+  /**
+   * Whether {@code name} is a local of a call site ({@code _value$k}, {@code _at_doubles$k}, ...): the reverse
+   * sets it where the call's statement's reverse starts, before any read, so a forward end state need not keep it.
+   */
+  public static boolean isSiteLocal(String name) {
+    return name.matches("_value\\$\\d+") || name.matches("_at_(doubles|ints|refs|calls)\\$\\d+");
   }
 
   /** Callees recomputed in the reverse sweep ({@link Recomputable}): their calls keep no tape. */
@@ -103,6 +115,7 @@ final class CallBoundary {
 
   /** Forgets everything, for the second pass of the sweep. */
   void reset() {
+    registers = false;
     sites.clear();
     order.clear();
     decisions.clear();
@@ -132,8 +145,10 @@ final class CallBoundary {
       decisions.put(c, new Decision(new Expr.Var("_taken$" + (++decided), Type.BOOLEAN), inLoop));
     }
     if (e instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod m && !recomputed.test(m)) {
-      Type tape = new Type.Named(m.companion() + "." + m.capitalized() + "Tape");
-      Site site = new Site(c, new Expr.Var("_callee$" + (++count), tape), inLoop, false);
+      Site site = new Site(c, new Expr.Var("_value$" + (++count), c.type()), inLoop, false);
+      for (TapeKind t : TapeKind.values()) {
+        site.at.add(new Expr.Var("_at" + t.variable + "$" + count, Type.LONG));
+      }
       sites.put(c, site);
       order.add(site);
     } else if (e instanceof Expr.Call c && KeptTensors.kept(c)) {
@@ -194,10 +209,7 @@ final class CallBoundary {
       return null;
     }
     site.used = true;
-    if (site.value) {
-      return site.state;
-    }
-    return new Expr.Call(new Callee.TapeMember("result$"), List.of(site.state), e.type());
+    return site.state;
   }
 
   /** {@code e} with every call of the current statement replaced by the value its tape kept. */
@@ -228,7 +240,7 @@ final class CallBoundary {
     }
     site.used = true;
     Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
-    List<Expr> args = new ArrayList<>(List.of(site.state, g));
+    List<Expr> args = new ArrayList<>(List.of(g));
     for (int k = 0; k < call.args().size(); k++) {
       Expr arg = call.args().get(k);
       Type type = m.parameterTypes().get(k);
@@ -244,13 +256,24 @@ final class CallBoundary {
     if (needs != null) {
       args.add(needs);
     }
+    args.addAll(tapeVariables());
+    args.addAll(site.at);
     if (call.type() instanceof Type.DoubleArray && statement.value() == call) {
       Expr.Var holder = ExprWalk.root(statement.target());
       if (holder != null) {
         reads.add(holder.name());
       }
     }
-    return new Expr.Call(new Callee.TapeMember("reverse$"), args, gradient);
+    return new Expr.Call(new Callee.Static(m.companion(), m.member() + "$reverse"), args, gradient);
+  }
+
+  /** The caller's tapes, which a callee records onto and reads from (emit.CallMembers). */
+  static List<Expr> tapeVariables() {
+    List<Expr> out = new ArrayList<>();
+    for (TapeKind t : TapeKind.values()) {
+      out.add(new Expr.Var(t.variable, new Type.Named(t.runtimeClass)));
+    }
+    return out;
   }
 
   /**
@@ -274,6 +297,18 @@ final class CallBoundary {
       }
     }
     return skips ? new Expr.ArrayInit(new Type.IntArray(Type.BOOLEAN), flags) : null;
+  }
+
+  private boolean registers;
+
+  /** Notes that a callee's reverse returns adjoints in the registers of this method's double tape. */
+  void usesRegisters() {
+    registers = true;
+  }
+
+  /** Whether a callee's reverse returns adjoints in the registers of this method's double tape. */
+  boolean registers() {
+    return registers;
   }
 
   /** The variables the current statement's callee reverses read, for the to-be-recorded analysis. */
@@ -321,17 +356,21 @@ final class CallBoundary {
       return;
     }
     Site site = e instanceof Expr.Call call ? sites.get(call) : null;
-    if (site != null && site.used) {
-      if (site.pushed) {
-        tapes.add(TapeKind.CALLS);
-        out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.CALLS, site.state.type()), statement.origin()));
-      }
+    if (site != null && site.used && site.value && site.pushed) {
+      tapes.add(TapeKind.REFS);
+      out.add(new Stmt.Assign(site.state, new Expr.Pop(TapeKind.REFS, site.state.type()), statement.origin()));
     }
     if (site != null && site.used && !site.value) {
-      // The callee recorded onto this method's tapes just before: the read cursors move below its stretch,
-      // which its reverse reads by itself (emit.SharedTapes).
-      out.add(new Stmt.Effect(new Expr.Call(new Callee.TapeMember("skip$"), List.of(site.state), Type.INT),
-          statement.origin()));
+      // The callee recorded onto this method's tapes just before: the read cursors, saved for its reverse,
+      // move below its stretches, and its result comes back (emit.CallMembers).
+      List<Expr> tapeVariables = tapeVariables();
+      for (int k = 0; k < site.at.size(); k++) {
+        out.add(new Stmt.Assign(site.at.get(k), new Expr.Call(new Callee.TapeMember("cursor"),
+            List.of(tapeVariables.get(k)), Type.LONG), statement.origin()));
+      }
+      Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) site.call.callee();
+      out.add(new Stmt.Assign(site.state, new Expr.Call(new Callee.Static(m.companion(), m.member() + "$skip"),
+          tapeVariables, site.call.type()), statement.origin()));
     }
     List<Expr> children = ExprWalk.children(e);
     for (int k = children.size() - 1; k >= 0; k--) {
@@ -389,6 +428,7 @@ final class CallBoundary {
     for (Site s : order) {
       if (s.used && !states.contains(s.state)) {
         states.add(s.state);
+        states.addAll(s.at);
       }
     }
     for (Decision d : decisions.values()) {

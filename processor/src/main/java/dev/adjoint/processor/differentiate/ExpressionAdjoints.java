@@ -185,6 +185,7 @@ final class ExpressionAdjoints {
         args.add(value(arg, out, values));
       }
       args.add(g);
+      args.add(CallBoundary.tapeVariables().get(0));
       reverse = new Expr.Call(new Callee.Static(m.companion(), Recomputable.pullbackName(m.member())), args,
           gradientType);
     } else {
@@ -193,10 +194,26 @@ final class ExpressionAdjoints {
     if (reverse == null) {
       throw new IllegalStateException("a call outside the statement being differentiated: " + call);
     }
-    boolean routed = call.args().stream().anyMatch(
-        arg -> activity.isActive(arg) && (arg.type() == Type.DOUBLE || arg.type() == Type.TENSOR));
-    // Array arguments' adjoints are accumulated by the callee; only scalars and tensors come back.
+    boolean routed = call.args().stream().anyMatch(arg -> activity.isActive(arg) && arg.type() == Type.TENSOR);
+    // Array arguments' adjoints are accumulated by the callee; double parameters' adjoints come back in the
+    // registers of this method's double tape (read right away: the next call's reverse overwrites them), tensors'
+    // in the gradient record.
+    calls.usesRegisters();
     out.add(routed ? new Stmt.Declare(gradient, reverse, origin) : new Stmt.Effect(reverse, origin));
+    Map<Integer, Expr.Var> registers = new java.util.HashMap<>();
+    int register = 0;
+    for (int k = 0; k < call.args().size(); k++) {
+      if (m.parameterTypes().get(k) != Type.DOUBLE || m.gradientComponents().get(k) == null) {
+        continue;
+      }
+      if (activity.isActive(call.args().get(k))) {
+        Expr.Var adjoint = temp("_ga", Type.DOUBLE);
+        out.add(new Stmt.Declare(adjoint, new Expr.Call(new Callee.TapeMember("adjoint"),
+            List.of(CallBoundary.tapeVariables().get(0), Expr.Literal.ofInt(register)), Type.DOUBLE), origin));
+        registers.put(k, adjoint);
+      }
+      register++;
+    }
     for (int k = 0; k < call.args().size(); k++) {
       Expr arg = call.args().get(k);
       if (!activity.isActive(arg)) {
@@ -205,7 +222,7 @@ final class ExpressionAdjoints {
       String component = requireComponent(m, k, origin);
       Expr argAdjoint = new Expr.Component(gradient, component, m.parameterTypes().get(k));
       if (arg.type() == Type.DOUBLE) {
-        propagate(arg, argAdjoint, out, values, origin);
+        propagate(arg, registers.get(k), out, values, origin);
       } else if (arg.type() == Type.TENSOR) {
         // A null tensor gradient is zero: nothing flows back.
         Expr.Var tensorAdjoint = temp("_g", Type.TENSOR);

@@ -168,6 +168,10 @@ public final class ReverseSweep {
       // Fused sweeps declare the adjoints before the forward sweep, where a local array has no value yet.
       fused = null;
     }
+    if (sweep.calls.registers()) {
+      // callees' reverses return double adjoints in the registers of this method's double tape
+      sweep.tapes.add(TapeKind.DOUBLES);
+    }
     List<Expr.Var> locals = new ArrayList<>(body.locals());
     locals.addAll(sweep.onceRecords);
     locals.addAll(sweep.calls.states());

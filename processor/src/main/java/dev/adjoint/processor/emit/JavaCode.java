@@ -160,18 +160,15 @@ public final class JavaCode {
     }
     if (e instanceof Expr.Recorded r && !(r.call().callee() instanceof Callee.DifferentiableMethod)) {
       // a costly tensor operation whose result the reverse sweep reads (differentiate.KeptTensors)
-      return r.pushed() ? CodeBlock.of("$L.pushed($L)", TapeKind.CALLS.variable, expression(r.call()))
+      return r.pushed() ? CodeBlock.of("$L.pushed($L)", TapeKind.REFS.variable, expression(r.call()))
           : CodeBlock.of("($L = $L)", r.state().name(), expression(r.call()));
     }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
-      // onto the caller's tapes (SharedTapes): a call allocates no tapes of its own
+      // the augmented forward onto the caller's tapes (CallMembers): a call allocates no tape of its own
       CodeBlock args = arguments(r.call().args());
-      CodeBlock record = CodeBlock.of("$L.$L$$record($L$L$L)", typeName(m.companion()), m.member(), args,
+      return CodeBlock.of("$L.$L$$augment($L$L$L)", typeName(m.companion()), m.member(), args,
           args.isEmpty() ? "" : ", ", SharedTapes.callerTapes());
-      return r.pushed()
-          ? CodeBlock.of("$L.pushed($L).result$$()", TapeKind.CALLS.variable, record)
-          : CodeBlock.of("($L = $L).result$$()", r.state().name(), record);
     }
     throw new IllegalStateException("cannot print " + e);
   }

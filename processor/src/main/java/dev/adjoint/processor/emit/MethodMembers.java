@@ -147,6 +147,7 @@ final class MethodMembers {
         .addParameters(SharedTapes.parameters())
         .addStatement("return new $T($L$L)", tapeClass, flatArgs, SharedTapes.arguments(flatArgs.isEmpty()))
         .build());
+    new CallMembers(this).addTo(companion);
     if (helper) {
       companion.addMethod(tensorMode ? tapeVjp(args) : fusedVjp());
       addSharedSweep(companion);
@@ -201,12 +202,14 @@ final class MethodMembers {
       companion.addMethod(MethodSpec.methodBuilder(Recomputable.pullbackName(method.name()))
           .addJavadoc("Generated plumbing of the split-mode call boundary, not API: $L is O(1), pure and"
               + " tape-free, so a caller recomputes it in its reverse sweep from the arguments' values instead of"
-              + " keeping a tape per call.\n", source)
+              + " keeping a tape per call. The double parameters' adjoints come back in the registers of the"
+              + " caller's tape {@code adjoints$$} (no gradient record).\n", source)
           .addModifiers(visibility()).addModifiers(Modifier.STATIC)
           .returns(gradientClass)
           .addParameters(parameters())
-          .addParameter(resultType, upstream)
-          .addStatement("return $LVjp($L, $L)", method.name(), args, upstream)
+          .addParameter(resultType, "upstream")
+          .addParameter(ClassName.get(RUNTIME, "DoubleTape"), "adjoints$")
+          .addCode(pullback())
           .build());
     }
     if (scalarResult || tensorResult) {
@@ -219,8 +222,8 @@ final class MethodMembers {
 
   /** {@code m$sweep}, the reverse sweep {@code mVjp} and the tape's {@code reverse$} share, where they do. */
   private void addSharedSweep(TypeSpec.Builder companion) {
-    if (tapes.sharesSweep()) {
-      companion.addMethod(tapes.sharedSweep());
+    if (tapes.shared.sharesSweep()) {
+      companion.addMethod(tapes.shared.sharedSweep());
     }
   }
 
@@ -282,6 +285,18 @@ final class MethodMembers {
         .build();
   }
 
+  /**
+   * The recompute pullback's body: the forward sweep (only what the reverse reads), then the shared reverse sweep
+   * returning the adjoints in {@code adjoints$}'s registers.
+   */
+  private CodeBlock pullback() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    tapes.forwardSweep(code, false, ForwardPruning.prune(program.forward().statements(),
+        program.reverse().statements(), Set.of()));
+    code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("adjoints$")));
+    return code.build();
+  }
+
   /** The separate sweeps of {@code mVjp}: forward, then reverse. */
   private void oneCallSweeps(CodeBlock.Builder code) {
     if (shape != null) {
@@ -296,9 +311,9 @@ final class MethodMembers {
     for (TapeKind t : program.tapes()) {
       code.addStatement("$L.rewind()", t.variable);
     }
-    if (tapes.sharesSweep()) {
+    if (tapes.shared.sharesSweep()) {
       code.add("// the reverse sweep from this forward sweep's end state (shared with the tape's reverse$$)\n");
-      code.addStatement("return $L", tapes.sharedSweepCall(tapes.noTargets()));
+      code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("null")));
     } else {
       tapes.reverseSweep(code, false);
       code.addStatement("return $L", gradients.newGradient());

@@ -136,6 +136,18 @@ final class RecordGradients {
     return plain(l.part()) ? prefix + flat(k).name() : prefix + path(k);
   }
 
+  /** The gradient of IR parameter {@code name} in the gradient record {@code g} ({@code g.p().q().a()}). */
+  String gradientPath(String name, String g) {
+    for (int k = 0; k < leaves.size(); k++) {
+      if (flat(k).name().equals(name)) {
+        Shape.Located l = leaves.get(k);
+        return plain(l.part()) ? g + "." + plainParameter(l.part()).sourceName() + "()"
+            : g + "." + l.part().name() + "()" + l.path().substring(l.part().name().length());
+      }
+    }
+    throw new IllegalStateException("no leaf " + name);
+  }
+
   /** Whether leaf {@code k} is a plain part (one IR parameter under its own name). */
   boolean plainLeaf(int k) {
     return plain(leaves.get(k).part());

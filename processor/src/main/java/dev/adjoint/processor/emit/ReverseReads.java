@@ -73,6 +73,22 @@ final class ReverseReads {
     return a instanceof Expr.Var v && v.name().equals(name);
   }
 
+  /**
+   * Every variable the reverse sweep of {@code program} names (reads or writes), or null when a statement is
+   * unknown here: the end state a caller's tapes must keep for the callee's reverse ({@link CallMembers}).
+   */
+  static java.util.Set<String> named(AdjointProgram program) {
+    List<Expr> reverse = expressions(program.reverse());
+    if (reverse == null) {
+      return null;
+    }
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (Expr e : reverse) {
+      out.addAll(ExprWalk.variables(e));
+    }
+    return out;
+  }
+
   /** Every expression of {@code s} and of the statements nested in it; null when a statement is unknown here. */
   private static List<Expr> expressions(Stmt s) {
     List<Expr> out = new ArrayList<>();

@@ -10,17 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The companion-to-companion contract by which a callee records onto its caller's tapes (design.md §7).
- *
- * <p>A caller's forward sweep calls {@code C.m$record(args, _doubles, _ints, _refs, _calls)}: the callee's tape
- * object records onto those tapes (fresh ones where a caller passes null, or when the callee may record again
- * in a reverse pass) and remembers where its stretch of each ends ({@code end$_doubles}). Its {@code reverse$}
- * saves the tapes' read cursors, reads its stretch from there down, and puts the cursors back. The caller's
- * reverse, where it pops the tape (or where the statement of a call kept in a local starts its reverse), calls
- * {@code skip$()}: its cursors are then at the end of the callee's stretches (everything pushed later is read),
- * and move below them. So the caller may run its callees' reverses in any order, or not at all, and a callee's
- * stretches stay valid while the caller's tapes hold them (a checkpointed segment's replay truncates only what
- * it pushed itself). A call allocates its tape object and no tapes; recursion records onto one set of tapes.
+ * The tapes a callee records onto: its caller's (design.md §7). Callers call the static members of {@link
+ * CallMembers}, which take the caller's four tapes; the tape object of a method ({@code m$record(args, _doubles,
+ * _ints, _refs, _calls)}, its sharing constructor) records onto those tapes where they are given (fresh ones where a
+ * caller passes null, or when the method may record again in a reverse pass) and remembers where its stretch of
+ * each ends ({@code end$_doubles}). Its {@code reverse$} saves the tapes' read cursors, reads its stretch from there
+ * down, and puts the cursors back; {@code skip$()} moves the cursors below its stretch. So a callee's reverse may
+ * run in any order, and a callee's stretches stay valid while the caller's tapes hold them (a checkpointed
+ * segment's replay truncates only what it pushed itself).
  */
 final class SharedTapes {
   private static final String RUNTIME = "dev.adjoint.runtime";

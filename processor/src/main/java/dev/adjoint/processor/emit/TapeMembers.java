@@ -46,6 +46,8 @@ final class TapeMembers {
   private final boolean tensorResult;
   private final boolean tensorMode;
   private final String source;
+  /** The reverse sweep that {@code reverse$}, {@code mVjp} and {@code m$reverse} share ({@code m$sweep}). */
+  final SharedSweep shared;
   /** The node inputs whose adjoint the node's reverse sweep may skip ({@link NodeInputGrads}). */
   private final Map<String, Integer> nodeGuards;
 
@@ -61,6 +63,7 @@ final class TapeMembers {
     this.tensorMode = members.tensorMode;
     this.source = members.source;
     this.nodeGuards = tensorResult && tensorMode ? NodeInputGrads.guarded(program) : Map.of();
+    this.shared = new SharedSweep(members, this);
   }
 
   /** The differentiable tensor parameters the graph node's reverse sweep skips when they need no gradient. */
@@ -190,7 +193,7 @@ final class TapeMembers {
    * Whether the tape records onto its caller's tapes when given them: not when a reverse pass may record
    * again (the second recording would land in the middle of the caller's), nor for tensor methods.
    */
-  private boolean sharesTapes() {
+  boolean sharesTapes() {
     return !program.consumesRecording() && !tensorMode;
   }
 
@@ -209,7 +212,7 @@ final class TapeMembers {
   }
 
   /** The differentiable array parameters: a caller's reverse passes its adjoints to accumulate into. */
-  private List<MethodIr.Parameter> accumulated() {
+  List<MethodIr.Parameter> accumulated() {
     return method.differentiableParameters().stream().filter(p -> p.type() instanceof Type.DoubleArray).toList();
   }
 
@@ -219,7 +222,7 @@ final class TapeMembers {
   }
 
   /** Every variable whose end-of-forward value the reverse pass starts from. */
-  private List<Expr.Var> stateVariables() {
+  List<Expr.Var> stateVariables() {
     List<Expr.Var> vars = new ArrayList<>();
     for (MethodIr.Parameter p : method.parameters()) {
       vars.add(p.variable());
@@ -304,7 +307,7 @@ final class TapeMembers {
   }
 
   /** As {@link #reverseSweep(CodeBlock.Builder, boolean)}, with the additions to {@code guards}' adjoints guarded. */
-  private void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards) {
+  void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards) {
     for (MethodIr.Parameter p : method.differentiableParameters()) {
       if (accumulate && p.type() instanceof Type.DoubleArray) {
         code.addStatement("$T $L = into$$$L != null ? into$$$L : $L", typeName(p.type()),
@@ -451,95 +454,6 @@ final class TapeMembers {
     return m.addCode(sweepBody()).build();
   }
 
-  /**
-   * The name of the companion's static reverse sweep that the tape's {@code reverse$} and {@code mVjp}
-   * share: {@code m$sweep}, a companion member rather than the tape's, as a parameter of the method may be
-   * named like the tape class and hide it.
-   */
-  private String sharedSweepName() {
-    return method.name() + "$sweep";
-  }
-
-  /**
-   * Whether {@code reverse$} and {@code mVjp} run one copy of the reverse sweep, {@code m$sweep}, instead
-   * of one each: not for tensor methods (their {@code mVjp} goes through the tape), nor when the end state
-   * would not fit the JVM's 255 parameter slots (JVMS 4.3.3).
-   */
-  boolean sharesSweep() {
-    if (tensorMode) {
-      return false;
-    }
-    int slots = slots(resultType) + accumulated().size() + program.tapes().size();
-    for (Expr.Var v : stateVariables()) {
-      slots += slots(typeName(v.type()));
-    }
-    return slots <= 255;
-  }
-
-  private static int slots(TypeName type) {
-    return type.equals(TypeName.DOUBLE) || type.equals(TypeName.LONG) ? 2 : 1;
-  }
-
-  /**
-   * The call of the shared reverse sweep from the end state in the enclosing method's locals and tapes
-   * (read from their cursors down), the array parameters' adjoints accumulating into {@code targets}.
-   */
-  CodeBlock sharedSweepCall(String targets) {
-    List<String> arguments = new ArrayList<>();
-    stateVariables().forEach(v -> arguments.add(v.name()));
-    program.tapes().forEach(t -> arguments.add(t.variable));
-    arguments.add("upstream");
-    return sharedSweepArguments(arguments, targets);
-  }
-
-  /** {@code m$sweep(a, b, ...)}, wrapped where the line gets long. */
-  private CodeBlock sharedSweepArguments(List<String> arguments, String targets) {
-    CodeBlock.Builder call = CodeBlock.builder().add("$L(", sharedSweepName());
-    for (int k = 0; k < arguments.size(); k++) {
-      call.add(k == 0 ? "$L" : ",$W$L", arguments.get(k));
-    }
-    return call.add("$L)", targets).build();
-  }
-
-  /**
-   * The reverse sweep as a static method of the end state of a forward sweep, so that {@code reverse$}
-   * (from the recorded state) and {@code mVjp} (from its own forward sweep) share one copy of it.
-   */
-  MethodSpec sharedSweep() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(sharedSweepName())
-        .addJavadoc("The reverse sweep of $L for {@code $LVjp} and {@code $T.reverse$$}, from the parameters and"
-            + " locals as a forward sweep left them.\n", source, method.name(), tapeClass)
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(gradientClass);
-    for (Expr.Var v : stateVariables()) {
-      m.addParameter(typeName(v.type()), v.name());
-    }
-    for (TapeKind t : program.tapes()) {
-      m.addParameter(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable);
-    }
-    m.addParameter(resultType, "upstream");
-    for (MethodIr.Parameter p : accumulated()) {
-      m.addParameter(typeName(p.type()), "into$" + p.name());
-    }
-    CodeBlock.Builder code = CodeBlock.builder();
-    reverseSweep(code, true, Map.of());
-    code.addStatement("return $L", gradientOrNull());
-    return m.addCode(code.build()).build();
-  }
-
-  /** The gradient record of the adjoints, or null when every component went into a target array. */
-  private CodeBlock gradientOrNull() {
-    List<MethodIr.Parameter> targets = accumulated();
-    if (!tensorMode && members.shape == null && !targets.isEmpty()
-        && targets.size() == method.differentiableParameters().size()) {
-      // every component went into the caller's arrays, and callers read only scalar and tensor components
-      return CodeBlock.of("$L ? null : $L", targets.stream()
-          .map(p -> "into$" + p.name() + " != null").collect(Collectors.joining(" && ")),
-          members.gradients.newGradient());
-    }
-    return members.gradients.newGradient();
-  }
-
   private CodeBlock sweepBody() {
     CodeBlock.Builder code = CodeBlock.builder();
     if (program.consumesRecording()) {
@@ -554,16 +468,17 @@ final class TapeMembers {
       code.addStatement("long $L = $L.cursor()", SharedTapes.cursor(t), t.variable);
       code.addStatement("$L.seek(this.$L)", t.variable, SharedTapes.end(t));
     }
-    if (sharesSweep()) {
-      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
+    if (shared.sharesSweep()) {
+      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining())
+          + shared.registers("null");
       List<String> state = new ArrayList<>();
       stateVariables().forEach(v -> state.add("state$" + v.name()));
       program.tapes().forEach(t -> state.add(t.variable));
       state.add("upstream");
       if (program.tapes().isEmpty() && !program.consumesRecording()) {
-        return CodeBlock.builder().addStatement("return $L", sharedSweepArguments(state, targets)).build();
+        return CodeBlock.builder().addStatement("return $L", shared.sharedSweepArguments(state, targets)).build();
       }
-      code.addStatement("$T gradient$$ = $L", gradientClass, sharedSweepArguments(state, targets));
+      code.addStatement("$T gradient$$ = $L", gradientClass, shared.sharedSweepArguments(state, targets));
     } else {
       sweepFromFields(code);
     }
@@ -590,7 +505,7 @@ final class TapeMembers {
           NodeInputGrads.flag(p), i));
     }
     reverseSweep(code, true, guards);
-    code.addStatement("$T gradient$$ = $L", gradientClass, gradientOrNull());
+    code.addStatement("$T gradient$$ = $L", gradientClass, shared.gradientOrNull());
   }
 
   static CodeBlock zeroAdjoint(Expr.Var primal) {

@@ -61,9 +61,9 @@ class SharedSweepTest {
     assertEquals(2, count, generated);
     assertTrue(generated.contains("private static PowerGradient power$sweep("), generated);
     assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _result, _doubles,"
-        + " upstream);"), generated);
+        + " upstream, null);"), generated);
     assertTrue(generated.contains("PowerGradient gradient$ = power$sweep(state$x, state$n,"), generated);
-    assertTrue(generated.contains("return g$sweep(x, GTape, _result, upstream);"), generated);
+    assertTrue(generated.contains("return g$sweep(x, GTape, _result, upstream, null);"), generated);
   }
 
   @Test

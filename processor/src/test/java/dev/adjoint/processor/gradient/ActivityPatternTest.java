@@ -113,17 +113,17 @@ class ActivityPatternTest {
   void inactiveArgumentsGetNoAdjointWork() {
     String companion = CompiledCompanion.compile("demo.F", SOURCE).generatedSource("demo.FGrad");
     // all actives: the general entry; the other patterns: a specialisation each, its inactive adjoints gone
-    assertTrue(companion.contains("demo.FGrad.g$record(x, x, p, c,"), companion);
-    assertTrue(companion.contains("g$10100$record(x, w, p, c,"), companion);
-    assertTrue(companion.contains("g$01000$record(w, x, 1.5, c,"), companion);
-    assertTrue(companion.contains("g$01100$record(c, x, p, c,"), companion);
-    assertTrue(companion.contains("g$00100$record(k, c,"), companion);
-    assertTrue(companion.contains("h$01$record(c, x,"), companion);
-    assertTrue(companion.contains("h$10$record(x, c,"), companion);
+    assertTrue(companion.contains("demo.FGrad.g$augment(x, x, p, c,"), companion);
+    assertTrue(companion.contains("g$10100$augment(x, w, p, c,"), companion);
+    assertTrue(companion.contains("g$01000$augment(w, x, 1.5, c,"), companion);
+    assertTrue(companion.contains("g$01100$augment(c, x, p, c,"), companion);
+    assertTrue(companion.contains("g$00100$augment(k, c,"), companion);
+    assertTrue(companion.contains("h$01$augment(c, x,"), companion);
+    assertTrue(companion.contains("h$10$augment(x, c,"), companion);
     assertTrue(companion.contains("reverse$(double upstream, double[] into$a) {"), companion);
     assertFalse(companion.contains("G$00100Gradient(_d_a"), companion);
     // a specialisation's recursive calls keep its pattern
-    assertTrue(companion.contains("rec$100$record(a, b, n - 1,"), companion);
-    assertTrue(companion.contains("rec$010$record(a, b, n - 1,"), companion);
+    assertTrue(companion.contains("rec$100$augment(a, b, n - 1,"), companion);
+    assertTrue(companion.contains("rec$010$augment(a, b, n - 1,"), companion);
   }
 }

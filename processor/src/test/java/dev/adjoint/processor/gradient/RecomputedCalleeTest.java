@@ -56,7 +56,7 @@ class RecomputedCalleeTest {
     for (String callee : callees) {
       // Calls are qualified (FGrad.sig$pullback(...)); the companion's own declarations are not.
       assertTrue(generated.contains("." + callee + "$pullback("), callee + " is recomputed:\n" + generated);
-      assertFalse(generated.contains("." + callee + "$record("), callee + " keeps no tape:\n" + generated);
+      assertFalse(generated.contains("." + callee + "$augment("), callee + " keeps no tape:\n" + generated);
     }
   }
 
@@ -123,7 +123,7 @@ class RecomputedCalleeTest {
         """);
     CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
     String generated = withoutHvp(c.generatedSource("demo.FGrad"));
-    assertTrue(generated.contains(".loops$record(") && generated.contains(".calls$record("), generated);
+    assertTrue(generated.contains(".loops$augment(") && generated.contains(".calls$augment("), generated);
     assertFalse(generated.contains("loops$pullback") || generated.contains("calls$pullback"), generated);
     assertRecomputed(c, "sig");
     GradCheck.of(c, "demo.F", "f").atRandomPoints(6, r -> new Object[] {uniform(r, -2, 2)});
@@ -156,7 +156,7 @@ class RecomputedCalleeTest {
         }
         """)), List.of(dir.toFile())).withClassesFrom(lib);
     String generated = withoutHvp(c.generatedSource("demo.FGrad"));
-    assertTrue(generated.contains(".swish$pullback(") && !generated.contains(".swish$record("), generated);
+    assertTrue(generated.contains(".swish$pullback(") && !generated.contains(".swish$augment("), generated);
     GradCheck.of(c, "demo.F", "f").atRandomPoints(5, r -> new Object[] {vector(r, 4, -1, 1)});
   }
 

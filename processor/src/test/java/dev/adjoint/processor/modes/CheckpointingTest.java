@@ -174,9 +174,9 @@ class CheckpointingTest {
     assertTrue(generated.contains("Checkpoints.limit(_doubles, null, null, null)"), generated);
     assertTrue(generated.contains("while (Checkpoints.next(_checkpoints$1, _pass$1, _trips$1))"), generated);
     // nested's callees record onto its tapes, which its checkpointed loop replays, all four of them
-    assertTrue(generated.contains("inner$record(w, t, 5 + i % 3, _doubles, _ints, _refs, _calls)"), generated);
+    assertTrue(generated.contains("inner$augment(w, t, 5 + i % 3, _doubles, _ints, _refs, _calls)"), generated);
     assertTrue(generated.contains("Checkpoints.limit(_doubles, _ints, _refs, _calls)"), generated);
-    assertTrue(generated.contains(".skip$()"), generated);
+    assertTrue(generated.contains(".inner$skip("), generated);
     for (String name : POINTS.keySet()) {
       int start = generated.indexOf("Gradient " + name + "Vjp(");
       String vjp = generated.substring(start, generated.indexOf("\n  }\n", start));

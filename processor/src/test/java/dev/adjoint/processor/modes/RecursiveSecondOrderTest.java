@@ -123,7 +123,7 @@ class RecursiveSecondOrderTest {
     int start = generated.indexOf("{", generated.indexOf(" deepHvp("));
     String hvp = generated.substring(start, generated.indexOf("\n  }\n", start));
     // the recursive call is recorded once (its tape kept) and reversed once: no gradient, no mHvp per level
-    assertTrue(hvp.contains("deep$tan$record("), hvp);
+    assertTrue(hvp.contains("deep$tan$augment("), hvp);
     assertFalse(hvp.contains("deepGradient(") || hvp.contains("deepHvp("), hvp);
     start = generated.indexOf("class Deep$tanTape");
     String tape = generated.substring(start, generated.indexOf("\n  }\n", start));
