@@ -189,7 +189,7 @@ class ArrayResultSecondOrderTest {
     String generated = c.generatedSource("demo.AGrad");
     int start = generated.indexOf("{", generated.indexOf(" useLiftHvp("));
     String hvp = generated.substring(start, generated.indexOf("\n  }\n", start));
-    assertTrue(hvp.contains("lift$tan$record("), hvp);
+    assertTrue(hvp.contains("lift$tan$augment("), hvp);
     assertFalse(hvp.contains("liftJvp("), hvp);
   }
 
