@@ -103,14 +103,14 @@ public final class TangentCalls {
       return new Expr[] {element(pair, 0), element(pair, 1)};
     }
     // a double[] result: the halves of the stacked array, copied out (their adjoints go back into its ranges)
-    Expr.Var half = temp.apply("_n", Type.INT);
+    Expr.Var half = temp.apply("_tanHalf", Type.INT);
     out.add(new Stmt.Declare(half, new Expr.Binary(Expr.BinaryOp.DIV, new Expr.Length(pair), Expr.Literal.ofInt(2),
         Type.INT), origin));
-    Expr.Var value = temp.apply("_value", Type.VECTOR);
+    Expr.Var value = temp.apply("_tanValue", Type.VECTOR);
     out.add(new Stmt.Declare(value, new Expr.Clone(pair, Expr.Literal.ofInt(0), half), origin));
-    Expr.Var end = temp.apply("_end", Type.INT);
+    Expr.Var end = temp.apply("_tanEnd", Type.INT);
     out.add(new Stmt.Declare(end, new Expr.Binary(Expr.BinaryOp.ADD, half, half, Type.INT), origin));
-    Expr.Var tangent = temp.apply("_tangent", Type.VECTOR);
+    Expr.Var tangent = temp.apply("_tanTangent", Type.VECTOR);
     out.add(new Stmt.Declare(tangent, new Expr.Clone(pair, half, end), origin));
     return new Expr[] {value, tangent};
   }
