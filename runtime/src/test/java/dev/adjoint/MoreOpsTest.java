@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,97 +17,59 @@ import org.junit.jupiter.api.Test;
  * against central differences and compared with PyTorch (values and gradients) where it is installed.
  */
 class MoreOpsTest {
-  /** Inputs' shapes, the Java function and the same in Python over {@code x0, x1, ...}. */
-  private record Case(int[][] shapes, Function<Tensor[], Tensor> f, String python) {}
-
   private static final Tensor INDEX = Tensor.of(new double[][] {{2, 0, 1}, {0, 2, 2}});
   private static final String INDEX_PY = "torch.tensor([[2, 0, 1], [0, 2, 2]])";
   private static final int[] TARGETS = {0, 2, 1, 1, 2, 0, 0, 1, 2, 2, 1, 0};
   private static final String TARGETS_PY = "torch.tensor([0, 2, 1, 1, 2, 0, 0, 1, 2, 2, 1, 0]).reshape(2, 2, 3)";
 
-  private static final List<Case> CASES = List.of(
-      new Case(new int[][] {{3, 3}, {2, 3}}, x -> x[0].scatter(0, INDEX, x[1]),
+  private static final List<OpCase> CASES = List.of(
+      new OpCase(new int[][] {{3, 3}, {2, 3}}, x -> x[0].scatter(0, INDEX, x[1]),
           "x0.scatter(0, " + INDEX_PY + ", x1)"),
-      new Case(new int[][] {{3, 3}, {2, 3}}, x -> x[0].scatterAdd(1, INDEX, x[1]),
+      new OpCase(new int[][] {{3, 3}, {2, 3}}, x -> x[0].scatterAdd(1, INDEX, x[1]),
           "x0.scatter_add(1, " + INDEX_PY + ", x1)"),
-      new Case(new int[][] {{3, 3}, {2, 3}}, x -> x[0].scatterAdd(0, INDEX, x[1]),
+      new OpCase(new int[][] {{3, 3}, {2, 3}}, x -> x[0].scatterAdd(0, INDEX, x[1]),
           "x0.scatter_add(0, " + INDEX_PY + ", x1)"),
-      new Case(new int[][] {{2, 3}}, x -> x[0].repeat(2, 1, 3), "x0.repeat(2, 1, 3)"),
-      new Case(new int[][] {{3}}, x -> x[0].t().repeat(2, 2), "x0.t().repeat(2, 2)"),
-      new Case(new int[][] {{5, 2}}, x -> x[0].split(2, 0)[2].mul(x[0].split(2, 0)[0].sum()),
+      new OpCase(new int[][] {{2, 3}}, x -> x[0].repeat(2, 1, 3), "x0.repeat(2, 1, 3)"),
+      new OpCase(new int[][] {{3}}, x -> x[0].t().repeat(2, 2), "x0.t().repeat(2, 2)"),
+      new OpCase(new int[][] {{5, 2}}, x -> x[0].split(2, 0)[2].mul(x[0].split(2, 0)[0].sum()),
           "x0.split(2, 0)[2] * x0.split(2, 0)[0].sum()"),
-      new Case(new int[][] {{2, 6}}, x -> x[0].split(new int[] {1, 3, 2}, 1)[1].exp(),
+      new OpCase(new int[][] {{2, 6}}, x -> x[0].split(new int[] {1, 3, 2}, 1)[1].exp(),
           "x0.split([1, 3, 2], 1)[1].exp()"),
-      new Case(new int[][] {{2, 7}}, x -> Tensor.cat(1, x[0].chunk(3, 1)[2], x[0].chunk(3, 1)[0]),
+      new OpCase(new int[][] {{2, 7}}, x -> Tensor.cat(1, x[0].chunk(3, 1)[2], x[0].chunk(3, 1)[0]),
           "torch.cat([x0.chunk(3, 1)[2], x0.chunk(3, 1)[0]], 1)"),
-      new Case(new int[][] {{2, 1, 3, 4}, {3, 4, 2}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
-      new Case(new int[][] {{2, 3, 4, 5}, {1, 1, 5, 2}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
-      new Case(new int[][] {{2, 2, 3, 4}, {4, 3}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
-      new Case(new int[][] {{4}, {2, 2, 4, 3}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
-      new Case(new int[][] {{2, 2, 3, 4}, {4}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
-      new Case(new int[][] {{2, 3, 2, 3}}, x -> Losses.crossEntropy(x[0], TARGETS),
+      new OpCase(new int[][] {{2, 1, 3, 4}, {3, 4, 2}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
+      new OpCase(new int[][] {{2, 3, 4, 5}, {1, 1, 5, 2}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
+      new OpCase(new int[][] {{2, 2, 3, 4}, {4, 3}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
+      new OpCase(new int[][] {{4}, {2, 2, 4, 3}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
+      new OpCase(new int[][] {{2, 2, 3, 4}, {4}}, x -> x[0].matmul(x[1]), "x0.matmul(x1)"),
+      new OpCase(new int[][] {{2, 3, 2, 3}}, x -> Losses.crossEntropy(x[0], TARGETS),
           "torch.nn.functional.cross_entropy(x0, " + TARGETS_PY + ")"),
-      new Case(new int[][] {{2, 3, 2, 3}}, x -> Losses.crossEntropy(x[0], TARGETS, null, 2, 0.1,
+      new OpCase(new int[][] {{2, 3, 2, 3}}, x -> Losses.crossEntropy(x[0], TARGETS, null, 2, 0.1,
           Reduction.NONE), "torch.nn.functional.cross_entropy(x0, " + TARGETS_PY
           + ", ignore_index=2, label_smoothing=0.1, reduction='none')"),
-      new Case(new int[][] {{2, 3, 2, 3}}, x -> Losses.crossEntropy(x[0], TARGETS, Tensor.of(1, 2, 0.5),
+      new OpCase(new int[][] {{2, 3, 2, 3}}, x -> Losses.crossEntropy(x[0], TARGETS, Tensor.of(1, 2, 0.5),
           Losses.IGNORE_INDEX, 0, Reduction.MEAN), "torch.nn.functional.cross_entropy(x0, " + TARGETS_PY
           + ", weight=torch.tensor([1, 2, 0.5], dtype=torch.float64))"),
-      new Case(new int[][] {{2, 3, 4}, {2, 3, 4}}, x -> Losses.crossEntropy(x[0], x[1].softmax(1), null, 0.2,
+      new OpCase(new int[][] {{2, 3, 4}, {2, 3, 4}}, x -> Losses.crossEntropy(x[0], x[1].softmax(1), null, 0.2,
           Reduction.SUM), "torch.nn.functional.cross_entropy(x0, x1.softmax(1), label_smoothing=0.2,"
           + " reduction='sum')"),
-      new Case(new int[][] {{2, 3, 4}}, x -> Tensor.crossEntropy(x[0], new int[] {0, 1, 2, 2, 1, 0, 0, 0}),
+      new OpCase(new int[][] {{2, 3, 4}}, x -> Tensor.crossEntropy(x[0], new int[] {0, 1, 2, 2, 1, 0, 0, 0}),
           "torch.nn.functional.cross_entropy(x0, torch.tensor([[0, 1, 2, 2], [1, 0, 0, 0]]))"),
-      new Case(new int[][] {{2, 3, 4}}, x -> Losses.nllLoss(x[0].logSoftmax(1), new int[] {0, 1, 2, 2, 1, 0, 0, 0},
+      new OpCase(new int[][] {{2, 3, 4}}, x -> Losses.nllLoss(x[0].logSoftmax(1), new int[] {0, 1, 2, 2, 1, 0, 0, 0},
           Reduction.SUM), "torch.nn.functional.nll_loss(x0.log_softmax(1), torch.tensor([[0, 1, 2, 2],"
           + " [1, 0, 0, 0]]), reduction='sum')"));
 
-  private static Tensor[] inputs(Case c, long seed) {
-    Tensor[] x = new Tensor[c.shapes().length];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = param(seed + i, c.shapes()[i]);
-    }
-    return x;
-  }
 
   @Test
   void everyOpIsGradientCheckedAgainstCentralDifferences() {
-    for (Case c : CASES) {
-      check(c.f(), inputs(c, 3));
+    for (OpCase c : CASES) {
+      check(c.f(), c.inputs(3));
     }
   }
 
   @Test
   void opsMatchPyTorchInValuesAndGradients() {
-    StringBuilder py = new StringBuilder("import torch\n");
-    Tensor[][] ins = new Tensor[CASES.size()][];
-    for (int i = 0; i < CASES.size(); i++) {
-      Case c = CASES.get(i);
-      ins[i] = inputs(c, 20 + 3L * i);
-      for (int k = 0; k < ins[i].length; k++) {
-        py.append("x").append(k).append(" = ").append(TorchOracle.literal(ins[i][k])).append(".requires_grad_()\n");
-      }
-      py.append("y = ").append(c.python()).append('\n')
-          .append("w = (torch.arange(y.numel(), dtype=torch.float64) * 0.1 + 1).reshape(y.shape)\n")
-          .append("(y * w).sum().backward()\n")
-          .append("print(' '.join(repr(v) for v in y.detach().reshape(-1).tolist()))\n");
-      for (int k = 0; k < ins[i].length; k++) {
-        py.append("print(' '.join(repr(v) for v in x").append(k).append(".grad.reshape(-1).tolist()))\n");
-      }
-    }
-    List<String> out = TorchOracle.run(py.toString());
-    int line = 0;
-    for (int i = 0; i < CASES.size(); i++) {
-      Case c = CASES.get(i);
-      Tensor y = c.f().apply(ins[i]);
-      Tensor w = Tensor.arange(y.numel()).mul(0.1).add(1).reshape(y.shape());
-      y.mul(w).sum().backward();
-      assertArrayEquals(TorchOracle.numbers(out.get(line++)), y.toArray(), 1e-10, c.python() + " values");
-      for (int k = 0; k < ins[i].length; k++) {
-        assertArrayEquals(TorchOracle.numbers(out.get(line++)), ins[i][k].grad().toArray(), 1e-10,
-            c.python() + " gradient of x" + k);
-      }
-    }
+    OpCase.matchPyTorch(CASES, 20);
   }
 
   @Test

@@ -12,10 +12,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PyTorch as an oracle, where it is installed: runs a Python script that imports {@code torch} and returns
- * its standard output lines. Tests that use it are skipped (not passed) on machines without PyTorch.
+ * PyTorch as an oracle, where it is installed: runs a Python script after {@code import torch} and returns
+ * its standard output lines. Tests that use it are skipped (not passed) on machines without PyTorch. The
+ * runtime's tests and (through the runtime's test-jar) the processor's use it.
  */
-final class TorchOracle {
+public final class TorchOracle {
   private static final String[] PYTHONS = {"python3", "/usr/bin/python3"};
   private static String python;
   private static boolean probed;
@@ -40,12 +41,15 @@ final class TorchOracle {
     return python;
   }
 
-  /** Runs {@code script} under a Python with torch (the test is skipped without one); its output lines. */
-  static List<String> run(String script) {
+  /**
+   * Runs {@code script}, after {@code import torch}, under a Python with torch (the test is skipped without
+   * one); its non-blank output lines.
+   */
+  public static List<String> run(String script) {
     String p = python();
     assumeTrue(p != null, "PyTorch is not installed");
     try {
-      return run(p, script);
+      return run(p, "import torch\n" + script);
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -76,7 +80,7 @@ final class TorchOracle {
   }
 
   /** A Python literal for a tensor's values and shape: {@code torch.tensor([...], dtype=torch.float64).reshape(...)}. */
-  static String literal(Tensor t) {
+  public static String literal(Tensor t) {
     StringBuilder b = new StringBuilder("torch.tensor([");
     for (double v : t.toArray()) {
       b.append(String.format(Locale.ROOT, "%.17g", v)).append(',');
@@ -89,7 +93,7 @@ final class TorchOracle {
   }
 
   /** Parses a line of space-separated numbers. */
-  static double[] numbers(String line) {
+  public static double[] numbers(String line) {
     String[] parts = line.trim().split("\\s+");
     if (line.isBlank()) {
       return new double[0];

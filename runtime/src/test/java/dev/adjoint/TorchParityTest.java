@@ -1,7 +1,6 @@
 package dev.adjoint;
 
 import static dev.adjoint.Numeric.check;
-import static dev.adjoint.Numeric.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.adjoint.optim.Adam;
@@ -19,114 +18,77 @@ import org.junit.jupiter.api.Test;
  * skipped otherwise) and central differences; and the optimizers' steps against {@code torch.optim}'s.
  */
 class TorchParityTest {
-  /** Inputs' shapes, the Java function and the same in Python over {@code x0, x1, ...}. */
-  private record Case(int[][] shapes, Function<Tensor[], Tensor> f, String python) {}
-
   private static final Tensor INDEX = Tensor.of(new double[][] {{2, 0, 1, 3}, {0, 3, 3, 1}});
   private static final String INDEX_PY = "torch.tensor([[2, 0, 1, 3], [0, 3, 3, 1]])";
 
-  private static final List<Case> CASES = List.of(
-      new Case(new int[][] {{3, 4}}, x -> x[0].clamp(-0.5, 0.6), "x0.clamp(-0.5, 0.6)"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].clampMin(-0.2).add(x[0].clampMax(0.3)),
+  private static final List<OpCase> CASES = List.of(
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].clamp(-0.5, 0.6), "x0.clamp(-0.5, 0.6)"),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].clampMin(-0.2).add(x[0].clampMax(0.3)),
           "x0.clamp(min=-0.2) + x0.clamp(max=0.3)"),
-      new Case(new int[][] {{3, 4}, {4}}, x -> Tensor.where(x[0].gt(x[1]), x[0].exp(), x[1].square()),
+      new OpCase(new int[][] {{3, 4}, {4}}, x -> Tensor.where(x[0].gt(x[1]), x[0].exp(), x[1].square()),
           "torch.where(x0 > x1, x0.exp(), x1.square())"),
-      new Case(new int[][] {{3, 4}, {3, 4}}, x -> x[0].where(x[1].lt(0.1), x[1].mul(2)),
+      new OpCase(new int[][] {{3, 4}, {3, 4}}, x -> x[0].where(x[1].lt(0.1), x[1].mul(2)),
           "torch.where(x1 < 0.1, x0, x1 * 2)"),
-      new Case(new int[][] {{3, 4}, {4}}, x -> x[0].maskedFill(x[1].ge(0.2), 2.5).sin().add(x[1]),
+      new OpCase(new int[][] {{3, 4}, {4}}, x -> x[0].maskedFill(x[1].ge(0.2), 2.5).sin().add(x[1]),
           "x0.masked_fill(x1 >= 0.2, 2.5).sin() + x1"),
-      new Case(new int[][] {{3, 4}, {3, 4}}, x -> x[0].le(x[1]).add(x[0].eq(x[1])).mul(x[0]).add(x[1]),
+      new OpCase(new int[][] {{3, 4}, {3, 4}}, x -> x[0].le(x[1]).add(x[0].eq(x[1])).mul(x[0]).add(x[1]),
           "((x0 <= x1).double() + (x0 == x1).double()) * x0 + x1"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].argmax(1, true).mul(x[0]).add(x[0].argmin().mul(x[0].sum())),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].argmax(1, true).mul(x[0]).add(x[0].argmin().mul(x[0].sum())),
           "x0.argmax(1, keepdim=True) * x0 + x0.argmin() * x0.sum()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].max(1, false).add(x[0].maxWithIndices(0, true).indices().sum()),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].max(1, false).add(x[0].maxWithIndices(0, true).indices().sum()),
           "torch.max(x0, 1).values + torch.max(x0, 0, keepdim=True).indices.sum()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].min(0, true).mul(x[0].minWithIndices(1, false).values().sum()),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].min(0, true).mul(x[0].minWithIndices(1, false).values().sum()),
           "torch.min(x0, 0, keepdim=True).values * torch.min(x0, 1).values.sum()"),
-      new Case(new int[][] {{2, 3, 4}}, x -> x[0].amax(-1, false).add(x[0].amin(0, false).sum(1, false)),
+      new OpCase(new int[][] {{2, 3, 4}}, x -> x[0].amax(-1, false).add(x[0].amin(0, false).sum(1, false)),
           "x0.amax(-1) + x0.amin(0).sum(1)"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].amax().add(x[0].amin()), "x0.amax() + x0.amin()"),
-      new Case(new int[][] {{2, 4}}, x -> x[0].gather(1, INDEX).square(), "x0.gather(1, " + INDEX_PY + ").square()"),
-      new Case(new int[][] {{4, 4}}, x -> x[0].gather(0, INDEX), "x0.gather(0, " + INDEX_PY + ")"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].indexSelect(1, 3, 0, 3).tanh(),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].amax().add(x[0].amin()), "x0.amax() + x0.amin()"),
+      new OpCase(new int[][] {{2, 4}}, x -> x[0].gather(1, INDEX).square(), "x0.gather(1, " + INDEX_PY + ").square()"),
+      new OpCase(new int[][] {{4, 4}}, x -> x[0].gather(0, INDEX), "x0.gather(0, " + INDEX_PY + ")"),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].indexSelect(1, 3, 0, 3).tanh(),
           "x0.index_select(1, torch.tensor([3, 0, 3])).tanh()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].indexSelect(0, Tensor.of(2, 2, 1)),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].indexSelect(0, Tensor.of(2, 2, 1)),
           "x0.index_select(0, torch.tensor([2, 2, 1]))"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].sin().add(x[0].cos()).add(x[0].abs().log1p()).add(x[0].expm1()),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].sin().add(x[0].cos()).add(x[0].abs().log1p()).add(x[0].expm1()),
           "x0.sin() + x0.cos() + x0.abs().log1p() + x0.expm1()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].sign().mul(x[0]).add(x[0].mul(2).floor().mul(x[0])),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].sign().mul(x[0]).add(x[0].mul(2).floor().mul(x[0])),
           "x0.sign() * x0 + (x0 * 2).floor() * x0"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].prod(1, true).add(x[0].prod()), "x0.prod(1, keepdim=True) + x0.prod()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].cumsum(1).mul(x[0].cumsum(0)), "x0.cumsum(1) * x0.cumsum(0)"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].var(1, false).add(x[0].std(1, false, false)).add(x[0].var()),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].prod(1, true).add(x[0].prod()),
+          "x0.prod(1, keepdim=True) + x0.prod()"),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].cumsum(1).mul(x[0].cumsum(0)), "x0.cumsum(1) * x0.cumsum(0)"),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].var(1, false).add(x[0].std(1, false, false)).add(x[0].var()),
           "x0.var(1) + x0.std(1, unbiased=False) + x0.var()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].std(0, true).sum(1, false).add(x[0].std(false)),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].std(0, true).sum(1, false).add(x[0].std(false)),
           "x0.std(0, keepdim=True).sum(1) + x0.std(unbiased=False)"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].mul(5).logsumexp(1, false).add(x[0].logsumexp(0, true).sum()),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].mul(5).logsumexp(1, false).add(x[0].logsumexp(0, true).sum()),
           "(x0 * 5).logsumexp(1) + x0.logsumexp(0, keepdim=True).sum()"),
-      new Case(new int[][] {{3, 4}}, x -> x[0].norm(1, true).add(x[0].norm()),
+      new OpCase(new int[][] {{3, 4}}, x -> x[0].norm(1, true).add(x[0].norm()),
           "x0.norm(dim=1, keepdim=True) + x0.norm()"),
-      new Case(new int[][] {{2, 3, 4}}, x -> x[0].sum(new int[] {0, 2}, true).add(x[0].mean(new int[] {-1, 1}, false)
+      new OpCase(new int[][] {{2, 3, 4}}, x -> x[0].sum(new int[] {0, 2}, true).add(x[0].mean(new int[] {-1, 1}, false)
           .sum()), "x0.sum((0, 2), keepdim=True) + x0.mean((-1, 1)).sum()"),
-      new Case(new int[][] {{2, 3, 4}}, x -> x[0].flatten(1, 2).clone().exp(), "x0.flatten(1, 2).clone().exp()"),
-      new Case(new int[][] {{2, 3}, {2, 3}}, x -> Losses.mseLoss(x[0], x[1]).add(Losses.l1Loss(x[0], x[1],
+      new OpCase(new int[][] {{2, 3, 4}}, x -> x[0].flatten(1, 2).clone().exp(), "x0.flatten(1, 2).clone().exp()"),
+      new OpCase(new int[][] {{2, 3}, {2, 3}}, x -> Losses.mseLoss(x[0], x[1]).add(Losses.l1Loss(x[0], x[1],
           Reduction.SUM)), "torch.nn.functional.mse_loss(x0, x1) + torch.nn.functional.l1_loss(x0, x1,"
           + " reduction='sum')"),
-      new Case(new int[][] {{2, 3}, {2, 3}}, x -> Losses.mseLoss(x[0], x[1], Reduction.NONE),
+      new OpCase(new int[][] {{2, 3}, {2, 3}}, x -> Losses.mseLoss(x[0], x[1], Reduction.NONE),
           "torch.nn.functional.mse_loss(x0, x1, reduction='none')"),
-      new Case(new int[][] {{2, 3}, {2, 3}}, x -> Losses.binaryCrossEntropy(x[0].sigmoid(), x[1].sigmoid())
+      new OpCase(new int[][] {{2, 3}, {2, 3}}, x -> Losses.binaryCrossEntropy(x[0].sigmoid(), x[1].sigmoid())
           .add(Losses.binaryCrossEntropyWithLogits(x[0], x[1].sigmoid(), Reduction.SUM)),
           "torch.nn.functional.binary_cross_entropy(x0.sigmoid(), x1.sigmoid())"
           + " + torch.nn.functional.binary_cross_entropy_with_logits(x0, x1.sigmoid(), reduction='sum')"),
-      new Case(new int[][] {{3, 4}}, x -> Losses.nllLoss(x[0].logSoftmax(1), new int[] {3, 0, 2}, Reduction.NONE),
+      new OpCase(new int[][] {{3, 4}}, x -> Losses.nllLoss(x[0].logSoftmax(1), new int[] {3, 0, 2}, Reduction.NONE),
           "torch.nn.functional.nll_loss(x0.log_softmax(1), torch.tensor([3, 0, 2]), reduction='none')"));
 
-  private static Tensor[] inputs(Case c, long seed) {
-    Tensor[] x = new Tensor[c.shapes().length];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = param(seed + i, c.shapes()[i]);
-    }
-    return x;
-  }
 
   @Test
   void everyCaseIsGradientCheckedAgainstCentralDifferences() {
-    for (Case c : CASES) {
-      check(c.f(), inputs(c, 7));
+    for (OpCase c : CASES) {
+      check(c.f(), c.inputs(7));
     }
   }
 
   @Test
   void valuesAndGradientsMatchPyTorch() {
-    StringBuilder py = new StringBuilder("import torch\n");
-    Tensor[][] ins = new Tensor[CASES.size()][];
-    for (int i = 0; i < CASES.size(); i++) {
-      Case c = CASES.get(i);
-      ins[i] = inputs(c, 40 + 3L * i);
-      for (int k = 0; k < ins[i].length; k++) {
-        py.append("x").append(k).append(" = ").append(TorchOracle.literal(ins[i][k])).append(".requires_grad_()\n");
-      }
-      py.append("y = (").append(c.python()).append(").double()\n")
-          .append("w = (torch.arange(y.numel(), dtype=torch.float64) * 0.1 + 1).reshape(y.shape)\n")
-          .append("(y * w).sum().backward()\n")
-          .append("print(' '.join(repr(v) for v in y.detach().reshape(-1).tolist()))\n");
-      for (int k = 0; k < ins[i].length; k++) {
-        py.append("print(' '.join(repr(v) for v in x").append(k).append(".grad.reshape(-1).tolist()))\n");
-      }
-    }
-    List<String> out = TorchOracle.run(py.toString());
-    int line = 0;
-    for (int i = 0; i < CASES.size(); i++) {
-      Case c = CASES.get(i);
-      Tensor y = c.f().apply(ins[i]);
-      Tensor w = Tensor.arange(y.numel()).mul(0.1).add(1).reshape(y.shape());
-      y.mul(w).sum().backward();
-      assertArrayEquals(TorchOracle.numbers(out.get(line++)), y.toArray(), 1e-10, c.python() + " values");
-      for (int k = 0; k < ins[i].length; k++) {
-        assertArrayEquals(TorchOracle.numbers(out.get(line++)), ins[i][k].grad().toArray(), 1e-10,
-            c.python() + " gradient of x" + k);
-      }
-    }
+    OpCase.matchPyTorch(CASES, 40);
   }
 
   /** An optimizer over two parameters, and the same {@code torch.optim} constructor call over {@code ps}. */

@@ -43,10 +43,7 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.Modifier;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.TypeKind;
 import javax.tools.Diagnostic;
 
 /**
@@ -109,7 +106,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (TypeElement annotation : annotations) {
       if (annotation.getQualifiedName().contentEquals(CustomDerivatives.DERIVATIVE_OF)) {
-        checkDerivativeTargets(round.getElementsAnnotatedWith(annotation));
+        SignatureRules.checkDerivativeTargets(round.getElementsAnnotatedWith(annotation), messager);
       }
       if (!annotation.getQualifiedName().contentEquals(ModelTypes.DIFFERENTIABLE)) {
         continue;
@@ -419,7 +416,7 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   /** The method read into IR (its problems reported), or empty when it cannot be differentiated. */
   private Optional<HelperCalls.Read> read(TypeElement owner, ExecutableElement method, HelperCalls.Names names) {
-    if (!checkSignature(owner, method)) {
+    if (!SignatureRules.check(owner, method, messager)) {
       return Optional.empty();
     }
     if (trees.getTree(method) == null || trees.getPath(method) == null) {
@@ -447,23 +444,6 @@ public final class AdjointProcessor extends AbstractProcessor {
       report(p.tree(), method, p.message());
     }
     return read.result().method().isEmpty() ? Optional.empty() : Optional.of(read);
-  }
-
-  /** Each {@code @DerivativeOf("m")} names a {@code @Differentiable} method {@code m} of its class. */
-  private void checkDerivativeTargets(Set<? extends Element> annotated) {
-    for (Element e : annotated) {
-      if (e.getKind() != ElementKind.METHOD) {
-        continue;
-      }
-      String target = CustomDerivatives.target((ExecutableElement) e).orElse("");
-      boolean found = javax.lang.model.util.ElementFilter.methodsIn(e.getEnclosingElement().getEnclosedElements())
-          .stream().anyMatch(m -> m.getSimpleName().contentEquals(target) && ModelTypes.isDifferentiable(m));
-      if (!found) {
-        error(e, "@DerivativeOf(\"" + target + "\") names no @Differentiable method of "
-            + e.getEnclosingElement().getSimpleName() + ": annotate '" + target + "' with @Differentiable, in"
-            + " the same class as its derivative");
-      }
-    }
   }
 
   private Optional<AdjointProgram> differentiate(ExecutableElement method, MethodReader.Result read,
@@ -536,66 +516,6 @@ public final class AdjointProcessor extends AbstractProcessor {
     TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
     return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
         .stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member() + "Hvp"));
-  }
-
-  /** The method-level rules: static, concrete, not private, a differentiable result, a differentiable parameter. */
-  private boolean checkSignature(TypeElement owner, ExecutableElement method) {
-    String name = method.getSimpleName().toString();
-    boolean ok = true;
-    if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
-      error(method, "@Differentiable method '" + name + "' must have a body");
-      return false;
-    }
-    if (method.getModifiers().contains(Modifier.PRIVATE)) {
-      error(method, "@Differentiable method '" + name + "' must not be private: its companion "
-          + ModelTypes.companionSimpleName(owner) + " calls it; make it package-private or public");
-      ok = false;
-    }
-    if (!method.getTypeParameters().isEmpty()) {
-      error(method, "@Differentiable method '" + name + "' must not be generic");
-      ok = false;
-    }
-    if (owner.getNestingKind() == NestingKind.LOCAL || owner.getNestingKind() == NestingKind.ANONYMOUS) {
-      error(method, "@Differentiable methods must be in a top-level or static nested class");
-      return false;
-    }
-    if (owner.getNestingKind() == NestingKind.MEMBER && !owner.getModifiers().contains(Modifier.STATIC)
-        && owner.getKind() == ElementKind.CLASS) {
-      error(method, "@Differentiable methods of an inner class are not supported: make the class static");
-      ok = false;
-    }
-    if (owner.getModifiers().contains(Modifier.PRIVATE)) {
-      error(method, "@Differentiable methods must not be in a private class: the companion could not call them");
-      ok = false;
-    }
-    Optional<dev.adjoint.processor.ir.Type> result = ModelTypes.of(method.getReturnType());
-    // A record result is checked with the method's shape (read.RecordShapes), on the method.
-    boolean recordResult = dev.adjoint.processor.read.RecordShapes.recordType(method.getReturnType()) != null;
-    if ((result.isEmpty() || !result.get().differentiable()) && !recordResult) {
-      error(method, "@Differentiable method '" + name + "' returns "
-          + (method.getReturnType().getKind() == TypeKind.VOID ? "nothing" : method.getReturnType().toString())
-          + ": its result must be double, double[], double[][] or Tensor, or a record of double and double[]"
-          + " components");
-      ok = false;
-    }
-    for (Element p : method.getParameters()) {
-      String parameter = p.getSimpleName().toString();
-      if (ModelTypes.isDifferentiableParameter(p) && GeneratedNames.ILLEGAL_COMPONENTS.contains(parameter)) {
-        error(p, "a differentiable parameter cannot be named '" + parameter + "': the gradient record "
-            + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Gradient has a component named like"
-            + " each differentiable parameter, and a record component cannot be named '" + parameter
-            + "' (JLS 8.10.1); rename the parameter");
-        ok = false;
-      }
-    }
-    boolean anyDifferentiable = method.getParameters().stream().anyMatch(ModelTypes::isDifferentiableParameter)
-        || dev.adjoint.processor.read.RecordShapes.anyDifferentiable(method);
-    if (!anyDifferentiable) {
-      error(method, "@Differentiable method '" + name + "' has no differentiable parameter: at least one must be"
-          + " double, double[], double[][] or Tensor (or a record with such a component), and not @NoGrad");
-      ok = false;
-    }
-    return ok;
   }
 
   void report(Tree tree, ExecutableElement method, String message) {

@@ -33,14 +33,6 @@ public final class Checkpoints {
   /** Bytes counted per array header. */
   static final int ARRAY_BYTES = 16;
 
-  /** Bytes counted per reference a tape holds (arrays and callees' tapes count as a small object each). */
-  private static final int REF_BYTES = 64;
-
-  private static final long DEFAULT_BUDGET = defaultBudget();
-
-  /** Per-thread overrides of the budget ({@link #budget(long)}); empty means the default. */
-  private static final ThreadLocal<long[]> OVERRIDE = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
-
   private static final Snapshot[] NO_SNAPSHOTS = {};
 
   private final DoubleTape doubles;
@@ -72,7 +64,7 @@ public final class Checkpoints {
   private boolean done;
 
   private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget) {
-    this(doubles, ints, refs, calls, budget, bytes(doubles, ints, refs, calls));
+    this(doubles, ints, refs, calls, budget, CheckpointBudget.bytes(doubles, ints, refs, calls));
   }
 
   private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget, long start) {
@@ -89,8 +81,7 @@ public final class Checkpoints {
    * thread's override, the system property, or an eighth of the heap.
    */
   public static Checkpoints of(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
-    long override = OVERRIDE.get()[0];
-    return new Checkpoints(doubles, ints, refs, calls, override != Long.MIN_VALUE ? override : DEFAULT_BUDGET);
+    return new Checkpoints(doubles, ints, refs, calls, CheckpointBudget.current());
   }
 
   /**
@@ -100,12 +91,11 @@ public final class Checkpoints {
    * #past} before each iteration; a loop that stays within the budget never makes a {@code Checkpoints}.
    */
   public static long limit(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
-    long override = OVERRIDE.get()[0];
-    long budget = override != Long.MIN_VALUE ? override : DEFAULT_BUDGET;
+    long budget = CheckpointBudget.current();
     if (budget < 0) {
       return Long.MAX_VALUE;
     }
-    long start = bytes(doubles, ints, refs, calls);
+    long start = CheckpointBudget.bytes(doubles, ints, refs, calls);
     return budget > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + budget;
   }
 
@@ -116,12 +106,10 @@ public final class Checkpoints {
    */
   public static Checkpoints past(long limit, int trips, DoubleTape doubles, IntTape ints, RefTape refs,
       RefTape calls) {
-    if (limit == Long.MAX_VALUE || bytes(doubles, ints, refs, calls) <= limit) {
+    if (limit == Long.MAX_VALUE || CheckpointBudget.bytes(doubles, ints, refs, calls) <= limit) {
       return null;
     }
-    long override = OVERRIDE.get()[0];
-    long budget = override != Long.MIN_VALUE ? override : DEFAULT_BUDGET;
-    budget = Math.max(0, Math.min(budget, limit)); // the budget limit was made with (a loop does not change it)
+    long budget = Math.max(0, Math.min(CheckpointBudget.current(), limit)); // the budget limit was made with (a loop does not change it)
     Checkpoints made = new Checkpoints(doubles, ints, refs, calls, budget, limit - budget);
     made.taping(trips);
     return made;
@@ -172,58 +160,16 @@ public final class Checkpoints {
    * {@code 0} checkpoints every loop that records anything, a negative value turns checkpointing off.
    */
   public static AutoCloseable budget(long bytes) {
-    long[] slot = OVERRIDE.get();
-    long previous = slot[0];
-    slot[0] = bytes;
-    return () -> slot[0] = previous;
+    return CheckpointBudget.override(bytes);
   }
 
   /** The default budget in bytes: {@value #BUDGET_PROPERTY} if set, else an eighth of the maximum heap. */
   public static long defaultBudget() {
-    String text = System.getProperty(BUDGET_PROPERTY);
-    if (text != null && !text.isBlank()) {
-      return parseBytes(text.trim());
-    }
-    return Runtime.getRuntime().maxMemory() / 8;
-  }
-
-  /** {@code 123}, {@code 64k}, {@code 16m}, {@code 1g} (powers of 1024); negative values allowed. */
-  static long parseBytes(String text) {
-    char last = Character.toLowerCase(text.charAt(text.length() - 1));
-    long unit = switch (last) {
-      case 'k' -> 1L << 10;
-      case 'm' -> 1L << 20;
-      case 'g' -> 1L << 30;
-      default -> 1;
-    };
-    String digits = unit == 1 ? text : text.substring(0, text.length() - 1);
-    try {
-      return Long.parseLong(digits.trim()) * unit;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(BUDGET_PROPERTY + " must be a number of bytes such as 16m, not '" + text
-          + "'", e);
-    }
+    return CheckpointBudget.defaultBudget();
   }
 
   private long bytes() {
-    return bytes(doubles, ints, refs, calls);
-  }
-
-  private static long bytes(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
-    long b = 0;
-    if (doubles != null) {
-      b += doubles.size() * Double.BYTES;
-    }
-    if (ints != null) {
-      b += ints.size() * Integer.BYTES;
-    }
-    if (refs != null) {
-      b += refs.size() * REF_BYTES;
-    }
-    if (calls != null) {
-      b += calls.size() * REF_BYTES;
-    }
-    return b;
+    return CheckpointBudget.bytes(doubles, ints, refs, calls);
   }
 
   /**
@@ -285,25 +231,7 @@ public final class Checkpoints {
       return seg.slotLimit;
     }
     long fit = Math.max(budget, 0) / Math.max(1, snapshotBytes);
-    return (int) Math.max(2, Math.min(maxSnapshots(), fit));
-  }
-
-  /** The cap on snapshots from {@value #SNAPSHOTS_PROPERTY}, else 65,536. */
-  static int maxSnapshots() {
-    String text = System.getProperty(SNAPSHOTS_PROPERTY);
-    if (text == null || text.isBlank()) {
-      return 1 << 16;
-    }
-    try {
-      int count = Integer.parseInt(text.trim());
-      if (count >= 2) {
-        return count;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(SNAPSHOTS_PROPERTY + " must be a whole number of at least 2, not '" + text
-        + "'");
+    return (int) Math.max(2, Math.min(CheckpointBudget.maxSnapshots(), fit));
   }
 
   /** Limits the snapshots of this loop to {@code count >= 1} (tests); call before the loop starts. */
@@ -478,7 +406,7 @@ public final class Checkpoints {
     }
   }
 
-  // ---- snapshot writes, in the order the generated code restores them ----
+  // ---- snapshot writes, in the order the generated code restores them (Snapshot) ----
 
   public void put(double value) {
     seg.writing.putDouble(value);
@@ -499,41 +427,22 @@ public final class Checkpoints {
 
   /** The array and a copy of its elements. */
   public void put(double[] value) {
-    seg.writing.putRef(value);
-    seg.writing.putRef(value == null ? null : value.clone());
-    seg.writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 8L;
+    seg.writing.putArray(value);
   }
 
   /** The array and a copy of its elements. */
   public void put(int[] value) {
-    seg.writing.putRef(value);
-    seg.writing.putRef(value == null ? null : value.clone());
-    seg.writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length * 4L;
+    seg.writing.putArray(value);
   }
 
   /** The array and a copy of its elements. */
   public void put(boolean[] value) {
-    seg.writing.putRef(value);
-    seg.writing.putRef(value == null ? null : value.clone());
-    seg.writing.bytes += value == null ? 0 : ARRAY_BYTES + value.length;
+    seg.writing.putArray(value);
   }
 
   /** The matrix, its rows and a copy of each row. */
   public void put(double[][] value) {
-    seg.writing.putRef(value);
-    if (value == null) {
-      seg.writing.putRef(null);
-      seg.writing.putRef(null);
-      return;
-    }
-    double[][] copies = new double[value.length][];
-    seg.writing.bytes += 2 * (ARRAY_BYTES + value.length * 8L);
-    for (int r = 0; r < value.length; r++) {
-      copies[r] = value[r] == null ? null : value[r].clone();
-      seg.writing.bytes += value[r] == null ? 0 : ARRAY_BYTES + value[r].length * 8L;
-    }
-    seg.writing.putRef(value.clone());
-    seg.writing.putRef(copies);
+    seg.writing.putMatrix(value);
   }
 
   // ---- snapshot reads ----
@@ -558,48 +467,22 @@ public final class Checkpoints {
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public double[] getDoubles() {
-    double[] array = (double[]) seg.reading.refs[seg.reading.refRead++];
-    double[] copy = (double[]) seg.reading.refs[seg.reading.refRead++];
-    if (array != null) {
-      System.arraycopy(copy, 0, array, 0, copy.length);
-    }
-    return array;
+    return seg.reading.getDoubles();
   }
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public int[] getInts() {
-    int[] array = (int[]) seg.reading.refs[seg.reading.refRead++];
-    int[] copy = (int[]) seg.reading.refs[seg.reading.refRead++];
-    if (array != null) {
-      System.arraycopy(copy, 0, array, 0, copy.length);
-    }
-    return array;
+    return seg.reading.getInts();
   }
 
   /** The array as it was referenced, with its elements as they were (written back into it). */
   public boolean[] getBooleans() {
-    boolean[] array = (boolean[]) seg.reading.refs[seg.reading.refRead++];
-    boolean[] copy = (boolean[]) seg.reading.refs[seg.reading.refRead++];
-    if (array != null) {
-      System.arraycopy(copy, 0, array, 0, copy.length);
-    }
-    return array;
+    return seg.reading.getBooleans();
   }
 
   /** The matrix as it was referenced, with its rows and their elements as they were. */
   public double[][] getMatrix() {
-    double[][] matrix = (double[][]) seg.reading.refs[seg.reading.refRead++];
-    double[][] rows = (double[][]) seg.reading.refs[seg.reading.refRead++];
-    double[][] copies = (double[][]) seg.reading.refs[seg.reading.refRead++];
-    if (matrix != null) {
-      for (int r = 0; r < rows.length; r++) {
-        matrix[r] = rows[r];
-        if (rows[r] != null) {
-          System.arraycopy(copies[r], 0, rows[r], 0, copies[r].length);
-        }
-      }
-    }
-    return matrix;
+    return seg.reading.getMatrix();
   }
 
   /** What a checkpointed loop keeps besides its counters. */

@@ -288,12 +288,12 @@ class CheckpointsTest {
     String before = System.getProperty(Checkpoints.SNAPSHOTS_PROPERTY);
     try {
       System.clearProperty(Checkpoints.SNAPSHOTS_PROPERTY);
-      assertEquals(1 << 16, Checkpoints.maxSnapshots());
+      assertEquals(1 << 16, CheckpointBudget.maxSnapshots());
       System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, "12");
-      assertEquals(12, Checkpoints.maxSnapshots());
+      assertEquals(12, CheckpointBudget.maxSnapshots());
       for (String wrong : new String[] {"1", "many"}) {
         System.setProperty(Checkpoints.SNAPSHOTS_PROPERTY, wrong);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Checkpoints::maxSnapshots);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, CheckpointBudget::maxSnapshots);
         assertTrue(e.getMessage().contains("at least 2, not '" + wrong + "'"), e.getMessage());
       }
     } finally {
@@ -307,12 +307,13 @@ class CheckpointsTest {
 
   @Test
   void budgetsAreBytesWithOptionalUnits() {
-    assertEquals(123, Checkpoints.parseBytes("123"));
-    assertEquals(64L << 10, Checkpoints.parseBytes("64k"));
-    assertEquals(16L << 20, Checkpoints.parseBytes("16M"));
-    assertEquals(2L << 30, Checkpoints.parseBytes("2g"));
-    assertEquals(-1, Checkpoints.parseBytes("-1"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.parseBytes("lots"));
+    assertEquals(123, CheckpointBudget.parseBytes("123"));
+    assertEquals(64L << 10, CheckpointBudget.parseBytes("64k"));
+    assertEquals(16L << 20, CheckpointBudget.parseBytes("16M"));
+    assertEquals(2L << 30, CheckpointBudget.parseBytes("2g"));
+    assertEquals(-1, CheckpointBudget.parseBytes("-1"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CheckpointBudget.parseBytes("lots"));
     assertTrue(e.getMessage().contains(Checkpoints.BUDGET_PROPERTY), e.getMessage());
   }
 }

@@ -14,8 +14,9 @@ import java.util.Set;
  * The forward sweep of a one-call {@code mVjp} without the work nobody reads: a top-level forward loop that
  * only produces values the rest of the forward sweep and the reverse sweep never read, and its counter's end
  * value, is replaced by that end value in closed form; top-level assignments of unread variables go too
- * (the result, which {@code mVjp} does not return). Rosenbrock's {@code mGradient} then runs one loop, as a
- * person writes it.
+ * (the result, which {@code mVjp} does not return), with a comment that labelled only such an assignment.
+ * Rosenbrock's {@code mGradient} then runs one loop, as a person writes it. The same pruning drops {@code
+ * mHvp}'s unread stores and the dead stores of a fused sweep's remaining reverse sweep.
  *
  * <p>Liveness is the classic backward analysis over the structured sweep: a variable is live after a statement
  * when some path reads it before writing it (a loop may run zero times, an {@code if} writes what both
@@ -45,11 +46,15 @@ public final class ForwardPruning {
     Set<String> live = new HashSet<>(liveOut);
     live = Liveness.exposed(after, live);
     List<Stmt> kept = new ArrayList<>();
+    boolean removedNext = false;
     for (int k = forward.size() - 1; k >= 0; k--) {
       Stmt s = forward.get(k);
       Stmt previous = previous(forward, k);
       Stmt replaced = s;
-      if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var v && !live.contains(v.name())
+      if (s instanceof Stmt.Comment && removedNext && (kept.isEmpty() || kept.get(0) instanceof Stmt.Comment)) {
+        // it labelled only the statement removed after it
+        replaced = null;
+      } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var v && !live.contains(v.name())
           && safe(a.value(), new Range(null, null, 0, 0, lengthsEvaluated(forward, k)))) {
         replaced = null;
       } else if (s instanceof Stmt.While w && previous instanceof Stmt.Assign init) {
@@ -58,6 +63,7 @@ public final class ForwardPruning {
           replaced = s;
         }
       }
+      removedNext = replaced == null && !(s instanceof Stmt.Comment);
       if (replaced instanceof Stmt.Block b && b != s) {
         kept.addAll(0, b.statements());
         live = Liveness.exposed(b.statements(), live);

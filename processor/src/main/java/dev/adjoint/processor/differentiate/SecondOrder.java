@@ -58,7 +58,9 @@ public final class SecondOrder {
           + " gradient: its mHvp would take third derivatives)");
     }
     try {
-      return new HvpProgram(ReverseSweep.differentiate(expand(TangentSweep.asMethod(program))), null);
+      // Without the primal values only the discarded primal result read (DeadStores).
+      return new HvpProgram(ReverseSweep.differentiate(DeadStores.pruned(expand(TangentSweep.asMethod(program)))),
+          null);
     } catch (Refusal e) {
       return new HvpProgram(null, e.getMessage());
     } catch (IllegalStateException e) {

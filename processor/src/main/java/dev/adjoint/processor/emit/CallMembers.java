@@ -321,7 +321,7 @@ final class CallMembers {
         code.addStatement("$T $L = $L", typeName(v.type()), v.name(), pop(v.type()));
       }
       List<String> state = new ArrayList<>();
-      for (Expr.Var v : tapes.stateVariables()) {
+      for (Expr.Var v : tapes.sweptVariables()) {
         state.add(keptNames.contains(v.name()) ? v.name() : zero(v.type()));
       }
       program.tapes().forEach(t -> state.add(tape(t)));

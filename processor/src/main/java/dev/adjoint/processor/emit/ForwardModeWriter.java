@@ -7,6 +7,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.differentiate.AdjointProgram;
+import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.Refusal;
 import dev.adjoint.processor.differentiate.SecondOrder;
 import dev.adjoint.processor.differentiate.TangentCalls;
@@ -14,10 +15,12 @@ import dev.adjoint.processor.differentiate.TangentSweep;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
@@ -445,14 +448,22 @@ public final class ForwardModeWriter {
       ClassName tape = ClassName.get(RUNTIME, t.runtimeClass.substring(t.runtimeClass.lastIndexOf('.') + 1));
       code.addStatement("$T $L = new $T()", tape, t.variable, tape);
     }
+    // mHvp returns neither the value nor ∇f · v: no store the reverse sweep does not read, no local nothing names
+    List<Stmt> forward = ForwardPruning.prune(program.forward().statements(), program.reverse().statements(),
+        Set.of());
+    Set<String> named = ReverseReads.named(program, forward, program.reverse().statements());
     for (Expr.Var v : program.locals()) {
-      code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), CompanionWriter.zero(v.type()));
+      if (named == null || named.contains(v.name())) {
+        code.addStatement("$T $L = $L", CompanionWriter.typeName(v.type()), v.name(), CompanionWriter.zero(v.type()));
+      }
     }
     for (Expr.Var v : program.counters()) {
-      code.addStatement("int $L = 0", v.name());
+      if (named == null || named.contains(v.name())) {
+        code.addStatement("int $L = 0", v.name());
+      }
     }
     code.add("// forward sweep of the tangent program (it computes the directional derivative ∇f · v)\n");
-    JavaCode.statements(program.forward().statements(), code);
+    JavaCode.statements(forward, code);
     for (TapeKind t : program.tapes()) {
       code.addStatement("$L.rewind()", t.variable);
     }

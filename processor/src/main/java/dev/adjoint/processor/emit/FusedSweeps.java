@@ -7,17 +7,13 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.FusedLoops;
 import dev.adjoint.processor.differentiate.SlotAccumulators;
-import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.TapeKind;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The one-call sweeps of a method with a fused loop ({@link FusedLoops}): the adjoints are declared and seeded
@@ -56,14 +52,25 @@ final class FusedSweeps {
       liveOut.add(AdjointProgram.adjointName(p.name()));
     }
     program.adjoints().forEach(a -> liveOut.add(a.adjoint().name()));
+    // the rest of the reverse sweep without the stores nothing reads before the return (the loop's counter put
+    // back at its start before the reverse of its initialization pops it)
+    Set<String> returned = new HashSet<>();
+    if (value) {
+      returned.add(program.result().name());
+    }
+    for (MethodIr.Parameter p : members.method.differentiableParameters()) {
+      returned.add(AdjointProgram.adjointName(p.name()));
+    }
+    List<Stmt> reverse = ForwardPruning.prune(SlotAccumulators.apply(NodeInputGrads.apply(
+        fused.reverse().statements(), Map.of()), members.tapes.primalNames()), List.of(), returned);
     // only what the reverse sweep, the gradient (and the value) read
-    List<Stmt> forward = ForwardPruning.prune(fused.forward().statements(), fused.reverse().statements(), liveOut);
+    List<Stmt> forward = ForwardPruning.prune(fused.forward().statements(), reverse, liveOut);
     // the checkpointing locals of the loop the fused one replaces, and the result mVjp does not compute:
     // declared only when something still names them
-    Set<String> named = named(forward);
-    named.addAll(named(fused.reverse().statements()));
+    Set<String> named = ReverseReads.named(program, forward, reverse);
     String result = program.result().name();
-    members.tapes.forwardSweep(code, false, List.of(), name -> named.contains(name) || value && name.equals(result)
+    members.tapes.forwardSweep(code, false, List.of(), name -> named == null || named.contains(name)
+        || value && name.equals(result)
         || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$") || name.equals(result)));
     code.add("// adjoints first: the loop at line $L runs each iteration's reverse right after it\n", fused.loop().line());
     for (MethodIr.Parameter p : members.method.differentiableParameters()) {
@@ -80,30 +87,12 @@ final class FusedSweeps {
       code.addStatement("$L.rewind()", t.variable);
     }
     code.add("// reverse sweep of what precedes the loop\n");
-    JavaCode.statements(SlotAccumulators.apply(NodeInputGrads.apply(fused.reverse().statements(), Map.of()),
-        members.tapes.primalNames()), code);
+    JavaCode.statements(reverse, code);
     if (value) {
       code.addStatement("return new $T($L, $L)", pair, program.result().name(), members.gradients.newGradient());
     } else {
       code.addStatement("return $L", members.gradients.newGradient());
     }
     return code.build();
-  }
-
-  /** Every variable {@code statements} (nested ones included) name. */
-  private static Set<String> named(List<Stmt> statements) {
-    Set<String> names = new HashSet<>();
-    Consumer<Expr> expr = e -> names.addAll(ExprWalk.variables(e));
-    for (Stmt statement : statements) {
-      StmtWalk.statements(statement, s -> {
-        StmtWalk.named(s, expr);
-        if (s instanceof Stmt.CountDown c) {
-          names.add(c.counter());
-        } else if (s instanceof Stmt.Forward f) {
-          f.holes().forEach(expr);
-        }
-      });
-    }
-    return names;
   }
 }

@@ -19,6 +19,7 @@ import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.differentiate.TangentCalls;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.summary.ResultAlias;
@@ -302,9 +303,12 @@ final class MethodMembers {
     if (shape != null) {
       shape.unpack(code);
     }
-    // only what the reverse sweep (and the shape check) reads: mVjp does not return the value
-    tapes.forwardSweep(code, false, ForwardPruning.prune(program.forward().statements(),
-        program.reverse().statements(), scalarResult ? Set.of() : Set.of(program.result().name())));
+    // only what the reverse sweep (and the shape check) reads: mVjp does not return the value; no local
+    // declared that nothing names
+    Set<String> checked = scalarResult ? Set.of() : Set.of(program.result().name());
+    List<Stmt> forward = ForwardPruning.prune(program.forward().statements(), program.reverse().statements(), checked);
+    Set<String> named = ReverseReads.named(program, forward, tapes.reverseStatements());
+    tapes.forwardSweep(code, false, forward, name -> named == null || named.contains(name) || checked.contains(name));
     if (!scalarResult) {
       code.addStatement("$T.requireSameShape(upstream, $L)", BACKWARD, program.result().name());
     }

@@ -4,9 +4,12 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which array arguments {@code mForward} copies: those whose contents the tape may read after the forward pass
@@ -39,6 +42,78 @@ final class ReverseReads {
       }
     }
     return false;
+  }
+
+  /**
+   * Of {@code state} (a forward sweep's end state), what the reverse sweep {@code reverse} and the gradient read:
+   * the parameters, the locals it names and those whose adjoints start as zeros shaped like them. All of
+   * {@code state} when a statement is unknown here.
+   */
+  static List<Expr.Var> swept(AdjointProgram program, List<Expr.Var> state, List<Stmt> reverse) {
+    Set<String> named = names(reverse);
+    if (named == null) {
+      return state;
+    }
+    shapedAdjoints(program, named);
+    // the parameters all: the gradient record copies components that are not differentiated from them
+    program.method().parameters().forEach(p -> named.add(p.name()));
+    return state.stream().filter(v -> named.contains(v.name())).toList();
+  }
+
+  /**
+   * The variables the sweeps {@code forward} and {@code reverse} of a one-call member name, with the
+   * differentiable parameters and the primals whose adjoints start as zeros shaped like them: the locals it
+   * declares. Null when a statement is unknown here (then every local is declared).
+   */
+  static Set<String> named(AdjointProgram program, List<Stmt> forward, List<Stmt> reverse) {
+    Set<String> named = names(forward);
+    Set<String> read = names(reverse);
+    if (named == null || read == null) {
+      return null;
+    }
+    named.addAll(read);
+    shapedAdjoints(program, named);
+    return named;
+  }
+
+  /** Adds the differentiable parameters and primals whose adjoints start as zeros shaped like them (not doubles). */
+  private static void shapedAdjoints(AdjointProgram program, Set<String> names) {
+    program.method().differentiableParameters().stream().filter(p -> p.type() != Type.DOUBLE)
+        .forEach(p -> names.add(p.name()));
+    program.adjoints().stream().filter(a -> a.primal().type() != Type.DOUBLE)
+        .forEach(a -> names.add(a.primal().name()));
+  }
+
+  /**
+   * Every variable {@code statements} (nested ones included) name, as read or written, with the counters of
+   * count-down loops and the state of recorded calls and decisions; null when a statement is unknown here.
+   */
+  static Set<String> names(List<Stmt> statements) {
+    List<Expr> all = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Stmt s : statements) {
+      if (!collect(s, all)) {
+        return null;
+      }
+      StmtWalk.statements(s, x -> {
+        if (x instanceof Stmt.CountDown c) {
+          names.add(c.counter());
+        }
+      });
+    }
+    all.removeIf(java.util.Objects::isNull);
+    for (Expr e : all) {
+      ExprWalk.visit(e, x -> {
+        if (x instanceof Expr.Var v) {
+          names.add(v.name());
+        } else if (x instanceof Expr.Recorded r) {
+          names.add(r.state().name());
+        } else if (x instanceof Expr.Decided d) {
+          names.add(d.taken().name());
+        }
+      });
+    }
+    return names;
   }
 
   /** Whether {@code e} names {@code name} only as the root of element reads that yield values. */

@@ -75,7 +75,7 @@ final class SharedSweep {
     }
     int slots = slots(resultType) + tapes.accumulated().size() + program.tapes().size()
         + (registered().isEmpty() ? 0 : 1);
-    for (Expr.Var v : tapes.stateVariables()) {
+    for (Expr.Var v : tapes.sweptVariables()) {
       slots += slots(typeName(v.type()));
     }
     return slots <= 255;
@@ -91,7 +91,7 @@ final class SharedSweep {
    */
   CodeBlock sharedSweepCall(String targets) {
     List<String> arguments = new ArrayList<>();
-    tapes.stateVariables().forEach(v -> arguments.add(v.name()));
+    tapes.sweptVariables().forEach(v -> arguments.add(v.name()));
     program.tapes().forEach(t -> arguments.add(t.variable));
     arguments.add("upstream");
     return sharedSweepArguments(arguments, targets);
@@ -117,7 +117,7 @@ final class SharedSweep {
             method.name(), members.tapeClass)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(members.gradientClass);
-    for (Expr.Var v : tapes.stateVariables()) {
+    for (Expr.Var v : tapes.sweptVariables()) {
       m.addParameter(typeName(v.type()), v.name());
     }
     for (TapeKind t : program.tapes()) {

@@ -231,6 +231,16 @@ final class TapeMembers {
     return vars;
   }
 
+  /** The end state the reverse sweep reads ({@link ReverseReads#swept}): what {@code m$sweep} is given. */
+  List<Expr.Var> sweptVariables() {
+    return ReverseReads.swept(program, stateVariables(), reverseStatements());
+  }
+
+  /** The reverse sweep's statements as {@link #reverseSweep} writes them without guards. */
+  List<Stmt> reverseStatements() {
+    return SlotAccumulators.apply(NodeInputGrads.apply(program.reverse().statements(), Map.of()), primalNames());
+  }
+
   private MethodSpec record() {
     CodeBlock.Builder code = CodeBlock.builder();
     forwardSweep(code, true, program.forward().statements());
@@ -472,7 +482,7 @@ final class TapeMembers {
       String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining())
           + shared.registers("null");
       List<String> state = new ArrayList<>();
-      stateVariables().forEach(v -> state.add("state$" + v.name()));
+      sweptVariables().forEach(v -> state.add("state$" + v.name()));
       program.tapes().forEach(t -> state.add(t.variable));
       state.add("upstream");
       if (program.tapes().isEmpty() && !program.consumesRecording()) {
@@ -494,7 +504,7 @@ final class TapeMembers {
 
   /** The reverse sweep in {@code reverse$} itself, from the state fields, into {@code gradient$}. */
   private void sweepFromFields(CodeBlock.Builder code) {
-    for (Expr.Var v : stateVariables()) {
+    for (Expr.Var v : sweptVariables()) {
       code.addStatement("$T $L = state$$$L", typeName(v.type()), v.name(), v.name());
     }
     Map<String, Integer> guards = tensorMode ? nodeGuards : Map.of();

@@ -3,11 +3,9 @@ package dev.adjoint.processor.modes;
 import static dev.adjoint.processor.testing.GradCheck.matrix;
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.CompiledCompanion;
-import dev.adjoint.processor.testing.GradCheck;
 import dev.adjoint.processor.testing.ModeCheck;
 import java.util.Map;
 import java.util.Random;
@@ -93,18 +91,8 @@ class HelperSecondOrderTest {
     String generated = c.generatedSource("demo.HGrad");
     ModeCheck.requireTangentSweep(c, "demo.H");
     for (Map.Entry<String, Object[]> e : CALLERS.entrySet()) {
-      String name = e.getKey();
-      ModeCheck check = ModeCheck.of(c, "demo.H", name);
-      boolean hvp = (Boolean) e.getValue()[1];
-      assertEquals(hvp, check.has("Hvp"), name + " mHvp:\n" + generated);
-      if (!hvp) {
-        assertTrue(generated.contains("No {@code " + name + "Hvp}"), name + ": no reason given");
-      }
-      int start = generated.indexOf(" " + name + "Jvp(");
-      String jvp = generated.substring(start, generated.indexOf("\n  }\n", start));
-      assertTrue(!jvp.contains("Vjp("), name + ": " + jvp);
-      check.atRandomPoints(3, (Function<Random, Object[]>) e.getValue()[0]);
-      GradCheck.of(c, "demo.H", name).atRandomPoints(2, (Function<Random, Object[]>) e.getValue()[0]);
+      ModeCheck.checkCaller(c, "demo.H", e.getKey(), (Function<Random, Object[]>) e.getValue()[0],
+          (Boolean) e.getValue()[1]);
     }
     // the mHvp of a caller goes through the helpers' own: a gradient and a Hessian-vector product per call
     int start = generated.indexOf(" callNestedHvp(");

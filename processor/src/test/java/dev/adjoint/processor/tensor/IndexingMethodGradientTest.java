@@ -1,13 +1,11 @@
 package dev.adjoint.processor.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.Gradcheck;
 import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
-import java.util.Arrays;
+import dev.adjoint.processor.testing.TensorEager;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,22 +86,7 @@ class IndexingMethodGradientTest {
 
   /** Gradcheck of the generated node, then the same value and gradients as eager autograd on the original. */
   private static void check(String name, Function<Tensor[], Object[]> args, Tensor... inputs) {
-    assertTrue(Gradcheck.gradcheck(xs -> call(name, args.apply(xs)), inputs), name);
-    Tensor[] viaNode = leaves(inputs);
-    Tensor[] eager = leaves(inputs);
-    Tensor nodeValue = call(name, args.apply(viaNode));
-    Tensor eagerValue = original(name, args.apply(eager));
-    assertEquals(eagerValue, nodeValue, name + " forward value");
-    nodeValue.sum().backward();
-    eagerValue.sum().backward();
-    for (int i = 0; i < inputs.length; i++) {
-      assertTrue(viaNode[i].grad().allClose(eager[i].grad(), 1e-9, 1e-12),
-          name + " input " + i + ": " + viaNode[i].grad() + " vs eager " + eager[i].grad());
-    }
-  }
-
-  private static Tensor[] leaves(Tensor[] inputs) {
-    return Arrays.stream(inputs).map(t -> t.detach().requiresGrad()).toArray(Tensor[]::new);
+    TensorEager.check(name, a -> call(name, a), a -> original(name, a), args, 0, inputs);
   }
 
   private static Object[] all(Tensor[] xs) {

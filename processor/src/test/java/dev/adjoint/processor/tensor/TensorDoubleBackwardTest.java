@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.Autograd;
 import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
+import dev.adjoint.TorchOracle;
 import dev.adjoint.processor.testing.CompiledCompanion;
-import dev.adjoint.processor.testing.Torch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +29,7 @@ class TensorDoubleBackwardTest {
       import dev.adjoint.Differentiable;
       import dev.adjoint.NoGrad;
       import dev.adjoint.Tensor;
+import dev.adjoint.TorchOracle;
 
       public final class H {
         static final Tensor SHIFT = Tensor.of(0.5, -1.0, 0.25);
@@ -267,7 +268,7 @@ class TensorDoubleBackwardTest {
         doubleBackward(t -> node("labelled", t[0], new int[] {2, 0, 1}, new double[] {1.5}), logits),
         doubleBackward(t -> node("looped", t[0], 3), x),
         doubleBackward(t -> node("outer", t[0], t[1]), u, wu)};
-    List<String> lines = Torch.run("""
+    List<String> lines = TorchOracle.run("""
         from torch.autograd.functional import hessian
         import torch.nn.functional as F
         def flat(h, shapes):
@@ -288,11 +289,11 @@ class TensorDoubleBackwardTest {
         show(lambda l: F.cross_entropy(l * 1.5, torch.tensor([2, 0, 1])), %s)
         show(looped, %s)
         show(lambda u, w: ((torch.sigmoid(u) * u) @ w).square().sum(), %s, %s)
-        """.formatted(Torch.literal(a), Torch.literal(b), Torch.literal(logits), Torch.literal(x),
-        Torch.literal(u), Torch.literal(wu)));
+        """.formatted(TorchOracle.literal(a), TorchOracle.literal(b), TorchOracle.literal(logits), TorchOracle.literal(x),
+        TorchOracle.literal(u), TorchOracle.literal(wu)));
     assertEquals(ours.length, lines.size(), lines.toString());
     for (int k = 0; k < ours.length; k++) {
-      double[] expected = Torch.numbers(lines.get(k));
+      double[] expected = TorchOracle.numbers(lines.get(k));
       int n = ours[k].length;
       assertEquals(n * n, expected.length, "case " + k);
       for (int i = 0; i < n; i++) {

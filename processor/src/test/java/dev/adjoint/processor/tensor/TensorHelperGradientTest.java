@@ -1,13 +1,9 @@
 package dev.adjoint.processor.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.adjoint.Generator;
-import dev.adjoint.Gradcheck;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
-import java.util.Arrays;
+import dev.adjoint.processor.testing.TensorEager;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,19 +67,8 @@ class TensorHelperGradientTest {
   }
 
   private static void check(String name, Function<Tensor[], Object[]> args, Tensor... inputs) {
-    assertTrue(Gradcheck.gradcheck(xs -> (Tensor) compiled.callStatic("demo.TGrad", name, args.apply(xs)), inputs),
-        name);
-    Tensor[] viaNode = Arrays.stream(inputs).map(t -> t.detach().requiresGrad()).toArray(Tensor[]::new);
-    Tensor[] eager = Arrays.stream(inputs).map(t -> t.detach().requiresGrad()).toArray(Tensor[]::new);
-    Tensor nodeValue = (Tensor) compiled.callStatic("demo.TGrad", name, args.apply(viaNode));
-    Tensor eagerValue = (Tensor) compiled.callStatic("demo.T", name, args.apply(eager));
-    assertEquals(eagerValue, nodeValue, name + " forward value");
-    nodeValue.sum().backward();
-    eagerValue.sum().backward();
-    for (int i = 0; i < inputs.length; i++) {
-      assertTrue(viaNode[i].grad().allClose(eager[i].grad(), 1e-9, 1e-12),
-          name + " input " + i + ": " + viaNode[i].grad() + " vs eager " + eager[i].grad());
-    }
+    TensorEager.check(name, a -> (Tensor) compiled.callStatic("demo.TGrad", name, a),
+        a -> (Tensor) compiled.callStatic("demo.T", name, a), args, 0, inputs);
   }
 
   @Test

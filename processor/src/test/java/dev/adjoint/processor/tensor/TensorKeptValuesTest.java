@@ -1,5 +1,6 @@
 package dev.adjoint.processor.tensor;
 
+import static dev.adjoint.processor.testing.TensorDifferences.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +12,7 @@ import dev.adjoint.Autograd;
 import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
+import dev.adjoint.processor.testing.TensorDifferences;
 import dev.adjoint.runtime.TensorAdjoints;
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,40 +125,9 @@ class TensorKeptValuesTest {
     return Tensor.randn(new Generator().manualSeed(seed), shape).mul(0.5);
   }
 
-  /** {@code sum(upstream · name(inputs with input i replaced, extra...))} of the original, without a graph. */
-  private static double eval(String name, Tensor[] inputs, int i, Tensor replaced, Tensor upstream, Object[] extra) {
-    Object[] args = new Object[inputs.length + extra.length];
-    for (int j = 0; j < inputs.length; j++) {
-      args[j] = j == i ? replaced : inputs[j].detach();
-    }
-    System.arraycopy(extra, 0, args, inputs.length, extra.length);
-    return Tensor.noGrad(() -> original(name, args).mul(upstream).sum()).item();
-  }
-
   /** The gradient of {@code sum(upstream · name(inputs..., extra...))} by central differences, per input. */
   private static double[][] differences(String name, Tensor[] inputs, Tensor upstream, Object... extra) {
-    double[][] out = new double[inputs.length][];
-    double h = 1e-6;
-    for (int i = 0; i < inputs.length; i++) {
-      double[] base = inputs[i].toArray();
-      out[i] = new double[base.length];
-      for (int k = 0; k < base.length; k++) {
-        double[] up = base.clone();
-        double[] down = base.clone();
-        up[k] += h;
-        down[k] -= h;
-        out[i][k] = (eval(name, inputs, i, Tensor.fromArray(up, inputs[i].shape()), upstream, extra)
-            - eval(name, inputs, i, Tensor.fromArray(down, inputs[i].shape()), upstream, extra)) / (2 * h);
-      }
-    }
-    return out;
-  }
-
-  private static void assertClose(double[] expected, double[] got, double scale, String what) {
-    assertEquals(expected.length, got.length, what);
-    for (int k = 0; k < got.length; k++) {
-      assertEquals(scale * expected[k], got[k], 1e-6 * (1 + Math.abs(scale * expected[k])), what + " element " + k);
-    }
+    return TensorDifferences.of(args -> original(name, args), inputs, upstream, extra);
   }
 
   /**
@@ -165,14 +136,8 @@ class TensorKeptValuesTest {
    */
   private static void matchesDifferences(String name, Tensor upstream, Tensor[] inputs, Object... extra) {
     double[][] expected = differences(name, inputs, upstream, extra);
-    Tensor[] leaves = new Tensor[inputs.length];
-    Object[] args = new Object[inputs.length + extra.length];
-    for (int i = 0; i < inputs.length; i++) {
-      leaves[i] = inputs[i].detach().requiresGrad();
-      args[i] = leaves[i];
-    }
-    System.arraycopy(extra, 0, args, inputs.length, extra.length);
-    Tensor out = (Tensor) node(name, args);
+    Tensor[] leaves = TensorDifferences.leaves(inputs, i -> true);
+    Tensor out = (Tensor) node(name, TensorDifferences.arguments(leaves, extra));
     out.backward(upstream, true);
     for (int i = 0; i < inputs.length; i++) {
       assertClose(expected[i], gradOrZeros(leaves[i], expected[i]), 1, name + " input " + i);
@@ -240,22 +205,15 @@ class TensorKeptValuesTest {
       Tensor wn = w.detach().requiresGrad();
       Tensor xe = x.detach().requiresGrad();
       Tensor we = w.detach().requiresGrad();
-      Tensor[] first = Autograd.grad((Tensor) node(name, concat(new Object[] {xn, wn}, extra)), new Tensor[] {xn},
-          null, true, true);
-      Tensor[] firstEager = Autograd.grad(original(name, concat(new Object[] {xe, we}, extra)), new Tensor[] {xe},
-          null, true, true);
+      Tensor[] first = Autograd.grad((Tensor) node(name, TensorDifferences.arguments(new Tensor[] {xn, wn}, extra)),
+          new Tensor[] {xn}, null, true, true);
+      Tensor[] firstEager = Autograd.grad(original(name, TensorDifferences.arguments(new Tensor[] {xe, we}, extra)),
+          new Tensor[] {xe}, null, true, true);
       assertTrue(first[0].allClose(firstEager[0], 1e-10, 1e-12), name + ": " + first[0] + " vs " + firstEager[0]);
       Tensor[] second = Autograd.grad(first[0].square().sum(), new Tensor[] {wn});
       Tensor[] secondEager = Autograd.grad(firstEager[0].square().sum(), new Tensor[] {we});
       assertTrue(second[0].allClose(secondEager[0], 1e-9, 1e-12), name + ": " + second[0] + " vs " + secondEager[0]);
     }
-  }
-
-  private static Object[] concat(Object[] a, Object[] b) {
-    Object[] out = new Object[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   /**

@@ -8,9 +8,9 @@ import dev.adjoint.Gradcheck;
 import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
+import dev.adjoint.processor.testing.TensorEager;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,30 +130,9 @@ class TensorMethodGradientTest {
     return Tensor.randn(new Generator().manualSeed(seed), shape).requiresGrad();
   }
 
-  /** Gradcheck of the generated node, then the same gradients as eager autograd on the original method. */
+  /** Gradcheck of the generated node, then the same value and gradients as eager autograd on the original. */
   private static void check(String name, Function<Tensor[], Object[]> args, Tensor... inputs) {
-    assertTrue(Gradcheck.gradcheck(xs -> call(name, args.apply(xs)), inputs), name);
-    compareWithEager(name, args, inputs);
-  }
-
-  private static void compareWithEager(String name, Function<Tensor[], Object[]> args, Tensor... inputs) {
-    Tensor[] viaNode = leaves(inputs);
-    Tensor[] eager = leaves(inputs);
-    Tensor nodeValue = call(name, args.apply(viaNode));
-    Tensor eagerValue = original(name, args.apply(eager));
-    // The forward value against the original method (same kernels, so equal), not only its own differences.
-    assertEquals(eagerValue, nodeValue, name + " forward value");
-    // sum() composes the generated node with ordinary graph operations, as a user's loss would.
-    nodeValue.sum().backward();
-    eagerValue.sum().backward();
-    for (int i = 0; i < inputs.length; i++) {
-      assertTrue(viaNode[i].grad().allClose(eager[i].grad(), 1e-9, 1e-12),
-          name + " input " + i + ": " + viaNode[i].grad() + " vs eager " + eager[i].grad());
-    }
-  }
-
-  private static Tensor[] leaves(Tensor[] inputs) {
-    return Arrays.stream(inputs).map(t -> t.detach().requiresGrad()).toArray(Tensor[]::new);
+    TensorEager.check(name, a -> call(name, a), a -> original(name, a), args, 0, inputs);
   }
 
   @Test

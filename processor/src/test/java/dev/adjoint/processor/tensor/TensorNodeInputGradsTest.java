@@ -1,5 +1,6 @@
 package dev.adjoint.processor.tensor;
 
+import static dev.adjoint.processor.testing.TensorDifferences.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,7 @@ import dev.adjoint.Autograd;
 import dev.adjoint.Generator;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.testing.CompiledCompanion;
+import dev.adjoint.processor.testing.TensorDifferences;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,30 +89,7 @@ class TensorNodeInputGradsTest {
 
   /** The gradient of the one-element {@code name(inputs..., extra...)} by central differences, per input. */
   private static double[][] differences(String name, Tensor[] inputs, Object... extra) {
-    double[][] out = new double[inputs.length][];
-    double h = 1e-6;
-    for (int i = 0; i < inputs.length; i++) {
-      double[] base = inputs[i].toArray();
-      out[i] = new double[base.length];
-      for (int k = 0; k < base.length; k++) {
-        double[] up = base.clone();
-        double[] down = base.clone();
-        up[k] += h;
-        down[k] -= h;
-        out[i][k] = (eval(name, inputs, i, Tensor.fromArray(up, inputs[i].shape()), extra)
-            - eval(name, inputs, i, Tensor.fromArray(down, inputs[i].shape()), extra)) / (2 * h);
-      }
-    }
-    return out;
-  }
-
-  private static double eval(String name, Tensor[] inputs, int i, Tensor replaced, Object[] extra) {
-    Object[] args = new Object[inputs.length + extra.length];
-    for (int j = 0; j < inputs.length; j++) {
-      args[j] = j == i ? replaced : inputs[j].detach();
-    }
-    System.arraycopy(extra, 0, args, inputs.length, extra.length);
-    return Tensor.noGrad(() -> original(name, args)).item();
+    return TensorDifferences.of(args -> original(name, args), inputs, Tensor.ones(), extra);
   }
 
   /**
@@ -120,14 +99,9 @@ class TensorNodeInputGradsTest {
   private static void everyCombination(String name, Tensor[] inputs, Object... extra) {
     double[][] expected = differences(name, inputs, extra);
     for (int mask = 1; mask < 1 << inputs.length; mask++) {
-      Tensor[] leaves = new Tensor[inputs.length];
-      Object[] args = new Object[inputs.length + extra.length];
-      for (int i = 0; i < inputs.length; i++) {
-        leaves[i] = inputs[i].detach().requiresGrad((mask >> i & 1) != 0);
-        args[i] = leaves[i];
-      }
-      System.arraycopy(extra, 0, args, inputs.length, extra.length);
-      Tensor out = node(name, args);
+      int requiring = mask;
+      Tensor[] leaves = TensorDifferences.leaves(inputs, i -> (requiring >> i & 1) != 0);
+      Tensor out = node(name, TensorDifferences.arguments(leaves, extra));
       assertTrue(out.isRequiresGrad(), name + " mask " + mask);
       out.backward();
       for (int i = 0; i < inputs.length; i++) {
@@ -135,11 +109,7 @@ class TensorNodeInputGradsTest {
           assertNull(leaves[i].grad(), name + " mask " + mask + ": input " + i + " needs no gradient");
           continue;
         }
-        double[] got = leaves[i].grad().toArray();
-        for (int k = 0; k < got.length; k++) {
-          assertEquals(expected[i][k], got[k], 1e-6 * (1 + Math.abs(expected[i][k])),
-              name + " mask " + mask + " input " + i + " element " + k);
-        }
+        assertClose(expected[i], leaves[i].grad().toArray(), 1, name + " mask " + mask + " input " + i);
       }
     }
   }
@@ -232,12 +202,8 @@ class TensorNodeInputGradsTest {
   @Test
   void anInputThatRequiresGradOnlyAfterTheCallGetsNoGradientAsInEagerAutograd() {
     Tensor[] in = mlpInputs();
-    Tensor[] viaNode = new Tensor[5];
-    Tensor[] eager = new Tensor[5];
-    for (int i = 0; i < 5; i++) {
-      viaNode[i] = in[i].detach().requiresGrad(i != 4);
-      eager[i] = in[i].detach().requiresGrad(i != 4);
-    }
+    Tensor[] viaNode = TensorDifferences.leaves(in, i -> i != 4); // x (input 4) is data
+    Tensor[] eager = TensorDifferences.leaves(in, i -> i != 4);
     Tensor n = node("mlp", (Object[]) viaNode);
     Tensor e = original("mlp", (Object[]) eager);
     viaNode[4].requiresGrad(true);
@@ -254,12 +220,8 @@ class TensorNodeInputGradsTest {
   @Test
   void doubleBackwardWithADataInputMatchesEagerAutograd() {
     Tensor[] in = mlpInputs();
-    Tensor[] viaNode = new Tensor[5];
-    Tensor[] eager = new Tensor[5];
-    for (int i = 0; i < 5; i++) {
-      viaNode[i] = in[i].detach().requiresGrad(i != 4);
-      eager[i] = in[i].detach().requiresGrad(i != 4);
-    }
+    Tensor[] viaNode = TensorDifferences.leaves(in, i -> i != 4); // x (input 4) is data
+    Tensor[] eager = TensorDifferences.leaves(in, i -> i != 4);
     Tensor[] first = Autograd.grad(node("mlp", (Object[]) viaNode), new Tensor[] {viaNode[0]}, null, true, true);
     Tensor[] firstEager = Autograd.grad(original("mlp", (Object[]) eager), new Tensor[] {eager[0]}, null, true, true);
     assertTrue(first[0].allClose(firstEager[0], 1e-10, 1e-12));

@@ -65,6 +65,27 @@ public final class ModeCheck {
   }
 
   /**
+   * Checks one caller of helpers or callees of {@code owner}: it has {@code mHvp} exactly when {@code hvp} (the
+   * companion's Javadoc says why where it has none); its {@code mJvp} is a tangent sweep, not the reverse-mode
+   * fallback through {@code Vjp} (a callee with tensors inside runs its own fallback); every forward-mode member
+   * matches central differences at 3 points and the gradient at 2, drawn by {@code points}.
+   */
+  public static void checkCaller(CompiledCompanion compiled, String owner, String name,
+      Function<Random, Object[]> points, boolean hvp) {
+    String generated = compiled.generatedSource(owner + "Grad");
+    ModeCheck check = of(compiled, owner, name);
+    assertEquals(hvp, check.has("Hvp"), name + " mHvp:\n" + generated);
+    if (!hvp) {
+      assertTrue(generated.contains("No {@code " + name + "Hvp}"), name + ": no reason given");
+    }
+    int start = generated.indexOf(" " + name + "Jvp(");
+    String jvp = generated.substring(start, generated.indexOf("\n  }\n", start));
+    assertFalse(jvp.contains("Vjp("), name + ": " + jvp);
+    check.atRandomPoints(3, points);
+    GradCheck.of(compiled, owner, name).atRandomPoints(2, points);
+  }
+
+  /**
    * Checks at {@code count} points drawn by {@code points} from a fixed-seed generator, redrawing a point
    * where the central differences are unreliable ({@link FiniteDifferences#atReliablePoint}).
    */
