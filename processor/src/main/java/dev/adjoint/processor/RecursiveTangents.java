@@ -22,7 +22,7 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * Which methods get the tangent member {@code m$tan} ({@link TangentCalls}) that second-order programs call:
- * a method or plain helper that calls itself, and a method that takes records or is an instance method which a
+ * a method or plain helper that calls itself (directly or through other methods and helpers of its class), and a method that takes records or is an instance method which a
  * method of the round calls, when {@code m$tan} has a reverse program. Decided once per round for this round's
  * methods, read off the companion for classes compiled earlier. The decision of a method assumes its own
  * {@code m$tan} (its recursive calls go through it); when it turns out to have none, every decision taken under
@@ -35,7 +35,10 @@ final class RecursiveTangents {
   private Map<String, Boolean> decided = new HashMap<>();
   private Predicate<Callee.DifferentiableMethod> has = m -> false;
   private UnaryOperator<MethodIr> rename = UnaryOperator.identity();
-  /** The methods taking records or instance methods that this round's methods call, by {@code companion#member}. */
+  /**
+   * The methods taking records or instance methods, or with a {@code double[]} result, that this round's methods
+   * call, by {@code companion#member}.
+   */
   private Set<String> calledFlat;
 
   /**
@@ -99,7 +102,7 @@ final class RecursiveTangents {
     if (known != null) {
       return known;
     }
-    if (!TangentCalls.selfRecursive(method) && !calledFlat().contains(companion + "#" + member)) {
+    if (!recursive(companion, member, method) && !calledFlat().contains(companion + "#" + member)) {
       decided.put(key, false);
       return false;
     }
@@ -114,6 +117,47 @@ final class RecursiveTangents {
     }
     programs.put(key, program);
     return true;
+  }
+
+  /**
+   * Whether {@code method}, the member {@code member} of {@code companion}, calls itself: directly, or through
+   * other methods and helpers of its companion read in this round (mutual recursion, f calls g calls f).
+   */
+  private boolean recursive(String companion, String member, MethodIr method) {
+    if (TangentCalls.selfRecursive(method)) {
+      return true;
+    }
+    Set<String> seen = new HashSet<>();
+    List<MethodIr> work = new ArrayList<>(List.of(method));
+    while (!work.isEmpty()) {
+      MethodIr m = work.remove(work.size() - 1);
+      for (Callee.DifferentiableMethod callee : callees(m)) {
+        if (!callee.companion().equals(companion)) {
+          continue;
+        }
+        if (callee.member().equals(member)) {
+          return true;
+        }
+        MethodIr next = !callee.member().equals(callee.name()) ? helpers.specialisation(companion, callee.member())
+            : callee.flattened() ? flatMethod(companion, callee.member())
+            : methods.get(callee.owner() + "#" + callee.name());
+        if (next != null && seen.add(callee.member())) {
+          work.add(next);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The {@code @Differentiable} methods and helpers that {@code method} calls. */
+  private static List<Callee.DifferentiableMethod> callees(MethodIr method) {
+    List<Callee.DifferentiableMethod> out = new ArrayList<>();
+    StmtWalk.statements(method.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
+      if (x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod d) {
+        out.add(d);
+      }
+    })));
+    return out;
   }
 
   /** The flat IR of this round's method {@code member} of {@code companion} (records or an object), or null. */
@@ -133,15 +177,24 @@ final class RecursiveTangents {
     return calledFlat;
   }
 
-  /** The callees taking records or instance methods that {@code methods} call, by {@code companion#member}. */
-  private static Set<String> calledFlat(Collection<MethodIr> methods) {
+  /**
+   * The callees taking records or instance methods, or with a {@code double[]} result, that {@code methods} call,
+   * by {@code companion#member}: in their bodies and in the bodies of the helper specialisations they reach.
+   */
+  private Set<String> calledFlat(Collection<MethodIr> methods) {
     Set<String> out = new HashSet<>();
-    for (MethodIr m : methods) {
-      StmtWalk.statements(m.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
-        if (x instanceof Expr.Call c && c.callee() instanceof Callee.DifferentiableMethod d && d.flattened()) {
+    Set<String> seen = new HashSet<>();
+    List<MethodIr> work = new ArrayList<>(methods);
+    while (!work.isEmpty()) {
+      for (Callee.DifferentiableMethod d : callees(work.remove(work.size() - 1))) {
+        if (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR) {
           out.add(d.companion() + "#" + d.member());
         }
-      })));
+        MethodIr helper = d.member().equals(d.name()) ? null : helpers.specialisation(d.companion(), d.member());
+        if (helper != null && seen.add(d.companion() + "#" + d.member())) {
+          work.add(helper);
+        }
+      }
     }
     return out;
   }

@@ -14,10 +14,12 @@ import java.util.function.Predicate;
 
 /**
  * Second order through calls of a recursive method (design.md §7 "More modes"): a method that calls itself
- * has no {@code mHvp} through its own gradient (that would rerun the gradient at every level), and a method
- * that takes records or is an instance method has no gradient on its flat parameters to go through, so its
- * tangent program is made a method of its own, {@code m$tan(args..., directions...)} returning
- * {@code {value, tangent}}, and differentiated by the reverse mode like any other method. A second-order
+ * (directly or through others of its class) has no {@code mHvp} through its own gradient (that would rerun the
+ * gradient at every level), a method with a {@code double[]} result has no gradient, and a method that takes
+ * records or is an instance method has no gradient on its flat parameters to go through, so its tangent
+ * program is made a method of its own, {@code m$tan(args..., directions...)} returning value and tangent
+ * stacked in one {@code double[]} ({@code {value, tangent}} for a {@code double} result, {@code 2 n} elements
+ * for a {@code double[]} of {@code n}), and differentiated by the reverse mode like any other method. A second-order
  * program (the tangent program that {@link SecondOrder} differentiates again) calls {@code m$tan} where the
  * tangent program calls {@code mJvp}; the reverse mode then keeps the callee's tape per call (split mode, {@link CallBoundary}), so
  * {@code mHvp} of a recursion {@code n} deep costs O(n), as its gradient does. The reverse of {@code m$tan}
@@ -52,7 +54,9 @@ public final class TangentCalls {
 
   /**
    * The callee {@code m$tan} of {@code m}: {@code m}'s parameters followed by one direction per differentiable
-   * parameter ({@code v$x}, a gradient component of its own), a {@code double[]} result.
+   * parameter ({@code v$x}, a gradient component of its own), a {@code double[]} result: the value followed by
+   * its tangent ({@code {value, tangent}} for a {@code double} result, {@code 2 n} elements for a {@code double[]}
+   * result of {@code n}).
    */
   public static Callee.DifferentiableMethod member(Callee.DifferentiableMethod m) {
     List<Type> types = new ArrayList<>(m.parameterTypes());
@@ -71,12 +75,20 @@ public final class TangentCalls {
   }
 
   /**
+   * Whether {@code m$tan} is made for a method with result {@code type}: a {@code double} or a {@code double[]}
+   * (both stacked into one {@code double[]}: value first, then tangent).
+   */
+  public static boolean stackable(Type type) {
+    return type == Type.DOUBLE || type == Type.VECTOR;
+  }
+
+  /**
    * Whether a second-order program goes through {@code m$tan} for a call of {@code m}: a method with a
-   * {@code double} result whose companion has it ({@code has} accepts {@link #member}); for a method that
+   * {@code double} or {@code double[]} result whose companion has it ({@code has} accepts {@link #member}); for a method that
    * takes records or is an instance method, {@code m$tan} is on the flat parameters, as {@code m$jvp}.
    */
   static boolean goesThrough(Callee.DifferentiableMethod m, Predicate<Callee.DifferentiableMethod> has) {
-    return m.returnType() == Type.DOUBLE && has.test(member(m));
+    return stackable(m.returnType()) && has.test(member(m));
   }
 
   /**
@@ -87,7 +99,20 @@ public final class TangentCalls {
       BiFunction<String, Type, Expr.Var> temp) {
     Expr.Var pair = temp.apply("_tan", Type.VECTOR);
     out.add(new Stmt.Declare(pair, new Expr.Call(member(m), args, Type.VECTOR), origin));
-    return new Expr[] {element(pair, 0), element(pair, 1)};
+    if (m.returnType() == Type.DOUBLE) {
+      return new Expr[] {element(pair, 0), element(pair, 1)};
+    }
+    // a double[] result: the halves of the stacked array, copied out (their adjoints go back into its ranges)
+    Expr.Var half = temp.apply("_tanHalf", Type.INT);
+    out.add(new Stmt.Declare(half, new Expr.Binary(Expr.BinaryOp.DIV, new Expr.Length(pair), Expr.Literal.ofInt(2),
+        Type.INT), origin));
+    Expr.Var value = temp.apply("_tanValue", Type.VECTOR);
+    out.add(new Stmt.Declare(value, new Expr.Clone(pair, Expr.Literal.ofInt(0), half), origin));
+    Expr.Var end = temp.apply("_tanEnd", Type.INT);
+    out.add(new Stmt.Declare(end, new Expr.Binary(Expr.BinaryOp.ADD, half, half, Type.INT), origin));
+    Expr.Var tangent = temp.apply("_tanTangent", Type.VECTOR);
+    out.add(new Stmt.Declare(tangent, new Expr.Clone(pair, half, end), origin));
+    return new Expr[] {value, tangent};
   }
 
   private static Expr element(Expr.Var pair, int k) {
@@ -96,7 +121,7 @@ public final class TangentCalls {
 
   /**
    * Whether {@code method} (a {@code @Differentiable} method or a plain helper's specialisation, whose name is its
-   * member) calls itself directly: only such methods get {@code m$tan}.
+   * member) calls itself directly (a cycle through other methods is found by the caller, which knows them).
    */
   public static boolean selfRecursive(MethodIr method) {
     String companion = companion(method);
@@ -114,12 +139,12 @@ public final class TangentCalls {
   }
 
   /**
-   * The reverse program of {@code m$tan} for {@code method}, or null when there is none: its result is not a
-   * {@code double}, or its tangent program calls a method that neither has {@code m$tan} nor {@code mHvp}
+   * The reverse program of {@code m$tan} for {@code method}, or null when there is none: its result is neither
+   * a {@code double} nor a {@code double[]}, or its tangent program calls a method that neither has {@code m$tan} nor {@code mHvp}
    * ({@code has} says which do, as for {@link SecondOrder#hvpProgram}).
    */
   public static AdjointProgram program(MethodIr method, Predicate<Callee.DifferentiableMethod> has) {
-    if (method.returnType() != Type.DOUBLE || method.differentiableParameters().isEmpty()) {
+    if (!stackable(method.returnType()) || method.differentiableParameters().isEmpty()) {
       return null;
     }
     try {
@@ -147,13 +172,14 @@ public final class TangentCalls {
       statements.add(new Stmt.Declare(TangentSweep.tangentOf(p.variable()), direction.variable(), Origin.SYNTHETIC));
     }
     // The primal result gets a name of its own: this method's lowering has its own result, the pair.
-    Expr.Var value = new Expr.Var("value" + SUFFIX, Type.DOUBLE);
+    boolean scalar = m.returnType() == Type.DOUBLE;
+    Expr.Var value = new Expr.Var("value" + SUFFIX, m.returnType());
     for (Expr.Var v : program.locals()) {
       if (!v.equals(program.result())) {
         statements.add(new Stmt.Declare(v, null, Origin.SYNTHETIC));
       }
     }
-    statements.add(new Stmt.Declare(value, DerivativeRules.literal("0.0"), Origin.SYNTHETIC));
+    statements.add(new Stmt.Declare(value, scalar ? DerivativeRules.literal("0.0") : null, Origin.SYNTHETIC));
     for (Expr.Var v : program.tangentLocals()) {
       // as TangentSweep.asMethod: a scalar tangent starts at an explicit 0.0
       statements.add(new Stmt.Declare(v, v.type() == Type.DOUBLE ? DerivativeRules.literal("0.0") : null,
@@ -162,10 +188,38 @@ public final class TangentCalls {
     for (Stmt s : program.body().statements()) {
       statements.add(renameResult(s, program.result(), value));
     }
-    Expr tangent = program.resultTangent() == null ? DerivativeRules.literal("0.0") : program.resultTangent();
-    statements.add(new Stmt.Return(new Expr.ArrayInit(Type.VECTOR, List.of(value, tangent)), Origin.SYNTHETIC));
+    if (scalar) {
+      Expr tangent = program.resultTangent() == null ? DerivativeRules.literal("0.0") : program.resultTangent();
+      statements.add(new Stmt.Return(new Expr.ArrayInit(Type.VECTOR, List.of(value, tangent)), Origin.SYNTHETIC));
+    } else {
+      statements.addAll(stacked(value, program.resultTangent()));
+    }
     return new MethodIr(m.packageName(), m.ownerCanonicalName(), m.companionSimpleName(), m.name() + SUFFIX,
         parameters, Type.VECTOR, new Stmt.Block(statements, m.body().origin()), m.isPublic(), m.origin());
+  }
+
+  /**
+   * {@code double[] stacked$tan = Arrays.copyOf(value, 2 n)}, then the tangent (when the result is varied, else
+   * zeros) written into its second half, returned.
+   */
+  private static List<Stmt> stacked(Expr.Var value, Expr.Var tangent) {
+    List<Stmt> out = new ArrayList<>();
+    Expr.Var stacked = new Expr.Var("stacked" + SUFFIX, Type.VECTOR);
+    Expr n = new Expr.Length(value);
+    out.add(new Stmt.Declare(stacked, new Expr.Clone(value, null, new Expr.Binary(Expr.BinaryOp.MUL,
+        Expr.Literal.ofInt(2), n, Type.INT)), Origin.SYNTHETIC));
+    if (tangent != null) {
+      Expr.Var k = new Expr.Var("k" + SUFFIX, Type.INT);
+      Stmt write = new Stmt.Assign(new Expr.Index(stacked, new Expr.Binary(Expr.BinaryOp.ADD, n, k, Type.INT),
+          Type.DOUBLE), new Expr.Index(tangent, k, Type.DOUBLE), Origin.SYNTHETIC);
+      Stmt update = new Stmt.Assign(k, new Expr.Binary(Expr.BinaryOp.ADD, k, Expr.Literal.ofInt(1), Type.INT),
+          Origin.SYNTHETIC);
+      out.add(new Stmt.For(List.of(new Stmt.Declare(k, Expr.Literal.ofInt(0), Origin.SYNTHETIC)),
+          new Expr.Binary(Expr.BinaryOp.LT, k, n, Type.BOOLEAN), List.of(update),
+          new Stmt.Block(List.of(write), Origin.SYNTHETIC), Origin.SYNTHETIC));
+    }
+    out.add(new Stmt.Return(stacked, Origin.SYNTHETIC));
+    return out;
   }
 
   /** {@code s} with its assignments to the primal result {@code result} made to {@code value}. */

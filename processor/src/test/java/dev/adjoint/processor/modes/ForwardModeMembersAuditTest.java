@@ -30,19 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardModeMembersAuditTest {
   /**
-   * hvparr (#13): whether {@code mHvp} goes through callees whose result is an array, a matrix or a record. When
-   * it does, flip this to true: those callers then have {@code mHvp} and {@code mHessian} and no row.
+   * hvparr (#13): whether {@code mHvp} goes through callees whose result is a {@code double[]} or a record (it
+   * does: those callers have {@code mHvp} and {@code mHessian} and no row; a {@code double[][]} result has one).
    */
-  static final boolean HVP_THROUGH_NON_DOUBLE_RESULTS = false;
+  static final boolean HVP_THROUGH_NON_DOUBLE_RESULTS = true;
   /** hvparr (#13): whether {@code mHvp} goes through mutual recursion (flip as above). */
-  static final boolean HVP_THROUGH_MUTUAL_RECURSION = false;
+  static final boolean HVP_THROUGH_MUTUAL_RECURSION = true;
 
   // The rows of the table, by the start of their first cell.
   static final String TENSOR_SIGNATURE = "a `Tensor` parameter or result";
   static final String TENSOR_INSIDE = "tensor code inside";
   static final String METHOD_LIMIT = "a tangent sweep or second-order program over the JVM's 64 KiB method limit";
   static final String NOT_DOUBLE = "a result that is not `double`";
-  static final String CALL_WITHOUT_HVP = "a call of a method whose result is not `double`";
+  static final String CALL_WITHOUT_HVP = "a call of a method whose result is a `double[][]`";
   static final String CUSTOM = "a call of a `@DerivativeOf` method";
   static final String NESTED = "a nested gradient";
   static final String HESSIAN = "not exactly one parameter with a gradient";
@@ -190,6 +190,14 @@ class ForwardModeMembersAuditTest {
         @Differentiable
         static double callsMutual(double[] x) { return even(x[0], 3) * x[1]; }
 
+        static double[][] matrixResult(double[] x) { return new double[][] {{x[0] * x[1], x[2]}}; }
+
+        @Differentiable
+        static double callsMatrixResult(double[] x) {
+          double[][] m = matrixResult(x);
+          return m[0][0] * m[0][1];
+        }
+
         @Differentiable
         static double callsArrayResult(double[] x) {
           double[] y = arrayResult(x, x[0]);
@@ -310,6 +318,7 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "callsRecordResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS, !HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
+      new Case(KG, "callsMatrixResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CALL_WITHOUT_HVP),
       new Case(KG, "callsMutual", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_MUTUAL_RECURSION,
           HVP_THROUGH_MUTUAL_RECURSION, !HVP_THROUGH_MUTUAL_RECURSION,
           HVP_THROUGH_MUTUAL_RECURSION ? new String[0] : new String[] {CALL_WITHOUT_HVP}),

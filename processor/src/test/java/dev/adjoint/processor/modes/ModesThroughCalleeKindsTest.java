@@ -199,22 +199,26 @@ class ModesThroughCalleeKindsTest {
       Map.entry("callVarargs", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)}),
           true}),
       Map.entry("callFlags", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1)}), true}),
-      // a plain helper (the out-parameter one) has mJvp only: no mHvp through it
+      // a plain helper with an out-parameter (read as one returning the written double[]): mHvp through its
+      // tangent member m$tan
       Map.entry("callOutParameter", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
-          uniform(r, -1, 1)}), false}),
+          uniform(r, -1, 1)}), true}),
       // calls taking records or objects go through their companions' flat tangent members, mHvp through their
       // tangent members m$tan (TangentCalls)
       Map.entry("callRecordMethods", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
           uniform(r, -1, 1)}), true}),
-      // a record result: through the callee's flat tangent member, the record packed; no mHvp
+      // a record result: through the callee's flat tangent member, the record packed; mHvp through its tangent
+      // member m$tan (the packed value and tangent stacked)
       Map.entry("callRecordResult", new Object[] {points(r -> new Object[] {uniform(r, -1, 1),
-          uniform(r, 0.1, 0.3)}), false}),
+          uniform(r, 0.1, 0.3)}), true}),
       Map.entry("callRecord", new Object[] {points(r -> new Object[] {vector(r, 2, -1, 1), uniform(r, -1, 1)}),
           true}),
       Map.entry("callInstance", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)}),
           true}),
+      // a double[] result: mHvp through the callee's tangent member m$tan (value and tangent stacked); a
+      // double[][] result has none
       Map.entry("callVectorResult", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1),
-          uniform(r, -1, 1)}), false}),
+          uniform(r, -1, 1)}), true}),
       Map.entry("callMatrixResult", new Object[] {points(r -> new Object[] {vector(r, 3, -1, 1)}), false}),
       // through a @Differentiable callee's mHvp and a plain helper's (with a matrix parameter)
       Map.entry("callMatrixParameter", new Object[] {points(r -> new Object[] {matrix(r, 2, 2, -1, 1),

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code @NoGrad double} (held fixed; statements may overwrite it with a value that depends on the inputs),
  * about a quarter declare a {@code @Differentiable g0} whose gradient f reads
  * ({@code FGrad.g0Gradient(..).a()}, a nested gradient, differentiated again), and about a quarter a
- * {@code @Differentiable m0} with a {@code double[][]} result that f calls; those callees sometimes have a
+ * {@code @Differentiable m0} with a {@code double[][]} result that f calls (half of them {@code v0} with a
+ * {@code double[]} result instead, which f's mHvp goes through); those callees sometimes have a
  * {@code @NoGrad double} parameter too. Every method is checked in every mode it has (gradient, mJvp,
  * mJacobian, mHvp; {@link ModeCheck#requireMembers} asserts that a missing mHvp is a documented case).
  * Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
@@ -331,14 +332,18 @@ class RandomProgramGradientTest {
      * plain helpers (for g0, those with an mHvp).
      */
     void declareCallees() {
-      for (String name : new String[] {"g0", "m0"}) {
+      for (String drawn : new String[] {"g0", "m0"}) {
         if (r.nextInt(4) != 0) {
           continue;
         }
+        // half the matrix callees are v0, with a double[] result, which f's mHvp goes through (its m$tan)
+        boolean vector = drawn.equals("m0") && r.nextBoolean();
+        String name = vector ? "v0" : drawn;
         Generator g = new Generator(r, List.of());
         g.scope.add("a");
         g.scope.add("b");
-        // the plain helpers, but for g0 only those with an mHvp: a nested gradient needs g0's mHvp
+        // the plain helpers, but for g0 and v0 only those with an mHvp: a nested gradient needs g0's mHvp, and
+        // f's mHvp needs v0's m$tan
         g.helpers = helpers;
         helperNames.stream().filter(h -> name.startsWith("m") || !withoutHvp.contains(h)).forEach(g.helperNames::add);
         boolean c = r.nextInt(3) == 0;
@@ -352,6 +357,15 @@ class RandomProgramGradientTest {
         if (name.startsWith("g")) {
           g.line("return " + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ")
               + g.expr(3) + ";");
+        } else if (vector) {
+          g.line("double[] m = {" + g.expr(2) + ", " + g.expr(2) + ", " + String.join(" + ", g.helperResults)
+              + (g.helperResults.isEmpty() ? "" : " + ") + g.expr(2) + "};");
+          if (r.nextBoolean()) {
+            g.line("for (int i = 0; i < n; i++) {");
+            g.line("  m[i % 3] = Math.tanh(m[i % 3] * 0.5 + m[(i + 1) % 3] * " + g.expr(1) + ");");
+            g.line("}");
+          }
+          g.line("return m;");
         } else {
           g.line("double[][] m = {{" + g.expr(2) + ", " + g.expr(2) + "}, {" + g.expr(2) + ", "
               + String.join(" + ", g.helperResults) + (g.helperResults.isEmpty() ? "" : " + ") + g.expr(2) + "}};");
@@ -362,14 +376,17 @@ class RandomProgramGradientTest {
           }
           g.line("return m;");
         }
-        helperSources.append("  @Differentiable\n  static ").append(name.startsWith("g") ? "double " : "double[][] ")
+        helperSources.append("  @Differentiable\n  static ")
+            .append(name.startsWith("g") ? "double " : vector ? "double[] " : "double[][] ")
             .append(name).append("(double a, double b, ").append(c ? "@NoGrad double c, " : "").append("int n) {\n")
             .append(g.body).append("  }\n");
         callees.add(new Callee(name, c ? 3 : 2));
         calleeNoGrads.put(name, c ? 1 : 0);
-        // both are calls f's mHvp cannot go through (docs/diagnostics.md), with arguments that depend on an input
-        noHvpBecause = CALLS_WITHOUT_HVP;
-        noHvpCertain = true;
+        if (!vector) {
+          // both are calls f's mHvp cannot go through (docs/diagnostics.md), with arguments that depend on an input
+          noHvpBecause = CALLS_WITHOUT_HVP;
+          noHvpCertain = true;
+        }
       }
     }
 
@@ -384,6 +401,14 @@ class RandomProgramGradientTest {
       if (callee.name().startsWith("g")) {
         line("double " + t + " = FGrad." + callee.name() + "Gradient(" + args + ")." + (r.nextBoolean() ? "a" : "b")
             + "();");
+      } else if (callee.name().startsWith("v")) {
+        // a double[] result, indexed and written
+        String m = "vt" + temps++;
+        line("double[] " + m + " = " + callee.name() + "(" + args + ");");
+        if (r.nextBoolean()) {
+          line(m + "[1] = " + m + "[1] * " + m + "[0] + " + expr(1) + ";");
+        }
+        line("double " + t + " = " + m + "[0] * " + m + "[2] - " + m + "[1] * " + expr(1) + ";");
       } else {
         String m = "mt" + temps++;
         line("double[][] " + m + " = " + callee.name() + "(" + args + ");");
