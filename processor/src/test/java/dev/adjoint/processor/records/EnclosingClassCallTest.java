@@ -152,6 +152,7 @@ class EnclosingClassCallTest {
       RecordCheck.check(a -> (Double) fit.apply(a), args, new String[] {null, "p"},
           COMPILED.callStatic("demo.Outer_ModelGrad", "fitGradient", args));
       RecordModeCheck.check(COMPILED, "demo.Outer_ModelGrad", "fit", fit, args, new boolean[] {false, true}, RANDOM);
+      RecordModeCheck.checkHessian(COMPILED, "demo.Outer_ModelGrad", "fit", args, 1);
     }
   }
 
