@@ -59,7 +59,7 @@ elif [[ -n ${GRADBENCH_ONLY:-} ]]; then
   JMH_FILTER=${JMH_FILTER:-'\.Gb[A-Za-z]+Bench\.'}
 else
   if [[ -n ${TENSORS_ONLY:-} ]]; then
-    JMH_FILTER=${JMH_FILTER:-'\.(Pointwise|Matmul|MatmulBlas|Mlp|MlpBlas|LogisticRegression)Bench\.'}
+    JMH_FILTER=${JMH_FILTER:-'\.(Pointwise|Matmul|MatmulBlas|Mlp|MlpBlas|LogisticRegression|LogisticRegressionBlas)Bench\.'}
   fi
   if ! "$python" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-serial >/dev/null 2>&1; then
     log "installing python3-torch and libopenblas0-serial (apt-get)"

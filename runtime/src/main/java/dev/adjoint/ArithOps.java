@@ -44,12 +44,13 @@ final class ArithOps {
       Tensor x = n.saved(0);
       Tensor y = n.saved(1);
       if (n.needs(0) && n.needs(1) && fusable(g, x, y)) {
-        // both adjoints in one pass over g (bitwise g.mul(y) and g.mul(x)); each a fresh array
+        // both adjoints in one pass over g (bitwise g.mul(y) and g.mul(x)); the first into g's array when
+        // only the reverse pass holds g (ScratchGradients), the second fresh
         double[] gv = isBroadcastValue(g) ? new double[] {g.storage[g.offset]} : g.values();
-        double[] ga = new double[x.numel()];
+        double[] ga = ScratchGradients.reuse(g, as);
         double[] gb = new double[ga.length];
         PointwiseKernels.mulBackward(gv, x.values(), y.values(), ga, gb);
-        return new Tensor[] {Tensor.wrap(ga, as), Tensor.wrap(gb, bs)};
+        return new Tensor[] {ScratchGradients.fresh(ga, as), ScratchGradients.fresh(gb, bs)};
       }
       return new Tensor[] {
           n.needs(0) ? g.mul(y).sumTo(as) : null,

@@ -98,6 +98,7 @@ final class Engine {
         if (capture != null) {
           List<Integer> idx = captureIndex.get(n);
           if (idx != null && g != null) {
+            g.scratch = false;
             for (int i : idx) {
               captured[i] = g;
             }
@@ -115,7 +116,9 @@ final class Engine {
         }
         Tensor[] grads = null;
         if (execute && g != null) {
+          ScratchGradients.beforeApply(n, g, createGraph);
           grads = n.apply(g);
+          ScratchGradients.afterApply(n, grads, createGraph);
           if (!retainGraph) {
             n.release();
           }
@@ -126,7 +129,7 @@ final class Engine {
             continue;
           }
           if (grads != null && grads[i] != null) {
-            buffer.merge(child, grads[i], Tensor::add);
+            buffer.merge(child, grads[i], createGraph ? Tensor::add : Engine::sum);
           }
           if (dependencies.merge(child, -1, Integer::sum) == 0) {
             ready.add(child);
@@ -162,7 +165,17 @@ final class Engine {
     return up;
   }
 
-  /** Adds {@code g} into {@code t}'s {@code grad()} (a fresh copy the first time). */
+  /** Two gradients of one node, summed into a fresh tensor that only the reverse pass holds (no graph recorded). */
+  private static Tensor sum(Tensor a, Tensor b) {
+    Tensor s = a.add(b);
+    s.scratch = s != a && s != b && s.plain && s.base == null;
+    return s;
+  }
+
+  /**
+   * Adds {@code g} into {@code t}'s {@code grad()} (the first time a copy, or {@code g}'s own array when only the
+   * reverse pass holds it, see {@link ScratchGradients}).
+   */
   static void accumulate(Tensor t, Tensor g, boolean createGraph) {
     int[] shape = t.shapeRef();
     if (!Arrays.equals(g.shapeRef(), shape)) {
@@ -174,7 +187,12 @@ final class Engine {
       // The gradient keeps its graph (backward(upstream, retainGraph, true)), for a gradient of it.
       t.setGrad(grad == null ? g : grad.add(g));
     } else if (grad == null) {
-      t.setGrad(Tensor.wrap(g.toArray(), shape));
+      if (ScratchGradients.takeable(g, createGraph)) {
+        g.scratch = false;
+        t.setGrad(Tensor.wrap(g.storage, shape));
+      } else {
+        t.setGrad(Tensor.wrap(g.toArray(), shape));
+      }
     } else if (grad.plain) {
       PointwiseKernels.addInto(grad.storage, g.values());
       grad.version.value++;

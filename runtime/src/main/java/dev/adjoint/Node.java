@@ -27,6 +27,12 @@ final class Node {
   /** The non-leaf output of this node that asked for its gradient ({@code retainGrad()}), or null. */
   Tensor retainer;
 
+  /**
+   * Whether the rule runs code outside the runtime's built-in formulas (a pullback, a custom function, a
+   * generated node: the nodes made with a state), which may keep the gradient it receives.
+   */
+  final boolean opaque;
+
   private final Fn fn;
   private Tensor[] saved;
   private int[] savedVersions;
@@ -46,6 +52,7 @@ final class Node {
       }
     }
     this.state = state;
+    this.opaque = state != null;
   }
 
   private Node(Tensor leaf) {
@@ -53,6 +60,7 @@ final class Node {
     this.next = new Node[0];
     this.fn = null;
     this.leaf = leaf;
+    this.opaque = false;
   }
 
   static Node accumulator(Tensor leaf) {

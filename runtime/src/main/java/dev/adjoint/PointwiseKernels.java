@@ -219,9 +219,11 @@ final class PointwiseKernels {
     return r;
   }
 
-  /** {@code g·(1 − y²)}, tanh's adjoint from its output {@code y}: bitwise {@code g.mul(y.mul(y).neg().add(1))}. */
-  static double[] tanhBackward(double[] g, double[] y) {
-    double[] r = new double[y.length];
+  /**
+   * {@code g·(1 − y²)} into {@code r} (returned), tanh's adjoint from its output {@code y}: bitwise {@code
+   * g.mul(y.mul(y).neg().add(1))}. {@code r} may be {@code g} itself (each element is read before it is written).
+   */
+  static double[] tanhBackward(double[] g, double[] y, double[] r) {
     if (g.length == 1 && y.length != 1) {
       double c = g[0];
       for (int i = 0; i < r.length; i++) {
@@ -235,9 +237,11 @@ final class PointwiseKernels {
     return r;
   }
 
-  /** {@code g·(y·(1 − y))}, the sigmoid's adjoint from its output {@code y}: bitwise the unfused chain. */
-  static double[] sigmoidBackward(double[] g, double[] y) {
-    double[] r = new double[y.length];
+  /**
+   * {@code g·(y·(1 − y))} into {@code r} (returned), the sigmoid's adjoint from its output {@code y}: bitwise the
+   * unfused chain. {@code r} may be {@code g} itself.
+   */
+  static double[] sigmoidBackward(double[] g, double[] y, double[] r) {
     if (g.length == 1 && y.length != 1) {
       double c = g[0];
       for (int i = 0; i < r.length; i++) {
@@ -253,7 +257,8 @@ final class PointwiseKernels {
 
   /**
    * The adjoints of {@code a·b} in one pass: {@code ga = g·b}, {@code gb = g·a} (equal lengths; {@code g} of that
-   * length or one value), bitwise the two products computed apart.
+   * length or one value), bitwise the two products computed apart. {@code ga} may be {@code g} itself (each
+   * {@code g[i]} is read before {@code ga[i]} is written).
    */
   static void mulBackward(double[] g, double[] a, double[] b, double[] ga, double[] gb) {
     if (g.length == 1 && a.length != 1) {

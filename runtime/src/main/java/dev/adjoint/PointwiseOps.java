@@ -114,7 +114,9 @@ final class PointwiseOps {
     return rec(out, "TanhBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
       if (recordsNothing(g, y)) {
-        return new Tensor[] {Tensor.wrap(PointwiseKernels.tanhBackward(compact(g), y.values()), y.shapeRef())};
+        double[] r = ScratchGradients.reuse(g, y.shapeRef());
+        return new Tensor[] {ScratchGradients.fresh(PointwiseKernels.tanhBackward(compact(g), y.values(), r),
+            y.shapeRef())};
       }
       return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
     }, out);
@@ -125,7 +127,9 @@ final class PointwiseOps {
     return rec(out, "SigmoidBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
       if (recordsNothing(g, y)) {
-        return new Tensor[] {Tensor.wrap(PointwiseKernels.sigmoidBackward(compact(g), y.values()), y.shapeRef())};
+        double[] r = ScratchGradients.reuse(g, y.shapeRef());
+        return new Tensor[] {ScratchGradients.fresh(PointwiseKernels.sigmoidBackward(compact(g), y.values(), r),
+            y.shapeRef())};
       }
       return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
     }, out);

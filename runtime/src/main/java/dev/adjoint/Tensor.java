@@ -68,6 +68,8 @@ public final class Tensor {
   int graphEpoch;
   /** On a view: the base's {@link #graphEpoch} its node was made for (see {@link CopySlices#refresh}). */
   int seenEpoch;
+  /** A gradient only the reverse pass references; its one consumer may reuse the storage ({@link ScratchGradients}). */
+  boolean scratch;
 
   private Tensor(double[] storage, int offset, int[] shape, int[] strides, Version version, Tensor base) {
     this.storage = storage;

@@ -11,10 +11,11 @@ import java.util.function.Supplier;
  * Issue 11's tensor workloads timed in process CPU time instead of wall-clock time: on the shared 2-CPU machine
  * the load of other sessions multiplies JMH's wall-clock times (and PyTorch's) several-fold and unevenly, while
  * the CPU time a process itself spends is affected far less. Runs the {@code @Benchmark} methods of
- * {@link PointwiseBench}, {@link MlpBench}, {@link MlpBlasBench} (when a native BLAS loads) and {@link
- * LogisticRegressionBench} on their own {@code @Setup} (which checks the gradients first), the same way
- * {@code pytorch_bench.py --cpu} times PyTorch: warm-up, then the median over 7 runs of the CPU time per call,
- * each run long enough (0.3 s of CPU) to be timed. Process CPU time includes the JVM's GC and JIT threads.
+ * {@link PointwiseBench}, {@link MlpBench}, {@link LogisticRegressionBench}, and {@link MlpBlasBench} and {@link
+ * LogisticRegressionBlasBench} when a native BLAS loads, on their own {@code @Setup} (which checks the gradients
+ * first), the same way {@code pytorch_bench.py --cpu} times PyTorch: warm-up, then the median over 7 runs of the
+ * CPU time per call, each run long enough (0.3 s of CPU) to be timed. Process CPU time includes the JVM's GC and
+ * JIT threads.
  *
  * <pre>
  * java -Dadjoint.matmul=java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.CpuTimeCompare
@@ -61,13 +62,18 @@ public final class CpuTimeCompare {
       MlpBlasBench b = blas;
       rows.add(new Row("MlpBlas tensorGrad", b::tensorGrad));
       rows.add(new Row("MlpBlas generatedGrad", b::generatedGrad));
+      LogisticRegressionBlasBench lrBlas = new LogisticRegressionBlasBench();
+      lrBlas.setup();
+      rows.add(new Row("LogisticRegressionBlas forward", lrBlas::forward));
+      rows.add(new Row("LogisticRegressionBlas tensorGrad", lrBlas::tensorGrad));
+      rows.add(new Row("LogisticRegressionBlas generatedGrad", lrBlas::generatedGrad));
     }
     String only = args.length > 0 ? args[0] : null;
     for (Row row : rows) {
       if (only != null && !row.name().matches(".*(" + only + ").*")) {
         continue;
       }
-      if (row.name().startsWith("MlpBlas")) {
+      if (row.name().contains("Blas ")) {
         dev.adjoint.spi.Backends.useMatmul(NativeBlas.require());
       } else {
         dev.adjoint.spi.Backends.useMatmul(null);

@@ -1,6 +1,8 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.spi.Backends;
+import dev.adjoint.spi.MatmulBackend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +28,17 @@ public class LogisticRegressionBench {
   Tensor w;
   Tensor b;
 
+  /**
+   * The matrix-product backend this benchmark measures: none (the runtime's own kernels) here, whatever the
+   * class path holds; {@link LogisticRegressionBlasBench} overrides it with the native one.
+   */
+  MatmulBackend matmulBackend() {
+    return null;
+  }
+
   @Setup
   public void setup() {
+    Backends.useMatmul(matmulBackend());
     xData = Inputs.normal(10, N * D);
     double[] u = Inputs.uniform(11, N, 0, 1);
     yData = new double[N];

@@ -167,6 +167,49 @@ class NetlibMatmulBackendTest {
     assertEquals(3, backend.calls, "forward, dA and dB products");
   }
 
+  /** A product with one column or one row (a linear model's {@code X w}) goes to the backend in every layout. */
+  private void checkVectorProduct(Tensor a, Tensor b, int n, int k, int m, String what) {
+    Counting backend = new Counting(new NetlibMatmulBackend(JavaBLAS.getInstance()));
+    double[][] r = both(backend, () -> a.matmul(b).toArray());
+    double[] expected = naive(a.contiguous().toArray(), b.contiguous().toArray(), 1, n, k, m);
+    close(expected, r[0], what + ": runtime kernel vs definition");
+    close(expected, r[1], what + ": backend vs definition");
+    assertEquals(1, backend.calls, what + ": products sent to the backend");
+  }
+
+  @Test
+  void matrixVectorProductsGoToTheBackendInEveryLayout() {
+    checkVectorProduct(randn(30, 300, 120), randn(31, 120, 1), 300, 120, 1, "A x");
+    checkVectorProduct(randn(32, 120, 300).t(), randn(31, 120, 1), 300, 120, 1, "Aᵀ x");
+    checkVectorProduct(randn(30, 300, 120), randn(33, 120, 5).narrow(1, 2, 1), 300, 120, 1, "A x, x strided");
+    checkVectorProduct(randn(30, 300, 120), randn(34, 1, 120).t(), 300, 120, 1, "A x, x a transposed row");
+    checkVectorProduct(randn(30, 300, 120), randn(35, 1).expand(120, 1), 300, 120, 1, "A x, x expanded");
+    checkVectorProduct(randn(36, 1, 300), randn(30, 300, 120), 1, 300, 120, "x A");
+    checkVectorProduct(randn(36, 1, 300), randn(37, 120, 300).t(), 1, 300, 120, "x Aᵀ");
+    checkVectorProduct(randn(38, 300, 5).narrow(1, 1, 1).t(), randn(30, 300, 120), 1, 300, 120, "x strided, A");
+    checkVectorProduct(randn(30, 400, 120).narrow(1, 10, 100), randn(39, 100, 1), 400, 100, 1, "narrowed A x");
+  }
+
+  @Test
+  void oneDimensionalMatmulAndItsGradientGoToTheBackend() {
+    // A linear model's z = X w with w 1-D: forward X w, backward Xᵀ g, both matrix-vector products
+    Tensor x = randn(40, 500, 80);
+    Tensor g = randn(41, 500);
+    Counting backend = new Counting(new NetlibMatmulBackend(JavaBLAS.getInstance()));
+    double[][] grads = new double[2][];
+    for (int routed = 0; routed < 2; routed++) {
+      Backends.useMatmul(routed == 0 ? null : backend);
+      Tensor w = randn(42, 80).requiresGrad();
+      Tensor z = x.matmul(w);
+      close(naive(x.toArray(), w.detach().toArray(), 1, 500, 80, 1), z.detach().toArray(), "X w, backend " + routed);
+      z.backward(g);
+      grads[routed] = w.grad().toArray();
+      close(naive(x.t().contiguous().toArray(), g.toArray(), 1, 80, 500, 1), grads[routed],
+          "Xᵀ g, backend " + routed);
+    }
+    assertEquals(2, backend.calls, "forward X w and backward Xᵀ g");
+  }
+
   @Test
   void smallProductsStayWithTheRuntime() {
     Counting backend = new Counting(new NetlibMatmulBackend(JavaBLAS.getInstance()));
@@ -220,6 +263,13 @@ class NetlibMatmulBackendTest {
     r = both(backend, () -> at.matmul(bt).toArray());
     close(r[0], r[1], "native transposes vs runtime kernel");
     assertEquals(2, backend.calls);
+    Tensor x = randn(30, 10_000, 100);
+    Tensor w = randn(31, 100);
+    r = both(backend, () -> x.matmul(w).toArray());
+    close(naive(x.toArray(), w.toArray(), 1, 10_000, 100, 1), r[1], "native matrix-vector vs definition");
+    r = both(backend, () -> x.t().matmul(x.matmul(w)).toArray());
+    close(r[0], r[1], "native transposed matrix-vector vs runtime kernel");
+    assertEquals(2 + 3, backend.calls, "two square products, then X w, X w again and Xᵀ (X w)");
   }
 
   @Test
@@ -237,5 +287,21 @@ class NetlibMatmulBackendTest {
     }
     assertEquals(0.0, r[3 * 40 + 6]);
     assertArrayEquals(new double[] {0, 0}, new double[] {r[0], r[39 * 40 + 39]});
+    // the same for a matrix-vector product, both layouts: a zero row of the matrix against an infinite entry
+    // (200² multiply-adds, above the threshold)
+    Counting counting = new Counting(nativeBlas);
+    Backends.useMatmul(counting);
+    double[] xv = new double[200];
+    xv[5] = Double.POSITIVE_INFINITY;
+    double[] mv = new double[200 * 200];
+    mv[3 * 200 + 6] = 1;
+    Tensor plain = Tensor.fromArray(mv, 200, 200);
+    for (Tensor m : new Tensor[] {plain, plain.t().contiguous().t()}) {
+      double[] y = m.matmul(Tensor.fromArray(xv, 200)).toArray();
+      for (int i = 0; i < 200; i++) {
+        assertTrue(Double.isNaN(y[i]), "matrix-vector row " + i + " is NaN");
+      }
+    }
+    assertEquals(2, counting.calls);
   }
 }
