@@ -126,6 +126,8 @@ final class CallResolver {
               .map(m -> describe(m) + (m.getParameters().size() == argTypes.size() || m.isVarArgs()
                   ? " does not accept them" : " takes " + m.getParameters().size() + " argument"
                   + (m.getParameters().size() == 1 ? "" : "s"))).collect(Collectors.joining("; "))
+              + (select instanceof IdentifierTree && reader.names.methodScope(name) != null
+                  ? reader.names.hiddenHint(reader.names.methodScope(name), name) : "")
           : "the call " + signature + " is ambiguous, as javac says: " + choice.ambiguous().stream()
               .map(CallResolver::describe).collect(Collectors.joining(" and ")) + " both match; cast an argument");
     }
@@ -224,11 +226,13 @@ final class CallResolver {
    * class that has a method of that name (inherited ones included), else those statically imported.
    */
   private List<ExecutableElement> unqualifiedCandidates(Tree call, String name) {
-    for (TypeElement t = reader.owner; t != null; t = MethodReader.enclosingType(t)) {
-      List<ExecutableElement> members = overloads.members(t, name);
-      if (!members.isEmpty()) {
-        return members;
+    TypeElement scope = reader.names.methodScope(name);
+    if (scope != null) {
+      List<ExecutableElement> members = overloads.members(scope, name);
+      if (members.isEmpty()) {
+        throw new Unsupported(call, "cannot resolve the method '" + name + "'");
       }
+      return members;
     }
     List<ExecutableElement> imported = new ArrayList<>();
     for (TypeElement type : reader.staticImportSources(name, true)) {

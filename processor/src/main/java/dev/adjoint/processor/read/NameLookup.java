@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -210,6 +211,47 @@ final class NameLookup {
       return reader.elements.getTypeElement(ms.toString());
     }
     return null;
+  }
+
+  /**
+   * The class an unqualified call {@code name(...)} searches (JLS 15.12.1): the innermost class around the
+   * method read of which a method named {@code name} is a member (declared or inherited, whatever its arity:
+   * javac stops there even when none of its methods applies), or null when no enclosing class has one.
+   */
+  TypeElement methodScope(String name) {
+    for (TypeElement type = reader.owner; type != null; type = enclosingType(type)) {
+      if (hasMethod(type, name)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * For an unqualified call of {@code name} that searched {@code scope} and found no method that applies:
+   * a hint naming the class further out (or statically imported) that also has a method {@code name}, which
+   * {@code scope}'s hides; empty when there is none.
+   */
+  String hiddenHint(TypeElement scope, String name) {
+    TypeElement hidden = null;
+    for (TypeElement type = enclosingType(scope); type != null && hidden == null; type = enclosingType(type)) {
+      hidden = hasMethod(type, name) ? type : null;
+    }
+    for (TypeElement type : staticImportSources(name)) {
+      hidden = hidden == null && hasMethod(type, name) ? type : hidden;
+    }
+    return hidden == null ? "" : "; javac looks for '" + name + "' only in " + scope.getSimpleName() + ", the"
+        + " innermost class around this call with a method of that name (JLS 15.12.1), which hides "
+        + hidden.getSimpleName() + "." + name + ": write " + hidden.getSimpleName() + "." + name + "(...) to call it";
+  }
+
+  private boolean hasMethod(TypeElement type, String name) {
+    for (ExecutableElement m : ElementFilter.methodsIn(reader.elements.getAllMembers(type))) {
+      if (m.getSimpleName().contentEquals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   VariableElement staticallyImportedField(String name) {

@@ -43,6 +43,7 @@ final class RecordCalls {
     String name;
     RecordValue receiver = null;
     TypeElement type;
+    TypeElement scope = null;
     if (select instanceof MemberSelectTree ms) {
       name = ms.getIdentifier().toString();
       ExpressionTree target = MethodReader.unparen(ms.getExpression());
@@ -60,11 +61,16 @@ final class RecordCalls {
       }
     } else if (select instanceof IdentifierTree id) {
       name = id.getName().toString();
-      type = reader.owner;
+      // JLS 15.12.1: the innermost class around the method with a method of that name, else a static import.
+      scope = reader.names.methodScope(name);
+      type = scope != null ? scope : staticallyImported(name, call.getArguments().size());
+      if (type == null) {
+        return null; // the call resolver refuses it
+      }
       ExecutableElement only = single(type, name, call.getArguments().size());
       if (only != null && !only.getModifiers().contains(Modifier.STATIC)) {
-        if (records.self == null) {
-          return null; // javac refuses an instance call from a static context
+        if (records.self == null || !type.equals(reader.owner)) {
+          return null; // javac refuses an instance call from a static context (the call resolver says so)
         }
         receiver = records.self;
       } else if (!anyRecordArgument(call) && !RecordResults.returnsRecord(only)) {
@@ -79,7 +85,8 @@ final class RecordCalls {
         throw new Unsupported(call, "'" + name + "' is not an accessor of the record " + type.getSimpleName()
             + ": a @Differentiable method reads a record through its components' accessors");
       }
-      throw new Unsupported(call, "cannot resolve the method '" + name + "' for these arguments");
+      throw new Unsupported(call, "cannot resolve the method '" + name + "' for these arguments"
+          + (scope != null ? reader.names.hiddenHint(scope, name) : ""));
     }
     if (candidates.size() > 1) {
       throw new Unsupported(call, "'" + type.getSimpleName() + "." + name + "' is overloaded, and Adjoint resolves"
@@ -137,6 +144,30 @@ final class RecordCalls {
       }
     }
     return false;
+  }
+
+  /**
+   * The class static imports bring a static method {@code name} from: of the single static imports that bring
+   * one, else (JLS 6.4.1: they shadow the on-demand ones) of the on-demand imports; one with a method of
+   * {@code arity} parameters if any, else the first; null when none brings one.
+   */
+  private TypeElement staticallyImported(String name, int arity) {
+    for (boolean single : new boolean[] {true, false}) {
+      TypeElement first = null;
+      for (TypeElement type : reader.staticImportSources(name, single)) {
+        List<ExecutableElement> named = ElementFilter.methodsIn(reader.elements.getAllMembers(type)).stream()
+            .filter(m -> m.getSimpleName().contentEquals(name) && m.getModifiers().contains(Modifier.STATIC))
+            .toList();
+        if (named.stream().anyMatch(m -> m.getParameters().size() == arity)) {
+          return type;
+        }
+        first = first == null && !named.isEmpty() ? type : first;
+      }
+      if (first != null) {
+        return first;
+      }
+    }
+    return null;
   }
 
   private ExecutableElement single(TypeElement type, String name, int arity) {

@@ -219,6 +219,31 @@ final class CatalogueCallCases {
           return x * q(1, 2); // ERROR
         }
         """, "the call q(int, int) is ambiguous, as javac says: F.q(int, double) and F.q(double, int)"));
+    row("an unqualified call `g(...)` from a nested class that has its own method `g` none of which applies, while"
+        + " an outer class's `g` would (javac searches only the innermost class with a method of that name, JLS"
+        + " 15.12.1)", refused("""
+            static final class Inner {
+              static double g(double x) { return x; }
+              @Differentiable static double f(double x) {
+                return g(x, 2.0); // ERROR
+              }
+            }
+            @Differentiable static double g(double x, double y) { return x * y; }
+            """, "no method g(double, double) applies to these arguments: Inner.g(double) takes 1 argument; javac"
+            + " looks for 'g' only in Inner, the innermost class around this call with a method of that name (JLS"
+            + " 15.12.1), which hides F.g: write F.g(...) to call it"),
+        refused("""
+            record P(double a) {}
+            static final class Inner {
+              static double energy(double x) { return x; }
+              @Differentiable static double f(P p) {
+                return energy(p, 2.0); // ERROR
+              }
+            }
+            @Differentiable static double energy(P p, double y) { return p.a() * y; }
+            """, "cannot resolve the method 'energy' for these arguments; javac looks for 'energy' only in Inner, the"
+            + " innermost class around this call with a method of that name (JLS 15.12.1), which hides F.energy:"
+            + " write F.energy(...) to call it"));
     row("a call to a name with a generic overload", refused("""
         static <T> T id(T t) { return t; }
         static int id(int n) { return n; }

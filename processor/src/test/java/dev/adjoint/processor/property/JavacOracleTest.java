@@ -121,6 +121,87 @@ class JavacOracleTest {
         tampered.disagreements().stream().sorted().toList());
   }
 
+  /**
+   * Unqualified calls from nested classes and records (JLS 15.12.1): the innermost class around the call with a
+   * method of that name, inherited ones included, is the only one searched, even when an outer class's method
+   * would fit better; an outer class's static methods are reached when no closer class has the name, static
+   * imports when no enclosing class has it. Every call listed is bound by the reader, and bound as javac binds it.
+   */
+  @Test
+  void unqualifiedCallsFromNestedClassesBindAsJavacDoes() {
+    String source = """
+        package demo;
+
+        import static demo.Lib.imported;
+
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.NoGrad;
+
+        final class Lib {
+          @Differentiable static double imported(Outer.P p) { return p.a(); }
+        }
+
+        final class Outer {
+          record P(double a, double[] w) {}
+          record S(double u, double v) {}
+
+          static class Base {
+            static double scaled(double x) { return 4 * x; }
+          }
+
+          static final class Model {
+            final double[] w;
+            Model(double[] w) { this.w = w; }
+            static double pick(double x) { return 3 * x; }
+            static double twice(double x) { return 5 * x; }
+
+            @Differentiable double fit(P p) { return energy(p, w); }
+            @Differentiable static double both(double x) { return square(x) + wave(x); }
+            @Differentiable static double hidden(double x) { return pick(2) * x + twice(x); }
+            @Differentiable static double viaImport(P p) { return imported(p) + 1; }
+            @Differentiable static double result(double x) {
+              S s = lift(x);
+              return s.u();
+            }
+
+            static final class Deeper extends Base {
+              @Differentiable static double deep(double x) { return pick(1) * square(x) + scaled(1); }
+            }
+          }
+
+          record Spring(double k, double[] x) {
+            @Differentiable double stored() { return square(k) + stretch(this, k) + wave(x[0]); }
+          }
+
+          @Differentiable static double energy(P p, @NoGrad double[] y) { return p.a() * y[0]; }
+          @Differentiable static double square(double x) { return x * x; }
+          static double wave(double x) { return Math.sin(x); }
+          @Differentiable static double stretch(Spring s, double c) { return c * s.k(); }
+          @Differentiable static S lift(double x) { return new S(x, x); }
+          static double pick(int n) { return 7 * n; }
+          static double twice(double x) { return 2 * x; }
+          static double scaled(int n) { return 6 * n; }
+        }
+        """;
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    JavacOracle.Outcome o = JavacOracle.check("Outer.java", source, r -> {
+      r.resolvedCalls().forEach((call, m) -> read.add(call + " -> " + JavacOracle.describe(m)));
+      return r;
+    });
+    assertTrue(o.attributed(), "javac rejects the source:\n" + o.javacErrors());
+    assertEquals(List.of(), o.disagreements());
+    // What javac binds (JLS 15.12.1), written out by hand: each call was resolved by the reader, as javac does.
+    for (String expected : List.of("energy(p, w) -> demo.Outer.energy(demo.Outer.P, double[])",
+        "square(x) -> demo.Outer.square(double)", "wave(x) -> demo.Outer.wave(double)",
+        "pick(2) -> demo.Outer.Model.pick(double)", "twice(x) -> demo.Outer.Model.twice(double)",
+        "imported(p) -> demo.Lib.imported(demo.Outer.P)", "lift(x) -> demo.Outer.lift(double)",
+        "pick(1) -> demo.Outer.Model.pick(double)", "scaled(1) -> demo.Outer.Base.scaled(double)",
+        "square(k) -> demo.Outer.square(double)", "stretch(this, k) -> demo.Outer.stretch(demo.Outer.Spring, double)",
+        "wave(x[0]) -> demo.Outer.wave(double)")) {
+      assertTrue(read.contains(expected), expected + " among the calls the reader resolved: " + read);
+    }
+  }
+
   /** Random programs of each generator compared ({@code -Dadjoint.randomPrograms=N} runs more). */
   static final int PROGRAMS = Integer.getInteger("adjoint.randomPrograms", 60);
   /** The first program's index ({@code -Dadjoint.randomProgramsFrom=K} reruns program K alone). */
