@@ -36,7 +36,8 @@ final class RecursiveTangents {
   private Predicate<Callee.DifferentiableMethod> has = m -> false;
   private UnaryOperator<MethodIr> rename = UnaryOperator.identity();
   /**
-   * The methods taking records or instance methods, or with a {@code double[]} result, that this round's methods
+   * The methods taking records or instance methods, or with a {@code double[]} or {@code double[][]} result, that
+   * this round's methods
    * call, by {@code companion#member}.
    */
   private Set<String> calledFlat;
@@ -178,7 +179,8 @@ final class RecursiveTangents {
   }
 
   /**
-   * The callees taking records or instance methods, or with a {@code double[]} result, that {@code methods} call,
+   * The callees taking records or instance methods, or with a {@code double[]} or {@code double[][]} result, that
+   * {@code methods} call,
    * by {@code companion#member}: in their bodies and in the bodies of the helper specialisations they reach.
    */
   private Set<String> calledFlat(Collection<MethodIr> methods) {
@@ -187,7 +189,8 @@ final class RecursiveTangents {
     List<MethodIr> work = new ArrayList<>(methods);
     while (!work.isEmpty()) {
       for (Callee.DifferentiableMethod d : callees(work.remove(work.size() - 1))) {
-        if (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR) {
+        if (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR
+            || d.returnType() == dev.adjoint.processor.ir.Type.MATRIX) {
           out.add(d.companion() + "#" + d.member());
         }
         MethodIr helper = d.member().equals(d.name()) ? null : helpers.specialisation(d.companion(), d.member());
