@@ -22,8 +22,9 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * Which methods get the tangent member {@code m$tan} ({@link TangentCalls}) that second-order programs call:
- * a method or plain helper that calls itself (directly or through other methods and helpers of its class), and a method that takes records or is an instance method which a
- * method of the round calls, when {@code m$tan} has a reverse program. Decided once per round for this round's
+ * a method or plain helper that calls itself (directly or through other methods and helpers of its class), and a
+ * method or helper with a {@code double[]} or {@code double[][]} result or that takes records or is an instance
+ * method which a method of the round calls, when {@code m$tan} has a reverse program. Decided once per round for this round's
  * methods, read off the companion for classes compiled earlier. The decision of a method assumes its own
  * {@code m$tan} (its recursive calls go through it); when it turns out to have none, every decision taken under
  * that assumption is forgotten and taken again.

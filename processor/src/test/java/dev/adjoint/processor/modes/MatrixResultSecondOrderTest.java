@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * ({@code StackedRows}), which the caller's second-order program calls and copies out row by row, so the caller
  * has {@code mHvp} (and {@code mHessian} for one {@code double[]} parameter). Calls in a loop and a branch,
  * repeated, rows and elements read and written, ragged rows, a {@code @NoGrad} parameter, a matrix argument,
- * a matrix callee calling one, helpers calling helpers, an argument matrix written between calls, a nested
+ * a matrix callee calling one, helpers calling helpers, a record's instance method, an argument matrix written between calls, a nested
  * gradient through such a call. {@link ModeCheck} checks mJvp against directional central differences and
  * mHvp/mHessian against central differences of mGradient.
  */
@@ -151,6 +151,29 @@ class MatrixResultSecondOrderTest {
           return g[0] * x[1] + g[2] * g[3];
         }
 
+        /** A record's instance method with a double[][] result (its m$tan is on the flat parameters). */
+        record Lens(double f, double[] w) {
+          @Differentiable
+          double[][] image(double[] x) {
+            double[][] out = new double[2][];
+            out[0] = new double[] {f * x[0] * w[0], Math.sin(f + x[1])};
+            out[1] = new double[] {w[1] * x[1] * x[0]};
+            return out;
+          }
+        }
+
+        @Differentiable
+        static double useLens(double[] x, double f) {
+          Lens lens = new Lens(f, x);
+          double s = 0;
+          for (int k = 0; k < 2; k++) {
+            double[][] m = lens.image(x);
+            m[1][0] = m[1][0] * m[0][k];
+            s += m[0][1] * m[1][0] + f * m[0][0];
+          }
+          return s;
+        }
+
         @Differentiable
         static double noGradCaller(double[] x, @NoGrad double c) {
           double[][] y = tri(x, 1.5, c);
@@ -164,6 +187,7 @@ class MatrixResultSecondOrderTest {
       "useScalars", r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)},
       "noGradCaller", r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1)},
       "useHelpers", r -> new Object[] {vector(r, 3, -1, 1)},
+      "useLens", r -> new Object[] {vector(r, 2, -1, 1), uniform(r, -1, 1)},
       "rewrite", r -> new Object[] {matrix(r, 2, 2, -1, 1), uniform(r, -1, 1)});
 
   @Test
@@ -181,6 +205,9 @@ class MatrixResultSecondOrderTest {
     String hvp = generated.substring(start, generated.indexOf("\n  }\n", start));
     assertTrue(hvp.contains("tri$tan$augment("), hvp);
     assertFalse(hvp.contains("triJvp("), hvp);
+    start = generated.indexOf("{", generated.indexOf(" useLensHvp("));
+    String lens = generated.substring(start, generated.indexOf("\n  }\n", start));
+    assertTrue(lens.contains("image$tan$augment("), lens);
   }
 
   /** H v of useScalars against differences of its generated gradients at one point, direction (0.3, -0.7). */
