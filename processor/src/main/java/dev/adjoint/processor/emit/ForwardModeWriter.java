@@ -29,8 +29,8 @@ import javax.lang.model.element.Modifier;
  * Writes the forward-mode members of one method (design.md §7 "More modes"): {@code MJvp}/{@code mJvp}
  * (the tangent program of {@link TangentSweep}), {@code MJacobian}/{@code mJacobian} (forward or reverse
  * mode, whichever needs fewer sweeps at run time), and for {@code double} results {@code mHvp} and
- * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} parameter or
- * result get none of these.
+ * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} result and
+ * tensor parameters get theirs from {@link TensorModes}; other {@code Tensor} signatures get none.
  */
 public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
@@ -151,6 +151,9 @@ public final class ForwardModeWriter {
       boolean helper, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      if (!helper && TensorModes.applies(m)) {
+        TensorModes.addTo(companion, program, packageName, companionName);
+      }
       return;
     }
     ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companionName, helper);
