@@ -69,9 +69,15 @@ public final class ForwardModeWriter {
 
   /**
    * Whether the companion of {@code m} gets {@code mHvp}: the same decision as {@link #addTo} and
-   * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first).
+   * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first); for a method
+   * with a {@code Tensor} result and tensor parameters, whether its eager graph is its function
+   * ({@link TensorModes#whyNoEager}: it then has {@code mJvp} and {@code mHvp}, and tensor callers go through it).
    */
   public static boolean hasHvp(MethodIr m, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
+    if (TensorModes.applies(m)) {
+      // a tensor method: whether its eager graph is its function (TensorModes), which callers' mJvp go through
+      return TensorModes.whyNoEager(m, calleesWithHvp) == null;
+    }
     if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return false;
     }
@@ -152,7 +158,7 @@ public final class ForwardModeWriter {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       if (!helper && TensorModes.applies(m)) {
-        TensorModes.addTo(companion, program, packageName, companionName);
+        TensorModes.addTo(companion, program, packageName, companionName, calleesWithHvp);
       }
       return;
     }

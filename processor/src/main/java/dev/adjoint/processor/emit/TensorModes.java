@@ -15,6 +15,7 @@ import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import javax.lang.model.element.Modifier;
 
@@ -65,11 +66,12 @@ final class TensorModes {
    * Why the original method, run with Tensor's recorded operations, may not be the function the generated
    * code differentiates (or its graph not differentiable twice), or null when it is: a tensor read into a
    * {@code double} ({@code item()}: the eager graph ends there, the generated reverse pass goes through it), an
-   * {@code AutogradFunction} (whose {@code backward} need not be differentiable), a call of another
-   * {@code @Differentiable} method, helper, {@code @DerivativeOf} method or gradient (whose bodies are not
-   * checked here).
+   * {@code AutogradFunction} (whose {@code backward} need not be differentiable), a call of a {@code @DerivativeOf}
+   * method or a gradient, or of a {@code @Differentiable} method or helper that {@code eager} does not accept
+   * (whose own eager graph is not known to be its function: the same decision for the callee, see
+   * {@link ForwardModeWriter#hasHvp}) or that does not return a tensor.
    */
-  static String whyNoEager(MethodIr m) {
+  static String whyNoEager(MethodIr m, Predicate<Callee.DifferentiableMethod> eager) {
     List<String> why = new ArrayList<>();
     StmtWalk.statements(m.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
       if (!(x instanceof Expr.Call c)) {
@@ -82,9 +84,11 @@ final class TensorModes {
       } else if ((c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction)
           && c.type() != Type.TENSOR && (c.type() == Type.DOUBLE || c.type() instanceof Type.DoubleArray)) {
         reason = "it reads a tensor into a double, where the eager graph ends";
-      } else if (c.callee() instanceof Callee.DifferentiableMethod || c.callee() instanceof Callee.Custom
-          || c.callee() instanceof Callee.GradientOf || c.callee() instanceof Callee.TapeMember) {
-        reason = "it calls another method, whose body is not checked for second derivatives";
+      } else if (c.callee() instanceof Callee.DifferentiableMethod d && !eagerCall(d, c, eager)
+          || c.callee() instanceof Callee.Custom || c.callee() instanceof Callee.GradientOf
+          || c.callee() instanceof Callee.TapeMember) {
+        reason = "it calls a method whose own eager graph is not known to be its function (one without mJvp"
+            + " itself, a @DerivativeOf method or a gradient)";
       }
       if (reason != null && !why.contains(reason)) {
         why.add(reason);
@@ -93,15 +97,32 @@ final class TensorModes {
     return why.isEmpty() ? null : String.join("; ", why);
   }
 
-  /** Adds the members to {@code companion}; {@code m} must satisfy {@link #applies}. */
-  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName) {
-    new TensorModes(program.method(), packageName, companionName).write(companion);
+  /**
+   * Whether the call {@code c} of {@code d} runs an eager graph that is the callee's function: a tensor result and a
+   * static callee {@code eager} accepts.
+   */
+  private static boolean eagerCall(Callee.DifferentiableMethod d, Expr.Call c,
+      Predicate<Callee.DifferentiableMethod> eager) {
+    if (c.type() != Type.TENSOR || d.flattened() || !eager.test(d)) {
+      return false;
+    }
+    // (a value that depends on the inputs passed to a @NoGrad parameter is refused: the eager graph agrees there)
+    return true;
   }
 
-  private void write(TypeSpec.Builder companion) {
+  /**
+   * Adds the members to {@code companion}; {@code m} must satisfy {@link #applies}; {@code eager} says which
+   * callees' eager graphs are their functions ({@link #whyNoEager}).
+   */
+  static void addTo(TypeSpec.Builder companion, AdjointProgram program, String packageName, String companionName,
+      Predicate<Callee.DifferentiableMethod> eager) {
+    new TensorModes(program.method(), packageName, companionName).write(companion, eager);
+  }
+
+  private void write(TypeSpec.Builder companion, Predicate<Callee.DifferentiableMethod> eager) {
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian());
-    String whyNot = whyNoEager(method);
+    String whyNot = whyNoEager(method, eager);
     if (whyNot != null) {
       companion.addJavadoc("\n<p>No {@code $LJvp}, {@code $LHvp} or {@code $LHessian}: they differentiate the"
           + " original method's eager graph twice, and $L.\n", method.name(), method.name(), method.name(), whyNot);
