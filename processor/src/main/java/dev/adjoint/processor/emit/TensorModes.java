@@ -197,7 +197,7 @@ final class TensorModes {
         .returns(jvpClass)
         .addParameters(parameters())
         .addParameters(vectors(TangentSweep::tangentName))
-        .addStatement("$T[] f$$jvp = $T.jvp($L, $L, $L)", TENSOR, FUNCTIONAL, original(),
+        .addStatement("$T[] f$$jvp = $T.jvp(\n$>$>$L,\n$L,\n$L$<$<)", TENSOR, FUNCTIONAL, original(),
             tensors(UnaryOperator.identity()), tensors(TangentSweep::tangentName))
         .addStatement("return new $T(f$$jvp[0], f$$jvp[1])", jvpClass)
         .build();
@@ -215,7 +215,7 @@ final class TensorModes {
         .returns(gradientClass)
         .addParameters(parameters())
         .addParameters(vectors(TangentSweep::directionName))
-        .addStatement("$T[] f$$hvp = $T.hvp($L, $L, $L)", TENSOR, FUNCTIONAL, original(),
+        .addStatement("$T[] f$$hvp = $T.hvp(\n$>$>$L,\n$L,\n$L$<$<)", TENSOR, FUNCTIONAL, original(),
             tensors(UnaryOperator.identity()), tensors(TangentSweep::directionName))
         .addStatement("return new $T($L)", gradientClass, String.join(", ",
             java.util.stream.IntStream.range(0, differentiable.size()).mapToObj(k -> "f$hvp[" + k + "]").toList()))
@@ -233,7 +233,7 @@ final class TensorModes {
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(TENSOR)
         .addParameters(parameters())
-        .addStatement("return $T.hessian($L, $L)", FUNCTIONAL, original(), p.name())
+        .addStatement("return $T.hessian(\n$>$>$L,\n$L$<$<)", FUNCTIONAL, original(), p.name())
         .build();
   }
 
@@ -261,7 +261,7 @@ final class TensorModes {
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(jacobianClass)
         .addParameters(parameters())
-        .addStatement("$T[] f$$jacobian = $T.jacobian($L, $L)", TENSOR, FUNCTIONAL, function(""),
+        .addStatement("$T[] f$$jacobian = $T.jacobian(\n$>$>$L,\n$L$<$<)", TENSOR, FUNCTIONAL, function(""),
             tensors(UnaryOperator.identity()))
         .addStatement("return new $T($L)", jacobianClass, String.join(", ",
             java.util.stream.IntStream.range(0, differentiable.size()).mapToObj(k -> "f$jacobian[" + k + "]")

@@ -239,6 +239,12 @@ class ForwardModeMembersAuditTest {
         static Tensor tensorOne(Tensor a) { return a.exp().mul(a).sum(); }
 
         @Differentiable
+        static Tensor callsTensor(Tensor a, Tensor b) {
+          Tensor c = tensorOne(a);
+          return tensorResult(a, b).mul(c);
+        }
+
+        @Differentiable
         static Tensor tensorItem(Tensor a) { return a.mul(a.sum().item()); }
 
         @Differentiable
@@ -344,6 +350,7 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "tensorMixed", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
       new Case(KG, "tensorResult", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
       new Case(KG, "tensorOne", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, true, false),
+      new Case(KG, "callsTensor", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
       new Case(KG, "tensorItem", Jvp.NONE, Jacobian.REVERSE_ONLY, false, false, false, TENSOR_EAGER),
       new Case(KG, "tensorInside", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(PG, "withTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),

@@ -361,6 +361,46 @@ class TensorModesTest {
     assertTrue(has(g, "broadcastHvp") && !has(g, "broadcastHessian"));
   }
 
+  /** A callee compiled earlier: its companion's mHvp says whether its eager graph is its function. */
+  @Test
+  void calleesCompiledEarlier(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    CompiledCompanion a = CompiledCompanion.compile("lib.A", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.Tensor;
+        public final class A {
+          @Differentiable
+          public static Tensor smooth(Tensor x) { return x.tanh().mul(x); }
+
+          @Differentiable
+          public static Tensor item(Tensor x) { return x.mul(x.sum().item()); }
+        }
+        """);
+    a.writeClassesTo(dir);
+    CompiledCompanion b = CompiledCompanion.compile(List.of(com.google.testing.compile.JavaFileObjects.forSourceString(
+        "demo.B", """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.Tensor;
+        import lib.A;
+        final class B {
+          @Differentiable
+          static Tensor f(Tensor x) { return A.smooth(x).exp().sum(); }
+
+          @Differentiable
+          static Tensor g(Tensor x) { return A.item(x).exp().sum(); }
+        }
+        """)), List.of(dir.toFile())).withClassesFrom(a);
+    Class<?> bg = b.load("demo.BGrad");
+    assertTrue(has(bg, "fJvp") && has(bg, "fHvp") && has(bg, "fHessian"));
+    assertTrue(has(bg, "gJacobian") && !has(bg, "gJvp") && !has(bg, "gHvp"));
+    Tensor x = randn(60, 3);
+    Tensor v = randn(61, 3);
+    Tensor tangent = (Tensor) CompiledCompanion.components(b.callStatic("demo.BGrad", "fJvp", x, v)).get("tangent");
+    Function<Tensor[], double[]> f = t -> Tensor.noGrad(() -> (Tensor) b.callStatic("demo.BGrad", "f", t[0])).toArray();
+    assertClose(difference(f, new Tensor[] {x}, new Tensor[] {v}, 1e-6), tangent.toArray(), 1e-7, "f");
+  }
+
   private static boolean has(Class<?> c, String name) {
     return Arrays.stream(c.getDeclaredMethods()).anyMatch(m -> m.getName().equals(name));
   }
