@@ -267,6 +267,12 @@ public final class ReverseSweep {
       }
       Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
       if (loopDepth == 0 && counted != null && !firstPass) {
+        RunningExtrema.Plan extremum = RunningExtrema.plan(w, counted, loopBody.forward, loopBody.reverse,
+            inverses, reassigned, elementWritten, trips.name().substring("_trips$".length()));
+        if (extremum != null) {
+          onceRecords.addAll(extremum.locals());
+          return new Parts(extremum.forward(), extremum.reverse());
+        }
         fusion.put(w, new FusedLoops.Candidate(counted, loopBody.forward, loopBody.reverse));
       }
       if (loopDepth == 0 && checkpoint) {
