@@ -1,5 +1,6 @@
 package dev.adjoint;
 
+import dev.adjoint.runtime.TensorAdjoints;
 import java.util.Arrays;
 
 /**
@@ -11,7 +12,9 @@ import java.util.Arrays;
  * <p>A program is a postfix list, its tokens separated by one space: {@code t}<i>k</i> pushes tensor operand <i>k</i>,
  * {@code s}<i>k</i> double operand <i>k</i>; {@code add sub mul div} pop the right then the left operand (the
  * left is the receiver, a tensor value; the right a tensor value or a double); {@code neg exp log sqrt tanh
- * sigmoid square relu abs sin cos log1p expm1} map the top. Operands are evaluated by the caller in the order
+ * sigmoid square relu abs sin cos log1p expm1} map the top; {@code u}<i>k</i> is {@code
+ * TensorAdjoints.unbroadcast(top, operand k)} (the gradient of a broadcast operand summed back to its shape,
+ * nothing to do when the shapes agree: operand <i>k</i> is read for its shape only). Operands are evaluated by the caller in the order
  * the unfused expression evaluates them.
  *
  * <p>The fused loop runs when no graph is recorded (grad mode off, or no operand requires grad) and every tensor
@@ -47,6 +50,7 @@ public final class FusedElementwise {
   private static final int COS = 16;
   private static final int LOG1P = 17;
   private static final int EXPM1 = 18;
+  private static final int UNBROADCAST = 19;
 
   private static final String[] NAMES = {null, null, "add", "sub", "mul", "div", "neg", "exp", "log", "sqrt",
       "tanh", "sigmoid", "square", "relu", "abs", "sin", "cos", "log1p", "expm1"};
@@ -58,7 +62,7 @@ public final class FusedElementwise {
    */
   public static Tensor eval(String program, Tensor[] tensors, double[] scalars) {
     int[] code = parse(program);
-    int[] shape = fusedShape(tensors);
+    int[] shape = fusedShape(code, tensors);
     if (shape == null) {
       return eager(code, tensors, scalars);
     }
@@ -71,7 +75,7 @@ public final class FusedElementwise {
   /** {@code eval(program, tensors, scalars).sum()}, without the array of the chain's values. */
   public static Tensor sum(String program, Tensor[] tensors, double[] scalars) {
     int[] code = parse(program);
-    if (fusedShape(tensors) == null) {
+    if (fusedShape(code, tensors) == null) {
       return eager(code, tensors, scalars).sum();
     }
     double[] total = new double[1];
@@ -82,13 +86,26 @@ public final class FusedElementwise {
   /** {@code eval(program, tensors, scalars).mean()}, without the array of the chain's values. */
   public static Tensor mean(String program, Tensor[] tensors, double[] scalars) {
     int[] code = parse(program);
-    int[] shape = fusedShape(tensors);
+    int[] shape = fusedShape(code, tensors);
     if (shape == null) {
       return eager(code, tensors, scalars).mean();
     }
     double[] total = new double[1];
     run(code, tensors, scalars, null, total);
     return Tensor.of(total[0] / Shapes.numel(shape));
+  }
+
+  /**
+   * {@code TensorAdjoints.accumulate(acc, eval(program, tensors, scalars))} in one pass: the program's value
+   * where {@code acc} is null (zero), else {@code acc.add(value)}.
+   */
+  public static Tensor accumulate(Tensor acc, String program, Tensor[] tensors, double[] scalars) {
+    if (acc == null) {
+      return eval(program, tensors, scalars);
+    }
+    Tensor[] all = Arrays.copyOf(tensors, tensors.length + 1);
+    all[tensors.length] = acc;
+    return eval("t" + tensors.length + " " + program + " add", all, scalars);
   }
 
   /** Opcodes, a tensor or scalar push followed by its operand index. */
@@ -102,6 +119,9 @@ public final class FusedElementwise {
         code[len++] = TENSOR;
         code[len++] = Integer.parseInt(t.substring(1));
         depth++;
+      } else if (t.startsWith("u") && t.length() > 1 && Character.isDigit(t.charAt(1)) && depth >= 1) {
+        code[len++] = UNBROADCAST;
+        code[len++] = Integer.parseInt(t.substring(1));
       } else if (t.startsWith("s") && t.length() > 1 && Character.isDigit(t.charAt(1))) {
         code[len++] = SCALAR;
         code[len++] = Integer.parseInt(t.substring(1));
@@ -122,34 +142,60 @@ public final class FusedElementwise {
   }
 
   /**
-   * The common shape of the full operands when the fused loop applies (see the class comment), else null.
+   * The common shape of the full operands when the fused loop applies (see the class comment), else null:
+   * every operand a {@code t} token reads is non-null, not recording, and of that shape or one element of no
+   * more dimensions; every operand a {@code u} token names has exactly that shape; and each value a {@code u}
+   * token unbroadcasts, and the result, has that shape (is computed from a full operand).
    */
-  private static int[] fusedShape(Tensor[] tensors) {
+  private static int[] fusedShape(int[] code, Tensor[] tensors) {
     boolean recording = Tensor.isGradEnabled();
     int[] shape = null;
-    for (Tensor t : tensors) {
-      if (t == null || (recording && t.isRequiresGrad())) {
-        return null;
-      }
-      if (t.numel() > 1) {
-        if (shape == null) {
-          shape = t.shapeRef();
-        } else if (!Arrays.equals(shape, t.shapeRef())) {
+    for (int pc = 0; pc < code.length; pc++) {
+      int op = code[pc];
+      if (op == TENSOR || op == UNBROADCAST) {
+        Tensor t = tensors[code[++pc]];
+        if (t == null || t.numel() == 0 || (op == TENSOR && recording && t.isRequiresGrad())) {
           return null;
         }
-      } else if (t.numel() == 0) {
-        return null;
+        if (t.numel() > 1 || op == UNBROADCAST) {
+          if (shape == null) {
+            shape = t.shapeRef();
+          } else if (!Arrays.equals(shape, t.shapeRef())) {
+            return null;
+          }
+        }
+      } else if (op == SCALAR) {
+        pc++;
       }
     }
-    if (shape == null) {
+    if (shape == null || Shapes.numel(shape) < 2) {
       return null;
     }
-    for (Tensor t : tensors) {
-      if (t.numel() == 1 && t.dim() > shape.length) {
-        return null;
+    // which stack slots hold a full block
+    boolean[] full = new boolean[code.length];
+    int top = 0;
+    for (int pc = 0; pc < code.length; pc++) {
+      int op = code[pc];
+      if (op == TENSOR) {
+        Tensor t = tensors[code[++pc]];
+        if (t.numel() == 1 && t.dim() > shape.length) {
+          return null;
+        }
+        full[top++] = t.numel() > 1;
+      } else if (op == SCALAR) {
+        pc++;
+        full[top++] = false;
+      } else if (op == UNBROADCAST) {
+        pc++;
+        if (!full[top - 1]) {
+          return null;
+        }
+      } else if (op <= DIV) {
+        top--;
+        full[top - 1] |= full[top];
       }
     }
-    return shape;
+    return full[0] ? shape : null;
   }
 
   /** The unfused evaluation: the eager operations in program order. */
@@ -162,6 +208,8 @@ public final class FusedElementwise {
         stack[top++] = tensors[code[++pc]];
       } else if (op == SCALAR) {
         stack[top++] = scalars[code[++pc]];
+      } else if (op == UNBROADCAST) {
+        stack[top - 1] = TensorAdjoints.unbroadcast((Tensor) stack[top - 1], tensors[code[++pc]]);
       } else if (op <= DIV) {
         Object right = stack[--top];
         Tensor left = (Tensor) stack[top - 1];
@@ -248,6 +296,8 @@ public final class FusedElementwise {
           isBlock[top] = false;
           scalar[top] = scalars[code[++pc]];
           top++;
+        } else if (op == UNBROADCAST) {
+          pc++; // the value already has the operand's shape (fusedShape)
         } else if (op <= DIV) {
           top--;
           int l = top - 1;

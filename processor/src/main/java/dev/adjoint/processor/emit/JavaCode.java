@@ -98,7 +98,8 @@ public final class JavaCode {
       return CodeBlock.of("$L $L $L", expression(b.left(), p), b.op().java, expression(b.right(), p + 1));
     }
     if (e instanceof Expr.Call c) {
-      return call(c);
+      CodeBlock fused = ElementwiseFusion.fused(c);
+      return fused != null ? fused : call(c);
     }
     if (e instanceof Expr.Index i) {
       return CodeBlock.of("$L[$L]", expression(i.array(), POSTFIX), expression(i.index()));
@@ -271,7 +272,12 @@ public final class JavaCode {
       code.addStatement("$L = $L", expression(a.target()), expression(a.value()));
     } else if (s instanceof Stmt.Accumulate a && a.target().type() == Type.TENSOR) {
       CodeBlock target = expression(a.target());
-      code.addStatement("$L = $T.accumulate($L, $L)", target, TENSOR_ADJOINTS, target, expression(a.value()));
+      CodeBlock fused = ElementwiseFusion.accumulate(a.target(), a.value());
+      if (fused != null) {
+        code.addStatement("$L = $L", target, fused);
+      } else {
+        code.addStatement("$L = $T.accumulate($L, $L)", target, TENSOR_ADJOINTS, target, expression(a.value()));
+      }
     } else if (s instanceof Stmt.Accumulate a) {
       code.addStatement("$L += $L", expression(a.target()), expression(a.value()));
     } else if (s instanceof Stmt.Effect e) {

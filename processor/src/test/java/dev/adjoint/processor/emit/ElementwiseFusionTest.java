@@ -1,0 +1,66 @@
+package dev.adjoint.processor.emit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.TapeKind;
+import dev.adjoint.processor.ir.Type;
+import com.palantir.javapoet.CodeBlock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which tensor expressions the printer writes as one fused call: chains of two or more element-wise operations,
+ * with their operands in evaluation order; not a single operation, and not a chain whose scalar operand has a
+ * side effect or reads a variable one of its tensor operands assigns (the fused call evaluates scalar operands
+ * after the tensor ones).
+ */
+class ElementwiseFusionTest {
+  private static final Expr X = new Expr.Var("x", Type.TENSOR);
+  private static final Expr Y = new Expr.Var("y", Type.TENSOR);
+  private static final Expr C = new Expr.Var("c", Type.DOUBLE);
+
+  private static Expr t(Expr receiver, String method, Expr... args) {
+    List<Expr> all = new java.util.ArrayList<>(List.of(receiver));
+    all.addAll(List.of(args));
+    return new Expr.Call(new Callee.TensorMethod(method), all, Type.TENSOR);
+  }
+
+  private static String print(Expr e) {
+    return JavaCode.expression(e).toString();
+  }
+
+  @Test
+  void chainsOfTwoOrMoreOperationsAreOneCall() {
+    assertEquals("dev.adjoint.FusedElementwise.eval(\"t0 t1 mul s0 add tanh\", new dev.adjoint.Tensor[] {x, y}, "
+        + "new double[] {c})", print(t(t(t(X, "mul", Y), "add", C), "tanh")));
+    assertEquals("dev.adjoint.FusedElementwise.mean(\"t0 exp\", new dev.adjoint.Tensor[] {x}, new double[] {})",
+        print(t(t(X, "exp"), "mean")));
+    Expr unbroadcast = new Expr.Call(new Callee.Static("dev.adjoint.runtime.TensorAdjoints", "unbroadcast", false),
+        List.of(t(X, "neg"), Y), Type.TENSOR);
+    assertEquals("dev.adjoint.FusedElementwise.eval(\"t0 neg u1 t2 mul\", new dev.adjoint.Tensor[] {x, y, x}, "
+        + "new double[] {})", print(t(unbroadcast, "mul", X)));
+    CodeBlock.Builder code = CodeBlock.builder();
+    JavaCode.statements(List.of(new Stmt.Accumulate(new Expr.Var("d", Type.TENSOR), t(X, "mul", Y), null)), code);
+    assertEquals("d = dev.adjoint.FusedElementwise.accumulate(d, \"t0 t1 mul\", new dev.adjoint.Tensor[] {x, y}, "
+        + "new double[] {});\n", code.build().toString());
+  }
+
+  @Test
+  void singleOperationsAndOrderSensitiveScalarsAreNotFused() {
+    assertEquals("x.mul(y)", print(t(X, "mul", Y)));
+    assertEquals("x.sum(0, false)", print(new Expr.Call(new Callee.TensorMethod("sum"), List.of(X,
+        Expr.Literal.ofInt(0), new Expr.Literal("false", Type.BOOLEAN)), Type.TENSOR)));
+    // a scalar popped from a tape: evaluated after the tensor operands by a fused call, so not fused
+    Expr popped = new Expr.Pop(TapeKind.DOUBLES, Type.DOUBLE);
+    assertEquals("x.mul(_doubles.pop()).exp()", print(t(t(X, "mul", popped), "exp")));
+    // a scalar reading the variable a tensor operand assigns
+    Expr.Var kept = new Expr.Var("k", Type.TENSOR);
+    Expr recorded = new Expr.Recorded((Expr.Call) t(X, "matmul", Y), kept, false);
+    Expr size = new Expr.Cast(Type.DOUBLE, new Expr.Call(new Callee.TensorMethod("numel"), List.of(kept), Type.INT));
+    assertEquals("x.div((double) k.numel()).add((k = x.matmul(y)))",
+        print(t(t(X, "div", size), "add", recorded)));
+  }
+}
