@@ -108,6 +108,36 @@ public final class FusedElementwise {
     return eval("t" + tensors.length + " " + program + " add", all, scalars);
   }
 
+  /**
+   * A tensor of the shape {@code eval(program, tensors, scalars)} would have, without computing it: a single
+   * zero broadcast to that shape (no array of that size). For a value the reverse sweep reads only for its shape
+   * ({@code numel()}, the shape an adjoint is summed back or spread to); reading its elements is a processor bug.
+   *
+   * @throws IllegalArgumentException if the operands' shapes do not broadcast, as the eager operations would
+   */
+  public static Tensor shapeOf(String program, Tensor[] tensors, double[] scalars) {
+    int[] code = parse(program);
+    int[][] stack = new int[code.length][];
+    int top = 0;
+    for (int pc = 0; pc < code.length; pc++) {
+      int op = code[pc];
+      if (op == TENSOR) {
+        stack[top++] = tensors[code[++pc]].shapeRef();
+      } else if (op == SCALAR) {
+        pc++;
+        stack[top++] = null;
+      } else if (op == UNBROADCAST) {
+        stack[top - 1] = tensors[code[++pc]].shapeRef();
+      } else if (op <= DIV) {
+        top--;
+        if (stack[top] != null) {
+          stack[top - 1] = Shapes.broadcast(stack[top - 1], stack[top]);
+        }
+      }
+    }
+    return Tensor.zeros().expandTo(stack[0].clone());
+  }
+
   /** Opcodes, a tensor or scalar push followed by its operand index. */
   private static int[] parse(String program) {
     String[] tokens = program.split(" ");

@@ -132,6 +132,25 @@ class FusedElementwiseTest {
   }
 
   @Test
+  void shapeOfIsTheShapeOfTheValueWithoutItsArray() {
+    Tensor m = Tensor.fromArray(values(8, 12, -2, 2), 3, 4);
+    Tensor row = Tensor.fromArray(values(9, 4, -2, 2), 4);
+    Tensor col = Tensor.fromArray(values(10, 3, -2, 2), 3, 1);
+    Tensor[] ts = {row, col, m, Tensor.of(2.0)};
+    String[] programs = {"t0 t1 add", "t0 exp s0 mul", "t1 t3 mul t0 sub", "t0 t1 mul u2", "t2 neg u0"};
+    int[][] shapes = {{3, 4}, {4}, {3, 4}, {3, 4}, {4}};
+    for (int k = 0; k < programs.length; k++) {
+      Tensor shape = FusedElementwise.shapeOf(programs[k], ts, new double[] {1.5});
+      assertArrayEquals(shapes[k], shape.shape(), programs[k]);
+      assertEquals(shapes[k].length == 1 ? 4 : 12, shape.numel(), programs[k]);
+    }
+    // the eager value where there is one: the same shape
+    assertArrayEquals(row.add(col).shape(), FusedElementwise.shapeOf("t0 t1 add", ts, new double[0]).shape());
+    assertThrows(IllegalArgumentException.class, () -> FusedElementwise.shapeOf("t0 t1 add",
+        new Tensor[] {row, Tensor.zeros(3)}, new double[0]));
+  }
+
+  @Test
   void malformedProgramsAreRefused() {
     Tensor[] one = {Tensor.of(1.0, 2.0)};
     for (String p : new String[] {"t0 add", "t0 t0", "t0 frob", "mul"}) {

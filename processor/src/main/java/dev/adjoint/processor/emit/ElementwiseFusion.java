@@ -5,6 +5,8 @@ import com.palantir.javapoet.CodeBlock;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.ExprWalk;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +94,96 @@ final class ElementwiseFusion {
     return e instanceof Expr.Call c && c.callee() instanceof Callee.Static s && s.owner().equals(TENSOR_ADJOINTS)
         && s.name().equals("unbroadcast") && c.args().size() == 2 && c.args().get(0).type() == Type.TENSOR
         && c.args().get(1).type() == Type.TENSOR;
+  }
+
+  /**
+   * The tensor temporaries declared in {@code list} whose value is read only for its shape: an element-wise
+   * chain (the reverse sweep computing a value again) that is only a receiver of {@code numel shape size dim},
+   * the second argument of {@code TensorAdjoints.unbroadcast expandLike expandAlong fill}, or a direct operand of
+   * the chain of another such temporary. Their declarations compute {@code FusedElementwise.shapeOf} instead
+   * of the values. Nothing is found in a list holding a statement printed from source text.
+   */
+  static Set<String> shapeOnly(List<Stmt> list) {
+    Set<String> found = new java.util.HashSet<>();
+    boolean[] verbatim = {false};
+    list.forEach(s -> StmtWalk.statements(s, x -> verbatim[0] |= x instanceof Stmt.Forward));
+    if (verbatim[0]) {
+      return found;
+    }
+    for (int i = list.size() - 1; i >= 0; i--) {
+      if (!(list.get(i) instanceof Stmt.Declare d) || d.variable().type() != Type.TENSOR || d.init() == null
+          || !elementwise(d.init()) || chain(d.init(), 0, 0) == null) {
+        continue;
+      }
+      String name = d.variable().name();
+      boolean[] ok = {true};
+      for (int j = i + 1; j < list.size(); j++) {
+        StmtWalk.statements(list.get(j), st -> {
+          if (st instanceof Stmt.Declare w && found.contains(w.variable().name())) {
+            ok[0] &= operandsOnly(w.init(), name);
+          } else {
+            StmtWalk.named(st, e -> ok[0] &= shapeUsesOnly(e, name));
+          }
+        });
+      }
+      if (ok[0]) {
+        found.add(name);
+      }
+    }
+    return found;
+  }
+
+  /** {@code FusedElementwise.shapeOf} the element-wise chain {@code init}. */
+  static CodeBlock shapeOf(Expr init) {
+    Chain chain = chain(init, 0, 0);
+    return CodeBlock.of("$T.shapeOf($S, $L)", FUSED, chain.program, chain.operands);
+  }
+
+  /** Whether {@code name} occurs in {@code e} only where its shape alone is read. */
+  private static boolean shapeUsesOnly(Expr e, String name) {
+    if (e instanceof Expr.Var v) {
+      return !v.name().equals(name);
+    }
+    if (e instanceof Expr.Call c) {
+      int shapeArg = -1;
+      if (c.callee() instanceof Callee.Static s && s.owner().equals(TENSOR_ADJOINTS)
+          && Set.of("unbroadcast", "expandLike", "expandAlong", "fill").contains(s.name()) && c.args().size() >= 2) {
+        shapeArg = 1;
+      } else if (c.callee() instanceof Callee.TensorMethod m && PURE_SIZES.contains(m.name())
+          || c.callee() instanceof Callee.TensorMethod s && s.name().equals("shape")) {
+        shapeArg = 0;
+      }
+      for (int k = 0; k < c.args().size(); k++) {
+        Expr arg = c.args().get(k);
+        boolean shapeOnly = k == shapeArg && arg instanceof Expr.Var v && v.name().equals(name);
+        if (!shapeOnly && !shapeUsesOnly(arg, name)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (Expr child : ExprWalk.children(e)) {
+      if (!shapeUsesOnly(child, name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code name} occurs in the chain {@code e} only as a direct operand or where its shape is read. */
+  private static boolean operandsOnly(Expr e, String name) {
+    if (e instanceof Expr.Var v && v.name().equals(name)) {
+      return true;
+    }
+    if (elementwise(e) || unbroadcast(e)) {
+      for (Expr arg : ((Expr.Call) e).args()) {
+        if (!operandsOnly(arg, name)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return shapeUsesOnly(e, name);
   }
 
   /** Whether {@code e} is an element-wise operation the fused call computes. */

@@ -253,8 +253,14 @@ public final class JavaCode {
 
   /** Appends the Java for {@code statements} to {@code code}. */
   public static void statements(List<Stmt> statements, CodeBlock.Builder code) {
+    java.util.Set<String> shapeOnly = ElementwiseFusion.shapeOnly(statements);
     for (Stmt s : statements) {
-      statement(s, code);
+      if (s instanceof Stmt.Declare d && shapeOnly.contains(d.variable().name())) {
+        // read only for its shape: not computed
+        code.addStatement("$T $L = $L", TENSOR, d.variable().name(), ElementwiseFusion.shapeOf(d.init()));
+      } else {
+        statement(s, code);
+      }
     }
   }
 

@@ -63,4 +63,37 @@ class ElementwiseFusionTest {
     assertEquals("x.div((double) k.numel()).add((k = x.matmul(y)))",
         print(t(t(X, "div", size), "add", recorded)));
   }
+
+  private static String printAll(Stmt... statements) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    JavaCode.statements(List.of(statements), code);
+    return code.build().toString();
+  }
+
+  @Test
+  void aTemporaryReadOnlyForItsShapeIsNotComputed() {
+    Expr.Var v = new Expr.Var("v", Type.TENSOR);
+    Expr.Var w = new Expr.Var("w", Type.TENSOR);
+    Expr.Var d = new Expr.Var("d", Type.TENSOR);
+    Expr numel = new Expr.Call(new Callee.TensorMethod("numel"), List.of(w), Type.INT);
+    Expr unbroadcast = new Expr.Call(new Callee.Static("dev.adjoint.runtime.TensorAdjoints", "unbroadcast", false),
+        List.of(X, v), Type.TENSOR);
+    // v: read by w's chain and for a shape; w: read for its numel
+    String shapes = printAll(new Stmt.Declare(v, t(X, "mul", Y), null),
+        new Stmt.Declare(w, t(v, "sub", X), null),
+        new Stmt.Accumulate(d, t(t(unbroadcast, "mul", Y), "div", new Expr.Cast(Type.DOUBLE, numel)), null));
+    assertEquals("dev.adjoint.Tensor v = dev.adjoint.FusedElementwise.shapeOf(\"t0 t1 mul\", "
+        + "new dev.adjoint.Tensor[] {x, y}, new double[] {});\n"
+        + "dev.adjoint.Tensor w = dev.adjoint.FusedElementwise.shapeOf(\"t0 t1 sub\", "
+        + "new dev.adjoint.Tensor[] {v, x}, new double[] {});\n", shapes.substring(0, shapes.indexOf("d = ")));
+    // a value read: computed
+    String value = printAll(new Stmt.Declare(v, t(X, "mul", Y), null),
+        new Stmt.Accumulate(d, t(t(unbroadcast, "mul", v), "exp"), null));
+    assertEquals("dev.adjoint.Tensor v = x.mul(y);\n", value.substring(0, value.indexOf("d = ")));
+    // an operand of a non-element-wise leaf of a shape-only chain: its value could matter there
+    String leaf = printAll(new Stmt.Declare(v, t(X, "mul", Y), null),
+        new Stmt.Declare(w, t(t(X, "matmul", v), "sub", X), null),
+        new Stmt.Effect((Expr.Call) numel, null));
+    assertEquals("dev.adjoint.Tensor v = x.mul(y);\n", leaf.substring(0, leaf.indexOf("dev.adjoint.Tensor w")));
+  }
 }

@@ -116,6 +116,12 @@ class FusedChainsTest {
     // reverse: each contribution to dz, unbroadcast and accumulated, in one pass
     assertTrue(softplus.contains("accumulate[t0 u1 t2 div t3 mul]"), softplus);
     assertTrue(softplus.contains("accumulate[t0 neg u1 t2 mul u3]"), softplus);
+    // y z and its difference with the log are read back only for their shapes (mean, unbroadcast): not computed
+    String sweep = generated.substring(generated.indexOf("class SoftplusLossTape "));
+    sweep = sweep.substring(sweep.indexOf("private SoftplusLossGradient sweep$"));
+    assertTrue(sweep.contains("= FusedElementwise.shapeOf(\"t0 t1 mul\", new Tensor[] {y, z}"), sweep);
+    assertTrue(sweep.contains("= FusedElementwise.shapeOf(\"t0 t1 sub\""), sweep);
+    assertFalse(sweep.contains("= y.mul(z)"), sweep);
     // tanh's adjoint g (1 - y²) in one pass
     assertTrue(programsOf("SmoothTape").contains("t3 t4 mul neg s0 add mul"), programsOf("SmoothTape"));
     // Math.sin(c) is pure: fused as a scalar operand
