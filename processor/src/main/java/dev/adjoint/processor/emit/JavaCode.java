@@ -253,7 +253,20 @@ public final class JavaCode {
 
   /** Appends the Java for {@code statements} to {@code code}. */
   public static void statements(List<Stmt> statements, CodeBlock.Builder code) {
-    java.util.Set<String> shapeOnly = ElementwiseFusion.shapeOnly(statements);
+    statements(statements, code, false);
+  }
+
+  /**
+   * As {@link #statements(List, CodeBlock.Builder)}, for a list whose variables nothing printed after it reads
+   * (a tensor tape's reverse sweep): temporaries read only for their shape are not computed ({@link
+   * ElementwiseFusion#shapeOnly}). Nested blocks always qualify: their declarations end with them.
+   */
+  static void lastStatements(List<Stmt> statements, CodeBlock.Builder code) {
+    statements(statements, code, true);
+  }
+
+  private static void statements(List<Stmt> statements, CodeBlock.Builder code, boolean scoped) {
+    java.util.Set<String> shapeOnly = scoped ? ElementwiseFusion.shapeOnly(statements) : java.util.Set.of();
     for (Stmt s : statements) {
       if (s instanceof Stmt.Declare d && shapeOnly.contains(d.variable().name())) {
         // read only for its shape: not computed
@@ -291,7 +304,7 @@ public final class JavaCode {
     } else if (s instanceof Stmt.Block b) {
       if (!b.statements().isEmpty()) {
         code.add("{\n").indent();
-        statements(b.statements(), code);
+        statements(b.statements(), code, true);
         code.unindent().add("}\n");
       }
     } else if (s instanceof Stmt.If i) {
@@ -302,24 +315,24 @@ public final class JavaCode {
       }
       if (thenEmpty) {
         code.beginControlFlow("if (!($L))", expression(i.condition()));
-        statements(i.otherwise().statements(), code);
+        statements(i.otherwise().statements(), code, true);
       } else {
         code.beginControlFlow("if ($L)", expression(i.condition()));
-        statements(i.then().statements(), code);
+        statements(i.then().statements(), code, true);
         if (!elseEmpty) {
           code.nextControlFlow("else");
-          statements(i.otherwise().statements(), code);
+          statements(i.otherwise().statements(), code, true);
         }
       }
       code.endControlFlow();
     } else if (s instanceof Stmt.While w) {
       code.beginControlFlow("while ($L)", expression(w.condition()));
-      statements(w.body().statements(), code);
+      statements(w.body().statements(), code, true);
       code.endControlFlow();
     } else if (s instanceof Stmt.CountDown c) {
       code.beginControlFlow("for (int $L = $L; $L > 0; $L--)", c.counter(), expression(c.start()), c.counter(),
           c.counter());
-      statements(c.body().statements(), code);
+      statements(c.body().statements(), code, true);
       code.endControlFlow();
     } else if (s instanceof Stmt.Push p) {
       code.addStatement("$L.push($L)", p.tape().variable, expression(p.value()));

@@ -64,9 +64,10 @@ class ElementwiseFusionTest {
         print(t(t(X, "div", size), "add", recorded)));
   }
 
+  /** Printed as the last statements of their scope (a tensor tape's reverse sweep). */
   private static String printAll(Stmt... statements) {
     CodeBlock.Builder code = CodeBlock.builder();
-    JavaCode.statements(List.of(statements), code);
+    JavaCode.lastStatements(List.of(statements), code);
     return code.build().toString();
   }
 
@@ -86,6 +87,14 @@ class ElementwiseFusionTest {
         + "new dev.adjoint.Tensor[] {x, y}, new double[] {});\n"
         + "dev.adjoint.Tensor w = dev.adjoint.FusedElementwise.shapeOf(\"t0 t1 sub\", "
         + "new dev.adjoint.Tensor[] {v, x}, new double[] {});\n", shapes.substring(0, shapes.indexOf("d = ")));
+    // a list other code printed after it may read (a forward sweep): computed, except in its nested blocks
+    CodeBlock.Builder forward = CodeBlock.builder();
+    Stmt declare = new Stmt.Declare(v, t(X, "mul", Y), null);
+    Stmt use = new Stmt.Effect((Expr.Call) new Expr.Call(new Callee.TensorMethod("numel"), List.of(v), Type.INT), null);
+    JavaCode.statements(List.of(declare, use, Stmt.Block.of(List.of(declare, use))), forward);
+    assertEquals("dev.adjoint.Tensor v = x.mul(y);\nv.numel();\n{\n  dev.adjoint.Tensor v = "
+        + "dev.adjoint.FusedElementwise.shapeOf(\"t0 t1 mul\", new dev.adjoint.Tensor[] {x, y}, new double[] {});\n"
+        + "  v.numel();\n}\n", forward.build().toString());
     // a value read: computed
     String value = printAll(new Stmt.Declare(v, t(X, "mul", Y), null),
         new Stmt.Accumulate(d, t(t(unbroadcast, "mul", v), "exp"), null));
