@@ -39,6 +39,7 @@ class ForwardModeMembersAuditTest {
 
   // The rows of the table, by the start of their first cell.
   static final String TENSOR_SIGNATURE = "a `Tensor` parameter or result";
+  static final String TENSOR_EAGER = "a `Tensor` method that reads a tensor into a `double`";
   static final String TENSOR_INSIDE = "tensor code inside";
   static final String METHOD_LIMIT = "a tangent sweep or second-order program over the JVM's 64 KiB method limit";
   static final String NOT_DOUBLE = "a result that is not `double`";
@@ -47,7 +48,7 @@ class ForwardModeMembersAuditTest {
   static final String NESTED = "a nested gradient";
   static final String HESSIAN = "not exactly one parameter with a gradient";
 
-  enum Jvp { TANGENT_SWEEP, BY_REVERSE_MODE, NONE }
+  enum Jvp { TANGENT_SWEEP, BY_REVERSE_MODE, DOUBLE_VJP, NONE }
 
   enum Jacobian { CHOOSES, REVERSE_ONLY, NONE }
 
@@ -232,6 +233,24 @@ class ForwardModeMembersAuditTest {
         static double tensorParameter(Tensor t) { return t.sum().item(); }
 
         @Differentiable
+        static Tensor tensorResult(Tensor a, Tensor b) { return a.matmul(b).tanh().sum(); }
+
+        @Differentiable
+        static Tensor tensorOne(Tensor a) { return a.exp().mul(a).sum(); }
+
+        @Differentiable
+        static Tensor callsTensor(Tensor a, Tensor b) {
+          Tensor c = tensorOne(a);
+          return tensorResult(a, b).mul(c);
+        }
+
+        @Differentiable
+        static Tensor tensorItem(Tensor a) { return a.mul(a.sum().item()); }
+
+        @Differentiable
+        static Tensor tensorMixed(Tensor a, double s) { return a.mul(s); }
+
+        @Differentiable
         static double tensorInside(double x, double[] w) {
           Tensor t = Tensor.ones(2, 2).mul(x);
           return t.mul(t).sum().item() * w[0] + w[1];
@@ -328,6 +347,11 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "nested", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, NESTED),
       // tensors
       new Case(KG, "tensorParameter", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
+      new Case(KG, "tensorMixed", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
+      new Case(KG, "tensorResult", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
+      new Case(KG, "tensorOne", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, true, false),
+      new Case(KG, "callsTensor", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
+      new Case(KG, "tensorItem", Jvp.NONE, Jacobian.REVERSE_ONLY, false, false, false, TENSOR_EAGER),
       new Case(KG, "tensorInside", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(PG, "withTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(KG, "callsRecordTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true,
@@ -427,6 +451,7 @@ class ForwardModeMembersAuditTest {
       String jvp = member(source, k.method() + "Jvp");
       assertEquals(k.jvp() == Jvp.BY_REVERSE_MODE, jvp.contains("computed by reverse mode"), what + ": " + jvp);
       assertEquals(k.jvp() == Jvp.TANGENT_SWEEP, jvp.contains("// tangent sweep"), what + ": " + jvp);
+      assertEquals(k.jvp() == Jvp.DOUBLE_VJP, jvp.contains("forward mode by double vjp"), what + ": " + jvp);
     }
     if (k.jacobian() != Jacobian.NONE) {
       String jacobian = member(source, k.method() + "Jacobian");
