@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ForwardModeMembersAuditTest {
   /**
    * hvparr (#13): whether {@code mHvp} goes through callees whose result is a {@code double[]} or a record (it
-   * does: those callers have {@code mHvp} and {@code mHessian} and no row; a {@code double[][]} result has one).
+   * does: those callers have {@code mHvp} and {@code mHessian} and no row; so does a {@code double[][]} result
+   * since hvp2d).
    */
   static final boolean HVP_THROUGH_NON_DOUBLE_RESULTS = true;
   /** hvparr (#13): whether {@code mHvp} goes through mutual recursion (flip as above). */
@@ -43,7 +44,8 @@ class ForwardModeMembersAuditTest {
   static final String TENSOR_INSIDE = "tensor code inside";
   static final String METHOD_LIMIT = "a tangent sweep or second-order program over the JVM's 64 KiB method limit";
   static final String NOT_DOUBLE = "a result that is not `double`";
-  static final String CALL_WITHOUT_HVP = "a call of a method whose result is a `double[][]`";
+  static final String CALL_WITHOUT_HVP = "a call of a method with a `double[]`, `double[][]` or record result, or"
+      + " that takes a record or is an instance method, compiled earlier without the tangent member `m$tan`";
   static final String CUSTOM = "a call of a `@DerivativeOf` method";
   static final String NESTED = "a nested gradient";
   static final String HESSIAN = "not exactly one parameter with a gradient";
@@ -81,6 +83,10 @@ class ForwardModeMembersAuditTest {
           @Differentiable
           double withArray(double[] x) { return a * x[0] * w[0] * x[0]; }
 
+          /** A record's instance method calling a static method and a plain helper (mHvp since hvp2d). */
+          @Differentiable
+          double callsStatic() { return scalar(a, w[0]) * w[1] + helper(w, a); }
+
           @Differentiable
           double withTensor() {
             Tensor t = Tensor.ones(2, 2).mul(a);
@@ -111,6 +117,10 @@ class ForwardModeMembersAuditTest {
 
           @Differentiable
           double pair(double a, double b) { return a * a * b * scale; }
+
+          /** An object's instance method calling a static method. */
+          @Differentiable
+          double callsStatic(double[] x) { return scalar(x[0], scale) * x[1] + helper(x, scale); }
 
           @Differentiable
           double[] predict(double[] x) {
@@ -324,20 +334,23 @@ class ForwardModeMembersAuditTest {
       new Case(MG, "loss", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(MG, "pair", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, false, false, HESSIAN),
       new Case(MG, "predict", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, false, NOT_DOUBLE),
+      // instance methods calling static methods and helpers: through their gradients and mHvp
+      new Case(PG, "callsStatic", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
+      new Case(MG, "callsStatic", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       // calls: a plain helper, direct recursion, callees in another class (a static method, a record's method)
       new Case(KG, "callsHelper", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "pw", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, false, false, HESSIAN),
       new Case(KG, "callsRecursion", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "callsOther", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "callsOtherRecord", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
-      // calls mHvp does not go through (hvparr flips these)
+      // calls of array, record and matrix results and mutual recursion: through the callees' m$tan
       new Case(KG, "callsArrayResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS, !HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
       new Case(KG, "callsRecordResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS, !HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
-      new Case(KG, "callsMatrixResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CALL_WITHOUT_HVP),
+      new Case(KG, "callsMatrixResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "callsMutual", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_MUTUAL_RECURSION,
           HVP_THROUGH_MUTUAL_RECURSION, !HVP_THROUGH_MUTUAL_RECURSION,
           HVP_THROUGH_MUTUAL_RECURSION ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
@@ -372,6 +385,11 @@ class ForwardModeMembersAuditTest {
     check(c, new Case("demo.BigGrad", "big", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, METHOD_LIMIT));
   }
 
+  /**
+   * Callees compiled earlier without {@code m$tan} (no method of their compilation called them): a record's
+   * instance method and a method with a {@code double[][]} result. The callers have no {@code mHvp}, and their
+   * companions say to recompile the callee's class with them.
+   */
   @Test
   void aRecordCalleeCompiledEarlierWithoutItsTangentMember(@TempDir Path dir) {
     CompiledCompanion a = CompiledCompanion.compile("lib.A", """
@@ -382,6 +400,9 @@ class ForwardModeMembersAuditTest {
             @Differentiable
             public double energy(double s) { return a * s * w[0] * w[1] + Math.sin(a * s); }
           }
+
+          @Differentiable
+          public static double[][] grid(double[] x) { return new double[][] {{x[0] * x[1]}, {Math.sin(x[1])}}; }
         }
         """);
     a.writeClassesTo(dir);
@@ -394,9 +415,26 @@ class ForwardModeMembersAuditTest {
           static double f(A.P p, double s) {
             return p.energy(s) * s;
           }
+
+          @Differentiable
+          static double g(double[] x) {
+            double[][] m = A.grid(x);
+            return m[0][0] * m[1][0];
+          }
         }
         """)), List.of(dir.toFile()));
-    check(b.withClassesFrom(a), new Case("demo.BGrad", "f", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CALL_WITHOUT_HVP));
+    CompiledCompanion both = b.withClassesFrom(a);
+    check(both, new Case("demo.BGrad", "f", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true,
+        CALL_WITHOUT_HVP));
+    check(both, new Case("demo.BGrad", "g", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true,
+        CALL_WITHOUT_HVP));
+    String says = both.generatedSource("demo.BGrad").replaceAll("\\s*\\n\\s*\\*?\\s*", " ");
+    for (String method : new String[] {"f", "g"}) {
+      int at = says.indexOf("No {@code " + method + "Hvp}");
+      // within the reason (the next method's starts about 600 characters on)
+      assertTrue(at >= 0 && says.substring(at, Math.min(says.length(), at + 400))
+          .contains("recompile the callee's class together with this one"), method + ": " + says);
+    }
   }
 
   /** Every row of the table has a case, and every case's rows are rows of it. */
