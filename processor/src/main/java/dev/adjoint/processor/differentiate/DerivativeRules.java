@@ -152,8 +152,10 @@ public final class DerivativeRules {
     TENSOR.put("reshape", new TensorRule("reshape", java.util.Collections.singletonList(reshapeBack)));
     TENSOR.put("view", new TensorRule("view", java.util.Collections.singletonList(reshapeBack)));
     tensor("sum()", (v, g) -> kernel("expandLike", g, v.arg(0)));
-    tensor("mean()", (v, g) -> t(kernel("expandLike", g, v.arg(0)), "div",
-        new Expr.Cast(Type.DOUBLE, new Expr.Call(new Callee.TensorMethod("numel"), List.of(v.arg(0)), Type.INT))));
+    // g / n divided once, then spread (the same bits as spreading g and dividing every element: one pass less)
+    tensor("mean()", (v, g) -> kernel("expandLike", t(g, "div",
+        new Expr.Cast(Type.DOUBLE, new Expr.Call(new Callee.TensorMethod("numel"), List.of(v.arg(0)), Type.INT))),
+        v.arg(0)));
     tensor("sum(I,B)", (v, g) -> kernel("expandAlong", g, v.arg(0), v.arg(1), v.arg(2)), null, null);
     tensor("mean(I,B)", (v, g) -> t(kernel("expandAlong", g, v.arg(0), v.arg(1), v.arg(2)), "div",
         new Expr.Cast(Type.DOUBLE, new Expr.Call(new Callee.TensorMethod("size"), List.of(v.arg(0), v.arg(1)),

@@ -98,7 +98,8 @@ public final class JavaCode {
       return CodeBlock.of("$L $L $L", expression(b.left(), p), b.op().java, expression(b.right(), p + 1));
     }
     if (e instanceof Expr.Call c) {
-      return call(c);
+      CodeBlock fused = ElementwiseFusion.fused(c);
+      return fused != null ? fused : call(c);
     }
     if (e instanceof Expr.Index i) {
       return CodeBlock.of("$L[$L]", expression(i.array(), POSTFIX), expression(i.index()));
@@ -252,8 +253,27 @@ public final class JavaCode {
 
   /** Appends the Java for {@code statements} to {@code code}. */
   public static void statements(List<Stmt> statements, CodeBlock.Builder code) {
+    statements(statements, code, false);
+  }
+
+  /**
+   * As {@link #statements(List, CodeBlock.Builder)}, for a list whose variables nothing printed after it reads
+   * (a tensor tape's reverse sweep): temporaries read only for their shape are not computed ({@link
+   * ElementwiseFusion#shapeOnly}). Nested blocks always qualify: their declarations end with them.
+   */
+  static void lastStatements(List<Stmt> statements, CodeBlock.Builder code) {
+    statements(statements, code, true);
+  }
+
+  private static void statements(List<Stmt> statements, CodeBlock.Builder code, boolean scoped) {
+    java.util.Set<String> shapeOnly = scoped ? ElementwiseFusion.shapeOnly(statements) : java.util.Set.of();
     for (Stmt s : statements) {
-      statement(s, code);
+      if (s instanceof Stmt.Declare d && shapeOnly.contains(d.variable().name())) {
+        // read only for its shape: not computed
+        code.addStatement("$T $L = $L", TENSOR, d.variable().name(), ElementwiseFusion.shapeOf(d.init()));
+      } else {
+        statement(s, code);
+      }
     }
   }
 
@@ -271,7 +291,12 @@ public final class JavaCode {
       code.addStatement("$L = $L", expression(a.target()), expression(a.value()));
     } else if (s instanceof Stmt.Accumulate a && a.target().type() == Type.TENSOR) {
       CodeBlock target = expression(a.target());
-      code.addStatement("$L = $T.accumulate($L, $L)", target, TENSOR_ADJOINTS, target, expression(a.value()));
+      CodeBlock fused = ElementwiseFusion.accumulate(a.target(), a.value());
+      if (fused != null) {
+        code.addStatement("$L = $L", target, fused);
+      } else {
+        code.addStatement("$L = $T.accumulate($L, $L)", target, TENSOR_ADJOINTS, target, expression(a.value()));
+      }
     } else if (s instanceof Stmt.Accumulate a) {
       code.addStatement("$L += $L", expression(a.target()), expression(a.value()));
     } else if (s instanceof Stmt.Effect e) {
@@ -279,7 +304,7 @@ public final class JavaCode {
     } else if (s instanceof Stmt.Block b) {
       if (!b.statements().isEmpty()) {
         code.add("{\n").indent();
-        statements(b.statements(), code);
+        statements(b.statements(), code, true);
         code.unindent().add("}\n");
       }
     } else if (s instanceof Stmt.If i) {
@@ -290,24 +315,24 @@ public final class JavaCode {
       }
       if (thenEmpty) {
         code.beginControlFlow("if (!($L))", expression(i.condition()));
-        statements(i.otherwise().statements(), code);
+        statements(i.otherwise().statements(), code, true);
       } else {
         code.beginControlFlow("if ($L)", expression(i.condition()));
-        statements(i.then().statements(), code);
+        statements(i.then().statements(), code, true);
         if (!elseEmpty) {
           code.nextControlFlow("else");
-          statements(i.otherwise().statements(), code);
+          statements(i.otherwise().statements(), code, true);
         }
       }
       code.endControlFlow();
     } else if (s instanceof Stmt.While w) {
       code.beginControlFlow("while ($L)", expression(w.condition()));
-      statements(w.body().statements(), code);
+      statements(w.body().statements(), code, true);
       code.endControlFlow();
     } else if (s instanceof Stmt.CountDown c) {
       code.beginControlFlow("for (int $L = $L; $L > 0; $L--)", c.counter(), expression(c.start()), c.counter(),
           c.counter());
-      statements(c.body().statements(), code);
+      statements(c.body().statements(), code, true);
       code.endControlFlow();
     } else if (s instanceof Stmt.Push p) {
       code.addStatement("$L.push($L)", p.tape().variable, expression(p.value()));

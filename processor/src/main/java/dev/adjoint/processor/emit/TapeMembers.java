@@ -332,7 +332,7 @@ final class TapeMembers {
     }
     code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
     code.add("// reverse sweep\n");
-    JavaCode.statements(SlotAccumulators.apply(
+    JavaCode.lastStatements(SlotAccumulators.apply(
         NodeInputGrads.apply(program.reverse().statements(), guards), primalNames()), code);
   }
 
