@@ -83,7 +83,7 @@ final class PointwiseKernels {
   }
 
   /** Whether {@code small} equals the last dimensions of {@code s} once its leading 1s are dropped. */
-  private static boolean isTrailing(int[] small, int[] s) {
+  static boolean isTrailing(int[] small, int[] s) {
     int lead = 0;
     while (lead < small.length && small[lead] == 1) {
       lead++;

@@ -27,8 +27,18 @@ final class ShapeKernels {
 
   /** {@code x} of shape {@code from} summed down to {@code target}, which broadcasts to {@code from}. */
   static double[] sumTo(double[] x, int[] from, int[] target) {
-    int[] idx = Shapes.broadcastIndex(target, from);
     double[] r = new double[Shapes.numel(target)];
+    if (r.length > 0 && PointwiseKernels.isTrailing(target, from)) {
+      // a bias's gradient: the rows of x added into r one after another, the order of the general loop
+      int w = r.length;
+      for (int at = 0; at < x.length; at += w) {
+        for (int j = 0; j < w; j++) {
+          r[j] += x[at + j];
+        }
+      }
+      return r;
+    }
+    int[] idx = Shapes.broadcastIndex(target, from);
     for (int i = 0; i < x.length; i++) {
       r[idx[i]] += x[i];
     }

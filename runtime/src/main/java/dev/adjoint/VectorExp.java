@@ -195,6 +195,20 @@ final class VectorExp {
     }
   };
 
+  /**
+   * {@link #SCALE} for arguments known to be within {@code [0, 708]} or NaN, as {@link #TANH_FORMS} makes them:
+   * no range check ({@code scaled} takes its first branch there, and a NaN stays NaN either way).
+   */
+  private static final Pass SCALE_IN_RANGE = new Pass() {
+    @Override
+    void run(double[] x, double[] w, double[] e, double[] r, int len) {
+      for (int j = 0; j < len; j++) {
+        long k = Double.doubleToRawLongBits(w[j] * INV_LN2 + ROUNDER);
+        e[j] = e[j] * Double.longBitsToDouble((k + 1023) << 52);
+      }
+    }
+  };
+
   /** {@code w = -|x|} (vectorized). */
   private static final Pass NEG_ABS = new Pass() {
     @Override
@@ -205,15 +219,19 @@ final class VectorExp {
     }
   };
 
-  /** A value far above the reciprocal of the smallest double but finite: {@code v·HUGE} is ±1 or more for {@code |v| >= 1e-300}. */
+  /**
+   * A value far above the reciprocal of the smallest double but finite: {@code v·HUGE} is ±1 or more for {@code
+   * |v| >= 1e-300}, and {@code v·HUGE·HUGE} for every nonzero {@code v} (at least {@code 4.9e-324·1e600}),
+   * while {@code ±0·HUGE·HUGE} stays {@code ±0}.
+   */
   private static final double HUGE = 1e300;
 
   /**
    * {@code e = numerator(x, e) / (1 + e)} (vectorized): the numerator as {@code e·m + (1 − m)} with {@code m} 1
-   * for a negative argument and 0 otherwise, from clamped arithmetic instead of the sign bit ({@code −x·HUGE −
-   * 1/x} is at least 1 for {@code x < 0}, at most −1 for {@code x > 0}, ±∞ at ∓0). Bitwise {@link #numerator}:
-   * {@code e + 0 = e} and {@code 0 + 1 = 1} for the finite {@code e ≤ 1} here; at {@code −0.0}, where {@code m}
-   * is 1 and the sign bit's choice is 1, {@code e} is 1; NaN stays NaN.
+   * for a negative argument and 0 otherwise, from clamped arithmetic instead of the sign bit ({@code −x·HUGE·HUGE}
+   * is at least 1 for {@code x < 0}, at most −1 for {@code x > 0}, ±0 at ∓0; a product, not a division). Bitwise
+   * {@link #numerator}: {@code e + 0 = e} and {@code 0 + 1 = 1} for the finite {@code e ≤ 1} here; at {@code
+   * −0.0}, where {@code m} is 0 and the sign bit's choice is {@code e}, {@code e} is 1; NaN stays NaN.
    */
   private static final Pass SIGMOID_QUOTIENT = new Pass() {
     @Override
@@ -221,7 +239,7 @@ final class VectorExp {
       for (int j = 0; j < len; j++) {
         double v = x[j];
         double ej = e[j];
-        double m = Math.min(Math.max(-v * HUGE - 1 / v, 0.0), 1.0);
+        double m = Math.min(Math.max(-v * HUGE * HUGE, 0.0), 1.0);
         e[j] = (ej * m + (1 - m)) / (1 + ej);
       }
     }
@@ -246,8 +264,9 @@ final class VectorExp {
   /**
    * {@code e = copySign(|x| < 0.625 ? r : 1 − 2/(e + 1), x)} (vectorized): the form chosen by {@code m =
    * min(max((0.625 − |x|)·HUGE, 0), 1)}, which is 1 below 0.625 and 0 from there on, as {@code r·m + big·(1 −
-   * m)} (exact: both forms are finite and non-negative), times {@code x}'s sign as ±1 from {@code x·HUGE + 1/x}
-   * clamped ({@code Math.copySign} is not vectorized on Java 17).
+   * m)} (exact: both forms are finite and non-negative), times {@code x}'s sign as ±1 from {@code x·HUGE·HUGE}
+   * clamped ({@code Math.copySign} is not vectorized on Java 17); at {@code ±0} that factor is {@code ±0} and the
+   * product {@code 0·(±0)} is {@code ±0}, as {@code copySign} gives.
    */
   private static final Pass TANH_SELECT = new Pass() {
     @Override
@@ -256,7 +275,7 @@ final class VectorExp {
         double v = x[j];
         double m = Math.min(Math.max((0.625 - Math.abs(v)) * HUGE, 0.0), 1.0);
         double big = 1 - 2 / (e[j] + 1);
-        double sign = Math.min(Math.max(v * HUGE + 1 / v, -1.0), 1.0);
+        double sign = Math.min(Math.max(v * HUGE * HUGE, -1.0), 1.0);
         e[j] = (r[j] * m + big * (1 - m)) * sign;
       }
     }
@@ -264,7 +283,7 @@ final class VectorExp {
 
   private static final Pass[] EXP = {COPY, REDUCED, SCALE};
   private static final Pass[] SIGMOID = {NEG_ABS, REDUCED, SCALE, SIGMOID_QUOTIENT};
-  private static final Pass[] TANH = {TANH_FORMS, REDUCED, SCALE, TANH_SELECT};
+  private static final Pass[] TANH = {TANH_FORMS, REDUCED, SCALE_IN_RANGE, TANH_SELECT};
 
   /** Elements per block: the scratch arrays stay in the L1 cache. */
   private static final int BLOCK = 1024;

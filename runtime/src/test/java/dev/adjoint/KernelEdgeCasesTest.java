@@ -106,4 +106,24 @@ class KernelEdgeCasesTest {
       assertArrayEquals(expected, r, 1e-9, n + " rows");
     }
   }
+
+  @Test
+  void sumToAddsRowsIntoATrailingTargetAndGathersOtherTargetsByIndex() {
+    // [[1, 2, 3], [10, 20, 30]] (2×3) down to a bias [3], [1, 3], a scalar [] and a column [2, 1]
+    double[] x = {1, 2, 3, 10, 20, 30};
+    int[] from = {2, 3};
+    assertArrayEquals(new double[] {11, 22, 33}, ShapeKernels.sumTo(x, from, new int[] {3}));
+    assertArrayEquals(new double[] {11, 22, 33}, ShapeKernels.sumTo(x, from, new int[] {1, 3}));
+    assertArrayEquals(new double[] {66}, ShapeKernels.sumTo(x, from, new int[] {}));
+    assertArrayEquals(new double[] {6, 60}, ShapeKernels.sumTo(x, from, new int[] {2, 1}));
+    // [2, 2, 2] down to [2, 1]: neither trailing nor a scalar (the index path)
+    double[] y = {1, 2, 3, 4, 5, 6, 7, 8};
+    assertArrayEquals(new double[] {1 + 2 + 5 + 6, 3 + 4 + 7 + 8}, ShapeKernels.sumTo(y, new int[] {2, 2, 2},
+        new int[] {2, 1}));
+    // row order kept: 1e16 + 1 + 1 is 1e16 in order (each 1 lost), 1e16 + 2 the other way round
+    double[] z = {1e16, 1, 1};
+    assertArrayEquals(new double[] {1e16}, ShapeKernels.sumTo(z, new int[] {3, 1}, new int[] {1}));
+    // an empty batch sums to zeros
+    assertArrayEquals(new double[] {0, 0}, ShapeKernels.sumTo(new double[0], new int[] {0, 2}, new int[] {2}));
+  }
 }
