@@ -51,17 +51,21 @@ public final class Backward {
           || upstream[i] == null && output[i] == null;
     }
     if (!same) {
-      throw mismatch(shapeOf(upstream), shapeOf(output));
+      throw mismatch(describe(upstream), describe(output));
     }
   }
 
-  /** Throws if an upstream gradient is not finite-compatible: here only {@code null} is refused. */
+  /** The exception for an upstream whose shape is not the output's; shapes as {@link #describe} writes them. */
   public static IllegalArgumentException mismatch(int[] upstreamShape, int[] outputShape) {
+    return mismatch(Arrays.toString(upstreamShape), Arrays.toString(outputShape));
+  }
+
+  private static IllegalArgumentException mismatch(String upstreamShape, String outputShape) {
     return new IllegalArgumentException(
         "Mismatch in shape: upstream has shape "
-            + Arrays.toString(upstreamShape)
+            + upstreamShape
             + " but the output has shape "
-            + Arrays.toString(outputShape)
+            + outputShape
             + ". The upstream gradient must have exactly the output's shape.");
   }
 
@@ -77,5 +81,21 @@ public final class Backward {
       }
     }
     return new int[] {m.length, cols};
+  }
+
+  /**
+   * A matrix's shape for a message: {@code [rows, cols]} when rectangular, else {@code [rows, ragged:
+   * [len0, len1, ...]]} with {@code null} for a missing row.
+   */
+  public static String describe(double[][] m) {
+    int[] shape = shapeOf(m);
+    if (shape.length == 1 || shape[1] >= 0) {
+      return Arrays.toString(shape);
+    }
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < m.length; i++) {
+      rows.append(i == 0 ? "" : ", ").append(m[i] == null ? "null" : String.valueOf(m[i].length));
+    }
+    return "[" + m.length + ", ragged: [" + rows + "]]";
   }
 }

@@ -200,8 +200,8 @@ public final class Jacobians {
     }
     if (!same) {
       throw new IllegalArgumentException("the tangent of '" + name + "' must have its shape: it has shape "
-          + (tangent == null ? "null" : Arrays.toString(Backward.shapeOf(tangent))) + ", '" + name + "' has "
-          + (primal == null ? "null" : Arrays.toString(Backward.shapeOf(primal))));
+          + (tangent == null ? "null" : Backward.describe(tangent)) + ", '" + name + "' has "
+          + (primal == null ? "null" : Backward.describe(primal)));
     }
   }
 }

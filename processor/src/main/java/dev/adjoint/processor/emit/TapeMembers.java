@@ -352,6 +352,10 @@ final class TapeMembers {
         .endControlFlow();
     if (tensorResult) {
       code.addStatement("$T.requireSameShape(upstream, state$$$L)", TENSOR_ADJOINTS, program.result().name());
+    } else if (snapshotsValue()) {
+      // a retained graph's first reverse pass wrote the result's saved rows back: check against its copy
+      code.addStatement("$T.requireSameShape(upstream, this.value$$ != null ? this.value$$ : state$$$L)", BACKWARD,
+          program.result().name());
     } else if (!scalarResult) {
       code.addStatement("$T.requireSameShape(upstream, state$$$L)", BACKWARD, program.result().name());
     }
