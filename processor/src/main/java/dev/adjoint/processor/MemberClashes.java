@@ -76,11 +76,24 @@ final class MemberClashes {
     List<String> vjp = new ArrayList<>(parameters);
     vjp.add(types.erasure(method.getReturnType()).toString());
     out.add(new Member(method, name + "Vjp", vjp, "the vector-Jacobian product"));
-    // Forward-mode members (emit.ForwardModeWriter): none for Tensor signatures, Hvp and Hessian only for
-    // double results. Counted whenever they may be generated: a clash that javac would meet is refused.
+    // Forward-mode members (emit.ForwardModeWriter): for Tensor signatures only those of emit.TensorModes (a
+    // Tensor result), Hvp and Hessian only for double and Tensor results. Counted whenever they may be generated:
+    // a clash that javac would meet is refused.
     boolean tensor = result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.TENSOR
         || method.getParameters().stream().anyMatch(p -> ModelTypes.of(p.asType())
             .filter(t -> t == dev.adjoint.processor.ir.Type.TENSOR).isPresent());
+    if (tensor && shape.isEmpty() && result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.TENSOR) {
+      List<String> tangents = new ArrayList<>(parameters);
+      for (VariableElement p : method.getParameters()) {
+        if (ModelTypes.isDifferentiableParameter(p)) {
+          tangents.add(types.erasure(p.asType()).toString());
+        }
+      }
+      out.add(new Member(method, name + "Jvp", tangents, "the Jacobian-vector product"));
+      out.add(new Member(method, name + "Jacobian", parameters, "the Jacobian"));
+      out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
+      out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
+    }
     if (!tensor && shape.isEmpty()) {
       List<String> tangents = new ArrayList<>(parameters);
       for (VariableElement p : method.getParameters()) {

@@ -22,8 +22,9 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * Which methods get the tangent member {@code m$tan} ({@link TangentCalls}) that second-order programs call:
- * a method or plain helper that calls itself (directly or through other methods and helpers of its class), and a method that takes records or is an instance method which a
- * method of the round calls, when {@code m$tan} has a reverse program. Decided once per round for this round's
+ * a method or plain helper that calls itself (directly or through other methods and helpers of its class), and a
+ * method or helper with a {@code double[]} or {@code double[][]} result or that takes records or is an instance
+ * method which a method of the round calls, when {@code m$tan} has a reverse program. Decided once per round for this round's
  * methods, read off the companion for classes compiled earlier. The decision of a method assumes its own
  * {@code m$tan} (its recursive calls go through it); when it turns out to have none, every decision taken under
  * that assumption is forgotten and taken again.
@@ -36,7 +37,8 @@ final class RecursiveTangents {
   private Predicate<Callee.DifferentiableMethod> has = m -> false;
   private UnaryOperator<MethodIr> rename = UnaryOperator.identity();
   /**
-   * The methods taking records or instance methods, or with a {@code double[]} result, that this round's methods
+   * The methods taking records or instance methods, or with a {@code double[]} or {@code double[][]} result, that
+   * this round's methods
    * call, by {@code companion#member}.
    */
   private Set<String> calledFlat;
@@ -178,7 +180,8 @@ final class RecursiveTangents {
   }
 
   /**
-   * The callees taking records or instance methods, or with a {@code double[]} result, that {@code methods} call,
+   * The callees taking records or instance methods, or with a {@code double[]} or {@code double[][]} result, that
+   * {@code methods} call,
    * by {@code companion#member}: in their bodies and in the bodies of the helper specialisations they reach.
    */
   private Set<String> calledFlat(Collection<MethodIr> methods) {
@@ -187,7 +190,8 @@ final class RecursiveTangents {
     List<MethodIr> work = new ArrayList<>(methods);
     while (!work.isEmpty()) {
       for (Callee.DifferentiableMethod d : callees(work.remove(work.size() - 1))) {
-        if (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR) {
+        if (d.flattened() || d.returnType() == dev.adjoint.processor.ir.Type.VECTOR
+            || d.returnType() == dev.adjoint.processor.ir.Type.MATRIX) {
           out.add(d.companion() + "#" + d.member());
         }
         MethodIr helper = d.member().equals(d.name()) ? null : helpers.specialisation(d.companion(), d.member());

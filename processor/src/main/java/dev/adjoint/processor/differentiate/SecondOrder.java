@@ -50,9 +50,10 @@ public final class SecondOrder {
       }
     }
     if (program.callsMethods()) {
-      return new HvpProgram(null, "it calls a method without mHvp (a method or plain helper whose result is a"
-          + " double[][], one with a double[] result or that takes a record or is an instance method compiled"
-          + " earlier without the tangent member m$tan, or one with neither mHvp nor m$tan itself),"
+      return new HvpProgram(null, "it calls a method without mHvp (one with a double[], double[][] or record"
+          + " result, or that takes a record or is an instance method, compiled earlier without the tangent member"
+          + " m$tan, which is generated only when a method of the same compilation calls it: recompile the"
+          + " callee's class together with this one; or one with neither mHvp nor m$tan itself),"
           + " whose mJvp has no reverse rule, a method with a @DerivativeOf derivative (the derivative supplied is"
           + " first-order: its own derivative is unknown), or another method's generated gradient (a nested"
           + " gradient: its mHvp would take third derivatives)");

@@ -15,11 +15,13 @@ import java.util.function.Predicate;
 /**
  * Second order through calls of a recursive method (design.md §7 "More modes"): a method that calls itself
  * (directly or through others of its class) has no {@code mHvp} through its own gradient (that would rerun the
- * gradient at every level), a method with a {@code double[]} result has no gradient, and a method that takes
+ * gradient at every level), a method with a {@code double[]} or {@code double[][]} result has no gradient, and a
+ * method that takes
  * records or is an instance method has no gradient on its flat parameters to go through, so its tangent
  * program is made a method of its own, {@code m$tan(args..., directions...)} returning value and tangent
  * stacked in one {@code double[]} ({@code {value, tangent}} for a {@code double} result, {@code 2 n} elements
- * for a {@code double[]} of {@code n}), and differentiated by the reverse mode like any other method. A second-order
+ * for a {@code double[]} of {@code n}; a {@code double[][]} of {@code n} rows gives {@code 2 n} rows in one
+ * {@code double[][]}, {@link StackedRows}), and differentiated by the reverse mode like any other method. A second-order
  * program (the tangent program that {@link SecondOrder} differentiates again) calls {@code m$tan} where the
  * tangent program calls {@code mJvp}; the reverse mode then keeps the callee's tape per call (split mode, {@link CallBoundary}), so
  * {@code mHvp} of a recursion {@code n} deep costs O(n), as its gradient does. The reverse of {@code m$tan}
@@ -56,7 +58,8 @@ public final class TangentCalls {
    * The callee {@code m$tan} of {@code m}: {@code m}'s parameters followed by one direction per differentiable
    * parameter ({@code v$x}, a gradient component of its own), a {@code double[]} result: the value followed by
    * its tangent ({@code {value, tangent}} for a {@code double} result, {@code 2 n} elements for a {@code double[]}
-   * result of {@code n}).
+   * result of {@code n}); a {@code double[][]} result for a {@code double[][]} of {@code n} rows ({@code 2 n}
+   * rows).
    */
   public static Callee.DifferentiableMethod member(Callee.DifferentiableMethod m) {
     List<Type> types = new ArrayList<>(m.parameterTypes());
@@ -70,21 +73,27 @@ public final class TangentCalls {
         components.add(TangentSweep.directionName(components.get(k)));
       }
     }
-    return new Callee.DifferentiableMethod(m.owner(), m.companion(), m.name(), types, components, Type.VECTOR,
-        m.member() + SUFFIX);
+    return new Callee.DifferentiableMethod(m.owner(), m.companion(), m.name(), types, components,
+        stackedType(m.returnType()), m.member() + SUFFIX);
   }
 
   /**
    * Whether {@code m$tan} is made for a method with result {@code type}: a {@code double} or a {@code double[]}
-   * (both stacked into one {@code double[]}: value first, then tangent).
+   * (both stacked into one {@code double[]}: value first, then tangent), or a {@code double[][]} (its rows
+   * stacked into one {@code double[][]}, {@link StackedRows}).
    */
   public static boolean stackable(Type type) {
-    return type == Type.DOUBLE || type == Type.VECTOR;
+    return type == Type.DOUBLE || type == Type.VECTOR || type == Type.MATRIX;
+  }
+
+  /** The result of {@code m$tan} for a method with result {@code type}: {@code double[][]} for a matrix. */
+  private static Type stackedType(Type type) {
+    return type == Type.MATRIX ? Type.MATRIX : Type.VECTOR;
   }
 
   /**
    * Whether a second-order program goes through {@code m$tan} for a call of {@code m}: a method with a
-   * {@code double} or {@code double[]} result whose companion has it ({@code has} accepts {@link #member}); for a method that
+   * {@code double}, {@code double[]} or {@code double[][]} result whose companion has it ({@code has} accepts {@link #member}); for a method that
    * takes records or is an instance method, {@code m$tan} is on the flat parameters, as {@code m$jvp}.
    */
   static boolean goesThrough(Callee.DifferentiableMethod m, Predicate<Callee.DifferentiableMethod> has) {
@@ -97,10 +106,14 @@ public final class TangentCalls {
    */
   static Expr[] call(Callee.DifferentiableMethod m, List<Expr> args, List<Stmt> out, Origin origin,
       BiFunction<String, Type, Expr.Var> temp) {
-    Expr.Var pair = temp.apply("_tan", Type.VECTOR);
-    out.add(new Stmt.Declare(pair, new Expr.Call(member(m), args, Type.VECTOR), origin));
+    Type stacked = stackedType(m.returnType());
+    Expr.Var pair = temp.apply("_tan", stacked);
+    out.add(new Stmt.Declare(pair, new Expr.Call(member(m), args, stacked), origin));
     if (m.returnType() == Type.DOUBLE) {
       return new Expr[] {element(pair, 0), element(pair, 1)};
+    }
+    if (m.returnType() == Type.MATRIX) {
+      return StackedRows.unstack(pair, out, origin, temp);
     }
     // a double[] result: the halves of the stacked array, copied out (their adjoints go back into its ranges)
     Expr.Var half = temp.apply("_tanHalf", Type.INT);
@@ -140,7 +153,7 @@ public final class TangentCalls {
 
   /**
    * The reverse program of {@code m$tan} for {@code method}, or null when there is none: its result is neither
-   * a {@code double} nor a {@code double[]}, or its tangent program calls a method that neither has {@code m$tan} nor {@code mHvp}
+   * a {@code double}, a {@code double[]} nor a {@code double[][]}, or its tangent program calls a method that neither has {@code m$tan} nor {@code mHvp}
    * ({@code has} says which do, as for {@link SecondOrder#hvpProgram}).
    */
   public static AdjointProgram program(MethodIr method, Predicate<Callee.DifferentiableMethod> has) {
@@ -191,11 +204,13 @@ public final class TangentCalls {
     if (scalar) {
       Expr tangent = program.resultTangent() == null ? DerivativeRules.literal("0.0") : program.resultTangent();
       statements.add(new Stmt.Return(new Expr.ArrayInit(Type.VECTOR, List.of(value, tangent)), Origin.SYNTHETIC));
+    } else if (m.returnType() == Type.MATRIX) {
+      statements.addAll(StackedRows.stack(value, program.resultTangent()));
     } else {
       statements.addAll(stacked(value, program.resultTangent()));
     }
     return new MethodIr(m.packageName(), m.ownerCanonicalName(), m.companionSimpleName(), m.name() + SUFFIX,
-        parameters, Type.VECTOR, new Stmt.Block(statements, m.body().origin()), m.isPublic(), m.origin());
+        parameters, stackedType(m.returnType()), new Stmt.Block(statements, m.body().origin()), m.isPublic(), m.origin());
   }
 
   /**

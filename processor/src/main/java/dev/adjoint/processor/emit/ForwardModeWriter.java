@@ -29,8 +29,8 @@ import javax.lang.model.element.Modifier;
  * Writes the forward-mode members of one method (design.md §7 "More modes"): {@code MJvp}/{@code mJvp}
  * (the tangent program of {@link TangentSweep}), {@code MJacobian}/{@code mJacobian} (forward or reverse
  * mode, whichever needs fewer sweeps at run time), and for {@code double} results {@code mHvp} and
- * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} parameter or
- * result get none of these.
+ * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} result and
+ * tensor parameters get theirs from {@link TensorModes}; other {@code Tensor} signatures get none.
  */
 public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
@@ -69,9 +69,15 @@ public final class ForwardModeWriter {
 
   /**
    * Whether the companion of {@code m} gets {@code mHvp}: the same decision as {@link #addTo} and
-   * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first).
+   * {@code write} (a nested gradient of m is differentiated through it, so a caller asks first); for a method
+   * with a {@code Tensor} result and tensor parameters, whether its eager graph is its function
+   * ({@link TensorModes#whyNoEager}: it then has {@code mJvp} and {@code mHvp}, and tensor callers go through it).
    */
   public static boolean hasHvp(MethodIr m, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
+    if (TensorModes.applies(m)) {
+      // a tensor method: whether its eager graph is its function (TensorModes), which callers' mJvp go through
+      return TensorModes.whyNoEager(m, calleesWithHvp) == null;
+    }
     if (m.returnType() != Type.DOUBLE || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       return false;
     }
@@ -151,6 +157,9 @@ public final class ForwardModeWriter {
       boolean helper, Predicate<Callee.DifferentiableMethod> calleesWithHvp) {
     MethodIr m = program.method();
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
+      if (!helper && TensorModes.applies(m)) {
+        TensorModes.addTo(companion, program, packageName, companionName, calleesWithHvp);
+      }
       return;
     }
     ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companionName, helper);

@@ -135,9 +135,9 @@ final class ShapedForwardModes {
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return tangent;
     }
-    // Only the tangent members of callees (TangentCalls) are gone through, not other callees' gradients.
-    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent,
-        m -> dev.adjoint.processor.differentiate.TangentCalls.isMember(m.member()) && flatJvp.test(m));
+    // Calls go through the callees' tangent members (TangentCalls) or, for static callees and helpers with a
+    // double result, through their gradients and mHvp, as a static method's do (ForwardModeWriter).
+    SecondOrder.HvpProgram hvp = SecondOrder.hvpProgram(tangent, flatJvp);
     if (hvp.program() != null && MethodSize.estimate(hvp.program()) > MethodSize.LIMIT) {
       hvp = new SecondOrder.HvpProgram(null, "its sweeps would exceed the JVM's 64 KiB method limit");
     }

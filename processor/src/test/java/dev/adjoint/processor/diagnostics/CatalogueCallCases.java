@@ -119,13 +119,15 @@ final class CatalogueCallCases {
             }
             """, "'FGrad.gVjp' is a generated derivative; of those, a @Differentiable method can call only a"
             + " gradient and read one of its components, as in FGrad.gGradient(...).x()"));
-    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a method whose result"
-        + " is a `double[][]`, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says why)",
+    row("a nested gradient `FGrad.fGradient(x, y).y()` of a method without `mHvp` (it calls a method with tensor"
+        + " code inside, has a `@DerivativeOf` derivative, ...; the companion's Javadoc says why)",
         refused("""
-            static double[][] h(double a) { return new double[][] {{a * a, Math.sin(a)}}; }
+            @Differentiable static double h(double a) {
+              Tensor t = Tensor.ones(2).mul(a);
+              return t.mul(t).sum().item();
+            }
             @Differentiable static double g(double x, double y) {
-              double[][] v = h(x);
-              return v[0][0] * y + v[0][1];
+              return h(x) * y + Math.sin(x);
             }
             @Differentiable static double f(double x) {
               double d = FGrad.gGradient(x, 2.0).y(); // ERROR

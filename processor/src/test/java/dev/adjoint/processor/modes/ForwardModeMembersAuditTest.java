@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ForwardModeMembersAuditTest {
   /**
    * hvparr (#13): whether {@code mHvp} goes through callees whose result is a {@code double[]} or a record (it
-   * does: those callers have {@code mHvp} and {@code mHessian} and no row; a {@code double[][]} result has one).
+   * does: those callers have {@code mHvp} and {@code mHessian} and no row; so does a {@code double[][]} result
+   * since hvp2d).
    */
   static final boolean HVP_THROUGH_NON_DOUBLE_RESULTS = true;
   /** hvparr (#13): whether {@code mHvp} goes through mutual recursion (flip as above). */
@@ -39,15 +40,17 @@ class ForwardModeMembersAuditTest {
 
   // The rows of the table, by the start of their first cell.
   static final String TENSOR_SIGNATURE = "a `Tensor` parameter or result";
+  static final String TENSOR_EAGER = "a `Tensor` method that reads a tensor into a `double`";
   static final String TENSOR_INSIDE = "tensor code inside";
   static final String METHOD_LIMIT = "a tangent sweep or second-order program over the JVM's 64 KiB method limit";
   static final String NOT_DOUBLE = "a result that is not `double`";
-  static final String CALL_WITHOUT_HVP = "a call of a method whose result is a `double[][]`";
+  static final String CALL_WITHOUT_HVP = "a call of a method with a `double[]`, `double[][]` or record result, or"
+      + " that takes a record or is an instance method, compiled earlier without the tangent member `m$tan`";
   static final String CUSTOM = "a call of a `@DerivativeOf` method";
   static final String NESTED = "a nested gradient";
   static final String HESSIAN = "not exactly one parameter with a gradient";
 
-  enum Jvp { TANGENT_SWEEP, BY_REVERSE_MODE, NONE }
+  enum Jvp { TANGENT_SWEEP, BY_REVERSE_MODE, DOUBLE_VJP, NONE }
 
   enum Jacobian { CHOOSES, REVERSE_ONLY, NONE }
 
@@ -80,6 +83,10 @@ class ForwardModeMembersAuditTest {
           @Differentiable
           double withArray(double[] x) { return a * x[0] * w[0] * x[0]; }
 
+          /** A record's instance method calling a static method and a plain helper (mHvp since hvp2d). */
+          @Differentiable
+          double callsStatic() { return scalar(a, w[0]) * w[1] + helper(w, a); }
+
           @Differentiable
           double withTensor() {
             Tensor t = Tensor.ones(2, 2).mul(a);
@@ -110,6 +117,10 @@ class ForwardModeMembersAuditTest {
 
           @Differentiable
           double pair(double a, double b) { return a * a * b * scale; }
+
+          /** An object's instance method calling a static method. */
+          @Differentiable
+          double callsStatic(double[] x) { return scalar(x[0], scale) * x[1] + helper(x, scale); }
 
           @Differentiable
           double[] predict(double[] x) {
@@ -232,6 +243,24 @@ class ForwardModeMembersAuditTest {
         static double tensorParameter(Tensor t) { return t.sum().item(); }
 
         @Differentiable
+        static Tensor tensorResult(Tensor a, Tensor b) { return a.matmul(b).tanh().sum(); }
+
+        @Differentiable
+        static Tensor tensorOne(Tensor a) { return a.exp().mul(a).sum(); }
+
+        @Differentiable
+        static Tensor callsTensor(Tensor a, Tensor b) {
+          Tensor c = tensorOne(a);
+          return tensorResult(a, b).mul(c);
+        }
+
+        @Differentiable
+        static Tensor tensorItem(Tensor a) { return a.mul(a.sum().item()); }
+
+        @Differentiable
+        static Tensor tensorMixed(Tensor a, double s) { return a.mul(s); }
+
+        @Differentiable
         static double tensorInside(double x, double[] w) {
           Tensor t = Tensor.ones(2, 2).mul(x);
           return t.mul(t).sum().item() * w[0] + w[1];
@@ -305,20 +334,23 @@ class ForwardModeMembersAuditTest {
       new Case(MG, "loss", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(MG, "pair", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, false, false, HESSIAN),
       new Case(MG, "predict", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, false, NOT_DOUBLE),
+      // instance methods calling static methods and helpers: through their gradients and mHvp
+      new Case(PG, "callsStatic", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
+      new Case(MG, "callsStatic", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       // calls: a plain helper, direct recursion, callees in another class (a static method, a record's method)
       new Case(KG, "callsHelper", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "pw", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, false, false, HESSIAN),
       new Case(KG, "callsRecursion", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "callsOther", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "callsOtherRecord", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
-      // calls mHvp does not go through (hvparr flips these)
+      // calls of array, record and matrix results and mutual recursion: through the callees' m$tan
       new Case(KG, "callsArrayResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS, !HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
       new Case(KG, "callsRecordResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS, !HVP_THROUGH_NON_DOUBLE_RESULTS,
           HVP_THROUGH_NON_DOUBLE_RESULTS ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
-      new Case(KG, "callsMatrixResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CALL_WITHOUT_HVP),
+      new Case(KG, "callsMatrixResult", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, true, true, false),
       new Case(KG, "callsMutual", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, HVP_THROUGH_MUTUAL_RECURSION,
           HVP_THROUGH_MUTUAL_RECURSION, !HVP_THROUGH_MUTUAL_RECURSION,
           HVP_THROUGH_MUTUAL_RECURSION ? new String[0] : new String[] {CALL_WITHOUT_HVP}),
@@ -328,6 +360,11 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "nested", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, NESTED),
       // tensors
       new Case(KG, "tensorParameter", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
+      new Case(KG, "tensorMixed", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
+      new Case(KG, "tensorResult", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
+      new Case(KG, "tensorOne", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, true, false),
+      new Case(KG, "callsTensor", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
+      new Case(KG, "tensorItem", Jvp.NONE, Jacobian.REVERSE_ONLY, false, false, false, TENSOR_EAGER),
       new Case(KG, "tensorInside", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(PG, "withTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(KG, "callsRecordTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true,
@@ -348,6 +385,11 @@ class ForwardModeMembersAuditTest {
     check(c, new Case("demo.BigGrad", "big", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, METHOD_LIMIT));
   }
 
+  /**
+   * Callees compiled earlier without {@code m$tan} (no method of their compilation called them): a record's
+   * instance method and a method with a {@code double[][]} result. The callers have no {@code mHvp}, and their
+   * companions say to recompile the callee's class with them.
+   */
   @Test
   void aRecordCalleeCompiledEarlierWithoutItsTangentMember(@TempDir Path dir) {
     CompiledCompanion a = CompiledCompanion.compile("lib.A", """
@@ -358,6 +400,9 @@ class ForwardModeMembersAuditTest {
             @Differentiable
             public double energy(double s) { return a * s * w[0] * w[1] + Math.sin(a * s); }
           }
+
+          @Differentiable
+          public static double[][] grid(double[] x) { return new double[][] {{x[0] * x[1]}, {Math.sin(x[1])}}; }
         }
         """);
     a.writeClassesTo(dir);
@@ -370,9 +415,26 @@ class ForwardModeMembersAuditTest {
           static double f(A.P p, double s) {
             return p.energy(s) * s;
           }
+
+          @Differentiable
+          static double g(double[] x) {
+            double[][] m = A.grid(x);
+            return m[0][0] * m[1][0];
+          }
         }
         """)), List.of(dir.toFile()));
-    check(b.withClassesFrom(a), new Case("demo.BGrad", "f", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CALL_WITHOUT_HVP));
+    CompiledCompanion both = b.withClassesFrom(a);
+    check(both, new Case("demo.BGrad", "f", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true,
+        CALL_WITHOUT_HVP));
+    check(both, new Case("demo.BGrad", "g", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true,
+        CALL_WITHOUT_HVP));
+    String says = both.generatedSource("demo.BGrad").replaceAll("\\s*\\n\\s*\\*?\\s*", " ");
+    for (String method : new String[] {"f", "g"}) {
+      int at = says.indexOf("No {@code " + method + "Hvp}");
+      // within the reason (the next method's starts about 600 characters on)
+      assertTrue(at >= 0 && says.substring(at, Math.min(says.length(), at + 400))
+          .contains("recompile the callee's class together with this one"), method + ": " + says);
+    }
   }
 
   /** Every row of the table has a case, and every case's rows are rows of it. */
@@ -427,6 +489,7 @@ class ForwardModeMembersAuditTest {
       String jvp = member(source, k.method() + "Jvp");
       assertEquals(k.jvp() == Jvp.BY_REVERSE_MODE, jvp.contains("computed by reverse mode"), what + ": " + jvp);
       assertEquals(k.jvp() == Jvp.TANGENT_SWEEP, jvp.contains("// tangent sweep"), what + ": " + jvp);
+      assertEquals(k.jvp() == Jvp.DOUBLE_VJP, jvp.contains("forward mode by double vjp"), what + ": " + jvp);
     }
     if (k.jacobian() != Jacobian.NONE) {
       String jacobian = member(source, k.method() + "Jacobian");

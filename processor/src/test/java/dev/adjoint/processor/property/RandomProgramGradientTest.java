@@ -35,8 +35,9 @@ import org.junit.jupiter.api.TestFactory;
  * {@code @NoGrad double} (held fixed; statements may overwrite it with a value that depends on the inputs),
  * about a quarter declare a {@code @Differentiable g0} whose gradient f reads
  * ({@code FGrad.g0Gradient(..).a()}, a nested gradient, differentiated again), and about a quarter a
- * {@code @Differentiable m0} with a {@code double[][]} result that f calls (half of them {@code v0} with a
- * {@code double[]} result instead, which f's mHvp goes through); those callees sometimes have a
+ * {@code @Differentiable m0} with a {@code double[][]} result that f calls, its elements and rows sometimes
+ * written (half of them {@code v0} with a {@code double[]} result instead); f's mHvp goes through both (their
+ * {@code m$tan}), so f must have one unless m0 calls a helper without one; those callees sometimes have a
  * {@code @NoGrad double} parameter too. Every method is checked in every mode it has (gradient, mJvp,
  * mJacobian, mHvp; {@link ModeCheck#requireMembers} asserts that a missing mHvp is a documented case).
  * Fixed seeds; {@code -Dadjoint.randomPrograms=N} runs more; a failure prints the program.
@@ -382,10 +383,14 @@ class RandomProgramGradientTest {
             .append(g.body).append("  }\n");
         callees.add(new Callee(name, c ? 3 : 2));
         calleeNoGrads.put(name, c ? 1 : 0);
-        if (!vector) {
-          // both are calls f's mHvp cannot go through (docs/diagnostics.md), with arguments that depend on an input
+        if (name.startsWith("g")) {
+          // a nested gradient: f's mHvp cannot go through it (docs/diagnostics.md), its arguments depend on an input
           noHvpBecause = CALLS_WITHOUT_HVP;
           noHvpCertain = true;
+        } else if (!vector && g.called.stream().anyMatch(withoutHvp::contains) && noHvpBecause == null) {
+          // m0 (a double[][] result) goes through its m$tan, which it may lack when it calls a helper without
+          // an mHvp (unless that call's arguments are constants)
+          noHvpBecause = CALLS_WITHOUT_HVP;
         }
       }
     }
@@ -410,8 +415,15 @@ class RandomProgramGradientTest {
         }
         line("double " + t + " = " + m + "[0] * " + m + "[2] - " + m + "[1] * " + expr(1) + ";");
       } else {
+        // a double[][] result: an element sometimes written, a row sometimes replaced (longer)
         String m = "mt" + temps++;
         line("double[][] " + m + " = " + callee.name() + "(" + args + ");");
+        switch (r.nextInt(3)) {
+          case 0 -> line(m + "[1][0] = " + m + "[1][0] * " + m + "[0][1] + " + expr(1) + ";");
+          case 1 -> line(m + "[0] = new double[] {" + m + "[1][1] * " + expr(1) + ", " + m + "[0][0], " + m
+              + "[0][1]};");
+          default -> { }
+        }
         line("double " + t + " = " + m + "[0][0] * " + m + "[1][1] - " + m + "[0][1] + " + m + "[1][0] * "
             + expr(1) + ";");
       }
