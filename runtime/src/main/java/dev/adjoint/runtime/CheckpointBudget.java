@@ -76,7 +76,7 @@ final class CheckpointBudget {
   }
 
   /** The bytes the tapes (null where a loop records nothing) hold. */
-  static long bytes(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
+  static long bytes(DoubleTape doubles, IntTape ints, RefTape refs) {
     long b = 0;
     if (doubles != null) {
       b += doubles.size() * Double.BYTES;
@@ -86,9 +86,6 @@ final class CheckpointBudget {
     }
     if (refs != null) {
       b += refs.size() * REF_BYTES;
-    }
-    if (calls != null) {
-      b += calls.size() * REF_BYTES;
     }
     return b;
   }

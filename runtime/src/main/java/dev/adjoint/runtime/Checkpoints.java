@@ -38,7 +38,6 @@ public final class Checkpoints {
   private final DoubleTape doubles;
   private final IntTape ints;
   private final RefTape refs;
-  private final RefTape calls;
   /** Bytes past those the tapes held when the loop started ({@code start}) that checkpoint it; negative: never. */
   private final long budget;
   private final long start;
@@ -63,15 +62,14 @@ public final class Checkpoints {
   private int reversing;
   private boolean done;
 
-  private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget) {
-    this(doubles, ints, refs, calls, budget, CheckpointBudget.bytes(doubles, ints, refs, calls));
+  private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, long budget) {
+    this(doubles, ints, refs, budget, CheckpointBudget.bytes(doubles, ints, refs));
   }
 
-  private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls, long budget, long start) {
+  private Checkpoints(DoubleTape doubles, IntTape ints, RefTape refs, long budget, long start) {
     this.doubles = doubles;
     this.ints = ints;
     this.refs = refs;
-    this.calls = calls;
     this.budget = budget;
     this.start = start;
   }
@@ -80,8 +78,8 @@ public final class Checkpoints {
    * Starts a loop that records onto the given tapes (null where the loop records nothing): budget from the
    * thread's override, the system property, or an eighth of the heap.
    */
-  public static Checkpoints of(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
-    return new Checkpoints(doubles, ints, refs, calls, CheckpointBudget.current());
+  public static Checkpoints of(DoubleTape doubles, IntTape ints, RefTape refs) {
+    return new Checkpoints(doubles, ints, refs, CheckpointBudget.current());
   }
 
   /**
@@ -90,12 +88,12 @@ public final class Checkpoints {
    * {@link Long#MAX_VALUE} when checkpointing is off. The generated code keeps it in a local and calls {@link
    * #past} before each iteration; a loop that stays within the budget never makes a {@code Checkpoints}.
    */
-  public static long limit(DoubleTape doubles, IntTape ints, RefTape refs, RefTape calls) {
+  public static long limit(DoubleTape doubles, IntTape ints, RefTape refs) {
     long budget = CheckpointBudget.current();
     if (budget < 0) {
       return Long.MAX_VALUE;
     }
-    long start = CheckpointBudget.bytes(doubles, ints, refs, calls);
+    long start = CheckpointBudget.bytes(doubles, ints, refs);
     return budget > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + budget;
   }
 
@@ -104,13 +102,12 @@ public final class Checkpoints {
    * the recording is within the budget (run the iteration with recording), else the loop's checkpoints, made now
    * and no longer taping (the same decision as {@link #taping(int)} of a {@code Checkpoints} made by {@link #of}).
    */
-  public static Checkpoints past(long limit, int trips, DoubleTape doubles, IntTape ints, RefTape refs,
-      RefTape calls) {
-    if (limit == Long.MAX_VALUE || CheckpointBudget.bytes(doubles, ints, refs, calls) <= limit) {
+  public static Checkpoints past(long limit, int trips, DoubleTape doubles, IntTape ints, RefTape refs) {
+    if (limit == Long.MAX_VALUE || CheckpointBudget.bytes(doubles, ints, refs) <= limit) {
       return null;
     }
     long budget = Math.max(0, Math.min(CheckpointBudget.current(), limit)); // the budget limit was made with (a loop does not change it)
-    Checkpoints made = new Checkpoints(doubles, ints, refs, calls, budget, limit - budget);
+    Checkpoints made = new Checkpoints(doubles, ints, refs, budget, limit - budget);
     made.taping(trips);
     return made;
   }
@@ -169,7 +166,7 @@ public final class Checkpoints {
   }
 
   private long bytes() {
-    return CheckpointBudget.bytes(doubles, ints, refs, calls);
+    return CheckpointBudget.bytes(doubles, ints, refs);
   }
 
   /**
@@ -371,9 +368,6 @@ public final class Checkpoints {
     if (refs != null) {
       refs.beginReplay();
     }
-    if (calls != null) {
-      calls.beginReplay();
-    }
   }
 
   private void replayed() {
@@ -386,9 +380,6 @@ public final class Checkpoints {
     if (refs != null) {
       refs.rewind();
     }
-    if (calls != null) {
-      calls.rewind();
-    }
   }
 
   private void endReplay() {
@@ -400,9 +391,6 @@ public final class Checkpoints {
     }
     if (refs != null) {
       refs.endReplay();
-    }
-    if (calls != null) {
-      calls.endReplay();
     }
   }
 

@@ -47,8 +47,8 @@ public final class RefTape {
   }
 
   /**
-   * Pushes {@code value} and returns it, so that a forward sweep can keep a callee's tape inside the
-   * expression that uses its result ({@code _calls.pushed(FGrad.f$record(x)).result$()}).
+   * Pushes {@code value} and returns it, so that a forward sweep can keep a value inside the expression that
+   * uses it ({@code _refs.pushed(x.matmul(w))}).
    */
   public <T> T pushed(T value) {
     push(value);

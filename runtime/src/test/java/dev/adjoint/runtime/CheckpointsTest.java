@@ -116,7 +116,7 @@ class CheckpointsTest {
       tape.push(-2);
       Checkpoints c;
       try (AutoCloseable budget = Checkpoints.budget(80)) {
-        c = Checkpoints.of(tape, null, null, null);
+        c = Checkpoints.of(tape, null, null);
       }
       c.slotLimit(slots);
       int trips = 0;
@@ -193,13 +193,13 @@ class CheckpointsTest {
       byObject.push(-1);
       byLimit.push(-1);
       try (AutoCloseable b = Checkpoints.budget(budget)) {
-        Checkpoints c = Checkpoints.of(byObject, null, null, null);
-        long limit = Checkpoints.limit(byLimit, null, null, null);
+        Checkpoints c = Checkpoints.of(byObject, null, null);
+        long limit = Checkpoints.limit(byLimit, null, null);
         Checkpoints made = null;
         for (int trips = 0; trips < 60; trips++) {
           boolean taping = c.taping(trips);
           if (made == null) {
-            made = Checkpoints.past(limit, trips, byLimit, null, null, null);
+            made = Checkpoints.past(limit, trips, byLimit, null, null);
           }
           assertEquals(taping, made == null, "budget " + budget + ", trip " + trips);
           if (taping) {
@@ -233,7 +233,7 @@ class CheckpointsTest {
     DoubleTape tape = new DoubleTape();
     Checkpoints c;
     try (AutoCloseable off = Checkpoints.budget(-1)) {
-      c = Checkpoints.of(tape, null, null, null);
+      c = Checkpoints.of(tape, null, null);
     }
     for (int i = 0; i < 10_000; i++) {
       assertTrue(c.taping(i));
@@ -249,7 +249,7 @@ class CheckpointsTest {
     IntTape tape = new IntTape();
     Checkpoints c;
     try (AutoCloseable budget = Checkpoints.budget(0)) {
-      c = Checkpoints.of(null, tape, null, null);
+      c = Checkpoints.of(null, tape, null);
     }
     assertTrue(c.taping(0));
     tape.push(1);

@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * the result (emit.CallMembers). At the start of the statement's reverse the caller saves its read cursors in
  * {@code _at_doubles$k} ... and takes the call's value back with {@code _value$k = C.m$skip(tapes...)}, which moves
  * the cursors below the callee's stretch; the reverse sweep reads the value as {@code _value$k} and runs the
- * callee's reverse as {@code C.m$reverse(upstream, adjoints..., tapes..., cursors...)}: the callee accumulates
+ * callee's reverse as {@code C.m$reverse(upstream, adjoints..., tapes..., cursors..., _doubles)}: the callee accumulates
  * straight into the caller's adjoint arrays of its array arguments, returns its {@code double} parameters'
  * adjoints in the registers of the caller's double tape ({@link #usesRegisters}) and the gradient record only for
  * tensor components. So a call allocates nothing but tape space, and recursion is linear.
@@ -258,6 +258,8 @@ public final class CallBoundary {
     }
     args.addAll(tapeVariables());
     args.addAll(site.at);
+    // the registers the callee returns its double parameters' adjoints in: this method's double tape's
+    args.add(new Expr.Var(TapeKind.DOUBLES.variable, new Type.Named(TapeKind.DOUBLES.runtimeClass)));
     if (call.type() instanceof Type.DoubleArray && statement.value() == call) {
       Expr.Var holder = ExprWalk.root(statement.target());
       if (holder != null) {

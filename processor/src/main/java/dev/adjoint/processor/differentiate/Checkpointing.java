@@ -107,7 +107,7 @@ final class Checkpointing {
       Iterable<Expr.Var> state, Origin origin) {
     Set<TapeKind> tapes = tapesOf(recordingBody);
     List<Expr> tapeArgs = new ArrayList<>();
-    for (TapeKind t : List.of(TapeKind.DOUBLES, TapeKind.INTS, TapeKind.REFS, TapeKind.CALLS)) {
+    for (TapeKind t : List.of(TapeKind.DOUBLES, TapeKind.INTS, TapeKind.REFS)) {
       Type type = new Type.Named(t.runtimeClass);
       tapeArgs.add(tapes.contains(t) ? new Expr.Var(t.variable, type) : new Expr.Literal("null", type));
     }

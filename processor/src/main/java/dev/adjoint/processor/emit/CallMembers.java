@@ -20,6 +20,7 @@ import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -82,7 +83,7 @@ final class CallMembers {
   }
 
   /** Whether the end state itself goes on the caller's tapes (else the tape object does). */
-  private boolean flat() {
+  boolean flat() {
     return tapes.sharesTapes() && tapes.shared.sharesSweep();
   }
 
@@ -133,11 +134,8 @@ final class CallMembers {
     return flat() && kept().stream().anyMatch(v -> v.name().equals(program.result().name()));
   }
 
-  /**
-   * The tapes a call's stretch may use: the lengths of the others are no entries of it. Generated code pushes
-   * nothing on the calls tape any more (kept tensor values go on the ref tape, callees' stretches are flat).
-   */
-  private List<TapeKind> touched() {
+  /** The tapes a call's stretch may use: the lengths of the others are no entries of it. */
+  List<TapeKind> touched() {
     Set<TapeKind> used = java.util.EnumSet.of(TapeKind.INTS, resultTape());
     if (!flat()) {
       used.add(TapeKind.REFS);
@@ -145,7 +143,6 @@ final class CallMembers {
       return SharedTapes.KINDS.stream().filter(used::contains).toList();
     }
     used.addAll(program.tapes());
-    used.remove(TapeKind.CALLS);
     for (Expr.Var v : kept()) {
       used.add(v.type() == Type.DOUBLE ? TapeKind.DOUBLES : v.type() instanceof Type.Scalar ? TapeKind.INTS
           : TapeKind.REFS);
@@ -171,19 +168,23 @@ final class CallMembers {
   }
 
   private CodeBlock pop(Type t) {
+    return pop(t, this::tape);
+  }
+
+  private static CodeBlock pop(Type t, Function<TapeKind, String> tapeOf) {
     if (t == Type.DOUBLE) {
-      return CodeBlock.of("$L.pop()", tape(TapeKind.DOUBLES));
+      return CodeBlock.of("$L.pop()", tapeOf.apply(TapeKind.DOUBLES));
     }
     if (t == Type.LONG) {
-      return CodeBlock.of("$L.popLong()", tape(TapeKind.INTS));
+      return CodeBlock.of("$L.popLong()", tapeOf.apply(TapeKind.INTS));
     }
     if (t == Type.BOOLEAN) {
-      return CodeBlock.of("$L.pop() != 0", tape(TapeKind.INTS));
+      return CodeBlock.of("$L.pop() != 0", tapeOf.apply(TapeKind.INTS));
     }
     if (t instanceof Type.Scalar) {
-      return CodeBlock.of("$L.pop()", tape(TapeKind.INTS));
+      return CodeBlock.of("$L.pop()", tapeOf.apply(TapeKind.INTS));
     }
-    return CodeBlock.of("$L.pop()", tape(TapeKind.REFS));
+    return CodeBlock.of("$L.pop()", tapeOf.apply(TapeKind.REFS));
   }
 
   private MethodSpec.Builder withTapes(MethodSpec.Builder m) {
@@ -297,57 +298,81 @@ final class CallMembers {
     for (TapeKind t : SharedTapes.KINDS) {
       m.addParameter(TypeName.LONG, local("at" + t.variable));
     }
+    String adjoints = local("adjoints$");
+    m.addParameter(runtime(TapeKind.DOUBLES), adjoints);
     CodeBlock.Builder code = CodeBlock.builder();
-    List<TapeKind> touched = touched();
-    for (TapeKind t : touched) {
-      code.addStatement("long $L = $L.cursor()", local("cursor$" + t.variable), tape(t));
-    }
-    code.add("// below the result and the lengths\n");
-    for (TapeKind t : touched) {
-      int above = (t == resultTape() && !keepsResult() ? 1 : 0) + (t == TapeKind.INTS ? touched.size() : 0);
-      if (above == 0) {
-        code.addStatement("$L.seek($L)", tape(t), local("at" + t.variable));
-      } else {
-        code.addStatement("$L.seek($L - $L)", tape(t), local("at" + t.variable), above);
-      }
-    }
     String into = targets.stream().map(x -> ", " + x).reduce("", String::concat);
+    Function<TapeKind, String> at = t -> local("at" + t.variable);
     if (flat()) {
-      List<Expr.Var> kept = kept();
-      Set<String> keptNames = new java.util.HashSet<>();
-      kept.forEach(v -> keptNames.add(v.name()));
-      for (int k = kept.size() - 1; k >= 0; k--) {
-        Expr.Var v = kept.get(k);
-        code.addStatement("$T $L = $L", typeName(v.type()), v.name(), pop(v.type()));
-      }
-      List<String> state = new ArrayList<>();
-      for (Expr.Var v : tapes.sweptVariables()) {
-        state.add(keptNames.contains(v.name()) ? v.name() : zero(v.type()));
-      }
-      program.tapes().forEach(t -> state.add(tape(t)));
-      state.add(upstream);
-      code.addStatement("$T $L = $L", members.gradientClass, gradient,
-          tapes.shared.sharedSweepArguments(state, into + tapes.shared.registers(tape(TapeKind.DOUBLES))));
+      unwind(code, at, upstream, into + tapes.shared.registers(adjoints), gradient);
     } else {
+      seekBelow(code, this::tape, at);
       code.addStatement("$T $L = $L.pop()", members.tapeClass, local("tape$"), tape(TapeKind.REFS));
       code.addStatement("$T $L = $L.reverse$$($L$L$L)", members.gradientClass, gradient, local("tape$"), upstream,
           into, needs ? ", " + local("needs$") : "");
       if (!tapes.shared.registered().isEmpty()) {
         code.add("// the double parameters' adjoints in the caller's registers, as m$$sweep returns them\n");
-        code.beginControlFlow("if ($L != null)", gradient);
+        code.beginControlFlow("if ($L != null && $L != null)", adjoints, gradient);
         List<MethodIr.Parameter> registered = tapes.shared.registered();
         for (int k = 0; k < registered.size(); k++) {
           String name = registered.get(k).name();
-          code.addStatement("$L.adjoint($L, $L)", tape(TapeKind.DOUBLES), k, members.shape != null
+          code.addStatement("$L.adjoint($L, $L)", adjoints, k, members.shape != null
               ? members.shape.gradientPath(name, gradient) : gradient + "." + registered.get(k).sourceName() + "()");
         }
         code.endControlFlow();
       }
-    }
-    for (TapeKind t : touched) {
-      code.addStatement("$L.seek($L)", tape(t), local("cursor$" + t.variable));
+      restoreCursors(code, this::tape);
     }
     code.addStatement("return $L", gradient);
     return m.addCode(code.build()).build();
+  }
+
+  /** Saves the read cursors of the touched tapes and puts them below the result and the lengths of a stretch. */
+  private void seekBelow(CodeBlock.Builder code, Function<TapeKind, String> tapeOf, Function<TapeKind, String> at) {
+    List<TapeKind> touched = touched();
+    for (TapeKind t : touched) {
+      code.addStatement("long $L = $L.cursor()", local("cursor$" + t.variable), tapeOf.apply(t));
+    }
+    code.add("// below the result and the lengths\n");
+    for (TapeKind t : touched) {
+      int above = (t == resultTape() && !keepsResult() ? 1 : 0) + (t == TapeKind.INTS ? touched.size() : 0);
+      if (above == 0) {
+        code.addStatement("$L.seek($L)", tapeOf.apply(t), at.apply(t));
+      } else {
+        code.addStatement("$L.seek($L - $L)", tapeOf.apply(t), at.apply(t), above);
+      }
+    }
+  }
+
+  private void restoreCursors(CodeBlock.Builder code, Function<TapeKind, String> tapeOf) {
+    for (TapeKind t : touched()) {
+      code.addStatement("$L.seek($L)", tapeOf.apply(t), local("cursor$" + t.variable));
+    }
+  }
+
+  /**
+   * The flat reverse of the call whose stretches end at {@code at}: pops the end state from below the result and
+   * the lengths and runs {@code m$sweep} from it into {@code gradient} ({@code targets}: its accumulation targets
+   * and adjoint registers), leaving the read cursors as they were.
+   */
+  private void unwind(CodeBlock.Builder code, Function<TapeKind, String> at, String upstream, String targets,
+      String gradient) {
+    Function<TapeKind, String> tapeOf = this::tape;
+    seekBelow(code, tapeOf, at);
+    List<Expr.Var> kept = kept();
+    Set<String> keptNames = new java.util.HashSet<>();
+    kept.forEach(v -> keptNames.add(v.name()));
+    for (int k = kept.size() - 1; k >= 0; k--) {
+      Expr.Var v = kept.get(k);
+      code.addStatement("$T $L = $L", typeName(v.type()), v.name(), pop(v.type(), tapeOf));
+    }
+    List<String> state = new ArrayList<>();
+    for (Expr.Var v : tapes.sweptVariables()) {
+      state.add(keptNames.contains(v.name()) ? v.name() : zero(v.type()));
+    }
+    program.tapes().forEach(t -> state.add(tapeOf.apply(t)));
+    state.add(upstream);
+    code.addStatement("$T $L = $L", members.gradientClass, gradient, tapes.shared.sharedSweepArguments(state, targets));
+    restoreCursors(code, tapeOf);
   }
 }

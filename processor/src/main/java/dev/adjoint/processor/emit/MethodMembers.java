@@ -139,9 +139,8 @@ final class MethodMembers {
     companion.addMethod(MethodSpec.methodBuilder(method.name() + "$record")
         .addJavadoc("Generated plumbing of the split-mode call boundary, not API: runs the forward pass of $L"
             + " once and returns its tape, without copying the arguments, recording onto the caller's tapes"
-            + " (fresh ones where null) so that a call allocates no tapes of its own. A caller's forward sweep"
-            + " keeps the tape and its reverse sweep calls {@code skip$$} and {@code reverse$$} on it, keeping the"
-            + " array arguments and the tapes' stretches unchanged until then.\n", source)
+            + " (fresh ones where null) so that a call allocates no tapes of its own. Its {@code reverse$$} needs"
+            + " the array arguments and the tapes' stretches unchanged until then.\n", source)
         .addModifiers(visibility()).addModifiers(Modifier.STATIC)
         .returns(tapeClass)
         .addParameters(parameters())
@@ -198,7 +197,7 @@ final class MethodMembers {
     if (recordResult()) {
       companion.addMethod(RecordResultMembers.vjp(method, shape, gradientClass, visibility()));
     }
-    if (!tensorMode && shape == null && Recomputable.of(program)) {
+    if (pullsBack()) {
       // (Instance methods and methods of records are called through their flat members: never recomputed.)
       companion.addMethod(MethodSpec.methodBuilder(Recomputable.pullbackName(method.name()))
           .addJavadoc("Generated plumbing of the split-mode call boundary, not API: $L is O(1), pure and"
@@ -268,6 +267,10 @@ final class MethodMembers {
     CodeBlock.Builder code = CodeBlock.builder();
     if (FusedSweeps.applies(this, false)) {
       code.add(FusedSweeps.body(this, false, null));
+    } else if (pullsBack()) {
+      // the same sweeps as the recompute pullback's, with the adjoints in the gradient record
+      code.addStatement("return $L($L, upstream, null)", Recomputable.pullbackName(method.name()),
+          method.parameters().stream().map(MethodIr.Parameter::name).collect(Collectors.joining(", ")));
     } else {
       oneCallSweeps(code);
     }
@@ -287,13 +290,23 @@ final class MethodMembers {
   }
 
   /**
+   * Whether the method has a recompute pullback {@code m$pullback} (O(1), pure and tape-free; not for instance
+   * methods and methods of records, which are called through their flat members), which {@code mVjp} then runs.
+   */
+  private boolean pullsBack() {
+    return !helper && !tensorMode && shape == null && Recomputable.of(program);
+  }
+
+  /**
    * The recompute pullback's body: the forward sweep (only what the reverse reads), then the shared reverse sweep
    * returning the adjoints in {@code adjoints$}'s registers.
    */
   private CodeBlock pullback() {
     CodeBlock.Builder code = CodeBlock.builder();
-    tapes.forwardSweep(code, false, ForwardPruning.prune(program.forward().statements(),
-        program.reverse().statements(), Set.of()));
+    List<Stmt> forward = ForwardPruning.prune(program.forward().statements(), program.reverse().statements(), Set.of());
+    // no local declared that nothing names
+    Set<String> named = ReverseReads.named(program, forward, tapes.reverseStatements());
+    tapes.forwardSweep(code, false, forward, name -> named == null || named.contains(name));
     code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("adjoints$")));
     return code.build();
   }

@@ -11,19 +11,18 @@ import java.util.List;
 
 /**
  * The tapes a callee records onto: its caller's (design.md §7). Callers call the static members of {@link
- * CallMembers}, which take the caller's four tapes; the tape object of a method ({@code m$record(args, _doubles,
- * _ints, _refs, _calls)}, its sharing constructor) records onto those tapes where they are given (fresh ones where a
+ * CallMembers}, which take the caller's three tapes; the tape object of a method ({@code m$record(args, _doubles,
+ * _ints, _refs)}, its sharing constructor) records onto those tapes where they are given (fresh ones where a
  * caller passes null, or when the method may record again in a reverse pass) and remembers where its stretch of
  * each ends ({@code end$_doubles}). Its {@code reverse$} saves the tapes' read cursors, reads its stretch from there
- * down, and puts the cursors back; {@code skip$()} moves the cursors below its stretch. So a callee's reverse may
- * run in any order, and a callee's stretches stay valid while the caller's tapes hold them (a checkpointed
+ * down, and puts the cursors back. So a callee's reverse may run in any order, and a callee's stretches stay valid while the caller's tapes hold them (a checkpointed
  * segment's replay truncates only what it pushed itself).
  */
 final class SharedTapes {
   private static final String RUNTIME = "dev.adjoint.runtime";
 
   /** Every kind, in the order of {@code m$record}'s trailing parameters. */
-  static final List<TapeKind> KINDS = List.of(TapeKind.DOUBLES, TapeKind.INTS, TapeKind.REFS, TapeKind.CALLS);
+  static final List<TapeKind> KINDS = List.of(TapeKind.DOUBLES, TapeKind.INTS, TapeKind.REFS);
 
   private SharedTapes() {}
 
@@ -45,32 +44,9 @@ final class SharedTapes {
     return out.toString();
   }
 
-  /** {@code , null, null, null, null}: no caller's tapes ({@code first}: no leading comma). */
+  /** {@code , null, null, null}: no caller's tapes ({@code first}: no leading comma). */
   static String none(boolean first) {
     return (first ? "" : ", ") + String.join(", ", KINDS.stream().map(t -> "null").toList());
-  }
-
-  /** The field holding where this call's stretch of tape {@code t} starts. */
-  static String start(TapeKind t) {
-    return "start$" + t.variable;
-  }
-
-  /**
-   * {@code skip$()}: the caller's reverse calls it where it pops the tape (or, for a tape kept in a local,
-   * where the call's statement's reverse starts), when its read cursors are at the end of this call's
-   * stretches: they move below them. Empty when the tape records onto fresh tapes of its own.
-   */
-  static MethodSpec skip(AdjointProgram program, boolean shares) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("skip$")
-        .addJavadoc("Generated plumbing of the split-mode call boundary, not API: moves the read cursors of the"
-            + " caller's tapes below this call's stretch of them.\n")
-        .addModifiers(javax.lang.model.element.Modifier.PUBLIC);
-    if (shares) {
-      for (TapeKind t : program.tapes()) {
-        m.addStatement("this.$L.seek(this.$L)", t.variable, start(t));
-      }
-    }
-    return m.build();
   }
 
   /** The field holding where this call's stretch of tape {@code t} ends. */
@@ -105,7 +81,7 @@ final class SharedTapes {
     return CodeBlock.of("$L", String.join(", ", KINDS.stream().map(t -> t.variable).toList()));
   }
 
-  private static String parameter(TapeKind t) {
+  static String parameter(TapeKind t) {
     return "tapes$" + t.variable.substring(1);
   }
 

@@ -33,7 +33,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The tape class {@code MTape} of one method: its fields, the recording forward sweep, {@code value},
- * {@code backward}, and the split-mode plumbing ({@code reverse$}, {@code skip$}, {@code sweep$}).
+ * {@code backward}, and the split-mode plumbing ({@code reverse$}, {@code sweep$}); where the call boundary is flat
+ * ({@link AugmentedTape}) it records through {@code m$augment} instead of a forward sweep of its own.
  */
 final class TapeMembers {
   private final MethodMembers members;
@@ -77,52 +78,19 @@ final class TapeMembers {
         .addJavadoc("The retained graph of one forward pass of $L: its value and its reverse pass.\n"
             + "\n<p>{@code backward} frees the tape unless asked to retain it, as PyTorch's {@code backward()}"
             + " does. Not for concurrent use.\n", source);
-    for (MethodIr.Parameter p : keepsInputs() ? method.parameters() : List.<MethodIr.Parameter>of()) {
-      tape.addField(FieldSpec.builder(typeName(p.type()), "input$" + p.name(), Modifier.PRIVATE, Modifier.FINAL)
-          .build());
-    }
-    for (TapeKind t : program.tapes()) {
-      tape.addField(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, Modifier.PRIVATE);
-      tape.addField(TypeName.LONG, SharedTapes.start(t), Modifier.PRIVATE);
-      tape.addField(TypeName.LONG, SharedTapes.end(t), Modifier.PRIVATE);
-    }
-    for (Expr.Var v : stateVariables()) {
-      tape.addField(typeName(v.type()), "state$" + v.name(), Modifier.PRIVATE);
-    }
-    if (program.consumesRecording()) {
-      tape.addField(TypeName.BOOLEAN, "recorded", Modifier.PRIVATE);
-    }
-    if (snapshotsValue()) {
-      tape.addField(FieldSpec.builder(resultType, "value$", Modifier.PRIVATE)
-          .addJavadoc("The result as recorded, kept before the first reverse pass writes saved values back.\n")
-          .build());
+    AugmentedTape augmented = augmented();
+    if (augmented != null) {
+      augmented.addFields(tape);
+    } else {
+      addStateFields(tape);
     }
     tape.addField(TypeName.BOOLEAN, "freed", Modifier.PRIVATE);
 
-    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
-    for (MethodIr.Parameter p : method.parameters()) {
-      constructor.addParameter(typeName(p.type()), p.name());
-      if (keepsInputs()) {
-        constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
-      }
-    }
-    if (tensorMode) {
-      for (Expr.StaticField f : TensorNodes.constants(program)) {
-        constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS,
-            JavaCode.typeName(f.owner()), f.name(), f.owner() + "." + f.name(),
-            method.ownerCanonicalName() + "." + method.name());
-      }
-      constructor.addStatement("$T.noGrad(this::record)", TENSOR);
-    } else if (keepsInputs()) {
-      constructor.addStatement("record()");
+    if (augmented != null) {
+      augmented.addConstructors(tape);
     } else {
-      constructor.addStatement("record($L)", method.parameters().stream().map(MethodIr.Parameter::name)
-          .collect(Collectors.joining(", ")));
+      addRecordingConstructors(tape);
     }
-    MethodSpec plain = constructor.build();
-    tape.addMethod(plain);
-    tape.addMethod(SharedTapes.constructor(plain, program, sharesTapes()));
-    tape.addMethod(record());
 
     MethodSpec.Builder value = MethodSpec.methodBuilder("value")
         .addModifiers(Modifier.PUBLIC)
@@ -152,9 +120,8 @@ final class TapeMembers {
     if (tensorResult) {
       tape.addMethod(members.tensors.nodeGradients());
     }
-    tape.addMethod(backward());
-    tape.addMethod(SharedTapes.skip(program, sharesTapes()));
-    tape.addMethod(reverse());
+    tape.addMethod(backward(augmented));
+    tape.addMethod(reverse(augmented));
     if (tensorMode) {
       tape.addMethod(sweep());
     }
@@ -187,6 +154,64 @@ final class TapeMembers {
           .build());
     }
     return tape.build();
+  }
+
+  /**
+   * The tape that records through {@code m$augment} ({@link AugmentedTape}), where the call boundary is flat; null
+   * where it keeps its end state in fields of its own and records with its own copy of the forward sweep.
+   */
+  private AugmentedTape augmented() {
+    CallMembers calls = new CallMembers(members);
+    return calls.flat() ? new AugmentedTape(members, calls) : null;
+  }
+
+  private void addStateFields(TypeSpec.Builder tape) {
+    for (MethodIr.Parameter p : keepsInputs() ? method.parameters() : List.<MethodIr.Parameter>of()) {
+      tape.addField(FieldSpec.builder(typeName(p.type()), "input$" + p.name(), Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+    }
+    for (TapeKind t : program.tapes()) {
+      tape.addField(ClassName.get(RUNTIME, simple(t.runtimeClass)), t.variable, Modifier.PRIVATE);
+      tape.addField(TypeName.LONG, SharedTapes.end(t), Modifier.PRIVATE);
+    }
+    for (Expr.Var v : stateVariables()) {
+      tape.addField(typeName(v.type()), "state$" + v.name(), Modifier.PRIVATE);
+    }
+    if (program.consumesRecording()) {
+      tape.addField(TypeName.BOOLEAN, "recorded", Modifier.PRIVATE);
+    }
+    if (snapshotsValue()) {
+      tape.addField(FieldSpec.builder(resultType, "value$", Modifier.PRIVATE)
+          .addJavadoc("The result as recorded, kept before the first reverse pass writes saved values back.\n")
+          .build());
+    }
+  }
+
+  private void addRecordingConstructors(TypeSpec.Builder tape) {
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    for (MethodIr.Parameter p : method.parameters()) {
+      constructor.addParameter(typeName(p.type()), p.name());
+      if (keepsInputs()) {
+        constructor.addStatement("this.input$$$L = $L", p.name(), p.name());
+      }
+    }
+    if (tensorMode) {
+      for (Expr.StaticField f : TensorNodes.constants(program)) {
+        constructor.addStatement("$T.requireConstant($L.$L, $S, $S)", TENSOR_ADJOINTS,
+            JavaCode.typeName(f.owner()), f.name(), f.owner() + "." + f.name(),
+            method.ownerCanonicalName() + "." + method.name());
+      }
+      constructor.addStatement("$T.noGrad(this::record)", TENSOR);
+    } else if (keepsInputs()) {
+      constructor.addStatement("record()");
+    } else {
+      constructor.addStatement("record($L)", method.parameters().stream().map(MethodIr.Parameter::name)
+          .collect(Collectors.joining(", ")));
+    }
+    MethodSpec plain = constructor.build();
+    tape.addMethod(plain);
+    tape.addMethod(SharedTapes.constructor(plain, program, sharesTapes()));
+    tape.addMethod(record());
   }
 
   /**
@@ -284,7 +309,6 @@ final class TapeMembers {
         // recorded once, from the constructor: onto the caller's tapes when it gave them
         code.addStatement("$T $L = this.$L != null ? this.$L : new $T()", runtime, t.variable, t.variable,
             t.variable, runtime);
-        code.addStatement("this.$L = $L.size()", SharedTapes.start(t), t.variable);
       } else {
         code.addStatement("$T $L = new $T()", runtime, t.variable, runtime);
       }
@@ -345,7 +369,7 @@ final class TapeMembers {
   }
 
   /** The public reverse pass: checks, keeps the value, runs {@code reverse$} and frees unless retained. */
-  private MethodSpec backward() {
+  private MethodSpec backward(AugmentedTape augmented) {
     CodeBlock.Builder code = CodeBlock.builder();
     code.beginControlFlow("if (this.freed)")
         .addStatement("throw $T.freedGraph()", BACKWARD)
@@ -368,13 +392,17 @@ final class TapeMembers {
     code.addStatement("$T gradient = reverse$$(upstream$L)", gradientClass, noTargets());
     code.beginControlFlow("if (!retainGraph)");
     code.addStatement("this.freed = true");
-    for (TapeKind t : program.tapes()) {
-      code.addStatement("this.$L.release()", t.variable);
-    }
-    for (Expr.Var v : stateVariables()) {
-      if (v.type() instanceof Type.Named) {
-        // the tapes of calls made outside loops: let them go with the graph
-        code.addStatement("this.state$$$L = null", v.name());
+    if (augmented != null) {
+      augmented.release(code);
+    } else {
+      for (TapeKind t : program.tapes()) {
+        code.addStatement("this.$L.release()", t.variable);
+      }
+      for (Expr.Var v : stateVariables()) {
+        if (v.type() instanceof Type.Named) {
+          // the tapes of calls made outside loops: let them go with the graph
+          code.addStatement("this.state$$$L = null", v.name());
+        }
       }
     }
     code.endControlFlow();
@@ -408,7 +436,7 @@ final class TapeMembers {
    * {@code reverse$}: the reverse sweep from the recorded end state; the tape stays usable (a retained
    * graph). For tensor methods it runs {@code sweep$} without recording a graph.
    */
-  private MethodSpec reverse() {
+  private MethodSpec reverse(AugmentedTape augmented) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("reverse$")
         .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the reverse pass from"
             + " {@code upstream}, accumulating the array parameters' adjoints into the given arrays (fresh"
@@ -420,12 +448,12 @@ final class TapeMembers {
     for (MethodIr.Parameter p : accumulated()) {
       m.addParameter(typeName(p.type()), "into$" + p.name());
     }
+    String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
     if (tensorMode) {
-      String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining());
       return m.addStatement("return $T.noGrad(() -> sweep$$(upstream$L$L))", TENSOR, targets,
           nodeGuards.isEmpty() ? "" : ", null").build();
     }
-    return m.addCode(sweepBody()).build();
+    return m.addCode(augmented != null ? augmented.reverseBody(targets) : sweepBody()).build();
   }
 
   /**

@@ -119,12 +119,11 @@ public sealed interface Expr {
   record Pop(TapeKind tape, Type type) implements Expr {}
 
   /**
-   * A call to another differentiated method through its augmented forward ({@code C.m$record(args)}),
-   * which returns the callee's tape: the caller keeps it in {@code state} ({@code (state = ...).result$()})
-   * or, inside loops, pushes it on {@link TapeKind#CALLS} ({@code _calls.pushed(...).result$()}). The value
-   * is the call's result; the reverse sweep later runs the callee's reverse on the kept tape. For a costly
-   * tensor operation (a {@code Tensor} callee) the value itself is kept: {@code (state = call)}, or
-   * {@code _calls.pushed(call)} inside loops, and the reverse sweep reads it instead of computing it again.
+   * A call to another differentiated method through its augmented forward ({@code C.m$augment(args, tapes...)}),
+   * which records the callee's end state onto the caller's tapes and returns the call's result; the reverse sweep
+   * later runs the callee's reverse from it. For a costly tensor operation (a {@code Tensor} callee) the value
+   * itself is kept: {@code (state = call)}, or {@code _refs.pushed(call)} inside loops, and the reverse sweep reads
+   * it instead of computing it again.
    */
   record Recorded(Call call, Var state, boolean pushed) implements Expr {
     @Override

@@ -7,9 +7,7 @@ public enum TapeKind {
   /** {@code IntTape}: branch decisions, trip counts, overwritten ints, longs and booleans. */
   INTS("_ints", "dev.adjoint.runtime.IntTape"),
   /** {@code RefTape}: array references a local array variable held before it was reassigned. */
-  REFS("_refs", "dev.adjoint.runtime.RefTape"),
-  /** {@code RefTape}: the tapes of calls to other differentiated methods made inside loops. */
-  CALLS("_calls", "dev.adjoint.runtime.RefTape");
+  REFS("_refs", "dev.adjoint.runtime.RefTape");
 
   public final String variable;
   public final String runtimeClass;

@@ -473,23 +473,34 @@ final class CallResolver {
         continue;
       }
       ExecutableElement m = (ExecutableElement) e;
-      augment |= m.getSimpleName().contentEquals(method + "$augment") && recordsOntoCallerTapes(m);
-      // m$reverse(upstream, into..., [needs$,] four tapes, four cursors)
-      reverse |= m.getSimpleName().contentEquals(method + "$reverse") && (!tensorResult || takesNeeds(m));
+      augment |= m.getSimpleName().contentEquals(method + "$augment") && endsWithTapes(m, 0);
+      // m$reverse(upstream, into..., [needs$,] three tapes, three cursors, adjoint registers)
+      reverse |= m.getSimpleName().contentEquals(method + "$reverse") && endsWithTapes(m, 4) && takesRegisters(m)
+          && (!tensorResult || takesNeeds(m));
     }
     return augment && reverse;
   }
 
   private static boolean takesNeeds(ExecutableElement reverse) {
     List<? extends javax.lang.model.element.VariableElement> ps = reverse.getParameters();
-    return ps.size() >= 9 && ps.get(ps.size() - 9).asType().toString().equals("boolean[]");
+    return ps.size() >= 8 && ps.get(ps.size() - 8).asType().toString().equals("boolean[]");
   }
 
-  /** Whether {@code record} is the {@code m$record} overload taking the caller's tapes (the four last). */
-  private static boolean recordsOntoCallerTapes(ExecutableElement record) {
-    List<? extends javax.lang.model.element.VariableElement> ps = record.getParameters();
-    return ps.size() >= 4 && ps.get(ps.size() - 4).asType().toString().equals("dev.adjoint.runtime.DoubleTape")
-        && ps.get(ps.size() - 1).asType().toString().equals("dev.adjoint.runtime.RefTape");
+  private static boolean takesRegisters(ExecutableElement reverse) {
+    List<? extends javax.lang.model.element.VariableElement> ps = reverse.getParameters();
+    return !ps.isEmpty() && ps.get(ps.size() - 1).asType().toString().equals("dev.adjoint.runtime.DoubleTape");
+  }
+
+  /**
+   * Whether the caller's three tapes ({@code DoubleTape, IntTape, RefTape}) are the parameters of {@code m} that
+   * end {@code after} parameters before its last: older versions took a fourth ({@code RefTape} for calls).
+   */
+  private static boolean endsWithTapes(ExecutableElement m, int after) {
+    List<? extends javax.lang.model.element.VariableElement> ps = m.getParameters();
+    int end = ps.size() - after;
+    return end >= 3 && ps.get(end - 3).asType().toString().equals("dev.adjoint.runtime.DoubleTape")
+        && ps.get(end - 2).asType().toString().equals("dev.adjoint.runtime.IntTape")
+        && ps.get(end - 1).asType().toString().equals("dev.adjoint.runtime.RefTape");
   }
 
   /**

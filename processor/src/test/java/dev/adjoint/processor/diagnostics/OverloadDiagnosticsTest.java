@@ -219,6 +219,58 @@ class OverloadDiagnosticsTest {
     assertOlderCompanionRefused(source, dir);
   }
 
+  /**
+   * A companion from before the calls tape was dropped: its {@code m$augment} and {@code m$reverse} take four tapes
+   * (the last a second {@code RefTape}) and no adjoint registers, which this version's callers do not pass.
+   */
+  @Test
+  void aCompanionWhoseCallBoundaryTakesTheCallsTapeIsRefusedOnTheCall(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    JavaFileObject a = JavaFileObjects.forSourceString("lib.A", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        public final class A {
+          @Differentiable
+          public static double f(double x) {
+            return Math.sin(x);
+          }
+        }
+        """);
+    JavaFileObject oldCompanion = JavaFileObjects.forSourceString("lib.AGrad", """
+        package lib;
+        import dev.adjoint.runtime.DoubleTape;
+        import dev.adjoint.runtime.IntTape;
+        import dev.adjoint.runtime.RefTape;
+        public final class AGrad {
+          private AGrad() {}
+          public record FGradient(double x) {}
+          public static double f$augment(double x, DoubleTape d, IntTape i, RefTape r, RefTape c) {
+            d.push(x);
+            return Math.sin(x);
+          }
+          public static double f$skip(DoubleTape d, IntTape i, RefTape r, RefTape c) {
+            return 0;
+          }
+          public static FGradient f$reverse(double upstream, DoubleTape d, IntTape i, RefTape r, RefTape c,
+              long atD, long atI, long atR, long atC) {
+            return null;
+          }
+        }
+        """);
+    CompiledCompanion.compile(List.of(a, oldCompanion), List.of(), false).writeClassesTo(dir);
+    String source = """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import lib.A;
+        final class B {
+          @Differentiable static double g(double x) {
+            return 2 * A.f(x); // ERROR
+          }
+        }
+        """;
+    assertOlderCompanionRefused(source, dir);
+  }
+
   /** A tensor method's tape from before callers passed the gradients they need ({@code reverse$(upstream, needs$)}). */
   @Test
   void aTensorCompanionWithoutTheNeedsMemberIsRefusedOnTheCall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code mVjp} and the tape's {@code reverse$} run one copy of the reverse sweep, the companion's static
- * {@code m$sweep}, each from its own forward sweep's end state; both give the gradient worked out by hand,
+ * {@code m$sweep}, each from its own forward sweep's end state (the tape's recorded by {@code m$augment} and popped
+ * by {@code m$reverse}); both give the gradient worked out by hand,
  * a retained tape gives it twice, and a parameter named like the tape class does not hide the sweep.
  */
 class SharedSweepTest {
@@ -63,8 +64,15 @@ class SharedSweepTest {
     // the end state the sweep reads: not the result
     assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _doubles, upstream,"
         + " null);"), generated);
-    assertTrue(generated.contains("PowerGradient gradient$ = power$sweep(state$x, state$n,"), generated);
-    assertTrue(generated.contains("return g$sweep(x, GTape, upstream, null);"), generated);
+    // the tape records through power$augment and reverses through power$reverse, which pops the end state
+    assertTrue(generated.contains("this.state$_result = power$augment(x, n, this._doubles, this._ints, this._refs);"),
+        generated);
+    assertTrue(generated.contains("return power$reverse(upstream, this._doubles, this._ints, this._refs,"), generated);
+    assertTrue(generated.contains("PowerGradient gradient$ = power$sweep(x, 0, p, t, _trips$1, _checkpoints$1,"),
+        generated);
+    // gVjp runs the recompute pullback, whose forward sweep is the one it would have written
+    assertTrue(generated.contains("return g$pullback(x, GTape, upstream, null);"), generated);
+    assertTrue(generated.contains("return g$sweep(x, GTape, upstream, adjoints$);"), generated);
   }
 
   @Test

@@ -171,11 +171,11 @@ class CheckpointingTest {
   void everyLoopOutsideOthersIsWrapped() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
     String generated = c.generatedSource("demo.FGrad");
-    assertTrue(generated.contains("Checkpoints.limit(_doubles, null, null, null)"), generated);
+    assertTrue(generated.contains("Checkpoints.limit(_doubles, null, null)"), generated);
     assertTrue(generated.contains("while (Checkpoints.next(_checkpoints$1, _pass$1, _trips$1))"), generated);
     // nested's callees record onto its tapes, which its checkpointed loop replays, all four of them
-    assertTrue(generated.contains("inner$augment(w, t, 5 + i % 3, _doubles, _ints, _refs, _calls)"), generated);
-    assertTrue(generated.contains("Checkpoints.limit(_doubles, _ints, _refs, _calls)"), generated);
+    assertTrue(generated.contains("inner$augment(w, t, 5 + i % 3, _doubles, _ints, _refs)"), generated);
+    assertTrue(generated.contains("Checkpoints.limit(_doubles, _ints, _refs)"), generated);
     assertTrue(generated.contains(".inner$skip("), generated);
     for (String name : POINTS.keySet()) {
       int start = generated.indexOf("Gradient " + name + "Vjp(");
