@@ -412,7 +412,7 @@ public final class ReverseSweep {
         && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()))
         && !(target instanceof Expr.Var && recomputed.contains(root.name()))
         && (firstPass || recorded.readBeforeOrAround(root.name(), recorded.position(a)));
-    Expr inverse = target instanceof Expr.Var v ? inverseOf(v, a.value()) : null;
+    Expr inverse = target instanceof Expr.Var v ? Inverses.of(v, a.value()) : null;
     if (save && inverse != null) {
       // i = i + c is undone exactly by i = i - c: nothing to store.
       Stmt undo = new Stmt.Assign(target, inverse, a.origin());
@@ -542,17 +542,6 @@ public final class ReverseSweep {
       index = slot;
     }
     return outer == i.array() && index == i.index() ? e : new Expr.Index(outer, index, i.type());
-  }
-
-  /** {@code v - c} for {@code v = v + c} on an int or long (exact, overflow included), else null. */
-  static Expr inverseOf(Expr.Var v, Expr value) {
-    if ((v.type() == Type.INT || v.type() == Type.LONG) && value instanceof Expr.Binary b
-        && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
-        && b.right() instanceof Expr.Literal) {
-      Expr.BinaryOp undo = b.op() == Expr.BinaryOp.ADD ? Expr.BinaryOp.SUB : Expr.BinaryOp.ADD;
-      return new Expr.Binary(undo, v, b.right(), v.type());
-    }
-    return null;
   }
 
   /**

@@ -144,7 +144,7 @@ final class ToBeRecorded {
     for (int x : topLevel.getOrDefault(loop, List.of())) {
       Stmt.Assign killer = assignmentAt.get(x);
       if (x < position && killer.target() instanceof Expr.Var k && k.name().equals(v)
-          && ReverseSweep.inverseOf(k, killer.value()) == null && readBeforeOrAround(v, x)) {
+          && Inverses.of(k, killer.value()) == null && readBeforeOrAround(v, x)) {
         return true;
       }
     }
