@@ -77,10 +77,11 @@ final class GraphRecorder {
 
   /**
    * See {@link Tensor#fromGeneratedPullback}; with {@code original} not null, reverse passes that record a graph
-   * differentiate the original method again ({@link RecomputedNode}) instead of refusing.
+   * differentiate the original method again ({@link RecomputedNode}) instead of refusing; {@code whyOnce}, when
+   * not null, is why the node is differentiable once, said by the refusal.
    */
   static Tensor fromGeneratedPullback(String name, String method, Tensor value, Pullback pullback, Tensor[] saved,
-      Function<Tensor[], Tensor> original, Tensor[] inputs) {
+      Function<Tensor[], Tensor> original, String whyOnce, Tensor[] inputs) {
     if (method == null || saved == null) {
       throw new IllegalArgumentException("method and saved must not be null");
     }
@@ -102,7 +103,7 @@ final class GraphRecorder {
       if (GradMode.isEnabled()) {
         for (int i = 0; i < grads.length; i++) {
           if (grads[i] != null) {
-            grads[i] = onceDifferentiable(grads[i], name, method, n.next);
+            grads[i] = onceDifferentiable(grads[i], name, method, whyOnce, n.next);
           }
         }
       }
@@ -116,14 +117,21 @@ final class GraphRecorder {
    * {@code g} as a graph tensor whose own reverse rule refuses: a gradient that a generated node computed
    * without a graph, in a reverse pass that records one (PyTorch's {@code DelayedError}).
    */
-  private static Tensor onceDifferentiable(Tensor g, String name, String method, Node[] inputs) {
+  private static Tensor onceDifferentiable(Tensor g, String name, String method, String whyOnce, Node[] inputs) {
     Tensor marked = g.shareStorage();
+    String message = whyOnce == null
+        ? "a second derivative through " + method + " (node " + name + ") is not supported: its generated"
+            + " reverse pass computes numbers, not a graph, so it can be differentiated only once. For higher"
+            + " derivatives (Autograd.hessian, Autograd.grad with createGraph) call the original method " + method
+            + " itself, so that Tensor's eager operations record every step."
+        : "a second derivative through " + method + " (node " + name + ") is not supported: " + whyOnce
+            + ", so the original method's eager graph is not the function its generated reverse pass"
+            + " differentiates, and the generated pass computes numbers: the node is differentiated once (its"
+            + " first derivatives, createGraph included, are exact). For higher derivatives write " + method
+            + " with Tensor operations alone: keep values tensors (x.sum() rather than x.sum().item()) and call"
+            + " only methods that are differentiable twice themselves.";
     marked.attach(new Node(name + "DoubleBackward", inputs, (up, n) -> {
-      throw new UnsupportedOperationException("a second derivative through " + method + " (node " + name
-          + ") is not supported: its generated reverse pass computes numbers, not a graph, so it can be"
-          + " differentiated only once. For higher derivatives (Autograd.hessian, Autograd.grad with"
-          + " createGraph) call the original method " + method + " itself, so that Tensor's eager"
-          + " operations record every step.");
+      throw new UnsupportedOperationException(message);
     }, null, null));
     return marked;
   }

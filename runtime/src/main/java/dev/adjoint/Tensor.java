@@ -651,7 +651,7 @@ public final class Tensor {
    */
   public static Tensor fromGeneratedPullback(
       String name, String method, Tensor value, Pullback pullback, Tensor[] saved, Tensor... inputs) {
-    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, null, inputs);
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, null, null, inputs);
   }
 
   /**
@@ -671,7 +671,24 @@ public final class Tensor {
     if (original == null) {
       throw new IllegalArgumentException("original must not be null");
     }
-    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, original, inputs);
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, original, null, inputs);
+  }
+
+  /**
+   * {@link #fromGeneratedPullback(String, String, Tensor, Pullback, Tensor[], Tensor...)} for the node of a
+   * method whose eager graph is not the function its generated reverse pass differentiates (it reads a tensor
+   * into a {@code double}, or calls a method that is not differentiable twice):
+   * a reverse pass that records a graph gets the generated first derivatives, and differentiating them again
+   * throws an {@link UnsupportedOperationException} that says {@code whyOnce} and what to write instead.
+   *
+   * @param whyOnce why the node is differentiable once, a clause such as "it reads a tensor into a double"
+   */
+  public static Tensor fromGeneratedPullback(String name, String method, Tensor value, Pullback pullback,
+      Tensor[] saved, String whyOnce, Tensor... inputs) {
+    if (whyOnce == null) {
+      throw new IllegalArgumentException("whyOnce must not be null");
+    }
+    return GraphRecorder.fromGeneratedPullback(name, method, value, pullback, saved, null, whyOnce, inputs);
   }
 
   /** A tensor sharing this one's storage, shape and version counter, without graph state. */

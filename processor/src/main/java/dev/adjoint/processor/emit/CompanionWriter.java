@@ -128,7 +128,7 @@ public final class CompanionWriter {
       Shape shape = shapes.get(program.method().name());
       RecordGradients shaped = shape == null ? null : new RecordGradients(shape, program.method());
       new MethodMembers(program, packageName, simpleName, aliases.get(program.method().name()), helper,
-          shaped).addTo(companion);
+          shaped, calleesWithHvp).addTo(companion);
       if (dev.adjoint.processor.differentiate.TangentCalls.isMember(program.method().name())) {
         continue; // a recursive method's tangent member: plumbing of second-order programs alone
       } else if (shape == null) {

@@ -53,14 +53,17 @@ final class MethodMembers {
   final String sourceName;
   /** The public signature of an instance method or one with record parameters; null for the rest. */
   final RecordGradients shape;
+  /** Which callees' eager graphs are their functions (their companions have {@code mHvp}), for tensor nodes. */
+  final java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> eager;
   /** The member families in their own classes; made last, from the fields above. */
   final TapeMembers tapes;
   final GradientMembers gradients;
   final TensorMembers tensors;
 
   MethodMembers(AdjointProgram program, String packageName, String companion, ResultAlias alias, boolean helper,
-      RecordGradients shape) {
+      RecordGradients shape, java.util.function.Predicate<dev.adjoint.processor.ir.Callee.DifferentiableMethod> eager) {
     this.alias = alias;
+    this.eager = eager;
     this.helper = helper;
     this.sourceName = helper ? sourceName(program.method()) : program.method().name();
     this.shape = shape;

@@ -99,14 +99,22 @@ final class TensorMembers {
     m.addStatement("$T node$$pullback = node$$upstream -> {\n$>$L"
         + "return node$$tape.nodeGradients(node$$upstream$L);\n$<}", PULLBACK, checks.build(),
         guarded ? ", node$needs" : "");
-    boolean twice = TensorRecompute.applies(helper, shape != null);
+    boolean recomputable = TensorRecompute.applies(helper, shape != null);
+    // the eager graph of a method that reads a tensor into a double or calls a method that is not differentiable
+    // twice is not its function: its node refuses a second derivative, saying why
+    String whyOnce = recomputable ? TensorModes.whyOnce(method, members.eager) : null;
+    boolean twice = recomputable && whyOnce == null;
+    CodeBlock second = CodeBlock.of("");
     if (twice) {
       m.addComment("a reverse pass that records a graph differentiates the original method again");
       m.addStatement(TensorRecompute.declaration(method, checks.build()));
+      second = CodeBlock.of("node$$original, ");
+    } else if (whyOnce != null) {
+      second = CodeBlock.of("$S, ", whyOnce);
     }
     return m.addStatement("return $T.fromGeneratedPullback($S, $S, node$$tape.value(), node$$pullback,"
             + " new $T[] {$L}, $L$L)", TENSOR, method.capitalized() + "Backward", qualified, TENSOR,
-            CodeBlock.join(saved, ", "), twice ? "node$original, " : "", inputs)
+            CodeBlock.join(saved, ", "), second, inputs)
         .build();
   }
 

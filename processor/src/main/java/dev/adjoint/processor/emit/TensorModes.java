@@ -98,6 +98,40 @@ final class TensorModes {
   }
 
   /**
+   * Why the graph node of {@code m} may not be differentiated twice by running the original method again with
+   * Tensor's recorded operations (its eager graph's first derivatives would not be the generated ones), or null
+   * when it may: a tensor read into a {@code double} ({@code item()}: the eager graph ends there, the generated
+   * reverse pass goes through it), or a call with a tensor argument or result of a method whose own eager graph is
+   * not known to be its function (see {@link #whyNoEager}). Unlike {@link #whyNoEager}, an {@code AutogradFunction}
+   * is no reason (the eager graph runs its {@code backward}, as the generated pass does, recorded under
+   * {@code createGraph} as in eager autograd), nor a call whose arguments and result are not tensors (a constant to
+   * the node, whose inputs are its tensors).
+   */
+  static String whyOnce(MethodIr m, Predicate<Callee.DifferentiableMethod> eager) {
+    List<String> why = new ArrayList<>();
+    StmtWalk.statements(m.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
+      if (!(x instanceof Expr.Call c)) {
+        return;
+      }
+      String reason = null;
+      boolean tensors = c.type() == Type.TENSOR || c.args().stream().anyMatch(a -> a.type() == Type.TENSOR);
+      if ((c.callee() instanceof Callee.TensorMethod || c.callee() instanceof Callee.TensorFunction)
+          && (c.type() == Type.DOUBLE || c.type() instanceof Type.DoubleArray)) {
+        reason = "it reads a tensor into a double, where the eager graph ends";
+      } else if (tensors && (c.callee() instanceof Callee.DifferentiableMethod d && !eagerCall(d, c, eager)
+          || c.callee() instanceof Callee.Custom || c.callee() instanceof Callee.GradientOf
+          || c.callee() instanceof Callee.TapeMember)) {
+        reason = "it calls a method whose own eager graph is not known to be its function (one without mHvp"
+            + " itself)";
+      }
+      if (reason != null && !why.contains(reason)) {
+        why.add(reason);
+      }
+    })));
+    return why.isEmpty() ? null : String.join("; ", why);
+  }
+
+  /**
    * Whether the call {@code c} of {@code d} runs an eager graph that is the callee's function: a tensor result and a
    * static callee {@code eager} accepts.
    */

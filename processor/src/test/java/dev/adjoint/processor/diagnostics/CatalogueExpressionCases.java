@@ -288,5 +288,17 @@ final class CatalogueExpressionCases {
             }
             """).callStatic("demo.FGrad", "f", Tensor.of(3.0, 4.0).requiresGrad())),
         "IllegalStateException: demo.F.f reads the static final tensor demo.F.W, which requires grad"));
+    row("a second derivative (`Autograd.grad` with `createGraph`, `Autograd.hessian`) through the node of a `Tensor`"
+        + " method that reads a tensor into a `double` (`item()`) or passes tensors to a method without `mHvp`"
+        + " (found when differentiated)", new Reported(() -> {
+          CompiledCompanion c = companion("""
+              @Differentiable public static Tensor f(Tensor x) {
+                return x.mul(x.sum().item()).sum();
+              }
+              """);
+          return thrownBy(() -> dev.adjoint.Autograd.hessian(t -> (Tensor) c.callStatic("demo.FGrad", "f", t),
+              Tensor.of(1.0, 2.0)));
+        }, "UnsupportedOperationException: a second derivative through demo.F.f (node FBackward) is not supported:"
+            + " it reads a tensor into a double, where the eager graph ends"));
   }
 }
