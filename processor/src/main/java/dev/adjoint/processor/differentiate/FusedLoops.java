@@ -510,7 +510,7 @@ public final class FusedLoops {
     return any[0];
   }
 
-  private static void collectTapes(List<Stmt> statements, Set<TapeKind> into) {
+  static void collectTapes(List<Stmt> statements, Set<TapeKind> into) {
     walk(statements, s -> {
       if (s instanceof Stmt.Push p) {
         into.add(p.tape());
@@ -529,7 +529,7 @@ public final class FusedLoops {
     });
   }
 
-  private static Stmt tapeCall(TapeKind t, String name, Origin origin) {
+  static Stmt tapeCall(TapeKind t, String name, Origin origin) {
     return new Stmt.Effect(new Expr.Call(new Callee.TapeMember(name),
         List.of(new Expr.Var(t.variable, Type.INT)), Type.INT), origin);
   }

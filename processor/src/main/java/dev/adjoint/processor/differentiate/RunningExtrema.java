@@ -136,15 +136,15 @@ final class RunningExtrema {
     one.add(new Stmt.Assign(a, replaced, origin));
     one.addAll(single);
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
-    collectTapes(forward, tapes);
-    collectTapes(reverse, tapes);
+    FusedLoops.collectTapes(forward, tapes);
+    FusedLoops.collectTapes(reverse, tapes);
     List<Stmt> replay = new ArrayList<>();
     replay.add(new Stmt.Comment("a tie, a NaN or an infinite adjoint: the loop replayed onto the tapes and"
         + " reversed iteration by iteration", origin));
     replay.add(new Stmt.Assign(a, before, origin));
     replay.add(new Stmt.Assign(counter, from, origin));
     for (TapeKind t : tapes) {
-      replay.add(tapeCall(t, "beginReplay", origin));
+      replay.add(FusedLoops.tapeCall(t, "beginReplay", origin));
     }
     Expr.Var trips = new Expr.Var("_n$" + tag, Type.INT);
     replay.add(new Stmt.Declare(trips, Expr.Literal.ofInt(0), origin));
@@ -153,11 +153,11 @@ final class RunningExtrema {
         Type.INT), origin));
     replay.add(new Stmt.While(w.condition(), Stmt.Block.of(replayBody), origin));
     for (TapeKind t : tapes) {
-      replay.add(tapeCall(t, "rewind", origin));
+      replay.add(FusedLoops.tapeCall(t, "rewind", origin));
     }
     replay.add(new Stmt.CountDown("_iteration$" + tag, trips, Stmt.Block.of(reverse), origin));
     for (TapeKind t : tapes) {
-      replay.add(tapeCall(t, "endReplay", origin));
+      replay.add(FusedLoops.tapeCall(t, "endReplay", origin));
     }
     // finite: x - x is 0 for every finite x, NaN for infinities and NaN
     Expr finite = new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Binary(Expr.BinaryOp.SUB, adjoint, adjoint,
@@ -202,29 +202,5 @@ final class RunningExtrema {
       }
     }
     return out;
-  }
-
-  private static void collectTapes(List<Stmt> statements, Set<TapeKind> into) {
-    FusedLoops.walk(statements, s -> {
-      if (s instanceof Stmt.Push p) {
-        into.add(p.tape());
-      } else if (s instanceof Stmt.Save p) {
-        into.add(p.tape());
-      } else if (s instanceof Stmt.Restore r) {
-        into.add(r.tape());
-      }
-      for (Expr e : FusedLoops.expressions(s)) {
-        ExprWalk.visit(e, x -> {
-          if (x instanceof Expr.Pop p) {
-            into.add(p.tape());
-          }
-        });
-      }
-    });
-  }
-
-  private static Stmt tapeCall(TapeKind t, String name, Origin origin) {
-    return new Stmt.Effect(new Expr.Call(new Callee.TapeMember(name),
-        List.of(new Expr.Var(t.variable, Type.INT)), Type.INT), origin);
   }
 }
