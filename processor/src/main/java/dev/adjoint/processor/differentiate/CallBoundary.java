@@ -23,7 +23,9 @@ import java.util.function.UnaryOperator;
  * the result (emit.CallMembers). At the start of the statement's reverse the caller saves its read cursors in
  * {@code _at_doubles$k} ... and takes the call's value back with {@code _value$k = C.m$skip(tapes...)}, which moves
  * the cursors below the callee's stretch; the reverse sweep reads the value as {@code _value$k} and runs the
- * callee's reverse as {@code C.m$reverse(upstream, adjoints..., tapes..., cursors..., _doubles)}: the callee accumulates
+ * callee's reverse as {@code C.m$reverse(upstream, scalar arguments..., adjoints..., tapes..., cursors..., _doubles)},
+ * the scalar arguments evaluated again on the restored state (so that the callee need not keep its scalar
+ * parameters; not for tensor results): the callee accumulates
  * straight into the caller's adjoint arrays of its array arguments, returns its {@code double} parameters'
  * adjoints in the registers of the caller's double tape ({@link #usesRegisters}) and the gradient record only for
  * tensor components. So a call allocates nothing but tape space, and recursion is linear.
@@ -241,6 +243,16 @@ public final class CallBoundary {
     site.used = true;
     Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) call.callee();
     List<Expr> args = new ArrayList<>(List.of(g));
+    if (m.returnType() != Type.TENSOR) {
+      // The scalar arguments again, on the restored state (the reverse statement reads them, so the
+      // to-be-recorded analysis keeps what they read): the callee's end state need not keep its scalar
+      // parameters (emit.CallMembers).
+      for (int k = 0; k < call.args().size(); k++) {
+        if (m.parameterTypes().get(k) instanceof Type.Scalar) {
+          args.add(primal(call.args().get(k)));
+        }
+      }
+    }
     for (int k = 0; k < call.args().size(); k++) {
       Expr arg = call.args().get(k);
       Type type = m.parameterTypes().get(k);

@@ -19,7 +19,8 @@ import javax.lang.model.element.Modifier;
  * m$augment} onto its tapes (the caller's where given, else fresh ones) and its {@code reverse$} runs {@code
  * m$reverse} on them (with no adjoint registers: the gradient comes back as a record), so that the recording forward
  * sweep and the popping of the end state are written once, in the call boundary's members, and the tape keeps no
- * state of its own but the tapes, where its stretches end and the result.
+ * state of its own but the tapes, where its stretches end, the result and the scalar arguments ({@code m$reverse}
+ * takes them again).
  */
 final class AugmentedTape {
   private final MethodMembers members;
@@ -45,6 +46,14 @@ final class AugmentedTape {
       tape.addField(TypeName.LONG, SharedTapes.end(t), Modifier.PRIVATE, Modifier.FINAL);
     }
     tape.addField(members.resultType, result(), Modifier.PRIVATE, Modifier.FINAL);
+    for (MethodIr.Parameter p : calls.givenScalars()) {
+      tape.addField(CompanionWriter.typeName(p.type()), argument(p), Modifier.PRIVATE, Modifier.FINAL);
+    }
+  }
+
+  /** The field keeping a scalar argument, which {@code m$reverse} takes again. */
+  private static String argument(MethodIr.Parameter p) {
+    return "arg$" + p.name();
   }
 
   /** The constructor on fresh tapes, and the one on the caller's tapes (fresh ones where null), which records. */
@@ -56,6 +65,9 @@ final class AugmentedTape {
     tape.addMethod(plain.build());
     MethodSpec.Builder sharing = MethodSpec.constructorBuilder().addParameters(members.parameters())
         .addParameters(SharedTapes.parameters());
+    for (MethodIr.Parameter p : calls.givenScalars()) {
+      sharing.addStatement("this.$L = $L", argument(p), p.name());
+    }
     for (TapeKind t : calls.touched()) {
       sharing.addStatement("this.$L = $L != null ? $L : new $T()", t.variable, SharedTapes.parameter(t), SharedTapes.parameter(t),
           runtime(t));
@@ -80,8 +92,9 @@ final class AugmentedTape {
         .collect(Collectors.joining(", "));
     String ends = SharedTapes.KINDS.stream().map(t -> touched.contains(t) ? "this." + SharedTapes.end(t) : "0")
         .collect(Collectors.joining(", "));
-    return CodeBlock.builder().addStatement("return $L$$reverse(upstream$L, $L,$W$L, null)", members.method.name(),
-        targets, tapes, ends).build();
+    String scalars = calls.givenScalars().stream().map(p -> ", this." + argument(p)).collect(Collectors.joining());
+    return CodeBlock.builder().addStatement("return $L$$reverse(upstream$L$L, $L,$W$L, null)", members.method.name(),
+        scalars, targets, tapes, ends).build();
   }
 
   /** Releases the tapes when the graph is freed. */

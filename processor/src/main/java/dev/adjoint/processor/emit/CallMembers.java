@@ -34,9 +34,12 @@ import javax.lang.model.element.Modifier;
  *   <li>{@code m$skip(tapes...)}: the caller's reverse calls it where its read cursors are at the end of the call's
  *       stretches (its statement's reverse starts; the caller saved the cursors first). It returns the result and
  *       moves the cursors below the stretches.
- *   <li>{@code m$reverse(upstream, into..., tapes..., at...)}: from the cursors the caller saved, pops the end state
- *       and runs the reverse sweep ({@code m$sweep}), then puts the caller's cursors back, so that a caller may run
- *       its callees' reverses in any order.
+ *   <li>{@code m$reverse(upstream, scalars..., into..., tapes..., at..., registers)}: from the cursors the caller saved, pops
+ *       the end state and runs the reverse sweep ({@code m$sweep}), then puts the caller's cursors back, so that a
+ *       caller may run its callees' reverses in any order. The caller passes the scalar arguments again (their
+ *       values on its restored state, {@link CallBoundary}): a scalar parameter the forward sweep never assigns
+ *       is taken from there, not from the end state, so {@code m$augment} does not push it (recursion passes
+ *       its indices down without storing them per call). Not for tensor results, whose stretch is a tape object.
  * </ul>
  *
  * <p>Where the tape cannot be shared or the sweep not be shared ({@link TapeMembers#sharesTapes()}, {@link
@@ -101,8 +104,53 @@ final class CallMembers {
   }
 
   /**
+   * The scalar parameters {@code m$reverse} takes after the upstream, as the caller passes them again: all of
+   * them unless the result is a tensor (such a call's stretch is a tape object, which keeps its arguments).
+   */
+  List<MethodIr.Parameter> givenScalars() {
+    if (method.returnType() == Type.TENSOR) {
+      return List.of();
+    }
+    return method.parameters().stream().filter(p -> p.type() instanceof Type.Scalar).toList();
+  }
+
+  /**
+   * The names of the scalar parameters whose end value {@code m$reverse} takes from the caller: those the
+   * forward sweep never assigns, so that the value at the end is the argument. None when the sweep holds a
+   * statement whose assignments are not known here.
+   */
+  private Set<String> fromCaller() {
+    Set<String> out = new java.util.HashSet<>();
+    givenScalars().forEach(p -> out.add(p.name()));
+    boolean[] unknown = {false};
+    for (dev.adjoint.processor.ir.Stmt s : program.forward().statements()) {
+      dev.adjoint.processor.ir.StmtWalk.statements(s, x -> {
+        if (x instanceof dev.adjoint.processor.ir.Stmt.Assign a) {
+          out.remove(assignedName(a.target()));
+        } else if (x instanceof dev.adjoint.processor.ir.Stmt.Accumulate a) {
+          out.remove(assignedName(a.target()));
+        } else if (x instanceof dev.adjoint.processor.ir.Stmt.Declare d) {
+          out.remove(d.variable().name());
+        } else if (x instanceof dev.adjoint.processor.ir.Stmt.Restore r) {
+          out.remove(assignedName(r.target()));
+        } else if (x instanceof dev.adjoint.processor.ir.Stmt.CountDown c) {
+          out.remove(c.counter());
+        } else if (x instanceof dev.adjoint.processor.ir.Stmt.Forward) {
+          unknown[0] = true;
+        }
+      });
+    }
+    return unknown[0] ? Set.of() : out;
+  }
+
+  private static String assignedName(Expr target) {
+    return target instanceof Expr.Var v ? v.name() : "";
+  }
+
+  /**
    * The end-state variables the reverse sweep names (all of them when that is unknown), but for the locals of
-   * this method's own call sites, which its reverse sets before it reads them.
+   * this method's own call sites, which its reverse sets before it reads them, and the scalar parameters the
+   * caller passes again ({@link #fromCaller}).
    */
   private List<Expr.Var> kept() {
     Set<String> named = ReverseReads.named(program);
@@ -113,8 +161,10 @@ final class CallMembers {
     }
     List<Expr.Var> out = new ArrayList<>();
     Expr.Var result = null;
+    Set<String> fromCaller = fromCaller();
     for (Expr.Var v : tapes.stateVariables()) {
-      if ((named == null || named.contains(v.name())) && !CallBoundary.isSiteLocal(v.name())) {
+      if ((named == null || named.contains(v.name())) && !CallBoundary.isSiteLocal(v.name())
+          && !fromCaller.contains(v.name())) {
         if (v.name().equals(program.result().name())) {
           result = v;
         } else {
@@ -280,12 +330,16 @@ final class CallMembers {
     MethodSpec.Builder m = MethodSpec.methodBuilder(method.name() + "$reverse")
         .addJavadoc("Generated plumbing of the split-mode call boundary, not API: the reverse pass of the call"
             + " whose stretches end at the {@code at$$} positions (the caller's read cursors where it called"
-            + " {@code $L$$skip}), accumulating the array parameters' adjoints into the given arrays (fresh zero"
-            + " arrays where null); the caller's cursors are left as they were. Returns the gradient record, or"
-            + " null when every component is an array that went into a given target.\n", method.name())
+            + " {@code $L$$skip}), given the call's scalar arguments again, accumulating the array parameters'"
+            + " adjoints into the given arrays (fresh zero arrays where null); the caller's cursors are left as they"
+            + " were. Returns the gradient record, or null when every component is an array that went into a given"
+            + " target.\n", method.name())
         .addModifiers(members.visibility()).addModifiers(Modifier.STATIC)
         .returns(members.gradientClass)
         .addParameter(members.resultType, upstream);
+    for (MethodIr.Parameter p : givenScalars()) {
+      m.addParameter(typeName(p.type()), local("arg$" + p.name()));
+    }
     List<String> targets = new ArrayList<>();
     for (MethodIr.Parameter p : tapes.accumulated()) {
       m.addParameter(typeName(p.type()), "into$" + p.name());
@@ -366,9 +420,11 @@ final class CallMembers {
       Expr.Var v = kept.get(k);
       code.addStatement("$T $L = $L", typeName(v.type()), v.name(), pop(v.type(), tapeOf));
     }
+    Set<String> fromCaller = fromCaller();
     List<String> state = new ArrayList<>();
     for (Expr.Var v : tapes.sweptVariables()) {
-      state.add(keptNames.contains(v.name()) ? v.name() : zero(v.type()));
+      state.add(keptNames.contains(v.name()) ? v.name()
+          : fromCaller.contains(v.name()) ? local("arg$" + v.name()) : zero(v.type()));
     }
     program.tapes().forEach(t -> state.add(tapeOf.apply(t)));
     state.add(upstream);
