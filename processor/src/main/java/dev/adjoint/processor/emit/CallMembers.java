@@ -34,12 +34,13 @@ import javax.lang.model.element.Modifier;
  *   <li>{@code m$skip(tapes...)}: the caller's reverse calls it where its read cursors are at the end of the call's
  *       stretches (its statement's reverse starts; the caller saved the cursors first). It returns the result and
  *       moves the cursors below the stretches.
- *   <li>{@code m$reverse(upstream, scalars..., into..., tapes..., at..., registers)}: from the cursors the caller saved, pops
- *       the end state and runs the reverse sweep ({@code m$sweep}), then puts the caller's cursors back, so that a
- *       caller may run its callees' reverses in any order. The caller passes the scalar arguments again (their
- *       values on its restored state, {@link CallBoundary}): a scalar parameter the forward sweep never assigns
- *       is taken from there, not from the end state, so {@code m$augment} does not push it (recursion passes
- *       its indices down without storing them per call). Not for tensor results, whose stretch is a tape object.
+ *   <li>{@code m$reverse(upstream, scalars..., into..., tapes..., at..., registers)}: from the cursors the caller
+ *       saved, pops the end state and runs the reverse sweep ({@code m$sweep}), then puts the caller's cursors
+ *       back, so that a caller may run its callees' reverses in any order. The caller passes the scalar arguments
+ *       again (their values on its restored state, {@link CallBoundary}): a scalar parameter the forward sweep
+ *       never assigns is taken from there, not from the end state, so {@code m$augment} does not push it
+ *       (recursion passes its indices down without storing them per call). Not for tensor results, whose
+ *       stretch is a tape object.
  * </ul>
  *
  * <p>Where the tape cannot be shared or the sweep not be shared ({@link TapeMembers#sharesTapes()}, {@link

@@ -137,16 +137,6 @@ class OverloadDiagnosticsTest {
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     // The companion the processor wrote before callees recorded onto their caller's tapes: f$record(x) and a
     // tape with reverse$, but no f$record(x, DoubleTape, IntTape, RefTape, RefTape).
-    JavaFileObject a = JavaFileObjects.forSourceString("lib.A", """
-        package lib;
-        import dev.adjoint.Differentiable;
-        public final class A {
-          @Differentiable
-          public static double f(double x) {
-            return Math.sin(x);
-          }
-        }
-        """);
     JavaFileObject oldCompanion = JavaFileObjects.forSourceString("lib.AGrad", """
         package lib;
         public final class AGrad {
@@ -169,32 +159,11 @@ class OverloadDiagnosticsTest {
           }
         }
         """);
-    CompiledCompanion.compile(List.of(a, oldCompanion), List.of(), false).writeClassesTo(dir);
-    String source = """
-        package demo;
-        import dev.adjoint.Differentiable;
-        import lib.A;
-        final class B {
-          @Differentiable static double g(double x) {
-            return 2 * A.f(x); // ERROR
-          }
-        }
-        """;
-    assertOlderCompanionRefused(source, dir);
+    assertOlderCompanionRefused(oldCompanion, dir);
   }
 
   @Test
   void aCompanionOfAnOlderProcessorIsRefusedOnTheCall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    JavaFileObject a = JavaFileObjects.forSourceString("lib.A", """
-        package lib;
-        import dev.adjoint.Differentiable;
-        public final class A {
-          @Differentiable
-          public static double f(double x) {
-            return Math.sin(x);
-          }
-        }
-        """);
     JavaFileObject oldCompanion = JavaFileObjects.forSourceString("lib.AGrad", """
         package lib;
         public final class AGrad {
@@ -205,18 +174,7 @@ class OverloadDiagnosticsTest {
           }
         }
         """);
-    CompiledCompanion.compile(List.of(a, oldCompanion), List.of(), false).writeClassesTo(dir);
-    String source = """
-        package demo;
-        import dev.adjoint.Differentiable;
-        import lib.A;
-        final class B {
-          @Differentiable static double g(double x) {
-            return 2 * A.f(x); // ERROR
-          }
-        }
-        """;
-    assertOlderCompanionRefused(source, dir);
+    assertOlderCompanionRefused(oldCompanion, dir);
   }
 
   /**
@@ -226,16 +184,6 @@ class OverloadDiagnosticsTest {
   @Test
   void aCompanionWhoseCallBoundaryTakesTheCallsTapeIsRefusedOnTheCall(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    JavaFileObject a = JavaFileObjects.forSourceString("lib.A", """
-        package lib;
-        import dev.adjoint.Differentiable;
-        public final class A {
-          @Differentiable
-          public static double f(double x) {
-            return Math.sin(x);
-          }
-        }
-        """);
     JavaFileObject oldCompanion = JavaFileObjects.forSourceString("lib.AGrad", """
         package lib;
         import dev.adjoint.runtime.DoubleTape;
@@ -257,18 +205,39 @@ class OverloadDiagnosticsTest {
           }
         }
         """);
-    CompiledCompanion.compile(List.of(a, oldCompanion), List.of(), false).writeClassesTo(dir);
-    String source = """
-        package demo;
-        import dev.adjoint.Differentiable;
-        import lib.A;
-        final class B {
-          @Differentiable static double g(double x) {
-            return 2 * A.f(x); // ERROR
+    assertOlderCompanionRefused(oldCompanion, dir);
+  }
+
+  /**
+   * A companion with this version's split-mode members but from before callers passed the scalar arguments again
+   * ({@code f$reverse(upstream, tapes..., cursors..., registers)}, no {@code double x} after the upstream): a call
+   * would not compile, so it is refused on the line.
+   */
+  @Test
+  void aCompanionWhoseReverseDoesNotTakeTheScalarsAgainIsRefusedOnTheCall(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    JavaFileObject oldCompanion = JavaFileObjects.forSourceString("lib.AGrad", """
+        package lib;
+        import dev.adjoint.runtime.DoubleTape;
+        import dev.adjoint.runtime.IntTape;
+        import dev.adjoint.runtime.RefTape;
+        public final class AGrad {
+          private AGrad() {}
+          public record FGradient(double x) {}
+          public static double f$augment(double x, DoubleTape d, IntTape i, RefTape r) {
+            d.push(x);
+            return Math.sin(x);
+          }
+          public static double f$skip(DoubleTape d, IntTape i, RefTape r) {
+            return 0;
+          }
+          public static FGradient f$reverse(double upstream, DoubleTape d, IntTape i, RefTape r, long atD, long atI,
+              long atR, DoubleTape adjoints) {
+            return null;
           }
         }
-        """;
-    assertOlderCompanionRefused(source, dir);
+        """);
+    assertOlderCompanionRefused(oldCompanion, dir);
   }
 
   /** A tensor method's tape from before callers passed the gradients they need ({@code reverse$(upstream, needs$)}). */
@@ -325,6 +294,35 @@ class OverloadDiagnosticsTest {
           @Differentiable
           public static Tensor g(Tensor w, @NoGrad Tensor x) {
             return A.f(w, x).mul(2.0); // ERROR
+          }
+        }
+        """;
+    assertOlderCompanionRefused(source, dir);
+  }
+
+  /**
+   * Compiles {@code lib.A.f(double)} with {@code oldCompanion}, the {@code lib.AGrad} an older version of Adjoint
+   * generated, into {@code dir}: a call {@code 2 * A.f(x)} against it is refused on its line.
+   */
+  private static void assertOlderCompanionRefused(JavaFileObject oldCompanion, java.nio.file.Path dir) {
+    JavaFileObject a = JavaFileObjects.forSourceString("lib.A", """
+        package lib;
+        import dev.adjoint.Differentiable;
+        public final class A {
+          @Differentiable
+          public static double f(double x) {
+            return Math.sin(x);
+          }
+        }
+        """);
+    CompiledCompanion.compile(List.of(a, oldCompanion), List.of(), false).writeClassesTo(dir);
+    String source = """
+        package demo;
+        import dev.adjoint.Differentiable;
+        import lib.A;
+        final class B {
+          @Differentiable static double g(double x) {
+            return 2 * A.f(x); // ERROR
           }
         }
         """;

@@ -64,12 +64,14 @@ class SharedSweepTest {
     // the end state the sweep reads: not the result
     assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _doubles, upstream,"
         + " null);"), generated);
-    // the tape records through power$augment and reverses through power$reverse, which pops the end state
+    // the tape records through power$augment and reverses through power$reverse, which pops the end state; the
+    // parameters, which power never assigns, the tape keeps and passes again (as a split-mode caller does)
     assertTrue(generated.contains("this.state$_result = power$augment(x, n, this._doubles, this._ints, this._refs);"),
         generated);
-    assertTrue(generated.contains("return power$reverse(upstream, this._doubles, this._ints, this._refs,"), generated);
-    assertTrue(generated.contains("PowerGradient gradient$ = power$sweep(x, 0, p, t, _trips$1, _checkpoints$1,"),
-        generated);
+    assertTrue(generated.replaceAll("\\s+", " ").contains("return power$reverse(upstream, this.arg$x, this.arg$n,"
+        + " this._doubles, this._ints, this._refs,"), generated);
+    assertTrue(generated.contains("PowerGradient gradient$ = power$sweep(arg$x, arg$n, p, t, _trips$1,"
+        + " _checkpoints$1,"), generated);
     // gVjp runs the recompute pullback, whose forward sweep is the one it would have written
     assertTrue(generated.contains("return g$pullback(x, GTape, upstream, null);"), generated);
     assertTrue(generated.contains("return g$sweep(x, GTape, upstream, adjoints$);"), generated);
