@@ -62,4 +62,44 @@ class ScalarArgumentsAgainTest {
     GradCheck.of(c, "demo.F", "f").atRandomPoints(8, r -> new Object[] {vector(r, 5, -1, 1), uniform(r, -1, 1)});
     GradCheck.of(c, "demo.F", "g").atRandomPoints(5, r -> new Object[] {vector(r, 5, -1, 1), 3, uniform(r, -1, 1)});
   }
+
+  /**
+   * Arguments whose reads the caller changes after the call in ways other than assigning a local: an element of
+   * an int array and of a double array it writes later, a counter in an array it increments after the call, a
+   * call on one side of a {@code ?:}, and calls in a
+   * loop whose recording is checkpointed (the arguments replayed, not kept).
+   */
+  @Test
+  void argumentsReadFromArraysHelpersConditionalsAndCheckpointedLoops() throws Exception {
+    String source = wrap("""
+        @Differentiable static double g(double[] x, int k, double s) {
+          return x[k % x.length] * Math.sin(s) + s * s * k;
+        }
+
+        @Differentiable static double f(double[] x, double y) {
+          int[] idx = {1, 2, 0};
+          double[] w = {y, 2 * y, x[0]};
+          int[] counter = {0};
+          double t = 0;
+          for (int i = 0; i < 6; i++) {
+            int j = i % 3;
+            t += g(x, idx[j], w[j]);
+            idx[j] = (idx[j] + 2) % 4;
+            w[j] = w[j] * x[1] + t;
+            t += g(x, counter[0] % 3, t * 0.1);
+            counter[0] = counter[0] + j + 1;
+            t += y > 0.2 ? g(x, j, y * t) : g(x, 3 - j, w[(j + 1) % 3]);
+          }
+          return t;
+        }
+        """);
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+    GradCheck.of(c, "demo.F", "f").atRandomPoints(6, r -> new Object[] {vector(r, 4, -1, 1), uniform(r, -1, 1)});
+    for (long budget : new long[] {0, 40}) {
+      try (AutoCloseable tiny = dev.adjoint.runtime.Checkpoints.budget(budget)) {
+        GradCheck.of(c, "demo.F", "f").atRandomPoints(3, r -> new Object[] {vector(r, 4, -1, 1),
+            uniform(r, -1, 1)});
+      }
+    }
+  }
 }
