@@ -275,6 +275,17 @@ public final class ReverseSweep {
         }
         fusion.put(w, new FusedLoops.Candidate(counted, loopBody.forward, loopBody.reverse));
       }
+      if (counted != null && !firstPass) {
+        ComputedExtrema.Plan computed = ComputedExtrema.plan(w, counted, loopBody.forward, loopBody.reverse,
+            body.body(), method.parameters().stream().map(MethodIr.Parameter::name).toList(), loopDepth > 0,
+            reassigned, elementWritten, trips.name().substring("_trips$".length()));
+        if (computed != null) {
+          fusion.remove(w);
+          onceRecords.addAll(computed.locals());
+          tapes.addAll(computed.tapes());
+          return new Parts(computed.forward(), computed.reverse());
+        }
+      }
       if (loopDepth == 0 && checkpoint) {
         // Checkpointing first: a long counted loop (an Euler integration) must not keep a tape of every step.
         Checkpointing.Plan plan =

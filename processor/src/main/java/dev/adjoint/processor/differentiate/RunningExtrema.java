@@ -176,7 +176,7 @@ final class RunningExtrema {
   }
 
   /** Whether {@code s} is {@code counter = counter ± 1} (perhaps in a block of its own). */
-  private static boolean updates(Stmt s, Expr.Var counter) {
+  static boolean updates(Stmt s, Expr.Var counter) {
     if (s instanceof Stmt.Block b && b.statements().size() == 1) {
       s = b.statements().get(0);
     }
