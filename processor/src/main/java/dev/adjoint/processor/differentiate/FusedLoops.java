@@ -28,8 +28,8 @@ import java.util.Set;
  * <ul>
  *   <li>every variable {@code B} assigns, but the counter, is either an <em>accumulator</em> {@code s}, assigned
  *       only by top-level statements {@code s = s ± e} of {@code B} ({@code e} not reading {@code s}) and read
- *       nowhere else in the loop, or <em>iteration-local</em>: first met in {@code B} as a top-level {@code v = e}
- *       ({@code e} not reading {@code v}), and met nowhere outside the loop; no array element is written, no
+ *       nowhere else in the loop, or <em>iteration-local</em>: written before it is read on every path through
+ *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written, no
  *       differentiated method called, and the condition reads only the counter and what {@code B} does not
  *       assign. So an iteration reads nothing an earlier one computed but the counter, and accumulators only add.
  *   <li>the reverse body restores only iteration-local variables, writes scalar adjoints only by accumulation
@@ -163,7 +163,7 @@ public final class FusedLoops {
       }
       if (accumulator(body, v)) {
         accumulators.add(v);
-      } else if (iterationLocal(body, v) && !outside.contains(v)) {
+      } else if (IterationLocals.iterationLocal(body, v) && !outside.contains(v)) {
         local.add(v);
       } else {
         return null;
@@ -212,17 +212,18 @@ public final class FusedLoops {
       }
     }
     // The fused loop: forward of the iteration, its reverse, then the update.
+    List<Stmt> forwardPart = new ArrayList<>(c.forward().subList(0, c.forward().size() - 1));
+    List<Stmt> reversePart = new ArrayList<>(reverseBody);
+    FusedRestores.drop(forwardPart, reversePart, local);
+    SharedValues.share(forwardPart, reversePart);
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
-    collectTapes(c.forward(), tapes);
-    collectTapes(c.reverse(), tapes);
+    collectTapes(forwardPart, tapes);
+    collectTapes(reversePart, tapes);
     Origin origin = w.origin();
     List<Stmt> iteration = new ArrayList<>();
     for (TapeKind t : tapes) {
       iteration.add(tapeCall(t, "beginReplay", origin));
     }
-    List<Stmt> forwardPart = new ArrayList<>(c.forward().subList(0, c.forward().size() - 1));
-    List<Stmt> reversePart = new ArrayList<>(reverseBody);
-    SharedValues.share(forwardPart, reversePart);
     iteration.addAll(forwardPart);
     for (TapeKind t : tapes) {
       iteration.add(tapeCall(t, "rewind", origin));
@@ -328,40 +329,6 @@ public final class FusedLoops {
       }
     });
     return ok[0] && updates[0] > 0;
-  }
-
-  /**
-   * {@code v}'s first occurrence in {@code body} is a top-level {@code v = e} with {@code e} not reading it; or it is
-   * in a nested loop whose condition does not read {@code v}, in whose body {@code v} is iteration-local in turn,
-   * and {@code v} is met nowhere in {@code body} after that loop ({@code dist} of kmeans' inner loop over centroids):
-   * either way every read of {@code v} in an iteration follows its write in the same iteration.
-   */
-  private static boolean iterationLocal(List<Stmt> body, String v) {
-    for (int k = 0; k < body.size(); k++) {
-      Stmt s = body.get(k);
-      if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Var t && t.name().equals(v)) {
-        return !ExprWalk.variables(a.value()).contains(v);
-      }
-      if (meets(List.of(s), v)) {
-        return s instanceof Stmt.While w && !ExprWalk.variables(w.condition()).contains(v)
-            && iterationLocal(w.body().statements(), v) && !meets(body.subList(k + 1, body.size()), v);
-      }
-    }
-    return false;
-  }
-
-  /** Whether any statement of {@code statements}, nested ones included, assigns or reads {@code v}. */
-  private static boolean meets(List<Stmt> statements, String v) {
-    boolean[] met = {false};
-    walk(statements, x -> {
-      if (x instanceof Stmt.Assign a && a.target() instanceof Expr.Var t && t.name().equals(v)) {
-        met[0] = true;
-      }
-      for (Expr e : expressions(x)) {
-        met[0] |= ExprWalk.variables(e).contains(v);
-      }
-    });
-    return met[0];
   }
 
   /**
