@@ -51,7 +51,8 @@ import java.util.Set;
  * {@code while (cond) { B; reverse of B; i = i ± 1; }} (tapes the iteration uses are replayed: its pushes are
  * popped by its own reverse and dropped, {@code beginReplay}/{@code endReplay}), and the statements after the
  * loop; the reverse sweep is the counter put back to {@code start} (where the separate reverse loop leaves it)
- * and the reverse of the statements before the loop. The adjoints are declared before the forward sweep. If the
+ * and the reverse of the statements before the loop. The adjoints are declared before the forward sweep (a local
+ * array's right after its one assignment before the loop, {@link LateArrayAdjoints}; else no fusion). If the
  * forward sweep throws, the partly written adjoints are the call's own and never returned: nothing observable
  * changes.
  */
@@ -67,8 +68,10 @@ public final class FusedLoops {
    * @param forward the forward sweep with the fused loop in it
    * @param reverse the rest of the reverse sweep
    * @param loop where the fused loop is in the source
+   * @param lateArrays the local arrays whose adjoints {@code forward} makes right after their assignment ({@link
+   *     LateArrayAdjoints}): declared null before it
    */
-  public record Fused(Stmt.Block forward, Stmt.Block reverse, Origin loop) {}
+  public record Fused(Stmt.Block forward, Stmt.Block reverse, Origin loop, Set<String> lateArrays) {}
 
   private static final String ADJOINT = "_d_";
 
@@ -77,7 +80,7 @@ public final class FusedLoops {
    * forward part {@code forwards.get(k)} and reverse part {@code reverses.get(k)}; null when no loop qualifies.
    */
   static Fused plan(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses,
-      Map<Stmt, Candidate> candidates, MethodIr method) {
+      Map<Stmt, Candidate> candidates, MethodIr method, Set<String> lateArrays) {
     // differentiable double[] parameters the body never reassigns: their adjoints are the call's own arrays
     Set<String> arrays = new HashSet<>();
     for (MethodIr.Parameter p : method.parameters()) {
@@ -92,7 +95,8 @@ public final class FusedLoops {
     });
     for (int k = statements.size() - 1; k >= 1; k--) {
       if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null) {
-        Fused f = fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays);
+        Fused f = LateArrayAdjoints.qualify(statements, k, lateArrays)
+            ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays) : null;
         if (f != null) {
           return f;
         }
@@ -102,7 +106,7 @@ public final class FusedLoops {
   }
 
   private static Fused fuse(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses, int k,
-      Stmt.While w, Candidate c, Set<String> arrays) {
+      Stmt.While w, Candidate c, Set<String> arrays, Set<String> lateArrays) {
     ReverseLoops.Counted counted = c.counted();
     Expr.Var counter = counted.counter();
     List<Stmt> body = w.body().statements();
@@ -236,6 +240,7 @@ public final class FusedLoops {
     List<Stmt> forward = new ArrayList<>();
     for (int j = 0; j < k; j++) {
       forward.addAll(forwards.get(j));
+      forward.addAll(LateArrayAdjoints.after(statements.get(j), lateArrays));
     }
     if (deferred != null) {
       forward.addAll(deferred.before());
@@ -265,7 +270,7 @@ public final class FusedLoops {
     for (int j = k - 1; j >= 0; j--) {
       reverse.addAll(reverses.get(j));
     }
-    return new Fused(Stmt.Block.of(forward), Stmt.Block.of(reverse), origin);
+    return new Fused(Stmt.Block.of(forward), Stmt.Block.of(reverse), origin, Set.copyOf(lateArrays));
   }
 
   /**

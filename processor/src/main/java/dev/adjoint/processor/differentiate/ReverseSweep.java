@@ -148,9 +148,6 @@ public final class ReverseSweep {
     List<List<Stmt>> forwards = new ArrayList<>();
     List<List<Stmt>> reverses = new ArrayList<>();
     Parts parts = sweep.block(body.body(), forwards, reverses);
-    FusedLoops.Fused fused = method.returnType() == Type.DOUBLE
-        ? FusedLoops.plan(body.body().statements(), forwards, reverses, sweep.fusion, method) : null;
-
     List<AdjointProgram.Adjoint> adjoints = new ArrayList<>();
     for (MethodIr.Parameter p : method.parameters()) {
       // A @NoGrad parameter reassigned from varied values carries them: it needs an adjoint, as a local
@@ -164,10 +161,18 @@ public final class ReverseSweep {
         adjoints.add(new AdjointProgram.Adjoint(local, adjointOf(local)));
       }
     }
-    if (adjoints.stream().anyMatch(a -> a.primal().type() != Type.DOUBLE)) {
-      // Fused sweeps declare the adjoints before the forward sweep, where a local array has no value yet.
-      fused = null;
+    // Fused sweeps declare the adjoints before the forward sweep, where a local array has no value yet: a local
+    // array's adjoint is made right after the array is assigned, where it qualifies (LateArrayAdjoints).
+    Set<String> lateArrays = new HashSet<>();
+    boolean fusible = method.returnType() == Type.DOUBLE;
+    for (AdjointProgram.Adjoint a : adjoints) {
+      if (a.primal().type() != Type.DOUBLE) {
+        fusible &= a.primal().type() instanceof Type.DoubleArray && body.locals().contains(a.primal());
+        lateArrays.add(a.primal().name());
+      }
     }
+    FusedLoops.Fused fused = fusible
+        ? FusedLoops.plan(body.body().statements(), forwards, reverses, sweep.fusion, method, lateArrays) : null;
     if (sweep.calls.registers()) {
       // callees' reverses return double adjoints in the registers of this method's double tape
       sweep.tapes.add(TapeKind.DOUBLES);

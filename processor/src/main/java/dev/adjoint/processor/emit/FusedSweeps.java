@@ -78,8 +78,9 @@ final class FusedSweeps {
           TapeMembers.zeroAdjoint(p.variable()));
     }
     for (AdjointProgram.Adjoint a : program.adjoints()) {
+      // a local array's adjoint is made right after the array is assigned (LateArrayAdjoints)
       code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(),
-          TapeMembers.zeroAdjoint(a.primal()));
+          fused.lateArrays().contains(a.primal().name()) ? "null" : TapeMembers.zeroAdjoint(a.primal()));
     }
     code.addStatement("double $L = $L", AdjointProgram.adjointName(program.result().name()), value ? "1.0" : "upstream");
     JavaCode.statements(forward, code);
