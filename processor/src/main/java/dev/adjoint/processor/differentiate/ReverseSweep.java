@@ -181,8 +181,12 @@ public final class ReverseSweep {
     locals.addAll(sweep.onceRecords);
     locals.addAll(sweep.calls.states());
     locals.add(body.result());
+    // after the reverse sweep the emitter reads the parameters' adjoints, nothing else
+    Set<String> read = new HashSet<>();
+    method.parameters().forEach(p -> read.add(AdjointProgram.adjointName(p.name())));
     return new AdjointProgram(method, locals, body.result(), sweep.counters, Stmt.Block.of(parts.forward),
-        adjoints, Stmt.Block.of(parts.reverse), sweep.tapes, sweep.consumesRecording, fused);
+        adjoints, Stmt.Block.of(DeadResets.pruned(parts.reverse, read)), sweep.tapes, sweep.consumesRecording,
+        fused);
   }
 
   /** The forward and reverse parts of one statement. */

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The generated members hold no code nothing reads: a fused {@code mVjp} does not put the loop counter back at its
  * start just before popping it, {@code m$sweep} is given only the end state its reverse sweep reads (not the result,
- * not locals whose adjoints alone it uses), {@code mVjp} declares no local nothing names, and {@code mHvp} neither
- * stores nor declares the value it does not return. The gradients and Hessian-vector products stay those of central
- * differences.
+ * not locals whose adjoints alone it uses), {@code mVjp} declares no local nothing names, a reverse sweep resets no
+ * adjoint nothing reads afterwards, and {@code mHvp} neither stores nor declares the value it does not return. The
+ * gradients and Hessian-vector products stay those of central differences.
  */
 class DeadGeneratedCodeTest {
   private static final String OWNER = "demo.D";
@@ -106,12 +106,32 @@ class DeadGeneratedCodeTest {
   }
 
   @Test
+  void anAdjointIsResetOnlyWhereSomethingReadsItLater() {
+    String mean = member("mean$sweep(");
+    // the result's adjoint and sum's, before its declaration: nothing reads them afterwards
+    assertFalse(reset(mean, "_d__result"), mean);
+    assertFalse(reset(mean, "_d_sum"), mean);
+    assertFalse(mean.contains(": double sum = 0;"), mean); // nor the comment that labelled it
+    // c's and b's: the next reverse iteration accumulates into them and reads them
+    assertTrue(reset(mean, "_d_c"), mean);
+    assertTrue(reset(mean, "_d_b"), mean);
+    String scalar = member("scalar$sweep(");
+    assertFalse(reset(scalar, "_d_\\w+"), scalar);
+    assertTrue(scalar.contains("_d_u"), scalar);
+  }
+
+  @Test
   void hvpNeitherStoresNorDeclaresTheValue() {
     for (String name : List.of("lse", "scalar")) {
       String hvp = member(name + "Hvp(");
       assertFalse(hvp.contains("double _result"), hvp);
       assertFalse(Pattern.compile("(?m)^\\s+_result = ").matcher(hvp).find(), hvp);
     }
+  }
+
+  /** Whether {@code code} has a statement {@code NAME = 0.0;} (not a declaration), {@code name} a regex. */
+  private static boolean reset(String code, String name) {
+    return Pattern.compile("(?m)^\\s+" + name + " = 0\\.0;$").matcher(code).find();
   }
 
   /** The generated static member whose declaration names {@code signature}, up to its closing brace. */
