@@ -76,8 +76,8 @@ final class MemberClashes {
     List<String> vjp = new ArrayList<>(parameters);
     vjp.add(types.erasure(method.getReturnType()).toString());
     out.add(new Member(method, name + "Vjp", vjp, "the vector-Jacobian product"));
-    // Forward-mode members (emit.ForwardModeWriter): for Tensor signatures only those of emit.TensorModes (a
-    // Tensor result), Hvp and Hessian only for double and Tensor results. Counted whenever they may be generated:
+    // Forward-mode members (emit.ForwardModeWriter): for Tensor signatures those of emit.TensorModes (a Tensor
+    // result) or Jvp and Jacobian (other results), Hvp and Hessian only for double and Tensor results. Counted whenever they may be generated:
     // a clash that javac would meet is refused.
     boolean tensor = result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.TENSOR
         || method.getParameters().stream().anyMatch(p -> ModelTypes.of(p.asType())
@@ -94,7 +94,9 @@ final class MemberClashes {
       out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
       out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
     }
-    if (!tensor && shape.isEmpty()) {
+    boolean tensorResult = result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.TENSOR;
+    if (shape.isEmpty() && !tensorResult) {
+      // (with Tensor parameters: Jvp and Jacobian by reverse mode, no Hvp)
       List<String> tangents = new ArrayList<>(parameters);
       for (VariableElement p : method.getParameters()) {
         if (ModelTypes.isDifferentiableParameter(p)) {
@@ -103,7 +105,7 @@ final class MemberClashes {
       }
       out.add(new Member(method, name + "Jvp", tangents, "the Jacobian-vector product"));
       out.add(new Member(method, name + "Jacobian", parameters, "the Jacobian"));
-      if (result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
+      if (!tensor && result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
         out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
         out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
       }
@@ -119,7 +121,7 @@ final class MemberClashes {
       }
       out.add(new Member(method, name + "Jvp", tangents, "the Jacobian-vector product"));
       out.add(new Member(method, name + "Jacobian", parameters, "the Jacobian"));
-      if (result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
+      if (!tensor && result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
         out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
         // emit.ShapedHessian: one part with a gradient, a double[] or a record
         List<dev.adjoint.processor.ir.Shape.Part> withGradient = parts.stream()

@@ -1,11 +1,14 @@
 package dev.adjoint.runtime;
 
+import dev.adjoint.Tensor;
 import java.util.Arrays;
 
 /**
  * Bookkeeping for the generated forward-mode members ({@code mJvp}, {@code mJacobian}, {@code mHessian}):
  * element counts, one-hot seeds and the copying of tangents and gradients into Jacobian rows and columns.
- * Elements are numbered row by row; a {@code double} is one element, a {@code null} row has none.
+ * Elements are numbered row by row; a {@code double} is one element, a {@code null} row has none, a
+ * {@code Tensor} (a parameter of a method with a {@code double} or array result) has its elements in row-major
+ * order. The {@code Tensor} overloads read values and record nothing.
  */
 public final class Jacobians {
   private Jacobians() {}
@@ -202,6 +205,37 @@ public final class Jacobians {
       throw new IllegalArgumentException("the tangent of '" + name + "' must have its shape: it has shape "
           + (tangent == null ? "null" : Backward.describe(tangent)) + ", '" + name + "' has "
           + (primal == null ? "null" : Backward.describe(primal)));
+    }
+  }
+
+  /** A tensor's elements. */
+  public static int count(Tensor t) {
+    return t.numel();
+  }
+
+  /** {@code <a, b>} over the elements of two tensors of one shape (a gradient and a tangent), recording nothing. */
+  public static double dot(Tensor a, Tensor b) {
+    double[] x = a.toArray();
+    double[] y = b.toArray();
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += x[i] * y[i];
+    }
+    return s;
+  }
+
+  /** Writes {@code gradient} (a tensor parameter's elements, row-major) into row {@code r} of {@code jacobian}. */
+  public static void row(double[][] jacobian, int r, Tensor gradient) {
+    double[] g = gradient.toArray();
+    System.arraycopy(g, 0, jacobian[r], 0, g.length);
+  }
+
+  /** Throws unless the tangent {@code tangent} of the tensor parameter {@code name} has exactly its shape. */
+  public static void requireTangentShape(Tensor tangent, Tensor primal, String name) {
+    if (tangent == null || primal != null && !Arrays.equals(tangent.shape(), primal.shape())) {
+      throw new IllegalArgumentException("the tangent of '" + name + "' must have its shape: "
+          + (tangent == null ? "it is null" : "it has shape " + Arrays.toString(tangent.shape()) + ", '" + name
+          + "' has " + Arrays.toString(primal.shape())));
     }
   }
 }

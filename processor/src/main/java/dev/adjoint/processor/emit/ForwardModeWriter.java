@@ -30,7 +30,11 @@ import javax.lang.model.element.Modifier;
  * (the tangent program of {@link TangentSweep}), {@code MJacobian}/{@code mJacobian} (forward or reverse
  * mode, whichever needs fewer sweeps at run time), and for {@code double} results {@code mHvp} and
  * {@code mHessian} (reverse over forward, {@link SecondOrder}). Methods with a {@code Tensor} result and
- * tensor parameters get theirs from {@link TensorModes}; other {@code Tensor} signatures get none.
+ * tensor parameters get theirs from {@link TensorModes}; methods with {@code Tensor} parameters and a
+ * {@code double}, {@code double[]} or {@code double[][]} result get {@code mJvp} and {@code mJacobian} by
+ * reverse mode (for a {@code double} result, {@code mJvp}'s tangent is the gradient dotted with the tangents)
+ * and no {@code mHvp}; other {@code Tensor} signatures (a {@code Tensor} result beside differentiable
+ * {@code double}s or arrays) get none.
  */
 public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
@@ -160,7 +164,11 @@ public final class ForwardModeWriter {
       if (!helper && TensorModes.applies(m)) {
         TensorModes.addTo(companion, program, packageName, companionName, calleesWithHvp);
       }
-      return;
+      if (helper || m.returnType() == Type.TENSOR || m.differentiableParameters().isEmpty()) {
+        return;
+      }
+      // a double, double[] or double[][] result with Tensor parameters: there is no tangent program (the tensor
+      // operations have reverse rules only), so write() gives mJvp and mJacobian by reverse mode and no mHvp
     }
     ForwardModeWriter writer = new ForwardModeWriter(program, packageName, companionName, helper);
     writer.calleesWithHvp = calleesWithHvp;
@@ -201,7 +209,12 @@ public final class ForwardModeWriter {
     companion.addMethod(jacobian(tangent != null));
     if (tangent == null && method.returnType() == Type.DOUBLE) {
       companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: mHvp differentiates the tangent program,"
-          + " and there is none ($L).\n", method.name(), method.name(), noTangent);
+          + " and there is none ($L)$L.\n", method.name(), method.name(), noTangent,
+          method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)
+              ? "; nor can double backward over the original's eager graph give it (as for a Tensor method), since"
+                  + " that graph ends where a tensor is read into the double result: return the one-element Tensor"
+                  + " for mHvp"
+              : "");
     }
     if (tangent == null || method.returnType() != Type.DOUBLE) {
       return;

@@ -85,6 +85,14 @@ public final class RecordShapes {
       throw new Refused(method, "Tensor parameters are not supported beside record parameters yet: pass the"
           + " record's components as parameters");
     }
+    if (ModelTypes.of(method.getReturnType()).orElse(null) == Type.TENSOR) {
+      // (the companion's tensor node and its plumbing overload on the flat components would clash)
+      throw new Refused(method, instance
+          ? "a Tensor result is not supported in an instance @Differentiable method yet: make the method static and"
+              + " pass what it reads from the object as parameters"
+          : "a Tensor result is not supported beside record parameters yet: pass the record's components as"
+              + " parameters");
+    }
     return Optional.of(new Shape(owner.getQualifiedName().toString(), instance, parts, result(method)));
   }
 

@@ -60,6 +60,29 @@ final class CatalogueRecordCases {
               return x.mul(p.a()).sum();
             }
             """, "Tensor parameters are not supported beside record parameters yet"));
+    row("a `Tensor` result of an instance method, or beside a record parameter",
+        refused("""
+            double scale = 2;
+            @Differentiable Tensor f(double x) { // ERROR
+              return Tensor.full(new int[] {2}, x * scale).exp().sum();
+            }
+            """, "a Tensor result is not supported in an instance @Differentiable method yet"),
+        source("demo.R", """
+            package demo;
+            import dev.adjoint.Differentiable;
+            import dev.adjoint.Tensor;
+            record R(double a) {
+              @Differentiable Tensor f() { // ERROR
+                return Tensor.full(new int[] {2}, a).exp().sum();
+              }
+            }
+            """, "a Tensor result is not supported in an instance @Differentiable method yet"),
+        refused("""
+            record P(double a) {}
+            @Differentiable static Tensor f(P p) { // ERROR
+              return Tensor.full(new int[] {2}, p.a()).exp().sum();
+            }
+            """, "a Tensor result is not supported beside record parameters yet"));
     row("a record component of another type (`String`, an enum, `float`, `Tensor`, a class)", refused("""
         record P(double a, String name) {}
         @Differentiable static double f(

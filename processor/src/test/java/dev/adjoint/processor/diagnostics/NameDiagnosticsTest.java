@@ -43,6 +43,14 @@ class NameDiagnosticsTest {
           return new double[] {x[0]};
         }
         """, "", "the companion would declare lossVjp(double[], double[]) twice"));
+    cases.add(Arguments.of("method named like the Jacobian of a method with a Tensor parameter", """
+        @Differentiable static double loss(dev.adjoint.Tensor x) {
+          return x.sum().item();
+        }
+        @Differentiable static double lossJacobian(dev.adjoint.Tensor y) { // ERROR
+          return y.square().sum().item();
+        }
+        """, "", "the companion would declare lossJacobian(dev.adjoint.Tensor) twice"));
     cases.add(Arguments.of("method named like the tape of another", """
         @Differentiable static double loss(double x) {
           return x * x;

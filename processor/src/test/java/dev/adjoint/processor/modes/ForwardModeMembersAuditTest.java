@@ -39,7 +39,8 @@ class ForwardModeMembersAuditTest {
   static final boolean HVP_THROUGH_MUTUAL_RECURSION = true;
 
   // The rows of the table, by the start of their first cell.
-  static final String TENSOR_SIGNATURE = "a `Tensor` parameter or result";
+  static final String TENSOR_SIGNATURE = "a `Tensor` result beside a differentiable `double` or array";
+  static final String TENSOR_PARAMETERS = "`Tensor` parameters with a `double`, `double[]` or `double[][]` result";
   static final String TENSOR_EAGER = "a `Tensor` method that reads a tensor into a `double`";
   static final String TENSOR_INSIDE = "tensor code inside";
   static final String METHOD_LIMIT = "a tangent sweep or second-order program over the JVM's 64 KiB method limit";
@@ -243,6 +244,9 @@ class ForwardModeMembersAuditTest {
         static double tensorParameter(Tensor t) { return t.sum().item(); }
 
         @Differentiable
+        static double[] tensorArray(Tensor t, double s) { return new double[] {t.sum().item() * s, s}; }
+
+        @Differentiable
         static Tensor tensorResult(Tensor a, Tensor b) { return a.matmul(b).tanh().sum(); }
 
         @Differentiable
@@ -359,7 +363,10 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "callsCustom", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CUSTOM),
       new Case(KG, "nested", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, NESTED),
       // tensors
-      new Case(KG, "tensorParameter", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
+      new Case(KG, "tensorParameter", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true,
+          TENSOR_PARAMETERS),
+      new Case(KG, "tensorArray", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, false,
+          TENSOR_PARAMETERS, NOT_DOUBLE),
       new Case(KG, "tensorMixed", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
       new Case(KG, "tensorResult", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
       new Case(KG, "tensorOne", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, true, false),

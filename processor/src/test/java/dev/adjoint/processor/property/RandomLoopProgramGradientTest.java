@@ -91,7 +91,7 @@ class RandomLoopProgramGradientTest {
     }).filter(java.util.Objects::nonNull);
   }
 
-  private static final java.util.regex.Pattern ARRAY_CALL =
+  static final java.util.regex.Pattern ARRAY_CALL =
       java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])(h|ident|pass|rowOf|tab)\\(|Gradient\\(");
   private static final java.util.regex.Pattern G_CALL = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$.])g\\(");
 

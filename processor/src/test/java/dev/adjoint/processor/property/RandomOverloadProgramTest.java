@@ -10,6 +10,7 @@ import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GeneratorSummary;
 import dev.adjoint.processor.testing.GradCheck;
 import dev.adjoint.processor.testing.JavacOracle;
+import dev.adjoint.processor.testing.ModeCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * literals, constants, mixed arithmetic). javac is the oracle twice: its attribution must agree with the
  * reader on every call, and every program the processor accepts must give the original's value (each
  * overload returns a value of its own) and pass the gradient check. Calls javac rejects (ambiguous, none
- * applicable) or the processor refuses are dropped line by line.
+ * applicable) or the processor refuses are dropped line by line. The forward modes of {@code f} are checked
+ * too ({@code mJvp}, {@code mJacobian}, {@code mHvp}: {@link ModeCheck}, through {@link GradCheck}).
  */
 class RandomOverloadProgramTest {
   /** Programs checked ({@code -Dadjoint.randomPrograms=N} runs more), from index {@link #FIRST}. */
@@ -91,6 +93,10 @@ class RandomOverloadProgramTest {
     counts[1] += g.calls.size();
     CompiledCompanion compiled = CompiledCompanion.compile("demo.F", g.source());
     try {
+      // f has every forward-mode member (its calls are of double-valued @Differentiable overloads and plain
+      // helpers, which have mHvp); GradCheck checks them at each point (ModeCheck: mJvp against directional
+      // central differences, mHvp against central differences of the gradient)
+      ModeCheck.requireMembers(compiled, "demo.F", "f", null, false);
       // x is redrawn in [-1.5, 1.5] where the central differences are unreliable (GradCheck.atRedrawing)
       GradCheck.of(compiled, "demo.F", "f")
           .atRedrawing(new Object[] {0.75, 3, 5L}, again -> new Object[] {GradCheck.uniform(again, -1.5, 1.5), 3, 5L})

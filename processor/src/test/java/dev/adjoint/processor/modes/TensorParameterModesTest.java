@@ -1,0 +1,309 @@
+package dev.adjoint.processor.modes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.Generator;
+import dev.adjoint.Tensor;
+import dev.adjoint.processor.testing.CompiledCompanion;
+import dev.adjoint.processor.testing.FiniteDifferences;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code mJvp} and {@code mJacobian} of methods with {@code Tensor} parameters and a {@code double} or
+ * {@code double[]} result (reverse mode: for a {@code double} result the tangent is the gradient dotted with the
+ * tangents), against central differences of the ORIGINAL method (directional for {@code mJvp}, element by
+ * element for {@code mJacobian}), on chains of tensor operations read into doubles, tensors mixed with
+ * {@code double} and {@code double[]} parameters, a {@code @NoGrad} tensor, a loop with a branch and a call of a
+ * {@code Tensor} method; and that they have no {@code mHvp} and the companion says why.
+ */
+class TensorParameterModesTest {
+  private static final String SOURCE = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.NoGrad;
+      import dev.adjoint.Tensor;
+
+      public final class S {
+        @Differentiable
+        public static double energy(Tensor x) {
+          return x.mul(x).tanh().sum().item();
+        }
+
+        @Differentiable
+        public static double mixed(Tensor x, double s, double[] w) {
+          return x.mul(s).sin().sum().item() * s + w[0] * x.exp().mean().item() * w[1];
+        }
+
+        @Differentiable
+        public static double looped(Tensor x, @NoGrad Tensor c, int n) {
+          double acc = 0.25;
+          for (int i = 0; i < n; i++) {
+            if (acc > 1) {
+              acc = acc * 0.5;
+            }
+            acc += x.mul(c).add(0.5 * i).tanh().sum().item() * acc;
+          }
+          return acc;
+        }
+
+        @Differentiable
+        public static double[] moments(Tensor x, double s) {
+          return new double[] {x.sum().item() * s, x.square().mean().item(), s * s, x.exp().sum().item()};
+        }
+
+        @Differentiable
+        public static Tensor inner(Tensor x, Tensor y) {
+          return x.matmul(y).tanh();
+        }
+
+        @Differentiable
+        public static double callsInner(Tensor x, Tensor y) {
+          Tensor z = inner(x, y);
+          return z.square().sum().item() + x.sum().item();
+        }
+      }
+      """;
+
+  private static CompiledCompanion compiled;
+
+  @BeforeAll
+  static void compile() {
+    compiled = CompiledCompanion.compile("demo.S", SOURCE);
+  }
+
+  private static Tensor randn(long seed, int... shape) {
+    return Tensor.randn(new Generator().manualSeed(seed), shape).mul(0.6);
+  }
+
+  /** The cases: method name and arguments; the differentiable ones are the Tensors not marked, doubles, arrays. */
+  record Case(String name, Object[] args, boolean[] differentiable) {}
+
+  static List<Case> cases() {
+    return List.of(
+        new Case("energy", new Object[] {randn(1, 2, 3)}, new boolean[] {true}),
+        new Case("mixed", new Object[] {randn(2, 4), 0.7, new double[] {0.3, -1.2}}, new boolean[] {true, true, true}),
+        new Case("looped", new Object[] {randn(3, 3), randn(4, 3), 4}, new boolean[] {true, false, false}),
+        new Case("looped", new Object[] {randn(5, 3), randn(6, 3), 0}, new boolean[] {true, false, false}),
+        new Case("moments", new Object[] {randn(7, 2, 2), -0.4}, new boolean[] {true, true}),
+        new Case("callsInner", new Object[] {randn(8, 2, 3), randn(9, 3, 2)}, new boolean[] {true, true}));
+  }
+
+  private static Method original(String name) {
+    return CompiledCompanion.method(compiled.load("demo.S"), name);
+  }
+
+  private static Object run(String name, Object[] args) {
+    return CompiledCompanion.invoke(original(name), null, args);
+  }
+
+  private static Object companion(String member, Object... args) {
+    return compiled.callStatic("demo.SGrad", member, args);
+  }
+
+  @Test
+  void membersAreJvpAndJacobianWithoutHvpAndTheCompanionSaysWhy() {
+    String generated = compiled.generatedSource("demo.SGrad");
+    for (String name : List.of("energy", "mixed", "looped", "moments", "callsInner")) {
+      Class<?> c = compiled.load("demo.SGrad");
+      List<String> members = Arrays.stream(c.getDeclaredMethods()).map(Method::getName).toList();
+      assertTrue(members.contains(name + "Jvp") && members.contains(name + "Jacobian"), name + ": " + members);
+      assertFalse(members.contains(name + "Hvp") || members.contains(name + "Hessian"), name + ": " + members);
+      if (!name.equals("moments")) {
+        int at = generated.indexOf("No {@code " + name + "Hvp}");
+        assertTrue(at >= 0 && generated.substring(at, generated.indexOf("\n *\n", at) < 0 ? generated.length()
+            : generated.indexOf("\n *\n", at)).replaceAll("\\s*\\n\\s*\\*?\\s*", " ")
+            .contains("return the one-element Tensor for mHvp"), name + ": no reason given\n" + generated);
+      }
+    }
+  }
+
+  @Test
+  void jvpMatchesDirectionalDifferencesOfTheOriginal() {
+    long seed = 100;
+    for (Case k : cases()) {
+      Object[] v = tangents(k, seed++);
+      Object[] before = copy(k.args());
+      Object[] vBefore = copy(v);
+      Object result = companion(k.name() + "Jvp", concat(k.args(), v));
+      Map<String, Object> parts = CompiledCompanion.components(result);
+      Object expected = run(k.name(), copy(k.args()));
+      assertTrue(Arrays.deepEquals(new Object[] {expected}, new Object[] {parts.get("value")}), k.name() + " value");
+      assertTrue(same(before, k.args()) && same(vBefore, v), k.name() + ": arguments or tangents mutated");
+      FiniteDifferences.atFixedPoint(() -> FiniteDifferences.check(h -> difference(
+          run(k.name(), shifted(k, v, h)), run(k.name(), shifted(k, v, -h)), h), parts.get("tangent"),
+          k.name() + "Jvp tangent at " + Arrays.deepToString(k.args())));
+    }
+  }
+
+  @Test
+  void jacobianMatchesCentralDifferencesElementByElement() {
+    for (Case k : cases()) {
+      List<Object> matrices = new ArrayList<>(CompiledCompanion.components(
+          companion(k.name() + "Jacobian", copy(k.args()))).values());
+      int m = 0;
+      for (int p = 0; p < k.args().length; p++) {
+        if (!k.differentiable()[p]) {
+          continue;
+        }
+        double[][] actual = (double[][]) matrices.get(m++);
+        int parameter = p;
+        FiniteDifferences.atFixedPoint(() -> FiniteDifferences.check(h -> columns(k, parameter, h), actual,
+            k.name() + "Jacobian, parameter " + parameter));
+      }
+      assertEquals(m, matrices.size(), k.name() + ": one Jacobian per differentiable parameter");
+    }
+  }
+
+  @Test
+  void aTangentOfAnotherShapeIsRefused() {
+    Case k = cases().get(1);
+    Object[] v = tangents(k, 7);
+    v[0] = randn(3, 5);
+    InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> CompiledCompanion.method(
+        compiled.load("demo.SGrad"), "mixedJvp").invoke(null, concat(k.args(), v)));
+    assertTrue(e.getCause() instanceof IllegalArgumentException, String.valueOf(e.getCause()));
+    assertTrue(e.getCause().getMessage().contains("the tangent of 'x' must have its shape"), e.getCause().getMessage());
+  }
+
+  // ------------------------------------------------------------ values
+
+  /** The Jacobian of the original w.r.t. parameter p by central differences: rows the result's elements. */
+  private static double[][] columns(Case k, int p, double h) {
+    int n = flatten(k.args()[p]).length;
+    double[][] out = null;
+    for (int j = 0; j < n; j++) {
+      Object[] plus = copy(k.args());
+      Object[] minus = copy(k.args());
+      plus[p] = bump(k.args()[p], j, h);
+      minus[p] = bump(k.args()[p], j, -h);
+      double[] column = flatten(difference(run(k.name(), plus), run(k.name(), minus), h));
+      if (out == null) {
+        out = new double[column.length][n];
+      }
+      for (int r = 0; r < column.length; r++) {
+        out[r][j] = column[r];
+      }
+    }
+    return out;
+  }
+
+  private static Object bump(Object x, int j, double h) {
+    if (x instanceof Double d) {
+      return d + h;
+    }
+    double[] e = new double[flatten(x).length];
+    e[j] = 1;
+    return axpy(x, h, x instanceof Tensor t ? Tensor.fromArray(e, t.shape()) : e);
+  }
+
+  private static Object[] tangents(Case k, long seed) {
+    Object[] v = new Object[(int) java.util.stream.IntStream.range(0, k.args().length)
+        .filter(i -> k.differentiable()[i]).count()];
+    java.util.Random r = new java.util.Random(seed);
+    int at = 0;
+    for (int p = 0; p < k.args().length; p++) {
+      if (!k.differentiable()[p]) {
+        continue;
+      }
+      Object x = k.args()[p];
+      if (x instanceof Tensor t) {
+        v[at++] = randn(seed * 31 + p, t.shape());
+      } else if (x instanceof Double) {
+        v[at++] = r.nextGaussian();
+      } else {
+        v[at++] = r.doubles(((double[]) x).length, -1, 1).toArray();
+      }
+    }
+    return v;
+  }
+
+  /** The arguments moved by h along v (v one per differentiable parameter). */
+  private static Object[] shifted(Case k, Object[] v, double h) {
+    Object[] out = copy(k.args());
+    int at = 0;
+    for (int p = 0; p < out.length; p++) {
+      if (k.differentiable()[p]) {
+        out[p] = axpy(out[p], h, v[at++]);
+      }
+    }
+    return out;
+  }
+
+  /** x + a·y for doubles, arrays and tensors. */
+  private static Object axpy(Object x, double a, Object y) {
+    if (x instanceof Double d) {
+      return d + a * (Double) y;
+    }
+    double[] xs = flatten(x);
+    double[] ys = flatten(y);
+    double[] out = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      out[i] = xs[i] + a * ys[i];
+    }
+    return x instanceof Tensor t ? Tensor.fromArray(out, t.shape()) : out;
+  }
+
+  /** (plus - minus) / 2h, a double or an array. */
+  private static Object difference(Object plus, Object minus, double h) {
+    if (plus instanceof Double p) {
+      return (p - (Double) minus) / (2 * h);
+    }
+    double[] a = (double[]) plus;
+    double[] b = (double[]) minus;
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = (a[i] - b[i]) / (2 * h);
+    }
+    return out;
+  }
+
+  private static double[] flatten(Object x) {
+    if (x instanceof Double d) {
+      return new double[] {d};
+    }
+    if (x instanceof Tensor t) {
+      return t.toArray();
+    }
+    return ((double[]) x).clone();
+  }
+
+  private static Object[] copy(Object[] args) {
+    Object[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] instanceof double[] a) {
+        out[i] = a.clone();
+      } else if (out[i] instanceof Tensor t) {
+        out[i] = Tensor.fromArray(t.toArray(), t.shape());
+      }
+    }
+    return out;
+  }
+
+  private static boolean same(Object[] a, Object[] b) {
+    for (int i = 0; i < a.length; i++) {
+      boolean equal = a[i] instanceof Tensor t ? b[i] instanceof Tensor u && Arrays.equals(t.shape(), u.shape())
+          && Arrays.equals(t.toArray(), u.toArray()) : Arrays.deepEquals(new Object[] {a[i]}, new Object[] {b[i]});
+      if (!equal) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Object[] concat(Object[] a, Object[] b) {
+    Object[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
