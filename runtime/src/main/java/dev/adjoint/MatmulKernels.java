@@ -23,9 +23,12 @@ final class MatmulKernels {
       return;
     }
     // Sparse left operands (one-hot rows, masks) keep the zero-skipping loop when skipping cannot change
-    // the sum; dense ones take the blocked kernel.
+    // the sum; dense ones take the packed kernel (PackedMatmul), or the blocked one where the packed one does
+    // not pay (few rows, narrow or shallow products).
     if (mostlyZero(a, ao, n * k) && allFinite(b, bo, k * m)) {
       mmSkippingZeros(a, ao, b, bo, r, ro, n, k, m);
+    } else if (PackedMatmul.applies(n, k, m)) {
+      PackedMatmul.mm(a, ao, k, 1, b, bo, m, 1, r, ro, n, k, m);
     } else {
       mmBlocked(a, ao, b, bo, r, ro, n, k, m);
     }
@@ -174,6 +177,22 @@ final class MatmulKernels {
         r[r0 + j] += x * b[bRow + j];
       }
     }
+  }
+
+  /**
+   * Whether more than half of the {@code n × k} matrix {@code a[ao + i·s0 + p·s1]} is zero (the left operand of
+   * {@link #mm} read through strides, for a view that is not copied).
+   */
+  static boolean mostlyZero(double[] a, int ao, int s0, int s1, int n, int k) {
+    int zeros = 0;
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < k; p++) {
+        if (a[ao + i * s0 + p * s1] == 0) {
+          zeros++;
+        }
+      }
+    }
+    return zeros * 2 > n * k;
   }
 
   /** Whether more than half of {@code a[from .. from + length)} is zero. */
