@@ -74,16 +74,23 @@ final class MatmulKernels {
   /**
    * {@code r[i] += Σ_p a[ao + p·ld + i]·v[p]} for {@code i < n}, {@code p < k}: the product of the transpose of
    * a row-major {@code k × n} matrix (leading dimension {@code ld}) with a vector, without copying the
-   * transpose. Rows of the matrix are streamed ({@code r += v[p]·row p}, which the JIT vectorizes); every entry
-   * still receives its terms in the order {@code p = 0, 1, ..}, bitwise the naive loop over the transpose.
+   * transpose. Rows of the matrix are streamed ({@code r += v[p]·row p}); every entry still receives its terms in
+   * the order {@code p = 0, 1, ..}, bitwise the naive loop over the transpose. Each row is first copied to a
+   * scratch array indexed like {@code r}: C2 vectorizes a loop only when its arrays are indexed with the same
+   * offset (see {@link PackedMatmul}).
    */
   static void transposedMatrixVector(double[] a, int ao, int ld, double[] v, double[] r, int n, int k) {
+    double[] row = new double[n];
     for (int p = 0; p < k; p++) {
-      double c = v[p];
-      int row = ao + p * ld;
-      for (int i = 0; i < n; i++) {
-        r[i] += a[row + i] * c;
-      }
+      System.arraycopy(a, ao + p * ld, row, 0, n);
+      axpy(r, row, v[p], n);
+    }
+  }
+
+  /** {@code r[i] += x[i]·c} for {@code i < n} (vectorized). */
+  private static void axpy(double[] r, double[] x, double c, int n) {
+    for (int i = 0; i < n; i++) {
+      r[i] += x[i] * c;
     }
   }
 

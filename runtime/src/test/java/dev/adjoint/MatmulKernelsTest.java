@@ -100,7 +100,7 @@ class MatmulKernelsTest {
   @Test
   void matrixVectorProductsAreBitwiseTheTripleLoop() {
     Random rnd = new Random(12);
-    for (int[] s : new int[][] {{1, 5}, {3, 7}, {4, 100}, {10, 33}, {103, 100}}) {
+    for (int[] s : new int[][] {{1, 5}, {3, 7}, {4, 100}, {8, 3}, {10, 33}, {17, 9}, {103, 100}}) {
       int n = s[0];
       int k = s[1];
       double[] a = random(rnd, n * k);
