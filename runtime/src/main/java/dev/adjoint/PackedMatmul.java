@@ -7,7 +7,8 @@ package dev.adjoint;
  * b[bo + j]}), which is what the in-place kernels of {@link MatmulKernels} have to write; measured on the shapes
  * of the benchmarks (256·256·256, 64·784·128) that loop ran at scalar speed, and this one about twice as fast
  * including the copies. So each block of {@link #COLUMNS} columns of the right operand is copied into one array
- * per row (the panel), each row of the result into an array of its own, and the loop runs over those.
+ * per row (the panel), each row of the result into an array of its own ({@link #ROWS} rows at a time), and the
+ * loop runs over those.
  *
  * <p>Every entry of the result receives its terms one after another in the order {@code p = 0, 1, .., k-1},
  * starting from its value in {@code r}: bitwise the naive triple loop, every product formed ({@code 0·inf} and
@@ -19,6 +20,8 @@ final class PackedMatmul {
 
   /** Columns per panel: a row of the panel is 1 KB. */
   private static final int COLUMNS = 128;
+  /** Rows of the result held as arrays of their own at a time (64 KB at most: the scratch stays small). */
+  private static final int ROWS = 64;
   /** Rows of the panel used by one pass over the rows of the result (32 KB: the L1 data cache). */
   private static final int DEPTH = 32;
 
@@ -34,32 +37,35 @@ final class PackedMatmul {
   static void mm(double[] a, int ao, int as0, int as1, double[] b, int bo, int bs0, int bs1, double[] r, int ro,
       int n, int k, int m) {
     int width = Math.min(COLUMNS, m);
-    double[][] rows = new double[n][width];
+    double[][] rows = new double[Math.min(ROWS, n)][width];
     double[][] panel = new double[k][width];
     for (int j0 = 0; j0 < m; j0 += COLUMNS) {
       int w = Math.min(COLUMNS, m - j0);
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(r, ro + i * m + j0, rows[i], 0, w);
-      }
       pack(b, bo, bs0, bs1, panel, k, j0, w);
-      for (int p0 = 0; p0 < k; p0 += DEPTH) {
-        int p1 = Math.min(k, p0 + DEPTH);
-        for (int i = 0; i < n; i++) {
-          double[] s = rows[i];
-          int ai = ao + i * as0;
-          int p = p0;
-          for (; p + 3 < p1; p += 4) {
-            int at = ai + p * as1;
-            fourTerms(s, panel[p], panel[p + 1], panel[p + 2], panel[p + 3], a[at], a[at + as1], a[at + 2 * as1],
-                a[at + 3 * as1], w);
-          }
-          for (; p < p1; p++) {
-            oneTerm(s, panel[p], a[ai + p * as1], w);
+      for (int i0 = 0; i0 < n; i0 += ROWS) {
+        int rowCount = Math.min(ROWS, n - i0);
+        for (int i = 0; i < rowCount; i++) {
+          System.arraycopy(r, ro + (i0 + i) * m + j0, rows[i], 0, w);
+        }
+        for (int p0 = 0; p0 < k; p0 += DEPTH) {
+          int p1 = Math.min(k, p0 + DEPTH);
+          for (int i = 0; i < rowCount; i++) {
+            double[] s = rows[i];
+            int ai = ao + (i0 + i) * as0;
+            int p = p0;
+            for (; p + 3 < p1; p += 4) {
+              int at = ai + p * as1;
+              fourTerms(s, panel[p], panel[p + 1], panel[p + 2], panel[p + 3], a[at], a[at + as1],
+                  a[at + 2 * as1], a[at + 3 * as1], w);
+            }
+            for (; p < p1; p++) {
+              oneTerm(s, panel[p], a[ai + p * as1], w);
+            }
           }
         }
-      }
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(rows[i], 0, r, ro + i * m + j0, w);
+        for (int i = 0; i < rowCount; i++) {
+          System.arraycopy(rows[i], 0, r, ro + (i0 + i) * m + j0, w);
+        }
       }
     }
   }

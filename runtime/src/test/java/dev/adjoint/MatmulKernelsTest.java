@@ -137,7 +137,7 @@ class MatmulKernelsTest {
     // packed shapes (n >= 4, k >= 4, m >= 32): one or several 128-column panels with a narrower last one, depths
     // below, at and above one 32-deep pass, depths not a multiple of 4, and the benchmarks' shapes
     int[][] shapes = {{4, 4, 32}, {5, 7, 33}, {9, 33, 129}, {4, 65, 300}, {17, 130, 128}, {64, 784, 128},
-        {256, 256, 256}, {6, 31, 257}};
+        {256, 256, 256}, {6, 31, 257}, {130, 37, 140}};
     for (int[] s : shapes) {
       assertTrue(PackedMatmul.applies(s[0], s[1], s[2]));
       double[] a = random(rnd, s[0] * s[1]);
@@ -200,9 +200,12 @@ class MatmulKernelsTest {
   @Test
   void transposedViewsArePackedAsReadBitwiseTheTripleLoop() {
     Random rnd = new Random(15);
-    int n = 7;
-    int k = 45;
-    int m = 133;
+    for (int[] shape : new int[][] {{7, 45, 133}, {70, 40, 50}}) {
+      transposedViews(rnd, shape[0], shape[1], shape[2]);
+    }
+  }
+
+  private static void transposedViews(Random rnd, int n, int k, int m) {
     double[] at = random(rnd, k * n); // Aᵀ stored, k x n
     double[] bt = random(rnd, m * k); // Bᵀ stored, m x k
     double[] b = random(rnd, k * m);
