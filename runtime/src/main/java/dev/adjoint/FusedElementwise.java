@@ -303,6 +303,8 @@ public final class FusedElementwise {
     int depth = code.length / 2 + 1;
     int block = Math.min(BLOCK, n);
     double[][] reg = new double[depth][block];
+    // scratch of VectorExp's passes for exp, tanh and sigmoid over a block
+    double[][] scratch = new double[3][block];
     // per stack slot: a block (true) or a single value in scalar[slot]
     boolean[] isBlock = new boolean[depth];
     double[] scalar = new double[depth];
@@ -342,10 +344,10 @@ public final class FusedElementwise {
             scalar[l] = scalarOp(op, scalar[l], scalar[top]);
           }
         } else if (isBlock[top - 1]) {
-          map(op, reg[top - 1], len);
+          map(op, reg[top - 1], len, scratch);
         } else {
           double[] one = {scalar[top - 1]};
-          map(op, one, 1);
+          map(op, one, 1, null);
           scalar[top - 1] = one[0];
         }
       }
@@ -405,23 +407,36 @@ public final class FusedElementwise {
   }
 
   /**
-   * {@code x[i] = f(x[i])} for {@code i < len}, with the function the eager {@link Tensor} method uses ({@link
-   * VectorExp}'s scalar forms for {@code exp}, {@code tanh}, {@code sigmoid}: bitwise its array forms, without
-   * their per-call scratch arrays).
+   * {@code x[i] = f(x[i])} for {@code i < len}, with the function the eager {@link Tensor} method uses: for {@code
+   * exp}, {@code tanh}, {@code sigmoid} {@link VectorExp}'s vectorized passes over the block with the run's
+   * {@code scratch} (three arrays of at least {@code len}; null for a single value, which takes the scalar form),
+   * bitwise the scalar forms and the eager array forms.
    */
-  private static void map(int op, double[] x, int len) {
+  private static void map(int op, double[] x, int len, double[][] scratch) {
     switch (op) {
       case NEG: for (int i = 0; i < len; i++) { x[i] = -x[i]; } break;
       case EXP:
-        for (int i = 0; i < len; i++) { x[i] = VectorExp.exp(x[i]); }
+        if (scratch == null) {
+          for (int i = 0; i < len; i++) { x[i] = VectorExp.exp(x[i]); }
+        } else {
+          VectorExp.expBlock(x, len, scratch[0], scratch[1], scratch[2]);
+        }
         break;
       case LOG: for (int i = 0; i < len; i++) { x[i] = Math.log(x[i]); } break;
       case SQRT: for (int i = 0; i < len; i++) { x[i] = Math.sqrt(x[i]); } break;
       case TANH:
-        for (int i = 0; i < len; i++) { x[i] = VectorExp.tanh(x[i]); }
+        if (scratch == null) {
+          for (int i = 0; i < len; i++) { x[i] = VectorExp.tanh(x[i]); }
+        } else {
+          VectorExp.tanhBlock(x, len, scratch[0], scratch[1], scratch[2]);
+        }
         break;
       case SIGMOID:
-        for (int i = 0; i < len; i++) { x[i] = VectorExp.sigmoid(x[i]); }
+        if (scratch == null) {
+          for (int i = 0; i < len; i++) { x[i] = VectorExp.sigmoid(x[i]); }
+        } else {
+          VectorExp.sigmoidBlock(x, len, scratch[0], scratch[1], scratch[2]);
+        }
         break;
       case SQUARE: for (int i = 0; i < len; i++) { x[i] = x[i] * x[i]; } break;
       case RELU: for (int i = 0; i < len; i++) { x[i] = x[i] > 0 ? x[i] : 0.0; } break;

@@ -23,9 +23,12 @@ final class MatmulKernels {
       return;
     }
     // Sparse left operands (one-hot rows, masks) keep the zero-skipping loop when skipping cannot change
-    // the sum; dense ones take the blocked kernel.
+    // the sum; dense ones take the packed kernel (PackedMatmul), or the blocked one where the packed one does
+    // not pay (few rows, narrow or shallow products).
     if (mostlyZero(a, ao, n * k) && allFinite(b, bo, k * m)) {
       mmSkippingZeros(a, ao, b, bo, r, ro, n, k, m);
+    } else if (PackedMatmul.applies(n, k, m)) {
+      PackedMatmul.mm(a, ao, k, 1, b, bo, m, 1, r, ro, n, k, m);
     } else {
       mmBlocked(a, ao, b, bo, r, ro, n, k, m);
     }
@@ -71,16 +74,23 @@ final class MatmulKernels {
   /**
    * {@code r[i] += Σ_p a[ao + p·ld + i]·v[p]} for {@code i < n}, {@code p < k}: the product of the transpose of
    * a row-major {@code k × n} matrix (leading dimension {@code ld}) with a vector, without copying the
-   * transpose. Rows of the matrix are streamed ({@code r += v[p]·row p}, which the JIT vectorizes); every entry
-   * still receives its terms in the order {@code p = 0, 1, ..}, bitwise the naive loop over the transpose.
+   * transpose. Rows of the matrix are streamed ({@code r += v[p]·row p}); every entry still receives its terms in
+   * the order {@code p = 0, 1, ..}, bitwise the naive loop over the transpose. Each row is first copied to a
+   * scratch array indexed like {@code r}: C2 vectorizes a loop only when its arrays are indexed with the same
+   * offset (see {@link PackedMatmul}).
    */
   static void transposedMatrixVector(double[] a, int ao, int ld, double[] v, double[] r, int n, int k) {
+    double[] row = new double[n];
     for (int p = 0; p < k; p++) {
-      double c = v[p];
-      int row = ao + p * ld;
-      for (int i = 0; i < n; i++) {
-        r[i] += a[row + i] * c;
-      }
+      System.arraycopy(a, ao + p * ld, row, 0, n);
+      axpy(r, row, v[p], n);
+    }
+  }
+
+  /** {@code r[i] += x[i]·c} for {@code i < n} (vectorized). */
+  private static void axpy(double[] r, double[] x, double c, int n) {
+    for (int i = 0; i < n; i++) {
+      r[i] += x[i] * c;
     }
   }
 
@@ -174,6 +184,22 @@ final class MatmulKernels {
         r[r0 + j] += x * b[bRow + j];
       }
     }
+  }
+
+  /**
+   * Whether more than half of the {@code n × k} matrix {@code a[ao + i·s0 + p·s1]} is zero (the left operand of
+   * {@link #mm} read through strides, for a view that is not copied).
+   */
+  static boolean mostlyZero(double[] a, int ao, int s0, int s1, int n, int k) {
+    int zeros = 0;
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < k; p++) {
+        if (a[ao + i * s0 + p * s1] == 0) {
+          zeros++;
+        }
+      }
+    }
+    return zeros * 2 > n * k;
   }
 
   /** Whether more than half of {@code a[from .. from + length)} is zero. */

@@ -94,6 +94,11 @@ final class MatmulOps {
       if (os[1] == 1 && s[1] > 1 && a.strides[0] == 1 && a.strides[1] >= s[0]) {
         // a transposed row-major matrix times a vector (the backward of a matrix-vector product)
         MatmulKernels.transposedMatrixVector(a.storage, a.offset, a.strides[1], other.values(), r, s[0], s[1]);
+      } else if (!(a.plain && other.plain) && PackedMatmul.applies(s[0], s[1], os[1])
+          && !MatmulKernels.mostlyZero(a.storage, a.offset, a.strides[0], a.strides[1], s[0], s[1])) {
+        // a view (the transposed operands of the backward products): packed as read, not copied first
+        PackedMatmul.mm(a.storage, a.offset, a.strides[0], a.strides[1], other.storage, other.offset,
+            other.strides[0], other.strides[1], r, 0, s[0], s[1], os[1]);
       } else {
         MatmulKernels.mm(a.values(), 0, other.values(), 0, r, 0, s[0], s[1], os[1]);
       }

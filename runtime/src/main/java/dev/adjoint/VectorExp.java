@@ -285,6 +285,33 @@ final class VectorExp {
   private static final Pass[] SIGMOID = {NEG_ABS, REDUCED, SCALE, SIGMOID_QUOTIENT};
   private static final Pass[] TANH = {TANH_FORMS, REDUCED, SCALE_IN_RANGE, TANH_SELECT};
 
+  /**
+   * {@code x[i] = exp(x[i])} for {@code i < len} in place, bitwise {@link #exp(double)}: the vectorized passes over
+   * one block the caller holds ({@link FusedElementwise}'s registers), with its scratch arrays {@code w}, {@code e},
+   * {@code r} of at least {@code len} elements, so that no array is allocated per call.
+   */
+  static void expBlock(double[] x, int len, double[] w, double[] e, double[] r) {
+    inPlace(x, len, w, e, r, EXP);
+  }
+
+  /** {@code x[i] = sigmoid(x[i])} for {@code i < len} in place, bitwise {@link #sigmoid(double)}; as {@link #expBlock}. */
+  static void sigmoidBlock(double[] x, int len, double[] w, double[] e, double[] r) {
+    inPlace(x, len, w, e, r, SIGMOID);
+  }
+
+  /** {@code x[i] = tanh(x[i])} for {@code i < len} in place, bitwise {@link #tanh(double)}; as {@link #expBlock}. */
+  static void tanhBlock(double[] x, int len, double[] w, double[] e, double[] r) {
+    inPlace(x, len, w, e, r, TANH);
+  }
+
+  /** The passes over {@code x[0 .. len)} (which they read, never write), the result copied back into it. */
+  private static void inPlace(double[] x, int len, double[] w, double[] e, double[] r, Pass[] passes) {
+    for (Pass p : passes) {
+      p.run(x, w, e, r, len);
+    }
+    System.arraycopy(e, 0, x, 0, len);
+  }
+
   /** Elements per block: the scratch arrays stay in the L1 cache. */
   private static final int BLOCK = 1024;
 

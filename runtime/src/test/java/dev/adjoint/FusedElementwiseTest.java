@@ -59,6 +59,33 @@ class FusedElementwiseTest {
   }
 
   @Test
+  void vectorizedExpTanhSigmoidInBlocksAreTheScalarFormsBitForBitAtSpecialValues() {
+    // every branch of the three functions: ±0, tiny, the two tanh forms around 0.625, beyond 22 and 354, exp's
+    // range ends -708 and 709 and beyond (Math.exp), subnormal results, infinities and NaN; spread over 3 blocks
+    double[] special = {0.0, -0.0, 1e-300, -1e-10, 0.6249, 0.625, -0.626, 21.9, 22.5, -400, 354.5, -707.9, -708.5,
+        708.9, 709.5, -745, 800, Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    int n = 1300;
+    double[] x = values(7, n, -30, 30);
+    for (int i = 0; i < special.length; i++) {
+      x[i * 61] = special[i];
+    }
+    Tensor t = Tensor.fromArray(x, n);
+    Tensor[] in = {t};
+    double[] e = FusedElementwise.eval("t0 exp", in, new double[0]).toArray();
+    double[] th = FusedElementwise.eval("t0 tanh", in, new double[0]).toArray();
+    double[] sg = FusedElementwise.eval("t0 sigmoid", in, new double[0]).toArray();
+    for (int i = 0; i < n; i++) {
+      assertEquals(Double.doubleToLongBits(VectorExp.exp(x[i])), Double.doubleToLongBits(e[i]), "exp " + x[i]);
+      assertEquals(Double.doubleToLongBits(VectorExp.tanh(x[i])), Double.doubleToLongBits(th[i]), "tanh " + x[i]);
+      assertEquals(Double.doubleToLongBits(VectorExp.sigmoid(x[i])), Double.doubleToLongBits(sg[i]),
+          "sigmoid " + x[i]);
+    }
+    sameBits(t.exp(), Tensor.fromArray(e, n));
+    sameBits(t.tanh(), Tensor.fromArray(th, n));
+    sameBits(t.sigmoid(), Tensor.fromArray(sg, n));
+  }
+
+  @Test
   void closedFormOnDoubles() {
     double[] x = {-2.0, -0.5, 0.0, 0.25, 3.0};
     double[] y = {1.5, 2.0, 0.5, 4.0, 1.0};
