@@ -171,27 +171,8 @@ final class ComputedExtrema {
     one.add(new Stmt.Assign(counter, at, origin));
     one.add(new Stmt.Assign(a, replaced, origin));
     replayed(one, tapes, forward, List.copyOf(reverse), origin);
-    List<Stmt> replay = new ArrayList<>();
-    replay.add(new Stmt.Comment("a tie, a NaN, an infinity or an infinite adjoint: the loop replayed onto the tapes"
-        + " and reversed iteration by iteration", origin));
-    replay.add(new Stmt.Assign(a, before, origin));
-    replay.add(new Stmt.Assign(counter, from, origin));
-    for (TapeKind t : tapes) {
-      replay.add(FusedLoops.tapeCall(t, "beginReplay", origin));
-    }
-    Expr.Var trips = new Expr.Var("_n$" + tag, Type.INT);
-    replay.add(new Stmt.Declare(trips, Expr.Literal.ofInt(0), origin));
-    List<Stmt> replayBody = new ArrayList<>(forward);
-    replayBody.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1),
-        Type.INT), origin));
-    replay.add(new Stmt.While(w.condition(), Stmt.Block.of(replayBody), origin));
-    for (TapeKind t : tapes) {
-      replay.add(FusedLoops.tapeCall(t, "rewind", origin));
-    }
-    replay.add(new Stmt.CountDown("_iteration$" + tag, trips, Stmt.Block.of(reverse), origin));
-    for (TapeKind t : tapes) {
-      replay.add(FusedLoops.tapeCall(t, "endReplay", origin));
-    }
+    List<Stmt> replay = RunningExtrema.replayedLoop("a tie, a NaN, an infinity or an infinite adjoint", a, before,
+        counter, from, tapes, tag, w.condition(), forward, reverse, origin);
     Expr finite = new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Binary(Expr.BinaryOp.SUB, adjoint, adjoint,
         Type.DOUBLE), Expr.Literal.of(0.0), Type.BOOLEAN);
     Expr noTie = new Expr.Binary(Expr.BinaryOp.EQ, tie, Expr.Literal.ofInt(0), Type.BOOLEAN);

@@ -138,27 +138,8 @@ final class RunningExtrema {
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
     FusedLoops.collectTapes(forward, tapes);
     FusedLoops.collectTapes(reverse, tapes);
-    List<Stmt> replay = new ArrayList<>();
-    replay.add(new Stmt.Comment("a tie, a NaN or an infinite adjoint: the loop replayed onto the tapes and"
-        + " reversed iteration by iteration", origin));
-    replay.add(new Stmt.Assign(a, before, origin));
-    replay.add(new Stmt.Assign(counter, from, origin));
-    for (TapeKind t : tapes) {
-      replay.add(FusedLoops.tapeCall(t, "beginReplay", origin));
-    }
-    Expr.Var trips = new Expr.Var("_n$" + tag, Type.INT);
-    replay.add(new Stmt.Declare(trips, Expr.Literal.ofInt(0), origin));
-    List<Stmt> replayBody = new ArrayList<>(forward);
-    replayBody.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1),
-        Type.INT), origin));
-    replay.add(new Stmt.While(w.condition(), Stmt.Block.of(replayBody), origin));
-    for (TapeKind t : tapes) {
-      replay.add(FusedLoops.tapeCall(t, "rewind", origin));
-    }
-    replay.add(new Stmt.CountDown("_iteration$" + tag, trips, Stmt.Block.of(reverse), origin));
-    for (TapeKind t : tapes) {
-      replay.add(FusedLoops.tapeCall(t, "endReplay", origin));
-    }
+    List<Stmt> replay = replayedLoop("a tie, a NaN or an infinite adjoint", a, before, counter, from, tapes, tag,
+        w.condition(), forward, reverse, origin);
     // finite: x - x is 0 for every finite x, NaN for infinities and NaN
     Expr finite = new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Binary(Expr.BinaryOp.SUB, adjoint, adjoint,
         Type.DOUBLE), Expr.Literal.of(0.0), Type.BOOLEAN);
@@ -173,6 +154,36 @@ final class RunningExtrema {
     rev.add(new Stmt.Assign(a, before, origin));
     rev.add(new Stmt.Assign(counter, from, origin));
     return new Plan(fwd, rev, List.of(from, before, switched, at, replaced, tie));
+  }
+
+  /**
+   * The fallback both running-extremum forms share: {@code a} and the counter back to their values before the loop,
+   * the loop's forward replayed onto the tapes while counting its trips, then its store-all reverse once per trip.
+   */
+  static List<Stmt> replayedLoop(String why, Expr.Var a, Expr before, Expr.Var counter, Expr from,
+      Set<TapeKind> tapes, String tag, Expr condition, List<Stmt> forward, List<Stmt> reverse, Origin origin) {
+    List<Stmt> replay = new ArrayList<>();
+    replay.add(new Stmt.Comment(why + ": the loop replayed onto the tapes and reversed iteration by iteration",
+        origin));
+    replay.add(new Stmt.Assign(a, before, origin));
+    replay.add(new Stmt.Assign(counter, from, origin));
+    for (TapeKind t : tapes) {
+      replay.add(FusedLoops.tapeCall(t, "beginReplay", origin));
+    }
+    Expr.Var trips = new Expr.Var("_n$" + tag, Type.INT);
+    replay.add(new Stmt.Declare(trips, Expr.Literal.ofInt(0), origin));
+    List<Stmt> replayBody = new ArrayList<>(forward);
+    replayBody.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1),
+        Type.INT), origin));
+    replay.add(new Stmt.While(condition, Stmt.Block.of(replayBody), origin));
+    for (TapeKind t : tapes) {
+      replay.add(FusedLoops.tapeCall(t, "rewind", origin));
+    }
+    replay.add(new Stmt.CountDown("_iteration$" + tag, trips, Stmt.Block.of(reverse), origin));
+    for (TapeKind t : tapes) {
+      replay.add(FusedLoops.tapeCall(t, "endReplay", origin));
+    }
+    return replay;
   }
 
   /** Whether {@code s} is {@code counter = counter ± 1} (perhaps in a block of its own). */
