@@ -1,5 +1,7 @@
 package dev.adjoint.processor.gradient;
 
+import static dev.adjoint.processor.testing.CompiledCompanion.member;
+
 import static dev.adjoint.processor.gradient.ConstructGradientTest.wrap;
 import static dev.adjoint.processor.testing.GradCheck.uniform;
 import static dev.adjoint.processor.testing.GradCheck.vector;
@@ -22,15 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardPruningTest {
   private static final String SKIPPED = "forward loop skipped";
-
-  /** The text of the generated method {@code name} (from its signature to the next member's Javadoc). */
-  private static String member(String generated, String name) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("static \\S+ " + name + "\\(").matcher(generated);
-    assertTrue(m.find(), name);
-    int at = m.start();
-    int end = generated.indexOf("/**", at);
-    return generated.substring(at, end < 0 ? generated.length() : end);
-  }
 
   private static Method accessible(CompiledCompanion c, String name, Class<?>... parameters) throws Exception {
     Method m = c.load("demo.FGrad").getDeclaredMethod(name, parameters);

@@ -355,4 +355,16 @@ public final class CompiledCompanion {
       return defineClass(name, bytes, 0, bytes.length);
     }
   }
+
+  /**
+   * The text of the generated method {@code name} in {@code generated} (from its signature to the next member's
+   * Javadoc); fails when there is no such method.
+   */
+  public static String member(String generated, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("static \\S+ " + name + "\\(").matcher(generated);
+    org.junit.jupiter.api.Assertions.assertTrue(m.find(), name);
+    int at = m.start();
+    int end = generated.indexOf("/**", at);
+    return generated.substring(at, end < 0 ? generated.length() : end);
+  }
 }
