@@ -33,8 +33,8 @@ import javax.lang.model.element.Modifier;
  * tensor parameters get theirs from {@link TensorModes}; methods with {@code Tensor} parameters and a
  * {@code double}, {@code double[]} or {@code double[][]} result get {@code mJvp} and {@code mJacobian} by
  * reverse mode (for a {@code double} result, {@code mJvp}'s tangent is the gradient dotted with the tangents)
- * and no {@code mHvp}; other {@code Tensor} signatures (a {@code Tensor} result beside differentiable
- * {@code double}s or arrays) get none.
+ * and no {@code mHvp}; a {@code Tensor} result beside differentiable {@code double}s or arrays gets
+ * {@code mJvp} and {@code mJacobian} by reverse mode from {@link MixedTensorModes}.
  */
 public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
@@ -163,6 +163,8 @@ public final class ForwardModeWriter {
     if (m.returnType() == Type.TENSOR || m.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)) {
       if (!helper && TensorModes.applies(m)) {
         TensorModes.addTo(companion, program, packageName, companionName, calleesWithHvp);
+      } else if (!helper && MixedTensorModes.applies(m)) {
+        MixedTensorModes.addTo(companion, m, packageName, companionName);
       }
       if (helper || m.returnType() == Type.TENSOR || m.differentiableParameters().isEmpty()) {
         return;

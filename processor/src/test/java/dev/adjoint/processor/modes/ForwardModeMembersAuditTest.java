@@ -367,7 +367,7 @@ class ForwardModeMembersAuditTest {
           TENSOR_PARAMETERS),
       new Case(KG, "tensorArray", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, false,
           TENSOR_PARAMETERS, NOT_DOUBLE),
-      new Case(KG, "tensorMixed", Jvp.NONE, Jacobian.NONE, false, false, false, TENSOR_SIGNATURE),
+      new Case(KG, "tensorMixed", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_SIGNATURE),
       new Case(KG, "tensorResult", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
       new Case(KG, "tensorOne", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, true, false),
       new Case(KG, "callsTensor", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
