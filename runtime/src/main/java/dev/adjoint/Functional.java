@@ -1,7 +1,9 @@
 package dev.adjoint;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Forward-mode and second-order derivatives of a function of several tensors, as PyTorch's
@@ -124,6 +126,51 @@ public final class Functional {
   public static Tensor hessian(Function<Tensor[], Tensor> f, Tensor input) {
     Tensor h = Tensor.enableGrad(() -> Autograd.hessian(t -> scalar(f.apply(new Tensor[] {t}), "hessian"), input));
     return h.reshape(concat(input.shapeRef(), input.shapeRef()));
+  }
+
+  /**
+   * {@link #hvp} of a {@code double}-valued function whose result is read from one one-element tensor by
+   * {@link Tensor#item()}, its only read of a tensor into a {@code double} (as {@code return e.item();} at the end of
+   * a method of tensors): double backward through that tensor's graph. {@code f} runs once, recorded, and the
+   * tensor its result was read from is found by watching {@code item()} on this thread.
+   *
+   * @throws IllegalStateException if {@code f} read more than one tensor that depends on the inputs with
+   *     {@code item()}, or its result is not the value read (then this graph is not its function)
+   * @throws IllegalArgumentException for a direction of another shape than its input, or other counts
+   */
+  public static Tensor[] hvpOfItem(ToDoubleFunction<Tensor[]> f, Tensor[] inputs, Tensor[] directions) {
+    return hvp(x -> itemSource(f, x, "hvpOfItem"), inputs, directions);
+  }
+
+  /**
+   * {@link #hessian} of a {@code double}-valued function of one tensor whose result is read by {@code item()}
+   * from one one-element tensor, as {@link #hvpOfItem} requires: shaped as the input's shape twice.
+   *
+   * @throws IllegalStateException as {@link #hvpOfItem}
+   */
+  public static Tensor hessianOfItem(ToDoubleFunction<Tensor[]> f, Tensor input) {
+    return hessian(x -> itemSource(f, x, "hessianOfItem"), input);
+  }
+
+  /**
+   * Runs {@code f} on the (recorded) inputs and returns the one-element tensor its result was read from, or the
+   * result as a constant 0-dim tensor when it read no tensor that depends on the inputs (a function constant in
+   * them).
+   */
+  private static Tensor itemSource(ToDoubleFunction<Tensor[]> f, Tensor[] x, String what) {
+    double[] result = new double[1];
+    List<Tensor> reads = ItemCapture.during(() -> result[0] = f.applyAsDouble(x));
+    if (reads.isEmpty()) {
+      return Tensor.of(result[0]);
+    }
+    Tensor read = reads.get(0);
+    double value = read.detach().item();
+    if (reads.size() > 1 || Double.doubleToLongBits(value) != Double.doubleToLongBits(result[0])) {
+      throw new IllegalStateException(what + " needs a function whose result is the one value it reads from a"
+          + " tensor with item(): it read " + reads.size() + " tensors that depend on the inputs"
+          + (reads.size() == 1 ? " and returned " + result[0] + ", not the value read, " + value : ""));
+    }
+    return read;
   }
 
   /** {@code sum_k <g_k, v_k>} over the gradients that have a graph, or null when none has. */

@@ -1,8 +1,8 @@
 package dev.adjoint;
 
 /**
- * Whether operations on the current thread record the graph. The only mutable static state of the
- * runtime: a per-thread flag, so that {@link Tensor#noGrad(Runnable)} in one thread never affects
+ * Whether operations on the current thread record the graph. With {@link ItemCapture}, the only mutable static
+ * state of the runtime: a per-thread flag, so that {@link Tensor#noGrad(Runnable)} in one thread never affects
  * another.
  */
 final class GradMode {

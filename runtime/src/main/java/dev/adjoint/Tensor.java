@@ -280,6 +280,9 @@ public final class Tensor {
           + " elements cannot be converted to a scalar (item() needs exactly one element; shape "
           + Shapes.str(shape) + ")");
     }
+    if (requiresGrad) {
+      ItemCapture.read(this); // for Functional.hvpOfItem: where a double result left the graph
+    }
     return storage[offset];
   }
 

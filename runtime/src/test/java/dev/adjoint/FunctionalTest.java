@@ -180,6 +180,35 @@ class FunctionalTest {
     assertNonzero(all, "hessian");
   }
 
+  /** hvpOfItem and hessianOfItem through the tensor a double result was read from: exactly hvp's and hessian's. */
+  @Test
+  void ofItemIsHvpOfTheTensorTheResultWasReadFrom() {
+    Function<Tensor[], Tensor> f = x -> x[0].matmul(x[0].transpose(0, 1)).tanh().sum().mul(x[1].exp().sum());
+    Tensor[] x = {Tensor.randn(new Generator().manualSeed(7), 2, 3), Tensor.randn(new Generator().manualSeed(8), 4)};
+    Tensor[] v = {Tensor.randn(new Generator().manualSeed(9), 2, 3), Tensor.randn(new Generator().manualSeed(10), 4)};
+    double[] expected = flat(Functional.hvp(f, x, v));
+    assertArrayEquals(expected, flat(Functional.hvpOfItem(t -> f.apply(t).item(), x, v)));
+    assertNonzero(expected, "hvpOfItem");
+    Function<Tensor[], Tensor> g = t -> t[0].square().sin().sum();
+    assertArrayEquals(Functional.hessian(g, x[0]).toArray(),
+        Functional.hessianOfItem(t -> g.apply(t).item(), x[0]).toArray());
+    // a result read from no tensor that depends on the inputs: a constant, H v = 0
+    double[] zero = flat(Functional.hvpOfItem(t -> t[0].detach().square().sum().item(), x, v));
+    assertArrayEquals(new double[zero.length], zero);
+  }
+
+  @Test
+  void ofItemRefusesAResultThatIsNotTheOneValueRead() {
+    Tensor[] x = {Tensor.of(0.5, -1.0)};
+    Tensor[] v = {Tensor.of(1.0, 0.0)};
+    IllegalStateException two = assertThrows(IllegalStateException.class,
+        () -> Functional.hvpOfItem(t -> t[0].sum().item() * t[0].square().sum().item(), x, v));
+    assertTrue(two.getMessage().contains("it read 2 tensors"), two.getMessage());
+    IllegalStateException other = assertThrows(IllegalStateException.class,
+        () -> Functional.hvpOfItem(t -> 2 * t[0].square().sum().item(), x, v));
+    assertTrue(other.getMessage().contains("not the value read"), other.getMessage());
+  }
+
   @Test
   void inputsAndLeafGradientsAreUntouchedAndNoGradDoesNotZeroTheTangent() {
     Tensor w = Tensor.of(0.5, -1.0, 2.0).requiresGrad();

@@ -33,8 +33,9 @@ import javax.lang.model.element.Modifier;
  * tensor parameters get theirs from {@link TensorModes}; methods with {@code Tensor} parameters and a
  * {@code double}, {@code double[]} or {@code double[][]} result get {@code mJvp} and {@code mJacobian} by
  * reverse mode (for a {@code double} result, {@code mJvp}'s tangent is the gradient dotted with the tangents)
- * and no {@code mHvp}; a {@code Tensor} result beside differentiable {@code double}s or arrays gets
- * {@code mJvp} and {@code mJacobian} by reverse mode from {@link MixedTensorModes}.
+ * and no {@code mHvp} unless the result is one tensor read at the end ({@link ItemHvp}); a {@code Tensor}
+ * result beside differentiable {@code double}s or arrays gets {@code mJvp} and {@code mJacobian} by reverse
+ * mode from {@link MixedTensorModes}.
  */
 public final class ForwardModeWriter {
   private static final String RUNTIME = "dev.adjoint.runtime";
@@ -209,13 +210,20 @@ public final class ForwardModeWriter {
     }
     companion.addType(jacobianRecord());
     companion.addMethod(jacobian(tangent != null));
-    if (tangent == null && method.returnType() == Type.DOUBLE) {
+    boolean tensors = method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR);
+    String noItemHvp = tangent == null && tensors && method.returnType() == Type.DOUBLE
+        ? ItemHvp.whyNot(method, calleesWithHvp) : "";
+    if (noItemHvp == null) {
+      // double backward through the tensor the result is read from (return e.item();)
+      ItemHvp.addTo(companion, method, jvpClass.packageName(), jvpClass.enclosingClassName().simpleName());
+    } else if (tangent == null && method.returnType() == Type.DOUBLE) {
       companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: mHvp differentiates the tangent program,"
           + " and there is none ($L)$L.\n", method.name(), method.name(), noTangent,
-          method.parameters().stream().anyMatch(p -> p.type() == Type.TENSOR)
+          tensors
               ? "; nor can double backward over the original's eager graph give it (as for a Tensor method), since"
-                  + " that graph ends where a tensor is read into the double result: return the one-element Tensor"
-                  + " for mHvp"
+                  + " that graph ends where a tensor is read into the double result, and " + noItemHvp
+                  + ": return the one-element Tensor, or end with return e.item() as the method's only read, for"
+                  + " mHvp"
               : "");
     }
     if (tangent == null || method.returnType() != Type.DOUBLE) {

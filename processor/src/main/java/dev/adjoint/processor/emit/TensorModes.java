@@ -72,9 +72,14 @@ final class TensorModes {
    * {@link ForwardModeWriter#hasHvp}) or that does not return a tensor.
    */
   static String whyNoEager(MethodIr m, Predicate<Callee.DifferentiableMethod> eager) {
+    return whyNoEager(m, eager, null);
+  }
+
+  /** As above, with the call {@code exempt} (the one read of {@link ItemHvp}, or null) not counted. */
+  static String whyNoEager(MethodIr m, Predicate<Callee.DifferentiableMethod> eager, Expr.Call exempt) {
     List<String> why = new ArrayList<>();
     StmtWalk.statements(m.body(), s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> {
-      if (!(x instanceof Expr.Call c)) {
+      if (!(x instanceof Expr.Call c) || x == exempt) {
         return;
       }
       String reason = null;

@@ -244,6 +244,9 @@ class ForwardModeMembersAuditTest {
         static double tensorParameter(Tensor t) { return t.sum().item(); }
 
         @Differentiable
+        static double tensorTwoReads(Tensor t) { return t.sum().item() * t.mean().item(); }
+
+        @Differentiable
         static double[] tensorArray(Tensor t, double s) { return new double[] {t.sum().item() * s, s}; }
 
         @Differentiable
@@ -363,7 +366,9 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "callsCustom", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, CUSTOM),
       new Case(KG, "nested", Jvp.TANGENT_SWEEP, Jacobian.CHOOSES, false, false, true, NESTED),
       // tensors
-      new Case(KG, "tensorParameter", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true,
+      new Case(KG, "tensorParameter", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, true, true, false,
+          TENSOR_PARAMETERS),
+      new Case(KG, "tensorTwoReads", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true,
           TENSOR_PARAMETERS),
       new Case(KG, "tensorArray", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, false,
           TENSOR_PARAMETERS, NOT_DOUBLE),

@@ -68,6 +68,21 @@ class TensorParameterModesTest {
         }
 
         @Differentiable
+        public static double chained(Tensor x, Tensor y, @NoGrad Tensor c, int n) {
+          Tensor z = x;
+          for (int i = 0; i < n; i++) {
+            z = z.mul(y).add(c).tanh();
+          }
+          return z.square().mean().item();
+        }
+
+        @Differentiable
+        public static double callsInnerOnce(Tensor x, Tensor y) {
+          Tensor z = inner(x, y);
+          return z.square().sum().item();
+        }
+
+        @Differentiable
         public static double callsInner(Tensor x, Tensor y) {
           Tensor z = inner(x, y);
           return z.square().sum().item() + x.sum().item();
@@ -96,7 +111,15 @@ class TensorParameterModesTest {
         new Case("looped", new Object[] {randn(3, 3), randn(4, 3), 4}, new boolean[] {true, false, false}),
         new Case("looped", new Object[] {randn(5, 3), randn(6, 3), 0}, new boolean[] {true, false, false}),
         new Case("moments", new Object[] {randn(7, 2, 2), -0.4}, new boolean[] {true, true}),
-        new Case("callsInner", new Object[] {randn(8, 2, 3), randn(9, 3, 2)}, new boolean[] {true, true}));
+        new Case("callsInner", new Object[] {randn(8, 2, 3), randn(9, 3, 2)}, new boolean[] {true, true}),
+        new Case("chained", new Object[] {randn(10, 2, 2), randn(11, 2, 2), randn(12, 2, 2), 3},
+            new boolean[] {true, true, false, false}),
+        new Case("callsInnerOnce", new Object[] {randn(13, 2, 3), randn(14, 3, 2)}, new boolean[] {true, true}));
+  }
+
+  /** The cases whose result is one tensor read at the end ({@code return e.item();}): they have mHvp. */
+  static List<Case> itemCases() {
+    return cases().stream().filter(k -> List.of("energy", "chained", "callsInnerOnce").contains(k.name())).toList();
   }
 
   private static Method original(String name) {
@@ -112,20 +135,81 @@ class TensorParameterModesTest {
   }
 
   @Test
-  void membersAreJvpAndJacobianWithoutHvpAndTheCompanionSaysWhy() {
+  void membersAreJvpAndJacobianAndHvpOnlyForOneReadAtTheEndAndTheCompanionSaysWhy() {
     String generated = compiled.generatedSource("demo.SGrad");
-    for (String name : List.of("energy", "mixed", "looped", "moments", "callsInner")) {
-      Class<?> c = compiled.load("demo.SGrad");
-      List<String> members = Arrays.stream(c.getDeclaredMethods()).map(Method::getName).toList();
+    Class<?> c = compiled.load("demo.SGrad");
+    List<String> members = Arrays.stream(c.getDeclaredMethods()).map(Method::getName).toList();
+    for (String name : List.of("energy", "chained", "callsInnerOnce")) {
+      assertTrue(members.contains(name + "Jvp") && members.contains(name + "Jacobian")
+          && members.contains(name + "Hvp"), name + ": " + members);
+      assertEquals(name.equals("energy"), members.contains(name + "Hessian"), name + ": " + members);
+    }
+    for (String name : List.of("mixed", "looped", "moments", "callsInner")) {
       assertTrue(members.contains(name + "Jvp") && members.contains(name + "Jacobian"), name + ": " + members);
       assertFalse(members.contains(name + "Hvp") || members.contains(name + "Hessian"), name + ": " + members);
       if (!name.equals("moments")) {
         int at = generated.indexOf("No {@code " + name + "Hvp}");
         assertTrue(at >= 0 && generated.substring(at, generated.indexOf("\n *\n", at) < 0 ? generated.length()
             : generated.indexOf("\n *\n", at)).replaceAll("\\s*\\n\\s*\\*?\\s*", " ")
-            .contains("return the one-element Tensor for mHvp"), name + ": no reason given\n" + generated);
+            .contains("return the one-element Tensor, or end with return e.item() as the method's only read, for"
+                + " mHvp"), name + ": no reason given\n" + generated);
       }
     }
+  }
+
+  /** {@code mHvp} against central differences of the gradient along the direction (the generated reverse mode). */
+  @Test
+  void hvpMatchesDifferencesOfGradients() {
+    long seed = 300;
+    for (Case k : itemCases()) {
+      Object[] v = tangents(k, seed++);
+      Object[] before = copy(k.args());
+      List<Object> hv = new ArrayList<>(CompiledCompanion.components(companion(k.name() + "Hvp",
+          concat(k.args(), v))).values());
+      assertTrue(same(before, k.args()), k.name() + ": arguments mutated");
+      int at = 0;
+      for (int p = 0; p < k.args().length; p++) {
+        if (!k.differentiable()[p]) {
+          continue;
+        }
+        int component = at++;
+        Tensor actual = (Tensor) hv.get(component);
+        assertTrue(Arrays.equals(((Tensor) k.args()[p]).shape(), actual.shape()), k.name() + ": Hv shape");
+        FiniteDifferences.atFixedPoint(() -> FiniteDifferences.check(h -> difference(
+            gradient(k, shifted(k, v, h), component), gradient(k, shifted(k, v, -h), component), h),
+            actual.toArray(), k.name() + "Hvp, parameter " + component));
+      }
+    }
+  }
+
+  /** {@code mHessian} of a one-tensor method: shape x ++ x, row k against differences of gradients along e_k. */
+  @Test
+  void hessianMatchesDifferencesOfGradients() {
+    Case k = cases().get(0);
+    Tensor x = (Tensor) k.args()[0];
+    Tensor hessian = (Tensor) companion("energyHessian", copy(k.args()));
+    assertTrue(Arrays.equals(new int[] {2, 3, 2, 3}, hessian.shape()), Arrays.toString(hessian.shape()));
+    double[] flat = hessian.toArray();
+    int n = x.numel();
+    double[][] actual = new double[n][n];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(flat, r * n, actual[r], 0, n);
+    }
+    FiniteDifferences.atFixedPoint(() -> FiniteDifferences.check(h -> {
+      double[][] rows = new double[n][];
+      for (int r = 0; r < n; r++) {
+        Object[] plus = {bump(x, r, h)};
+        Object[] minus = {bump(x, r, -h)};
+        rows[r] = (double[]) difference(gradient(k, plus, 0), gradient(k, minus, 0), h);
+      }
+      return rows;
+    }, actual, "energyHessian"));
+  }
+
+  /** The generated gradient's component {@code component} (reverse mode), flattened. */
+  private static double[] gradient(Case k, Object[] args, int component) {
+    List<Object> g = new ArrayList<>(CompiledCompanion.components(companion(k.name() + "Gradient", args)).values());
+    return ((Tensor) g.get(component)).toArray();
   }
 
   @Test
