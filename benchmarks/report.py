@@ -198,6 +198,13 @@ def modes_table(jmh, w):
         ("Rosenbrock n=1,000, H·v (`mHvp`; FD: two gradients)", "HvpBench", "1000", "rosenbrockHvpAdjoint",
          "rosenbrockHvpTwoGradients", None),
         ("Rosenbrock n=1,000, one gradient (for scale)", "HvpBench", "1000", "rosenbrockGradient", None, None),
+        ("logistic loss 1,000 × 20, `Tensor` result: J·v (`mJvp`, double vjp; FD: two losses)", "TensorModesBench",
+         None, "jvpAdjoint", "jvpFiniteDifferences", None),
+        ("logistic loss 1,000 × 20, `Tensor` result: H·v (`mHvp`, double backward; FD: two gradients)",
+         "TensorModesBench", None, "hvpAdjoint", "hvpTwoGradients", None),
+        ("logistic loss 1,000 × 20, one gradient (for scale)", "TensorModesBench", None, "gradientOnce", None, None),
+        ("logistic loss read into a `double` (`item()`): Hessian by the 20 weights (`mHessian`; FD: 40 gradients)",
+         "TensorModesBench", None, "hessianAdjoint", "hessianGradientDifferences", None),
     ]
     present = [r for r in rows if get(jmh, r[1].replace("Bench", ""), r[2], r[3]) is not None]
     nested = [
@@ -219,9 +226,10 @@ def modes_table(jmh, w):
     w("")
     if present:
         w("Forward mode against Hipparchus' `DerivativeStructure` and central differences, and the Hessian-vector "
-          "product against central differences of two gradients (`JvpBench`, `HvpBench`; each `@Setup` checks "
-          "Adjoint against a hand-written derivative to 1e-9 and the peers against it). *÷ Adjoint* = peer time ÷ "
-          "Adjoint time.")
+          "product against central differences of two gradients (`JvpBench`, `HvpBench`, and `TensorModesBench` for "
+          "tensor methods, whose `mJvp` is a double vjp: a forward pass and about two reverse passes; each `@Setup` "
+          "checks Adjoint against a hand-written derivative to 1e-9 and the peers against it). *÷ Adjoint* = peer "
+          "time ÷ Adjoint time.")
         w("")
         w("| benchmark | Adjoint | central differences | ÷ Adjoint | Hipparchus | ÷ Adjoint | alloc Adjoint |")
         w("|---|---:|---:|---:|---:|---:|---:|")

@@ -10,8 +10,8 @@
 #       only the GradBench evals (Gb*Bench), no PyTorch and no javac timing: writes
 #       benchmarks/results/gradbench.md and the README's GradBench section (JMH_OPTS overrides the JMH options)
 #   MODES_ONLY=1 JMH_OPTS='-f 1 -wi 3 -i 5' benchmarks/run.sh
-#       only issue 13's benchmarks (JvpBench, HvpBench, kmeans dir, saddle, particle), no PyTorch and no javac
-#       timing: writes benchmarks/results/modes.md and the README's modes section
+#       only issue 13's benchmarks (JvpBench, HvpBench, TensorModesBench, kmeans dir, saddle, particle), no
+#       PyTorch and no javac timing: writes benchmarks/results/modes.md and the README's modes section
 #   TENSORS_ONLY=1 benchmarks/run.sh
 #       only issue 11's tensor workloads (Pointwise, Matmul, Mlp, LogisticRegression and the *BlasBench variants)
 #       and their PyTorch peers, no javac timing: writes benchmarks/results/tensors.md and the README's tensor
@@ -54,7 +54,7 @@ python=python3
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
 if [[ -n ${MODES_ONLY:-} ]]; then
-  JMH_FILTER=${JMH_FILTER:-'\.(GbKmeans|GbSaddle|GbParticle|Jvp|Hvp)Bench\.'}
+  JMH_FILTER=${JMH_FILTER:-'\.(GbKmeans|GbSaddle|GbParticle|Jvp|Hvp|TensorModes)Bench\.'}
 elif [[ -n ${GRADBENCH_ONLY:-} ]]; then
   JMH_FILTER=${JMH_FILTER:-'\.Gb[A-Za-z]+Bench\.'}
 else

@@ -22,6 +22,17 @@ public final class TensorFunctions {
     return z.exp().add(1.0).log().sub(y.mul(z)).mean();
   }
 
+  /**
+   * {@link #logisticLoss} read into a {@code double} at the end, by the weights alone (issue 13's tensor
+   * Hessian row): its companion has {@code mHvp} and {@code mHessian} by double backward through the tensor the
+   * result is read from.
+   */
+  @Differentiable
+  public static double logisticLossValue(@NoGrad Tensor x, @NoGrad Tensor y, Tensor w, @NoGrad Tensor b) {
+    Tensor z = x.matmul(w.reshape(w.numel(), 1)).reshape(x.size(0)).add(b);
+    return z.exp().add(1.0).log().sub(y.mul(z)).mean().item();
+  }
+
   @Differentiable
   public static Tensor mlpLoss(@NoGrad Tensor x, int[] targets, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
     Tensor h = x.matmul(w1).add(b1).tanh();
