@@ -96,7 +96,8 @@ final class MemberClashes {
     }
     boolean tensorResult = result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.TENSOR;
     if (shape.isEmpty() && !tensorResult) {
-      // (with Tensor parameters: Jvp and Jacobian by reverse mode, no Hvp)
+      // (with Tensor parameters: Jvp and Jacobian by reverse mode, Hvp and Hessian when the result is one tensor
+      // read at the end, emit.ItemHvp)
       List<String> tangents = new ArrayList<>(parameters);
       for (VariableElement p : method.getParameters()) {
         if (ModelTypes.isDifferentiableParameter(p)) {
@@ -105,7 +106,7 @@ final class MemberClashes {
       }
       out.add(new Member(method, name + "Jvp", tangents, "the Jacobian-vector product"));
       out.add(new Member(method, name + "Jacobian", parameters, "the Jacobian"));
-      if (!tensor && result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
+      if (result.isPresent() && result.get() == dev.adjoint.processor.ir.Type.DOUBLE) {
         out.add(new Member(method, name + "Hvp", tangents, "the Hessian-vector product"));
         out.add(new Member(method, name + "Hessian", parameters, "the Hessian"));
       }

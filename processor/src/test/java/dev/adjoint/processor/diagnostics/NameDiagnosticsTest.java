@@ -51,6 +51,14 @@ class NameDiagnosticsTest {
           return y.square().sum().item();
         }
         """, "", "the companion would declare lossJacobian(dev.adjoint.Tensor) twice"));
+    cases.add(Arguments.of("method named like the Hessian of a double method of one tensor read at the end", """
+        @Differentiable static double loss(dev.adjoint.Tensor x) {
+          return x.square().sum().item();
+        }
+        @Differentiable static double lossHessian(dev.adjoint.Tensor y) { // ERROR
+          return y.sum().item();
+        }
+        """, "", "the companion would declare lossHessian(dev.adjoint.Tensor) twice"));
     cases.add(Arguments.of("method named like the tape of another", """
         @Differentiable static double loss(double x) {
           return x * x;
