@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
  * tangents), against central differences of the ORIGINAL method (directional for {@code mJvp}, element by
  * element for {@code mJacobian}), on chains of tensor operations read into doubles, tensors mixed with
  * {@code double} and {@code double[]} parameters, a {@code @NoGrad} tensor, a loop with a branch and a call of a
- * {@code Tensor} method; and that they have no {@code mHvp} and the companion says why.
+ * {@code Tensor} method. {@code mHvp} and {@code mHessian} of the methods whose result is one tensor read at the end
+ * ({@code return e.item();}: a chain, a loop building the tensor, calls of a {@code Tensor} method and of a plain
+ * helper) against central differences of the generated gradient; the others have no {@code mHvp} and the companion
+ * says why.
  */
 class TensorParameterModesTest {
   private static final String SOURCE = """
@@ -82,6 +85,15 @@ class TensorParameterModesTest {
           return z.square().sum().item();
         }
 
+        static Tensor squash(Tensor x, Tensor y) {
+          return x.sub(y).sigmoid().mul(x);
+        }
+
+        @Differentiable
+        public static double callsHelper(Tensor x, @NoGrad Tensor y) {
+          return squash(x, y).exp().sum().item();
+        }
+
         @Differentiable
         public static double callsInner(Tensor x, Tensor y) {
           Tensor z = inner(x, y);
@@ -114,12 +126,14 @@ class TensorParameterModesTest {
         new Case("callsInner", new Object[] {randn(8, 2, 3), randn(9, 3, 2)}, new boolean[] {true, true}),
         new Case("chained", new Object[] {randn(10, 2, 2), randn(11, 2, 2), randn(12, 2, 2), 3},
             new boolean[] {true, true, false, false}),
-        new Case("callsInnerOnce", new Object[] {randn(13, 2, 3), randn(14, 3, 2)}, new boolean[] {true, true}));
+        new Case("callsInnerOnce", new Object[] {randn(13, 2, 3), randn(14, 3, 2)}, new boolean[] {true, true}),
+        new Case("callsHelper", new Object[] {randn(15, 3), randn(16, 3)}, new boolean[] {true, false}));
   }
 
   /** The cases whose result is one tensor read at the end ({@code return e.item();}): they have mHvp. */
   static List<Case> itemCases() {
-    return cases().stream().filter(k -> List.of("energy", "chained", "callsInnerOnce").contains(k.name())).toList();
+    return cases().stream().filter(k -> List.of("energy", "chained", "callsInnerOnce", "callsHelper")
+        .contains(k.name())).toList();
   }
 
   private static Method original(String name) {
@@ -139,10 +153,11 @@ class TensorParameterModesTest {
     String generated = compiled.generatedSource("demo.SGrad");
     Class<?> c = compiled.load("demo.SGrad");
     List<String> members = Arrays.stream(c.getDeclaredMethods()).map(Method::getName).toList();
-    for (String name : List.of("energy", "chained", "callsInnerOnce")) {
+    for (String name : List.of("energy", "chained", "callsInnerOnce", "callsHelper")) {
       assertTrue(members.contains(name + "Jvp") && members.contains(name + "Jacobian")
           && members.contains(name + "Hvp"), name + ": " + members);
-      assertEquals(name.equals("energy"), members.contains(name + "Hessian"), name + ": " + members);
+      assertEquals(name.equals("energy") || name.equals("callsHelper"), members.contains(name + "Hessian"),
+          name + ": " + members);
     }
     for (String name : List.of("mixed", "looped", "moments", "callsInner")) {
       assertTrue(members.contains(name + "Jvp") && members.contains(name + "Jacobian"), name + ": " + members);
