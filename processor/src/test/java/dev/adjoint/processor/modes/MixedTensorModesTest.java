@@ -1,5 +1,11 @@
 package dev.adjoint.processor.modes;
 
+import static dev.adjoint.processor.modes.TensorArguments.concat;
+import static dev.adjoint.processor.modes.TensorArguments.copy;
+import static dev.adjoint.processor.modes.TensorArguments.difference;
+import static dev.adjoint.processor.modes.TensorArguments.flatten;
+import static dev.adjoint.processor.modes.TensorArguments.same;
+import static dev.adjoint.processor.modes.TensorArguments.shapeOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -179,150 +184,17 @@ class MixedTensorModesTest {
 
   // ------------------------------------------------------------ values
 
+  /** The Jacobian of the original w.r.t. parameter p by central differences: rows the result's elements. */
   private static double[][] columns(Case k, int p, double h) {
-    int n = flatten(k.args()[p]).length;
-    double[][] out = null;
-    for (int j = 0; j < n; j++) {
-      Object[] plus = copy(k.args());
-      Object[] minus = copy(k.args());
-      plus[p] = bump(k.args()[p], j, h);
-      minus[p] = bump(k.args()[p], j, -h);
-      double[] column = difference((double[]) run(k.name(), plus), (double[]) run(k.name(), minus), h);
-      if (out == null) {
-        out = new double[column.length][n];
-      }
-      for (int r = 0; r < column.length; r++) {
-        out[r][j] = column[r];
-      }
-    }
-    return out;
-  }
-
-  private static Object bump(Object x, int j, double h) {
-    double[] e = new double[flatten(x).length];
-    e[j] = 1;
-    return axpy(x, h, unflatten(e, x));
+    return TensorArguments.columns(a -> run(k.name(), a), k.args(), p, h);
   }
 
   private static Object[] tangents(Case k, long seed) {
-    List<Object> v = new ArrayList<>();
-    Random r = new Random(seed);
-    for (int p = 0; p < k.args().length; p++) {
-      if (k.differentiable()[p]) {
-        double[] t = r.doubles(flatten(k.args()[p]).length, -1, 1).toArray();
-        v.add(unflatten(t, k.args()[p]));
-      }
-    }
-    return v.toArray();
+    return TensorArguments.tangents(k.args(), k.differentiable(), seed);
   }
 
+  /** The arguments moved by h along v (v one per differentiable parameter). */
   private static Object[] shifted(Case k, Object[] v, double h) {
-    Object[] out = copy(k.args());
-    int at = 0;
-    for (int p = 0; p < out.length; p++) {
-      if (k.differentiable()[p]) {
-        out[p] = axpy(out[p], h, v[at++]);
-      }
-    }
-    return out;
-  }
-
-  private static Object axpy(Object x, double a, Object y) {
-    double[] xs = flatten(x);
-    double[] ys = flatten(y);
-    double[] out = new double[xs.length];
-    for (int i = 0; i < xs.length; i++) {
-      out[i] = xs[i] + a * ys[i];
-    }
-    return unflatten(out, x);
-  }
-
-  private static double[] difference(double[] plus, double[] minus, double h) {
-    double[] out = new double[plus.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (plus[i] - minus[i]) / (2 * h);
-    }
-    return out;
-  }
-
-  private static int[] shapeOf(Object x) {
-    if (x instanceof Tensor t) {
-      return t.shape();
-    }
-    if (x instanceof double[] a) {
-      return new int[] {a.length};
-    }
-    if (x instanceof double[][] m) {
-      return new int[] {m.length, m[0].length};
-    }
-    return new int[0];
-  }
-
-  private static double[] flatten(Object x) {
-    if (x instanceof Double d) {
-      return new double[] {d};
-    }
-    if (x instanceof Tensor t) {
-      return t.toArray();
-    }
-    if (x instanceof double[][] m) {
-      return Arrays.stream(m).flatMapToDouble(Arrays::stream).toArray();
-    }
-    return ((double[]) x).clone();
-  }
-
-  /** {@code values} in the shape and type of {@code like}. */
-  private static Object unflatten(double[] values, Object like) {
-    if (like instanceof Double) {
-      return values[0];
-    }
-    if (like instanceof Tensor t) {
-      return Tensor.fromArray(values, t.shape());
-    }
-    if (like instanceof double[][] m) {
-      double[][] out = new double[m.length][];
-      int at = 0;
-      for (int i = 0; i < m.length; i++) {
-        out[i] = Arrays.copyOfRange(values, at, at + m[i].length);
-        at += m[i].length;
-      }
-      return out;
-    }
-    return values.clone();
-  }
-
-  private static Object[] copy(Object[] args) {
-    Object[] out = args.clone();
-    for (int i = 0; i < out.length; i++) {
-      if (out[i] instanceof Tensor || out[i] instanceof double[] || out[i] instanceof double[][]) {
-        out[i] = unflatten(flatten(out[i]), out[i]);
-      }
-    }
-    return out;
-  }
-
-  private static boolean same(Object[] a, Object[] b) {
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] instanceof Integer) {
-        continue;
-      }
-      boolean tensors = a[i] instanceof Tensor t && b[i] instanceof Tensor u && !Arrays.equals(t.shape(), u.shape());
-      if (tensors || !Arrays.equals(flatten(a[i]), flatten(b[i]))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Object[] concat(Object[] a, Object[] b) {
-    Object[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  private static int[] concat(int[] a, int[] b) {
-    int[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+    return TensorArguments.shifted(k.args(), k.differentiable(), v, h);
   }
 }

@@ -1,5 +1,10 @@
 package dev.adjoint.processor.modes;
 
+import static dev.adjoint.processor.modes.TensorArguments.bump;
+import static dev.adjoint.processor.modes.TensorArguments.concat;
+import static dev.adjoint.processor.modes.TensorArguments.copy;
+import static dev.adjoint.processor.modes.TensorArguments.difference;
+import static dev.adjoint.processor.modes.TensorArguments.same;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -279,130 +284,15 @@ class TensorParameterModesTest {
 
   /** The Jacobian of the original w.r.t. parameter p by central differences: rows the result's elements. */
   private static double[][] columns(Case k, int p, double h) {
-    int n = flatten(k.args()[p]).length;
-    double[][] out = null;
-    for (int j = 0; j < n; j++) {
-      Object[] plus = copy(k.args());
-      Object[] minus = copy(k.args());
-      plus[p] = bump(k.args()[p], j, h);
-      minus[p] = bump(k.args()[p], j, -h);
-      double[] column = flatten(difference(run(k.name(), plus), run(k.name(), minus), h));
-      if (out == null) {
-        out = new double[column.length][n];
-      }
-      for (int r = 0; r < column.length; r++) {
-        out[r][j] = column[r];
-      }
-    }
-    return out;
-  }
-
-  private static Object bump(Object x, int j, double h) {
-    if (x instanceof Double d) {
-      return d + h;
-    }
-    double[] e = new double[flatten(x).length];
-    e[j] = 1;
-    return axpy(x, h, x instanceof Tensor t ? Tensor.fromArray(e, t.shape()) : e);
+    return TensorArguments.columns(a -> run(k.name(), a), k.args(), p, h);
   }
 
   private static Object[] tangents(Case k, long seed) {
-    Object[] v = new Object[(int) java.util.stream.IntStream.range(0, k.args().length)
-        .filter(i -> k.differentiable()[i]).count()];
-    java.util.Random r = new java.util.Random(seed);
-    int at = 0;
-    for (int p = 0; p < k.args().length; p++) {
-      if (!k.differentiable()[p]) {
-        continue;
-      }
-      Object x = k.args()[p];
-      if (x instanceof Tensor t) {
-        v[at++] = randn(seed * 31 + p, t.shape());
-      } else if (x instanceof Double) {
-        v[at++] = r.nextGaussian();
-      } else {
-        v[at++] = r.doubles(((double[]) x).length, -1, 1).toArray();
-      }
-    }
-    return v;
+    return TensorArguments.tangents(k.args(), k.differentiable(), seed);
   }
 
   /** The arguments moved by h along v (v one per differentiable parameter). */
   private static Object[] shifted(Case k, Object[] v, double h) {
-    Object[] out = copy(k.args());
-    int at = 0;
-    for (int p = 0; p < out.length; p++) {
-      if (k.differentiable()[p]) {
-        out[p] = axpy(out[p], h, v[at++]);
-      }
-    }
-    return out;
-  }
-
-  /** x + a·y for doubles, arrays and tensors. */
-  private static Object axpy(Object x, double a, Object y) {
-    if (x instanceof Double d) {
-      return d + a * (Double) y;
-    }
-    double[] xs = flatten(x);
-    double[] ys = flatten(y);
-    double[] out = new double[xs.length];
-    for (int i = 0; i < xs.length; i++) {
-      out[i] = xs[i] + a * ys[i];
-    }
-    return x instanceof Tensor t ? Tensor.fromArray(out, t.shape()) : out;
-  }
-
-  /** (plus - minus) / 2h, a double or an array. */
-  private static Object difference(Object plus, Object minus, double h) {
-    if (plus instanceof Double p) {
-      return (p - (Double) minus) / (2 * h);
-    }
-    double[] a = (double[]) plus;
-    double[] b = (double[]) minus;
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = (a[i] - b[i]) / (2 * h);
-    }
-    return out;
-  }
-
-  private static double[] flatten(Object x) {
-    if (x instanceof Double d) {
-      return new double[] {d};
-    }
-    if (x instanceof Tensor t) {
-      return t.toArray();
-    }
-    return ((double[]) x).clone();
-  }
-
-  private static Object[] copy(Object[] args) {
-    Object[] out = args.clone();
-    for (int i = 0; i < out.length; i++) {
-      if (out[i] instanceof double[] a) {
-        out[i] = a.clone();
-      } else if (out[i] instanceof Tensor t) {
-        out[i] = Tensor.fromArray(t.toArray(), t.shape());
-      }
-    }
-    return out;
-  }
-
-  private static boolean same(Object[] a, Object[] b) {
-    for (int i = 0; i < a.length; i++) {
-      boolean equal = a[i] instanceof Tensor t ? b[i] instanceof Tensor u && Arrays.equals(t.shape(), u.shape())
-          && Arrays.equals(t.toArray(), u.toArray()) : Arrays.deepEquals(new Object[] {a[i]}, new Object[] {b[i]});
-      if (!equal) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Object[] concat(Object[] a, Object[] b) {
-    Object[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+    return TensorArguments.shifted(k.args(), k.differentiable(), v, h);
   }
 }
