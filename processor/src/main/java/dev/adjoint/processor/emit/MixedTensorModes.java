@@ -146,20 +146,10 @@ final class MixedTensorModes {
   }
 
   private TypeSpec jacobianRecord() {
-    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
-    StringBuilder doc = new StringBuilder("The Jacobian of " + source + ": one tensor per differentiable parameter,"
-        + " shaped as PyTorch's {@code autograd.functional.jacobian}: the result's shape followed by the"
-        + " parameter's (a {@code double} has shape {@code []}, a {@code double[]} {@code [n]}, a {@code double[][]}"
-        + " {@code [rows, columns]}).\n");
-    for (MethodIr.Parameter p : differentiable) {
-      constructor.addParameter(JavaCode.TENSOR, p.sourceName());
-      doc.append("\n@param ").append(p.sourceName()).append(" {@code ∂result/∂").append(p.sourceName()).append("}");
-    }
-    return TypeSpec.recordBuilder(jacobianClass.simpleName())
-        .addModifiers(visibility)
-        .recordConstructor(constructor.build())
-        .addJavadoc("$L\n", doc)
-        .build();
+    return TensorModes.jacobianRecord(jacobianClass, visibility, differentiable, "The Jacobian of " + source + ": one"
+        + " tensor per differentiable parameter, shaped as PyTorch's {@code autograd.functional.jacobian}: the"
+        + " result's shape followed by the parameter's (a {@code double} has shape {@code []}, a {@code double[]}"
+        + " {@code [n]}, a {@code double[][]} {@code [rows, columns]}).\n");
   }
 
   private MethodSpec jacobian() {

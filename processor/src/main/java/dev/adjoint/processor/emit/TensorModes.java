@@ -277,10 +277,16 @@ final class TensorModes {
   }
 
   private TypeSpec jacobianRecord() {
+    return jacobianRecord(jacobianClass, visibility, differentiable, "The Jacobian of " + source + ": one tensor per"
+        + " differentiable parameter, shaped as PyTorch's {@code autograd.functional.jacobian}: the result's shape"
+        + " followed by the parameter's.\n");
+  }
+
+  /** {@code MJacobian}: one {@code Tensor} component per differentiable parameter, named like it. */
+  static TypeSpec jacobianRecord(ClassName jacobianClass, Modifier[] visibility,
+      List<MethodIr.Parameter> differentiable, String summary) {
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
-    StringBuilder doc = new StringBuilder("The Jacobian of " + source + ": one tensor per differentiable parameter,"
-        + " shaped as PyTorch's {@code autograd.functional.jacobian}: the result's shape followed by the"
-        + " parameter's.\n");
+    StringBuilder doc = new StringBuilder(summary);
     for (MethodIr.Parameter p : differentiable) {
       constructor.addParameter(TENSOR, p.sourceName());
       doc.append("\n@param ").append(p.sourceName()).append(" {@code ∂result/∂").append(p.sourceName()).append("}");
