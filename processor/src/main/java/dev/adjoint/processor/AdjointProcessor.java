@@ -514,8 +514,16 @@ public final class AdjointProcessor extends AbstractProcessor {
       return has;
     }
     TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
-    return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
-        .stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member() + "Hvp"));
+    if (companion == null) {
+      return false;
+    }
+    List<ExecutableElement> members = javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements());
+    // as ForwardModeWriter.hasHvp decides for this round's methods: a double result with Tensor parameters has none
+    // for callers (its mHvp, when the result is one tensor read at the end, is double backward, emit.ItemHvp)
+    boolean doubleOfTensors = members.stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member())
+        && m.getReturnType().getKind() == javax.lang.model.type.TypeKind.DOUBLE && m.getParameters().stream()
+            .anyMatch(p -> p.asType().toString().equals("dev.adjoint.Tensor")));
+    return !doubleOfTensors && members.stream().anyMatch(m -> m.getSimpleName().contentEquals(callee.member() + "Hvp"));
   }
 
   void report(Tree tree, ExecutableElement method, String message) {

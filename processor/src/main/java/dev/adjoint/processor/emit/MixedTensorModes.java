@@ -21,7 +21,8 @@ import javax.lang.model.element.Modifier;
  * from the generated reverse pass: one forward pass ({@code mForward}) and one retained reverse pass per result
  * element with a one-hot upstream. A {@code double} counts as a 0-dim tensor: its tangent is a {@code double},
  * its Jacobian is shaped like the result; a {@code double[]} as shape {@code [n]}, a {@code double[][]} as
- * {@code [rows, columns]}. No {@code mHvp}/{@code mHessian} (the companion says why).
+ * {@code [rows, columns]}. No {@code mHvp}/{@code mHessian} (the companion says why). The same {@code mJvp} is
+ * that of a method of tensors alone whose eager graph is not its function ({@link #addJvpByReverseMode}).
  */
 final class MixedTensorModes {
   private static final ClassName JACOBIANS = ClassName.get("dev.adjoint.runtime", "Jacobians");
@@ -67,7 +68,27 @@ final class MixedTensorModes {
     new MixedTensorModes(m, packageName, companionName).write(companion);
   }
 
+  /**
+   * Adds {@code MJvp} and {@code mJvp} by reverse mode alone to the companion of a method with a {@code Tensor} result
+   * and tensor parameters whose eager graph is not its function ({@link TensorModes#whyNoEager}: {@code why}), so
+   * that the double vjp does not apply.
+   */
+  static void addJvpByReverseMode(TypeSpec.Builder companion, MethodIr m, String packageName, String companionName,
+      String why) {
+    new MixedTensorModes(m, packageName, companionName).writeJvp(companion, why);
+  }
+
   private void write(TypeSpec.Builder companion) {
+    writeJvp(companion, "the original's eager graph has no edge to a {@code double} or array parameter");
+    companion.addType(jacobianRecord());
+    companion.addMethod(jacobian());
+    companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: the tensor operations have reverse rules"
+        + " only, so second derivatives come from double backward over the original method's eager graph, which"
+        + " has no edge to a {@code double} or array parameter; pass such a parameter as a {@code Tensor} for"
+        + " mHvp.\n", method.name(), method.name());
+  }
+
+  private void writeJvp(TypeSpec.Builder companion, String why) {
     companion.addType(TypeSpec.recordBuilder(jvpClass.simpleName())
         .addModifiers(visibility)
         .recordConstructor(MethodSpec.constructorBuilder()
@@ -78,13 +99,7 @@ final class MixedTensorModes {
             + "\n@param value the result\n@param tangent {@code J v}, shaped like the result\n", method.name(),
             source)
         .build());
-    companion.addMethod(jvp());
-    companion.addType(jacobianRecord());
-    companion.addMethod(jacobian());
-    companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: the tensor operations have reverse rules"
-        + " only, so second derivatives come from double backward over the original method's eager graph, which"
-        + " has no edge to a {@code double} or array parameter; pass such a parameter as a {@code Tensor} for"
-        + " mHvp.\n", method.name(), method.name());
+    companion.addMethod(jvp(why));
   }
 
   private List<ParameterSpec> parameters() {
@@ -107,7 +122,7 @@ final class MixedTensorModes {
         TENSOR_JACOBIANS);
   }
 
-  private MethodSpec jvp() {
+  private MethodSpec jvp(String why) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (MethodIr.Parameter p : differentiable) {
       if (p.type() != Type.DOUBLE) {
@@ -132,10 +147,10 @@ final class MixedTensorModes {
           .append(p.sourceName()).append("}, shaped like it");
     }
     return MethodSpec.methodBuilder(method.name() + "Jvp")
-        .addJavadoc("The value of $L and the Jacobian-vector product {@code J v}, computed by reverse mode (one forward"
-            + " pass and one retained reverse pass per result element) (the original's eager graph has no edge to a {@code double}"
-            + " or array parameter, so the double-vjp forward mode of a tensor method does not apply).\n$L\n"
-            + "@throws IllegalArgumentException if a tangent is not shaped like its parameter\n", source, doc)
+        .addJavadoc("The value of $L and the Jacobian-vector product {@code J v}, computed by reverse mode (one"
+            + " forward pass and one retained reverse pass per result element): the double-vjp forward mode of a"
+            + " tensor method does not apply, since $L.\n$L\n@throws IllegalArgumentException if a tangent is not"
+            + " shaped like its parameter\n", source, why, doc)
         .addModifiers(visibility).addModifiers(Modifier.STATIC)
         .returns(jvpClass)
         .addParameters(parameters())

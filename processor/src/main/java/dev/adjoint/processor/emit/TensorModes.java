@@ -26,7 +26,8 @@ import javax.lang.model.element.Modifier;
  * (one reverse pass per result element); {@code mJvp}, {@code mHvp} and {@code mHessian} by double backward
  * over the original method run with Tensor's recorded operations ({@code mJvp} by the double-vjp construction
  * of PyTorch's {@code autograd.functional.jvp}: the tensor operations have no tangent rules). The latter three
- * only where that eager graph is exactly the function the generated code differentiates ({@link #whyNoEager}).
+ * only where that eager graph is exactly the function the generated code differentiates ({@link #whyNoEager});
+ * elsewhere {@code mJvp} is computed by reverse mode ({@link MixedTensorModes#addJvpByReverseMode}).
  */
 final class TensorModes {
   private static final ClassName FUNCTIONAL = ClassName.get("dev.adjoint", "Functional");
@@ -163,8 +164,12 @@ final class TensorModes {
     companion.addMethod(jacobian());
     String whyNot = whyNoEager(method, eager);
     if (whyNot != null) {
-      companion.addJavadoc("\n<p>No {@code $LJvp}, {@code $LHvp} or {@code $LHessian}: they differentiate the"
-          + " original method's eager graph twice, and $L.\n", method.name(), method.name(), method.name(), whyNot);
+      // mJvp by reverse mode through the generated node, one pass per result element
+      MixedTensorModes.addJvpByReverseMode(companion, method, jvpClass.packageName(),
+          jvpClass.enclosingClassName().simpleName(), whyNot);
+      companion.addJavadoc("\n<p>No {@code $LHvp} or {@code $LHessian}: they differentiate the original method's"
+          + " eager graph twice, and $L; {@code $LJvp} is computed by reverse mode.\n", method.name(), method.name(),
+          whyNot, method.name());
       return;
     }
     companion.addType(TypeSpec.recordBuilder(jvpClass.simpleName())

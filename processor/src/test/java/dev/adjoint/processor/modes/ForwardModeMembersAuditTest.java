@@ -376,7 +376,7 @@ class ForwardModeMembersAuditTest {
       new Case(KG, "tensorResult", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
       new Case(KG, "tensorOne", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, true, false),
       new Case(KG, "callsTensor", Jvp.DOUBLE_VJP, Jacobian.REVERSE_ONLY, true, false, false, HESSIAN),
-      new Case(KG, "tensorItem", Jvp.NONE, Jacobian.REVERSE_ONLY, false, false, false, TENSOR_EAGER),
+      new Case(KG, "tensorItem", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_EAGER),
       new Case(KG, "tensorInside", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(PG, "withTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true, TENSOR_INSIDE),
       new Case(KG, "callsRecordTensor", Jvp.BY_REVERSE_MODE, Jacobian.REVERSE_ONLY, false, false, true,

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * against directional differences along random tangents, each Jacobian element by element, with PyTorch's shapes
  * (result ++ parameter, a {@code double} as a 0-dim tensor); on a chain with a scalar factor, tensors mixed with
  * arrays and a {@code @NoGrad} tensor, an {@code item()} read back into the tensor, a loop over an int, and a matrix
- * parameter. They have no {@code mHvp} and the companion says why; a tangent of another shape and a ragged matrix
- * are refused.
+ * parameter; and the {@code mJvp} by reverse mode of a method of tensors alone that reads a tensor into a
+ * {@code double} (its eager graph is not its function). They have no {@code mHvp} and the companion says why; a
+ * tangent of another shape and a ragged matrix are refused.
  */
 class MixedTensorModesTest {
   private static final String SOURCE = """
@@ -60,6 +61,11 @@ class MixedTensorModesTest {
             y = y.mul(s).add(0.1 * i).tanh();
           }
           return y.sum();
+        }
+
+        @Differentiable
+        public static Tensor readBack(Tensor x, Tensor y) {
+          return x.mul(y.square().sum().item()).tanh();
         }
 
         @Differentiable
@@ -91,7 +97,9 @@ class MixedTensorModesTest {
         new Case("iterate", new Object[] {0.9, randn(4, 3), 3}, new boolean[] {true, true, false}),
         new Case("iterate", new Object[] {0.9, randn(5, 3), 0}, new boolean[] {true, true, false}),
         new Case("affine", new Object[] {randn(6, 3, 2), new double[][] {{0.2, -0.5}, {0.4, 0.3}}},
-            new boolean[] {true, true}));
+            new boolean[] {true, true}),
+        // tensors alone, but a tensor read into a double: the eager graph is not the function, mJvp by reverse mode
+        new Case("readBack", new Object[] {randn(7, 2, 2), randn(8, 3)}, new boolean[] {true, true}));
   }
 
   private static Object run(String name, Object[] args) {
