@@ -317,10 +317,16 @@ public final class ReverseSweep {
           return new Parts(computed.forward(), computed.reverse());
         }
       }
+      boolean overCounter = false;
+      if (counted != null) {
+        Set<String> reads = new HashSet<>();
+        recorded.collectReads(loopBody.reverse, reads, new ArrayList<>());
+        overCounter = ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads);
+      }
       if (loopDepth == 0 && checkpoint) {
         // Checkpointing first: a long counted loop (an Euler integration) must not keep a tape of every step.
-        Checkpointing.Plan plan =
-            Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse, trips);
+        Checkpointing.Plan plan = Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse,
+            trips, overCounter ? ReverseLoops.trips(counted) : null);
         if (plan != null) {
           onceRecords.add(trips);
           // The reverse sweep replays the body: its inner loops' counters live in the whole method.
@@ -332,17 +338,13 @@ public final class ReverseSweep {
           return new Parts(plan.forward(), plan.reverse());
         }
       }
-      if (counted != null) {
-        Set<String> reads = new HashSet<>();
-        recorded.collectReads(loopBody.reverse, reads, new ArrayList<>());
-        if (ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads)) {
-          // A counted loop: the reverse runs over the counter itself, no trip count recorded.
-          List<Stmt> reverse = new ArrayList<>();
-          comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
-          reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
-          return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
-              reverse);
-        }
+      if (overCounter) {
+        // A counted loop: the reverse runs over the counter itself, no trip count recorded.
+        List<Stmt> reverse = new ArrayList<>();
+        comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
+        reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
+        return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
+            reverse);
       }
       if (loopDepth == 0) {
         // Outside other loops a loop runs once: its trip count stays in a local, not on the tape.
