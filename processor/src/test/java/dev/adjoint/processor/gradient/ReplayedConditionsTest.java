@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.processor.testing.CompiledCompanion;
 import dev.adjoint.processor.testing.GradCheck;
 import dev.adjoint.processor.testing.ModeCheck;
+import dev.adjoint.runtime.Checkpoints;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,7 @@ class ReplayedConditionsTest {
 
   /** det's recursion: a branch on parameters at the top, one on a parameter bit set and the counter in the loop. */
   @Test
-  void recursionOverABitSetRecordsNoBranch() {
+  void recursionOverABitSetRecordsNoBranch() throws Exception {
     String source = wrap("""
         @Differentiable static double minor(double[] a, int n, int row, int removed) {
           if (row == n - 1) {
@@ -62,9 +63,17 @@ class ReplayedConditionsTest {
     assertFalse(augment.contains("_branch$"), augment);
     assertFalse(generated.contains(TAKEN), generated);
     assertTrue(generated.contains(AGAIN), generated);
+    // the loop over j is checkpointed at run time; its reverse computes its trip count from j
+    assertTrue(augment.contains("Checkpoints.past("), augment);
+    assertTrue(generated.contains("int _reversed$1 = j - 0;"), generated);
     GradCheck.of(c, "demo.F", "f").atRandomPoints(6, r -> new Object[] {vector(r, 9, -1, 1)});
-    GradCheck.of(c, "demo.F", "minor").atRandomPoints(3, r -> new Object[] {vector(r, 16, -1, 1), 4, 0, 0});
-    GradCheck.of(c, "demo.F", "minor").atRandomPoints(3, r -> new Object[] {vector(r, 16, -1, 1), 4, 1, 4});
+    // within the budget, and checkpointed in every call (budget 0) or after a few levels' recording
+    for (long budget : new long[] {-1, 0, 300}) {
+      try (AutoCloseable b = Checkpoints.budget(budget)) {
+        GradCheck.of(c, "demo.F", "minor").atRandomPoints(2, r -> new Object[] {vector(r, 16, -1, 1), 4, 0, 0});
+        GradCheck.of(c, "demo.F", "minor").atRandomPoints(2, r -> new Object[] {vector(r, 16, -1, 1), 4, 1, 4});
+      }
+    }
     ModeCheck hvp = ModeCheck.of(c, "demo.F", "f");
     assertTrue(hvp.has("Hvp"));
     hvp.atRandomPoints(4, r -> new Object[] {vector(r, 9, -1, 1)});
