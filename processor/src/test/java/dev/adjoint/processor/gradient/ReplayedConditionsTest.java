@@ -129,6 +129,31 @@ class ReplayedConditionsTest {
     check.at(new double[0], 1, 0.4);
   }
 
+  /** A loop whose sweeps are fused (each iteration's reverse right after it): its branch reads the counter. */
+  @Test
+  void fusedLoopBranchingOnItsCounter() {
+    String source = wrap("""
+        @Differentiable static double f(double[] x, int k) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (i % 3 == k) {
+              s += x[i] * x[i] * x[(i + 1) % x.length];
+            } else {
+              s += Math.sin(x[i] * k);
+            }
+          }
+          return s;
+        }
+        """);
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+    String vjp = CompiledCompanion.member(c.generatedSource("demo.FGrad"), "fVjp");
+    assertTrue(vjp.contains("each iteration's reverse right after it") && vjp.contains(AGAIN), vjp);
+    GradCheck check = GradCheck.of(c, "demo.F", "f");
+    for (int k : new int[] {0, 1, 2}) {
+      check.atRandomPoints(3, r -> new Object[] {vector(r, 7, -1, 1), k});
+    }
+  }
+
   /**
    * Near misses that keep the recorded flag: the condition reads a variable the loop modifies after the branch,
    * a parameter the method reassigns, a variable the branch itself assigns, an array element, a counter of a
