@@ -1,5 +1,6 @@
 package dev.adjoint.processor.gradient;
 
+import static dev.adjoint.processor.gradient.ConstructGradientTest.wrap;
 import static dev.adjoint.processor.testing.CompiledCompanion.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,12 +19,9 @@ import org.junit.jupiter.api.Test;
  * by the code under test. Reversing only one iteration would give different values in each case (noted per case).
  */
 class ComputedExtremaFallbackTest {
-  private static final String SOURCE = """
-      package demo;
-      import dev.adjoint.Differentiable;
-      import dev.adjoint.NoGrad;
-      final class F {
-        @Differentiable static double kmeans(@NoGrad double[][] p, double[][] c) {
+  /** kmeans as GradBench writes it (also {@link FusedNestedLoopsTest}'s). */
+  static final String KMEANS = """
+        @Differentiable static double kmeans(@dev.adjoint.NoGrad double[][] p, double[][] c) {
           double cost = 0;
           for (int i = 0; i < p.length; i++) {
             double closest = Double.POSITIVE_INFINITY;
@@ -39,6 +37,9 @@ class ComputedExtremaFallbackTest {
           }
           return cost;
         }
+      """;
+
+  private static final String SOURCE = wrap(KMEANS + """
         @Differentiable static double nearest(double[] p, double[][] c) {
           double closest = Double.POSITIVE_INFINITY;
           for (int j = 0; j < c.length; j++) {
@@ -51,8 +52,7 @@ class ComputedExtremaFallbackTest {
           }
           return closest;
         }
-      }
-      """;
+      """);
 
   private static final CompiledCompanion C = CompiledCompanion.compile("demo.F", SOURCE);
 

@@ -24,23 +24,7 @@ class FusedNestedLoopsTest {
 
   @Test
   void innerLoopLocalsAndMatrixAdjointsFuse() {
-    CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap("""
-        @Differentiable static double kmeans(@dev.adjoint.NoGrad double[][] p, double[][] c) {
-          double cost = 0;
-          for (int i = 0; i < p.length; i++) {
-            double closest = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < c.length; j++) {
-              double dist = 0;
-              for (int l = 0; l < p[i].length; l++) {
-                double diff = p[i][l] - c[j][l];
-                dist += diff * diff;
-              }
-              closest = Math.min(closest, dist);
-            }
-            cost += closest;
-          }
-          return cost;
-        }
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap(ComputedExtremaFallbackTest.KMEANS + """
         @Differentiable static double both(double[][] p, double[][] c) {
           double s = 0;
           for (int i = 0; i < p.length; i++) {
