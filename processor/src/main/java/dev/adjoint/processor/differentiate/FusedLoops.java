@@ -35,7 +35,10 @@ import java.util.Set;
  *   <li>the reverse body restores only iteration-local variables, writes scalar adjoints only by accumulation
  *       unless they belong to iteration-local variables, reads no scalar adjoint it writes but those, and touches
  *       adjoint arrays only by {@code _d_a[k] += ...}: each iteration's reverse reads the same adjoints in either
- *       order, so the iterations' reverses commute.
+ *       order, so the iterations' reverses commute. It pushes and saves (iteration-local variables) only inside
+ *       replayed stretches that leave the tapes as they found them ({@link ReplayedStretches}: the one-iteration
+ *       reverse of a {@link ComputedExtrema} loop and its replay of the whole inner loop, which read only this
+ *       iteration's records and values).
  *   <li>the reverse of everything after the loop (which the reverse sweep runs before the loop's) has no tape
  *       operation, no branch or loop, writes only scalar adjoints, reads no variable assigned from the loop on, and
  *       cannot throw (no array element, no integer division, no call but {@code Math}'s on doubles, no length but
@@ -339,7 +342,8 @@ public final class FusedLoops {
   /**
    * Whether the loop's reverse body reads the same adjoints whatever order its iterations run in: restores only
    * of iteration-local variables, scalar adjoints of other variables only accumulated and never read where they
-   * are written, adjoint arrays only accumulated into, nothing else.
+   * are written, adjoint arrays only accumulated into, pushes, saves and tape calls only inside replayed
+   * stretches ({@link ReplayedStretches}), nothing else.
    */
   private static boolean reverseCommutes(List<Stmt> reverse, Set<String> local) {
     Set<String> read = new HashSet<>();
@@ -386,6 +390,13 @@ public final class FusedLoops {
         read.addAll(ExprWalk.variables(l.condition()));
       } else if (s instanceof Stmt.CountDown l) {
         read.addAll(ExprWalk.variables(l.start()));
+      } else if (s instanceof Stmt.Push p) {
+        // inside a replayed stretch (checked below): popped again by that stretch
+        read.addAll(ExprWalk.variables(p.value()));
+      } else if (s instanceof Stmt.Save sv) {
+        ok[0] &= sv.target() instanceof Expr.Var v && local.contains(v.name());
+      } else if (ReplayedStretches.isTapeCall(s)) {
+        return;
       } else {
         ok[0] &= s instanceof Stmt.Block || s instanceof Stmt.Comment;
       }
@@ -394,7 +405,8 @@ public final class FusedLoops {
             || call.callee() instanceof Callee.Static st && st.library() || isPartials(call))));
       }
     });
-    if (!ok[0]) {
+    // tapes written only inside replayed stretches, which leave them as they found them
+    if (!ok[0] || !ReplayedStretches.bracketed(reverse)) {
       return false;
     }
     for (String v : read) {
