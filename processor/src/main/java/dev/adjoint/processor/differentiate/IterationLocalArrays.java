@@ -5,6 +5,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -218,18 +219,7 @@ final class IterationLocalArrays {
   /** Every expression of {@code statements}, nested statements' included, assignment targets whole. */
   private static List<Expr> everyExpression(List<Stmt> statements) {
     List<Expr> out = new ArrayList<>();
-    FusedLoops.walk(statements, s -> {
-      out.addAll(FusedLoops.expressions(s));
-      if (s instanceof Stmt.Assign x) {
-        out.add(x.target());
-      } else if (s instanceof Stmt.Accumulate x) {
-        out.add(x.target());
-      } else if (s instanceof Stmt.Save x) {
-        out.add(x.target());
-      } else if (s instanceof Stmt.Restore x) {
-        out.add(x.target());
-      }
-    });
+    statements.forEach(s -> StmtWalk.statements(s, x -> StmtWalk.evaluated(x, out::add)));
     return out;
   }
 

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code differentiate.IterationLocalArrays}: a fused loop ({@code FusedLoops}) whose iterations write elements of
  * scratch arrays allocated before it, each element an iteration reads written earlier in that iteration (gmm's
- * centred point, its triangular product, its per-component terms). Gradients against central differences, {@code
- * mHvp} against differences of gradients (both through {@code GradCheck}), the loop asserted fused. Near misses (an
- * element read before the iteration writes it, a covering loop one short, the array read after the loop, written
- * on one branch only, a shifted read of the element the covering loop leaves) keep the separate sweeps and are
- * checked too; fused, each of them but the read after the loop would give a wrong gradient.
+ * centred point, its triangular product, its per-component terms; an array also written and read before the
+ * loop). Gradients against central differences, {@code mHvp} against differences of gradients (both through {@code
+ * GradCheck}), the loop asserted fused. Near misses (an element read before the iteration writes it, a covering
+ * loop one short, the array read after the loop, written on one branch only, a shifted read of the element the
+ * covering loop leaves) keep the separate sweeps and are checked too; fused, each of them but the read after the
+ * loop would give a wrong gradient.
  */
 class FusedScratchArraysTest {
   private static final String FUSED = "each iteration's reverse right after it";
@@ -40,6 +41,24 @@ class FusedScratchArraysTest {
               q += xc[j] * xc[j] * mu[j];
             }
             s += Math.sin(q);
+          }
+          return s;
+        }
+        @Differentiable static double usedBefore(double[][] x, double[] mu) {
+          int d = mu.length;
+          double[] a = new double[d];
+          for (int j0 = 0; j0 < d; j0++) {
+            a[j0] = Math.sin(mu[j0]);
+          }
+          // the reverse of this reads a[0] as it was before the loop
+          double s = a[0] * a[0] * mu[0];
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < d; j++) {
+              a[j] = x[i][j] * mu[j];
+            }
+            for (int j = 0; j < d; j++) {
+              s += a[j] * Math.exp(a[j]);
+            }
           }
           return s;
         }
@@ -117,7 +136,7 @@ class FusedScratchArraysTest {
         }
         """));
     String generated = c.generatedSource("demo.FGrad");
-    for (String m : new String[] {"centred", "bothBranches", "sameBound"}) {
+    for (String m : new String[] {"centred", "bothBranches", "sameBound", "usedBefore"}) {
       assertTrue(member(generated, m + "Vjp").contains(FUSED), member(generated, m + "Vjp"));
       ModeCheck.requireMembers(c, "demo.F", m, null, false);
       GradCheck.of(c, "demo.F", m).atRandomPoints(4, r -> {
