@@ -29,7 +29,8 @@ import java.util.Set;
  *   <li>every variable {@code B} assigns, but the counter, is either an <em>accumulator</em> {@code s}, assigned
  *       only by top-level statements {@code s = s ± e} of {@code B} ({@code e} not reading {@code s}) and read
  *       nowhere else in the loop, or <em>iteration-local</em>: written before it is read on every path through
- *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written, no
+ *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written but
+ *       those of scratch arrays each iteration writes before it reads them ({@link IterationLocalArrays}), no
  *       differentiated method called, and the condition reads only the counter and what {@code B} does not
  *       assign. So an iteration reads nothing an earlier one computed but the counter, and accumulators only add.
  *   <li>the reverse body restores only iteration-local variables, writes scalar adjoints only by accumulation
@@ -99,7 +100,7 @@ public final class FusedLoops {
     for (int k = statements.size() - 1; k >= 1; k--) {
       if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null) {
         Fused f = LateArrayAdjoints.qualify(statements, k, lateArrays)
-            ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays) : null;
+            ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays, method) : null;
         if (f != null) {
           return f;
         }
@@ -109,7 +110,7 @@ public final class FusedLoops {
   }
 
   private static Fused fuse(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses, int k,
-      Stmt.While w, Candidate c, Set<String> arrays, Set<String> lateArrays) {
+      Stmt.While w, Candidate c, Set<String> arrays, Set<String> lateArrays, MethodIr method) {
     ReverseLoops.Counted counted = c.counted();
     Expr.Var counter = counted.counter();
     List<Stmt> body = w.body().statements();
@@ -125,13 +126,14 @@ public final class FusedLoops {
         || !isStep(inv.value(), counter)) {
       return null;
     }
-    // What the loop assigns, and how.
+    // What the loop assigns, and how: element writes only into scratch arrays (IterationLocalArrays).
+    Set<String> scratch = IterationLocalArrays.of(statements, k, method);
     Set<String> assigned = new HashSet<>();
     boolean[] ok = {true};
     walk(body, s -> {
       if (s instanceof Stmt.Assign a) {
         if (!(a.target() instanceof Expr.Var v)) {
-          ok[0] = false;
+          ok[0] &= scratch != null;
         } else {
           assigned.add(v.name());
         }
@@ -176,7 +178,8 @@ public final class FusedLoops {
         return null;
       }
     }
-    if (!reverseCommutes(c.reverse().subList(inverseAt + 1, c.reverse().size()), local)) {
+    if (!reverseCommutes(IterationLocalArrays.withoutElementResets(c.reverse().subList(inverseAt + 1,
+        c.reverse().size()), scratch == null ? Set.of() : scratch), IterationLocalArrays.with(local, scratch))) {
       return null;
     }
     // The reverse of what follows the loop runs first in the reverse sweep: hoisted before the loop.
