@@ -618,6 +618,10 @@ public final class ReverseSweep {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {
       reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
+    } else if (value instanceof Expr.Call c && activity.isActive(c) && recycle != null && !calls.recomputes(c)) {
+      // zeroed right after the callee's reverse: given up to it, which may use it as its result's adjoint
+      expressions.pullback(c, AdjointRecycling.donated(adjoint), reverse, new HashMap<>(), origin);
+      reverse.add(AdjointRecycling.forgetDonation(origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       expressions.pullback(c, adjoint, reverse, new HashMap<>(), origin);
     } else if (value instanceof Expr.Component c && c.target() instanceof Expr.Call call
