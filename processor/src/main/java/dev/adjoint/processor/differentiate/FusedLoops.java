@@ -157,6 +157,7 @@ public final class FusedLoops {
     }
     Set<String> local = new HashSet<>();
     Set<String> accumulators = new HashSet<>();
+    Set<String> shared = new java.util.TreeSet<>();
     List<String> conditionReads = ExprWalk.variables(w.condition());
     for (String v : assigned) {
       if (v.equals(counter.name())) {
@@ -169,6 +170,9 @@ public final class FusedLoops {
         accumulators.add(v);
       } else if (IterationLocals.iterationLocal(body, v) && !outside.contains(v)) {
         local.add(v);
+      } else if (IterationLocals.iterationLocal(body, v) && SharedInts.qualifies(statements, k, v)) {
+        local.add(v);
+        shared.add(v);
       } else {
         return null;
       }
@@ -207,7 +211,12 @@ public final class FusedLoops {
     }
     List<Stmt> reverseBody = withoutRecomputation(c.reverse().subList(inverseAt + 1, c.reverse().size()), body);
     DeferredSeeds.Plan deferred = null;
+    SeedSlices.Plan sliced = null;
     if (pushedAfter || !hoistable(hoisted, laterAssigned, measured)) {
+      // the part that computes the loop's adjoints hoisted, the rest after the loop (SeedSlices); else
+      sliced = SeedSlices.plan(hoisted, reverseBody, local, laterAssigned, measured);
+    }
+    if (sliced == null && (pushedAfter || !hoistable(hoisted, laterAssigned, measured))) {
       // not known before the loop: run it for a unit adjoint and scale afterwards, if that is exact
       deferred = DeferredSeeds.plan(reverseBody, local, accumulators, counted, w.condition(), arrays, hoisted,
           w.origin());
@@ -244,11 +253,16 @@ public final class FusedLoops {
     }
     if (deferred != null) {
       forward.addAll(deferred.before());
+    } else if (sliced != null) {
+      forward.add(new Stmt.Comment("the part of the reverse of what follows the loop that gives the loop's"
+          + " adjoints, which needs nothing the loop computes", origin));
+      forward.addAll(sliced.before());
     } else if (!hoisted.isEmpty()) {
       forward.add(new Stmt.Comment("the reverse of what follows the loop, which needs nothing the loop computes:"
           + " the loop's adjoints are known before it runs", origin));
       forward.addAll(hoisted);
     }
+    forward.addAll(SharedInts.keep(shared, origin));
     forward.add(new Stmt.Comment(origin.label() + " (loop, each iteration's reverse right after it: no"
         + " iteration's adjoints depend on a later one)", origin));
     forward.add(new Stmt.While(w.condition(), Stmt.Block.of(iteration), origin));
@@ -259,6 +273,9 @@ public final class FusedLoops {
       forward.addAll(forwards.get(j));
     }
     List<Stmt> reverse = new ArrayList<>();
+    if (sliced != null) {
+      reverse.addAll(sliced.rest());
+    }
     if (deferred != null) {
       // what follows the loop, reversed in place, then the loop's sums scaled by the adjoint it gave
       reverse.addAll(hoisted);
@@ -267,6 +284,7 @@ public final class FusedLoops {
     // the separate reverse loop would leave the counter at its start
     reverse.add(new Stmt.Comment(origin.label() + " (its counter back at its start)", origin));
     reverse.add(new Stmt.Assign(counter, counted.start(), origin));
+    reverse.addAll(SharedInts.putBack(shared, origin));
     for (int j = k - 1; j >= 0; j--) {
       reverse.addAll(reverses.get(j));
     }
@@ -433,7 +451,7 @@ public final class FusedLoops {
    * temporaries and variables not in {@code later}: run earlier, it computes the same and throws nothing the
    * original would not have thrown first.
    */
-  private static boolean hoistable(List<Stmt> reverse, Set<String> later, Set<String> measured) {
+  static boolean hoistable(List<Stmt> reverse, Set<String> later, Set<String> measured) {
     Set<String> temps = new HashSet<>();
     for (Stmt s : reverse) {
       Expr value;
