@@ -93,16 +93,36 @@ public final class FusedLoops {
         arrays.remove(v.name());
       }
     });
+    // of the loops that qualify, the most deeply nested (the most work per iteration), the last of those
+    Fused best = null;
+    int bestDepth = -1;
     for (int k = statements.size() - 1; k >= 1; k--) {
-      if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null) {
+      if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null && depth(w) > bestDepth) {
         Fused f = LateArrayAdjoints.qualify(statements, k, lateArrays)
             ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays) : null;
         if (f != null) {
-          return f;
+          best = f;
+          bestDepth = depth(w);
         }
       }
     }
-    return null;
+    return best;
+  }
+
+  /** How deeply loops nest in {@code s}, {@code s} included. */
+  private static int depth(Stmt s) {
+    int inner = 0;
+    if (s instanceof Stmt.Block b) {
+      for (Stmt t : b.statements()) {
+        inner = Math.max(inner, depth(t));
+      }
+      return inner;
+    } else if (s instanceof Stmt.If i) {
+      return Math.max(depth(i.then()), depth(i.otherwise()));
+    } else if (s instanceof Stmt.While l) {
+      return 1 + depth(l.body());
+    }
+    return 0;
   }
 
   private static Fused fuse(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses, int k,
@@ -274,6 +294,7 @@ public final class FusedLoops {
     }
     List<Stmt> reverse = new ArrayList<>();
     if (sliced != null) {
+      reverse.add(new Stmt.Comment(origin.label() + " (the rest of the reverse of what follows it)", origin));
       reverse.addAll(sliced.rest());
     }
     if (deferred != null) {

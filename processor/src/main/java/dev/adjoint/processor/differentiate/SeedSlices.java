@@ -29,10 +29,10 @@ import java.util.Set;
  *       loop and touches no tape;
  *   <li>a statement of {@code R} not in {@code S} meets no variable a later statement of {@code S} writes (so moving
  *       {@code S} ahead of it changes nothing either reads), and writes no seed (by construction);
- *   <li>{@code R} without {@code S}, which now runs after the loop's reverse instead of before it, meets no scalar
- *       adjoint the loop's reverse body accumulates into, and an adjoint array the loop's reverse accumulates into
- *       only as the target of its own accumulations ({@code _d_a[k] += ...}) or as an argument of a callee's
- *       {@code $reverse} (which adds into it): additions in another order.
+ *   <li>{@code R} without {@code S}, which now runs after the loop's reverse instead of before it, meets an adjoint
+ *       the loop's reverse body accumulates into only as the target of its own accumulations ({@code _d_c += ...},
+ *       {@code _d_a[k] += ...}) or, an adjoint array, as an argument of a callee's {@code $reverse} (which adds into
+ *       it): additions in another order.
  * </ul>
  */
 final class SeedSlices {
@@ -126,19 +126,24 @@ final class SeedSlices {
    */
   private static boolean commutesWithLoop(Stmt t, Set<String> loopScalars, Set<String> loopArrays) {
     Set<String> met = meets(t);
-    if (intersects(met, loopScalars)) {
-      return false;
+    for (String a : loopScalars) {
+      if (met.contains(a) && !onlyAccumulated(t, a, false)) {
+        return false;
+      }
     }
     for (String a : loopArrays) {
-      if (met.contains(a) && !onlyAccumulated(t, a)) {
+      if (met.contains(a) && !onlyAccumulated(t, a, true)) {
         return false;
       }
     }
     return true;
   }
 
-  /** Every occurrence of {@code a} in {@code t}: an accumulation target's root or an argument of a {@code $reverse}. */
-  private static boolean onlyAccumulated(Stmt t, String a) {
+  /**
+   * Every occurrence of {@code a} in {@code t}: an accumulation target's root, or (an {@code array}) an argument of
+   * a callee's {@code $reverse}.
+   */
+  private static boolean onlyAccumulated(Stmt t, String a, boolean array) {
     int[] all = {0};
     int[] allowed = {0};
     boolean[] ok = {true};
@@ -161,7 +166,7 @@ final class SeedSlices {
         ExprWalk.visit(e, x -> {
           if (x instanceof Expr.Var v && v.name().equals(a)) {
             all[0]++;
-          } else if (x instanceof Expr.Call c && c.callee() instanceof Callee.Static st
+          } else if (array && x instanceof Expr.Call c && c.callee() instanceof Callee.Static st
               && st.name().endsWith("$reverse")) {
             allowed[0] += (int) c.args().stream().filter(arg -> arg instanceof Expr.Var v && v.name().equals(a))
                 .count();
