@@ -158,7 +158,7 @@ public final class FusedLoops {
       }
       for (Expr e : expressions(s)) {
         ExprWalk.visit(e, x -> ok[0] &= !(x instanceof Expr.Call call && !(call.callee() instanceof Callee.MathFunction
-            || call.callee() instanceof Callee.Static st && st.library())));
+            || call.callee() instanceof Callee.Static st && st.library() || FusedCalls.forwardCall(call))));
       }
     });
     if (!ok[0]) {
@@ -252,6 +252,7 @@ public final class FusedLoops {
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
     collectTapes(forwardPart, tapes);
     collectTapes(reversePart, tapes);
+    FusedCalls.tapesPassed(forwardPart, tapes);
     Origin origin = w.origin();
     List<Stmt> iteration = new ArrayList<>();
     for (TapeKind t : tapes) {
@@ -425,12 +426,15 @@ public final class FusedLoops {
         read.addAll(ExprWalk.variables(l.condition()));
       } else if (s instanceof Stmt.CountDown l) {
         read.addAll(ExprWalk.variables(l.start()));
+      } else if (s instanceof Stmt.Effect e && FusedCalls.reverseCall(e.call())) {
+        read.addAll(FusedCalls.reads(e.call()));
       } else {
         ok[0] &= s instanceof Stmt.Block || s instanceof Stmt.Comment;
       }
       for (Expr e : expressions(s)) {
         ExprWalk.visit(e, x -> ok[0] &= !(x instanceof Expr.Call call && !(call.callee() instanceof Callee.MathFunction
-            || call.callee() instanceof Callee.Static st && st.library() || isPartials(call))));
+            || call.callee() instanceof Callee.Static st && st.library() || isPartials(call)
+            || FusedCalls.reverseCall(call))));
       }
     });
     if (!ok[0]) {
