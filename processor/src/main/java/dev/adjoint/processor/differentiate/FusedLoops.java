@@ -140,7 +140,11 @@ public final class FusedLoops {
     int inverseAt = firstNonComment(c.reverse());
     if (inverseAt < 0 || !(c.reverse().get(inverseAt) instanceof Stmt.Assign inv) || !inv.target().equals(counter)
         || !isStep(inv.value(), counter)) {
-      return null;
+      // no inverse of the step when the reverse never reads the counter: then it must not write it either
+      if (IterationLocals.meets(c.reverse(), counter.name())) {
+        return null;
+      }
+      inverseAt = -1;
     }
     // What the loop assigns, and how.
     Set<String> assigned = new HashSet<>();

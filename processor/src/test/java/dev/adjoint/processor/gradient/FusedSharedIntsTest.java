@@ -76,6 +76,27 @@ class FusedSharedIntsTest {
   }
 
   @Test
+  void aReverseThatNeverReadsTheCounterFuses() {
+    // gmm's loop over points: x[ix] is data, so the reverse never reads ix and has no inverse of its step
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap("""
+        @Differentiable static double centred(double[] m, @NoGrad double[][] data) {
+          double s = 0;
+          for (int ix = 0; ix < data.length; ix++) {
+            double e = data[ix][0] - m[0];
+            e = e * e + m[1];
+            s += Math.sin(e) * m[1];
+          }
+          return s;
+        }
+        """).replace("import dev.adjoint.Differentiable;", "import dev.adjoint.Differentiable;\nimport dev.adjoint.NoGrad;"));
+    String vjp = member(c.generatedSource("demo.FGrad"), "centredVjp");
+    assertTrue(vjp.contains(FUSED), vjp);
+    GradCheck.of(c, "demo.F", "centred").atRandomPoints(5, r -> {
+      return new Object[] {vector(r, 2, -1, 1), matrix(r, 1 + r.nextInt(4), 1, -1, 1)};
+    });
+  }
+
+  @Test
   void nearMissesKeepTheSeparateSweeps() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", wrap("""
         @Differentiable static double readAfterTheLoop(double[] x) {
