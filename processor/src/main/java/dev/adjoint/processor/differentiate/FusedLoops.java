@@ -29,9 +29,10 @@ import java.util.Set;
  *   <li>every variable {@code B} assigns, but the counter, is either an <em>accumulator</em> {@code s}, assigned
  *       only by top-level statements {@code s = s ± e} of {@code B} ({@code e} not reading {@code s}) and read
  *       nowhere else in the loop, or <em>iteration-local</em>: written before it is read on every path through
- *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written, no
- *       differentiated method called, and the condition reads only the counter and what {@code B} does not
- *       assign. So an iteration reads nothing an earlier one computed but the counter, and accumulators only add.
+ *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop (or an {@code int} other loops reuse,
+ *       {@link SharedInts}); no array element is written, no differentiated method called but as {@link
+ *       FusedCalls} allows, and the condition reads only the counter and what {@code B} does not assign. So an
+ *       iteration reads nothing an earlier one computed but the counter, and accumulators only add.
  *   <li>the reverse body restores only iteration-local variables, writes scalar adjoints only by accumulation
  *       unless they belong to iteration-local variables, reads no scalar adjoint it writes but those, and touches
  *       adjoint arrays only by {@code _d_a[k] += ...}: each iteration's reverse reads the same adjoints in either
@@ -43,8 +44,11 @@ import java.util.Set;
  *       accumulators, {@code _d_sum = upstream / 2}). The forward statements after the loop push nothing.
  * </ul>
  *
- * <p>When the reverse of what follows the loop does not qualify ({@code return Math.log(s) + a}), {@link
- * DeferredSeeds} may still fuse the loop for a unit adjoint and scale afterwards. In the fused iteration the values
+ * <p>When the reverse of what follows the loop does not qualify, the part of it that gives the loop's adjoints
+ * may run before the loop and the rest after it ({@link SeedSlices}); else ({@code return Math.log(s) + a}) {@link
+ * DeferredSeeds} may still fuse the loop for a unit adjoint and scale afterwards. The reverse body starts with the
+ * inverse of the counter's step, or never reads the counter. Of the loops that qualify, the most deeply nested is
+ * fused (the last of those). In the fused iteration the values
  * the reverse of its last statement binds first are computed once ({@link SharedValues}).
  *
  * <p>The fused forward sweep is then the statements before the loop, the hoisted reverse of those after it,

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class FusedCallsTest {
   private static final String FUSED = "each iteration's reverse right after it";
 
-  private static final String CALLEES = """
+  /** lse (a loop over an array), pw (a loop over a scalar), sq (tiny and pure: recomputed). */
+  static final String CALLEES = """
       @Differentiable static double lse(double[] v) {
         double mx = v[0];
         for (int i = 1; i < v.length; i++) {

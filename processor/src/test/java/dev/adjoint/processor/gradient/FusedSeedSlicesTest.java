@@ -22,19 +22,8 @@ import org.junit.jupiter.api.Test;
 class FusedSeedSlicesTest {
   private static final String FUSED = "each iteration's reverse right after it";
 
-  private static final String LSE = """
-      @Differentiable static double lse(double[] v) {
-        double mx = v[0];
-        for (int i = 1; i < v.length; i++) {
-          mx = Math.max(mx, v[i]);
-        }
-        double s = 0;
-        for (int i = 0; i < v.length; i++) {
-          s += Math.exp(v[i] - mx);
-        }
-        return Math.log(s) + mx;
-      }
-      """;
+  /** lse and two scalar callees. */
+  private static final String LSE = FusedCallsTest.CALLEES;
 
   @Test
   void finalTermsAfterTheLoopFuse() {
