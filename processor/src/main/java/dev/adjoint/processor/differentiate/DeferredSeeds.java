@@ -54,6 +54,10 @@ final class DeferredSeeds {
         || !arrays.contains(array.name())) {
       return null;
     }
+    if (FusedCalls.addsIntoArrays(reverse)) {
+      // a callee's reverse adds into an adjoint array this plan would not scale
+      return null;
+    }
     String arrayAdjoint = ADJOINT + array.name();
     // the adjoints of non-local variables the body reads, and whether a condition reads an adjoint
     Set<String> seeds = new LinkedHashSet<>();

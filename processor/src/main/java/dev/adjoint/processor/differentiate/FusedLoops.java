@@ -29,10 +29,11 @@ import java.util.Set;
  *   <li>every variable {@code B} assigns, but the counter, is either an <em>accumulator</em> {@code s}, assigned
  *       only by top-level statements {@code s = s ± e} of {@code B} ({@code e} not reading {@code s}) and read
  *       nowhere else in the loop, or <em>iteration-local</em>: written before it is read on every path through
- *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written but
- *       those of scratch arrays each iteration writes before it reads them ({@link IterationLocalArrays}), no
- *       differentiated method called, and the condition reads only the counter and what {@code B} does not
- *       assign. So an iteration reads nothing an earlier one computed but the counter, and accumulators only add.
+ *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop (or an {@code int} other loops reuse,
+ *       {@link SharedInts}); no array element is written but those of scratch arrays each iteration writes before
+ *       it reads them ({@link IterationLocalArrays}), no differentiated method called but as {@link FusedCalls}
+ *       allows, and the condition reads only the counter and what {@code B} does not assign. So an iteration reads
+ *       nothing an earlier one computed but the counter, and accumulators only add.
  *   <li>the reverse body restores only iteration-local variables, writes scalar adjoints only by accumulation
  *       unless they belong to iteration-local variables, reads no scalar adjoint it writes but those, and touches
  *       adjoint arrays only by {@code _d_a[k] += ...}: each iteration's reverse reads the same adjoints in either
@@ -47,8 +48,11 @@ import java.util.Set;
  *       accumulators, {@code _d_sum = upstream / 2}). The forward statements after the loop push nothing.
  * </ul>
  *
- * <p>When the reverse of what follows the loop does not qualify ({@code return Math.log(s) + a}), {@link
- * DeferredSeeds} may still fuse the loop for a unit adjoint and scale afterwards. In the fused iteration the values
+ * <p>When the reverse of what follows the loop does not qualify, the part of it that gives the loop's adjoints
+ * may run before the loop and the rest after it ({@link SeedSlices}); else ({@code return Math.log(s) + a}) {@link
+ * DeferredSeeds} may still fuse the loop for a unit adjoint and scale afterwards. The reverse body starts with the
+ * inverse of the counter's step, or never reads the counter. Of the loops that qualify, the most deeply nested is
+ * fused (the last of those). In the fused iteration the values
  * the reverse of its last statement binds first are computed once ({@link SharedValues}).
  *
  * <p>The fused forward sweep is then the statements before the loop, the hoisted reverse of those after it,
@@ -97,16 +101,36 @@ public final class FusedLoops {
         arrays.remove(v.name());
       }
     });
+    // of the loops that qualify, the most deeply nested (the most work per iteration), the last of those
+    Fused best = null;
+    int bestDepth = -1;
     for (int k = statements.size() - 1; k >= 1; k--) {
-      if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null) {
+      if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null && depth(w) > bestDepth) {
         Fused f = LateArrayAdjoints.qualify(statements, k, lateArrays)
             ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays, method) : null;
         if (f != null) {
-          return f;
+          best = f;
+          bestDepth = depth(w);
         }
       }
     }
-    return null;
+    return best;
+  }
+
+  /** How deeply loops nest in {@code s}, {@code s} included. */
+  private static int depth(Stmt s) {
+    int inner = 0;
+    if (s instanceof Stmt.Block b) {
+      for (Stmt t : b.statements()) {
+        inner = Math.max(inner, depth(t));
+      }
+      return inner;
+    } else if (s instanceof Stmt.If i) {
+      return Math.max(depth(i.then()), depth(i.otherwise()));
+    } else if (s instanceof Stmt.While l) {
+      return 1 + depth(l.body());
+    }
+    return 0;
   }
 
   private static Fused fuse(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses, int k,
@@ -124,7 +148,11 @@ public final class FusedLoops {
     int inverseAt = firstNonComment(c.reverse());
     if (inverseAt < 0 || !(c.reverse().get(inverseAt) instanceof Stmt.Assign inv) || !inv.target().equals(counter)
         || !isStep(inv.value(), counter)) {
-      return null;
+      // no inverse of the step when the reverse never reads the counter: then it must not write it either
+      if (IterationLocals.meets(c.reverse(), counter.name())) {
+        return null;
+      }
+      inverseAt = -1;
     }
     // What the loop assigns, and how: element writes only into scratch arrays (IterationLocalArrays).
     Set<String> scratch = IterationLocalArrays.of(statements, k, method);
@@ -143,7 +171,7 @@ public final class FusedLoops {
       }
       for (Expr e : expressions(s)) {
         ExprWalk.visit(e, x -> ok[0] &= !(x instanceof Expr.Call call && !(call.callee() instanceof Callee.MathFunction
-            || call.callee() instanceof Callee.Static st && st.library())));
+            || call.callee() instanceof Callee.Static st && st.library() || FusedCalls.forwardCall(call))));
       }
     });
     if (!ok[0]) {
@@ -162,6 +190,7 @@ public final class FusedLoops {
     }
     Set<String> local = new HashSet<>();
     Set<String> accumulators = new HashSet<>();
+    Set<String> shared = new java.util.TreeSet<>();
     List<String> conditionReads = ExprWalk.variables(w.condition());
     for (String v : assigned) {
       if (v.equals(counter.name())) {
@@ -174,6 +203,9 @@ public final class FusedLoops {
         accumulators.add(v);
       } else if (IterationLocals.iterationLocal(body, v) && !outside.contains(v)) {
         local.add(v);
+      } else if (IterationLocals.iterationLocal(body, v) && SharedInts.qualifies(statements, k, v)) {
+        local.add(v);
+        shared.add(v);
       } else {
         return null;
       }
@@ -213,7 +245,12 @@ public final class FusedLoops {
     }
     List<Stmt> reverseBody = withoutRecomputation(c.reverse().subList(inverseAt + 1, c.reverse().size()), body);
     DeferredSeeds.Plan deferred = null;
+    SeedSlices.Plan sliced = null;
     if (pushedAfter || !hoistable(hoisted, laterAssigned, measured)) {
+      // the part that computes the loop's adjoints hoisted, the rest after the loop (SeedSlices); else
+      sliced = SeedSlices.plan(hoisted, reverseBody, local, laterAssigned, measured);
+    }
+    if (sliced == null && (pushedAfter || !hoistable(hoisted, laterAssigned, measured))) {
       // not known before the loop: run it for a unit adjoint and scale afterwards, if that is exact
       deferred = DeferredSeeds.plan(reverseBody, local, accumulators, counted, w.condition(), arrays, hoisted,
           w.origin());
@@ -229,6 +266,7 @@ public final class FusedLoops {
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
     collectTapes(forwardPart, tapes);
     collectTapes(reversePart, tapes);
+    FusedCalls.tapesPassed(forwardPart, tapes);
     Origin origin = w.origin();
     List<Stmt> iteration = new ArrayList<>();
     for (TapeKind t : tapes) {
@@ -250,11 +288,16 @@ public final class FusedLoops {
     }
     if (deferred != null) {
       forward.addAll(deferred.before());
+    } else if (sliced != null) {
+      forward.add(new Stmt.Comment("the part of the reverse of what follows the loop that gives the loop's"
+          + " adjoints, which needs nothing the loop computes", origin));
+      forward.addAll(sliced.before());
     } else if (!hoisted.isEmpty()) {
       forward.add(new Stmt.Comment("the reverse of what follows the loop, which needs nothing the loop computes:"
           + " the loop's adjoints are known before it runs", origin));
       forward.addAll(hoisted);
     }
+    forward.addAll(SharedInts.keep(shared, origin));
     forward.add(new Stmt.Comment(origin.label() + " (loop, each iteration's reverse right after it: no"
         + " iteration's adjoints depend on a later one)", origin));
     forward.add(new Stmt.While(w.condition(), Stmt.Block.of(iteration), origin));
@@ -265,6 +308,10 @@ public final class FusedLoops {
       forward.addAll(forwards.get(j));
     }
     List<Stmt> reverse = new ArrayList<>();
+    if (sliced != null) {
+      reverse.add(new Stmt.Comment(origin.label() + " (the rest of the reverse of what follows it)", origin));
+      reverse.addAll(sliced.rest());
+    }
     if (deferred != null) {
       // what follows the loop, reversed in place, then the loop's sums scaled by the adjoint it gave
       reverse.addAll(hoisted);
@@ -273,6 +320,7 @@ public final class FusedLoops {
     // the separate reverse loop would leave the counter at its start
     reverse.add(new Stmt.Comment(origin.label() + " (its counter back at its start)", origin));
     reverse.add(new Stmt.Assign(counter, counted.start(), origin));
+    reverse.addAll(SharedInts.putBack(shared, origin));
     for (int j = k - 1; j >= 0; j--) {
       reverse.addAll(reverses.get(j));
     }
@@ -400,12 +448,15 @@ public final class FusedLoops {
         ok[0] &= sv.target() instanceof Expr.Var v && local.contains(v.name());
       } else if (ReplayedStretches.isTapeCall(s)) {
         return;
+      } else if (s instanceof Stmt.Effect e && FusedCalls.reverseCall(e.call())) {
+        read.addAll(FusedCalls.reads(e.call()));
       } else {
         ok[0] &= s instanceof Stmt.Block || s instanceof Stmt.Comment;
       }
       for (Expr e : expressions(s)) {
         ExprWalk.visit(e, x -> ok[0] &= !(x instanceof Expr.Call call && !(call.callee() instanceof Callee.MathFunction
-            || call.callee() instanceof Callee.Static st && st.library() || isPartials(call))));
+            || call.callee() instanceof Callee.Static st && st.library() || isPartials(call)
+            || FusedCalls.reverseCall(call))));
       }
     });
     // tapes written only inside replayed stretches, which leave them as they found them
@@ -448,7 +499,7 @@ public final class FusedLoops {
    * temporaries and variables not in {@code later}: run earlier, it computes the same and throws nothing the
    * original would not have thrown first.
    */
-  private static boolean hoistable(List<Stmt> reverse, Set<String> later, Set<String> measured) {
+  static boolean hoistable(List<Stmt> reverse, Set<String> later, Set<String> measured) {
     Set<String> temps = new HashSet<>();
     for (Stmt s : reverse) {
       Expr value;

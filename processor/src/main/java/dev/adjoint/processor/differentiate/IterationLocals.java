@@ -37,6 +37,14 @@ final class IterationLocals {
     return s == State.WRITTEN || s == State.PARTIAL;
   }
 
+  /**
+   * Whether no path through {@code statements} reads {@code v} before writing it (it may write it, or not meet it):
+   * what {@code v} held before them is never read.
+   */
+  static boolean writtenBeforeRead(List<Stmt> statements, String v) {
+    return scan(statements, v, State.UNMET) != State.FAIL;
+  }
+
   private static State scan(List<Stmt> statements, String v, State in) {
     State st = in;
     for (Stmt s : statements) {
