@@ -41,6 +41,13 @@ final class ExpressionAdjoints {
     return ReverseSweep.adjointOf(e);
   }
 
+  /** The statements {@link #propagate(Expr, Expr, List, Map, Origin)} emits, as a list. */
+  List<Stmt> propagate(Expr e, Expr g, Map<Expr, Expr> values, Origin origin) {
+    List<Stmt> out = new ArrayList<>();
+    propagate(e, g, out, values, origin);
+    return out;
+  }
+
   /**
    * Emits {@code out} statements that add {@code g · ∂e/∂v} to the adjoint of every varied {@code v} in
    * {@code e}. {@code values} memoizes the primal subexpression values bound to temporaries in this scope.

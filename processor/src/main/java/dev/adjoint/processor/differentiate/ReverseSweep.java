@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -440,6 +441,28 @@ public final class ReverseSweep {
     return known;
   }
 
+  /**
+   * The adjoint statements {@code propagate} builds for {@code a} from the values {@code known}; in a loop, with
+   * the costly {@code Math} results they read kept on the tape ({@link KeptValues}): computed before the forward
+   * statement at {@code forward[at]}, which reads them, and popped first by its {@code reverse}.
+   */
+  private List<Stmt> propagation(Stmt.Assign a, boolean restored, int at, List<Stmt> forward, List<Stmt> reverse,
+      Map<Expr, Expr> known, Function<Map<Expr, Expr>, List<Stmt>> propagate) {
+    if (firstPass || loopDepth == 0 || a.target().type() != Type.DOUBLE || calls.containsCallSite(a.value())
+        || !(a.target() instanceof Expr.Var || restored) || forward.get(at) != a) {
+      return propagate.apply(known);
+    }
+    KeptValues.Plan plan = KeptValues.of(a.value(), known, this::temp, propagate, a.origin());
+    if (plan == null) {
+      return propagate.apply(known);
+    }
+    tapes.add(TapeKind.DOUBLES);
+    forward.set(at, new Stmt.Assign(a.target(), plan.value(), a.origin()));
+    forward.addAll(at, plan.before());
+    reverse.addAll(0, plan.pops());
+    return plan.propagation();
+  }
+
   /** Whether the forward sweep saves the value {@code a} overwrites (for its restore or exact undo). */
   private boolean saves(Stmt.Assign a) {
     Expr target = a.target();
@@ -505,22 +528,23 @@ public final class ReverseSweep {
             && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
             && !ExprWalk.variables(b.right()).contains(v.name())) {
           // s = s ± e: the adjoint of the old s is the adjoint of the new one; only e receives.
-          expressions.propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse,
-              knownValues(a), a.origin());
+          Expr g = b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint);
+          reverse.addAll(propagation(a, save && inverse == null, at, forward, reverse, knownValues(a),
+              known -> expressions.propagate(b.right(), g, known, a.origin())));
         } else if (activity.isActive(a.value())) {
           Expr.Var g = temp("_g", target.type());
           reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
           reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
-          List<Stmt> propagation = new ArrayList<>();
           Map<Expr, Expr> known = knownValues(a);
           // v = e for a mirrored v: before its restore, v holds e's value, which the partials may read
           Expr.Var result = target instanceof Expr.Var v && target.type() == Type.DOUBLE && !firstPass
-              && (HeldValues.capturable(a.value()) || a.value() instanceof Expr.Call c && calls.recomputes(c)) && mirrored(v.name(), a, true)
-              ? temp("_r", Type.DOUBLE) : null;
+              && (HeldValues.capturable(a.value()) || a.value() instanceof Expr.Call c && calls.recomputes(c))
+              && mirrored(v.name(), a, true) ? temp("_r", Type.DOUBLE) : null;
           if (result != null) {
             known.put(a.value(), result);
           }
-          expressions.propagate(a.value(), g, propagation, known, a.origin());
+          List<Stmt> propagation = propagation(a, save && inverse == null, at, forward, reverse, known,
+              memo -> expressions.propagate(a.value(), g, memo, a.origin()));
           if (result != null && HeldValues.reads(propagation, result)) {
             reverse.add(0, new Stmt.Declare(result, target, a.origin()));
           }

@@ -29,12 +29,12 @@ class HeldResultsTest {
       }
       """;
 
-  /** The adjoint statements of {@code method}'s reverse sweep (the lines that compute with adjoints or temporaries). */
+  /** The adjoint statements of {@code method}'s reverse sweep (the lines that compute with adjoints or its temporaries). */
   private static String reverseOf(CompiledCompanion c, String method) {
     String generated = c.generatedSource("demo.FGrad");
     String sweep = CompiledCompanion.member(generated, generated.contains(method + "$sweep(") ? method + "$sweep"
         : method + "Vjp");
-    return sweep.lines().filter(l -> l.contains("_d_") || l.trim().startsWith("double _"))
+    return sweep.lines().filter(l -> l.contains("_d_") || l.trim().matches("double _(v|g|r|ga)\\$.*"))
         .collect(java.util.stream.Collectors.joining("\n"));
   }
 
@@ -150,6 +150,74 @@ class HeldResultsTest {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
     assertTrue(reverseOf(c, "f").contains("Math.cos(x)"), reverseOf(c, "f"));
     checkAllModes(c, 8, r -> new Object[] {uniform(r, -1, 1), uniform(r, -1, 1)});
+  }
+
+  @Test
+  void costlyResultsInsideStatementsAreKeptOnTheTape() {
+    // lstm's cell: tanh of an element inside a product, written over a row the next statement reads; the
+    // running sum of exps (s = s + e) and a nested exp inside tanh
+    String source = wrap("""
+        @Differentiable static double f(double[][] s0, double[] o) {
+          double[][] s = new double[2][o.length];
+          for (int i = 0; i < o.length; i++) {
+            s[0][i] = s0[0][i];
+            s[1][i] = s0[1][i];
+          }
+          double acc = 0;
+          for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < o.length; i++) {
+              s[1][i] = Math.tanh(s[0][i] * 0.5 + Math.exp(-o[i] * s[1][i])) + s[1][i] * o[i];
+              double g = o[i] * 0.5;
+              s[0][i] = g * Math.tanh(s[1][i]);
+              s[1][i] = Math.sin(s[0][i]) * o[i] + s[1][i];
+              acc += Math.exp(s[0][i] - 0.5 * t);
+            }
+          }
+          return acc;
+        }
+        """);
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+    String reverse = reverseOf(c, "f");
+    // (sin's own partial, cos, is another function: computed in the reverse; its value for o's partial is kept)
+    assertFalse(reverse.contains("Math.tanh(") || reverse.contains("Math.exp(") || reverse.contains("Math.sin("),
+        reverse);
+    assertTrue(c.generatedSource("demo.FGrad").contains(".push(_k$"), c.generatedSource("demo.FGrad"));
+    checkAllModes(c, 5, r -> new Object[] {new double[][] {vector(r, 4, -1, 1), vector(r, 4, -1, 1)},
+        vector(r, 4, -1, 1)});
+  }
+
+  @Test
+  void keptValuesThrowWhatTheStatementThrows() {
+    // the kept tanh reads b[j] out of range: the gradient throws what the original throws
+    String source = wrap("""
+        @Differentiable static double f(double[] a0, double[] b, int[] idx) {
+          double[] a = a0.clone();
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            a[i] = Math.tanh(b[idx[i]]) * a[i];
+            s += a[i];
+          }
+          return s;
+        }
+        """);
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
+    assertTrue(c.generatedSource("demo.FGrad").contains(".push(_k$"), c.generatedSource("demo.FGrad"));
+    GradCheck.of(c, "demo.F", "f").atRandomPoints(3, r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1),
+        new int[] {2, 0, 1}});
+    Object[] bad = {new double[] {1, 2, 3}, new double[] {1, 2, 3}, new int[] {0, 5, 1}};
+    Throwable original = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+        () -> c.callStatic("demo.F", "f", bad));
+    Throwable generated = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+        () -> c.callStatic("demo.FGrad", "fGradient", bad));
+    assertEquals(root(original).getClass(), root(generated).getClass());
+    assertEquals(root(original).getMessage(), root(generated).getMessage());
+  }
+
+  private static Throwable root(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   @Test
