@@ -42,7 +42,8 @@ final class HeldValues {
       return false;
     }
     boolean[] ok = {true};
-    ExprWalk.visit(e, x -> ok[0] &= x instanceof Expr.Literal || x instanceof Expr.Var && x.type() instanceof Type.Scalar
+    ExprWalk.visit(e, x -> ok[0] &= x instanceof Expr.Literal
+        || x instanceof Expr.Var && x.type() instanceof Type.Scalar
         || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Cast
         || x instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction);
     return ok[0];

@@ -29,7 +29,7 @@ class HeldResultsTest {
       }
       """;
 
-  /** The adjoint statements of {@code method}'s reverse sweep (the lines that compute with adjoints or its temporaries). */
+  /** The adjoint statements of {@code method}'s reverse sweep (lines computing with adjoints or its temporaries). */
   private static String reverseOf(CompiledCompanion c, String method) {
     String generated = c.generatedSource("demo.FGrad");
     String sweep = CompiledCompanion.member(generated, generated.contains(method + "$sweep(") ? method + "$sweep"
