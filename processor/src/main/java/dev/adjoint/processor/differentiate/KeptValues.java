@@ -128,8 +128,17 @@ final class KeptValues {
     return e instanceof Expr.Var v && v.name().startsWith(PREFIX + "$");
   }
 
-  /** The costly {@code Math} calls of {@code e}, inner ones first, in Java's evaluation order. */
+  /**
+   * The costly {@code Math} calls of {@code e}, inner ones first, in Java's evaluation order: only through
+   * operators, casts and {@code Math} calls, which always evaluate their operands (not into a branch of
+   * {@code ?:}, which may not run, nor into an index).
+   */
   private static void collect(Expr e, List<Expr.Call> out) {
+    if (!(e instanceof Expr.Binary b && b.op() != Expr.BinaryOp.AND && b.op() != Expr.BinaryOp.OR
+        || e instanceof Expr.Unary || e instanceof Expr.Cast
+        || e instanceof Expr.Call m && m.callee() instanceof Callee.MathFunction)) {
+      return;
+    }
     for (Expr child : ExprWalk.children(e)) {
       collect(child, out);
     }
