@@ -80,6 +80,17 @@ final class ArithOps {
     int[] bs = b.shapeRef();
     return rec(arith(a, b, PointwiseKernels.DIV), "DivBackward", new Tensor[] {a, b}, (g, n) -> {
       Tensor d = n.saved(1);
+      Tensor x = n.saved(0);
+      if (fusable(g, x, d)) {
+        // both adjoints (or the one wanted) in one pass over g, bitwise the chains below; the first into g's array
+        // when only the reverse pass holds g (ScratchGradients)
+        double[] gv = isBroadcastValue(g) ? new double[] {g.storage[g.offset]} : g.values();
+        double[] ga = n.needs(0) ? ScratchGradients.reuse(g, as) : null;
+        double[] gd = n.needs(1) ? new double[Shapes.numel(bs)] : null;
+        PointwiseKernels.divBackward(gv, x.values(), d.values(), ga, gd);
+        return new Tensor[] {
+            ga == null ? null : ScratchGradients.fresh(ga, as), gd == null ? null : ScratchGradients.fresh(gd, bs)};
+      }
       return new Tensor[] {
           n.needs(0) ? g.div(d).sumTo(as) : null,
           n.needs(1) ? g.neg().mul(n.saved(0)).div(d.mul(d)).sumTo(bs) : null};

@@ -87,6 +87,8 @@ final class Engine {
     boolean previous = GradMode.set(createGraph);
     try {
       Map<Node, Tensor> buffer = new IdentityHashMap<>();
+      // accumulators whose leaf buffer a node filled in place (LeafGrads), with the buffer it returned
+      Map<Node, Tensor> filled = new IdentityHashMap<>();
       buffer.put(rootNode, rootGrad);
       ArrayDeque<Node> ready = new ArrayDeque<>();
       if (needed.containsKey(rootNode)) {
@@ -110,14 +112,25 @@ final class Engine {
         }
         if (n.isAccumulator()) {
           if (capture == null && g != null) {
-            accumulate(n.leaf, g, createGraph);
+            if (filled.remove(n) == g) {
+              g.version.value++; // the node wrote the gradient into the zeroed buffer: accumulated
+            } else {
+              accumulate(n.leaf, g, createGraph);
+            }
           }
           continue;
         }
         Tensor[] grads = null;
         if (execute && g != null) {
           ScratchGradients.beforeApply(n, g, createGraph);
-          grads = n.apply(g);
+          boolean offered = capture == null && !createGraph && !n.opaque && LeafGrads.arm(n, dependencies, buffer);
+          try {
+            grads = n.apply(g);
+          } finally {
+            if (offered) {
+              LeafGrads.collect(n, grads == null ? new Tensor[0] : grads, filled);
+            }
+          }
           ScratchGradients.afterApply(n, grads, createGraph);
           if (!retainGraph) {
             n.release();

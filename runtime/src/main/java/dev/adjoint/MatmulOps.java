@@ -90,6 +90,32 @@ final class MatmulOps {
           + " and " + os[0] + "x" + os[1] + ")");
     }
     double[] r = new double[s[0] * os[1]];
+    multiply(a, other, r);
+    return GraphRecorder.record(Tensor.wrap(r, new int[] {s[0], os[1]}), "MmBackward", new Tensor[] {a, other},
+        (g, n) -> new Tensor[] {
+            n.needs(0) ? mmInto(g, n.saved(1).t(), n.zeroedGrad(0)) : null,
+            n.needs(1) ? mmInto(n.saved(0).t(), g, n.zeroedGrad(1)) : null},
+        new Tensor[] {a, other}, null);
+  }
+
+  /**
+   * {@code a·b} written into {@code zeroed} (a leaf's zeroed gradient buffer of the product's shape, offered by the
+   * reverse pass, see {@link LeafGrads}) and returned as it; {@link #mm} when none is offered or when an operand
+   * reads that storage.
+   */
+  private static Tensor mmInto(Tensor a, Tensor b, Tensor zeroed) {
+    if (zeroed == null || zeroed.storage == a.storage || zeroed.storage == b.storage
+        || zeroed.storage.length != a.size(0) * b.size(1)) {
+      return mm(a, b);
+    }
+    multiply(a, b, zeroed.storage);
+    return zeroed;
+  }
+
+  /** {@code r += a·b} for matrices {@code a [n, k]}, {@code b [k, m]} and {@code r} row-major {@code [n, m]} zeros. */
+  private static void multiply(Tensor a, Tensor other, double[] r) {
+    int[] s = a.shapeRef();
+    int[] os = other.shapeRef();
     if (!BackendGemm.mm(a, other, r, s[0], s[1], os[1])) {
       if (os[1] == 1 && s[1] > 1 && a.strides[0] == 1 && a.strides[1] >= s[0]) {
         // a transposed row-major matrix times a vector (the backward of a matrix-vector product)
@@ -103,10 +129,6 @@ final class MatmulOps {
         MatmulKernels.mm(a.values(), 0, other.values(), 0, r, 0, s[0], s[1], os[1]);
       }
     }
-    return GraphRecorder.record(Tensor.wrap(r, new int[] {s[0], os[1]}), "MmBackward", new Tensor[] {a, other},
-        (g, n) -> new Tensor[] {
-            n.needs(0) ? mm(g, n.saved(1).t()) : null, n.needs(1) ? mm(n.saved(0).t(), g) : null},
-        new Tensor[] {a, other}, null);
   }
 
   /** The products of two batches of matrices, {@code [b, n, k]·[b, k, m]}. */

@@ -33,6 +33,12 @@ final class Node {
    */
   final boolean opaque;
 
+  /**
+   * While the rule runs in a reverse pass, per input, the zeroed gradient buffer of that input's leaf it may write
+   * its gradient into and return ({@link LeafGrads}); null when none is offered.
+   */
+  Tensor[] zeroedGrads;
+
   private final Fn fn;
   private Tensor[] saved;
   private int[] savedVersions;
@@ -74,6 +80,14 @@ final class Node {
   /** Whether input {@code i} wants a gradient (so the rule may skip computing it). */
   boolean needs(int i) {
     return next[i] != null;
+  }
+
+  /**
+   * The zeroed gradient buffer of input {@code i}'s leaf that the rule may fill with the whole gradient of that
+   * input and return as it, or null ({@link LeafGrads}).
+   */
+  Tensor zeroedGrad(int i) {
+    return zeroedGrads == null ? null : zeroedGrads[i];
   }
 
   /** Saved tensor {@code i}, checked against freeing and in-place modification. */

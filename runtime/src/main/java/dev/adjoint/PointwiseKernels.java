@@ -276,6 +276,34 @@ final class PointwiseKernels {
     }
   }
 
+  /**
+   * {@code r[i] = g[i]·s[i]} ({@code op} {@link #MUL}) or {@code g[i]/s[i]} ({@link #DIV}); {@code g} may be one
+   * value for all {@code i}, and {@code r} may be {@code g} itself.
+   */
+  static void mulOrDivInto(double[] g, double[] s, double[] r, int op) {
+    loop(op, g, 0, g.length == 1 && s.length != 1 ? 0 : 1, s, 0, 1, r, 0, r.length);
+  }
+
+  /**
+   * The adjoints of {@code a/d}: {@code ga[i] = g[i]/d[i]} and {@code gd[i] = ((−g[i])·a[i])/(d[i]·d[i])}, bitwise
+   * {@code g.div(d)} and {@code g.neg().mul(a).div(d.mul(d))}, in one pass; either array may be null (not wanted),
+   * {@code g} may be one value for all {@code i}, and {@code ga} may be {@code g} itself.
+   */
+  static void divBackward(double[] g, double[] a, double[] d, double[] ga, double[] gd) {
+    int n = d.length;
+    boolean one = g.length == 1 && n != 1;
+    for (int i = 0; i < n; i++) {
+      double gi = one ? g[0] : g[i];
+      double di = d[i];
+      if (ga != null) {
+        ga[i] = gi / di;
+      }
+      if (gd != null) {
+        gd[i] = -gi * a[i] / (di * di);
+      }
+    }
+  }
+
   /** {@code x^p} element-wise ({@code Math.pow}), into a fresh array. */
   static double[] pow(double[] x, double p) {
     double[] r = new double[x.length];

@@ -38,12 +38,28 @@ final class PointwiseOps {
 
   static Tensor exp(Tensor self) {
     Tensor out = unary(self, PointwiseKernels.EXP);
-    return rec(out, "ExpBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {g.mul(n.saved(0))}, out);
+    return rec(out, "ExpBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {
+        fusedUnaryBackward(g, n.saved(0), PointwiseKernels.MUL)}, out);
   }
 
   static Tensor log(Tensor self) {
-    return rec(unary(self, PointwiseKernels.LOG), "LogBackward", new Tensor[] {self},
-        (g, n) -> new Tensor[] {g.div(n.saved(0))}, self);
+    return rec(unary(self, PointwiseKernels.LOG), "LogBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {
+        fusedUnaryBackward(g, n.saved(0), PointwiseKernels.DIV)}, self);
+  }
+
+  /**
+   * {@code g·s} ({@code op} MUL) or {@code g/s} (DIV) for a saved tensor {@code s} of the gradient's shape: one
+   * loop into {@code g}'s own array when only the reverse pass holds it ({@link ScratchGradients}), bitwise
+   * {@code g.mul(s)} / {@code g.div(s)}; those, recorded, when the pass records a graph.
+   */
+  private static Tensor fusedUnaryBackward(Tensor g, Tensor s, int op) {
+    int[] shape = s.shapeRef();
+    if (!recordsNothing(g, s) || !java.util.Arrays.equals(g.shapeRef(), shape)) {
+      return op == PointwiseKernels.MUL ? g.mul(s) : g.div(s);
+    }
+    double[] r = ScratchGradients.reuse(g, shape);
+    PointwiseKernels.mulOrDivInto(compact(g), s.values(), r, op);
+    return ScratchGradients.fresh(r, shape);
   }
 
   static Tensor sqrt(Tensor self) {

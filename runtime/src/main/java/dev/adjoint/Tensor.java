@@ -47,6 +47,8 @@ public final class Tensor {
     Tensor viewRoot;
     /** Whether views of this storage were taken from two different roots (in-place changes are then not recorded). */
     boolean mixedRoots;
+    /** The {@link #value} at which {@link #zeroGrad()} left this storage all zeros ({@link LeafGrads}), or -1. */
+    int zeroedAt = -1;
   }
 
   /** The storage, shared by views; this tensor's elements are at {@code offset + Σ index[d]·strides[d]}. */
@@ -481,12 +483,7 @@ public final class Tensor {
           + " after retainGrad()) accumulate gradients (this one was produced by " + gradFn.name + ")");
     }
     if (grad != null) {
-      if (grad.plain) {
-        Arrays.fill(grad.storage, 0.0); // in place: no fresh array, no copy
-      } else {
-        grad.assign(new double[grad.numel]);
-      }
-      grad.version.value++;
+      LeafGrads.zero(grad);
     }
   }
 

@@ -2,11 +2,13 @@ package dev.adjoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * tanh and sigmoid compute their adjoint in one fused loop, and a product both adjoints in one loop, when the
+ * tanh, sigmoid, exp and log compute their adjoint in one fused loop, and a product or a quotient both adjoints in
+ * one loop, when the
  * backward pass records nothing: bitwise the unfused chain of operations (written out here), and with {@code
  * createGraph} the recorded chain still gives second derivatives (checked against the closed form and central
  * differences of the first derivative).
@@ -82,6 +84,102 @@ class FusedBackwardTest {
       double fd = d(v -> (1 - Math.tanh(v) * Math.tanh(v)) + (1 / (1 + Math.exp(-v))) * (1 - 1 / (1 + Math.exp(-v))),
           xs[i]);
       assertEquals(fd, second[0].toArray()[i], 1e-8, "central differences at " + xs[i]);
+    }
+  }
+
+  private static void assertBitwise(double[] expected, double[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), what + " [" + i + "]");
+    }
+  }
+
+  @Test
+  void expAndLogAdjointsAreBitwiseTheUnfusedProducts() {
+    double[] xs = {0.1, 3.0, 2.5, 1e-300, 0.0, 7.0, 700.0};
+    double[] gs = {0.3, -1.1, 2.0, 0.5, -0.25, 1.0, 7.0};
+    Tensor x = Tensor.of(xs).requiresGrad();
+    x.exp().backward(Tensor.of(gs));
+    double[] ex = Tensor.noGrad(() -> x.exp()).toArray(); // the forward values (the runtime's exp kernel)
+    double[] expected = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      expected[i] = gs[i] * ex[i];
+    }
+    assertBitwise(expected, x.grad().toArray(), "exp");
+    Tensor y = Tensor.of(xs).requiresGrad();
+    y.log().backward(Tensor.of(gs));
+    for (int i = 0; i < xs.length; i++) {
+      expected[i] = gs[i] / xs[i]; // -0.25/0 = -inf at x = 0
+    }
+    assertBitwise(expected, y.grad().toArray(), "log");
+    // the upstream of sum() is one value broadcast by a view; through a product first, so the adjoint reaching
+    // log is a scratch array the fused loop writes into
+    Tensor z = Tensor.of(xs).requiresGrad();
+    z.mul(2.0).log().exp().sum().backward();
+    double[] e = Tensor.noGrad(() -> z.mul(2.0).log().exp()).toArray();
+    for (int i = 0; i < xs.length; i++) {
+      double u = xs[i] * 2.0;
+      expected[i] = 1.0 * e[i] / u * 2.0;
+    }
+    assertBitwise(expected, z.grad().toArray(), "exp(log(2x)) under sum");
+  }
+
+  @Test
+  void quotientAdjointsFromOnePassAreBitwiseTheUnfusedChains() {
+    double[] as = {0.3, -1.1, 2.0, 0.5, -0.25, 1.0, 7.0};
+    double[] ds = {0.1, 3.0, -2.5, 1e-200, -0.0, 7.0, 0.333};
+    double[] gs = {1.5, -0.5, 0.25, 2.0, 1.0, -3.0, 0.1};
+    for (int wanted = 0; wanted < 3; wanted++) {
+      Tensor a = Tensor.of(as);
+      Tensor d = Tensor.of(ds);
+      if (wanted != 1) {
+        a.requiresGrad();
+      }
+      if (wanted != 0) {
+        d.requiresGrad();
+      }
+      a.div(d).backward(Tensor.of(gs));
+      double[] ga = new double[as.length];
+      double[] gd = new double[as.length];
+      for (int i = 0; i < as.length; i++) {
+        ga[i] = gs[i] / ds[i];
+        gd[i] = -gs[i] * as[i] / (ds[i] * ds[i]); // 1e-200² underflows to 0: ±inf, as the chain gives
+      }
+      if (wanted != 1) {
+        assertBitwise(ga, a.grad().toArray(), "d(a/d)/da, case " + wanted);
+      }
+      if (wanted != 0) {
+        assertBitwise(gd, d.grad().toArray(), "d(a/d)/dd, case " + wanted);
+      }
+    }
+    // a broadcast divisor takes the unfused chain, summed back to its shape
+    Tensor a = Tensor.of(as).reshape(7, 1).expand(7, 2).contiguous().requiresGrad();
+    Tensor d = Tensor.of(2.0, -4.0).requiresGrad();
+    a.div(d).sum().backward();
+    for (int i = 0; i < 7; i++) {
+      assertEquals(1.0 / 2.0, a.grad().toArray()[2 * i]);
+      assertEquals(1.0 / -4.0, a.grad().toArray()[2 * i + 1]);
+    }
+    double sum = 0;
+    for (double v : as) {
+      sum += -1.0 * v / 4.0;
+    }
+    assertEquals(sum, d.grad().toArray()[0], 1e-15);
+  }
+
+  @Test
+  void expLogAndQuotientGradientsMatchCentralDifferencesAndStayRecorded() {
+    Tensor x = Tensor.of(0.4, 1.3, 2.2).requiresGrad();
+    Tensor y = Tensor.of(-1.5, 0.7, 3.0).requiresGrad();
+    assertTrue(Gradcheck.gradcheck(in -> in[0].exp().add(in[0].log()).div(in[1]).sum(), x, y));
+    // second derivatives through createGraph: L = Σ exp(x)/y + log(x); dL/dx = exp(x)/y + 1/x,
+    // d/dx of its sum: exp(x)/y − 1/x², d/dy of its sum: −exp(x)/y²
+    double[] xs = x.toArray();
+    double[] ys = y.toArray();
+    Tensor[] first = Autograd.grad(x.exp().div(y).add(x.log()).sum(), new Tensor[] {x}, null, true, true);
+    Tensor[] second = Autograd.grad(first[0].sum(), new Tensor[] {x, y}, null, false, false);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Math.exp(xs[i]) / ys[i] - 1 / (xs[i] * xs[i]), second[0].toArray()[i], 1e-12, "d²/dx²");
+      assertEquals(-Math.exp(xs[i]) / (ys[i] * ys[i]), second[1].toArray()[i], 1e-12, "d²/dxdy");
     }
   }
 }

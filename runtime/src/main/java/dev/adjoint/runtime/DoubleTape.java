@@ -24,6 +24,8 @@ public final class DoubleTape {
   /** The adjoint registers ({@link #adjoint(int, double)}): grown once to the most any callee returns. */
   private double[] adjoints = NO_ADJOINTS;
   private double[] top = EMPTY;
+  /** The adjoint array a caller gave up to the callee it is reversing ({@link #donate}), or null. */
+  private double[] donated;
 
   /** Appends {@code value}; amortized constant time, never copies a full chunk. */
   public void push(double value) {
@@ -108,6 +110,27 @@ public final class DoubleTape {
   /** Register {@code k}, as the last {@link #adjoint(int, double)} to it set it. */
   public double adjoint(int k) {
     return adjoints[k];
+  }
+
+  /**
+   * Generated plumbing of the split-mode call boundary: the caller passes {@code adjoint}, the adjoint of the
+   * array variable a callee's result was assigned to, as that callee's upstream and gives it up: it only zeroes
+   * it after the call. The callee may then use it as its result's adjoint instead of a copy ({@link
+   * #takeDonated}). Returns {@code adjoint}; {@code donate(null)} forgets the mark.
+   */
+  public double[] donate(double[] adjoint) {
+    donated = adjoint;
+    return adjoint;
+  }
+
+  /**
+   * Whether {@code upstream} is the array the caller gave up ({@link #donate}, the same object); forgets the mark
+   * either way, so that calls the callee makes in turn see none.
+   */
+  public boolean takeDonated(double[] upstream) {
+    boolean mine = upstream != null && upstream == donated;
+    donated = null;
+    return mine;
   }
 
   /** Drops the stored values and their memory. */

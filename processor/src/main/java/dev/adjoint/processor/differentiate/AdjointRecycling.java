@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
 import java.util.List;
 import java.util.Set;
@@ -41,5 +42,25 @@ final class AdjointRecycling {
     }
     return new Stmt.Assign(adjoint, new Expr.Call(new Callee.Static(ReverseSweep.ARRAY_ADJOINTS, "zeroedLike"),
         List.of(adjoint, array), array.type()), origin);
+  }
+
+  /**
+   * {@code _doubles.donate(adjoint)}: the upstream of the callee's reverse for {@code a = f(...)} when {@link
+   * #after} recycles {@code a}'s adjoint. The routing is then the callee's reverse alone and nothing reads the
+   * adjoint before it is zeroed, so the callee may use this array as its result's adjoint instead of copying it
+   * (emit.DonatedUpstream; the callee checks at run time that it is no target it accumulates into).
+   */
+  static Expr donated(Expr adjoint) {
+    return new Expr.Call(new Callee.TapeMember("donate"), List.of(doubles(), adjoint), adjoint.type());
+  }
+
+  /** {@code _doubles.donate(null)} after the call: no later callee sees the mark (one that did not take it). */
+  static Stmt forgetDonation(Origin origin) {
+    return new Stmt.Effect(new Expr.Call(new Callee.TapeMember("donate"), List.of(doubles(),
+        new Expr.Literal("null", Type.VECTOR)), Type.VECTOR), origin);
+  }
+
+  private static Expr doubles() {
+    return new Expr.Var(TapeKind.DOUBLES.variable, new Type.Named(TapeKind.DOUBLES.runtimeClass));
   }
 }

@@ -63,9 +63,11 @@ final class Checkpointing {
    * @param recordingBody the loop body's recording forward part, without the trip count's increment
    * @param reverseBody the reverse part of one iteration
    * @param trips the loop's trip counter (a local outside all loops)
+   * @param closedTrips the trip count in closed form where the reverse sweep starts the loop (a counted loop's
+   *     {@code i - start}, {@link ReverseLoops}), or null: then the reverse sweep reads {@code trips}
    */
   static Plan plan(Stmt.Block methodBody, Set<String> hoisted, Stmt.While loop, List<Stmt> recordingBody,
-      List<Stmt> reverseBody, Expr.Var trips) {
+      List<Stmt> reverseBody, Expr.Var trips, Expr closedTrips) {
     if (tapesOf(recordingBody).isEmpty()) {
       return null; // nothing recorded per iteration: nothing to save memory on
     }
@@ -100,7 +102,7 @@ final class Checkpointing {
     Expr.Var cp = new Expr.Var("_checkpoints$" + id, CHECKPOINTS);
     Origin origin = loop.origin();
     return new Plan(forward(loop, recordingBody, trips, cp, state.values(), origin),
-        reverse(loop, recordingBody, reverseBody, trips, cp, state.values(), id, origin), cp, arrays);
+        reverse(loop, recordingBody, reverseBody, trips, closedTrips, cp, state.values(), id, origin), cp, arrays);
   }
 
   private static List<Stmt> forward(Stmt.While loop, List<Stmt> recordingBody, Expr.Var trips, Expr.Var cp,
@@ -144,7 +146,10 @@ final class Checkpointing {
   }
 
   private static List<Stmt> reverse(Stmt.While loop, List<Stmt> recordingBody, List<Stmt> reverseBody,
-      Expr.Var trips, Expr.Var cp, Iterable<Expr.Var> state, String id, Origin origin) {
+      Expr.Var recorded, Expr closedTrips, Expr.Var cp, Iterable<Expr.Var> state, String id, Origin origin) {
+    // In closed form the trip count is computed where the reverse starts (the replays move the counter), so the
+    // forward's count is no end state to keep.
+    Expr.Var trips = closedTrips == null ? recorded : new Expr.Var("_reversed$" + id, Type.INT);
     Expr.Var count = new Expr.Var("_count$" + id, Type.INT);
     Expr.Var pass = new Expr.Var("_pass$" + id, Type.INT);
     List<Stmt> restore = new ArrayList<>();
@@ -167,11 +172,15 @@ final class Checkpointing {
         new Stmt.CountDown("_iteration$" + id, count, Stmt.Block.of(reverseBody), origin),
         new Stmt.Effect(onNull(cp, "reversed", Type.BOOLEAN), origin),
         new Stmt.Assign(pass, new Expr.Binary(Expr.BinaryOp.ADD, pass, Expr.Literal.ofInt(1), Type.INT), origin));
-    return List.of(
+    List<Stmt> reverse = new ArrayList<>(List.of(
         new Stmt.Comment("loop, iterations in reverse order; checkpointed segments restored, advanced and replayed"
             + " as the binomial schedule says", origin),
-        new Stmt.Declare(pass, Expr.Literal.ofInt(0), origin),
-        new Stmt.While(onNull(cp, "next", Type.BOOLEAN, pass, trips), Stmt.Block.of(action), origin));
+        new Stmt.Declare(pass, Expr.Literal.ofInt(0), origin)));
+    if (closedTrips != null) {
+      reverse.add(new Stmt.Declare(trips, closedTrips, origin));
+    }
+    reverse.add(new Stmt.While(onNull(cp, "next", Type.BOOLEAN, pass, trips), Stmt.Block.of(action), origin));
+    return reverse;
   }
 
   /** {@code Checkpoints.name(cp, args)}: the runtime's static form that takes null checkpoints. */

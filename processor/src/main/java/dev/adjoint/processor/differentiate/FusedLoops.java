@@ -29,13 +29,17 @@ import java.util.Set;
  *   <li>every variable {@code B} assigns, but the counter, is either an <em>accumulator</em> {@code s}, assigned
  *       only by top-level statements {@code s = s ± e} of {@code B} ({@code e} not reading {@code s}) and read
  *       nowhere else in the loop, or <em>iteration-local</em>: written before it is read on every path through
- *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written, no
+ *       {@code B} ({@link IterationLocals}), and met nowhere outside the loop; no array element is written but
+ *       those of scratch arrays each iteration writes before it reads them ({@link IterationLocalArrays}), no
  *       differentiated method called, and the condition reads only the counter and what {@code B} does not
  *       assign. So an iteration reads nothing an earlier one computed but the counter, and accumulators only add.
  *   <li>the reverse body restores only iteration-local variables, writes scalar adjoints only by accumulation
  *       unless they belong to iteration-local variables, reads no scalar adjoint it writes but those, and touches
  *       adjoint arrays only by {@code _d_a[k] += ...}: each iteration's reverse reads the same adjoints in either
- *       order, so the iterations' reverses commute.
+ *       order, so the iterations' reverses commute. It pushes and saves (iteration-local variables) only inside
+ *       replayed stretches that leave the tapes as they found them ({@link ReplayedStretches}: the one-iteration
+ *       reverse of a {@link ComputedExtrema} loop and its replay of the whole inner loop, which read only this
+ *       iteration's records and values).
  *   <li>the reverse of everything after the loop (which the reverse sweep runs before the loop's) has no tape
  *       operation, no branch or loop, writes only scalar adjoints, reads no variable assigned from the loop on, and
  *       cannot throw (no array element, no integer division, no call but {@code Math}'s on doubles, no length but
@@ -96,7 +100,7 @@ public final class FusedLoops {
     for (int k = statements.size() - 1; k >= 1; k--) {
       if (statements.get(k) instanceof Stmt.While w && candidates.get(w) != null) {
         Fused f = LateArrayAdjoints.qualify(statements, k, lateArrays)
-            ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays) : null;
+            ? fuse(statements, forwards, reverses, k, w, candidates.get(w), arrays, lateArrays, method) : null;
         if (f != null) {
           return f;
         }
@@ -106,7 +110,7 @@ public final class FusedLoops {
   }
 
   private static Fused fuse(List<Stmt> statements, List<List<Stmt>> forwards, List<List<Stmt>> reverses, int k,
-      Stmt.While w, Candidate c, Set<String> arrays, Set<String> lateArrays) {
+      Stmt.While w, Candidate c, Set<String> arrays, Set<String> lateArrays, MethodIr method) {
     ReverseLoops.Counted counted = c.counted();
     Expr.Var counter = counted.counter();
     List<Stmt> body = w.body().statements();
@@ -122,13 +126,14 @@ public final class FusedLoops {
         || !isStep(inv.value(), counter)) {
       return null;
     }
-    // What the loop assigns, and how.
+    // What the loop assigns, and how: element writes only into scratch arrays (IterationLocalArrays).
+    Set<String> scratch = IterationLocalArrays.of(statements, k, method);
     Set<String> assigned = new HashSet<>();
     boolean[] ok = {true};
     walk(body, s -> {
       if (s instanceof Stmt.Assign a) {
         if (!(a.target() instanceof Expr.Var v)) {
-          ok[0] = false;
+          ok[0] &= scratch != null;
         } else {
           assigned.add(v.name());
         }
@@ -173,7 +178,8 @@ public final class FusedLoops {
         return null;
       }
     }
-    if (!reverseCommutes(c.reverse().subList(inverseAt + 1, c.reverse().size()), local)) {
+    if (!reverseCommutes(IterationLocalArrays.withoutElementResets(c.reverse().subList(inverseAt + 1,
+        c.reverse().size()), scratch == null ? Set.of() : scratch), IterationLocalArrays.with(local, scratch))) {
       return null;
     }
     // The reverse of what follows the loop runs first in the reverse sweep: hoisted before the loop.
@@ -340,7 +346,8 @@ public final class FusedLoops {
   /**
    * Whether the loop's reverse body reads the same adjoints whatever order its iterations run in: restores only
    * of iteration-local variables, scalar adjoints of other variables only accumulated and never read where they
-   * are written, adjoint arrays only accumulated into, nothing else.
+   * are written, adjoint arrays only accumulated into, pushes, saves and tape calls only inside replayed
+   * stretches ({@link ReplayedStretches}), nothing else.
    */
   private static boolean reverseCommutes(List<Stmt> reverse, Set<String> local) {
     Set<String> read = new HashSet<>();
@@ -387,6 +394,13 @@ public final class FusedLoops {
         read.addAll(ExprWalk.variables(l.condition()));
       } else if (s instanceof Stmt.CountDown l) {
         read.addAll(ExprWalk.variables(l.start()));
+      } else if (s instanceof Stmt.Push p) {
+        // inside a replayed stretch (checked below): popped again by that stretch
+        read.addAll(ExprWalk.variables(p.value()));
+      } else if (s instanceof Stmt.Save sv) {
+        ok[0] &= sv.target() instanceof Expr.Var v && local.contains(v.name());
+      } else if (ReplayedStretches.isTapeCall(s)) {
+        return;
       } else {
         ok[0] &= s instanceof Stmt.Block || s instanceof Stmt.Comment;
       }
@@ -395,7 +409,8 @@ public final class FusedLoops {
             || call.callee() instanceof Callee.Static st && st.library() || isPartials(call))));
       }
     });
-    if (!ok[0]) {
+    // tapes written only inside replayed stretches, which leave them as they found them
+    if (!ok[0] || !ReplayedStretches.bracketed(reverse)) {
       return false;
     }
     for (String v : read) {

@@ -118,6 +118,15 @@ final class ReverseLoops {
         && reads.contains(c.counter().name()) && reads.containsAll(c.mustRead());
   }
 
+  /**
+   * The trip count in closed form where the reverse sweep starts the loop ({@link #replayable}: the counter holds
+   * its end value there): {@code i - start} (or {@code start - i} counting down).
+   */
+  static Expr trips(Counted c) {
+    return c.step() > 0 ? new Expr.Binary(Expr.BinaryOp.SUB, c.counter(), c.start(), Type.INT)
+        : new Expr.Binary(Expr.BinaryOp.SUB, c.start(), c.counter(), Type.INT);
+  }
+
   /** {@code while (i > start) { reverse }} (or {@code i < start} for a loop counting down). */
   static Stmt.While reverse(Counted c, List<Stmt> reverse, Origin origin) {
     Expr.BinaryOp op = c.step() > 0 ? Expr.BinaryOp.GT : Expr.BinaryOp.LT;

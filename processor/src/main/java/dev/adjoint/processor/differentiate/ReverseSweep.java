@@ -56,6 +56,8 @@ public final class ReverseSweep {
   private Map<Stmt, Map<Expr, Expr>> held = Map.of();
   /** For recomputed loop-body statements: the temporaries their recomputation bound, by subexpression. */
   private final Map<Stmt, Map<Expr, Expr>> prefixValues = new java.util.IdentityHashMap<>();
+  /** The counters of the counted loops around the statement being differentiated ({@link ReplayedConditions}). */
+  private final List<String> countersAround = new ArrayList<>();
   /** How many loops enclose the statement being differentiated. */
   private int loopDepth;
   /** Branch decisions and trip counts outside every loop: they happen once, so a local holds them. */
@@ -247,6 +249,20 @@ public final class ReverseSweep {
         return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward),
             Stmt.Block.of(otherwise.forward), i.origin())), List.of());
       }
+      Integer position = recorded.branchPosition(i);
+      if (position != null && ReplayedConditions.replayable(i, countersAround, reassigned, recorded::assignedAt,
+          position)) {
+        // The condition reads only values the reverse sweep holds unchanged there: evaluated again, not recorded.
+        if (firstPass) {
+          ExprWalk.variables(i.condition()).forEach(v -> recorded.readAt(v, position));
+        }
+        List<Stmt> reverse = new ArrayList<>();
+        comment(reverse, i.origin(), "branch evaluated again");
+        reverse.add(new Stmt.If(i.condition(), Stmt.Block.of(then.reverse), Stmt.Block.of(otherwise.reverse),
+            i.origin()));
+        return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward),
+            Stmt.Block.of(otherwise.forward), i.origin())), reverse);
+      }
       if (loopDepth == 0) {
         // Outside loops a branch is taken at most once: a boolean local records which.
         Expr.Var taken = new Expr.Var("_branch$" + (onceRecords.size() + 1), Type.BOOLEAN);
@@ -277,11 +293,17 @@ public final class ReverseSweep {
       loopStart = null;
       int countersBefore = counters.size();
       loopDepth++;
+      if (counted != null) {
+        countersAround.add(counted.counter().name());
+      }
       Parts loopBody;
       try {
         loopBody = loopBody(w.body().statements());
       } finally {
         loopDepth--;
+        if (counted != null) {
+          countersAround.remove(countersAround.size() - 1);
+        }
       }
       if (loopBody.reverse.isEmpty()) {
         return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
@@ -308,10 +330,16 @@ public final class ReverseSweep {
           return new Parts(computed.forward(), computed.reverse());
         }
       }
+      boolean overCounter = false;
+      if (counted != null) {
+        Set<String> reads = new HashSet<>();
+        recorded.collectReads(loopBody.reverse, reads, new ArrayList<>());
+        overCounter = ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads);
+      }
       if (loopDepth == 0 && checkpoint) {
         // Checkpointing first: a long counted loop (an Euler integration) must not keep a tape of every step.
-        Checkpointing.Plan plan =
-            Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse, trips);
+        Checkpointing.Plan plan = Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse,
+            trips, overCounter ? ReverseLoops.trips(counted) : null);
         if (plan != null) {
           onceRecords.add(trips);
           // The reverse sweep replays the body: its inner loops' counters live in the whole method.
@@ -323,17 +351,13 @@ public final class ReverseSweep {
           return new Parts(plan.forward(), plan.reverse());
         }
       }
-      if (counted != null) {
-        Set<String> reads = new HashSet<>();
-        recorded.collectReads(loopBody.reverse, reads, new ArrayList<>());
-        if (ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads)) {
-          // A counted loop: the reverse runs over the counter itself, no trip count recorded.
-          List<Stmt> reverse = new ArrayList<>();
-          comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
-          reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
-          return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
-              reverse);
-        }
+      if (overCounter) {
+        // A counted loop: the reverse runs over the counter itself, no trip count recorded.
+        List<Stmt> reverse = new ArrayList<>();
+        comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
+        reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
+        return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
+            reverse);
       }
       if (loopDepth == 0) {
         // Outside other loops a loop runs once: its trip count stays in a local, not on the tape.
@@ -672,6 +696,10 @@ public final class ReverseSweep {
       reverse.add(addInto(adjointOf(c.array()), adjoint, origin));
     } else if ((value instanceof Expr.Var || value instanceof Expr.Index) && activity.isActive(value)) {
       reverse.add(addInto(adjointOf(calls.primal(value)), adjoint, origin));
+    } else if (value instanceof Expr.Call c && activity.isActive(c) && recycle != null && !calls.recomputes(c)) {
+      // zeroed right after the callee's reverse: given up to it, which may use it as its result's adjoint
+      expressions.pullback(c, AdjointRecycling.donated(adjoint), reverse, new HashMap<>(), origin);
+      reverse.add(AdjointRecycling.forgetDonation(origin));
     } else if (value instanceof Expr.Call c && activity.isActive(c)) {
       expressions.pullback(c, adjoint, reverse, new HashMap<>(), origin);
     } else if (value instanceof Expr.Component c && c.target() instanceof Expr.Call call

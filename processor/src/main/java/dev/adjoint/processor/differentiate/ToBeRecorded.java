@@ -31,6 +31,8 @@ final class ToBeRecorded {
   private final Set<Stmt> inverses;
   /** Program-order position of every assignment of the structured body (pre-order). */
   private final Map<Stmt, Integer> positions = new IdentityHashMap<>();
+  /** Program-order position of every branch: that of its first assignment (of the next one when it has none). */
+  private final Map<Stmt, Integer> branchPositions = new IdentityHashMap<>();
   /** Position ranges {@code [first, last]} of every loop body. */
   private final List<int[]> loops = new ArrayList<>();
   /** For each loop of {@link #loops}: the positions of the assignments its body runs on every iteration. */
@@ -94,6 +96,16 @@ final class ToBeRecorded {
   boolean inLoop(Stmt a) {
     Integer at = positions.get(a);
     return at == null || loops.stream().anyMatch(loop -> loop[0] <= at && at <= loop[1]);
+  }
+
+  /** The program-order position of branch {@code i} (see {@link #branchPositions}), or null for one not numbered. */
+  Integer branchPosition(Stmt.If i) {
+    return branchPositions.get(i);
+  }
+
+  /** Where {@code v} is assigned (program-order positions; -1 for a parameter's value). */
+  List<Integer> assignedAt(String v) {
+    return assignedAt.getOrDefault(v, List.of());
   }
 
   /** Reports a reverse read of {@code v} when undoing the statement at {@code position}. */
@@ -232,6 +244,7 @@ final class ToBeRecorded {
     } else if (s instanceof Stmt.Block b) {
       b.statements().forEach(x -> number(x, next));
     } else if (s instanceof Stmt.If i) {
+      branchPositions.put(i, next[0]);
       number(i.then(), next);
       number(i.otherwise(), next);
     } else if (s instanceof Stmt.While w) {

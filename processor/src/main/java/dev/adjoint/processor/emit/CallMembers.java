@@ -363,8 +363,14 @@ final class CallMembers {
     CodeBlock.Builder code = CodeBlock.builder();
     String into = targets.stream().map(x -> ", " + x).reduce("", String::concat);
     Function<TapeKind, String> at = t -> local("at" + t.variable);
+    String donated = local(DonatedUpstream.DONATED);
+    if (Type.VECTOR.equals(method.returnType())) {
+      // whether the caller gave its adjoint array up (DoubleTape.donate); the mark is forgotten either way
+      code.addStatement("boolean $L = $L != null && $L.takeDonated($L)", donated, adjoints, adjoints, upstream);
+    }
     if (flat()) {
-      unwind(code, at, upstream, into + tapes.shared.registers(adjoints), gradient);
+      unwind(code, at, upstream, into + tapes.shared.registers(adjoints) + tapes.shared.donation(donated),
+          gradient);
     } else {
       seekBelow(code, this::tape, at);
       code.addStatement("$T $L = $L.pop()", members.tapeClass, local("tape$"), tape(TapeKind.REFS));

@@ -94,7 +94,24 @@ final class SharedSweep {
     tapes.sweptVariables().forEach(v -> arguments.add(v.name()));
     program.tapes().forEach(t -> arguments.add(t.variable));
     arguments.add("upstream");
-    return sharedSweepArguments(arguments, targets);
+    return sharedSweepArguments(arguments, targets + donation("false"));
+  }
+
+  private Expr.Var donated;
+  private boolean donatedKnown;
+
+  /** The returned local whose adjoint may be a split-mode caller's upstream ({@link DonatedUpstream}), or null. */
+  Expr.Var donated() {
+    if (!donatedKnown) {
+      donatedKnown = true;
+      donated = !tensorMode && sharesSweep() ? DonatedUpstream.result(method, program) : null;
+    }
+    return donated;
+  }
+
+  /** {@code , value} as the shared sweep's {@code donated$} argument, when it has that parameter. */
+  String donation(String value) {
+    return donated() == null ? "" : ", " + value;
   }
 
   /** {@code m$sweep(a, b, ...)}, wrapped where the line gets long. */
@@ -130,8 +147,11 @@ final class SharedSweep {
     if (!registered().isEmpty()) {
       m.addParameter(ClassName.get(RUNTIME, "DoubleTape"), "adjoints$");
     }
+    if (donated() != null) {
+      m.addParameter(TypeName.BOOLEAN, DonatedUpstream.DONATED);
+    }
     CodeBlock.Builder code = CodeBlock.builder();
-    tapes.reverseSweep(code, true, Map.of());
+    tapes.reverseSweep(code, true, Map.of(), donated());
     if (!registered().isEmpty()) {
       code.beginControlFlow("if (adjoints$$ != null)")
           .add("// a split-mode caller: the double parameters' adjoints in its registers, no gradient record\n");

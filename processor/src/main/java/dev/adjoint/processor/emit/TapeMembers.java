@@ -342,6 +342,11 @@ final class TapeMembers {
 
   /** As {@link #reverseSweep(CodeBlock.Builder, boolean)}, with the additions to {@code guards}' adjoints guarded. */
   void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards) {
+    reverseSweep(code, accumulate, guards, null);
+  }
+
+  /** As above; {@code donated}: the returned local whose adjoint may be the upstream ({@link DonatedUpstream}). */
+  void reverseSweep(CodeBlock.Builder code, boolean accumulate, Map<String, Integer> guards, Expr.Var donated) {
     for (MethodIr.Parameter p : method.differentiableParameters()) {
       if (accumulate && p.type() instanceof Type.DoubleArray) {
         code.addStatement("$T $L = into$$$L != null ? into$$$L : $L", typeName(p.type()),
@@ -351,13 +356,21 @@ final class TapeMembers {
             zeroAdjoint(p.variable()));
       }
     }
+    if (donated != null) {
+      DonatedUpstream.declareTaken(code, donated, method);
+    }
     for (AdjointProgram.Adjoint a : program.adjoints()) {
-      code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(), zeroAdjoint(a.primal()));
+      if (a.primal().equals(donated)) {
+        DonatedUpstream.declareAdjoint(code, donated, a.adjoint(), zeroAdjoint(a.primal()));
+      } else {
+        code.addStatement("$T $L = $L", typeName(a.primal().type()), a.adjoint().name(), zeroAdjoint(a.primal()));
+      }
     }
     code.addStatement("$T $L = upstream", resultType, AdjointProgram.adjointName(program.result().name()));
     code.add("// reverse sweep\n");
-    JavaCode.lastStatements(SlotAccumulators.apply(
-        NodeInputGrads.apply(program.reverse().statements(), guards), primalNames()), code);
+    List<Stmt> reverse = program.reverse().statements();
+    JavaCode.lastStatements(SlotAccumulators.apply(NodeInputGrads.apply(
+        donated != null ? DonatedUpstream.reverse(reverse) : reverse, guards), primalNames()), code);
   }
 
   /** The method's parameters and locals: variables whose arrays never alias an adjoint. */
@@ -512,7 +525,7 @@ final class TapeMembers {
     }
     if (shared.sharesSweep()) {
       String targets = accumulated().stream().map(p -> ", into$" + p.name()).collect(Collectors.joining())
-          + shared.registers("null");
+          + shared.registers("null") + shared.donation("false");
       List<String> state = new ArrayList<>();
       sweptVariables().forEach(v -> state.add("state$" + v.name()));
       program.tapes().forEach(t -> state.add(t.variable));

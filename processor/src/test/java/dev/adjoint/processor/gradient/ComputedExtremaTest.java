@@ -1,5 +1,6 @@
 package dev.adjoint.processor.gradient;
 
+import static dev.adjoint.processor.testing.CompiledCompanion.member;
 import static dev.adjoint.processor.testing.GradCheck.matrix;
 import static dev.adjoint.processor.testing.GradCheck.vector;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,14 +109,6 @@ class ComputedExtremaTest {
       }
       """;
 
-  private static String member(String generated, String name) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("static \\S+ " + name + "\\(").matcher(generated);
-    assertTrue(m.find(), name);
-    int at = m.start();
-    int end = generated.indexOf("/**", at);
-    return generated.substring(at, end < 0 ? generated.length() : end);
-  }
-
   @Test
   void runningExtremaOfComputedValuesReverseOneIterationAndMatchCentralDifferences() {
     CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
@@ -123,6 +116,9 @@ class ComputedExtremaTest {
     for (String m : new String[] {"kmeansVjp", "bestDotVjp", "kmeans\\$augment"}) {
       assertTrue(member(generated, m).contains(MARK), member(generated, m));
     }
+    // the point loop around it is fused: each point's reverse right after its forward
+    assertTrue(member(generated, "kmeansVjp").contains("each iteration's reverse right after it"),
+        member(generated, "kmeansVjp"));
     for (String m : new String[] {"sqrtDistVjp", "readAfterVjp", "threeFactorsVjp", "productOutsideVjp"}) {
       assertFalse(member(generated, m).contains(MARK), member(generated, m));
     }

@@ -155,6 +155,21 @@ class CheckpointingTest {
           q = r * r;
           return q + r * count + (odd ? r : 0);
         }
+
+        // A counted loop counting down from a parameter, whose reverse reads its counter: its trip count is
+        // computed where the reverse starts (from - j), and its branches on the counter are evaluated again.
+        @Differentiable
+        static double down(double[] w, double s, int from) {
+          double acc = s;
+          for (int j = from; j >= 0; j--) {
+            if (j % 2 == 0) {
+              acc = Math.sin(acc * w[j % w.length]) + w[(j + 1) % w.length];
+            } else {
+              acc = acc * 0.9 + Math.cos(acc) * w[j % w.length];
+            }
+          }
+          return acc * s;
+        }
       }
       """;
 
@@ -165,7 +180,8 @@ class CheckpointingTest {
       "calls", r -> new Object[] {uniform(r, 0.5, 1.5), vector(r, 2, -1, 1), 60 + r.nextInt(30)},
       "laterWrites", r -> new Object[] {uniform(r, -0.5, 0.5), 30 + r.nextInt(20)},
       "flags", r -> new Object[] {uniform(r, -0.9, 0.9), 30 + r.nextInt(20)},
-      "nested", r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1), 15 + r.nextInt(10)});
+      "nested", r -> new Object[] {uniform(r, -1, 1), vector(r, 3, -1, 1), 15 + r.nextInt(10)},
+      "down", r -> new Object[] {vector(r, 3, -1, 1), uniform(r, -1, 1), 20 + r.nextInt(10)});
 
   @Test
   void everyLoopOutsideOthersIsWrapped() {
@@ -173,6 +189,8 @@ class CheckpointingTest {
     String generated = c.generatedSource("demo.FGrad");
     assertTrue(generated.contains("Checkpoints.limit(_doubles, null, null)"), generated);
     assertTrue(generated.contains("while (Checkpoints.next(_checkpoints$1, _pass$1, _trips$1))"), generated);
+    // a counted loop whose reverse reads its counter computes its trip count where the reverse starts
+    assertTrue(generated.contains("int _reversed$1 = from - j;"), generated);
     // nested's callees record onto its tapes, which its checkpointed loop replays, all four of them
     assertTrue(generated.contains("inner$augment(w, t, 5 + i % 3, _doubles, _ints, _refs)"), generated);
     assertTrue(generated.contains("Checkpoints.limit(_doubles, _ints, _refs)"), generated);
