@@ -32,7 +32,8 @@ class HeldResultsTest {
   /** The adjoint statements of {@code method}'s reverse sweep (lines computing with adjoints or its temporaries). */
   private static String reverseOf(CompiledCompanion c, String method) {
     String generated = c.generatedSource("demo.FGrad");
-    String sweep = CompiledCompanion.member(generated, generated.contains(method + "$sweep(") ? method + "$sweep"
+    // (member takes a regular expression)
+    String sweep = CompiledCompanion.member(generated, generated.contains(method + "$sweep(") ? method + "\\$sweep"
         : method + "Vjp");
     return sweep.lines().filter(l -> l.contains("_d_") || l.trim().matches("double _(v|g|r|ga)\\$.*"))
         .collect(java.util.stream.Collectors.joining("\n"));

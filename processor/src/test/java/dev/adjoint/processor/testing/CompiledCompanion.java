@@ -361,8 +361,7 @@ public final class CompiledCompanion {
    * Javadoc); fails when there is no such method.
    */
   public static String member(String generated, String name) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-        "static \\S+ " + java.util.regex.Pattern.quote(name) + "\\(").matcher(generated);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("static \\S+ " + name + "\\(").matcher(generated);
     org.junit.jupiter.api.Assertions.assertTrue(m.find(), name);
     int at = m.start();
     int end = generated.indexOf("/**", at);
