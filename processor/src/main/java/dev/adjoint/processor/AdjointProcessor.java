@@ -184,8 +184,12 @@ public final class AdjointProcessor extends AbstractProcessor {
   /** The keys ({@link Summaries#key}) of this round's methods that callers recompute ({@link Recomputable}). */
   private Set<String> recomputed = Set.of();
 
+  /** The keys of this round's recomputed methods with {@code m$atResult} ({@link Recomputable#derivativeAtResult}). */
+  private final Set<String> atResult = new java.util.HashSet<>();
+
   /** The methods of {@code all} whose sweeps are tiny, pure and tape-free: callers recompute them. */
   private Set<String> recomputedIn(List<MethodIr> all) {
+    atResult.clear();
     Set<String> out = new java.util.HashSet<>();
     for (MethodIr m : all) {
       if (!Recomputable.candidate(m)) {
@@ -193,8 +197,12 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       try {
         // A candidate calls no differentiated method, so how its callers are treated does not matter here.
-        if (Recomputable.of(ReverseSweep.differentiate(generatedNames(m).rename(m)))) {
+        MethodIr renamed = generatedNames(m).rename(m);
+        if (Recomputable.of(ReverseSweep.differentiate(renamed))) {
           out.add(Summaries.key(m.ownerCanonicalName(), m.name()));
+          if (Recomputable.derivativeAtResult(renamed) != null) {
+            atResult.add(Summaries.key(m.ownerCanonicalName(), m.name()));
+          }
         }
       } catch (Throwable e) {
         // Refused or failed: reported when the method itself is differentiated; its callers keep its tape.
@@ -221,6 +229,20 @@ public final class AdjointProcessor extends AbstractProcessor {
             // this version's pullback returns the double adjoints in the caller's registers (its last parameter)
             && m.getParameters().get(m.getParameters().size() - 1).asType().toString()
                 .equals("dev.adjoint.runtime.DoubleTape"));
+  }
+
+  /**
+   * Whether recomputed calls of {@code callee} may call its {@code m$atResult}: decided above for this round's
+   * methods, read from the companion for classes compiled earlier.
+   */
+  private boolean hasAtResult(Callee.DifferentiableMethod callee) {
+    if (atResult.contains(Summaries.key(callee.owner(), callee.member()))) {
+      return true;
+    }
+    TypeElement companion = processingEnv.getElementUtils().getTypeElement(callee.companion());
+    String name = Recomputable.atResultName(callee.member());
+    return companion != null && javax.lang.model.util.ElementFilter.methodsIn(companion.getEnclosedElements())
+        .stream().anyMatch(m -> m.getSimpleName().contentEquals(name) && m.getParameters().size() == 2);
   }
 
   /** One class's methods as read, the helper specialisations they need, and whether any failed already. */
@@ -478,10 +500,10 @@ public final class AdjointProcessor extends AbstractProcessor {
   AdjointProgram reverseProgram(MethodIr ir) {
     dev.adjoint.processor.differentiate.OpaqueHelpers.check(ir, this::hasHvp);
     MethodIr renamed = generatedNames(ir).rename(ir);
-    AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, true);
+    AdjointProgram program = ReverseSweep.differentiate(renamed, this::isRecomputed, this::hasAtResult, true);
     if (MethodSize.estimate(program) > MethodSize.LIMIT) {
       // Checkpointing copies loop bodies into the reverse sweep: without it the method may still fit.
-      program = ReverseSweep.differentiate(renamed, this::isRecomputed, false);
+      program = ReverseSweep.differentiate(renamed, this::isRecomputed, this::hasAtResult, false);
     }
     return program;
   }

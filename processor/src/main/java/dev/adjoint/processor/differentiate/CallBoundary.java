@@ -92,8 +92,17 @@ public final class CallBoundary {
   /** Callees recomputed in the reverse sweep ({@link Recomputable}): their calls keep no tape. */
   private final Predicate<Callee.DifferentiableMethod> recomputed;
 
-  CallBoundary(Predicate<Callee.DifferentiableMethod> recomputed) {
+  /** Recomputed callees with a derivative in their result ({@link Recomputable#derivativeAtResult}). */
+  private final Predicate<Callee.DifferentiableMethod> atResult;
+
+  CallBoundary(Predicate<Callee.DifferentiableMethod> recomputed, Predicate<Callee.DifferentiableMethod> atResult) {
     this.recomputed = recomputed;
+    this.atResult = atResult;
+  }
+
+  /** Whether {@code call}'s callee is recomputed and has {@code m$atResult} ({@link Recomputable}). */
+  boolean atResult(Expr.Call call) {
+    return recomputes(call) && atResult.test((Callee.DifferentiableMethod) call.callee());
   }
 
   /** Whether {@code call} calls a callee the reverse sweep recomputes instead of keeping its tape. */

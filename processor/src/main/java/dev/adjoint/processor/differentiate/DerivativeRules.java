@@ -217,6 +217,61 @@ public final class DerivativeRules {
     return Optional.ofNullable(MATH.get(name));
   }
 
+  /**
+   * {@code u} when {@code e} is the logistic function written out, {@code 1 / (1 + Math.exp(-u))} (or with
+   * {@code Math.exp(-u) + 1}), else null. Its derivative is {@code y (1 - y)} in its value {@code y}, as a
+   * hand-written sigmoid gradient (and PyTorch's) computes it: no {@code exp} again, and 0 rather than
+   * {@code 0 · ∞ = NaN} where {@code exp(-u)} overflows.
+   */
+  static Expr logisticArgument(Expr e) {
+    if (!(e instanceof Expr.Binary d && d.op() == BinaryOp.DIV && d.type() == Type.DOUBLE && isLiteral(d.left(), 1)
+        && d.right() instanceof Expr.Binary s && s.op() == BinaryOp.ADD)) {
+      return null;
+    }
+    Expr other = isLiteral(s.left(), 1) ? s.right() : isLiteral(s.right(), 1) ? s.left() : null;
+    if (other instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction f && f.name().equals("exp")
+        && c.args().get(0) instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG && u.type() == Type.DOUBLE) {
+      return u.operand();
+    }
+    return null;
+  }
+
+  /** The derivative of the logistic function in its value {@code y}: {@code y (1 - y)}. */
+  static Expr logisticDerivative(Expr y) {
+    return mul(y, sub(one(), y));
+  }
+
+  /**
+   * {@code de/dx} written in the value {@code y} of {@code e} alone, for {@code e = f(x)} with {@code f} a
+   * {@code Math} function whose partial in this table reads only its result ({@code exp}, {@code tanh},
+   * {@code sqrt}, {@code tan}, {@code expm1}, {@code cbrt}) or the logistic function ({@link #logisticArgument});
+   * else null. A reverse sweep that holds {@code y} then needs no {@code f} again.
+   */
+  public static Expr derivativeFromResult(Expr e, Expr x, Expr y) {
+    if (x.equals(logisticArgument(e))) {
+      return logisticDerivative(y);
+    }
+    if (!(e instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction f && c.args().size() == 1
+        && c.args().get(0).equals(x))) {
+      return null;
+    }
+    Rule rule = MATH.get(f.name());
+    boolean[] readsArgument = {false};
+    Expr partial = rule == null ? null : rule.partials().get(0).of(new Values() {
+      @Override
+      public Expr arg(int k) {
+        readsArgument[0] = true;
+        return x;
+      }
+
+      @Override
+      public Expr result() {
+        return y;
+      }
+    });
+    return readsArgument[0] ? null : partial;
+  }
+
   /** The rule for an arithmetic operator, if it is differentiable. */
   public static Optional<Rule> operator(BinaryOp op) {
     return Optional.ofNullable(OPERATORS.get(op));

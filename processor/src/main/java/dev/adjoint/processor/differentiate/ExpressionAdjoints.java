@@ -41,6 +41,13 @@ final class ExpressionAdjoints {
     return ReverseSweep.adjointOf(e);
   }
 
+  /** The statements {@link #propagate(Expr, Expr, List, Map, Origin)} emits, as a list. */
+  List<Stmt> propagate(Expr e, Expr g, Map<Expr, Expr> values, Origin origin) {
+    List<Stmt> out = new ArrayList<>();
+    propagate(e, g, out, values, origin);
+    return out;
+  }
+
   /**
    * Emits {@code out} statements that add {@code g · ∂e/∂v} to the adjoint of every varied {@code v} in
    * {@code e}. {@code values} memoizes the primal subexpression values bound to temporaries in this scope.
@@ -95,6 +102,12 @@ final class ExpressionAdjoints {
       propagate(sq.left(), mul(g, twice), out, values, origin);
       return;
     }
+    Expr logistic = DerivativeRules.logisticArgument(e);
+    if (logistic != null && !calls.containsSite(e)) {
+      // 1 / (1 + exp(-u)): y (1 - y) in its value y, held or computed once
+      propagate(logistic, mul(g, DerivativeRules.logisticDerivative(value(e, out, values))), out, values, origin);
+      return;
+    }
     DerivativeRules.Rule rule;
     List<Expr> operands;
     if (e instanceof Expr.Binary b) {
@@ -120,8 +133,10 @@ final class ExpressionAdjoints {
     Expr adjoint = active.size() > 1 ? share(g, out) : g;
     DerivativeRules.Values primal = primalValues(operands, e, out, values);
     for (int k : active) {
+      // a value a variable holds is read, not computed again (the partial cos(x) of sin(x) where c = cos(x))
       Expr partial = rule.partials().get(k).of(primal);
       if (partial != null) {
+        partial = HeldValues.replace(partial, values);
         propagate(operands.get(k), mul(adjoint, partial), out, values, origin);
       }
     }
@@ -178,6 +193,15 @@ final class ExpressionAdjoints {
     Type gradientType = new Type.Named(m.companion() + "." + m.capitalized() + "Gradient");
     Expr.Var gradient = temp("_pullback", gradientType);
     Expr.Call reverse;
+    Expr result = values.get(call);
+    if (calls.recomputes(call) && result != null && calls.atResult(call)) {
+      // the callee's derivative in its result, which a variable holds ({@link Recomputable#derivativeAtResult})
+      Expr.Var adjoint = temp("_ga", Type.DOUBLE);
+      out.add(new Stmt.Declare(adjoint, new Expr.Call(new Callee.Static(m.companion(),
+          Recomputable.atResultName(m.member())), List.of(result, g), Type.DOUBLE), origin));
+      propagate(call.args().get(0), adjoint, out, values, origin);
+      return;
+    }
     if (calls.recomputes(call)) {
       // A tiny pure scalar callee: its forward and reverse rerun on the arguments' values, no tape.
       List<Expr> args = new ArrayList<>();

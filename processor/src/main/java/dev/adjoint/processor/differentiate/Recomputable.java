@@ -33,6 +33,36 @@ public final class Recomputable {
     return method + "$pullback";
   }
 
+  /** The companion member of a recomputed callee's derivative in its result: {@code m$atResult(result, upstream)}. */
+  public static String atResultName(String method) {
+    return method + "$atResult";
+  }
+
+  /**
+   * For a candidate of one {@code double} parameter {@code x} whose body is {@code return f(x);} with {@code f}'s
+   * derivative a function of its value alone ({@link DerivativeRules#derivativeFromResult}: {@code exp},
+   * {@code tanh}, {@code sqrt}, the logistic {@code 1 / (1 + Math.exp(-x))}, ...): that derivative, in the
+   * variable {@code result}; else null. Its companion then has {@code m$atResult(result, upstream)}, returning
+   * {@code upstream · f'(x)}: a caller whose reverse sweep holds the call's result (in the variable the call was
+   * assigned to) calls it instead of {@code m$pullback}, which would compute {@code f} again.
+   */
+  public static Expr derivativeAtResult(MethodIr method) {
+    if (!candidate(method) || method.parameters().size() != 1 || method.parameters().get(0).type() != Type.DOUBLE
+) {
+      return null;
+    }
+    Expr value = null;
+    for (Stmt s : method.body().statements()) {
+      if (s instanceof Stmt.Return r && value == null) {
+        value = r.value();
+      } else if (!(s instanceof Stmt.Comment)) {
+        return null;
+      }
+    }
+    return value == null ? null : DerivativeRules.derivativeFromResult(value, method.parameters().get(0).variable(),
+        new Expr.Var("result", Type.DOUBLE));
+  }
+
   /** Whether callers recompute {@code program}'s method in their reverse sweep (its companion has {@code m$pullback}). */
   public static boolean of(AdjointProgram program) {
     return candidate(program.method()) && program.tapes().isEmpty() && !program.consumesRecording();

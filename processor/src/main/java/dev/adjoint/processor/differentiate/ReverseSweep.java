@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -51,6 +52,8 @@ public final class ReverseSweep {
   /** Where the reverse sweep reads what, and which saved values those reads need ({@link ToBeRecorded}). */
   private final ToBeRecorded recorded;
   private boolean firstPass;
+  /** In the final pass: before each assignment, the values variables hold there ({@link HeldValues}). */
+  private Map<Stmt, Map<Expr, Expr>> held = Map.of();
   /** For recomputed loop-body statements: the temporaries their recomputation bound, by subexpression. */
   private final Map<Stmt, Map<Expr, Expr>> prefixValues = new java.util.IdentityHashMap<>();
   /** The counters of the counted loops around the statement being differentiated ({@link ReplayedConditions}). */
@@ -79,8 +82,8 @@ public final class ReverseSweep {
   private final Map<Stmt, FusedLoops.Candidate> fusion = FusedLoops.candidates();
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
-      Predicate<Callee.DifferentiableMethod> recomputed) {
-    this.calls = new CallBoundary(recomputed);
+      Predicate<Callee.DifferentiableMethod> recomputed, Predicate<Callee.DifferentiableMethod> atResult) {
+    this.calls = new CallBoundary(recomputed, atResult);
     this.expressions = new ExpressionAdjoints(activity, calls, this::temp);
     this.method = method;
     this.body = body;
@@ -125,9 +128,18 @@ public final class ReverseSweep {
    */
   public static AdjointProgram differentiate(MethodIr method, Predicate<Callee.DifferentiableMethod> recomputed,
       boolean checkpoint) {
+    return differentiate(method, recomputed, m -> false, checkpoint);
+  }
+
+  /**
+   * The same, where the reverse sweep of a recomputed call whose result a variable holds calls the callee's
+   * {@code m$atResult} for the callees {@code atResult} accepts ({@link Recomputable#derivativeAtResult}).
+   */
+  public static AdjointProgram differentiate(MethodIr method, Predicate<Callee.DifferentiableMethod> recomputed,
+      Predicate<Callee.DifferentiableMethod> atResult, boolean checkpoint) {
     StructuredBody body = StructuredBody.of(method);
     Activity activity = Activity.of(method, body);
-    ReverseSweep sweep = new ReverseSweep(method, body, activity, recomputed);
+    ReverseSweep sweep = new ReverseSweep(method, body, activity, recomputed, atResult);
     sweep.checkpoint = checkpoint;
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);
@@ -137,6 +149,7 @@ public final class ReverseSweep {
     sweep.statement(body.body());
     sweep.firstPass = false;
     sweep.saved = sweep.recorded.toBeRecorded();
+    sweep.held = HeldValues.before(body.body(), (v, at) -> sweep.mirrored(v, at, false));
     // Pass 2: the real sweeps, with the smaller save set (control records vanish where nothing is undone).
     sweep.tapes.clear();
     sweep.counters.clear();
@@ -442,9 +455,65 @@ public final class ReverseSweep {
     return e;
   }
 
-  /** The primal values already bound for {@code a} (by its recomputation), as a fresh memo. */
+  /**
+   * The primal values already bound for {@code a} (by its recomputation) and those variables hold before it
+   * ({@link HeldValues}), as a fresh memo.
+   */
   private Map<Expr, Expr> knownValues(Stmt.Assign a) {
-    return new HashMap<>(prefixValues.getOrDefault(a, Map.of()));
+    Map<Expr, Expr> known = new HashMap<>(held.getOrDefault(a, Map.of()));
+    known.putAll(prefixValues.getOrDefault(a, Map.of()));
+    return known;
+  }
+
+  /**
+   * The adjoint statements {@code propagate} builds for {@code a} from the values {@code known}; in a loop, with
+   * the costly {@code Math} results they read kept on the tape ({@link KeptValues}): computed before the forward
+   * statement at {@code forward[at]}, which reads them, and popped first by its {@code reverse}.
+   */
+  private List<Stmt> propagation(Stmt.Assign a, boolean restored, int at, List<Stmt> forward, List<Stmt> reverse,
+      Map<Expr, Expr> known, Function<Map<Expr, Expr>, List<Stmt>> propagate) {
+    if (firstPass || loopDepth == 0 || a.target().type() != Type.DOUBLE || calls.containsCallSite(a.value())
+        || !(a.target() instanceof Expr.Var || restored) || forward.get(at) != a) {
+      return propagate.apply(known);
+    }
+    KeptValues.Plan plan = KeptValues.of(a.value(), known, this::temp, propagate, a.origin());
+    if (plan == null) {
+      return propagate.apply(known);
+    }
+    tapes.add(TapeKind.DOUBLES);
+    forward.set(at, new Stmt.Assign(a.target(), plan.value(), a.origin()));
+    forward.addAll(at, plan.before());
+    reverse.addAll(0, plan.pops());
+    return plan.propagation();
+  }
+
+  /** Whether the forward sweep saves the value {@code a} overwrites (for its restore or exact undo). */
+  private boolean saves(Stmt.Assign a) {
+    Expr target = a.target();
+    Expr.Var root = ExprWalk.root(target);
+    return root != null && saved.contains(root.name())
+        && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()))
+        && !(target instanceof Expr.Var && recomputed.contains(root.name()))
+        && (firstPass || recorded.readBeforeOrAround(root.name(), recorded.position(a)));
+  }
+
+  /**
+   * Whether, in the final pass, the reverse sweep gives the variable {@code v} the value the forward sweep gave it
+   * before assignment {@code at} (or, with {@code after}, right after it) where it undoes {@code at} (before
+   * {@code at}'s restore, for {@code after}): every assignment of {@code v} that can run between that point and
+   * the end is restored or undone exactly ({@link HeldValues}); not for recomputed loop locals.
+   */
+  private boolean mirrored(String v, Stmt.Assign at, boolean after) {
+    if (firstPass || recomputed.contains(v)) {
+      return false;
+    }
+    for (Stmt.Assign q : recorded.assignmentsOf(v)) {
+      boolean undone = q.target() instanceof Expr.Var x && (Inverses.of(x, q.value()) != null || saves(q));
+      if (!undone && !recorded.strictlyBefore(q, at) && !(after && q == at && !recorded.inLoop(at))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Parts assignment(Stmt.Assign a) {
@@ -452,10 +521,7 @@ public final class ReverseSweep {
     List<Stmt> reverse = new ArrayList<>();
     Expr target = a.target();
     Expr.Var root = ExprWalk.root(target);
-    boolean save = root != null && saved.contains(root.name())
-        && (target instanceof Expr.Index ? elementWritten.contains(root.name()) : reassigned.contains(root.name()))
-        && !(target instanceof Expr.Var && recomputed.contains(root.name()))
-        && (firstPass || recorded.readBeforeOrAround(root.name(), recorded.position(a)));
+    boolean save = saves(a);
     Expr inverse = target instanceof Expr.Var v ? Inverses.of(v, a.value()) : null;
     if (save && inverse != null) {
       // i = i + c is undone exactly by i = i - c: nothing to store.
@@ -486,14 +552,26 @@ public final class ReverseSweep {
             && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && b.left().equals(v)
             && !ExprWalk.variables(b.right()).contains(v.name())) {
           // s = s ± e: the adjoint of the old s is the adjoint of the new one; only e receives.
-          expressions.propagate(b.right(), b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint), reverse,
-              knownValues(a), a.origin());
+          Expr g = b.op() == Expr.BinaryOp.ADD ? adjoint : neg(adjoint);
+          reverse.addAll(propagation(a, save && inverse == null, at, forward, reverse, knownValues(a),
+              known -> expressions.propagate(b.right(), g, known, a.origin())));
         } else if (activity.isActive(a.value())) {
           Expr.Var g = temp("_g", target.type());
           reverse.add(new Stmt.Declare(g, adjoint, a.origin()));
           reverse.add(new Stmt.Assign(adjoint, zero, a.origin()));
-          List<Stmt> propagation = new ArrayList<>();
-          expressions.propagate(a.value(), g, propagation, knownValues(a), a.origin());
+          Map<Expr, Expr> known = knownValues(a);
+          // v = e for a mirrored v: before its restore, v holds e's value, which the partials may read
+          Expr.Var result = target instanceof Expr.Var v && target.type() == Type.DOUBLE && !firstPass
+              && (HeldValues.capturable(a.value()) || a.value() instanceof Expr.Call c && calls.recomputes(c))
+              && mirrored(v.name(), a, true) ? temp("_r", Type.DOUBLE) : null;
+          if (result != null) {
+            known.put(a.value(), result);
+          }
+          List<Stmt> propagation = propagation(a, save && inverse == null, at, forward, reverse, known,
+              memo -> expressions.propagate(a.value(), g, memo, a.origin()));
+          if (result != null && HeldValues.reads(propagation, result)) {
+            reverse.add(0, new Stmt.Declare(result, target, a.origin()));
+          }
           if (target.type() == Type.TENSOR) {
             // A null tensor adjoint is zero: nothing flows back.
             reverse.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, g, zero, Type.BOOLEAN),

@@ -72,36 +72,8 @@ final class SharedValues {
     return out;
   }
 
-  /** {@code e} with its subexpressions that are keys of {@code by} replaced, outermost first. */
   private static Expr replace(Expr e, Map<Expr, Expr> by) {
-    Expr r = by.get(e);
-    if (r != null) {
-      return r;
-    }
-    if (e instanceof Expr.Binary b) {
-      Expr l = replace(b.left(), by);
-      Expr rt = replace(b.right(), by);
-      return l == b.left() && rt == b.right() ? e : new Expr.Binary(b.op(), l, rt, b.type());
-    }
-    if (e instanceof Expr.Unary u) {
-      Expr o = replace(u.operand(), by);
-      return o == u.operand() ? e : new Expr.Unary(u.op(), o, u.type());
-    }
-    if (e instanceof Expr.Cast c) {
-      Expr o = replace(c.operand(), by);
-      return o == c.operand() ? e : new Expr.Cast(c.type(), o);
-    }
-    if (e instanceof Expr.Call c && c.callee() instanceof Callee.MathFunction) {
-      List<Expr> args = new ArrayList<>();
-      boolean changed = false;
-      for (Expr a : c.args()) {
-        Expr n = replace(a, by);
-        changed |= n != a;
-        args.add(n);
-      }
-      return changed ? new Expr.Call(c.callee(), args, c.type()) : e;
-    }
-    return e;
+    return HeldValues.replace(e, by);
   }
 
   /** Arithmetic without integer division, casts and {@code Math} functions of doubles over variables. */

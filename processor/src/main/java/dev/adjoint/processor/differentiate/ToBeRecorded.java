@@ -63,6 +63,41 @@ final class ToBeRecorded {
     return positions.get(a);
   }
 
+  /** The assignments of {@code v} (element writes included), in program order. */
+  List<Stmt.Assign> assignmentsOf(String v) {
+    List<Stmt.Assign> out = new ArrayList<>();
+    for (int p : assignedAt.getOrDefault(v, List.of())) {
+      if (p >= 0) {
+        out.add(assignmentAt.get(p));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether assignment {@code q} runs before {@code p} every time {@code p} runs and never after it: earlier in
+   * program order, with no loop around both.
+   */
+  boolean strictlyBefore(Stmt q, Stmt p) {
+    Integer a = positions.get(q);
+    Integer b = positions.get(p);
+    if (a == null || b == null || a >= b) {
+      return false;
+    }
+    for (int[] loop : loops) {
+      if (loop[0] <= a && b <= loop[1]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether assignment {@code a} is inside a loop. */
+  boolean inLoop(Stmt a) {
+    Integer at = positions.get(a);
+    return at == null || loops.stream().anyMatch(loop -> loop[0] <= at && at <= loop[1]);
+  }
+
   /** The program-order position of branch {@code i} (see {@link #branchPositions}), or null for one not numbered. */
   Integer branchPosition(Stmt.If i) {
     return branchPositions.get(i);

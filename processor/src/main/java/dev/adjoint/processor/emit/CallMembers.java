@@ -318,7 +318,12 @@ final class CallMembers {
       code.addStatement("int $L = $L.pop()", local("length$" + t.variable), tape(TapeKind.INTS));
     }
     for (TapeKind t : touched()) {
-      code.addStatement("$L.seek($L.cursor() - $L)", tape(t), tape(t), local("length$" + t.variable));
+      if (t == resultTape() && keepsResult()) {
+        // the result is the stretch's last entry (kept for the reverse sweep), popped above already
+        code.addStatement("$L.seek($L.cursor() - $L + 1)", tape(t), tape(t), local("length$" + t.variable));
+      } else {
+        code.addStatement("$L.seek($L.cursor() - $L)", tape(t), tape(t), local("length$" + t.variable));
+      }
     }
     code.addStatement("return $L", local("value$"));
     return m.addCode(code.build()).build();

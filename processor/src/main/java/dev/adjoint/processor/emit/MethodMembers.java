@@ -18,6 +18,7 @@ import dev.adjoint.processor.differentiate.AdjointProgram;
 import dev.adjoint.processor.differentiate.ForwardPruning;
 import dev.adjoint.processor.differentiate.Recomputable;
 import dev.adjoint.processor.differentiate.TangentCalls;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
@@ -213,6 +214,19 @@ final class MethodMembers {
           .addParameter(resultType, "upstream")
           .addParameter(ClassName.get(RUNTIME, "DoubleTape"), "adjoints$")
           .addCode(pullback())
+          .build());
+    }
+    Expr atResult = pullsBack() ? Recomputable.derivativeAtResult(program.method()) : null;
+    if (atResult != null) {
+      companion.addMethod(MethodSpec.methodBuilder(Recomputable.atResultName(method.name()))
+          .addJavadoc("Generated plumbing of the split-mode call boundary, not API: {@code upstream} times the"
+              + " derivative of $L written in its result, for a caller whose reverse sweep holds the result (no"
+              + " recomputation of the function).\n", source)
+          .addModifiers(visibility()).addModifiers(Modifier.STATIC)
+          .returns(double.class)
+          .addParameter(double.class, "result")
+          .addParameter(double.class, "upstream")
+          .addStatement("return upstream * ($L)", JavaCode.expression(atResult))
           .build());
     }
     if (scalarResult || tensorResult) {
