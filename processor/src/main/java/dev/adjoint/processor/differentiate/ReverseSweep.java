@@ -38,48 +38,50 @@ import java.util.function.Predicate;
  * and the counter are recomputed ({@link RecomputePlan}).
  */
 public final class ReverseSweep {
-  private final MethodIr method;
-  private final StructuredBody body;
+  final MethodIr method;
+  final StructuredBody body;
   private final Activity activity;
   /** Variables assigned more than once (statically) or inside a loop: saving candidates. */
-  private final Set<String> reassigned;
+  final Set<String> reassigned;
   /** Arrays whose elements are written: each write overwrites a value the reverse sweep may read. */
-  private final Set<String> elementWritten;
+  final Set<String> elementWritten;
   /** How many assignments each variable has in the whole body. */
-  private final Map<String, Integer> assignmentCounts;
+  final Map<String, Integer> assignmentCounts;
   /** Loop-body locals recomputed at the start of each reverse iteration instead of saved. */
-  private final Set<String> recomputed = new HashSet<>();
+  final Set<String> recomputed = new HashSet<>();
   /** Where the reverse sweep reads what, and which saved values those reads need ({@link ToBeRecorded}). */
-  private final ToBeRecorded recorded;
-  private boolean firstPass;
+  final ToBeRecorded recorded;
+  boolean firstPass;
   /** In the final pass: before each assignment, the values variables hold there ({@link HeldValues}). */
   private Map<Stmt, Map<Expr, Expr>> held = Map.of();
   /** For recomputed loop-body statements: the temporaries their recomputation bound, by subexpression. */
-  private final Map<Stmt, Map<Expr, Expr>> prefixValues = new java.util.IdentityHashMap<>();
+  final Map<Stmt, Map<Expr, Expr>> prefixValues = new java.util.IdentityHashMap<>();
   /** The counters of the counted loops around the statement being differentiated ({@link ReplayedConditions}). */
-  private final List<String> countersAround = new ArrayList<>();
+  final List<String> countersAround = new ArrayList<>();
   /** How many loops enclose the statement being differentiated. */
-  private int loopDepth;
+  int loopDepth;
   /** Branch decisions and trip counts outside every loop: they happen once, so a local holds them. */
-  private final List<Expr.Var> onceRecords = new ArrayList<>();
+  final List<Expr.Var> onceRecords = new ArrayList<>();
   /** Reverse statements that undo {@code i = i ± c} exactly ({@code i = i ∓ c}); not reads of the sweep. */
-  private final Set<Stmt> inverses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  final Set<Stmt> inverses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Candidates whose old values the reverse sweep really reads: saved and restored. */
-  private Set<String> saved;
-  private final Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
-  private final List<Expr.Var> counters = new ArrayList<>();
+  Set<String> saved;
+  final Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);
+  final List<Expr.Var> counters = new ArrayList<>();
   private int temps;
-  private boolean consumesRecording;
+  boolean consumesRecording;
   /** Calls to other differentiated methods: their tapes are kept, not rerun ({@link CallBoundary}). */
   private final CallBoundary calls;
   /** The adjoint statements of expressions ({@link ExpressionAdjoints}). */
-  private final ExpressionAdjoints expressions;
+  final ExpressionAdjoints expressions;
+  /** The branches and loops ({@link ReverseControlFlow}). */
+  private final ReverseControlFlow control = new ReverseControlFlow(this);
   /** The counted form of the loop about to be differentiated, from the statement before it ({@link ReverseLoops}). */
-  private ReverseLoops.Counted loopStart;
+  ReverseLoops.Counted loopStart;
   /** Whether loops outside all others are checkpointed once their recording passes a run-time budget. */
-  private boolean checkpoint;
+  boolean checkpoint;
   /** The body sweeps of loops outside all others, for {@link FusedLoops}. */
-  private final Map<Stmt, FusedLoops.Candidate> fusion = FusedLoops.candidates();
+  final Map<Stmt, FusedLoops.Candidate> fusion = FusedLoops.candidates();
 
   private ReverseSweep(MethodIr method, StructuredBody body, Activity activity,
       Predicate<Callee.DifferentiableMethod> recomputed, Predicate<Callee.DifferentiableMethod> atResult) {
@@ -205,10 +207,10 @@ public final class ReverseSweep {
   }
 
   /** The forward and reverse parts of one statement. */
-  private record Parts(List<Stmt> forward, List<Stmt> reverse) {}
+  record Parts(List<Stmt> forward, List<Stmt> reverse) {}
 
   /** {@code s}, which follows {@code previous} in its block (a loop's start may be assigned there). */
-  private Parts statement(Stmt previous, Stmt s) {
+  Parts statement(Stmt previous, Stmt s) {
     if (s instanceof Stmt.While w) {
       loopStart = ReverseLoops.of(previous, w, reassigned);
     }
@@ -231,7 +233,7 @@ public final class ReverseSweep {
     return new Parts(forward, reverse);
   }
 
-  private Parts statement(Stmt s) {
+  Parts statement(Stmt s) {
     if (s instanceof Stmt.Block b) {
       return block(b, new ArrayList<>(), new ArrayList<>());
     }
@@ -243,216 +245,12 @@ public final class ReverseSweep {
       return new Parts(List.of(f), List.of());
     }
     if (s instanceof Stmt.If i) {
-      Parts then = statement(i.then());
-      Parts otherwise = statement(i.otherwise());
-      if (then.reverse.isEmpty() && otherwise.reverse.isEmpty()) {
-        return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward),
-            Stmt.Block.of(otherwise.forward), i.origin())), List.of());
-      }
-      Integer position = recorded.branchPosition(i);
-      if (position != null && ReplayedConditions.replayable(i, countersAround, reassigned, recorded::assignedAt,
-          position)) {
-        // The condition reads only values the reverse sweep holds unchanged there: evaluated again, not recorded.
-        if (firstPass) {
-          ExprWalk.variables(i.condition()).forEach(v -> recorded.readAt(v, position));
-        }
-        List<Stmt> reverse = new ArrayList<>();
-        comment(reverse, i.origin(), "branch evaluated again");
-        reverse.add(new Stmt.If(i.condition(), Stmt.Block.of(then.reverse), Stmt.Block.of(otherwise.reverse),
-            i.origin()));
-        return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward),
-            Stmt.Block.of(otherwise.forward), i.origin())), reverse);
-      }
-      if (loopDepth == 0) {
-        // Outside loops a branch is taken at most once: a boolean local records which.
-        Expr.Var taken = new Expr.Var("_branch$" + (onceRecords.size() + 1), Type.BOOLEAN);
-        onceRecords.add(taken);
-        List<Stmt> reverse = new ArrayList<>();
-        comment(reverse, i.origin(), "branch taken");
-        reverse.add(new Stmt.If(taken, Stmt.Block.of(then.reverse), Stmt.Block.of(otherwise.reverse), i.origin()));
-        return new Parts(List.of(new Stmt.Assign(taken, i.condition(), i.origin()),
-            new Stmt.If(taken, Stmt.Block.of(then.forward), Stmt.Block.of(otherwise.forward), i.origin())),
-            reverse);
-      }
-      tapes.add(TapeKind.INTS);
-      List<Stmt> thenForward = new ArrayList<>(then.forward);
-      thenForward.add(new Stmt.Push(TapeKind.INTS, Expr.Literal.ofInt(1), i.origin()));
-      List<Stmt> otherwiseForward = new ArrayList<>(otherwise.forward);
-      otherwiseForward.add(new Stmt.Push(TapeKind.INTS, Expr.Literal.ofInt(0), i.origin()));
-      Stmt forward = new Stmt.If(i.condition(), Stmt.Block.of(thenForward), Stmt.Block.of(otherwiseForward),
-          i.origin());
-      Expr taken = new Expr.Binary(Expr.BinaryOp.NE, new Expr.Pop(TapeKind.INTS, Type.INT), Expr.Literal.ofInt(0),
-          Type.BOOLEAN);
-      List<Stmt> reverse = new ArrayList<>();
-      comment(reverse, i.origin(), "branch taken");
-      reverse.add(new Stmt.If(taken, Stmt.Block.of(then.reverse), Stmt.Block.of(otherwise.reverse), i.origin()));
-      return new Parts(List.of(forward), reverse);
+      return control.branch(i);
     }
     if (s instanceof Stmt.While w) {
-      ReverseLoops.Counted counted = loopStart;
-      loopStart = null;
-      int countersBefore = counters.size();
-      loopDepth++;
-      if (counted != null) {
-        countersAround.add(counted.counter().name());
-      }
-      Parts loopBody;
-      try {
-        loopBody = loopBody(w.body().statements());
-      } finally {
-        loopDepth--;
-        if (counted != null) {
-          countersAround.remove(countersAround.size() - 1);
-        }
-      }
-      if (loopBody.reverse.isEmpty()) {
-        return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
-            List.of());
-      }
-      Expr.Var trips = new Expr.Var("_trips$" + (counters.size() + onceRecords.size() + 1), Type.INT);
-      if (loopDepth == 0 && counted != null && !firstPass) {
-        RunningExtrema.Plan extremum = RunningExtrema.plan(w, counted, loopBody.forward, loopBody.reverse,
-            inverses, reassigned, elementWritten, trips.name().substring("_trips$".length()));
-        if (extremum != null) {
-          onceRecords.addAll(extremum.locals());
-          return new Parts(extremum.forward(), extremum.reverse());
-        }
-        fusion.put(w, new FusedLoops.Candidate(counted, loopBody.forward, loopBody.reverse));
-      }
-      if (counted != null && !firstPass) {
-        ComputedExtrema.Plan computed = ComputedExtrema.plan(w, counted, loopBody.forward, loopBody.reverse,
-            body.body(), method.parameters().stream().map(MethodIr.Parameter::name).toList(), loopDepth > 0,
-            reassigned, elementWritten, trips.name().substring("_trips$".length()));
-        if (computed != null) {
-          fusion.remove(w);
-          onceRecords.addAll(computed.locals());
-          tapes.addAll(computed.tapes());
-          return new Parts(computed.forward(), computed.reverse());
-        }
-      }
-      boolean overCounter = false;
-      if (counted != null) {
-        Set<String> reads = new HashSet<>();
-        recorded.collectReads(loopBody.reverse, reads, new ArrayList<>());
-        overCounter = ReverseLoops.replayable(counted, loopBody.reverse, inverses, reads);
-      }
-      if (loopDepth == 0 && checkpoint) {
-        // Checkpointing first: a long counted loop (an Euler integration) must not keep a tape of every step.
-        Checkpointing.Plan plan = Checkpointing.plan(body.body(), hoisted(), w, loopBody.forward, loopBody.reverse,
-            trips, overCounter ? ReverseLoops.trips(counted) : null);
-        if (plan != null) {
-          onceRecords.add(trips);
-          // The reverse sweep replays the body: its inner loops' counters live in the whole method.
-          List<Expr.Var> inner = counters.subList(countersBefore, counters.size());
-          onceRecords.addAll(inner);
-          inner.clear();
-          onceRecords.add(plan.checkpoints());
-          consumesRecording |= plan.copiesArrays();
-          return new Parts(plan.forward(), plan.reverse());
-        }
-      }
-      if (overCounter) {
-        // A counted loop: the reverse runs over the counter itself, no trip count recorded.
-        List<Stmt> reverse = new ArrayList<>();
-        comment(reverse, w.origin(), "loop, iterations in reverse order over its counter");
-        reverse.add(ReverseLoops.reverse(counted, loopBody.reverse, w.origin()));
-        return new Parts(List.of(new Stmt.While(w.condition(), Stmt.Block.of(loopBody.forward), w.origin())),
-            reverse);
-      }
-      if (loopDepth == 0) {
-        // Outside other loops a loop runs once: its trip count stays in a local, not on the tape.
-        onceRecords.add(trips);
-      } else {
-        tapes.add(TapeKind.INTS);
-        counters.add(trips);
-      }
-      List<Stmt> forwardBody = new ArrayList<>(loopBody.forward);
-      forwardBody.add(new Stmt.Assign(trips,
-          new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1), Type.INT), w.origin()));
-      List<Stmt> forward = new ArrayList<>(List.of(
-          new Stmt.Assign(trips, Expr.Literal.ofInt(0), w.origin()),
-          new Stmt.While(w.condition(), Stmt.Block.of(forwardBody), w.origin())));
-      if (loopDepth > 0) {
-        forward.add(new Stmt.Push(TapeKind.INTS, trips, w.origin()));
-      }
-      List<Stmt> reverse = new ArrayList<>();
-      comment(reverse, w.origin(), "loop, iterations in reverse order");
-      reverse.add(new Stmt.CountDown(trips.name().replace("_trips$", "_iteration$"),
-          loopDepth == 0 ? trips : new Expr.Pop(TapeKind.INTS, Type.INT), Stmt.Block.of(loopBody.reverse),
-          w.origin()));
-      return new Parts(forward, reverse);
+      return control.loop(w);
     }
     throw new IllegalStateException("unexpected statement after lowering: " + s);
-  }
-
-  /** Names of the parameters and hoisted locals. */
-  private Set<String> hoisted() {
-    Set<String> names = new HashSet<>();
-    method.parameters().forEach(p -> names.add(p.name()));
-    body.locals().forEach(v -> names.add(v.name()));
-    return names;
-  }
-
-  /**
-   * A loop body. Its leading assignments of locals that depend only on values the iteration does not
-   * change (inputs, constants, the loop counter) are recomputed at the start of each reverse iteration
-   * instead of saved, as a person writing the adjoint would; the rest is store-all.
-   */
-  private Parts loopBody(List<Stmt> body) {
-    RecomputePlan plan = RecomputePlan.of(body, assignmentCounts);
-    recomputed.addAll(plan.variables());
-    // The recomputation binds its subexpressions to temporaries that the statement's own adjoint reuses.
-    List<Stmt> recompute = new ArrayList<>();
-    for (int j = 0; j < plan.prefix(); j++) {
-      Stmt.Assign a = (Stmt.Assign) body.get(j);
-      Expr.Var v = (Expr.Var) a.target();
-      if (saved.contains(v.name())) {
-        comment(recompute, a.origin(), "recomputed, not stored");
-        Map<Expr, Expr> memo = new HashMap<>();
-        recompute.add(new Stmt.Assign(v, bindCalls(a.value(), recompute, memo), a.origin()));
-        prefixValues.put(a, memo);
-        if (firstPass) {
-          recorded.recordReads(List.of(a), recorded.position(a));
-        }
-      }
-    }
-    List<Parts> parts = new ArrayList<>();
-    Stmt previous = null;
-    for (Stmt x : body) {
-      parts.add(statement(previous, x));
-      previous = x;
-    }
-    List<Stmt> forward = new ArrayList<>();
-    for (Parts p : parts) {
-      forward.addAll(p.forward);
-    }
-    List<Stmt> reverse = new ArrayList<>();
-    int last = body.size() - 1;
-    if (plan.afterLast()) {
-      reverse.addAll(parts.get(last).reverse);
-    }
-    reverse.addAll(recompute);
-    for (int k = plan.afterLast() ? last - 1 : last; k >= 0; k--) {
-      reverse.addAll(parts.get(k).reverse);
-    }
-    return new Parts(forward, reverse);
-  }
-
-  /**
-   * {@code e} with its {@code Math} calls bound to temporaries (recorded in {@code values}): the expensive
-   * values a statement's adjoint needs again, computed once.
-   */
-  private Expr bindCalls(Expr e, List<Stmt> out, Map<Expr, Expr> values) {
-    if (e instanceof Expr.Call c && c.type() == Type.DOUBLE && c.callee() instanceof Callee.MathFunction) {
-      return expressions.value(c, out, values);
-    }
-    if (e instanceof Expr.Binary b) {
-      return new Expr.Binary(b.op(), bindCalls(b.left(), out, values), bindCalls(b.right(), out, values), b.type());
-    }
-    if (e instanceof Expr.Unary u) {
-      return new Expr.Unary(u.op(), bindCalls(u.operand(), out, values), u.type());
-    }
-    return e;
   }
 
   /**
@@ -761,7 +559,7 @@ public final class ReverseSweep {
     return new Expr.Var(prefix + "$" + (++temps), type);
   }
 
-  private static void comment(List<Stmt> out, Origin origin, String what) {
+  static void comment(List<Stmt> out, Origin origin, String what) {
     if (origin.line() > 0) {
       out.add(new Stmt.Comment(origin.label() + (what == null ? "" : " (" + what + ")"), origin));
     }
