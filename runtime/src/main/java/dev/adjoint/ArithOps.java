@@ -43,14 +43,18 @@ final class ArithOps {
     return rec(arith(a, b, PointwiseKernels.MUL), "MulBackward", new Tensor[] {a, b}, (g, n) -> {
       Tensor x = n.saved(0);
       Tensor y = n.saved(1);
-      if (n.needs(0) && n.needs(1) && fusable(g, x, y)) {
-        // both adjoints in one pass over g (bitwise g.mul(y) and g.mul(x)); the first into g's array when
-        // only the reverse pass holds g (ScratchGradients), the second fresh
+      if (fusable(g, x, y)) {
+        // the adjoints wanted in one pass over g (bitwise g.mul(y) and g.mul(x)), each into its leaf's zeroed
+        // gradient when one is offered (LeafGrads), else the first into g's array when only the reverse pass holds g
+        // (ScratchGradients), the other fresh
+        Tensor la = n.needs(0) ? LeafGrads.writable(n, 0, as, g, x, y) : null;
+        Tensor lb = n.needs(1) ? LeafGrads.writable(n, 1, bs, g, x, y) : null;
         double[] gv = isBroadcastValue(g) ? new double[] {g.storage[g.offset]} : g.values();
-        double[] ga = ScratchGradients.reuse(g, as);
-        double[] gb = new double[ga.length];
-        PointwiseKernels.mulBackward(gv, x.values(), y.values(), ga, gb);
-        return new Tensor[] {ScratchGradients.fresh(ga, as), ScratchGradients.fresh(gb, bs)};
+        double[] ga = n.needs(0) ? LeafGrads.target(la, g, as) : null;
+        double[] gb = n.needs(1) ? LeafGrads.target(lb, g, bs) : null;
+        PointwiseKernels.mulBackward(gv, x.values(), y.values(), ga, gb, LeafGrads.plusZero(la), LeafGrads.plusZero(lb));
+        return new Tensor[] {ga == null ? null : LeafGrads.result(la, ga, as),
+            gb == null ? null : LeafGrads.result(lb, gb, bs)};
       }
       return new Tensor[] {
           n.needs(0) ? g.mul(y).sumTo(as) : null,
@@ -82,14 +86,17 @@ final class ArithOps {
       Tensor d = n.saved(1);
       Tensor x = n.saved(0);
       if (fusable(g, x, d)) {
-        // both adjoints (or the one wanted) in one pass over g, bitwise the chains below; the first into g's array
-        // when only the reverse pass holds g (ScratchGradients)
+        // both adjoints (or the one wanted) in one pass over g, bitwise the chains below; each into its leaf's
+        // zeroed gradient when one is offered (LeafGrads), else into g's array when only the reverse pass holds g
+        // (ScratchGradients), or fresh
+        Tensor la = n.needs(0) ? LeafGrads.writable(n, 0, as, g, x, d) : null;
+        Tensor ld = n.needs(1) ? LeafGrads.writable(n, 1, bs, g, x, d) : null;
         double[] gv = isBroadcastValue(g) ? new double[] {g.storage[g.offset]} : g.values();
-        double[] ga = n.needs(0) ? ScratchGradients.reuse(g, as) : null;
-        double[] gd = n.needs(1) ? new double[Shapes.numel(bs)] : null;
-        PointwiseKernels.divBackward(gv, x.values(), d.values(), ga, gd);
+        double[] ga = n.needs(0) ? LeafGrads.target(la, g, as) : null;
+        double[] gd = n.needs(1) ? LeafGrads.target(ld, g, bs) : null;
+        PointwiseKernels.divBackward(gv, x.values(), d.values(), ga, gd, LeafGrads.plusZero(la), LeafGrads.plusZero(ld));
         return new Tensor[] {
-            ga == null ? null : ScratchGradients.fresh(ga, as), gd == null ? null : ScratchGradients.fresh(gd, bs)};
+            ga == null ? null : LeafGrads.result(la, ga, as), gd == null ? null : LeafGrads.result(ld, gd, bs)};
       }
       return new Tensor[] {
           n.needs(0) ? g.div(d).sumTo(as) : null,

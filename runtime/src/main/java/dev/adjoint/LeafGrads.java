@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>Before a built-in node runs in a pass that accumulates into leaves and records nothing, {@link #arm} offers it,
  * per input, the zeroed buffer of that input's leaf when the node is the only contribution the leaf receives in
  * this pass (one edge into the leaf's accumulator and nothing arrived from elsewhere yet). The node may write its
- * gradient there and return the buffer itself ({@link MatmulOps}); {@link #collect} notes those, and the
+ * gradient there and return the buffer itself ({@link MatmulOps}, and the element-wise rules of {@code tanh},
+ * {@code sigmoid}, {@code exp}, {@code log}, products and quotients through {@link #writable}); {@link #collect} notes those, and the
  * accumulator then only moves the version on. Adding a gradient to zeros gives the gradient bitwise, except that a
  * {@code -0.0} would have become {@code +0.0}: the runtime's product kernels start every entry from {@code +0.0}, so
  * they never produce {@code -0.0}; a native backend may.
@@ -34,10 +35,51 @@ final class LeafGrads {
     grad.version.zeroedAt = grad.version.value;
   }
 
-  /** The gradient buffer of {@code leaf} when it is plain and holds zeros, else null. */
+  /**
+   * The gradient buffer of {@code leaf} when it is plain, holds zeros and no node saved it since it was zeroed (a
+   * node that reads it, {@code b.mul(a.grad())}, must see the zeros, whenever it runs), else null.
+   */
   private static Tensor zeroed(Tensor leaf) {
     Tensor grad = leaf.grad();
-    return grad != null && grad.plain && grad.version.zeroedAt == grad.version.value ? grad : null;
+    return grad != null && grad.plain && grad.version.zeroedAt == grad.version.value
+        && grad.version.savedAt < grad.version.zeroedAt ? grad : null;
+  }
+
+  /**
+   * The zeroed buffer offered to input {@code i} of the running node {@code n} ({@link Node#zeroedGrad}) when it has
+   * {@code shape} and shares storage with none of the tensors the rule reads ({@code reads}); else null. A rule that
+   * writes its gradient {@code v} there stores {@code v + 0.0} (what {@link Engine#accumulate} would leave in the
+   * zeroed buffer, {@code -0.0} made {@code +0.0}), so that the result is bitwise the accumulated one.
+   */
+  static Tensor writable(Node n, int i, int[] shape, Tensor... reads) {
+    Tensor z = n.zeroedGrad(i);
+    if (z == null || !z.plain || !Arrays.equals(z.shapeRef(), shape)) {
+      return null;
+    }
+    for (Tensor t : reads) {
+      if (t.storage == z.storage) {
+        return null;
+      }
+    }
+    return z;
+  }
+
+  /**
+   * The array a built-in element-wise rule writes the gradient of input {@code i} into: the offered zeroed buffer
+   * {@code leaf} when there is one, else {@code g}'s own array or a fresh one ({@link ScratchGradients#reuse}).
+   */
+  static double[] target(Tensor leaf, Tensor g, int[] shape) {
+    return leaf != null ? leaf.storage : ScratchGradients.reuse(g, shape);
+  }
+
+  /** The gradient a rule returns for an input: the offered buffer it filled, or {@code r} marked scratch. */
+  static Tensor result(Tensor leaf, double[] r, int[] shape) {
+    return leaf != null ? leaf : ScratchGradients.fresh(r, shape);
+  }
+
+  /** The term a kernel adds to each gradient element: {@code +0.0} into a zeroed buffer, {@code -0.0} (no change) otherwise. */
+  static double plusZero(Tensor leaf) {
+    return leaf != null ? 0.0 : -0.0;
   }
 
   /**

@@ -55,6 +55,7 @@ final class Node {
       this.savedVersions = new int[saved.length];
       for (int i = 0; i < saved.length; i++) {
         savedVersions[i] = saved[i].version.value;
+        saved[i].version.savedAt = savedVersions[i];
       }
     }
     this.state = state;

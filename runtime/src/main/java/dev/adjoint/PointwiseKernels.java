@@ -219,87 +219,124 @@ final class PointwiseKernels {
     return r;
   }
 
-  /**
-   * {@code g·(1 − y²)} into {@code r} (returned), tanh's adjoint from its output {@code y}: bitwise {@code
-   * g.mul(y.mul(y).neg().add(1))}. {@code r} may be {@code g} itself (each element is read before it is written).
+  /*
+   * The backward kernels below add {@code z} to every gradient element they write: {@code -0.0}, which changes no
+   * value, or {@code +0.0} when they write into a leaf's zeroed gradient buffer (LeafGrads), which gives bitwise what
+   * adding the gradient to those zeros would ({@code -0.0} becomes {@code +0.0}).
    */
-  static double[] tanhBackward(double[] g, double[] y, double[] r) {
+
+  /**
+   * {@code g·(1 − y²) + z} into {@code r} (returned), tanh's adjoint from its output {@code y}: bitwise {@code
+   * g.mul(y.mul(y).neg().add(1))} for {@code z = -0.0}. {@code r} may be {@code g} itself (each element is read
+   * before it is written).
+   */
+  static double[] tanhBackward(double[] g, double[] y, double[] r, double z) {
     if (g.length == 1 && y.length != 1) {
       double c = g[0];
       for (int i = 0; i < r.length; i++) {
-        r[i] = c * (1 - y[i] * y[i]);
+        r[i] = c * (1 - y[i] * y[i]) + z;
       }
       return r;
     }
     for (int i = 0; i < r.length; i++) {
-      r[i] = g[i] * (1 - y[i] * y[i]);
+      r[i] = g[i] * (1 - y[i] * y[i]) + z;
     }
     return r;
   }
 
   /**
-   * {@code g·(y·(1 − y))} into {@code r} (returned), the sigmoid's adjoint from its output {@code y}: bitwise the
-   * unfused chain. {@code r} may be {@code g} itself.
+   * {@code g·(y·(1 − y)) + z} into {@code r} (returned), the sigmoid's adjoint from its output {@code y}: bitwise the
+   * unfused chain for {@code z = -0.0}. {@code r} may be {@code g} itself.
    */
-  static double[] sigmoidBackward(double[] g, double[] y, double[] r) {
+  static double[] sigmoidBackward(double[] g, double[] y, double[] r, double z) {
     if (g.length == 1 && y.length != 1) {
       double c = g[0];
       for (int i = 0; i < r.length; i++) {
-        r[i] = c * (y[i] * (1 - y[i]));
+        r[i] = c * (y[i] * (1 - y[i])) + z;
       }
       return r;
     }
     for (int i = 0; i < r.length; i++) {
-      r[i] = g[i] * (y[i] * (1 - y[i]));
+      r[i] = g[i] * (y[i] * (1 - y[i])) + z;
     }
     return r;
   }
 
   /**
-   * The adjoints of {@code a·b} in one pass: {@code ga = g·b}, {@code gb = g·a} (equal lengths; {@code g} of that
-   * length or one value), bitwise the two products computed apart. {@code ga} may be {@code g} itself (each
-   * {@code g[i]} is read before {@code ga[i]} is written).
+   * The adjoints of {@code a·b} in one pass: {@code ga = g·b + za}, {@code gb = g·a + zb} (equal lengths; {@code g}
+   * of that length or one value), bitwise the two products computed apart for {@code -0.0} terms; either array may be
+   * null (not wanted). {@code ga} or {@code gb} may be {@code g} itself (each {@code g[i]} is read before element
+   * {@code i} is written).
    */
-  static void mulBackward(double[] g, double[] a, double[] b, double[] ga, double[] gb) {
+  static void mulBackward(double[] g, double[] a, double[] b, double[] ga, double[] gb, double za, double zb) {
+    if (ga == null) {
+      mulOrDivInto(g, a, gb, MUL, zb);
+      return;
+    }
+    if (gb == null) {
+      mulOrDivInto(g, b, ga, MUL, za);
+      return;
+    }
     if (g.length == 1 && a.length != 1) {
       double c = g[0];
       for (int i = 0; i < a.length; i++) {
-        ga[i] = c * b[i];
-        gb[i] = c * a[i];
+        ga[i] = c * b[i] + za;
+        gb[i] = c * a[i] + zb;
       }
       return;
     }
     for (int i = 0; i < a.length; i++) {
       double gi = g[i];
-      ga[i] = gi * b[i];
-      gb[i] = gi * a[i];
+      ga[i] = gi * b[i] + za;
+      gb[i] = gi * a[i] + zb;
     }
   }
 
   /**
-   * {@code r[i] = g[i]·s[i]} ({@code op} {@link #MUL}) or {@code g[i]/s[i]} ({@link #DIV}); {@code g} may be one
-   * value for all {@code i}, and {@code r} may be {@code g} itself.
+   * {@code r[i] = g[i]·s[i] + z} ({@code op} {@link #MUL}) or {@code g[i]/s[i] + z} ({@link #DIV}); {@code g} may be
+   * one value for all {@code i}, and {@code r} may be {@code g} itself.
    */
-  static void mulOrDivInto(double[] g, double[] s, double[] r, int op) {
-    loop(op, g, 0, g.length == 1 && s.length != 1 ? 0 : 1, s, 0, 1, r, 0, r.length);
+  static void mulOrDivInto(double[] g, double[] s, double[] r, int op, double z) {
+    int n = r.length;
+    if (g.length == 1 && s.length != 1) {
+      double c = g[0];
+      if (op == MUL) {
+        for (int i = 0; i < n; i++) {
+          r[i] = c * s[i] + z;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          r[i] = c / s[i] + z;
+        }
+      }
+    } else if (op == MUL) {
+      for (int i = 0; i < n; i++) {
+        r[i] = g[i] * s[i] + z;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        r[i] = g[i] / s[i] + z;
+      }
+    }
   }
 
   /**
-   * The adjoints of {@code a/d}: {@code ga[i] = g[i]/d[i]} and {@code gd[i] = ((−g[i])·a[i])/(d[i]·d[i])}, bitwise
-   * {@code g.div(d)} and {@code g.neg().mul(a).div(d.mul(d))}, in one pass; either array may be null (not wanted),
-   * {@code g} may be one value for all {@code i}, and {@code ga} may be {@code g} itself.
+   * The adjoints of {@code a/d}: {@code ga[i] = g[i]/d[i] + za} and {@code gd[i] = ((−g[i])·a[i])/(d[i]·d[i]) + zd},
+   * bitwise {@code g.div(d)} and {@code g.neg().mul(a).div(d.mul(d))} for {@code -0.0} terms, in one pass; either
+   * array may be null (not wanted), {@code g} may be one value for all {@code i}, and {@code ga} or {@code gd} may be
+   * {@code g} itself.
    */
-  static void divBackward(double[] g, double[] a, double[] d, double[] ga, double[] gd) {
+  static void divBackward(double[] g, double[] a, double[] d, double[] ga, double[] gd, double za, double zd) {
     int n = d.length;
     boolean one = g.length == 1 && n != 1;
     for (int i = 0; i < n; i++) {
       double gi = one ? g[0] : g[i];
       double di = d[i];
       if (ga != null) {
-        ga[i] = gi / di;
+        ga[i] = gi / di + za;
       }
       if (gd != null) {
-        gd[i] = -gi * a[i] / (di * di);
+        gd[i] = -gi * a[i] / (di * di) + zd;
       }
     }
   }

@@ -39,27 +39,29 @@ final class PointwiseOps {
   static Tensor exp(Tensor self) {
     Tensor out = unary(self, PointwiseKernels.EXP);
     return rec(out, "ExpBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {
-        fusedUnaryBackward(g, n.saved(0), PointwiseKernels.MUL)}, out);
+        fusedUnaryBackward(g, n, n.saved(0), PointwiseKernels.MUL)}, out);
   }
 
   static Tensor log(Tensor self) {
     return rec(unary(self, PointwiseKernels.LOG), "LogBackward", new Tensor[] {self}, (g, n) -> new Tensor[] {
-        fusedUnaryBackward(g, n.saved(0), PointwiseKernels.DIV)}, self);
+        fusedUnaryBackward(g, n, n.saved(0), PointwiseKernels.DIV)}, self);
   }
 
   /**
    * {@code g·s} ({@code op} MUL) or {@code g/s} (DIV) for a saved tensor {@code s} of the gradient's shape: one
-   * loop into {@code g}'s own array when only the reverse pass holds it ({@link ScratchGradients}), bitwise
-   * {@code g.mul(s)} / {@code g.div(s)}; those, recorded, when the pass records a graph.
+   * loop into the input's zeroed leaf gradient when {@code n} is offered one ({@link LeafGrads}), else into {@code
+   * g}'s own array when only the reverse pass holds it ({@link ScratchGradients}), bitwise {@code g.mul(s)} /
+   * {@code g.div(s)} (once accumulated); those, recorded, when the pass records a graph.
    */
-  private static Tensor fusedUnaryBackward(Tensor g, Tensor s, int op) {
+  private static Tensor fusedUnaryBackward(Tensor g, Node n, Tensor s, int op) {
     int[] shape = s.shapeRef();
     if (!recordsNothing(g, s) || !java.util.Arrays.equals(g.shapeRef(), shape)) {
       return op == PointwiseKernels.MUL ? g.mul(s) : g.div(s);
     }
-    double[] r = ScratchGradients.reuse(g, shape);
-    PointwiseKernels.mulOrDivInto(compact(g), s.values(), r, op);
-    return ScratchGradients.fresh(r, shape);
+    Tensor leaf = LeafGrads.writable(n, 0, shape, g, s);
+    double[] r = LeafGrads.target(leaf, g, shape);
+    PointwiseKernels.mulOrDivInto(compact(g), s.values(), r, op, LeafGrads.plusZero(leaf));
+    return LeafGrads.result(leaf, r, shape);
   }
 
   static Tensor sqrt(Tensor self) {
@@ -130,9 +132,11 @@ final class PointwiseOps {
     return rec(out, "TanhBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
       if (recordsNothing(g, y)) {
-        double[] r = ScratchGradients.reuse(g, y.shapeRef());
-        return new Tensor[] {ScratchGradients.fresh(PointwiseKernels.tanhBackward(compact(g), y.values(), r),
-            y.shapeRef())};
+        int[] s = y.shapeRef();
+        Tensor leaf = LeafGrads.writable(n, 0, s, g, y);
+        double[] r = LeafGrads.target(leaf, g, s);
+        PointwiseKernels.tanhBackward(compact(g), y.values(), r, LeafGrads.plusZero(leaf));
+        return new Tensor[] {LeafGrads.result(leaf, r, s)};
       }
       return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
     }, out);
@@ -143,9 +147,11 @@ final class PointwiseOps {
     return rec(out, "SigmoidBackward", new Tensor[] {self}, (g, n) -> {
       Tensor y = n.saved(0);
       if (recordsNothing(g, y)) {
-        double[] r = ScratchGradients.reuse(g, y.shapeRef());
-        return new Tensor[] {ScratchGradients.fresh(PointwiseKernels.sigmoidBackward(compact(g), y.values(), r),
-            y.shapeRef())};
+        int[] s = y.shapeRef();
+        Tensor leaf = LeafGrads.writable(n, 0, s, g, y);
+        double[] r = LeafGrads.target(leaf, g, s);
+        PointwiseKernels.sigmoidBackward(compact(g), y.values(), r, LeafGrads.plusZero(leaf));
+        return new Tensor[] {LeafGrads.result(leaf, r, s)};
       }
       return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
     }, out);

@@ -49,6 +49,11 @@ public final class Tensor {
     boolean mixedRoots;
     /** The {@link #value} at which {@link #zeroGrad()} left this storage all zeros ({@link LeafGrads}), or -1. */
     int zeroedAt = -1;
+    /**
+     * The {@link #value} at which a node last saved a tensor of this storage for its reverse rule, or -1: a zeroed
+     * buffer saved since it was zeroed is read by the pass, so it is not offered for writing ({@link LeafGrads}).
+     */
+    int savedAt = -1;
   }
 
   /** The storage, shared by views; this tensor's elements are at {@code offset + Σ index[d]·strides[d]}. */
