@@ -178,8 +178,16 @@ final class Engine {
     return up;
   }
 
-  /** Two gradients of one node, summed into a fresh tensor that only the reverse pass holds (no graph recorded). */
+  /**
+   * Two gradients of one node, summed (no graph recorded) into a tensor that only the reverse pass holds: into
+   * {@code a}'s own array when it is such a tensor already and of the sum's shape ({@link ScratchGradients}; {@code
+   * a[i] + b[i]} element by element, bitwise {@code a.add(b)}), else into a fresh one.
+   */
   private static Tensor sum(Tensor a, Tensor b) {
+    if (a.scratch && a.plain && a.storage != b.storage && Arrays.equals(a.shapeRef(), b.shapeRef())) {
+      PointwiseKernels.addInto(a.storage, b.values());
+      return a;
+    }
     Tensor s = a.add(b);
     s.scratch = s != a && s != b && s.plain && s.base == null;
     return s;

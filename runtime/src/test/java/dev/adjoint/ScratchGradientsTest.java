@@ -87,6 +87,25 @@ class ScratchGradientsTest {
   }
 
   @Test
+  void twoGradientsOfOneNodeAreSummedAsWithoutReuse() {
+    // h = tanh(x) receives sigmoid's and exp's adjoints (both fresh, reverse-pass only): summed into one of them
+    Tensor x = Tensor.of(XS).requiresGrad();
+    Tensor h = x.tanh();
+    h.sigmoid().sum().add(h.exp().sum()).add(h.mul(h).sum()).backward();
+    double[] dx = x.grad().toArray();
+    Tensor x2 = Tensor.of(XS).requiresGrad();
+    Tensor h2 = x2.tanh();
+    h2.sigmoid().sum().add(h2.exp().sum()).add(h2.mul(h2).sum()).backward(null, false, true);
+    assertArrayEquals(x2.grad().detach().toArray(), dx, "the same bits as the pass that reuses nothing");
+    for (int i = 0; i < XS.length; i++) {
+      double t = Math.tanh(XS[i]);
+      double s = sigmoid(t);
+      double expected = (s * (1 - s) + Math.exp(t) + 2 * t) * (1 - t * t);
+      assertEquals(expected, dx[i], 1e-12 * Math.max(1, Math.abs(expected)), "dx [" + i + "]");
+    }
+  }
+
+  @Test
   void oneGradientPassedToTwoLeavesIsCopiedForEach() {
     // tanh's adjoint (reusable) reaches AddBackward, which passes the same tensor to both leaves
     Tensor a = Tensor.of(XS).requiresGrad();
