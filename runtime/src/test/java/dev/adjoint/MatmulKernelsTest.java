@@ -118,6 +118,15 @@ class MatmulKernelsTest {
       double[] u = random(rnd, n);
       Tensor product = Tensor.fromArray(a, n, k).t().matmul(Tensor.fromArray(u, n, 1));
       assertArrayEquals(naive(at, u, k, n, 1), product.toArray(), 0.0, "Aᵀ·u " + k + "x" + n);
+      // the same transpose read from a wider matrix (leading dimension k + 3 > k)
+      double[] wide = new double[n * (k + 3)];
+      for (int p = 0; p < n; p++) {
+        System.arraycopy(a, p * k, wide, p * (k + 3), k);
+        wide[p * (k + 3) + k] = Double.NaN; // never read
+      }
+      Tensor slice = Tensor.fromArray(wide, n, k + 3).slice(1, 0, k);
+      assertArrayEquals(naive(at, u, k, n, 1), slice.t().matmul(Tensor.fromArray(u, n, 1)).toArray(), 0.0,
+          "Aᵀ·u from a slice " + k + "x" + n);
     }
   }
   /** The transpose of a row-major {@code rows × cols} matrix, written out here. */
