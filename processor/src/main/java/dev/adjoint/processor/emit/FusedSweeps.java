@@ -9,6 +9,7 @@ import dev.adjoint.processor.differentiate.FusedLoops;
 import dev.adjoint.processor.differentiate.SlotAccumulators;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.TapeKind;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,12 @@ final class FusedSweeps {
     if (program.fused() == null || members.shape != null || !members.scalarResult || members.tensorMode) {
       return false;
     }
-    return value || ForwardPruning.prune(program.forward().statements(), program.reverse().statements(), Set.of())
-        .stream().anyMatch(s -> s instanceof Stmt.While w && w.origin().equals(program.fused().loop()));
+    // the loop may sit in a branch of its own forward sweep (IndexedRecording's array or the tape)
+    boolean[] kept = {false};
+    for (Stmt top : ForwardPruning.prune(program.forward().statements(), program.reverse().statements(), Set.of())) {
+      StmtWalk.statements(top, s -> kept[0] |= s instanceof Stmt.While w && w.origin().equals(program.fused().loop()));
+    }
+    return value || kept[0];
   }
 
   /**
