@@ -13,13 +13,15 @@ import java.util.List;
 
 /**
  * A counted loop's record in an array indexed by its counter instead of on the tape, as a person keeps the
- * {@code exp} values of a softmax for its reverse pass. It applies to a loop outside all others that the reverse
- * sweep runs over its counter ({@link ReverseLoops}), whose trip count follows from its condition before it runs
+ * {@code exp} values of a softmax for its reverse pass. It applies to a counted loop outside all others ({@link
+ * ReverseLoops}; where its reverse does not run over the counter, an Euler integration's, the array is indexed by
+ * the iteration's number instead, {@code _trips$1} forward and the reverse's count down), whose trip count follows
+ * from its condition before it runs
  * ({@code i < B}, {@code i + c < B}, {@code i <= B} counting up, {@code i > B}, {@code i >= B} counting down, with
  * {@code B} an int expression of literals, lengths and variables the loop does not assign), and whose iterations
  * each push the same number {@code k} of doubles and nothing else: every push a statement of the body itself (no
  * branch or inner loop records), every value the reverse body reads back bound whole by one of its own
- * statements, after it has undone the counter's update. Then
+ * statements (after it has undone the counter's update, where it runs over the counter). Then
  *
  * <pre>{@code
  * _saved$1 = IndexedRecords.allocate((long) B - (long) (i + c), k);  // null past the budget
@@ -50,9 +52,10 @@ final class IndexedRecording {
    * @param id the loop's number, for the names of its locals
    */
   static Plan plan(ReverseLoops.Counted counted, Stmt.While loop, List<Stmt> recordingBody, List<Stmt> reverseBody,
-      Checkpointing.Plan checkpointed, String id) {
-    Expr trips = tripsBefore(counted, loop);
-    if (trips == null) {
+      Checkpointing.Plan checkpointed, Expr.Var trips, boolean overCounter) {
+    String id = trips.name().substring(trips.name().indexOf('$') + 1);
+    Expr length = tripsBefore(counted, loop);
+    if (length == null) {
       return null;
     }
     int pushes = 0;
@@ -72,7 +75,7 @@ final class IndexedRecording {
     for (Stmt s : reverseBody) {
       Expr popped = boundWhole(s);
       if (popped != null) {
-        if (!undone) {
+        if (overCounter && !undone) {
           return null;
         }
         pops++;
@@ -93,15 +96,23 @@ final class IndexedRecording {
     for (Stmt s : recordingBody) {
       Expr pushed = pushed(s);
       if (pushed != null) {
-        forwardBody.add(new Stmt.Assign(element(saved, counted, pushes, slot++), pushed, s.origin()));
+        forwardBody.add(new Stmt.Assign(element(saved, counted, overCounter ? null : trips, pushes, slot++),
+            pushed, s.origin()));
       } else {
         forwardBody.add(s);
       }
     }
-    List<Expr> allocateArgs = List.of(trips, Expr.Literal.ofInt(pushes));
+    Expr.Var iteration = new Expr.Var("_iteration$" + id, Type.INT);
+    if (!overCounter) {
+      // the iteration number indexes the array: the trip count, counted as the checkpointed loop counts it
+      forwardBody.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinaryOp.ADD, trips, Expr.Literal.ofInt(1),
+          Type.INT), origin));
+    }
+    List<Expr> allocateArgs = List.of(length, Expr.Literal.ofInt(pushes));
     List<Stmt> indexedForward = new ArrayList<>();
     indexedForward.add(new Stmt.Assign(checkpointed.checkpoints(),
         new Expr.Literal("null", checkpointed.checkpoints().type()), origin));
+    indexedForward.add(new Stmt.Assign(trips, Expr.Literal.ofInt(0), origin));
     indexedForward.add(new Stmt.While(loop.condition(), Stmt.Block.of(forwardBody), origin));
     List<Stmt> forward = List.of(
         new Stmt.Comment("the loop's record in an array indexed by its counter (IndexedRecords), checkpointed"
@@ -114,7 +125,7 @@ final class IndexedRecording {
     int read = 0;
     for (Stmt s : reverseBody) {
       if (boundWhole(s) != null) {
-        Expr value = element(saved, counted, pushes, pushes - 1 - read++);
+        Expr value = element(saved, counted, overCounter ? null : iteration, pushes, pushes - 1 - read++);
         reverseIteration.add(s instanceof Stmt.Declare d ? new Stmt.Declare(d.variable(), value, d.origin())
             : new Stmt.Assign(s instanceof Stmt.Restore r ? r.target() : ((Stmt.Assign) s).target(), value,
                 s.origin()));
@@ -123,9 +134,15 @@ final class IndexedRecording {
       }
     }
     List<Stmt> indexedReverse = new ArrayList<>();
-    ReverseSweep.comment(indexedReverse, origin, "loop, iterations in reverse order over its counter, the record"
-        + " read from its array");
-    indexedReverse.add(ReverseLoops.reverse(counted, reverseIteration, origin));
+    if (overCounter) {
+      ReverseSweep.comment(indexedReverse, origin, "loop, iterations in reverse order over its counter, the record"
+          + " read from its array");
+      indexedReverse.add(ReverseLoops.reverse(counted, reverseIteration, origin));
+    } else {
+      ReverseSweep.comment(indexedReverse, origin, "loop, iterations in reverse order, the record read from its"
+          + " array by the iteration's number");
+      indexedReverse.add(new Stmt.CountDown(iteration.name(), trips, Stmt.Block.of(reverseIteration), origin));
+    }
     List<Stmt> reverse = List.of(
         new Stmt.If(notNull, Stmt.Block.of(indexedReverse), Stmt.Block.of(checkpointed.reverse()), origin));
     return new Plan(saved, forward, reverse);
@@ -203,10 +220,17 @@ final class IndexedRecording {
     return found[0];
   }
 
-  /** {@code saved[(i - start) * k + slot]} ({@code start - i} counting down), folded where start is 0 or k is 1. */
-  private static Expr element(Expr.Var saved, ReverseLoops.Counted c, int k, int slot) {
+  /**
+   * {@code saved[(i - start) * k + slot]} ({@code start - i} counting down), folded where start is 0 or k is 1;
+   * with a {@code number} (the forward's trip count, the reverse's count from it down to 1), {@code saved[t * k +
+   * slot]} for the iteration {@code t} it numbers.
+   */
+  private static Expr element(Expr.Var saved, ReverseLoops.Counted c, Expr.Var number, int k, int slot) {
     boolean zero = c.start() instanceof Expr.Literal l && l.text().equals("0");
-    Expr t = c.step() > 0
+    Expr t = number != null
+        ? number.name().startsWith("_iteration$") ? new Expr.Binary(Expr.BinaryOp.SUB, number, Expr.Literal.ofInt(1),
+            Type.INT) : number
+        : c.step() > 0
         ? zero ? c.counter() : new Expr.Binary(Expr.BinaryOp.SUB, c.counter(), c.start(), Type.INT)
         : new Expr.Binary(Expr.BinaryOp.SUB, c.start(), c.counter(), Type.INT);
     Expr index = k == 1 ? t : new Expr.Binary(Expr.BinaryOp.MUL, t, Expr.Literal.ofInt(k), Type.INT);

@@ -138,8 +138,8 @@ final class ReverseControlFlow {
         inner.clear();
         sweep.onceRecords.add(plan.checkpoints());
         sweep.consumesRecording |= plan.copiesArrays();
-        IndexedRecording.Plan indexed = overCounter ? IndexedRecording.plan(counted, w, loopBody.forward(),
-            loopBody.reverse(), plan, trips.name().substring("_trips$".length())) : null;
+        IndexedRecording.Plan indexed = counted != null ? IndexedRecording.plan(counted, w, loopBody.forward(),
+            loopBody.reverse(), plan, trips, overCounter) : null;
         if (indexed != null) {
           sweep.onceRecords.add(indexed.saved());
           return new Parts(indexed.forward(), indexed.reverse());

@@ -97,6 +97,19 @@ class IndexedRecordingTest {
           }
           return s;
         }
+
+        @Differentiable static double euler(double k, double c, int steps) {
+          double x = 1;
+          double v = 0;
+          double loss = 0;
+          for (int t = 0; t < steps; t++) {
+            double a = -k * x - c * v;
+            x = x + 0.01 * v;
+            v = v + 0.01 * a;
+            loss += x * x;
+          }
+          return loss * 0.01;
+        }
         """);
     CompiledCompanion c = CompiledCompanion.compile("demo.F", source);
     String generated = c.generatedSource("demo.FGrad");
@@ -109,6 +122,13 @@ class IndexedRecordingTest {
     }
     checkWithBudgets(check, new double[] {0.3, -0.2, 0.5, 0.1, -0.4, 0.6}, 1, 0.25);
     check.at(new double[] {0.3}, 0, 0.5);
+    // a reverse that never reads its counter: the array indexed by the iteration's number
+    assertTrue(vjp(generated, "euler").contains(INDEXED + "(long) steps - (long) t, 2)"), generated);
+    GradCheck euler = GradCheck.of(c, "demo.F", "euler");
+    for (int steps : new int[] {0, 1, 7, 40}) {
+      euler.atRandomPoints(2, r -> new Object[] {uniform(r, 0.5, 2), uniform(r, 0, 0.5), steps});
+    }
+    checkWithBudgets(euler, 1.5, 0.2, 30);
   }
 
   @Test
