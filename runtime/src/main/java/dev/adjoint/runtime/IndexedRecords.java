@@ -9,22 +9,23 @@ package dev.adjoint.runtime;
  * same budget as the tapes ({@link Checkpoints}); a loop whose record would pass it is checkpointed as before.
  */
 public final class IndexedRecords {
-  private static final double[] NONE = new double[0];
+  /**
+   * Records shorter than this stay on the tape, which holds them in space the tapes already have: a short loop in
+   * a recursive method or a callee allocates no array per call.
+   */
+  public static final int MIN_LENGTH = 32;
   /** The largest array length every JVM allocates. */
   private static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
   private IndexedRecords() {}
 
   /**
-   * A fresh array for {@code trips} iterations of {@code perTrip} doubles each (none for a loop that does not
-   * run), or null when the record would pass the checkpoint budget or cannot be one array: the caller then
+   * A fresh array for {@code trips} iterations of {@code perTrip} doubles each, or null when the record is
+   * shorter than {@link #MIN_LENGTH}, would pass the checkpoint budget or cannot be one array: the caller then
    * records onto the tapes and checkpoints.
    */
   public static double[] allocate(long trips, int perTrip) {
-    if (trips <= 0) {
-      return NONE;
-    }
-    if (perTrip <= 0 || trips > MAX_LENGTH / perTrip) {
+    if (trips <= 0 || perTrip <= 0 || trips > MAX_LENGTH / perTrip || trips * perTrip < MIN_LENGTH) {
       return null;
     }
     long length = trips * perTrip;

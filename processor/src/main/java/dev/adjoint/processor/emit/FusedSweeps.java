@@ -76,7 +76,8 @@ final class FusedSweeps {
     String result = program.result().name();
     members.tapes.forwardSweep(code, false, List.of(), name -> named == null || named.contains(name)
         || value && name.equals(result)
-        || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$") || name.equals(result)));
+        || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$") || name.startsWith("_saved$")
+        || name.equals(result)));
     code.add("// adjoints first: the loop at line $L runs each iteration's reverse right after it\n", fused.loop().line());
     for (MethodIr.Parameter p : members.method.differentiableParameters()) {
       code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),
