@@ -138,6 +138,12 @@ final class ReverseControlFlow {
         inner.clear();
         sweep.onceRecords.add(plan.checkpoints());
         sweep.consumesRecording |= plan.copiesArrays();
+        IndexedRecording.Plan indexed = counted != null ? IndexedRecording.plan(counted, w, loopBody.forward(),
+            loopBody.reverse(), plan, trips, overCounter) : null;
+        if (indexed != null) {
+          sweep.onceRecords.add(indexed.saved());
+          return new Parts(indexed.forward(), indexed.reverse());
+        }
         return new Parts(plan.forward(), plan.reverse());
       }
     }

@@ -9,6 +9,7 @@ import dev.adjoint.processor.differentiate.FusedLoops;
 import dev.adjoint.processor.differentiate.SlotAccumulators;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.TapeKind;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,12 @@ final class FusedSweeps {
     if (program.fused() == null || members.shape != null || !members.scalarResult || members.tensorMode) {
       return false;
     }
-    return value || ForwardPruning.prune(program.forward().statements(), program.reverse().statements(), Set.of())
-        .stream().anyMatch(s -> s instanceof Stmt.While w && w.origin().equals(program.fused().loop()));
+    // the loop may sit in a branch of its own forward sweep (IndexedRecording's array or the tape)
+    boolean[] kept = {false};
+    for (Stmt top : ForwardPruning.prune(program.forward().statements(), program.reverse().statements(), Set.of())) {
+      StmtWalk.statements(top, s -> kept[0] |= s instanceof Stmt.While w && w.origin().equals(program.fused().loop()));
+    }
+    return value || kept[0];
   }
 
   /**
@@ -71,7 +76,8 @@ final class FusedSweeps {
     String result = program.result().name();
     members.tapes.forwardSweep(code, false, List.of(), name -> named == null || named.contains(name)
         || value && name.equals(result)
-        || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$") || name.equals(result)));
+        || !(name.startsWith("_checkpoints$") || name.startsWith("_trips$") || name.startsWith("_saved$")
+        || name.equals(result)));
     code.add("// adjoints first: the loop at line $L runs each iteration's reverse right after it\n", fused.loop().line());
     for (MethodIr.Parameter p : members.method.differentiableParameters()) {
       code.addStatement("$T $L = $L", typeName(p.type()), AdjointProgram.adjointName(p.name()),

@@ -62,8 +62,8 @@ class SharedSweepTest {
     assertEquals(2, count, generated);
     assertTrue(generated.contains("private static PowerGradient power$sweep("), generated);
     // the end state the sweep reads: not the result
-    assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _doubles, upstream,"
-        + " null);"), generated);
+    assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _saved$1, _doubles,"
+        + " upstream, null);"), generated);
     // the tape records through power$augment and reverses through power$reverse, which pops the end state; the
     // parameters, which power never assigns, the tape keeps and passes again (as a split-mode caller does)
     assertTrue(generated.contains("this.state$_result = power$augment(x, n, this._doubles, this._ints, this._refs);"),
