@@ -35,8 +35,9 @@ import java.util.Set;
  * and pops still pair up). Each restore kept gives the value the separate sweeps would give where it is read:
  * between a dropped restore and the next read, every element was put back by a kill, whose own restore is live.
  *
- * <p>Arrays passed to a differentiated call in the loop are left alone: a callee's reverse may read them without
- * naming them.
+ * <p>For an array the loop passes to a differentiated method (gmm's {@code mainTerm}, to {@code logsumexp}), every
+ * reverse statement with a call but {@code Math}'s counts as a read: a callee's reverse may read its argument
+ * without naming it.
  */
 final class ScratchRestores {
   private ScratchRestores() {}
@@ -54,10 +55,11 @@ final class ScratchRestores {
       return;
     }
     for (String a : new java.util.TreeSet<>(scratch)) {
-      if (!onlyAllocated(statements, loop, a) || passed(statements.get(loop), a)) {
+      if (!onlyAllocated(statements, loop, a)) {
         continue;
       }
-      Liveness scan = new Liveness(a, IterationLocalArrays.wholeCovers(statements, loop, a, method));
+      Liveness scan = new Liveness(a, IterationLocalArrays.wholeCovers(statements, loop, a, method),
+          passed(statements.get(loop), a));
       if (scan.block(reverse, false) == null) {
         continue;
       }
@@ -121,7 +123,7 @@ final class ScratchRestores {
     return true;
   }
 
-  /** Whether the loop passes {@code a} to a differentiated method. */
+  /** Whether the loop passes {@code a} to a method (but {@code Math}'s). */
   private static boolean passed(Stmt loop, String a) {
     boolean[] found = {false};
     StmtWalk.statements(loop, s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c
@@ -186,12 +188,15 @@ final class ScratchRestores {
   private static final class Liveness {
     private final String a;
     private final Set<Origin> wholeCovers;
+    /** whether the loop passes {@code a} to a differentiated method, whose reverse may read it unnamed */
+    private final boolean passed;
     /** the origins of the restores of {@code a}'s elements after which {@code a} may be read */
     final Set<Integer> liveAfter = new HashSet<>();
 
-    Liveness(String a, Set<Origin> wholeCovers) {
+    Liveness(String a, Set<Origin> wholeCovers, boolean passed) {
       this.a = a;
       this.wholeCovers = wholeCovers;
+      this.passed = passed;
     }
 
     /** Whether {@code a} is live before {@code statements} given {@code live} after them; null: not understood. */
@@ -246,7 +251,12 @@ final class ScratchRestores {
       boolean[] reads = {false};
       StmtWalk.named(s, e -> reads[0] |= names(e));
       if (s instanceof Stmt.Forward f) {
-        reads[0] |= f.text().stream().anyMatch(t -> t.contains(a));
+        reads[0] |= passed || f.text().stream().anyMatch(t -> t.contains(a));
+      }
+      if (passed) {
+        // a callee's reverse (or any call but Math's) may read what the call was passed
+        StmtWalk.named(s, e -> ExprWalk.visit(e, x -> reads[0] |= x instanceof Expr.Call c
+            && !(c.callee() instanceof Callee.MathFunction)));
       }
       return live || reads[0];
     }

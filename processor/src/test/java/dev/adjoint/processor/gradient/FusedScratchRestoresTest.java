@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code qxc[t] += l[p] * xc[r]} between the covering loop and the next component) are dropped; the covering
  * loop's saves stay. Variants where the restored value is read (a write whose partial reads the old element, a
  * write after the read with no covering loop between it and the next component's read, an array read by a
- * statement before the loop) keep their saves. Each gradient against central differences, the number of element
+ * statement before the loop, an array a call's reverse reads after a later rewrite) keep their saves. Each gradient against central differences, the number of element
  * saves asserted in the generated {@code mVjp}.
  */
 class FusedScratchRestoresTest {
@@ -83,6 +83,46 @@ class FusedScratchRestoresTest {
           }
           return s;
         }
+        @Differentiable static double lse(double[] v) {
+          double m = v[0];
+          for (int i = 1; i < v.length; i++) {
+            m = Math.max(m, v[i]);
+          }
+          double s = 0;
+          for (int i = 0; i < v.length; i++) {
+            s += Math.exp(v[i] - m);
+          }
+          return Math.log(s) + m;
+        }
+        @Differentiable static double terms(double[][] x, double[] w) {
+          int k = w.length;
+          double[] term = new double[k];
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < k; j++) {
+              term[j] = x[i][j] * w[j];
+            }
+            s += lse(term);
+          }
+          return s;
+        }
+        @Differentiable static double lseTwice(double[][] x, double[] w) {
+          int d = w.length;
+          double[] a = new double[d];
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < d; j++) {
+              a[j] = x[i][j] * w[j];
+            }
+            s += lse(a);
+            // the first call's reverse reads a as it was before this rewrite
+            for (int j = 0; j < d; j++) {
+              a[j] = a[j] * a[j] * w[j];
+            }
+            s += lse(a);
+          }
+          return s;
+        }
         @Differentiable static double chained(double[][] x, double[] w) {
           int d = w.length;
           double[] a = new double[d];
@@ -111,7 +151,7 @@ class FusedScratchRestoresTest {
     // name, array, element saves left in mVjp (readBefore: one before the loop, one in it)
     Object[][] expected = {
         {"gmmLike", "qxc", 1}, {"readsOld", "qxc", 2}, {"writtenLater", "qxc", 2}, {"readBefore", "a", 2},
-        {"chained", "b", 1}};
+        {"chained", "b", 1}, {"terms", "term", 0}, {"lseTwice", "a", 1}};
     for (Object[] e : expected) {
       String vjp = member(generated, e[0] + "Vjp");
       assertTrue(vjp.contains(FUSED), vjp);
@@ -125,7 +165,7 @@ class FusedScratchRestoresTest {
             matrix(r, k, d * (d + 1) / 2, -0.5, 0.5), matrix(r, 1 + r.nextInt(3), d, -1, 1)};
       });
     }
-    for (String m : new String[] {"readBefore", "chained"}) {
+    for (String m : new String[] {"readBefore", "chained", "terms", "lseTwice"}) {
       GradCheck.of(c, "demo.F", m).atRandomPoints(4, r -> {
         int d = 1 + r.nextInt(4);
         return new Object[] {matrix(r, 1 + r.nextInt(3), d, -1, 1), vector(r, d, -1, 1)};
