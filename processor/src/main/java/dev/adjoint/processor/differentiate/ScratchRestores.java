@@ -22,18 +22,19 @@ import java.util.Set;
  * pushes of the statements that matter: what a hand-written gradient keeps.
  *
  * <p>A backward liveness scan of the iteration's reverse, per array {@code a}: {@code a} is dead at the end of the
- * iteration's reverse (the next iteration writes each element before it reads it, and {@code a} is met nowhere
- * outside the loop but in its allocation and {@code a.length}); any statement naming {@code a} but a restore's
- * target (a partial reading {@code a[e]}, a call, a recomputation) makes it live; a reverse loop {@code while (j >
- * 0) { j = j - 1; ...; a[j] = pop(); ...; }} that reverses a forward loop writing {@code a} whole ({@link
+ * iteration's reverse (the next iteration writes each element before it reads it, and {@code a} is met nowhere outside
+ * the loop but in its allocation and {@code a.length}); any statement naming {@code a} but a restore's target (a
+ * partial reading {@code a[e]}, a call, a recomputation) makes it live; a reverse loop {@code while (j > 0) { j = j -
+ * 1; ...; a[j] = pop(); ...; }} that reverses a forward loop writing {@code a} whole ({@link
  * IterationLocalArrays#wholeCovers}: {@code j} runs over {@code a[0..a.length)}, each element restored once, the
- * restore at the top level of the body and {@code j} assigned only by the first statement) kills it for what
- * precedes the loop: after it no element holds what was there before (its own restores see what follows it). Loops are scanned to a fixed point (the next trip and the exit both follow
- * the body). A restore after which {@code a} is dead on every path restores nothing anyone reads; when every
- * restore of a statement is such, that statement's saves and restores are dropped (one of each per run of the
- * statement: a save and its restore come from the same assignment and share its origin, so the remaining pushes
- * and pops still pair up). Each restore kept gives the value the separate sweeps would give where it is read:
- * between a dropped restore and the next read, every element was put back by a kill, whose own restore is live.
+ * restore at the top level of the body and {@code j} assigned only by the first statement) kills it for what precedes
+ * the loop: after it no element holds what was there before (its own restores see what follows it). Loops are scanned
+ * to a fixed point (the next trip and the exit both follow the body). A restore after which {@code a} is dead on every
+ * path restores nothing anyone reads; when every restore of a statement is such, that statement's saves and restores
+ * are dropped (one of each per run of the statement: a save and its restore come from the same assignment and share its
+ * origin, so the remaining pushes and pops still pair up). Each restore kept gives the value the separate sweeps would
+ * give where it is read: between a dropped restore and the next read, every element was put back by a kill, whose own
+ * restore is live.
  *
  * <p>For an array the loop passes to a differentiated method (gmm's {@code mainTerm}, to {@code logsumexp}), every
  * reverse statement with a call but {@code Math}'s counts as a read: a callee's reverse may read its argument
@@ -67,15 +68,20 @@ final class ScratchRestores {
       Map<Integer, Integer> restores = new HashMap<>();
       countRestores(reverse, a, restores);
       for (Map.Entry<Integer, Integer> e : restores.entrySet()) {
-        if (!scan.liveAfter.contains(e.getKey()) && saves(forward, a, e.getKey()) == e.getValue()) {
+        // a save in the reverse (a replayed stretch) would pair with some of these restores: left alone
+        if (!scan.liveAfter.contains(e.getKey()) && saves(forward, a, e.getKey()) == e.getValue()
+            && saves(reverse, a, e.getKey()) == 0) {
           dead.add(e.getKey());
         }
       }
-      if (!dead.isEmpty()) {
-        List<Stmt> f = without(forward, a, dead);
+      List<Stmt> f = without(forward, a, dead);
+      List<Stmt> r = without(reverse, a, dead);
+      Map<Integer, Integer> left = new HashMap<>();
+      countRestores(r, a, left);
+      // every save and restore of those statements gone, or none (a statement kind without() does not open)
+      if (!dead.isEmpty() && dead.stream().noneMatch(o -> left.containsKey(o) || saves(f, a, o) > 0)) {
         forward.clear();
         forward.addAll(f);
-        List<Stmt> r = without(reverse, a, dead);
         reverse.clear();
         reverse.addAll(r);
       }
@@ -126,8 +132,8 @@ final class ScratchRestores {
   /** Whether the loop passes {@code a} to a method (but {@code Math}'s). */
   private static boolean passed(Stmt loop, String a) {
     boolean[] found = {false};
-    StmtWalk.statements(loop, s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> found[0] |= x instanceof Expr.Call c
-        && !(c.callee() instanceof Callee.MathFunction) && ExprWalk.variables(c).contains(a))));
+    StmtWalk.statements(loop, s -> StmtWalk.evaluated(s, e -> ExprWalk.visit(e, x -> found[0] |= x
+        instanceof Expr.Call c && !(c.callee() instanceof Callee.MathFunction) && ExprWalk.variables(c).contains(a))));
     return found[0];
   }
 

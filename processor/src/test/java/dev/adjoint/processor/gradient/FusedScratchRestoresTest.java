@@ -12,13 +12,13 @@ import dev.adjoint.processor.testing.GradCheck;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code differentiate.ScratchRestores}: in a fused loop, the saves of a scratch array's elements whose restored
- * value nothing reads before a loop that writes the array whole puts every element back (gmm's triangular product
- * {@code qxc[t] += l[p] * xc[r]} between the covering loop and the next component) are dropped; the covering
- * loop's saves stay. Variants where the restored value is read (a write whose partial reads the old element, a
- * write after the read with no covering loop between it and the next component's read, an array read by a
- * statement before the loop, an array a call's reverse reads after a later rewrite) keep their saves. Each gradient against central differences, the number of element
- * saves asserted in the generated {@code mVjp}.
+ * {@code differentiate.ScratchRestores}: in a fused loop, the saves of a scratch array's elements whose restored value
+ * nothing reads before a loop that writes the array whole puts every element back (gmm's triangular product {@code
+ * qxc[t] += l[p] * xc[r]} between the covering loop and the next component) are dropped; the covering loop's saves
+ * stay. Variants where the restored value is read (a write whose partial reads the old element, a write after the read
+ * with no covering loop between it and the next component's read, an array read by a statement before the loop, an
+ * array a call's reverse reads after a later rewrite) keep their saves. Each gradient against central differences, the
+ * number of element saves asserted in the generated {@code mVjp}.
  */
 class FusedScratchRestoresTest {
   private static final String FUSED = "each iteration's reverse right after it";
