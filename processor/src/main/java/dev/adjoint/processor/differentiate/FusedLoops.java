@@ -262,6 +262,7 @@ public final class FusedLoops {
     List<Stmt> forwardPart = new ArrayList<>(c.forward().subList(0, c.forward().size() - 1));
     List<Stmt> reversePart = new ArrayList<>(reverseBody);
     FusedRestores.drop(forwardPart, reversePart, local);
+    ScratchRestores.drop(forwardPart, reversePart, scratch, statements, k, method);
     KeptValues.fused(forwardPart, reversePart);
     SharedValues.share(forwardPart, reversePart);
     Set<TapeKind> tapes = EnumSet.noneOf(TapeKind.class);

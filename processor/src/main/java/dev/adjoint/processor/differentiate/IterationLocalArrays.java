@@ -4,6 +4,7 @@ import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.ExprWalk;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.StmtWalk;
 import dev.adjoint.processor.ir.Type;
@@ -127,7 +128,25 @@ final class IterationLocalArrays {
         && arrays.contains(v.name().substring(prefix.length()));
   }
 
+  /**
+   * The origins of the covering loops of the qualifying scratch array {@code a} of the loop {@code
+   * statements.get(loop)} that write {@code a} whole ({@code j = 0; while (j < B) { ...; a[j] = v; ...; j = j + 1;
+   * }} with {@code B} the allocation's length or {@code a.length}): each such loop writes every element of {@code
+   * a} once, whatever encloses it. Empty when {@code a} does not qualify.
+   */
+  static Set<Origin> wholeCovers(List<Stmt> statements, int loop, String a, MethodIr method) {
+    Set<String> parameters = new HashSet<>();
+    method.parameters().forEach(p -> parameters.add(p.name()));
+    Scan scan = scan(statements, loop, a, parameters);
+    return scan == null ? Set.of() : scan.whole;
+  }
+
   private static boolean qualifies(List<Stmt> statements, int loop, String a, Set<String> parameters) {
+    return scan(statements, loop, a, parameters) != null;
+  }
+
+  /** The completed coverage scan of {@code a} when it qualifies, else null. */
+  private static Scan scan(List<Stmt> statements, int loop, String a, Set<String> parameters) {
     // the one assignment: a top-level a = new double[L] before the loop
     Expr length = null;
     int allocation = -1;
@@ -140,7 +159,7 @@ final class IterationLocalArrays {
       }
     }
     if (length == null || assignments(statements, a) != 1) {
-      return false;
+      return null;
     }
     // met only as a[e] and a.length before the loop; not at all after it
     for (int j = 0; j < statements.size(); j++) {
@@ -149,14 +168,14 @@ final class IterationLocalArrays {
       }
       for (Expr e : everyExpression(List.of(statements.get(j)))) {
         if (j > loop ? ExprWalk.variables(e).contains(a) : !elementsOnly(e, a)) {
-          return false;
+          return null;
         }
       }
     }
     Stmt.While w = (Stmt.While) statements.get(loop);
     Scan scan = new Scan(a, w.body().statements(), stable(length, statements, allocation, parameters) ? length
         : null);
-    return scan.block(w.body().statements(), new State(Set.of(), Set.of())) != null;
+    return scan.block(w.body().statements(), new State(Set.of(), Set.of())) != null ? scan : null;
   }
 
   /**
@@ -261,6 +280,8 @@ final class IterationLocalArrays {
     private final List<Stmt> loopBody;
     /** the allocation's length, null when it is not stable */
     private final Expr length;
+    /** the origins of the covering loops that write {@code a} whole */
+    private final Set<Origin> whole = new HashSet<>();
 
     Scan(String a, List<Stmt> loopBody, Expr length) {
       this.a = a;
@@ -356,6 +377,9 @@ final class IterationLocalArrays {
           && v.name().equals(counter) && init.value() instanceof Expr.Literal zero && zero.text().equals("0")
           && increments(body, counter) && writesEveryIteration(body, counter)) {
         out = out.cover(bound);
+        if (full(new State(Set.of(bound), Set.of()))) {
+          whole.add(w.origin());
+        }
       }
       return out;
     }
