@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The to-be-recorded analysis of {@link ReverseSweep} (as Tapenade's): which overwritten values the reverse
@@ -45,6 +46,10 @@ final class ToBeRecorded {
   private final Map<String, Set<Integer>> readAt = new HashMap<>();
   /** In the first pass: every restore with the position of the statement it undoes. */
   private final List<Map.Entry<Stmt.Restore, Integer>> restoresAt = new ArrayList<>();
+  /** The positions of the assignments the method body runs unconditionally, outside every loop. */
+  private final List<Integer> methodTopLevel = new ArrayList<>();
+  /** Whether the body holds verbatim forward code, which the fresh-array rule cannot see into. */
+  private boolean opaque;
 
   ToBeRecorded(MethodIr method, StructuredBody body, Set<String> reassigned, Set<String> elementWritten,
       Set<String> recomputed, Set<Stmt> inverses) {
@@ -56,6 +61,7 @@ final class ToBeRecorded {
       assignedAt.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(-1);
     }
     number(body.body(), new int[] {0});
+    unconditional(body.body(), methodTopLevel);
   }
 
   /** The program-order position of assignment {@code a}, or null for one the numbering did not see. */
@@ -149,6 +155,41 @@ final class ToBeRecorded {
     return result;
   }
 
+  /** The assignment at program-order position {@code p}, or null. */
+  Stmt.Assign assignmentAt(int p) {
+    return assignmentAt.get(p);
+  }
+
+  /** Where the first pass saw the reverse sweep read {@code v}. */
+  Set<Integer> readsOf(String v) {
+    return readAt.getOrDefault(v, Set.of());
+  }
+
+  /** The loop ranges {@code [first, last]}, every loop of the body. */
+  List<int[]> loops() {
+    return loops;
+  }
+
+  /** The positions of the unconditional assignments of {@code loop}'s body, or of the method body for null. */
+  List<Integer> unconditionalIn(int[] loop) {
+    return loop == null ? methodTopLevel : topLevel.getOrDefault(loop, List.of());
+  }
+
+  /** Every numbered assignment, in program order. */
+  List<Stmt.Assign> assignments() {
+    return new ArrayList<>(new TreeMap<>(assignmentAt).values());
+  }
+
+  /** Whether the body holds verbatim forward code. */
+  boolean opaque() {
+    return opaque;
+  }
+
+  /** Whether {@code v} is a saving candidate as a variable and not a recomputed loop local. */
+  boolean restorable(String v) {
+    return reassigned.contains(v) && !recomputed.contains(v);
+  }
+
   /**
    * Whether the value {@code v} had before the assignment at {@code position} is read by the reverse
    * sweep after undoing it: by a statement at or before it, or anywhere in a loop around it (the reverse
@@ -157,6 +198,10 @@ final class ToBeRecorded {
   boolean readBeforeOrAround(String v, Integer position) {
     if (position == null) {
       return true;
+    }
+    Boolean fresh = FreshArrayWrites.readAfterUndo(this, v, position);
+    if (fresh != null) {
+      return fresh;
     }
     for (int p : readAt.getOrDefault(v, Set.of())) {
       if (p <= position) {
@@ -233,7 +278,9 @@ final class ToBeRecorded {
 
   /** Numbers the assignments in program order and records loop ranges and assignment positions. */
   private void number(Stmt s, int[] next) {
-    if (s instanceof Stmt.Assign a) {
+    if (s instanceof Stmt.Forward) {
+      opaque = true;
+    } else if (s instanceof Stmt.Assign a) {
       int p = next[0]++;
       positions.put(a, p);
       assignmentAt.put(p, a);
