@@ -65,6 +65,42 @@ class CallAllocationTest {
     assertTrue(perCall[0] <= BOUND, perCall[0] + " bytes per call, bound " + BOUND);
   }
 
+  @Test
+  void repeatedGradientsRecordIntoTheChunksOfThePreviousOne() throws Throwable {
+    CompiledCompanion c = CompiledCompanion.compile("demo.F", SOURCE);
+    Method gradient = CompiledCompanion.method(c.load("demo.FGrad"), "fGradient");
+    long[] perCall = new long[1];
+    double[][] gradients = new double[2][];
+    Throwable[] failed = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        gradients[0] = components(gradient.invoke(null, 0.3, 1500));
+        perCall[0] = perCall(gradient);
+        gradients[1] = components(gradient.invoke(null, 0.3, 1500));
+      } catch (Throwable e) {
+        failed[0] = e;
+      }
+    }, "deep", 256L << 20);
+    t.start();
+    t.join();
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    // mGradient releases its tapes when the reverse is done and the next gradient on the thread records into
+    // their chunks (runtime TapeChunks): what grows with the depth is no allocation at all (measured: 0 bytes,
+    // JDK 17; 73 bytes per call when every gradient allocated its tapes anew). Reused chunks hold the previous
+    // gradient's values: the same gradient again, bit for bit.
+    assertTrue(perCall[0] <= 2, perCall[0] + " bytes per call");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(gradients[0], gradients[1]);
+  }
+
+  /** The gradient record's one component, {@code x()}. */
+  private static double[] components(Object record) throws Exception {
+    Method x = record.getClass().getMethod("x");
+    x.setAccessible(true);
+    return new double[] {(double) x.invoke(record)};
+  }
+
   /**
    * The difference between two depths, both past the tapes' first chunk (4096 values), per extra call: the
    * per-gradient constants (fresh tapes, their first chunk's growth) cancel.
