@@ -31,25 +31,7 @@ class DerivedFlagsTest {
 
   @Test
   void aBaseCaseOnParametersKeepsNoFlag() throws Exception {
-    String source = wrap("""
-        @Differentiable static double minor(double[] a, int n, int row, int removed) {
-          if (row == n - 1) {
-            int last = 0;
-            while ((removed & (1 << last)) != 0) {
-              last++;
-            }
-            return a[row * n + last];
-          }
-          double det = 0;
-          double sign = 1;
-          for (int j = 0; j < n; j++) {
-            if ((removed & (1 << j)) == 0) {
-              det += sign * a[row * n + j] * minor(a, n, row + 1, removed | (1 << j));
-              sign = -sign;
-            }
-          }
-          return det;
-        }
+    String source = wrap(ReplayedConditionsTest.MINOR + """
 
         @Differentiable static double horner(double[] c, double x, int i) {
           if (i == c.length - 1) {
