@@ -47,13 +47,19 @@ public final class IntTape {
 
   private void grow() {
     int length = ChunkPositions.grownLength(top.length);
-    if (length > 0) {
+    if (length > TapeChunks.FULL_FROM || length > 0 && TapeChunks.hasInts()) {
+      // full-size at once, a chunk a released tape gave back where there is one: past the small sizes the first
+      // chunk goes to the pool too when the tape is released
+      int[] chunk = TapeChunks.ints();
+      System.arraycopy(top, 0, chunk, 0, at.topSize);
+      top = chunk;
+    } else if (length > 0) {
       top = Arrays.copyOf(top, length);
     } else {
       at.full++;
       at.topSize = 0;
       // A chunk left above the end by an ended replay is reused.
-      top = at.full < chunks.length && chunks[at.full] != null ? chunks[at.full] : new int[CHUNK];
+      top = at.full < chunks.length && chunks[at.full] != null ? chunks[at.full] : TapeChunks.ints();
     }
     if (at.full >= chunks.length) {
       chunks = Arrays.copyOf(chunks, Math.max(4, chunks.length * 2));
@@ -105,8 +111,13 @@ public final class IntTape {
     top = chunks.length > at.full ? chunks[at.full] : top;
   }
 
-  /** Drops the stored values and their memory. */
+  /**
+   * Drops the stored values; the full-size chunks go to the next tapes recorded on this thread, so the tape must
+   * not be read again (it may record anew).
+   */
   public void release() {
+    // the full-size chunks go to this thread's next tapes (TapeChunks)
+    TapeChunks.keep(chunks);
     chunks = NO_CHUNKS;
     top = EMPTY;
     at.clear();

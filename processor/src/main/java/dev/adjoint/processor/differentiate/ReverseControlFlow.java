@@ -40,13 +40,19 @@ final class ReverseControlFlow {
     Integer position = sweep.recorded.branchPosition(i);
     if (position != null && ReplayedConditions.replayable(i, sweep.countersAround, sweep.reassigned,
         sweep.recorded::assignedAt, position)) {
-      // The condition reads only values the reverse sweep holds unchanged there: evaluated again, not recorded.
+      // The condition reads only values the reverse sweep holds unchanged there: evaluated again, not recorded;
+      // an early-return flag it reads as the condition that set it (DerivedFlags), which needs no end state.
+      Expr again = DerivedFlags.substitute(i.condition(), sweep.derivedFlags);
+      String flag = sweep.flagSetters.get(i);
+      if (flag != null) {
+        sweep.derivedFlags.put(flag, again);
+      }
       if (sweep.firstPass) {
-        ExprWalk.variables(i.condition()).forEach(v -> sweep.recorded.readAt(v, position));
+        ExprWalk.variables(again).forEach(v -> sweep.recorded.readAt(v, position));
       }
       List<Stmt> reverse = new ArrayList<>();
       ReverseSweep.comment(reverse, i.origin(), "branch evaluated again");
-      reverse.add(new Stmt.If(i.condition(), Stmt.Block.of(then.reverse()), Stmt.Block.of(otherwise.reverse()),
+      reverse.add(new Stmt.If(again, Stmt.Block.of(then.reverse()), Stmt.Block.of(otherwise.reverse()),
           i.origin()));
       return new Parts(List.of(new Stmt.If(i.condition(), Stmt.Block.of(then.forward()),
           Stmt.Block.of(otherwise.forward()), i.origin())), reverse);
@@ -55,6 +61,10 @@ final class ReverseControlFlow {
       // Outside loops a branch is taken at most once: a boolean local records which.
       Expr.Var taken = new Expr.Var("_branch$" + (sweep.onceRecords.size() + 1), Type.BOOLEAN);
       sweep.onceRecords.add(taken);
+      String flag = sweep.flagSetters.get(i);
+      if (flag != null) {
+        sweep.derivedFlags.put(flag, taken);
+      }
       List<Stmt> reverse = new ArrayList<>();
       ReverseSweep.comment(reverse, i.origin(), "branch taken");
       reverse.add(new Stmt.If(taken, Stmt.Block.of(then.reverse()), Stmt.Block.of(otherwise.reverse()), i.origin()));

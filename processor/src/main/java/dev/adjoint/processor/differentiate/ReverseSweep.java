@@ -51,6 +51,10 @@ public final class ReverseSweep {
   final Set<String> recomputed = new HashSet<>();
   /** Where the reverse sweep reads what, and which saved values those reads need ({@link ToBeRecorded}). */
   final ToBeRecorded recorded;
+  /** The branches that set a flag the reverse sweep derives ({@link DerivedFlags}), and the flag each sets. */
+  Map<Stmt, String> flagSetters = Map.of();
+  /** The derived flags met so far, and what the reverse sweep reads for each: a condition or a branch record. */
+  final Map<String, Expr> derivedFlags = new HashMap<>();
   boolean firstPass;
   /** In the final pass: before each assignment, the values variables hold there ({@link HeldValues}). */
   private Map<Stmt, Map<Expr, Expr>> held = Map.of();
@@ -143,6 +147,7 @@ public final class ReverseSweep {
     Activity activity = Activity.of(method, body);
     ReverseSweep sweep = new ReverseSweep(method, body, activity, recomputed, atResult);
     sweep.checkpoint = checkpoint;
+    sweep.flagSetters = DerivedFlags.setters(method, body.body(), sweep);
     // Pass 1: save every candidate, then keep only those the reverse sweep reads (to-be-recorded).
     Set<String> candidates = new HashSet<>(sweep.reassigned);
     candidates.addAll(sweep.elementWritten);
@@ -156,6 +161,7 @@ public final class ReverseSweep {
     sweep.tapes.clear();
     sweep.counters.clear();
     sweep.onceRecords.clear();
+    sweep.derivedFlags.clear();
     sweep.prefixValues.clear();
     sweep.inverses.clear();
     sweep.temps = 0;

@@ -347,7 +347,17 @@ final class MethodMembers {
     }
     if (tapes.shared.sharesSweep()) {
       code.add("// the reverse sweep from this forward sweep's end state (shared with the tape's reverse$$)\n");
-      code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("null")));
+      if (program.tapes().isEmpty()) {
+        code.addStatement("return $L", tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("null")));
+      } else {
+        code.addStatement("$T _gradient$$ = $L", gradientClass,
+            tapes.shared.sharedSweepCall(tapes.noTargets() + tapes.shared.registers("null")));
+        code.add("// nothing reads the tapes again: their chunks go to this thread's next gradient (TapeChunks)\n");
+        for (TapeKind t : program.tapes()) {
+          code.addStatement("$L.release()", t.variable);
+        }
+        code.addStatement("return _gradient$$");
+      }
     } else {
       tapes.reverseSweep(code, false);
       code.addStatement("return $L", gradients.newGradient());

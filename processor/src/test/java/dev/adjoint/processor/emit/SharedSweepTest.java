@@ -61,9 +61,11 @@ class SharedSweepTest {
     }
     assertEquals(2, count, generated);
     assertTrue(generated.contains("private static PowerGradient power$sweep("), generated);
-    // the end state the sweep reads: not the result
-    assertTrue(generated.contains("return power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _saved$1, _doubles,"
-        + " upstream, null);"), generated);
+    // the end state the sweep reads: not the result; then the tapes go back to the thread's pool
+    String flat = generated.replaceAll("\\s+", " ");
+    assertTrue(flat.contains("PowerGradient _gradient$ = power$sweep(x, n, p, t, _trips$1, _checkpoints$1, _saved$1,"
+        + " _doubles, upstream, null); // nothing reads the tapes again: their chunks go to this thread's next gradient"
+        + " (TapeChunks) _doubles.release(); return _gradient$;"), generated);
     // the tape records through power$augment and reverses through power$reverse, which pops the end state; the
     // parameters, which power never assigns, the tape keeps and passes again (as a split-mode caller does)
     assertTrue(generated.contains("this.state$_result = power$augment(x, n, this._doubles, this._ints, this._refs);"),

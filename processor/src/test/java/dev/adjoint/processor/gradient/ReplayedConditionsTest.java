@@ -23,15 +23,8 @@ class ReplayedConditionsTest {
   private static final String AGAIN = "(branch evaluated again)";
   private static final String TAKEN = "(branch taken)";
 
-  private static String between(String text, String from, String to) {
-    int start = text.indexOf(from);
-    return text.substring(start, text.indexOf(to, start));
-  }
-
-  /** det's recursion: a branch on parameters at the top, one on a parameter bit set and the counter in the loop. */
-  @Test
-  void recursionOverABitSetRecordsNoBranch() throws Exception {
-    String source = wrap("""
+  /** det's minor: the recursion over a bit set of removed columns (also {@link DerivedFlagsTest}). */
+  static final String MINOR = """
         @Differentiable static double minor(double[] a, int n, int row, int removed) {
           if (row == n - 1) {
             int last = 0;
@@ -50,6 +43,17 @@ class ReplayedConditionsTest {
           }
           return det;
         }
+        """;
+
+  private static String between(String text, String from, String to) {
+    int start = text.indexOf(from);
+    return text.substring(start, text.indexOf(to, start));
+  }
+
+  /** det's recursion: a branch on parameters at the top, one on a parameter bit set and the counter in the loop. */
+  @Test
+  void recursionOverABitSetRecordsNoBranch() throws Exception {
+    String source = wrap(MINOR + """
 
         @Differentiable static double f(double[] a) {
           return minor(a, 3, 0, 0) + Math.sin(minor(a, 3, 1, 2));
