@@ -428,7 +428,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           GeneratedNames.shadowedJavaLang(processingEnv.getElementUtils(), first.packageName()),
           plumbing, this::hasHvp, shapes);
       // (Checked helpers have no program: only differentiated ones are among the programs.)
-      file.writeTo(processingEnv.getFiler());
+      CompanionWriter.writeTo(file, processingEnv.getFiler());
     } catch (IOException e) {
       error(owner, "Adjoint could not write the companion " + ModelTypes.companionName(owner) + ": " + e.getMessage());
     } catch (Throwable t) {

@@ -86,8 +86,12 @@ public final class CallBoundary {
    * sets it where the call's statement's reverse starts, before any read, so a forward end state need not keep it.
    */
   public static boolean isSiteLocal(String name) {
-    return name.matches("_value\\$\\d+") || name.matches("_at_(doubles|ints|refs|calls)\\$\\d+");
+    return SITE_LOCAL.matcher(name).matches();
   }
+
+  /** {@link #isSiteLocal}'s names, compiled once: the check runs for every variable of every sweep. */
+  private static final java.util.regex.Pattern SITE_LOCAL =
+      java.util.regex.Pattern.compile("_value\\$\\d+|_at_(doubles|ints|refs|calls)\\$\\d+");
 
   /** Callees recomputed in the reverse sweep ({@link Recomputable}): their calls keep no tape. */
   private final Predicate<Callee.DifferentiableMethod> recomputed;

@@ -154,6 +154,16 @@ final class CallMembers {
    * caller passes again ({@link #fromCaller}).
    */
   private List<Expr.Var> kept() {
+    if (kept == null) {
+      kept = List.copyOf(computeKept());
+    }
+    return kept;
+  }
+
+  /** {@link #kept}, computed once. */
+  private List<Expr.Var> kept;
+
+  private List<Expr.Var> computeKept() {
     Set<String> named = ReverseReads.named(program);
     if (named != null) {
       // the sweep's adjoints start as zeros shaped like their primals (TapeMembers.reverseSweep)
@@ -187,6 +197,16 @@ final class CallMembers {
 
   /** The tapes a call's stretch may use: the lengths of the others are no entries of it. */
   List<TapeKind> touched() {
+    if (touched == null) {
+      touched = computeTouched();
+    }
+    return touched;
+  }
+
+  /** {@link #touched}, computed once: every member of the call boundary and the tape asks, per tape kind. */
+  private List<TapeKind> touched;
+
+  private List<TapeKind> computeTouched() {
     Set<TapeKind> used = java.util.EnumSet.of(TapeKind.INTS, resultTape());
     if (!flat()) {
       used.add(TapeKind.REFS);

@@ -11,10 +11,14 @@ import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Shape;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.summary.ResultAlias;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.processing.Filer;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
+import javax.tools.JavaFileObject;
 
 /**
  * Writes the companion class of one source class: for every differentiated method {@code m} the members
@@ -211,5 +215,20 @@ public final class CompanionWriter {
           n.canonicalName().substring(companion.length() + 1));
     }
     throw new IllegalArgumentException("no Java type for " + type);
+  }
+
+  /**
+   * Writes {@code file} through {@code filer} in one piece: JavaPoet writes a file in many small pieces, and
+   * javac's source writer encodes each piece unbuffered, which cost as much as printing the companion.
+   */
+  public static void writeTo(JavaFile file, Filer filer) throws IOException {
+    StringBuilder text = new StringBuilder(1 << 16);
+    file.writeTo(text);
+    String name = file.packageName().isEmpty() ? file.typeSpec().name()
+        : file.packageName() + "." + file.typeSpec().name();
+    JavaFileObject source = filer.createSourceFile(name, file.typeSpec().originatingElements().toArray(new Element[0]));
+    try (Writer writer = source.openWriter()) {
+      writer.write(text.toString());
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.TapeKind;
 import dev.adjoint.processor.ir.Type;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Prints IR as Java through JavaPoet code blocks (so runtime classes are imported, not spelled out). */
@@ -23,15 +24,16 @@ public final class JavaCode {
 
   /** The Java spelling of {@code e}. */
   public static CodeBlock expression(Expr e) {
-    return expression(e, 0);
+    Object code = expression(e, 0);
+    return block(code);
   }
 
   /** {@code e}, parenthesized when its precedence is below {@code context}. */
-  private static CodeBlock expression(Expr e, int context) {
+  private static Object expression(Expr e, int context) {
     e = cheap(e);
     int precedence = precedence(e);
-    CodeBlock code = bare(e);
-    return precedence < context ? CodeBlock.of("($L)", code) : code;
+    Object code = bare(e);
+    return precedence < context ? of("($L)", code) : code;
   }
 
   /**
@@ -58,6 +60,62 @@ public final class JavaCode {
         && (i.index() instanceof Expr.Var || i.index() instanceof Expr.Literal);
   }
 
+  /**
+   * {@code format} with its {@code $L} holes filled, as {@code CodeBlock.of} would print it, flattened: a
+   * {@link String} when no part names a type, else a {@link Code} whose format spells out every part but the
+   * type references. JavaPoet prints a code block piece by piece and splits every piece at line breaks (a
+   * regular expression each), which made printing nested per-node code blocks most of a companion's writing.
+   */
+  static Object of(String format, Object... parts) {
+    StringBuilder text = new StringBuilder(format.length() + 16 * parts.length);
+    List<Object> types = new ArrayList<>();
+    int next = 0;
+    for (int i = 0; i < format.length(); i++) {
+      char c = format.charAt(i);
+      if (c != '$') {
+        text.append(c);
+        continue;
+      }
+      char kind = format.charAt(++i);
+      if (kind == '$') {
+        text.append("$$");
+      } else if (kind != 'L') {
+        throw new IllegalArgumentException("only $L and $$ in " + format);
+      } else {
+        Object part = parts[next++];
+        if (part instanceof Code code) {
+          text.append(code.format);
+          types.addAll(code.types);
+        } else if (part instanceof CodeBlock block) {
+          text.append("$L");
+          types.add(block);
+        } else {
+          text.append(String.valueOf(part).replace("$", "$$"));
+        }
+      }
+    }
+    return types.isEmpty() ? text.toString().replace("$$", "$") : new Code(text.toString(), types);
+  }
+
+  /** Printed code as a code block. */
+  static CodeBlock block(Object code) {
+    if (code instanceof CodeBlock block) {
+      return block;
+    }
+    if (code instanceof Code c) {
+      return CodeBlock.of(c.format, c.types.toArray());
+    }
+    return CodeBlock.of("$L", code);
+  }
+
+  /** Printed code that names types: a JavaPoet format whose only holes are the type references {@code types}. */
+  record Code(String format, List<Object> types) {
+    @Override
+    public String toString() {
+      return block(this).toString();
+    }
+  }
+
   private static int precedence(Expr e) {
     if (e instanceof Expr.Literal l) {
       return l.text().startsWith("-") ? UNARY : ATOM;
@@ -77,151 +135,150 @@ public final class JavaCode {
     return POSTFIX;
   }
 
-  private static CodeBlock bare(Expr e) {
+  private static Object bare(Expr e) {
     if (e instanceof Expr.Literal l) {
-      return CodeBlock.of("$L", l.text());
+      return of("$L", l.text());
     }
     if (e instanceof Expr.Var v) {
-      return CodeBlock.of("$L", v.name());
+      return of("$L", v.name());
     }
     if (e instanceof Expr.StaticField f) {
-      return CodeBlock.of("$L.$L", typeName(f.owner()), f.name());
+      return of("$L.$L", typeName(f.owner()), f.name());
     }
     if (e instanceof Expr.Unary u) {
-      CodeBlock operand = expression(u.operand(), UNARY);
+      Object operand = expression(u.operand(), UNARY);
       boolean doubleMinus = u.op() == Expr.UnaryOp.NEG && operand.toString().startsWith("-");
-      return doubleMinus ? CodeBlock.of("$L($L)", u.op().java, operand) : CodeBlock.of("$L$L", u.op().java, operand);
+      return doubleMinus ? of("$L($L)", u.op().java, operand) : of("$L$L", u.op().java, operand);
     }
     if (e instanceof Expr.Binary b) {
       int p = b.op().precedence;
       // Left-associative: an equal-precedence right operand keeps its parentheses (a - (b - c)).
-      return CodeBlock.of("$L $L $L", expression(b.left(), p), b.op().java, expression(b.right(), p + 1));
+      return of("$L $L $L", expression(b.left(), p), b.op().java, expression(b.right(), p + 1));
     }
     if (e instanceof Expr.Call c) {
       CodeBlock fused = ElementwiseFusion.fused(c);
       return fused != null ? fused : call(c);
     }
     if (e instanceof Expr.Index i) {
-      return CodeBlock.of("$L[$L]", expression(i.array(), POSTFIX), expression(i.index()));
+      return of("$L[$L]", expression(i.array(), POSTFIX), expression(i.index()));
     }
     if (e instanceof Expr.Length l) {
-      return CodeBlock.of("$L.length", expression(l.array(), POSTFIX));
+      return of("$L.length", expression(l.array(), POSTFIX));
     }
     if (e instanceof Expr.Conditional c) {
-      return CodeBlock.of("$L ? $L : $L", expression(c.condition(), CONDITIONAL + 1),
+      return of("$L ? $L : $L", expression(c.condition(), CONDITIONAL + 1),
           expression(c.whenTrue(), CONDITIONAL + 1), expression(c.whenFalse(), CONDITIONAL));
     }
     if (e instanceof Expr.Cast c) {
-      return CodeBlock.of("($L) $L", c.type().java(), expression(c.operand(), UNARY));
+      return of("($L) $L", c.type().java(), expression(c.operand(), UNARY));
     }
     if (e instanceof Expr.NewArray n) {
       if (n.type() instanceof Type.IntArray ints) {
-        return CodeBlock.of("new $L[$L]", ints.element().java(), expression(n.dimensions().get(0)));
+        return of("new $L[$L]", ints.element().java(), expression(n.dimensions().get(0)));
       }
-      CodeBlock.Builder b = CodeBlock.builder().add("new double");
+      Object b = "new double";
       for (Expr d : n.dimensions()) {
-        b.add("[$L]", expression(d));
+        b = of("$L[$L]", b, expression(d));
       }
       for (int k = n.dimensions().size(); k < ((Type.DoubleArray) n.type()).rank(); k++) {
-        b.add("[]");
+        b = of("$L[]", b);
       }
-      return b.build();
+      return b;
     }
     if (e instanceof Expr.ArrayInit a) {
-      return CodeBlock.of("new $L $L", a.type().java(), initializer(a));
+      return of("new $L $L", a.type().java(), initializer(a));
     }
     if (e instanceof Expr.Clone c) {
       if (c.from() != null) {
-        return CodeBlock.of("java.util.Arrays.copyOfRange($L, $L, $L)", expression(c.array()), expression(c.from()),
+        return of("java.util.Arrays.copyOfRange($L, $L, $L)", expression(c.array()), expression(c.from()),
             expression(c.to()));
       }
       if (c.to() != null) {
-        return CodeBlock.of("java.util.Arrays.copyOf($L, $L)", expression(c.array()), expression(c.to()));
+        return of("java.util.Arrays.copyOf($L, $L)", expression(c.array()), expression(c.to()));
       }
       if (c.array().type() == Type.MATRIX) {
         // only generated code copies a matrix (the reader refuses the shallow clone()): a deep copy
-        return CodeBlock.of("$L.copyOf($L)", typeName("dev.adjoint.runtime.ArrayAdjoints"), expression(c.array()));
+        return of("$L.copyOf($L)", typeName("dev.adjoint.runtime.ArrayAdjoints"), expression(c.array()));
       }
-      return CodeBlock.of("$L.clone()", expression(c.array(), POSTFIX));
+      return of("$L.clone()", expression(c.array(), POSTFIX));
     }
     if (e instanceof Expr.Pop p) {
       return pop(p.tape(), p.type());
     }
     if (e instanceof Expr.Component c) {
-      return CodeBlock.of("$L.$L()", expression(c.target(), POSTFIX), c.name());
+      return of("$L.$L()", expression(c.target(), POSTFIX), c.name());
     }
     if (e instanceof Expr.Decided d) {
       Expr.Conditional c = d.conditional();
       if (d.pushed()) {
-        return CodeBlock.of("$L ? $L.pushed(1, $L) : $L.pushed(0, $L)", expression(c.condition(), CONDITIONAL + 1),
+        return of("$L ? $L.pushed(1, $L) : $L.pushed(0, $L)", expression(c.condition(), CONDITIONAL + 1),
             TapeKind.INTS.variable, expression(c.whenTrue()), TapeKind.INTS.variable, expression(c.whenFalse()));
       }
-      return CodeBlock.of("($L = $L) ? $L : $L", d.taken().name(), expression(c.condition()),
+      return of("($L = $L) ? $L : $L", d.taken().name(), expression(c.condition()),
           expression(c.whenTrue(), CONDITIONAL + 1), expression(c.whenFalse(), CONDITIONAL));
     }
     if (e instanceof Expr.Recorded r && !(r.call().callee() instanceof Callee.DifferentiableMethod)) {
       // a costly tensor operation whose result the reverse sweep reads (differentiate.KeptTensors)
-      return r.pushed() ? CodeBlock.of("$L.pushed($L)", TapeKind.REFS.variable, expression(r.call()))
-          : CodeBlock.of("($L = $L)", r.state().name(), expression(r.call()));
+      return r.pushed() ? of("$L.pushed($L)", TapeKind.REFS.variable, expression(r.call()))
+          : of("($L = $L)", r.state().name(), expression(r.call()));
     }
     if (e instanceof Expr.Recorded r) {
       Callee.DifferentiableMethod m = (Callee.DifferentiableMethod) r.call().callee();
       // the augmented forward onto the caller's tapes (CallMembers): a call allocates no tape of its own
-      CodeBlock args = arguments(r.call().args());
-      return CodeBlock.of("$L.$L$$augment($L$L$L)", typeName(m.companion()), m.member(), args,
-          args.isEmpty() ? "" : ", ", SharedTapes.callerTapes());
+      Object args = arguments(r.call().args());
+      return of("$L.$L$$augment($L$L$L)", typeName(m.companion()), m.member(), args,
+          args.toString().isEmpty() ? "" : ", ", SharedTapes.callerTapes());
     }
     throw new IllegalStateException("cannot print " + e);
   }
 
-  private static CodeBlock initializer(Expr.ArrayInit a) {
-    CodeBlock.Builder b = CodeBlock.builder().add("{");
+  private static Object initializer(Expr.ArrayInit a) {
+    Object b = "{";
     for (int k = 0; k < a.elements().size(); k++) {
       Expr element = a.elements().get(k);
-      b.add(k == 0 ? "" : ", ");
-      b.add(element instanceof Expr.ArrayInit row ? initializer(row) : expression(element));
+      b = of(k == 0 ? "$L$L" : "$L, $L", b, element instanceof Expr.ArrayInit row ? initializer(row) : expression(element));
     }
-    return b.add("}").build();
+    return of("$L}", b);
   }
 
-  private static CodeBlock call(Expr.Call c) {
-    CodeBlock args = arguments(c.args());
+  private static Object call(Expr.Call c) {
+    Object args = arguments(c.args());
     Callee callee = c.callee();
     if (callee instanceof Callee.MathFunction f) {
-      return CodeBlock.of("$L.$L($L)", typeName(f.owner()), f.name(), args);
+      return of("$L.$L($L)", typeName(f.owner()), f.name(), args);
     }
     if (callee instanceof Callee.Static s) {
-      return CodeBlock.of("$L.$L($L)", typeName(s.owner()), s.name(), args);
+      return of("$L.$L($L)", typeName(s.owner()), s.name(), args);
     }
     if (callee instanceof Callee.DifferentiableMethod m) {
       // A plain helper runs through its specialisation in the companion (it may be private).
-      return m.member().equals(m.name()) ? CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args)
-          : CodeBlock.of("$L.$L($L)", typeName(m.companion()), m.member(), args);
+      return m.member().equals(m.name()) ? of("$L.$L($L)", typeName(m.owner()), m.name(), args)
+          : of("$L.$L($L)", typeName(m.companion()), m.member(), args);
     }
     if (callee instanceof Callee.GradientOf g) {
-      return CodeBlock.of("$L.$LGradient($L)", typeName(g.method().companion()), g.method().member(), args);
+      return of("$L.$LGradient($L)", typeName(g.method().companion()), g.method().member(), args);
     }
     if (callee instanceof Callee.Custom m) {
-      return CodeBlock.of("$L.$L($L)", typeName(m.owner()), m.name(), args);
+      return of("$L.$L($L)", typeName(m.owner()), m.name(), args);
     }
     if (callee instanceof Callee.TapeMember t) {
-      return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), t.name(),
+      return of("$L.$L($L)", expression(c.args().get(0), POSTFIX), t.name(),
           arguments(c.args().subList(1, c.args().size())));
     }
     if (callee instanceof Callee.TensorFunction f) {
-      return CodeBlock.of("$T.$L($L)", TENSOR, f.name(), args);
+      return of("$L.$L($L)", CodeBlock.of("$T", TENSOR), f.name(), args);
     }
     Callee.TensorMethod m = (Callee.TensorMethod) callee;
-    return CodeBlock.of("$L.$L($L)", expression(c.args().get(0), POSTFIX), m.name(),
+    return of("$L.$L($L)", expression(c.args().get(0), POSTFIX), m.name(),
         arguments(c.args().subList(1, c.args().size())));
   }
 
-  private static CodeBlock arguments(List<Expr> args) {
-    CodeBlock.Builder b = CodeBlock.builder();
+  private static Object arguments(List<Expr> args) {
+    Object b = "";
     for (int k = 0; k < args.size(); k++) {
-      b.add(k == 0 ? "$L" : ", $L", expression(args.get(k)));
+      b = of(k == 0 ? "$L$L" : "$L, $L", b, expression(args.get(k)));
     }
-    return b.build();
+    return b;
   }
 
   /**
@@ -241,14 +298,14 @@ public final class JavaCode {
     return canonical;
   }
 
-  private static CodeBlock pop(TapeKind tape, Type type) {
+  private static Object pop(TapeKind tape, Type type) {
     if (type == Type.LONG) {
-      return CodeBlock.of("$L.popLong()", tape.variable);
+      return tape.variable + ".popLong()";
     }
     if (type == Type.BOOLEAN) {
-      return CodeBlock.of("$L.pop() != 0", tape.variable);
+      return tape.variable + ".pop() != 0";
     }
-    return CodeBlock.of("$L.pop()", tape.variable);
+    return tape.variable + ".pop()";
   }
 
   /** Appends the Java for {@code statements} to {@code code}. */
@@ -284,11 +341,11 @@ public final class JavaCode {
       if (d.init() == null) {
         code.addStatement(d.variable().type() == Type.TENSOR ? "$T $L" : "$L $L", type, d.variable().name());
       } else {
-        code.addStatement(d.variable().type() == Type.TENSOR ? "$T $L = $L" : "$L $L = $L", type,
-            d.variable().name(), expression(d.init()));
+        line(code, "$L $L = $L", type == TENSOR ? CodeBlock.of("$T", TENSOR) : type, d.variable().name(),
+            expression(d.init(), 0));
       }
     } else if (s instanceof Stmt.Assign a) {
-      code.addStatement("$L = $L", expression(a.target()), expression(a.value()));
+      line(code, "$L = $L", expression(a.target(), 0), expression(a.value(), 0));
     } else if (s instanceof Stmt.Accumulate a && a.target().type() == Type.TENSOR) {
       CodeBlock target = expression(a.target());
       CodeBlock fused = ElementwiseFusion.accumulate(a.target(), a.value());
@@ -298,9 +355,9 @@ public final class JavaCode {
         code.addStatement("$L = $T.accumulate($L, $L)", target, TENSOR_ADJOINTS, target, expression(a.value()));
       }
     } else if (s instanceof Stmt.Accumulate a) {
-      code.addStatement("$L += $L", expression(a.target()), expression(a.value()));
+      line(code, "$L += $L", expression(a.target(), 0), expression(a.value(), 0));
     } else if (s instanceof Stmt.Effect e) {
-      code.addStatement("$L", expression(e.call()));
+      line(code, "$L", expression(e.call(), 0));
     } else if (s instanceof Stmt.Block b) {
       if (!b.statements().isEmpty()) {
         code.add("{\n").indent();
@@ -335,28 +392,33 @@ public final class JavaCode {
       statements(c.body().statements(), code, true);
       code.endControlFlow();
     } else if (s instanceof Stmt.Push p) {
-      code.addStatement("$L.push($L)", p.tape().variable, expression(p.value()));
+      line(code, "$L.push($L)", p.tape().variable, expression(p.value(), 0));
     } else if (s instanceof Stmt.Save v) {
       Type t = v.target().type();
       if (t == Type.LONG) {
-        code.addStatement("$L.pushLong($L)", v.tape().variable, expression(v.target()));
+        line(code, "$L.pushLong($L)", v.tape().variable, expression(v.target(), 0));
       } else if (t == Type.BOOLEAN) {
-        code.addStatement("$L.push($L ? 1 : 0)", v.tape().variable, expression(v.target(), CONDITIONAL + 1));
+        line(code, "$L.push($L ? 1 : 0)", v.tape().variable, expression(v.target(), CONDITIONAL + 1));
       } else {
-        code.addStatement("$L.push($L)", v.tape().variable, expression(v.target()));
+        line(code, "$L.push($L)", v.tape().variable, expression(v.target(), 0));
       }
     } else if (s instanceof Stmt.Restore r) {
-      code.addStatement("$L = $L", expression(r.target()), pop(r.tape(), r.target().type()));
+      line(code, "$L = $L", expression(r.target(), 0), pop(r.tape(), r.target().type()));
     } else if (s instanceof Stmt.Forward f) {
-      CodeBlock.Builder line = CodeBlock.builder().add("$L", f.text().get(0));
+      Object line = f.text().get(0);
       for (int k = 0; k < f.holes().size(); k++) {
-        line.add("($L)$L", expression(f.holes().get(k)), f.text().get(k + 1));
+        line = of("$L($L)$L", line, expression(f.holes().get(k), 0), f.text().get(k + 1));
       }
-      code.addStatement("$L", line.build());
+      line(code, "$L", line);
     } else if (s instanceof Stmt.Comment c) {
       code.add("// $L\n", c.text());
     } else {
       throw new IllegalStateException("cannot print " + s);
     }
+  }
+
+  /** Adds one statement, printed in one piece where it names no type ({@link #of}). */
+  private static void line(CodeBlock.Builder code, String format, Object... parts) {
+    code.addStatement("$L", block(of(format, parts)));
   }
 }

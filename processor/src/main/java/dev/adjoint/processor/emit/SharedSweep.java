@@ -70,6 +70,16 @@ final class SharedSweep {
    * would not fit the JVM's 255 parameter slots (JVMS 4.3.3).
    */
   boolean sharesSweep() {
+    if (sharesSweep == null) {
+      sharesSweep = computeSharesSweep();
+    }
+    return sharesSweep;
+  }
+
+  /** {@link #sharesSweep}, computed once: the call boundary's members ask it for every tape they touch. */
+  private Boolean sharesSweep;
+
+  private boolean computeSharesSweep() {
     if (tensorMode) {
       return false;
     }

@@ -258,13 +258,24 @@ final class TapeMembers {
 
   /** The end state the reverse sweep reads ({@link ReverseReads#swept}): what {@code m$sweep} is given. */
   List<Expr.Var> sweptVariables() {
-    return ReverseReads.swept(program, stateVariables(), reverseStatements());
+    if (swept == null) {
+      swept = List.copyOf(ReverseReads.swept(program, stateVariables(), reverseStatements()));
+    }
+    return swept;
   }
 
   /** The reverse sweep's statements as {@link #reverseSweep} writes them without guards. */
   List<Stmt> reverseStatements() {
-    return SlotAccumulators.apply(NodeInputGrads.apply(program.reverse().statements(), Map.of()), primalNames());
+    if (reverseStatements == null) {
+      reverseStatements = List.copyOf(
+          SlotAccumulators.apply(NodeInputGrads.apply(program.reverse().statements(), Map.of()), primalNames()));
+    }
+    return reverseStatements;
   }
+
+  // Computed once: every member of the method (the sweep, the tape, the call boundary) asks again.
+  private List<Expr.Var> swept;
+  private List<Stmt> reverseStatements;
 
   private MethodSpec record() {
     CodeBlock.Builder code = CodeBlock.builder();

@@ -105,6 +105,9 @@ public final class MethodReader {
     return read(trees, elements, method, null);
   }
 
+  /** Runs of white space in an origin's text, compiled once: every statement has an origin. */
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
   /**
    * Reads {@code method}; with a {@code derivative} ({@code @DerivativeOf}, checked), its body is not read:
    * the companion runs it and calls the derivative in the reverse pass.
@@ -446,7 +449,7 @@ public final class MethodReader {
           text = text.substring(0, text.length() - 1).strip();
         }
       }
-      text = text.replaceAll("\\s+", " ");
+      text = WHITESPACE.matcher(text).replaceAll(" ");
       if (text.length() > 100) {
         text = text.substring(0, 97) + "...";
       }
